@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _roles_after_migrate(**kwargs: Any) -> None:
+    from lifeline.core.services import roles_sync
+
+    roles_sync()
+
+
+class CoreConfig(AppConfig):
+    name = "lifeline.core"
+    label = "core"
+    verbose_name = "Lifeline core"
+
+    def ready(self) -> None:
+        post_migrate.connect(_roles_after_migrate, dispatch_uid="lifeline.roles_sync")

@@ -1,0 +1,59 @@
+"""One hierarchy of errors. The API, the pages and the CLI map each class to one HTTP status,
+one page message and one exit code, so a user meets the same words everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+
+class LifelineError(Exception):
+    code = "error"
+    http_status = 400
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def as_dict(self) -> dict[str, object]:
+        return {"code": self.code, "message": self.message}
+
+
+class ValidationFailed(LifelineError):
+    """Bad input: `fields` maps each offending field (or row.field) to its messages."""
+
+    code = "invalid"
+    http_status = 400
+    exit_code = 2
+
+    def __init__(
+        self, fields: Mapping[str, Sequence[str] | str], message: str | None = None
+    ) -> None:
+        self.fields: dict[str, list[str]] = {
+            name: [msgs] if isinstance(msgs, str) else [str(m) for m in msgs]
+            for name, msgs in fields.items()
+        }
+        if message is None:
+            message = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in self.fields.items())
+        super().__init__(message)
+
+    def as_dict(self) -> dict[str, object]:
+        return {**super().as_dict(), "fields": self.fields}
+
+
+class NotFound(LifelineError):
+    code = "not_found"
+    http_status = 404
+    exit_code = 3
+
+
+class Forbidden(LifelineError):
+    code = "forbidden"
+    http_status = 403
+    exit_code = 4
+
+
+class Conflict(LifelineError):
+    code = "conflict"
+    http_status = 409
+    exit_code = 5

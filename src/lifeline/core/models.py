@@ -1,0 +1,219 @@
+"""Sites, the replicated-row base, the change log, the clock state, the audit log and settings.
+
+Every replicated row carries a UUIDv7 id, the site that created it and a hybrid-logical-clock
+version; it is never deleted, only tombstoned. `ReplicatedModel.save` appends the change-log row
+in the same transaction, so the feed that sync ships cannot miss a write.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+
+from lifeline.core.ids import uuid7
+
+
+class Site(models.Model):
+    """A camp or a headquarters: one installation of Lifeline, with a stable id."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    code = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=120)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClockState(models.Model):
+    """The last clock version issued at a site; locked and advanced by every write."""
+
+    site = models.OneToOneField(Site, primary_key=True, on_delete=models.CASCADE)
+    ms = models.BigIntegerField(default=0)
+    counter = models.IntegerField(default=0)
+
+
+class ReplicatedQuerySet(models.QuerySet[Any]):
+    def alive(self) -> ReplicatedQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("replicated rows change through save(), so that the change log sees them")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("replicated rows are tombstoned one by one through delete()")
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("replicated rows are created through save(), so each gets its version")
+
+
+class ReplicatedModel(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    origin_site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    version = models.CharField(max_length=64, editable=False, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ReplicatedQuerySet.as_manager()
+
+    # Fields derived from other rows (caches of a ledger): local, never shipped.
+    derived_fields: ClassVar[frozenset[str]] = frozenset()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from lifeline.core.clock import clock_tick
+
+        update_fields: Iterable[str] | None = kwargs.pop("update_fields", None)
+        if update_fields is not None and set(update_fields) <= self.derived_fields:
+            # A cache refresh: local only, so no new version and no change-log row.
+            super().save(*args, update_fields=update_fields, **kwargs)
+            return
+        with transaction.atomic():
+            creating = self._state.adding
+            stamp = clock_tick()
+            if creating and self.origin_site_id is None:
+                self.origin_site_id = stamp.site_id
+            self.version = stamp.version
+            self.updated_at = timezone.now()
+            if update_fields is not None:
+                changed = set(update_fields)
+                update_fields = changed | {"version", "updated_at"}
+            else:
+                changed = None
+            super().save(*args, update_fields=update_fields, **kwargs)
+            if changed is None or changed - self.derived_fields:
+                change_append(self, op="create" if creating else "update", changed=changed)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Tombstone: the row stays so that the deletion can replicate and be undone."""
+        self.deleted_at = timezone.now()
+        self.save(update_fields=["deleted_at"])
+        return (1, {self._meta.label: 1})
+
+    def undelete(self) -> None:
+        self.deleted_at = None
+        self.save(update_fields=["deleted_at"])
+
+
+def _json_value(field: models.Field[Any, Any], instance: models.Model) -> object:
+    value = field.value_from_object(instance)
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    return value
+
+
+class ChangeLogEntry(models.Model):
+    """One row per write of a replicated row: the feed that multi-site sync ships."""
+
+    seq = models.BigAutoField(primary_key=True)  # local order only; never crosses a site
+    model = models.CharField(max_length=100)
+    object_id = models.UUIDField(db_index=True)
+    op = models.CharField(max_length=10)
+    version = models.CharField(max_length=64)
+    origin_site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    fields = models.JSONField(encoder=DjangoJSONEncoder)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["model", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.object_id} {self.op} @{self.version}"
+
+
+def change_append(
+    instance: ReplicatedModel, *, op: str, changed: Iterable[str] | None = None
+) -> ChangeLogEntry:
+    meta = instance._meta
+    wanted = set(changed) if changed is not None else None
+    values: dict[str, object] = {}
+    for field in meta.concrete_fields:
+        if field.name in {"version"} or field.name in instance.derived_fields:
+            continue
+        if wanted is not None and field.name not in wanted and field.attname not in wanted:
+            continue
+        values[field.attname] = _json_value(field, instance)
+    if op == "update" and instance.deleted_at is not None and wanted == {"deleted_at"}:
+        op = "delete"
+    return ChangeLogEntry.objects.create(
+        model=meta.label_lower,
+        object_id=instance.pk,
+        op=op,
+        version=instance.version,
+        origin_site_id=instance.origin_site_id,
+        fields=values,
+    )
+
+
+class AuditEntry(models.Model):
+    """Who did or saw what, when: every write and every read of a protected record."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    site_code = models.CharField(max_length=50, blank=True)
+    action = models.CharField(max_length=40, db_index=True)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    summary = models.CharField(max_length=300, blank=True)
+    detail = models.JSONField(default=dict, encoder=DjangoJSONEncoder, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.summary}"
+
+
+class Setting(models.Model):
+    """A per-site setting (key, JSON value): Sphere standards, flags such as the demo marker."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="settings")
+    key = models.CharField(max_length=100)
+    value = models.JSONField(encoder=DjangoJSONEncoder, null=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["site", "key"], name="setting_unique_key_per_site")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value!r}"
+
+
+__all__ = [
+    "AuditEntry",
+    "ChangeLogEntry",
+    "ClockState",
+    "ReplicatedModel",
+    "Setting",
+    "Site",
+    "change_append",
+    "uuid",
+]

@@ -1,0 +1,69 @@
+"""The roles of a camp and what each may do. Groups in the database are synced from this table."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    COMMANDER = "commander"
+    REGISTRAR = "registrar"
+    MEDIC = "medic"
+    LOGISTICS = "logistics"
+    PROTECTION = "protection_officer"
+    FIELD_TEAM = "field_team"
+    VIEWER = "viewer"
+
+
+_READ_PEOPLE = {"people.view_person", "people.view_household"}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.COMMANDER: frozenset(
+        _READ_PEOPLE
+        | {
+            "people.add_person",
+            "people.change_person",
+            "people.delete_person",
+            "people.merge_person",
+            "people.record_status",
+            "people.record_condition",
+            "people.view_location",
+            "people.view_medical",
+            "people.view_protection",
+            "people.add_household",
+            "people.change_household",
+            "core.view_auditentry",
+        }
+    ),
+    Role.REGISTRAR: frozenset(
+        _READ_PEOPLE
+        | {
+            "people.add_person",
+            "people.change_person",
+            "people.merge_person",
+            "people.record_status",
+            "people.record_condition",
+            "people.view_location",
+            "people.add_household",
+            "people.change_household",
+        }
+    ),
+    Role.MEDIC: frozenset(
+        _READ_PEOPLE | {"people.record_status", "people.record_condition", "people.view_medical"}
+    ),
+    Role.LOGISTICS: frozenset(_READ_PEOPLE),
+    Role.PROTECTION: frozenset(
+        _READ_PEOPLE
+        | {
+            "people.add_person",
+            "people.record_status",
+            "people.record_condition",
+            "people.view_location",
+            "people.view_protection",
+        }
+    ),
+    Role.FIELD_TEAM: frozenset(
+        _READ_PEOPLE | {"people.add_person", "people.record_status", "people.view_location"}
+    ),
+    Role.VIEWER: frozenset(_READ_PEOPLE),
+}

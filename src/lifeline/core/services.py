@@ -1,0 +1,100 @@
+"""Writes of the core: audit rows, roles, users."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.db import models, transaction
+
+from lifeline.core.errors import Forbidden, ValidationFailed
+from lifeline.core.models import AuditEntry
+from lifeline.core.roles import ROLE_PERMISSIONS, Role
+
+Actor = AbstractBaseUser | AnonymousUser
+
+
+def audit_record(
+    *,
+    actor: Actor | None,
+    action: str,
+    obj: models.Model | None = None,
+    summary: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    user = actor if actor is not None and actor.is_authenticated else None
+    return AuditEntry.objects.create(
+        actor=user,
+        actor_username=user.get_username() if user is not None else "system",
+        site_code=settings.LIFELINE_SITE,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        summary=summary[:300],
+        detail=detail or {},
+    )
+
+
+def permission_require(actor: Actor | None, perm: str, *, doing: str) -> None:
+    """Refuse unless the actor holds `perm`; `doing` says what was refused, for the message."""
+    if actor is None or not actor.is_authenticated:
+        raise Forbidden(f"sign in to {doing}")
+    if not actor.has_perm(perm):
+        raise Forbidden(f"your role may not {doing} (needs {perm})")
+
+
+def roles_sync() -> None:
+    """Create a group per role with exactly the permissions the role table gives it.
+
+    Permissions of apps not yet migrated are skipped; post_migrate runs this after every app.
+    """
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        wanted = []
+        for label in sorted(perms):
+            app_label, codename = label.split(".", 1)
+            perm = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if perm is not None:
+                wanted.append(perm)
+        group.permissions.set(wanted)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Actor | None,
+    username: str,
+    password: str,
+    role: Role | None,
+    full_name: str = "",
+    superuser: bool = False,
+) -> AbstractBaseUser:
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    if not username:
+        raise ValidationFailed({"username": "is required"})
+    if user_model.objects.filter(username=username).exists():
+        raise ValidationFailed({"username": f"{username!r} is taken"})
+    given, _, family = full_name.partition(" ")
+    if superuser:
+        user = user_model.objects.create_superuser(
+            username=username, password=password, first_name=given, last_name=family
+        )
+    else:
+        user = user_model.objects.create_user(
+            username=username, password=password, first_name=given, last_name=family
+        )
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role.value))
+    audit_record(actor=actor, action="user.create", obj=user, summary=f"user {username}")
+    return user
+
+
+def user_roles(user: Actor) -> list[str]:
+    if not user.is_authenticated:
+        return []
+    return sorted(g.name for g in user.groups.all())  # type: ignore[union-attr]

@@ -1,0 +1,199 @@
+"""Persons, households and their append-only histories of status events and conditions.
+
+A person's current status and location are derived from the status events; the columns on
+`Person` that hold them are a cache (`derived_fields`), rebuilt by `people.services` and never
+shipped by sync.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from lifeline.core.models import ReplicatedModel, Site
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Status(models.TextChoices):
+    PRESENT = "present", "Present"
+    MISSING = "missing", "Missing"
+    IN_CARE = "in_care", "In care"
+    EVACUATED = "evacuated", "Evacuated"
+    TRANSFERRED = "transferred", "Transferred"
+    DECEASED = "deceased", "Deceased"
+
+
+class Condition(models.TextChoices):
+    MALNOURISHED = "malnourished", "Malnourished"
+    DEHYDRATED = "dehydrated", "Dehydrated"
+    WOUNDED = "wounded", "Wounded"
+    ILL = "ill", "Ill"
+    PREGNANT = "pregnant", "Pregnant"
+    DISABLED = "disabled", "Disabled"
+    CHRONIC_ILLNESS = "chronic_illness", "Chronic illness"
+    TRAUMATISED = "traumatised", "Psychological trauma"
+    UNACCOMPANIED_CHILD = "unaccompanied_child", "Unaccompanied child"
+    SEPARATED_CHILD = "separated_child", "Separated child"
+    ELDERLY_ALONE = "elderly_alone", "Elderly person alone"
+
+
+PROTECTION_CONDITIONS = frozenset(
+    {Condition.UNACCOMPANIED_CHILD, Condition.SEPARATED_CHILD, Condition.ELDERLY_ALONE}
+)
+MEDICAL_CONDITIONS = frozenset(set(Condition) - PROTECTION_CONDITIONS)
+
+
+class Household(ReplicatedModel):
+    head = models.ForeignKey(
+        "Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ration_card = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    shelter = models.CharField(max_length=80, blank=True)
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT)
+    area = models.CharField(max_length=80, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["ration_card"]
+
+    def __str__(self) -> str:
+        return self.ration_card or f"household {self.pk}"
+
+
+class Person(ReplicatedModel):
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    other_names = models.JSONField(default=list, blank=True)
+    sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    date_of_birth = models.DateField(null=True, blank=True, db_index=True)
+    # True when date_of_birth was computed from an estimated age (mid-year of that age).
+    birth_date_estimated = models.BooleanField(default=False)
+    languages = models.JSONField(default=list, blank=True)
+    callsign = models.CharField(max_length=40, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    photo = models.ImageField(upload_to="photos/", blank=True)
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    notes = models.TextField(blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_records"
+    )
+
+    # Cache of the latest status event (principle 1: derived, never authoritative).
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.PRESENT, db_index=True
+    )
+    current_site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    current_area = models.CharField(max_length=80, blank=True)
+    current_latitude = models.FloatField(null=True, blank=True)
+    current_longitude = models.FloatField(null=True, blank=True)
+    status_since = models.DateTimeField(null=True, blank=True)
+    # Folded names for plain search; derived from the name fields.
+    search_text = models.CharField(max_length=500, blank=True, db_index=True)
+
+    derived_fields: ClassVar[frozenset[str]] = frozenset(
+        {
+            "status",
+            "current_site",
+            "current_area",
+            "current_latitude",
+            "current_longitude",
+            "status_since",
+            "search_text",
+        }
+    )
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        indexes = [
+            models.Index(fields=["family_name", "given_name"]),
+            models.Index(fields=["current_site", "status"]),
+        ]
+        permissions = [
+            ("merge_person", "Can merge two records of the same person"),
+            ("record_status", "Can record a status event"),
+            ("record_condition", "Can record a condition observation"),
+            ("view_location", "Can see where a person is (area and coordinates)"),
+            ("view_medical", "Can see medical conditions"),
+            ("view_protection", "Can see protection conditions of children and the vulnerable"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or f"person {self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.given_name, self.family_name) if part)
+
+
+class StatusEvent(ReplicatedModel):
+    """Append-only: where a person was and in what status, as observed at a moment."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="status_events")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT)
+    area = models.CharField(max_length=80, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["occurred_at", "version"]
+        indexes = [models.Index(fields=["person", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.status} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class ConditionObservation(ReplicatedModel):
+    """Append-only: a condition seen present (or seen resolved) by someone at a moment."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="conditions")
+    condition = models.CharField(max_length=24, choices=Condition.choices)
+    present = models.BooleanField(default=True)
+    note = models.CharField(max_length=300, blank=True)
+    observed_at = models.DateTimeField(default=timezone.now)
+    observed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["observed_at", "version"]
+        indexes = [models.Index(fields=["condition", "person"])]
+
+    def __str__(self) -> str:
+        seen = "present" if self.present else "resolved"
+        return f"{self.person_id} {self.condition} {seen}"
+
+
+class PersonMerge(ReplicatedModel):
+    """Two records found to be one person. Undoing restores the duplicate as it was."""
+
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_kept")
+    duplicate = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_lost")
+    reason = models.CharField(max_length=300, blank=True)
+    # Fields of the survivor that were blank and filled from the duplicate: {field: old value}.
+    filled_fields = models.JSONField(default=dict, blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.duplicate_id} merged into {self.survivor_id}"

@@ -1,0 +1,100 @@
+"""Pure rules of the registry: ages and age bands, name search text, field checks. No ORM here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+MAX_AGE_YEARS = 120
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+
+
+@dataclass(frozen=True)
+class AgeBand:
+    code: str
+    label: str
+    min_years: int
+    max_years: int | None  # inclusive; None for open-ended
+
+
+AGE_BANDS: tuple[AgeBand, ...] = (
+    AgeBand("0-4", "Under 5", 0, 4),
+    AgeBand("5-11", "5 to 11", 5, 11),
+    AgeBand("12-17", "12 to 17", 12, 17),
+    AgeBand("18-59", "18 to 59", 18, 59),
+    AgeBand("60+", "60 and over", 60, None),
+)
+AGE_BAND_CODES = tuple(band.code for band in AGE_BANDS)
+
+
+def age_band(code: str) -> AgeBand:
+    for band in AGE_BANDS:
+        if band.code == code:
+            return band
+    raise KeyError(code)
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year - years, day=28)
+
+
+def birth_date_from_age(age_years: int, today: dt.date) -> dt.date:
+    """A person said to be N years old was born, on average, N years and six months ago."""
+    return _years_before(today, age_years) - dt.timedelta(days=182)
+
+
+def age_on(date_of_birth: dt.date, today: dt.date) -> int:
+    had_birthday = (today.month, today.day) >= (date_of_birth.month, date_of_birth.day)
+    return today.year - date_of_birth.year - (0 if had_birthday else 1)
+
+
+def birth_date_range(band: AgeBand, today: dt.date) -> tuple[dt.date | None, dt.date]:
+    """Dates of birth (oldest exclusive bound or None, youngest inclusive) of a band today."""
+    youngest = _years_before(today, band.min_years)
+    if band.max_years is None:
+        return None, youngest
+    oldest_exclusive = _years_before(today, band.max_years + 1)
+    return oldest_exclusive, youngest
+
+
+def is_child(date_of_birth: dt.date | None, today: dt.date) -> bool:
+    return date_of_birth is not None and age_on(date_of_birth, today) < 18
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: what plain search compares."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def search_text(names: Iterable[str]) -> str:
+    return " ".join(fold(name).strip() for name in names if name and name.strip())
+
+
+def search_terms(query: str) -> list[str]:
+    return [term for term in fold(query).split() if term]
+
+
+def birth_date_problem(date_of_birth: dt.date, today: dt.date) -> str | None:
+    if date_of_birth > today:
+        return "is in the future"
+    if date_of_birth < EARLIEST_BIRTH:
+        return f"is before {EARLIEST_BIRTH.isoformat()}"
+    return None
+
+
+def coordinates_problems(latitude: float | None, longitude: float | None) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if (latitude is None) != (longitude is None):
+        missing = "longitude" if longitude is None else "latitude"
+        problems[missing] = "is required when the other coordinate is given"
+    if latitude is not None and not -90 <= latitude <= 90:
+        problems["latitude"] = "must be between -90 and 90"
+    if longitude is not None and not -180 <= longitude <= 180:
+        problems["longitude"] = "must be between -180 and 180"
+    return problems

@@ -1,0 +1,328 @@
+"""Reads of the registry, with the caller's role applied. Reading a protected part of a record
+(a person's location, medical or protection conditions) writes an audit row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from lifeline.core.errors import Forbidden, NotFound, ValidationFailed
+from lifeline.core.services import Actor, audit_record, permission_require
+from lifeline.people import rules
+from lifeline.people.models import (
+    MEDICAL_CONDITIONS,
+    PROTECTION_CONDITIONS,
+    Condition,
+    ConditionObservation,
+    Household,
+    Person,
+    PersonMerge,
+    Status,
+    StatusEvent,
+)
+from lifeline.people.services import person_record_ids
+
+
+def conditions_visible(actor: Actor | None) -> frozenset[str]:
+    """The conditions this actor's role may see."""
+    if actor is None or not actor.is_authenticated:
+        return frozenset()
+    visible: set[str] = set()
+    if actor.has_perm("people.view_medical"):
+        visible |= MEDICAL_CONDITIONS
+    if actor.has_perm("people.view_protection"):
+        visible |= PROTECTION_CONDITIONS
+    return frozenset(visible)
+
+
+def can_see_location(actor: Actor | None) -> bool:
+    return actor is not None and actor.is_authenticated and actor.has_perm("people.view_location")
+
+
+def _uuid(value: Any, name: str) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError as exc:
+        raise ValidationFailed({name: f"{value!r} is not a valid id"}) from exc
+
+
+def person_get(*, actor: Actor | None, person_id: Any) -> Person:
+    permission_require(actor, "people.view_person", doing="see people")
+    pk = _uuid(person_id, "person")
+    person = Person.objects.select_related("household", "current_site").filter(pk=pk).first()
+    if person is None:
+        raise NotFound(f"no person with id {pk}")
+    if person.is_deleted:
+        if person.merged_into_id:
+            raise NotFound(f"person {pk} was merged into {person.merged_into_id}")
+        raise NotFound(f"person {pk} was deleted")
+    return person
+
+
+def _condition_latest(condition: str) -> Subquery:
+    """Whether the latest observation of `condition` (own or merged records) says present."""
+    return Subquery(
+        ConditionObservation.objects.alive()
+        .filter(
+            Q(person=OuterRef("pk")) | Q(person__merged_into=OuterRef("pk")),
+            condition=condition,
+        )
+        .order_by("-observed_at", "-version")
+        .values("present")[:1]
+    )
+
+
+@dataclass(frozen=True)
+class PersonFilters:
+    q: str = ""
+    status: str | None = None
+    site: uuid.UUID | str | None = None
+    age_band: str | None = None
+    condition: str | None = None
+    sex: str | None = None
+    household: uuid.UUID | str | None = None
+
+
+def person_list(*, actor: Actor | None, filters: PersonFilters | None = None) -> QuerySet[Person]:
+    permission_require(actor, "people.view_person", doing="see people")
+    f = filters or PersonFilters()
+    qs = Person.objects.alive().select_related("current_site", "household")
+    problems: dict[str, str] = {}
+    for term in rules.search_terms(f.q):
+        qs = qs.filter(search_text__contains=term)
+    if f.status:
+        if f.status not in Status.values:
+            problems["status"] = f"must be one of {', '.join(Status.values)}"
+        qs = qs.filter(status=f.status)
+    if f.site:
+        site = str(f.site)
+        try:
+            qs = qs.filter(current_site_id=uuid.UUID(site))
+        except ValueError:
+            qs = qs.filter(current_site__code=site)
+    if f.sex:
+        qs = qs.filter(sex=f.sex)
+    if f.household:
+        qs = qs.filter(household_id=_uuid(f.household, "household"))
+    if f.age_band:
+        try:
+            band = rules.age_band(f.age_band)
+        except KeyError:
+            problems["age_band"] = f"must be one of {', '.join(rules.AGE_BAND_CODES)}"
+        else:
+            oldest_exclusive, youngest = rules.birth_date_range(band, timezone.localdate())
+            qs = qs.filter(date_of_birth__lte=youngest)
+            if oldest_exclusive is not None:
+                qs = qs.filter(date_of_birth__gt=oldest_exclusive)
+    if f.condition:
+        if f.condition not in Condition.values:
+            problems["condition"] = f"must be one of {', '.join(Condition.values)}"
+        elif f.condition not in conditions_visible(actor):
+            raise Forbidden("your role may not filter by this condition")
+        else:
+            qs = qs.annotate(condition_now=_condition_latest(f.condition)).filter(
+                condition_now=True
+            )
+    if problems:
+        raise ValidationFailed(problems)
+    return qs.order_by("family_name", "given_name", "id")
+
+
+def person_find(*, actor: Actor | None, query: str, limit: int = 20) -> list[Person]:
+    """Plain name search: every word of the query appears in some name (accents ignored)."""
+    if not rules.search_terms(query):
+        raise ValidationFailed({"q": "give at least one name to search for"})
+    return list(person_list(actor=actor, filters=PersonFilters(q=query))[:limit])
+
+
+@dataclass
+class ConditionNow:
+    condition: str
+    label: str
+    since: dt.datetime
+
+
+@dataclass
+class TimelineEntry:
+    at: dt.datetime
+    kind: str  # status | condition | merge | registered
+    title: str
+    detail: str = ""
+    by: str = ""
+
+
+@dataclass
+class PersonRecord:
+    """What the actor may see of one person, with the history as a timeline."""
+
+    person: Person
+    age: int | None
+    location_visible: bool
+    conditions: list[ConditionNow] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    merged_records: list[Person] = field(default_factory=list)
+    merges: list[PersonMerge] = field(default_factory=list)
+
+
+def _place(event: StatusEvent, with_location: bool) -> str:
+    parts = [event.site.name if event.site else ""]
+    if with_location:
+        parts.append(event.area)
+        if event.latitude is not None and event.longitude is not None:
+            parts.append(f"{event.latitude:.5f}, {event.longitude:.5f}")
+    return " · ".join(p for p in parts if p)
+
+
+def person_record(*, actor: Actor | None, person_id: Any) -> PersonRecord:
+    person = person_get(actor=actor, person_id=person_id)
+    ids = person_record_ids(person)
+    location = can_see_location(actor)
+    visible = conditions_visible(actor)
+    events = list(
+        StatusEvent.objects.alive()
+        .filter(person_id__in=ids)
+        .select_related("site", "recorded_by")
+        .order_by("occurred_at", "version")
+    )
+    observations = list(
+        ConditionObservation.objects.alive()
+        .filter(person_id__in=ids, condition__in=visible)
+        .select_related("observed_by")
+        .order_by("observed_at", "version")
+    )
+    merges = list(
+        PersonMerge.objects.filter(Q(survivor=person) | Q(duplicate=person)).select_related(
+            "survivor", "duplicate", "merged_by"
+        )
+    )
+    labels = dict(Condition.choices)
+    status_labels = dict(Status.choices)
+    timeline = [
+        TimelineEntry(
+            at=e.occurred_at,
+            kind="status",
+            title=status_labels.get(e.status, e.status),
+            detail=" — ".join(p for p in (_place(e, location), e.note) if p),
+            by=e.recorded_by.get_username() if e.recorded_by else "",
+        )
+        for e in events
+    ]
+    current: dict[str, ConditionNow] = {}
+    for o in observations:
+        label = labels.get(o.condition, o.condition)
+        timeline.append(
+            TimelineEntry(
+                at=o.observed_at,
+                kind="condition",
+                title=f"{label}: {'observed' if o.present else 'resolved'}",
+                detail=o.note,
+                by=o.observed_by.get_username() if o.observed_by else "",
+            )
+        )
+        if o.present:
+            current[o.condition] = ConditionNow(o.condition, label, o.observed_at)
+        else:
+            current.pop(o.condition, None)
+    for m in merges:
+        title = (
+            f"Merged with the record of {m.duplicate.full_name}"
+            if m.survivor_id == person.pk
+            else f"Split from {m.survivor.full_name}"
+        )
+        timeline.append(
+            TimelineEntry(
+                at=m.created_at,
+                kind="merge",
+                title=title + (" (undone)" if m.undone_at else ""),
+                detail=m.reason,
+                by=m.merged_by.get_username() if m.merged_by else "",
+            )
+        )
+    timeline.sort(key=lambda entry: entry.at)
+    protected = []
+    if location:
+        protected.append("location")
+    if observations:
+        protected.append("conditions")
+    if protected:
+        audit_record(
+            actor=actor,
+            action="read.protected",
+            obj=person,
+            summary=person.full_name,
+            detail={"parts": protected},
+        )
+    age = rules.age_on(person.date_of_birth, timezone.localdate()) if person.date_of_birth else None
+    return PersonRecord(
+        person=person,
+        age=age,
+        location_visible=location,
+        conditions=sorted(current.values(), key=lambda c: c.label),
+        timeline=timeline,
+        merged_records=list(Person.objects.filter(merged_into=person)),
+        merges=merges,
+    )
+
+
+def household_get(*, actor: Actor | None, household_id: Any) -> Household:
+    permission_require(actor, "people.view_household", doing="see households")
+    pk = _uuid(household_id, "household")
+    household = (
+        Household.objects.alive().select_related("head", "site").filter(pk=pk).first()
+    )
+    if household is None:
+        raise NotFound(f"no household with id {pk}")
+    return household
+
+
+def household_by_card(*, actor: Actor | None, ration_card: str) -> Household:
+    permission_require(actor, "people.view_household", doing="see households")
+    household = (
+        Household.objects.alive().select_related("head", "site")
+        .filter(ration_card=ration_card).first()
+    )
+    if household is None:
+        raise NotFound(f"no household with ration card {ration_card!r}")
+    return household
+
+
+def household_members(*, actor: Actor | None, household: Household) -> QuerySet[Person]:
+    permission_require(actor, "people.view_person", doing="see people")
+    return (
+        Person.objects.alive()
+        .filter(household=household)
+        .select_related("current_site")
+        .order_by("date_of_birth")
+    )
+
+
+def household_list(*, actor: Actor | None, q: str = "", site: str | None = None) -> QuerySet[Household]:
+    permission_require(actor, "people.view_household", doing="see households")
+    qs = Household.objects.alive().select_related("head", "site")
+    if q:
+        qs = qs.filter(Q(ration_card__icontains=q) | Q(shelter__icontains=q))
+    if site:
+        qs = qs.filter(Q(site__code=site) | Q(site__id__in=_site_ids(site)))
+    return qs.order_by("ration_card", "id")
+
+
+def _site_ids(value: str) -> list[uuid.UUID]:
+    try:
+        return [uuid.UUID(value)]
+    except ValueError:
+        return []
+
+
+def status_counts(*, actor: Actor | None, site: str | None = None) -> dict[str, int]:
+    from django.db.models import Count
+
+    qs = person_list(actor=actor, filters=PersonFilters(site=site))
+    rows = qs.order_by().values("status").annotate(n=Count("id"))
+    counts = {s: 0 for s in Status.values}
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
