@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -44,9 +44,15 @@ class ClockState(models.Model):
     ms = models.BigIntegerField(default=0)
     counter = models.IntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"clock of {self.site_id}: {self.ms}.{self.counter}"
 
-class ReplicatedQuerySet(models.QuerySet[Any]):
-    def alive(self) -> ReplicatedQuerySet:
+
+_Row = TypeVar("_Row", bound="ReplicatedModel")
+
+
+class ReplicatedQuerySet(models.QuerySet[_Row]):
+    def alive(self) -> ReplicatedQuerySet[_Row]:
         return self.filter(deleted_at__isnull=True)
 
     def update(self, **kwargs: Any) -> int:
@@ -76,10 +82,6 @@ class ReplicatedModel(models.Model):
 
     class Meta:
         abstract = True
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         from lifeline.core.clock import clock_tick
@@ -114,6 +116,10 @@ class ReplicatedModel(models.Model):
     def undelete(self) -> None:
         self.deleted_at = None
         self.save(update_fields=["deleted_at"])
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
 
 def _json_value(field: models.Field[Any, Any], instance: models.Model) -> object:

@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.db import models, transaction
 
 from lifeline.core.errors import Forbidden, ValidationFailed
 from lifeline.core.models import AuditEntry
 from lifeline.core.roles import ROLE_PERMISSIONS, Role
 
-Actor = AbstractBaseUser | AnonymousUser
+# The project uses Django's default user model.
+Actor = User | AnonymousUser
 
 
 def audit_record(
@@ -71,10 +72,8 @@ def user_create(
     role: Role | None,
     full_name: str = "",
     superuser: bool = False,
-) -> AbstractBaseUser:
-    from django.contrib.auth import get_user_model
-
-    user_model = get_user_model()
+) -> User:
+    user_model = User
     if not username:
         raise ValidationFailed({"username": "is required"})
     if user_model.objects.filter(username=username).exists():
@@ -97,4 +96,4 @@ def user_create(
 def user_roles(user: Actor) -> list[str]:
     if not user.is_authenticated:
         return []
-    return sorted(g.name for g in user.groups.all())  # type: ignore[union-attr]
+    return sorted(g.name for g in user.groups.all())

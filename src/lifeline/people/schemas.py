@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
 from lifeline.core.models import Site
@@ -23,7 +24,7 @@ class SiteField(serializers.SlugRelatedField[Site]):
         if site is None:
             try:
                 site = Site.objects.filter(pk=str(data)).first()
-            except Exception:  # noqa: BLE001 - a malformed id is simply not found
+            except (ValueError, TypeError, ValidationError):  # a malformed id: not found
                 site = None
         if site is None:
             self.fail("does_not_exist", slug_name="code", value=str(data))
@@ -77,12 +78,17 @@ class PersonInput(serializers.Serializer[Any]):
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if not (attrs.get("given_name") or "").strip() and not (
-            attrs.get("family_name") or ""
-        ).strip():
-            raise serializers.ValidationError({"given_name": "a given or a family name is required"})
+        if (
+            not (attrs.get("given_name") or "").strip()
+            and not (attrs.get("family_name") or "").strip()
+        ):
+            raise serializers.ValidationError(
+                {"given_name": "a given or a family name is required"}
+            )
         if attrs.get("date_of_birth") is not None and attrs.get("age_years") is not None:
-            raise serializers.ValidationError({"age_years": "give a date of birth or an age, not both"})
+            raise serializers.ValidationError(
+                {"age_years": "give a date of birth or an age, not both"}
+            )
         return attrs
 
 
@@ -139,9 +145,7 @@ class PersonFilterInput(serializers.Serializer[Any]):
     age_band = serializers.ChoiceField(
         choices=[(b.code, b.label) for b in rules.AGE_BANDS], required=False, allow_blank=True
     )
-    condition = serializers.ChoiceField(
-        choices=Condition.choices, required=False, allow_blank=True
-    )
+    condition = serializers.ChoiceField(choices=Condition.choices, required=False, allow_blank=True)
     sex = serializers.ChoiceField(choices=Sex.choices, required=False, allow_blank=True)
     household = serializers.UUIDField(required=False, allow_null=True)
 

@@ -125,9 +125,7 @@ def person_list(*, actor: Actor | None, filters: PersonFilters | None = None) ->
         elif f.condition not in conditions_visible(actor):
             raise Forbidden("your role may not filter by this condition")
         else:
-            qs = qs.annotate(condition_now=_condition_latest(f.condition)).filter(
-                condition_now=True
-            )
+            qs = qs.filter(_condition_latest(f.condition))
     if problems:
         raise ValidationFailed(problems)
     return qs.order_by("family_name", "given_name", "id")
@@ -272,9 +270,7 @@ def person_record(*, actor: Actor | None, person_id: Any) -> PersonRecord:
 def household_get(*, actor: Actor | None, household_id: Any) -> Household:
     permission_require(actor, "people.view_household", doing="see households")
     pk = _uuid(household_id, "household")
-    household = (
-        Household.objects.alive().select_related("head", "site").filter(pk=pk).first()
-    )
+    household = Household.objects.alive().select_related("head", "site").filter(pk=pk).first()
     if household is None:
         raise NotFound(f"no household with id {pk}")
     return household
@@ -283,8 +279,10 @@ def household_get(*, actor: Actor | None, household_id: Any) -> Household:
 def household_by_card(*, actor: Actor | None, ration_card: str) -> Household:
     permission_require(actor, "people.view_household", doing="see households")
     household = (
-        Household.objects.alive().select_related("head", "site")
-        .filter(ration_card=ration_card).first()
+        Household.objects.alive()
+        .select_related("head", "site")
+        .filter(ration_card=ration_card)
+        .first()
     )
     if household is None:
         raise NotFound(f"no household with ration card {ration_card!r}")
@@ -301,7 +299,9 @@ def household_members(*, actor: Actor | None, household: Household) -> QuerySet[
     )
 
 
-def household_list(*, actor: Actor | None, q: str = "", site: str | None = None) -> QuerySet[Household]:
+def household_list(
+    *, actor: Actor | None, q: str = "", site: str | None = None
+) -> QuerySet[Household]:
     permission_require(actor, "people.view_household", doing="see households")
     qs = Household.objects.alive().select_related("head", "site")
     if q:

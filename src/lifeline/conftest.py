@@ -1,0 +1,71 @@
+"""Fixtures every app's tests share: one user per role, and this site."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from lifeline.core.clock import site_local
+from lifeline.core.models import Site
+from lifeline.core.roles import Role
+from lifeline.core.services import roles_sync
+
+PASSWORD = "a-long-test-password-42"
+
+
+@pytest.fixture
+def site(db: None) -> Site:
+    return site_local()
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., Any]:
+    roles_sync()
+
+    def make(role: Role | None, username: str | None = None) -> Any:
+        name = username or (role.value if role else "nobody")
+        user = get_user_model().objects.create_user(username=name, password=PASSWORD)
+        if role is not None:
+            user.groups.add(Group.objects.get(name=role.value))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def commander(make_user: Callable[..., Any]) -> Any:
+    return make_user(Role.COMMANDER)
+
+
+@pytest.fixture
+def registrar(make_user: Callable[..., Any]) -> Any:
+    return make_user(Role.REGISTRAR)
+
+
+@pytest.fixture
+def medic(make_user: Callable[..., Any]) -> Any:
+    return make_user(Role.MEDIC)
+
+
+@pytest.fixture
+def logistics(make_user: Callable[..., Any]) -> Any:
+    return make_user(Role.LOGISTICS)
+
+
+@pytest.fixture
+def protection_officer(make_user: Callable[..., Any]) -> Any:
+    return make_user(Role.PROTECTION)
+
+
+@pytest.fixture
+def field_team(make_user: Callable[..., Any]) -> Any:
+    return make_user(Role.FIELD_TEAM)
+
+
+@pytest.fixture
+def viewer(make_user: Callable[..., Any]) -> Any:
+    return make_user(Role.VIEWER)
