@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.db import models, transaction
 
 from lifeline.core.errors import Forbidden, ValidationFailed
-from lifeline.core.models import AuditEntry
+from lifeline.core.models import AuditEntry, Setting, Site
 from lifeline.core.roles import ROLE_PERMISSIONS, Role
 
 # The project uses Django's default user model.
@@ -97,3 +97,41 @@ def user_roles(user: Actor) -> list[str]:
     if not user.is_authenticated:
         return []
     return sorted(g.name for g in user.groups.all())
+
+
+@transaction.atomic
+def site_ensure(
+    *,
+    actor: Actor | None,
+    code: str,
+    name: str,
+    latitude: float | None = None,
+    longitude: float | None = None,
+) -> Site:
+    """The site with this code, created if missing; coordinates are filled in when unknown."""
+    site, created = Site.objects.get_or_create(
+        code=code, defaults={"name": name, "latitude": latitude, "longitude": longitude}
+    )
+    if not created and site.latitude is None and latitude is not None:
+        site.latitude, site.longitude = latitude, longitude
+        site.save(update_fields=["latitude", "longitude"])
+    if created:
+        audit_record(actor=actor, action="site.create", obj=site, summary=f"site {name}")
+    return site
+
+
+def setting_get(*, site: Site, key: str, default: Any = None) -> Any:
+    row = Setting.objects.filter(site=site, key=key).first()
+    return default if row is None else row.value
+
+
+@transaction.atomic
+def setting_put(*, actor: Actor | None, site: Site, key: str, value: Any) -> Setting:
+    """Set a per-site setting (a flag such as the demo marker, a standard)."""
+    from django.utils import timezone
+
+    row, _ = Setting.objects.update_or_create(
+        site=site, key=key, defaults={"value": value, "updated_at": timezone.now()}
+    )
+    audit_record(actor=actor, action="setting.put", summary=f"{key} at {site.code}")
+    return row
