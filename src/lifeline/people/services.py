@@ -140,6 +140,7 @@ def person_register(
     sex: str = Sex.UNKNOWN,
     date_of_birth: dt.date | None = None,
     age_years: int | None = None,
+    birth_date_estimated: bool = False,
     languages: Iterable[str] = (),
     callsign: str = "",
     phone: str = "",
@@ -155,6 +156,8 @@ def person_register(
 ) -> Person:
     permission_require(actor, "people.add_person", doing="register people")
     dob, estimated = birth_date_resolve(date_of_birth=date_of_birth, age_years=age_years)
+    # A date of birth worked out elsewhere (an import, the demo) may itself be an estimate.
+    estimated = estimated or (dob is not None and birth_date_estimated)
     values: dict[str, Any] = {
         "given_name": given_name.strip(),
         "family_name": family_name.strip(),
