@@ -176,6 +176,9 @@ def person_register(
     if status not in Status.values:
         problems["status"] = [f"must be one of {', '.join(Status.values)}"]
     condition_list = list(conditions)
+    if condition_list:
+        # Conditions seen at intake are condition observations: the same permission applies.
+        permission_require(actor, "people.record_condition", doing="record a person's condition")
     unknown = [c for c in condition_list if c not in Condition.values]
     if unknown:
         problems["conditions"] = [f"unknown condition {c!r}" for c in unknown]
