@@ -1,0 +1,64 @@
+# Lifeline: `make run` serves the demo on http://127.0.0.1:8000, `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+# Run as root on the camp laptop and in CI; elsewhere apt-get goes through sudo.
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PYTEST_ARGS ?=
+
+.PHONY: install run setup serve test test-fast lint typecheck check bench browser-deps clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+# Migrate the embedded database, load the demo once, create the admin once.
+setup: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py lifeline_setup --demo
+
+serve: install
+	$(BIN)/gunicorn lifeline.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \
+		--access-logfile - --forwarded-allow-ips=""
+
+run: setup serve
+
+# Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
+
+# The whole suite: fast, slow and browser tests, on SQLite unless DATABASE_URL says otherwise.
+# Exit 5 (nothing collected) only happens for a PYTEST_ARGS selection that matches nothing.
+test: install browser-deps
+	@$(BIN)/pytest -q $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest: no test matched '$(PYTEST_ARGS)'"; exit 0; fi; exit $$rc
+
+test-fast: install
+	$(BIN)/pytest -q -m "not slow and not browser" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src benchmarks
+	$(BIN)/ruff format --check src benchmarks
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+typecheck: install
+	$(BIN)/mypy src
+
+check: lint typecheck
+
+bench: install
+	@for b in benchmarks/[a-z]*.py; do \
+		case $$b in */common.py|*/test_*) continue;; esac; \
+		echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) var/bench .pytest_cache .mypy_cache .ruff_cache
