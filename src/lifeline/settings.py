@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "lifeline.core",
     "lifeline.people",
+    "lifeline.intel",
     "lifeline.web",
 ]
 

@@ -33,6 +33,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "people.add_household",
             "people.change_household",
             "core.view_auditentry",
+            "intel.resolve_alert",
         }
     ),
     Role.REGISTRAR: frozenset(

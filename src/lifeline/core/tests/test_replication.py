@@ -12,6 +12,7 @@ from django.db import transaction
 from lifeline.core import hlc
 from lifeline.core.clock import clock_tick
 from lifeline.core.models import ChangeLogEntry, ClockState, ReplicatedModel, Site
+from lifeline.intel.models import Alert
 from lifeline.people.models import (
     ConditionObservation,
     Household,
@@ -38,6 +39,7 @@ FACTORIES: dict[type[ReplicatedModel], tuple[Callable[[], ReplicatedModel], str,
         "note",
         "thin",
     ),
+    Alert: (lambda: Alert(kind="test", key="k", title="Look"), "detail", "more"),
     PersonMerge: (
         lambda: PersonMerge(survivor=_person(), duplicate=_person()),
         "reason",
