@@ -1,0 +1,374 @@
+"""CSV import and export of the person registry, with an HXL hashtag row.
+
+Import parses every row with `people.schemas.PersonInput` and registers it through
+`people.services.person_register` (households by ration card through `household_create`), so a
+file meets the same rules, roles and audit rows as the API. All rows run in one transaction,
+each in its own savepoint: by default one bad row rolls the whole file back (nothing written);
+`partial=True` keeps the good rows. Export reads through `people.selectors` with the actor's
+role applied (location and condition columns only for the roles that may see them) and writes
+an audit row.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any, TypeVar
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from lifeline.core.errors import LifelineError, NotFound, ValidationFailed
+from lifeline.core.models import Site
+from lifeline.core.services import Actor, audit_record, permission_require
+from lifeline.people import hxl, rules, selectors, services
+from lifeline.people.models import ConditionObservation, Household, Person
+from lifeline.people.schemas import PersonInput
+
+Progress = Callable[[int, int], None]
+
+# A message quotes the bad value; a pasted essay should not fill the terminal.
+MESSAGE_LIMIT = 200
+EXPORT_CHUNK = 500
+
+T = TypeVar("T")
+
+
+def schema_problems(errors: Mapping[str, Any]) -> dict[str, list[str]]:
+    """DRF serializer errors as {field: [messages]}; item errors of a list field are folded
+    into the field (their messages quote the bad value)."""
+
+    def messages(detail: Any) -> list[str]:
+        if isinstance(detail, Mapping):
+            return [m for value in detail.values() for m in messages(value)]
+        if isinstance(detail, list | tuple):
+            return [m for value in detail for m in messages(value)]
+        return [str(detail)]
+
+    return {
+        ("" if name == "non_field_errors" else str(name)): messages(detail)
+        for name, detail in errors.items()
+    }
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int  # line of the file where the row ends (1 is the header)
+    column: str  # the file's own name for the column; "" when the whole row is wrong
+    message: str
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0  # data rows read (blank rows skipped)
+    imported: int = 0  # persons written (0 when the file was rolled back)
+    households_created: int = 0
+    partial: bool = False
+    written: bool = False
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    # The header rows and the cells of each refused row: what a rejects file is made of.
+    header_rows: list[list[str]] = field(default_factory=list)
+    refused: list[list[str]] = field(default_factory=list)
+
+    @property
+    def refused_count(self) -> int:
+        return len(self.refused)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "imported": self.imported,
+            "refused": self.refused_count,
+            "households_created": self.households_created,
+            "partial": self.partial,
+            "written": self.written,
+            "errors": [dataclasses.asdict(e) for e in self.errors],
+            "warnings": list(self.warnings),
+        }
+
+
+def _file_invalid(problem: str) -> ValidationFailed:
+    return ValidationFailed({"file": problem}, message="the file cannot be imported")
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _file_invalid("is UTF-16 text; save it as CSV UTF-8 and import it again")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise _file_invalid(
+            f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); "
+            "save it as CSV UTF-8 and import it again"
+        ) from exc
+
+
+def _records(text: str) -> list[tuple[int, list[str]]]:
+    """The file's rows with the line each ends on (a quoted cell may span lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records: list[tuple[int, list[str]]] = []
+    try:
+        for cells in reader:
+            records.append((reader.line_num, cells))
+    except csv.Error as exc:
+        raise _file_invalid(f"line {reader.line_num} cannot be read as CSV: {exc}") from exc
+    return records
+
+
+def _short(message: str) -> str:
+    return message if len(message) <= MESSAGE_LIMIT else message[: MESSAGE_LIMIT - 1] + "…"
+
+
+def _column_label(layout: hxl.Layout, key: str) -> str:
+    """The file's name for the column a problem is about (a name problem goes to whichever
+    name column the file has)."""
+    keys = {"given_name": hxl.NAME_KEYS, "family_name": ("family_name", "given_name", "name")}
+    for candidate in keys.get(key, (key,)):
+        label = layout.label(candidate)
+        if label:
+            return label
+    return ""
+
+
+def _row_errors(
+    layout: hxl.Layout, line: int, problems: Mapping[str, Sequence[str]]
+) -> list[RowError]:
+    errors = []
+    for key, messages in problems.items():
+        label = _column_label(layout, key) if key else ""
+        for message in messages:
+            text = message if label or not key else f"{key}: {message}"
+            errors.append(RowError(line, label, _short(text)))
+    return errors
+
+
+def _household_for_card(
+    actor: Actor | None, card: str, site: Site | None
+) -> tuple[Household, bool]:
+    """The household with this ration card, created if the registry has none: (household,
+    created?)."""
+    try:
+        return selectors.household_by_card(actor=actor, ration_card=card), False
+    except NotFound:
+        return services.household_create(actor=actor, ration_card=card, site=site), True
+
+
+def _row_import(
+    actor: Actor | None,
+    layout: hxl.Layout,
+    cells: Sequence[str],
+    *,
+    line: int,
+    ids_seen: dict[Any, int],
+) -> bool:
+    """Register the person of one row; True when a household was created for it. Raises
+    ValidationFailed keyed by column key."""
+    parsed = hxl.row_values(layout, cells, today=timezone.localdate())
+    values = parsed.values
+    problems: dict[str, list[str]] = {k: [v] for k, v in parsed.problems.items()}
+    record_id = values.pop("id", None)
+    if record_id is not None:
+        if record_id in ids_seen:
+            problems["id"] = [f"repeats the id of line {ids_seen[record_id]}"]
+        elif Person.objects.filter(pk=record_id).exists():
+            problems["id"] = [
+                "is already in this registry; the file (or this row) was imported before"
+            ]
+        ids_seen.setdefault(record_id, line)
+    card = values.pop("ration_card", None)
+    schema = PersonInput(data=values)
+    if not schema.is_valid():
+        problems |= schema_problems(schema.errors)
+    if problems:
+        raise ValidationFailed(problems)
+    data = dict(schema.validated_data)
+    household, created = None, False
+    if card:
+        try:
+            household, created = _household_for_card(actor, card, data.get("site"))
+        except LifelineError as exc:
+            raise ValidationFailed({"ration_card": exc.message}) from exc
+    services.person_register(actor=actor, household=household, **data)
+    return created
+
+
+def persons_import_csv(
+    *,
+    actor: Actor | None,
+    stream: IO[bytes],
+    on_progress: Progress | None = None,
+    partial: bool = False,
+) -> ImportReport:
+    """Register the persons of a CSV file (UTF-8; a header row, an HXL hashtag row, or both).
+
+    Every row is checked by the same schema and services that write it, inside one
+    transaction. With errors and `partial=False` the transaction is rolled back: nothing is
+    written and the report lists every bad row. With `partial=True` the good rows are kept.
+    A file whose columns cannot be read raises ValidationFailed and writes nothing.
+    """
+    permission_require(actor, "people.add_person", doing="import people")
+    records = _records(_decode(stream.read()))
+    if not records:
+        raise _file_invalid("is empty; it needs a header row (and an HXL hashtag row) then data")
+    try:
+        layout = hxl.layout_detect(records[0][1], records[1][1] if len(records) > 1 else None)
+    except hxl.LayoutInvalid as exc:
+        raise ValidationFailed(
+            exc.problems, message="the file's columns do not match the person registry"
+        ) from exc
+    data = [
+        (line, cells)
+        for line, cells in records[layout.header_rows :]
+        if any(cell.strip() for cell in cells)
+    ]
+    report = ImportReport(
+        rows=len(data),
+        partial=partial,
+        warnings=list(layout.warnings),
+        header_rows=[cells for _, cells in records[: layout.header_rows]],
+    )
+    if not data:
+        report.warnings.append("the file has no data rows")
+    ids_seen: dict[Any, int] = {}
+    with transaction.atomic():
+        for done, (line, cells) in enumerate(data, start=1):
+            try:
+                with transaction.atomic():  # a savepoint: a bad row leaves nothing behind
+                    created = _row_import(actor, layout, cells, line=line, ids_seen=ids_seen)
+            except ValidationFailed as exc:
+                report.errors += _row_errors(layout, line, exc.fields)
+                report.refused.append(cells)
+            except LifelineError as exc:
+                report.errors.append(RowError(line, "", _short(exc.message)))
+                report.refused.append(cells)
+            except IntegrityError as exc:
+                report.errors.append(RowError(line, "", _short(f"cannot be written: {exc}")))
+                report.refused.append(cells)
+            else:
+                report.imported += 1
+                report.households_created += int(created)
+            if on_progress is not None:
+                on_progress(done, len(data))
+        if report.errors and not partial:
+            # All or nothing: the good rows written so far go with the bad ones.
+            transaction.set_rollback(True)
+            report.imported = report.households_created = 0
+        elif report.imported:
+            report.written = True
+            audit_record(
+                actor=actor,
+                action="person.import",
+                summary=f"{report.imported} persons imported from CSV",
+                detail={
+                    "rows": report.rows,
+                    "imported": report.imported,
+                    "refused": report.refused_count,
+                    "households_created": report.households_created,
+                    "partial": partial,
+                },
+            )
+    return report
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _conditions_current(persons: Sequence[Person], visible: frozenset[str]) -> dict[Any, list[str]]:
+    """The conditions each person has now (latest observation present), own and merged
+    records, limited to those the actor may see: one query per chunk of persons."""
+    ids = {p.pk for p in persons}
+    rows = (
+        ConditionObservation.objects.alive()
+        .filter(Q(person_id__in=ids) | Q(person__merged_into_id__in=ids), condition__in=visible)
+        .order_by("observed_at", "version")
+        .values_list("person_id", "person__merged_into_id", "condition", "present")
+    )
+    state: dict[Any, dict[str, bool]] = {}
+    for person_id, merged_into, condition, present in rows:
+        owner = merged_into if merged_into in ids else person_id
+        state.setdefault(owner, {})[condition] = present
+    return {pk: sorted(c for c, now in seen.items() if now) for pk, seen in state.items()}
+
+
+def _person_values(person: Person, conditions: list[str], today: Any) -> dict[str, object]:
+    household = person.household
+    estimated = person.birth_date_estimated
+    return {
+        "id": person.pk,
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "other_names": person.other_names,
+        "sex": person.sex,
+        # An estimated date is only an age read backwards: the age column carries it.
+        "date_of_birth": None if estimated else person.date_of_birth,
+        "age_years": rules.age_on(person.date_of_birth, today) if person.date_of_birth else None,
+        "languages": person.languages,
+        "phone": person.phone,
+        "callsign": person.callsign,
+        "ration_card": household.ration_card if household and not household.is_deleted else None,
+        "status": person.status,
+        "site": person.current_site.code if person.current_site else None,
+        "area": person.current_area,
+        "latitude": person.current_latitude,
+        "longitude": person.current_longitude,
+        "conditions": conditions,
+        "notes": person.notes,
+    }
+
+
+def persons_export_csv(
+    *,
+    actor: Actor | None,
+    stream: IO[str],
+    filters: selectors.PersonFilters | None = None,
+) -> int:
+    """Write the persons the actor may see (filtered) as CSV with a header row and an HXL
+    hashtag row; returns how many. Location and condition columns are left out for roles that
+    may not see them; the export is audited as a read of those protected parts."""
+    persons = selectors.person_list(actor=actor, filters=filters)
+    location = selectors.can_see_location(actor)
+    visible = selectors.conditions_visible(actor)
+    columns = hxl.export_columns(location=location, conditions=bool(visible))
+    writer = csv.writer(stream)
+    writer.writerow([c.header for c in columns])
+    writer.writerow([c.tag_text for c in columns])
+    today = timezone.localdate()
+    count = 0
+    try:
+        for chunk in _chunks(persons.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
+            current = _conditions_current(chunk, visible) if visible else {}
+            for person in chunk:
+                values = _person_values(person, current.get(person.pk, []), today)
+                writer.writerow(hxl.row_cells(columns, values))
+                count += 1
+    finally:
+        # Written even when the stream breaks half-way: whatever left was read.
+        filter_values = dataclasses.asdict(filters) if filters else {}
+        audit_record(
+            actor=actor,
+            action="person.export",
+            summary=f"{count} persons exported to CSV",
+            detail={
+                "count": count,
+                "filters": {k: str(v) for k, v in filter_values.items() if v},
+                "columns": [c.key for c in columns],
+                "parts": [
+                    p for p, shown in (("location", location), ("conditions", visible)) if shown
+                ],
+            },
+        )
+    return count
