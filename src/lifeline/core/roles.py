@@ -16,6 +16,13 @@ class Role(StrEnum):
 
 
 _READ_PEOPLE = {"people.view_person", "people.view_household"}
+_READ_SUPPLIES = {"supplies.view_item", "supplies.view_distribution"}
+_WRITE_SUPPLIES = {
+    "supplies.manage_catalogue",
+    "supplies.manage_stock",
+    "supplies.issue_ration",
+    "supplies.manage_rations",
+}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.COMMANDER: frozenset(
@@ -35,6 +42,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "core.view_auditentry",
             "intel.resolve_alert",
         }
+        | _READ_SUPPLIES
+        | _WRITE_SUPPLIES
     ),
     Role.REGISTRAR: frozenset(
         _READ_PEOPLE
@@ -50,9 +59,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         }
     ),
     Role.MEDIC: frozenset(
-        _READ_PEOPLE | {"people.record_status", "people.record_condition", "people.view_medical"}
+        _READ_PEOPLE
+        | _READ_SUPPLIES
+        | {"people.record_status", "people.record_condition", "people.view_medical"}
     ),
-    Role.LOGISTICS: frozenset(_READ_PEOPLE),
+    Role.LOGISTICS: frozenset(
+        _READ_PEOPLE | _READ_SUPPLIES | _WRITE_SUPPLIES | {"intel.resolve_alert"}
+    ),
     Role.PROTECTION: frozenset(
         _READ_PEOPLE
         | {
@@ -66,5 +79,5 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.FIELD_TEAM: frozenset(
         _READ_PEOPLE | {"people.add_person", "people.record_status", "people.view_location"}
     ),
-    Role.VIEWER: frozenset(_READ_PEOPLE),
+    Role.VIEWER: frozenset(_READ_PEOPLE | _READ_SUPPLIES),
 }

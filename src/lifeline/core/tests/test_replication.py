@@ -20,6 +20,7 @@ from lifeline.people.models import (
     PersonMerge,
     StatusEvent,
 )
+from lifeline.supplies.tests.factories import FACTORIES as SUPPLIES_FACTORIES
 
 
 def _person() -> Person:
@@ -45,6 +46,7 @@ FACTORIES: dict[type[ReplicatedModel], tuple[Callable[[], ReplicatedModel], str,
         "reason",
         "same man",
     ),
+    **SUPPLIES_FACTORIES,
 }
 
 

@@ -1,0 +1,395 @@
+"""Reads of supplies with the caller's role applied: stock on hand by location and item, the
+ledger of an item, stock in transit, days of supply against the Sphere standards or observed
+consumption, and the stock alerts a site has now."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+
+from lifeline.core.errors import NotFound, ValidationFailed
+from lifeline.core.models import Site
+from lifeline.core.services import Actor, permission_require, setting_get
+from lifeline.intel.models import Severity
+from lifeline.people.models import Status
+from lifeline.people.selectors import PersonFilters, person_list
+from lifeline.supplies import rules
+from lifeline.supplies.models import (
+    CONSUMPTION,
+    ColdChainReading,
+    DistributionPoint,
+    Item,
+    Location,
+    Lot,
+    Movement,
+    MovementKind,
+    RationCycle,
+    StockBalance,
+    Transfer,
+)
+from lifeline.supplies.rules import quantity_text as q
+
+OBSERVED_WINDOW_DAYS = 14
+
+
+def _can_view(actor: Actor | None) -> None:
+    permission_require(actor, "supplies.view_item", doing="see stock")
+
+
+def _uuid(value: Any, name: str) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError as exc:
+        raise ValidationFailed({name: f"{value!r} is not a valid id"}) from exc
+
+
+def item_list(*, actor: Actor | None, category: str | None = None) -> QuerySet[Item]:
+    _can_view(actor)
+    qs = Item.objects.alive()
+    if category:
+        qs = qs.filter(category=category)
+    return qs.order_by("name", "code")
+
+
+def item_get(*, actor: Actor | None, ref: Any) -> Item:
+    """An item by code or id."""
+    _can_view(actor)
+    text = str(ref)
+    item = Item.objects.alive().filter(code=text).first()
+    if item is None:
+        try:
+            item = Item.objects.alive().filter(pk=uuid.UUID(text)).first()
+        except ValueError:
+            item = None
+    if item is None:
+        raise NotFound(f"no item {text!r}")
+    return item
+
+
+def location_list(*, actor: Actor | None, site: Site | None = None) -> QuerySet[Location]:
+    _can_view(actor)
+    qs = Location.objects.alive().select_related("site")
+    if site is not None:
+        qs = qs.filter(site=site)
+    return qs.order_by("name", "code")
+
+
+def location_get(*, actor: Actor | None, ref: Any) -> Location:
+    _can_view(actor)
+    text = str(ref)
+    location = Location.objects.alive().select_related("site").filter(code=text).first()
+    if location is None:
+        try:
+            location = Location.objects.alive().filter(pk=uuid.UUID(text)).first()
+        except ValueError:
+            location = None
+    if location is None:
+        raise NotFound(f"no location {text!r}")
+    return location
+
+
+def lot_get(*, actor: Actor | None, lot_id: Any) -> Lot:
+    _can_view(actor)
+    lot = Lot.objects.alive().select_related("item").filter(pk=_uuid(lot_id, "lot")).first()
+    if lot is None:
+        raise NotFound(f"no lot {lot_id}")
+    return lot
+
+
+@dataclass(frozen=True)
+class StockLine:
+    location: Location
+    item: Item
+    lot: Lot
+    quantity: Decimal
+
+
+def stock_on_hand(
+    *,
+    actor: Actor | None,
+    location: Location | None = None,
+    item: Item | None = None,
+    site: Site | None = None,
+) -> list[StockLine]:
+    """What is where, per lot, earliest expiry first (the balances cache of the ledger)."""
+    _can_view(actor)
+    qs = StockBalance.objects.filter(quantity__gt=0).select_related(
+        "location", "item", "lot", "location__site"
+    )
+    if location is not None:
+        qs = qs.filter(location=location)
+    if item is not None:
+        qs = qs.filter(item=item)
+    if site is not None:
+        qs = qs.filter(location__site=site)
+    qs = qs.order_by("location__name", "item__name", "expiry_date", "lot_id")
+    return [StockLine(b.location, b.item, b.lot, b.quantity) for b in qs]
+
+
+def on_hand_total(
+    *, item: Item, site: Site | None = None, location: Location | None = None
+) -> Decimal:
+    qs = StockBalance.objects.filter(item=item)
+    if site is not None:
+        qs = qs.filter(location__site=site)
+    if location is not None:
+        qs = qs.filter(location=location)
+    total = qs.aggregate(total=Sum("quantity"))["total"]
+    return total if total is not None else Decimal(0)
+
+
+def on_hand_from_ledger(*, item: Item, location: Location | None = None) -> Decimal:
+    """The authoritative figure: the sum of the movements (the cache must agree with it)."""
+    qs = Movement.objects.alive().filter(item=item)
+    if location is not None:
+        qs = qs.filter(location=location)
+    total = qs.aggregate(total=Sum("quantity"))["total"]
+    return total if total is not None else Decimal(0)
+
+
+def item_ledger(
+    *, actor: Actor | None, item: Item, location: Location | None = None
+) -> QuerySet[Movement]:
+    _can_view(actor)
+    qs = Movement.objects.alive().filter(item=item)
+    if location is not None:
+        qs = qs.filter(location=location)
+    return qs.select_related("location", "lot", "recorded_by").order_by("-occurred_at", "-version")
+
+
+def transfers_in_transit(*, actor: Actor | None) -> QuerySet[Transfer]:
+    _can_view(actor)
+    return (
+        Transfer.objects.alive()
+        .filter(received_at__isnull=True)
+        .select_related("source", "destination", "vehicle")
+        .prefetch_related("movements__item", "movements__lot")
+        .order_by("sent_at")
+    )
+
+
+def people_present(*, actor: Actor | None, site: Site) -> int:
+    """How many people the registry has present at a site (the people selector, role
+    applied)."""
+    return person_list(
+        actor=actor, filters=PersonFilters(status=Status.PRESENT, site=site.pk)
+    ).count()
+
+
+def sphere_standards(*, site: Site) -> tuple[Decimal, Decimal]:
+    """(kcal, litres of water) per person per day at this site."""
+    kcal = setting_get(site=site, key=rules.SETTING_KCAL, default=None)
+    water = setting_get(site=site, key=rules.SETTING_WATER, default=None)
+    return (
+        Decimal(str(kcal)) if kcal is not None else rules.SPHERE_KCAL,
+        Decimal(str(water)) if water is not None else rules.SPHERE_WATER_LITRES,
+    )
+
+
+def consumption_observed(
+    *, item: Item, site: Site, days: int = OBSERVED_WINDOW_DAYS, today: dt.date | None = None
+) -> Decimal:
+    """Units per day used up (issues and rations) at a site over the last `days` days."""
+    today = today or timezone.localdate()
+    since = timezone.now() - dt.timedelta(days=days)
+    used = (
+        Movement.objects.alive()
+        .filter(item=item, location__site=site, kind__in=CONSUMPTION, occurred_at__gte=since)
+        .aggregate(total=Sum("quantity"))["total"]
+    )
+    return rules.daily_use_observed(-(used or Decimal(0)), days)
+
+
+def days_of_supply(
+    *,
+    actor: Actor | None,
+    item: Item,
+    site: Site,
+    basis: str = "auto",
+    today: dt.date | None = None,
+) -> rules.DaysOfSupply:
+    """How long the stock of an item at a site lasts: by the Sphere standard for the people
+    present (items that give kcal or water) or by the consumption observed lately."""
+    _can_view(actor)
+    if basis not in {"auto", "sphere", "observed"}:
+        raise ValidationFailed({"basis": "must be auto, sphere or observed"})
+    today = today or timezone.localdate()
+    on_hand = on_hand_total(item=item, site=site)
+    need: tuple[Decimal, str] | None = None
+    if basis in {"auto", "sphere"}:
+        kcal, litres = sphere_standards(site=site)
+        need = rules.daily_need_sphere(
+            people=people_present(actor=actor, site=site),
+            kcal_per_unit=item.kcal_per_unit,
+            litres_per_unit=item.litres_per_unit,
+            kcal_per_person=kcal,
+            litres_per_person=litres,
+        )
+        if need is None and basis == "sphere":
+            raise ValidationFailed(
+                {"basis": f"{item.name} has no kcal or litres per unit for a Sphere standard"}
+            )
+    if need is None:
+        need = (consumption_observed(item=item, site=site, today=today), "observed")
+    return rules.days_of_supply(on_hand=on_hand, daily_need=need[0], basis=need[1], today=today)
+
+
+@dataclass(frozen=True)
+class StockAlert:
+    kind: str
+    key: str
+    title: str
+    severity: str
+    detail: str = ""
+
+
+def stock_alerts(
+    *, actor: Actor | None, site: Site, horizon_days: int = 14, today: dt.date | None = None
+) -> list[StockAlert]:
+    """Below reorder level; stock-out within the horizon; lots expiring within it; cold-chain
+    readings outside 2-8 °C in the last day; vaccine lots past the VVM discard point."""
+    _can_view(actor)
+    today = today or timezone.localdate()
+    found: list[StockAlert] = []
+    totals = {
+        row["item_id"]: row["total"]
+        for row in StockBalance.objects.filter(location__site=site)
+        .values("item_id")
+        .annotate(total=Sum("quantity"))
+    }
+    for item in Item.objects.alive().order_by("name"):
+        on_hand = totals.get(item.pk, Decimal(0))
+        if item.reorder_level and on_hand < item.reorder_level:
+            found.append(
+                StockAlert(
+                    "supplies.below_reorder",
+                    f"{site.pk}:{item.pk}:{today:%Y-%m-%d}",
+                    f"{item.name}: {q(on_hand)} {item.unit} at {site.name}, below the reorder "
+                    f"level of {q(item.reorder_level)}",
+                    Severity.WARNING,
+                )
+            )
+        if item.pk not in totals and not item.reorder_level:
+            continue
+        supply = days_of_supply(actor=actor, item=item, site=site, today=today)
+        if supply.stockout_on is not None and supply.stockout_on <= today + dt.timedelta(
+            days=horizon_days
+        ):
+            found.append(
+                StockAlert(
+                    "supplies.stockout_soon",
+                    f"{site.pk}:{item.pk}:{supply.stockout_on:%Y-%m-%d}",
+                    f"{item.name} runs out at {site.name} around {supply.stockout_on:%Y-%m-%d} "
+                    f"({supply.days:.1f} days, {supply.basis})",
+                    Severity.CRITICAL if (supply.days or 0) < 3 else Severity.WARNING,
+                )
+            )
+    expiring = (
+        StockBalance.objects.filter(
+            location__site=site,
+            quantity__gt=0,
+            expiry_date__isnull=False,
+            expiry_date__lte=today + dt.timedelta(days=horizon_days),
+        )
+        .select_related("item", "lot", "location")
+        .order_by("expiry_date")
+    )
+    for balance in expiring:
+        expired = balance.expiry_date is not None and balance.expiry_date < today
+        found.append(
+            StockAlert(
+                "supplies.lot_expiring",
+                f"{balance.location_id}:{balance.lot_id}",
+                f"{balance.item.name} lot {balance.lot}: {q(balance.quantity)} {balance.item.unit} "
+                f"at {balance.location.name} {'expired' if expired else 'expires'} "
+                f"{balance.expiry_date:%Y-%m-%d}",
+                Severity.CRITICAL if expired else Severity.WARNING,
+            )
+        )
+    since = timezone.now() - dt.timedelta(days=1)
+    for reading in (
+        ColdChainReading.objects.alive()
+        .filter(location__site=site, recorded_at__gte=since)
+        .select_related("location")
+        .order_by("recorded_at")
+    ):
+        if rules.temperature_excursion(reading.temperature_c):
+            found.append(
+                StockAlert(
+                    "supplies.cold_chain_excursion",
+                    f"{reading.location_id}:{reading.recorded_at:%Y-%m-%d}",
+                    f"Cold chain: {reading.temperature_c} °C at {reading.location.name} "
+                    "(keep 2-8 °C)",
+                    Severity.CRITICAL,
+                )
+            )
+    vvm = (
+        StockBalance.objects.filter(
+            location__site=site, quantity__gt=0, lot__vvm_stage__gte=rules.VVM_DISCARD_STAGE
+        )
+        .select_related("item", "lot", "location")
+        .order_by("lot_id")
+    )
+    for balance in vvm:
+        found.append(
+            StockAlert(
+                "supplies.vvm_discard",
+                str(balance.lot_id),
+                f"{balance.item.name} lot {balance.lot}: vial monitor at stage "
+                f"{balance.lot.vvm_stage}, do not use",
+                Severity.CRITICAL,
+            )
+        )
+    return found
+
+
+def cycle_list(*, actor: Actor | None, site: Site | None = None) -> QuerySet[RationCycle]:
+    permission_require(actor, "supplies.view_distribution", doing="see ration cycles")
+    qs = RationCycle.objects.alive().select_related("site")
+    if site is not None:
+        qs = qs.filter(site=site)
+    return qs.order_by("-starts_on")
+
+
+def cycle_get(*, actor: Actor | None, cycle_id: Any) -> RationCycle:
+    permission_require(actor, "supplies.view_distribution", doing="see ration cycles")
+    cycle = (
+        RationCycle.objects.alive()
+        .select_related("site")
+        .filter(pk=_uuid(cycle_id, "cycle"))
+        .first()
+    )
+    if cycle is None:
+        raise NotFound(f"no ration cycle {cycle_id}")
+    return cycle
+
+
+def point_list(*, actor: Actor | None, site: Site | None = None) -> QuerySet[DistributionPoint]:
+    permission_require(actor, "supplies.view_distribution", doing="see distribution points")
+    qs = DistributionPoint.objects.alive().select_related("site", "location")
+    if site is not None:
+        qs = qs.filter(site=site)
+    return qs.order_by("name")
+
+
+def point_get(*, actor: Actor | None, point_id: Any) -> DistributionPoint:
+    permission_require(actor, "supplies.view_distribution", doing="see distribution points")
+    point = (
+        DistributionPoint.objects.alive()
+        .select_related("site", "location")
+        .filter(pk=_uuid(point_id, "point"))
+        .first()
+    )
+    if point is None:
+        raise NotFound(f"no distribution point {point_id}")
+    return point
+
+
+def movement_kinds() -> list[str]:
+    return list(MovementKind.values)

@@ -1,0 +1,884 @@
+"""Writes of supplies: the catalogue, the stock ledger, cold-chain readings, ration cycles and
+ration issues. Every write checks the actor's permission and writes its audit row in the same
+transaction as the ledger rows; `StockBalance` (the on-hand cache) is moved in that transaction
+too, and a movement that would take it below zero is refused.
+
+Concurrency: on PostgreSQL the balance rows an issue draws on are locked (`select_for_update`)
+before they are read; SQLite's IMMEDIATE transactions serialise writers already. A ration is
+issued at most once per household, cycle and site by the database's unique constraint, not by
+a prior check, so two clients racing on one card cannot both succeed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from lifeline.core.errors import Conflict, NotFound, ValidationFailed
+from lifeline.core.models import Site
+from lifeline.core.services import Actor, audit_record, permission_require
+from lifeline.intel.models import Alert, Severity
+from lifeline.intel.services import alert_raise
+from lifeline.people.models import Household, Status
+from lifeline.supplies import rules
+from lifeline.supplies.models import (
+    ColdChainReading,
+    Distribution,
+    DistributionPoint,
+    Item,
+    Location,
+    LocationKind,
+    Lot,
+    Movement,
+    MovementKind,
+    RationCycle,
+    StockBalance,
+    Transfer,
+)
+from lifeline.supplies.rules import quantity_text as q
+
+# Members who eat from the household's ration: those here or in the camp's care.
+RATION_STATUSES = (Status.PRESENT, Status.IN_CARE)
+WRITE_OFF_KINDS = (MovementKind.LOSS, MovementKind.EXPIRY, MovementKind.DAMAGE)
+
+
+def _user(actor: Actor | None) -> Any:
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _positive(quantity: Decimal, name: str = "quantity") -> Decimal:
+    if quantity is None or quantity <= 0:
+        raise ValidationFailed({name: "must be more than zero"})
+    return quantity
+
+
+# ---- catalogue -----------------------------------------------------------------------------
+
+ITEM_FIELDS = (
+    "name",
+    "category",
+    "unit",
+    "kcal_per_unit",
+    "litres_per_unit",
+    "cold_chain",
+    "reorder_level",
+    "notes",
+)
+
+
+@transaction.atomic
+def item_create(*, actor: Actor | None, code: str, name: str, **values: Any) -> Item:
+    permission_require(actor, "supplies.manage_catalogue", doing="change the catalogue")
+    unknown = sorted(set(values) - set(ITEM_FIELDS))
+    if unknown:
+        raise ValidationFailed({n: "is not a field of an item" for n in unknown})
+    if Item.objects.filter(code=code).exists():
+        raise ValidationFailed({"code": f"{code!r} is already the code of an item"})
+    item = Item(code=code, name=name, **values)
+    item.save()
+    audit_record(actor=actor, action="item.create", obj=item, summary=item.name)
+    return item
+
+
+@transaction.atomic
+def item_update(*, actor: Actor | None, item: Item, changes: Mapping[str, Any]) -> Item:
+    permission_require(actor, "supplies.manage_catalogue", doing="change the catalogue")
+    unknown = sorted(set(changes) - set(ITEM_FIELDS))
+    if unknown:
+        raise ValidationFailed({n: "cannot be changed here" for n in unknown})
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    changed = [name for name, value in changes.items() if getattr(item, name) != value]
+    if not changed:
+        return item
+    for name in changed:
+        setattr(item, name, changes[name])
+    item.save(update_fields=changed)
+    audit_record(
+        actor=actor, action="item.update", obj=item, summary=item.name, detail={"fields": changed}
+    )
+    return item
+
+
+@transaction.atomic
+def location_create(
+    *,
+    actor: Actor | None,
+    code: str,
+    name: str,
+    site: Site,
+    kind: str = LocationKind.STORE,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    cold_chain: bool = False,
+    notes: str = "",
+) -> Location:
+    permission_require(actor, "supplies.manage_catalogue", doing="add stock locations")
+    problems: dict[str, str] = {}
+    if Location.objects.filter(code=code).exists():
+        problems["code"] = f"{code!r} is already the code of a location"
+    if kind not in LocationKind.values:
+        problems["kind"] = f"must be one of {', '.join(LocationKind.values)}"
+    if (latitude is None) != (longitude is None):
+        problems["latitude" if latitude is None else "longitude"] = "give both coordinates"
+    if kind == LocationKind.CACHE and latitude is None:
+        problems["latitude"] = "a cache needs its coordinates, to be found again"
+    if problems:
+        raise ValidationFailed(problems)
+    location = Location(
+        code=code,
+        name=name,
+        site=site,
+        kind=kind,
+        latitude=latitude,
+        longitude=longitude,
+        cold_chain=cold_chain,
+        notes=notes,
+    )
+    location.save()
+    audit_record(actor=actor, action="location.create", obj=location, summary=location.name)
+    return location
+
+
+def _lot_ensure(item: Item, batch: str, expiry_date: dt.date | None, vvm_stage: int | None) -> Lot:
+    """The lot of this item with this batch (and expiry), created on first receipt."""
+    batch = batch.strip()
+    lot = (
+        Lot.objects.alive().filter(item=item, batch=batch, expiry_date=expiry_date).first()
+        if batch or expiry_date
+        else None
+    )
+    if lot is None:
+        lot = Lot(item=item, batch=batch, expiry_date=expiry_date, vvm_stage=vvm_stage)
+        lot.save()
+    return lot
+
+
+# ---- the ledger ----------------------------------------------------------------------------
+
+
+def _balance_move(lot: Lot, location: Location, quantity: Decimal, item: Item) -> Decimal:
+    """Move the cached on-hand of a lot at a location; refuse to go below zero."""
+    balance = StockBalance.objects.select_for_update().filter(location=location, lot=lot).first()
+    current = balance.quantity if balance is not None else Decimal(0)
+    after = current + quantity
+    if after < 0:
+        raise ValidationFailed(
+            {
+                "quantity": (
+                    f"only {q(current)} {item.unit} of {item.name} (lot {lot}) on hand at "
+                    f"{location.name}; cannot take {q(-quantity)}"
+                )
+            }
+        )
+    if balance is None:
+        StockBalance.objects.create(
+            location=location, lot=lot, item=item, expiry_date=lot.expiry_date, quantity=after
+        )
+    else:
+        StockBalance.objects.filter(pk=balance.pk).update(quantity=after)
+    return after
+
+
+def _movement_write(
+    *,
+    actor: Actor | None,
+    kind: str,
+    item: Item,
+    lot: Lot,
+    location: Location,
+    quantity: Decimal,
+    note: str = "",
+    transfer: Transfer | None = None,
+    distribution: Distribution | None = None,
+    occurred_at: dt.datetime | None = None,
+    balance_checked: bool = False,
+) -> Movement:
+    if not balance_checked:
+        _balance_move(lot, location, quantity, item)
+    movement = Movement(
+        kind=kind,
+        item=item,
+        lot=lot,
+        location=location,
+        quantity=quantity,
+        note=note[:300],
+        transfer=transfer,
+        distribution=distribution,
+        occurred_at=occurred_at or timezone.now(),
+        recorded_by=_user(actor),
+    )
+    movement.save()
+    return movement
+
+
+def _fefo_take(
+    *,
+    actor: Actor | None,
+    kind: str,
+    item: Item,
+    location: Location,
+    quantity: Decimal,
+    note: str = "",
+    transfer: Transfer | None = None,
+    distribution: Distribution | None = None,
+    balances: Sequence[StockBalance] | None = None,
+) -> list[Movement]:
+    """Take `quantity` of an item from a location, first expiry first out, as ledger rows."""
+    if balances is None:
+        balances = list(
+            StockBalance.objects.select_for_update()
+            .filter(location=location, item=item, quantity__gt=0)
+            .select_related("lot")
+        )
+    available = [
+        rules.Available(key=b, expiry=b.expiry_date, quantity=b.quantity, order=str(b.lot_id))
+        for b in balances
+    ]
+    try:
+        picks = rules.fefo_pick(available, quantity)
+    except rules.NotEnoughStock as exc:
+        raise ValidationFailed(
+            {
+                "quantity": (
+                    f"only {q(exc.available)} {item.unit} of {item.name} on hand at "
+                    f"{location.name}; cannot take {q(quantity)}"
+                )
+            }
+        ) from exc
+    movements = []
+    for balance, take in picks:
+        StockBalance.objects.filter(pk=balance.pk).update(quantity=F("quantity") - take)
+        movements.append(
+            _movement_write(
+                actor=actor,
+                kind=kind,
+                item=item,
+                lot=balance.lot,
+                location=location,
+                quantity=-take,
+                note=note,
+                transfer=transfer,
+                distribution=distribution,
+                balance_checked=True,
+            )
+        )
+    return movements
+
+
+@transaction.atomic
+def stock_receive(
+    *,
+    actor: Actor | None,
+    location: Location,
+    item: Item,
+    quantity: Decimal,
+    batch: str = "",
+    expiry_date: dt.date | None = None,
+    vvm_stage: int | None = None,
+    salvage: bool = False,
+    note: str = "",
+    occurred_at: dt.datetime | None = None,
+) -> Movement:
+    """Stock arriving: a delivery (receipt) or supplies found in the field (salvage)."""
+    permission_require(actor, "supplies.manage_stock", doing="record stock")
+    _positive(quantity)
+    if vvm_stage is not None and not 1 <= vvm_stage <= 4:
+        raise ValidationFailed({"vvm_stage": "must be 1, 2, 3 or 4"})
+    lot = _lot_ensure(item, batch, expiry_date, vvm_stage)
+    kind = MovementKind.SALVAGE if salvage else MovementKind.RECEIPT
+    movement = _movement_write(
+        actor=actor,
+        kind=kind,
+        item=item,
+        lot=lot,
+        location=location,
+        quantity=quantity,
+        note=note,
+        occurred_at=occurred_at,
+    )
+    audit_record(
+        actor=actor,
+        action=f"stock.{kind}",
+        obj=movement,
+        summary=f"{q(quantity)} {item.unit} of {item.name} at {location.name}",
+    )
+    return movement
+
+
+@transaction.atomic
+def stock_issue(
+    *, actor: Actor | None, location: Location, item: Item, quantity: Decimal, note: str = ""
+) -> list[Movement]:
+    """Issue stock for use (a clinic, a team): earliest expiry first."""
+    permission_require(actor, "supplies.manage_stock", doing="issue stock")
+    _positive(quantity)
+    movements = _fefo_take(
+        actor=actor,
+        kind=MovementKind.ISSUE,
+        item=item,
+        location=location,
+        quantity=quantity,
+        note=note,
+    )
+    audit_record(
+        actor=actor,
+        action="stock.issue",
+        obj=movements[0],
+        summary=f"{q(quantity)} {item.unit} of {item.name} from {location.name}",
+    )
+    return movements
+
+
+@transaction.atomic
+def stock_write_off(
+    *,
+    actor: Actor | None,
+    location: Location,
+    item: Item,
+    quantity: Decimal,
+    kind: str,
+    lot: Lot | None = None,
+    note: str = "",
+) -> list[Movement]:
+    """Loss, expiry or damage: from a named lot, or earliest expiry first."""
+    permission_require(actor, "supplies.manage_stock", doing="write off stock")
+    _positive(quantity)
+    if kind not in WRITE_OFF_KINDS:
+        raise ValidationFailed({"kind": f"must be one of {', '.join(WRITE_OFF_KINDS)}"})
+    if lot is not None and lot.item_id != item.pk:
+        raise ValidationFailed({"lot": f"is a lot of another item, not of {item.name}"})
+    if lot is None:
+        movements = _fefo_take(
+            actor=actor, kind=kind, item=item, location=location, quantity=quantity, note=note
+        )
+    else:
+        movements = [
+            _movement_write(
+                actor=actor,
+                kind=kind,
+                item=item,
+                lot=lot,
+                location=location,
+                quantity=-quantity,
+                note=note,
+            )
+        ]
+    audit_record(
+        actor=actor,
+        action=f"stock.{kind}",
+        obj=movements[0],
+        summary=f"{q(quantity)} {item.unit} of {item.name} written off at {location.name}",
+    )
+    return movements
+
+
+@transaction.atomic
+def stock_count(
+    *,
+    actor: Actor | None,
+    location: Location,
+    lot: Lot,
+    counted: Decimal,
+    note: str = "",
+) -> Movement | None:
+    """A physical count: the difference from the ledger is written as a count movement."""
+    permission_require(actor, "supplies.manage_stock", doing="record stock counts")
+    if counted is None or counted < 0:
+        raise ValidationFailed({"counted": "must be zero or more"})
+    balance = StockBalance.objects.select_for_update().filter(location=location, lot=lot).first()
+    on_hand = balance.quantity if balance is not None else Decimal(0)
+    difference = counted - on_hand
+    movement = None
+    if difference != 0:
+        movement = _movement_write(
+            actor=actor,
+            kind=MovementKind.COUNT,
+            item=lot.item,
+            lot=lot,
+            location=location,
+            quantity=difference,
+            note=note or f"counted {q(counted)}, ledger said {q(on_hand)}",
+        )
+    audit_record(
+        actor=actor,
+        action="stock.count",
+        obj=movement or lot,
+        summary=f"counted {q(counted)} {lot.item.unit} of {lot.item.name} (lot {lot}) at "
+        f"{location.name}; difference {q(difference)}",
+    )
+    return movement
+
+
+@dataclass(frozen=True)
+class TransferLine:
+    item: Item
+    quantity: Decimal
+
+
+@transaction.atomic
+def transfer_send(
+    *,
+    actor: Actor | None,
+    source: Location,
+    destination: Location,
+    lines: Sequence[TransferLine],
+    vehicle: Location | None = None,
+    note: str = "",
+) -> Transfer:
+    """Send stock: transfer-out rows at the source; it is in transit until received."""
+    permission_require(actor, "supplies.manage_stock", doing="transfer stock")
+    problems: dict[str, str] = {}
+    if source.pk == destination.pk:
+        problems["destination"] = "is the source itself"
+    if vehicle is not None and vehicle.kind != LocationKind.VEHICLE:
+        problems["vehicle"] = f"{vehicle.name} is a {vehicle.kind}, not a vehicle"
+    if not lines:
+        problems["lines"] = "send at least one item"
+    if problems:
+        raise ValidationFailed(problems)
+    transfer = Transfer(source=source, destination=destination, vehicle=vehicle, note=note)
+    transfer.save()
+    for line in lines:
+        _positive(line.quantity)
+        _fefo_take(
+            actor=actor,
+            kind=MovementKind.TRANSFER_OUT,
+            item=line.item,
+            location=source,
+            quantity=line.quantity,
+            transfer=transfer,
+        )
+    audit_record(
+        actor=actor,
+        action="stock.transfer_send",
+        obj=transfer,
+        summary=f"{len(lines)} items from {source.name} to {destination.name}",
+    )
+    return transfer
+
+
+@transaction.atomic
+def transfer_receive(*, actor: Actor | None, transfer: Transfer) -> list[Movement]:
+    """The stock in transit arrives: transfer-in rows of the same lots at the destination."""
+    permission_require(actor, "supplies.manage_stock", doing="receive transfers")
+    transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    if transfer.received_at is not None:
+        raise Conflict(f"this transfer was received on {transfer.received_at:%Y-%m-%d %H:%M}")
+    outs = list(
+        transfer.movements.filter(kind=MovementKind.TRANSFER_OUT).select_related(
+            "item", "lot", "location"
+        )
+    )
+    destination = Location.objects.get(pk=transfer.destination_id)
+    movements = [
+        _movement_write(
+            actor=actor,
+            kind=MovementKind.TRANSFER_IN,
+            item=out.item,
+            lot=out.lot,
+            location=destination,
+            quantity=-out.quantity,
+            transfer=transfer,
+        )
+        for out in outs
+    ]
+    transfer.received_at = timezone.now()
+    transfer.save(update_fields=["received_at"])
+    audit_record(
+        actor=actor,
+        action="stock.transfer_receive",
+        obj=transfer,
+        summary=f"transfer received at {destination.name}",
+    )
+    return movements
+
+
+def stock_balances_rebuild() -> int:
+    """Rebuild the on-hand cache from the ledger (after sync brought movements, or to check)."""
+    with transaction.atomic():
+        StockBalance.objects.all().delete()
+        sums = (
+            Movement.objects.alive()
+            .values("location_id", "lot_id", "item_id", "lot__expiry_date")
+            .annotate(total=Sum("quantity"))
+        )
+        rows = [
+            StockBalance(
+                location_id=s["location_id"],
+                lot_id=s["lot_id"],
+                item_id=s["item_id"],
+                expiry_date=s["lot__expiry_date"],
+                quantity=s["total"],
+            )
+            for s in sums
+        ]
+        StockBalance.objects.bulk_create(rows)
+    return len(rows)
+
+
+# ---- cold chain ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cold_chain_record(
+    *,
+    actor: Actor | None,
+    location: Location,
+    temperature_c: Decimal,
+    recorded_at: dt.datetime | None = None,
+) -> ColdChainReading:
+    """A temperature reading of a fridge or cold box; outside 2-8 °C raises an alert."""
+    permission_require(actor, "supplies.manage_stock", doing="record cold-chain readings")
+    reading = ColdChainReading(
+        location=location,
+        temperature_c=temperature_c,
+        recorded_at=recorded_at or timezone.now(),
+        recorded_by=_user(actor),
+    )
+    reading.save()
+    audit_record(
+        actor=actor,
+        action="coldchain.record",
+        obj=reading,
+        summary=f"{temperature_c} °C at {location.name}",
+    )
+    if rules.temperature_excursion(Decimal(temperature_c)):
+        alert_raise(
+            kind="supplies.cold_chain_excursion",
+            key=f"{location.pk}:{reading.recorded_at:%Y-%m-%d}",
+            title=f"Cold chain: {temperature_c} °C at {location.name} (keep 2-8 °C)",
+            severity=Severity.CRITICAL,
+            subject=reading,
+        )
+    return reading
+
+
+@transaction.atomic
+def lot_vvm_record(*, actor: Actor | None, lot: Lot, stage: int) -> Lot:
+    """The vaccine vial monitor stage seen on a lot; past the discard point raises an alert."""
+    permission_require(actor, "supplies.manage_stock", doing="record vial monitor stages")
+    if not 1 <= stage <= 4:
+        raise ValidationFailed({"vvm_stage": "must be 1, 2, 3 or 4"})
+    lot = Lot.objects.select_for_update().select_related("item").get(pk=lot.pk)
+    lot.vvm_stage = stage
+    lot.save(update_fields=["vvm_stage"])
+    audit_record(actor=actor, action="lot.vvm", obj=lot, summary=f"VVM stage {stage} on {lot}")
+    if rules.vvm_past_discard(stage):
+        alert_raise(
+            kind="supplies.vvm_discard",
+            key=str(lot.pk),
+            title=f"{lot.item.name} lot {lot}: vial monitor at stage {stage}, do not use",
+            severity=Severity.CRITICAL,
+            subject=lot,
+        )
+    return lot
+
+
+# ---- rations -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ration_cycle_create(
+    *,
+    actor: Actor | None,
+    site: Site,
+    name: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    basket: Sequence[Mapping[str, Any]],
+    max_household_size: int = 10,
+) -> RationCycle:
+    """A round of rations: what each person's share is ({"item": code, "per_person": q})."""
+    permission_require(actor, "supplies.manage_rations", doing="set up ration cycles")
+    problems: dict[str, str] = {}
+    if ends_on < starts_on:
+        problems["ends_on"] = "is before starts_on"
+    if not basket:
+        problems["basket"] = "list at least one item"
+    codes = [str(line.get("item", "")) for line in basket]
+    known = set(Item.objects.filter(code__in=codes).values_list("code", flat=True))
+    missing = [c for c in codes if c not in known]
+    if missing:
+        problems["basket"] = f"unknown items: {', '.join(missing)}"
+    clean: list[dict[str, str]] = []
+    for index, line in enumerate(basket):
+        try:
+            per_person = Decimal(str(line.get("per_person")))
+        except ArithmeticError:
+            per_person = Decimal(-1)
+        if not per_person.is_finite() or per_person <= 0:
+            problems[f"basket[{index}].per_person"] = "must be a number above zero"
+        clean.append({"item": str(line.get("item")), "per_person": str(per_person)})
+    if max_household_size < 1:
+        problems["max_household_size"] = "must be at least 1"
+    if problems:
+        raise ValidationFailed(problems)
+    cycle = RationCycle(
+        site=site,
+        name=name,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        basket=clean,
+        max_household_size=max_household_size,
+    )
+    cycle.save()
+    audit_record(actor=actor, action="ration.cycle_create", obj=cycle, summary=name)
+    return cycle
+
+
+@transaction.atomic
+def ration_cycle_close(*, actor: Actor | None, cycle: RationCycle) -> RationCycle:
+    permission_require(actor, "supplies.manage_rations", doing="close ration cycles")
+    cycle = RationCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.closed_at is not None:
+        raise Conflict(f"{cycle.name} is already closed")
+    cycle.closed_at = timezone.now()
+    cycle.save(update_fields=["closed_at"])
+    audit_record(actor=actor, action="ration.cycle_close", obj=cycle, summary=cycle.name)
+    return cycle
+
+
+@transaction.atomic
+def distribution_point_create(
+    *, actor: Actor | None, site: Site, name: str, location: Location
+) -> DistributionPoint:
+    permission_require(actor, "supplies.manage_rations", doing="set up distribution points")
+    if location.site_id != site.pk:
+        raise ValidationFailed({"location": f"{location.name} is not at {site.name}"})
+    point = DistributionPoint(site=site, name=name, location=location)
+    point.save()
+    audit_record(actor=actor, action="ration.point_create", obj=point, summary=name)
+    return point
+
+
+@dataclass(frozen=True)
+class EntitlementLine:
+    item: Item
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class Entitlement:
+    household_id: Any
+    ration_card: str
+    household_size: int
+    lines: list[EntitlementLine]
+    collected: Distribution | None  # this cycle's collection at this site, if any
+
+
+def _basket_items(cycle: RationCycle) -> dict[str, Item]:
+    codes = [line["item"] for line in cycle.basket]
+    return {item.code: item for item in Item.objects.filter(code__in=codes)}
+
+
+def _household_by_card(card: str) -> tuple[Any, int]:
+    """(household id, persons eating from its ration) in one query."""
+    row = (
+        Household.objects.alive()
+        .filter(ration_card=card)
+        .annotate(
+            size=Count(
+                "members",
+                filter=Q(members__deleted_at__isnull=True, members__status__in=RATION_STATUSES),
+            )
+        )
+        .values_list("pk", "size")
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"no household with ration card {card!r}")
+    return row[0], int(row[1])
+
+
+def entitlement_for(
+    *,
+    cycle: RationCycle,
+    ration_card: str,
+    site: Site,
+    items: Mapping[str, Item] | None = None,
+) -> Entitlement:
+    card = ration_card.strip()
+    if not card:
+        raise ValidationFailed({"ration_card": "enter or scan a ration card"})
+    household_id, size = _household_by_card(card)
+    items = items if items is not None else _basket_items(cycle)
+    lines = [
+        EntitlementLine(
+            item=items[line["item"]],
+            quantity=rules.entitlement(Decimal(line["per_person"]), size, cycle.max_household_size),
+        )
+        for line in cycle.basket
+    ]
+    collected = Distribution.objects.filter(
+        cycle=cycle, household_id=household_id, site=site
+    ).first()
+    return Entitlement(household_id, card, size, lines, collected)
+
+
+def _already_collected(cycle: RationCycle, household_id: Any, site: Site, card: str) -> Conflict:
+    earlier = Distribution.objects.filter(cycle=cycle, household_id=household_id, site=site).first()
+    when = f" on {timezone.localtime(earlier.issued_at):%Y-%m-%d %H:%M}" if earlier else ""
+    return Conflict(f"ration card {card} has already collected {cycle.name} at {site.name}{when}")
+
+
+def ration_issue(
+    *,
+    actor: Actor | None,
+    point: DistributionPoint,
+    cycle: RationCycle,
+    ration_card: str,
+    items: Mapping[str, Item] | None = None,
+) -> Distribution:
+    """Issue a household its ration for the cycle: one distribution row and the ledger rows.
+
+    The reads that need no lock (the household and its size, the basket) happen before the
+    write transaction so that it stays short. `items` lets a busy distribution screen pass
+    the basket's items it already holds.
+    """
+    permission_require(actor, "supplies.issue_ration", doing="issue rations")
+    if cycle.closed_at is not None:
+        raise Conflict(f"{cycle.name} is closed")
+    if cycle.site_id != point.site_id:
+        raise ValidationFailed({"cycle": f"{cycle.name} is not a cycle of this point's site"})
+    card = ration_card.strip()
+    if not card:
+        raise ValidationFailed({"ration_card": "enter or scan a ration card"})
+    household_id, size = _household_by_card(card)
+    items = items if items is not None else _basket_items(cycle)
+    wanted = [
+        (
+            items[line["item"]],
+            rules.entitlement(Decimal(line["per_person"]), size, cycle.max_household_size),
+        )
+        for line in cycle.basket
+    ]
+    site_id = point.site_id
+    try:
+        with transaction.atomic():
+            distribution = Distribution(
+                cycle=cycle,
+                household_id=household_id,
+                site_id=site_id,
+                point=point,
+                household_size=size,
+                issued_by=_user(actor),
+            )
+            # The insert comes first: a second collection fails on the unique constraint
+            # before any stock moves.
+            distribution.save()
+            balances = list(
+                StockBalance.objects.select_for_update()
+                .filter(
+                    location_id=point.location_id,
+                    item__in=[item for item, _ in wanted],
+                    quantity__gt=0,
+                )
+                .select_related("lot")
+                .order_by("pk")  # one lock order for every issuer: no deadlock
+            )
+            location = point.location
+            for item, quantity in wanted:
+                _fefo_take(
+                    actor=actor,
+                    kind=MovementKind.RATION,
+                    item=item,
+                    location=location,
+                    quantity=quantity,
+                    distribution=distribution,
+                    balances=[b for b in balances if b.item_id == item.pk],
+                )
+            audit_record(
+                actor=actor,
+                action="ration.issue",
+                obj=distribution,
+                summary=f"{cycle.name} to card {card} ({size} persons)",
+            )
+    except IntegrityError as exc:
+        if Distribution.objects.filter(
+            cycle=cycle, household_id=household_id, site_id=site_id
+        ).exists():
+            raise _already_collected(cycle, household_id, point.site, card) from exc
+        raise
+    return distribution
+
+
+@dataclass(frozen=True)
+class DoubleCollection:
+    first: Distribution
+    second: Distribution
+    alert: Alert
+
+
+def double_collections_find(*, cycle: RationCycle | None = None) -> list[DoubleCollection]:
+    """Households that collected one cycle at two sites (written while the sites were cut
+    off from each other). Both rows stay; an alert per pair asks a person to resolve it.
+    Sync calls this after applying a bundle; it is idempotent."""
+    groups = Distribution.objects.alive()
+    if cycle is not None:
+        groups = groups.filter(cycle=cycle)
+    doubled = (
+        groups.values("cycle_id", "household_id")
+        .annotate(sites=Count("site_id", distinct=True))
+        .filter(sites__gt=1)
+    )
+    found: list[DoubleCollection] = []
+    for group in doubled:
+        rows = list(
+            Distribution.objects.alive()
+            .filter(cycle_id=group["cycle_id"], household_id=group["household_id"])
+            .select_related("site", "cycle", "household")
+            .order_by("issued_at", "id")
+        )
+        for i, first in enumerate(rows):
+            for second in rows[i + 1 :]:
+                if first.site_id == second.site_id:
+                    continue
+                alert = alert_raise(
+                    kind="supplies.double_collection",
+                    key=f"{first.pk}:{second.pk}",
+                    title=(
+                        f"Ration card {first.household} collected {first.cycle.name} at "
+                        f"{first.site.name} and at {second.site.name}"
+                    ),
+                    detail=(
+                        f"{first.site.name}: {first.issued_at:%Y-%m-%d %H:%M}; "
+                        f"{second.site.name}: {second.issued_at:%Y-%m-%d %H:%M}. Both "
+                        "distributions are kept; decide whether to deduct the next ration."
+                    ),
+                    severity=Severity.WARNING,
+                    subject=second,
+                )
+                found.append(DoubleCollection(first, second, alert))
+    return found
+
+
+# ---- alerts --------------------------------------------------------------------------------
+
+
+def stock_alerts_raise(*, actor: Actor | None, site: Site, horizon_days: int = 14) -> list[Alert]:
+    """Raise an alert (once each) for every stock problem the selector finds at a site."""
+    from lifeline.supplies.selectors import stock_alerts
+
+    raised = []
+    for found in stock_alerts(actor=actor, site=site, horizon_days=horizon_days):
+        raised.append(
+            alert_raise(
+                kind=found.kind,
+                key=found.key,
+                title=found.title,
+                severity=found.severity,
+                detail=found.detail,
+            )
+        )
+    return raised
+
+
+def basket_lines(cycle: RationCycle) -> Iterable[tuple[str, Decimal]]:
+    return [(line["item"], Decimal(line["per_person"])) for line in cycle.basket]

@@ -1,0 +1,205 @@
+"""Ration issues: entitlement by household size, ledger rows, at most once per cycle and site."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from lifeline.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from lifeline.core.models import Site
+from lifeline.core.services import site_ensure
+from lifeline.intel.models import Alert
+from lifeline.people.models import Household
+from lifeline.supplies import selectors, services
+from lifeline.supplies.models import (
+    Distribution,
+    DistributionPoint,
+    Item,
+    Location,
+    Movement,
+    RationCycle,
+)
+
+D = Decimal
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="postgres_only: real row locks and concurrency"
+)
+
+
+@pytest.fixture
+def stocked(logistics: Any, store: Location, flour: Item) -> None:
+    services.stock_receive(
+        actor=logistics,
+        location=store,
+        item=flour,
+        quantity=D(100),
+        batch="late",
+        expiry_date=__import__("datetime").date(2026, 1, 1),
+    )
+    services.stock_receive(
+        actor=logistics,
+        location=store,
+        item=flour,
+        quantity=D(8),
+        batch="early",
+        expiry_date=__import__("datetime").date(2025, 6, 1),
+    )
+
+
+def test_a_ration_writes_a_distribution_and_ledger_rows_from_the_earliest_lot(
+    logistics: Any,
+    make_household: Callable[..., Household],
+    cycle: RationCycle,
+    point: DistributionPoint,
+    stocked: None,
+) -> None:
+    make_household("RC-1", 4)
+    distribution = services.ration_issue(
+        actor=logistics, point=point, cycle=cycle, ration_card="RC-1"
+    )
+    assert distribution.household_size == 4
+    moves = list(Movement.objects.filter(distribution=distribution).order_by("quantity"))
+    # 4 persons x 2.5 kg = 10 kg: the 8 kg of the early lot first, then 2 kg of the late one.
+    assert [(m.lot.batch, m.quantity) for m in moves] == [("early", D(-8)), ("late", D(-2))]
+    assert all(m.kind == "ration" for m in moves)
+
+
+def test_a_household_cannot_collect_twice_in_one_cycle_at_one_site(
+    logistics: Any,
+    make_household: Callable[..., Household],
+    cycle: RationCycle,
+    point: DistributionPoint,
+    stocked: None,
+) -> None:
+    make_household("RC-2", 2)
+    services.ration_issue(actor=logistics, point=point, cycle=cycle, ration_card="RC-2")
+    with pytest.raises(Conflict) as caught:
+        services.ration_issue(actor=logistics, point=point, cycle=cycle, ration_card="RC-2")
+    assert "RC-2 has already collected Cycle 7" in caught.value.message
+    assert Distribution.objects.count() == 1
+    assert Movement.objects.filter(kind="ration").count() == 1
+
+
+def test_the_database_refuses_a_second_distribution_row_without_any_prior_check(
+    make_household: Callable[..., Household],
+    cycle: RationCycle,
+    point: DistributionPoint,
+    site: Site,
+) -> None:
+    household = make_household("RC-3", 1)
+    row = dict(cycle=cycle, household=household, site=site, point=point, household_size=1)
+    Distribution(**row).save()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Distribution(**row).save()
+
+
+def test_a_ration_beyond_the_stock_is_refused_and_leaves_no_distribution(
+    logistics: Any,
+    make_household: Callable[..., Household],
+    cycle: RationCycle,
+    point: DistributionPoint,
+    store: Location,
+    flour: Item,
+) -> None:
+    services.stock_receive(actor=logistics, location=store, item=flour, quantity=D(3))
+    make_household("RC-4", 2)
+    with pytest.raises(ValidationFailed) as caught:
+        services.ration_issue(actor=logistics, point=point, cycle=cycle, ration_card="RC-4")
+    assert "only 3 kg of Wheat flour" in caught.value.message
+    assert not Distribution.objects.exists()
+
+
+def test_an_unknown_card_is_not_found(
+    logistics: Any, cycle: RationCycle, point: DistributionPoint
+) -> None:
+    with pytest.raises(NotFound):
+        services.ration_issue(actor=logistics, point=point, cycle=cycle, ration_card="NOPE")
+
+
+def test_a_viewer_cannot_issue_rations(
+    viewer: Any, cycle: RationCycle, point: DistributionPoint
+) -> None:
+    with pytest.raises(Forbidden):
+        services.ration_issue(actor=viewer, point=point, cycle=cycle, ration_card="RC-1")
+
+
+def test_entitlement_counts_members_present_and_caps_large_households(
+    logistics: Any,
+    make_household: Callable[..., Household],
+    cycle: RationCycle,
+    site: Site,
+) -> None:
+    make_household("RC-BIG", 8)
+    entitlement = services.entitlement_for(cycle=cycle, ration_card="RC-BIG", site=site)
+    assert entitlement.household_size == 8
+    assert [line.quantity for line in entitlement.lines] == [D(15)]  # capped at 6 persons
+
+
+def test_cross_site_double_collections_raise_one_alert_per_pair(
+    logistics: Any,
+    make_household: Callable[..., Household],
+    cycle: RationCycle,
+    point: DistributionPoint,
+    site: Site,
+) -> None:
+    household = make_household("RC-5", 3)
+    other = site_ensure(actor=None, code="bravo", name="Extraction point Bravo")
+    other_store = services.location_create(
+        actor=logistics, code="bravo-store", name="Bravo store", site=other
+    )
+    other_point = services.distribution_point_create(
+        actor=logistics, site=other, name="Bravo tent", location=other_store
+    )
+    # As sync would apply them: one row written at each site while they were cut off.
+    for where, at in ((site, point), (other, other_point)):
+        Distribution(
+            cycle=cycle, household=household, site=where, point=at, household_size=3
+        ).save()
+    found = services.double_collections_find()
+    assert len(found) == 1
+    assert found[0].first.site_id != found[0].second.site_id
+    assert Alert.objects.filter(kind="supplies.double_collection").count() == 1
+    services.double_collections_find()  # idempotent
+    assert Alert.objects.filter(kind="supplies.double_collection").count() == 1
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_issues_of_one_card_give_one_ration_on_postgresql(
+    logistics: Any,
+    make_household: Callable[..., Household],
+    cycle: RationCycle,
+    point: DistributionPoint,
+    stocked: None,
+) -> None:
+    make_household("RC-RACE", 2)
+    barrier = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def client() -> None:
+        try:
+            barrier.wait()
+            services.ration_issue(actor=logistics, point=point, cycle=cycle, ration_card="RC-RACE")
+            outcomes.append("issued")
+        except Conflict:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=client) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["issued"] + ["refused"] * 7
+    assert Distribution.objects.count() == 1
+    assert selectors.on_hand_total(item=cycle_item(cycle)) == D(103)
+
+
+def cycle_item(cycle: RationCycle) -> Item:
+    return Item.objects.get(code=cycle.basket[0]["item"])
