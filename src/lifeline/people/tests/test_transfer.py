@@ -369,7 +369,7 @@ def test_an_id_repeated_in_the_file_is_refused(commander: Any, site: Site) -> No
     assert [(e.line, e.message) for e in report.errors] == [(3, "repeats the id of line 2")]
 
 
-def _registry_wipe() -> None:
+def registry_wipe() -> None:
     """Empty the registry as a fresh camp's would be (tests only: rows are never deleted)."""
     with connection.cursor() as cursor:
         for model in (ConditionObservation, StatusEvent, PersonMerge, Person, Household):
@@ -389,7 +389,7 @@ def test_an_export_imported_into_an_empty_registry_gives_the_same_persons(
         conditions=["pregnant"],
     )
     before = export(commander)
-    _registry_wipe()
+    registry_wipe()
     text = io.StringIO()
     csv.writer(text).writerows(before)
     report = import_text(commander, text.getvalue())
