@@ -81,3 +81,47 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     ),
     Role.VIEWER: frozenset(_READ_PEOPLE | _READ_SUPPLIES),
 }
+
+# ---- missions and field reports (issue 6) --------------------------------------------------
+# Commanders plan and command; field teams set out, check in and report; logistics keep the
+# vehicles. Field teams record conditions they see (survivors' wounds, a wounded comrade) but
+# do not read medical records. Field reports hold where people were found: not for viewers.
+_SEE_MISSIONS = {"missions.view_mission", "missions.view_vehicle"}
+_MISSION_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.COMMANDER: frozenset(
+        _SEE_MISSIONS
+        | {
+            "missions.add_mission",
+            "missions.change_mission",
+            "missions.command_mission",
+            "missions.transition_mission",
+            "missions.checkin_mission",
+            "missions.add_vehicle",
+            "missions.change_vehicle",
+            "intel.add_fieldreport",
+            "intel.view_fieldreport",
+        }
+    ),
+    Role.FIELD_TEAM: frozenset(
+        _SEE_MISSIONS
+        | {
+            "missions.transition_mission",
+            "missions.checkin_mission",
+            "intel.add_fieldreport",
+            "intel.view_fieldreport",
+            "people.record_condition",
+        }
+    ),
+    Role.LOGISTICS: frozenset(
+        _SEE_MISSIONS
+        | {"missions.add_vehicle", "missions.change_vehicle", "intel.view_fieldreport"}
+    ),
+    Role.MEDIC: frozenset(_SEE_MISSIONS | {"intel.view_fieldreport"}),
+    Role.PROTECTION: frozenset(_SEE_MISSIONS | {"intel.view_fieldreport"}),
+    Role.REGISTRAR: frozenset(_SEE_MISSIONS),
+    Role.VIEWER: frozenset(_SEE_MISSIONS),
+}
+ROLE_PERMISSIONS = {
+    role: perms | _MISSION_PERMISSIONS.get(role, frozenset())
+    for role, perms in ROLE_PERMISSIONS.items()
+}

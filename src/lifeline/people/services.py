@@ -189,12 +189,18 @@ def person_register(
 
     person = Person(**values)
     person.search_text = _search_text_of(person)
-    person.save()
     when = occurred_at or timezone.now()
+    place = site or site_local()
+    # A new person's state is the one event registered with them: the cached state is set
+    # before the first save instead of re-read and re-saved (a third fewer queries).
+    person.status, person.current_site, person.current_area = status, place, area
+    person.current_latitude, person.current_longitude = latitude, longitude
+    person.status_since = when
+    person.save()
     StatusEvent(
         person=person,
         status=status,
-        site=site or site_local(),
+        site=place,
         area=area,
         latitude=latitude,
         longitude=longitude,
@@ -206,7 +212,6 @@ def person_register(
         ConditionObservation(
             person=person, condition=condition, observed_at=when, observed_by=_user_or_none(actor)
         ).save()
-    person_state_refresh(person)
     audit_record(actor=actor, action="person.register", obj=person, summary=person.full_name)
     return person
 

@@ -13,6 +13,7 @@ from lifeline.core import hlc
 from lifeline.core.clock import clock_tick
 from lifeline.core.models import ChangeLogEntry, ClockState, ReplicatedModel, Site
 from lifeline.intel.models import Alert
+from lifeline.missions.tests.factories import FACTORIES as MISSIONS_FACTORIES
 from lifeline.people.models import (
     ConditionObservation,
     Household,
@@ -47,6 +48,7 @@ FACTORIES: dict[type[ReplicatedModel], tuple[Callable[[], ReplicatedModel], str,
         "same man",
     ),
     **SUPPLIES_FACTORIES,
+    **MISSIONS_FACTORIES,
 }
 
 
