@@ -1,0 +1,285 @@
+"""The registry's pages. Each view parses, calls one selector or service, and renders; errors
+become pages through `errors.page_view`, bad input becomes messages on the form."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from lifeline.core.errors import NotFound, ValidationFailed
+from lifeline.core.models import Site
+from lifeline.core.services import Actor, permission_require
+from lifeline.people import selectors, services
+from lifeline.people.models import Condition, Status
+from lifeline.people.schemas import (
+    ConditionInput,
+    PersonFilterInput,
+    PersonInput,
+    StatusInput,
+)
+from lifeline.web.errors import page_view
+from lifeline.web.forms import SchemaForm
+from lifeline.web.paging import CappedPaginator
+
+PERSON_FILTERS = ("q", "status", "site", "age_band", "sex", "condition")
+
+
+def _site_choices() -> list[tuple[str, str]]:
+    return [
+        (code, name) for code, name in Site.objects.order_by("name").values_list("code", "name")
+    ]
+
+
+@page_view
+def home(request: HttpRequest) -> HttpResponse:
+    counts = selectors.status_counts(actor=request.user, site=settings.LIFELINE_SITE)
+    rows = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+    return render(request, "web/home.html", {"status_rows": rows, "total": sum(counts.values())})
+
+
+# ---- the registry list -----------------------------------------------------------------------
+
+
+def _filter_form(actor: Actor, data: QueryDict) -> SchemaForm:
+    # A role that sees no condition gets no condition choices; one sent anyway is refused by
+    # the selector rather than silently ignored.
+    visible = selectors.conditions_visible(actor)
+    return SchemaForm(
+        PersonFilterInput,
+        PERSON_FILTERS,
+        data=data,
+        labels={"q": "Name", "age_band": "Age"},
+        widgets={"q": "search"},
+        choices={
+            "site": _site_choices(),
+            "condition": [(v, label) for v, label in Condition.choices if v in visible],
+        },
+    )
+
+
+@page_view
+def person_list(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request.user, request.GET)
+    filters = form.submit(lambda values: selectors.PersonFilters(**values))
+    page = None
+    if filters is not None:
+        people = selectors.person_list(actor=request.user, filters=filters)
+        page = CappedPaginator(people).get_page(request.GET.get("page"))
+    filtered = any(request.GET.get(name) for name in PERSON_FILTERS if name != "q")
+    return render(
+        request,
+        "web/person_list.html",
+        {"form": form, "page": page, "filtered": filtered},
+        status=400 if form.has_errors else 200,
+    )
+
+
+# ---- one person ------------------------------------------------------------------------------
+
+
+def _status_form(actor: Actor, data: QueryDict | None = None) -> SchemaForm:
+    names = ["status", "site"]
+    if selectors.can_see_location(actor):
+        names += ["area", "latitude", "longitude"]
+    names += ["occurred_at", "note"]
+    return SchemaForm(
+        StatusInput,
+        names,
+        data=data,
+        initial={"site": settings.LIFELINE_SITE},
+        labels={"occurred_at": "When", "note": "Note"},
+        hints={"occurred_at": "Leave empty for now."},
+        choices={"site": _site_choices()},
+    )
+
+
+def _condition_form(data: QueryDict | None = None) -> SchemaForm:
+    return SchemaForm(
+        ConditionInput,
+        ["condition", "present", "note"],
+        data=data,
+        initial={"present": "true"},
+        labels={"present": "Seen"},
+        choices={"present": [("true", "Present"), ("false", "Resolved")]},
+    )
+
+
+def _person_page(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    *,
+    status_form: SchemaForm | None = None,
+    condition_form: SchemaForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    record = selectors.person_record(actor=request.user, person_id=person_id)
+    user = request.user
+    if status_form is None and user.has_perm("people.record_status"):
+        status_form = _status_form(user)
+    if condition_form is None and user.has_perm("people.record_condition"):
+        condition_form = _condition_form()
+    return render(
+        request,
+        "web/person_detail.html",
+        {
+            "record": record,
+            "person": record.person,
+            "status_form": status_form,
+            "condition_form": condition_form,
+            "conditions_seen": bool(selectors.conditions_visible(user)),
+        },
+        status=status,
+    )
+
+
+@page_view
+def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    return _person_page(request, person_id)
+
+
+@page_view
+@require_POST
+def person_status(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    permission_require(request.user, "people.record_status", doing="record a person's status")
+    person = selectors.person_get(actor=request.user, person_id=person_id)
+    form = _status_form(request.user, request.POST)
+    event = form.submit(
+        lambda values: services.person_status_record(actor=request.user, person=person, **values)
+    )
+    if event is None:
+        return _person_page(request, person_id, status_form=form, status=400)
+    messages.success(request, f"Status recorded: {event.get_status_display()}.")
+    return redirect("web:person_detail", person_id=person.pk)
+
+
+@page_view
+@require_POST
+def person_condition(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    permission_require(request.user, "people.record_condition", doing="record a person's condition")
+    person = selectors.person_get(actor=request.user, person_id=person_id)
+    form = _condition_form(request.POST)
+    observation = form.submit(
+        lambda values: services.person_condition_record(actor=request.user, person=person, **values)
+    )
+    if observation is None:
+        return _person_page(request, person_id, condition_form=form, status=400)
+    messages.success(request, "Condition recorded.")
+    return redirect("web:person_detail", person_id=person.pk)
+
+
+# ---- registration ----------------------------------------------------------------------------
+
+REGISTER_FIELDS = (
+    "given_name",
+    "family_name",
+    "other_names",
+    "sex",
+    "date_of_birth",
+    "age_years",
+    "languages",
+    "phone",
+    "callsign",
+    "household",
+    "status",
+    "site",
+    "area",
+    "latitude",
+    "longitude",
+    "conditions",
+    "notes",
+)
+
+
+def _register_form(actor: Actor, data: QueryDict | None = None) -> SchemaForm:
+    names = [
+        n for n in REGISTER_FIELDS if n != "conditions" or actor.has_perm("people.record_condition")
+    ]
+    return SchemaForm(
+        PersonInput,
+        names,
+        data=data,
+        initial={"sex": "unknown", "status": "present", "site": settings.LIFELINE_SITE},
+        labels={
+            "age_years": "Or age in years",
+            "household": "Household ration card",
+            "conditions": "Conditions seen at intake",
+            "latitude": "Latitude",
+            "longitude": "Longitude",
+        },
+        hints={
+            "other_names": "Separate names with commas.",
+            "languages": "Separate languages with commas.",
+            "age_years": "When the date of birth is not known.",
+            "household": "Leave empty if the household is not registered yet.",
+        },
+        widgets={"phone": "tel", "household": "text"},
+        choices={"site": _site_choices()},
+    )
+
+
+def _household_by_card(actor: Actor) -> Any:
+    """The form asks for a ration card; the schema takes the household's id."""
+
+    def prepare(values: dict[str, Any]) -> dict[str, Any]:
+        card = str(values.pop("household", "")).strip()
+        if card:
+            try:
+                household = selectors.household_by_card(actor=actor, ration_card=card)
+            except NotFound as missing:
+                raise ValidationFailed({"household": missing.message}) from missing
+            values["household"] = str(household.pk)
+        return values
+
+    return prepare
+
+
+@page_view
+def person_new(request: HttpRequest) -> HttpResponse:
+    permission_require(request.user, "people.add_person", doing="register people")
+    if request.method != "POST":
+        return render(request, "web/person_form.html", {"form": _register_form(request.user)})
+    form = _register_form(request.user, request.POST)
+    person = form.submit(
+        lambda values: services.person_register(actor=request.user, **values),
+        prepare=_household_by_card(request.user),
+    )
+    if person is None:
+        return render(request, "web/person_form.html", {"form": form}, status=400)
+    messages.success(request, f"{person.full_name} is registered.")
+    return redirect("web:person_detail", person_id=person.pk)
+
+
+# ---- households ------------------------------------------------------------------------------
+
+
+@page_view
+def household_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    households = selectors.household_list(actor=request.user, q=q)
+    page = CappedPaginator(households).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/household_list.html",
+        {"page": page, "q": q, "location_visible": selectors.can_see_location(request.user)},
+    )
+
+
+@page_view
+def household_detail(request: HttpRequest, household_id: uuid.UUID) -> HttpResponse:
+    household = selectors.household_get(actor=request.user, household_id=household_id)
+    members = selectors.household_members(actor=request.user, household=household)
+    return render(
+        request,
+        "web/household_detail.html",
+        {
+            "household": household,
+            "members": list(members),
+            "location_visible": selectors.can_see_location(request.user),
+        },
+    )
