@@ -1,0 +1,65 @@
+"""Fixtures of the page tests: a person with a protected history, and their household."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from lifeline.core.models import Site
+from lifeline.core.roles import ROLE_PERMISSIONS, Role
+from lifeline.people import services
+from lifeline.people.models import Household, Person
+
+ROLES = [
+    "commander",
+    "registrar",
+    "medic",
+    "logistics",
+    "protection_officer",
+    "field_team",
+    "viewer",
+]
+
+
+def role_may(role: str, perm: str) -> bool:
+    """What the role table gives a role: tests follow the table rather than restating it."""
+    return perm in ROLE_PERMISSIONS[Role(role)]
+
+
+@pytest.fixture
+def clerk(make_user: Any) -> Any:
+    """A user who may read people and register them, and nothing else."""
+    user = make_user(None, "clerk")
+    for codename in ("view_person", "view_household", "add_person"):
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label="people", codename=codename)
+        )
+    return user
+
+
+@pytest.fixture
+def household(commander: Any, site: Site) -> Household:
+    return services.household_create(
+        actor=commander, ration_card="DB-0042", shelter="Tent 12", area="Block C"
+    )
+
+
+@pytest.fixture
+def amal(commander: Any, household: Household, site: Site) -> Person:
+    """A woman found wounded, an unaccompanied child's case beside her: both protected."""
+    person = services.person_register(
+        actor=commander,
+        given_name="Amal",
+        family_name="Haddad",
+        sex="female",
+        age_years=34,
+        household=household,
+        area="Clinic tent",
+        latitude=31.51234,
+        longitude=34.45678,
+        conditions=["wounded", "unaccompanied_child"],
+    )
+    services.household_update(actor=commander, household=household, changes={"head": person})
+    return person
