@@ -420,6 +420,8 @@ class _Reader:
             value |= (byte & 0x7F) << shift
             shift += 7
             if not byte & 0x80:
+                if byte == 0 and shift > 7:
+                    raise CodecError(f"{what} is an overlong varint an encoder never writes")
                 if value > maximum:
                     raise CodecError(f"{what} is {value}, above its limit {maximum}")
                 return value

@@ -48,3 +48,72 @@ class Alert(ReplicatedModel):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+
+# ---- field reports (issue 6) ---------------------------------------------------------------
+# A report from a team in the field, linked to its mission and reporter. Its side effects
+# (unidentified persons registered, a condition recorded, an evacuation planned) are written by
+# intel.services in the same transaction; ReportPerson links the persons it touched.
+
+
+class ReportKind(models.TextChoices):
+    SITREP = "sitrep", "Situation report"
+    SIGHTING = "sighting", "Sighting or contact"
+    SURVIVORS = "survivors", "Survivors found"
+    CASUALTY = "casualty", "Casualty"
+    CACHE = "cache", "Cache found"
+
+
+class ReportSource(models.TextChoices):
+    WEB = "web", "Web or API"
+    RADIO = "radio", "Radio packet"
+    COT = "cot", "Cursor-on-Target"
+
+
+class FieldReport(ReplicatedModel):
+    mission = models.ForeignKey(
+        "missions.Mission", on_delete=models.PROTECT, related_name="reports"
+    )
+    member = models.ForeignKey(
+        "missions.MissionMember",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=ReportKind.choices, db_index=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    # The situation report's text, or the remarks of the other kinds.
+    text = models.TextField(blank=True)
+    # The facts of the kind, as validated by intel.schemas (count, armed, groups, items...).
+    details = models.JSONField(default=dict, blank=True)
+    source = models.CharField(max_length=6, choices=ReportSource.choices, default="web")
+    # The sender's packet number, so a packet heard twice is recorded once.
+    seq = models.PositiveIntegerField(null=True, blank=True)
+    # The evacuation mission a survivors-found report asked for.
+    evacuation_mission = models.ForeignKey(
+        "missions.Mission", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["mission", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.mission_id})"
+
+
+class ReportPerson(ReplicatedModel):
+    """A person a report registered (survivors found) or recorded a condition of (casualty)."""
+
+    report = models.ForeignKey(FieldReport, on_delete=models.PROTECT, related_name="persons")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    effect = models.CharField(max_length=20)  # "registered" or "casualty"
+
+    def __str__(self) -> str:
+        return f"{self.effect}: {self.person_id}"

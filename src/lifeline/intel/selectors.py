@@ -1,11 +1,16 @@
-"""Reads of alerts, filtered to the ones the actor's role may see."""
+"""Reads of alerts, filtered to the ones the actor's role may see; reads of field reports."""
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
-from lifeline.core.services import Actor
-from lifeline.intel.models import Alert
+from lifeline.core.errors import NotFound, ValidationFailed
+from lifeline.core.services import Actor, permission_require
+from lifeline.intel.models import Alert, FieldReport
+from lifeline.missions.models import Mission
 
 
 def alert_list(
@@ -23,3 +28,38 @@ def alert_list(
     if hidden:
         qs = qs.exclude(Q(permission__in=hidden))
     return qs.order_by("-raised_at")
+
+
+# ---- field reports (issue 6) ---------------------------------------------------------------
+
+
+def report_list(
+    *, actor: Actor | None, mission: Mission | None = None, kind: str | None = None
+) -> QuerySet[FieldReport]:
+    """Field reports, newest first. They say where people were found: a role that may not
+    see reports is refused."""
+    permission_require(actor, "intel.view_fieldreport", doing="see field reports")
+    qs = FieldReport.objects.alive().select_related("mission", "member", "reporter")
+    if mission is not None:
+        qs = qs.filter(mission=mission)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-occurred_at", "-version")
+
+
+def report_get(*, actor: Actor | None, report_id: Any) -> FieldReport:
+    permission_require(actor, "intel.view_fieldreport", doing="see field reports")
+    try:
+        pk = report_id if isinstance(report_id, uuid.UUID) else uuid.UUID(str(report_id))
+    except ValueError as exc:
+        raise ValidationFailed({"report": f"{report_id!r} is not a valid id"}) from exc
+    report = (
+        FieldReport.objects.alive()
+        .select_related("mission", "member", "reporter", "evacuation_mission")
+        .prefetch_related("persons")
+        .filter(pk=pk)
+        .first()
+    )
+    if report is None:
+        raise NotFound(f"no field report with id {pk}")
+    return report

@@ -1,0 +1,234 @@
+"""Reads of missions with the caller's role applied: the board (who is out, last check-in,
+overdue computed on read), one mission with its timeline, vehicles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.utils import timezone
+
+from lifeline.core.errors import NotFound, ValidationFailed
+from lifeline.core.services import Actor, permission_require
+from lifeline.missions import lifecycle
+from lifeline.missions.models import (
+    CheckIn,
+    Mission,
+    MissionMember,
+    MissionPoint,
+    MissionTransition,
+    MissionVehicle,
+    Vehicle,
+)
+
+
+def _uuid(value: Any, name: str) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError as exc:
+        raise ValidationFailed({name: f"{value!r} is not a valid id"}) from exc
+
+
+@dataclass(frozen=True)
+class MissionStatus:
+    """A mission as the board shows it: when it last heard from the team and whether the
+    team has missed its check-in window."""
+
+    mission: Mission
+    last_checkin_at: dt.datetime | None
+    last_contact: dt.datetime | None  # the last check-in, or setting out
+    due_at: dt.datetime | None
+    overdue: bool
+    missed_windows: int
+
+
+def _with_last_checkin(qs: QuerySet[Mission]) -> QuerySet[Mission]:
+    last = (
+        CheckIn.objects.alive()
+        .filter(mission=OuterRef("pk"))
+        .values("mission")
+        .annotate(m=Max("at"))
+        .values("m")
+    )
+    set_out = (
+        MissionTransition.objects.alive()
+        .filter(mission=OuterRef("pk"), to_state=lifecycle.State.UNDER_WAY)
+        .values("mission")
+        .annotate(m=Max("at"))
+        .values("m")
+    )
+    return qs.annotate(last_checkin_at=Subquery(last), set_out_at=Subquery(set_out))
+
+
+def _status_of(mission: Any, now: dt.datetime) -> MissionStatus:
+    last_checkin: dt.datetime | None = mission.last_checkin_at
+    contacts = [t for t in (last_checkin, mission.set_out_at) if t is not None]
+    last_contact = max(contacts) if contacts else None
+    due_at = overdue = None
+    missed = 0
+    if mission.state in lifecycle.OUT and last_contact is not None:
+        interval = mission.checkin_interval_minutes
+        due_at = lifecycle.checkin_due(last_contact, interval)
+        overdue = lifecycle.is_overdue(now, last_contact, interval)
+        missed = int((now - last_contact) / dt.timedelta(minutes=interval)) if overdue else 0
+    return MissionStatus(
+        mission=mission,
+        last_checkin_at=last_checkin,
+        last_contact=last_contact,
+        due_at=due_at,
+        overdue=bool(overdue),
+        missed_windows=missed,
+    )
+
+
+def missions_overdue(*, now: dt.datetime) -> list[MissionStatus]:
+    """Every team out that has missed its check-in window (no role: the sweep's read)."""
+    qs = _with_last_checkin(Mission.objects.alive().filter(state__in=lifecycle.OUT))
+    return [s for s in (_status_of(m, now) for m in qs) if s.overdue]
+
+
+def mission_board(
+    *, actor: Actor | None, now: dt.datetime | None = None, include_final: bool = False
+) -> list[MissionStatus]:
+    """Missions out first (overdue first among them), then planned ones, then (optionally)
+    finished ones; each with its team."""
+    permission_require(actor, "missions.view_mission", doing="see missions")
+    now = now or timezone.now()
+    base: QuerySet[Mission] = Mission.objects.alive()
+    if not include_final:
+        base = base.exclude(state__in=lifecycle.FINAL)
+    members = MissionMember.objects.alive().select_related("person", "user")
+    qs = _with_last_checkin(base).prefetch_related(Prefetch("members", queryset=members))
+    rows = [_status_of(m, now) for m in qs.order_by("planned_start")]
+    order = {s: i for i, s in enumerate(lifecycle.State)}
+    rows.sort(
+        key=lambda r: (
+            r.mission.state not in lifecycle.OUT,
+            not r.overdue,
+            order[lifecycle.State(r.mission.state)] if r.mission.state in order else 99,
+            r.mission.planned_start,
+        )
+    )
+    return rows
+
+
+def mission_get(*, actor: Actor | None, mission_id: Any) -> Mission:
+    permission_require(actor, "missions.view_mission", doing="see missions")
+    pk = _uuid(mission_id, "mission")
+    mission = Mission.objects.alive().filter(pk=pk).first()
+    if mission is None:
+        raise NotFound(f"no mission with id {pk}")
+    return mission
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    kind: str  # "transition", "checkin", "report"
+    summary: str
+    by: str
+    latitude: float | None = None
+    longitude: float | None = None
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class MissionRecord:
+    mission: Mission
+    status: MissionStatus
+    members: list[MissionMember]
+    points: list[MissionPoint]
+    vehicles: list[Vehicle]
+    transitions: list[MissionTransition]
+    checkins: list[CheckIn]
+    reports: list[Any]  # intel.FieldReport, when the role may see reports
+    timeline: list[TimelineEntry]
+
+
+def mission_record(
+    *, actor: Actor | None, mission_id: Any, now: dt.datetime | None = None
+) -> MissionRecord:
+    """One mission with everything a mission page shows. Field reports only for roles that
+    may see them (they say where people were found)."""
+    from lifeline.intel.selectors import report_list
+
+    mission = mission_get(actor=actor, mission_id=mission_id)
+    status = _status_of(
+        _with_last_checkin(Mission.objects.filter(pk=mission.pk)).get(), now or timezone.now()
+    )
+    members = list(
+        MissionMember.objects.alive().filter(mission=mission).select_related("person", "user")
+    )
+    points = list(MissionPoint.objects.alive().filter(mission=mission))
+    vehicles = [
+        link.vehicle
+        for link in MissionVehicle.objects.alive().filter(mission=mission).select_related("vehicle")
+    ]
+    transitions = list(
+        MissionTransition.objects.alive().filter(mission=mission).select_related("by")
+    )
+    checkins = list(
+        CheckIn.objects.alive().filter(mission=mission).select_related("member", "recorded_by")
+    )
+    can_see_reports = actor is not None and actor.has_perm("intel.view_fieldreport")
+    reports = list(report_list(actor=actor, mission=mission)) if can_see_reports else []
+    timeline = [
+        TimelineEntry(
+            t.at,
+            "transition",
+            f"{lifecycle.LABELS[lifecycle.State(t.to_state)]}" + (f": {t.note}" if t.note else ""),
+            t.by.get_username() if t.by else "system",
+        )
+        for t in transitions
+    ]
+    timeline += [
+        TimelineEntry(
+            c.at,
+            "checkin",
+            f"Check-in {c.get_status_display()}" + (f": {c.note}" if c.note else ""),
+            str(c.member) if c.member else (c.recorded_by.get_username() if c.recorded_by else ""),
+            c.latitude,
+            c.longitude,
+        )
+        for c in checkins
+    ]
+    timeline += [
+        TimelineEntry(
+            r.occurred_at,
+            "report",
+            f"{r.get_kind_display()}" + (f": {r.text}" if r.text else ""),
+            str(r.member) if r.member else (r.reporter.get_username() if r.reporter else ""),
+            r.latitude,
+            r.longitude,
+        )
+        for r in reports
+    ]
+    timeline.sort(key=lambda e: e.at)
+    return MissionRecord(
+        mission, status, members, points, vehicles, transitions, checkins, reports, timeline
+    )
+
+
+def vehicle_list(*, actor: Actor | None) -> QuerySet[Vehicle]:
+    permission_require(actor, "missions.view_vehicle", doing="see vehicles")
+    return Vehicle.objects.alive().order_by("name")
+
+
+def vehicle_get(*, actor: Actor | None, vehicle_id: Any) -> Vehicle:
+    permission_require(actor, "missions.view_vehicle", doing="see vehicles")
+    pk = _uuid(vehicle_id, "vehicle")
+    vehicle = Vehicle.objects.alive().filter(pk=pk).first()
+    if vehicle is None:
+        raise NotFound(f"no vehicle with id {pk}")
+    return vehicle
+
+
+def member_get(*, mission: Mission, member_id: Any, field: str = "member") -> MissionMember:
+    pk = _uuid(member_id, field)
+    member = MissionMember.objects.alive().filter(pk=pk, mission=mission).first()
+    if member is None:
+        raise ValidationFailed({field: f"no member {pk} in this mission's team"})
+    return member
