@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lifeline.core.models import Site
@@ -31,11 +33,13 @@ class SiteField(serializers.SlugRelatedField[Site]):
         return site
 
 
+@extend_schema_field(OpenApiTypes.UUID)
 class HouseholdRefField(serializers.PrimaryKeyRelatedField[Household]):
     def get_queryset(self) -> Any:
         return Household.objects.alive()
 
 
+@extend_schema_field(OpenApiTypes.UUID)
 class PersonRefField(serializers.PrimaryKeyRelatedField[Person]):
     def get_queryset(self) -> Any:
         return Person.objects.alive()
@@ -194,11 +198,11 @@ class PersonSummaryOutput(serializers.Serializer[Any]):
     given_name = serializers.CharField()
     family_name = serializers.CharField()
     other_names = serializers.ListField(child=serializers.CharField())
-    sex = serializers.CharField()
+    sex = serializers.ChoiceField(choices=Sex.choices)
     date_of_birth = serializers.DateField(allow_null=True)
     birth_date_estimated = serializers.BooleanField()
     age = serializers.SerializerMethodField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
     status_since = serializers.DateTimeField(allow_null=True)
     site = SiteOutput(source="current_site", allow_null=True)
     household = serializers.UUIDField(source="household_id", allow_null=True)
@@ -221,3 +225,146 @@ class HouseholdOutput(serializers.Serializer[Any]):
     head = serializers.UUIDField(source="head_id", allow_null=True)
     notes = serializers.CharField()
     version = serializers.CharField()
+
+
+class PersonOutput(PersonSummaryOutput):
+    """A person's identity as a registrar sees it: no location, no conditions."""
+
+    languages = serializers.ListField(child=serializers.CharField())
+    callsign = serializers.CharField()
+    phone = serializers.CharField()
+    notes = serializers.CharField()
+    merged_into = serializers.UUIDField(source="merged_into_id", allow_null=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class LocationOutput(serializers.Serializer[Any]):
+    """Where a person is: shown only to roles that may see locations."""
+
+    site = SiteOutput(source="current_site", allow_null=True)
+    area = serializers.CharField(source="current_area")
+    latitude = serializers.FloatField(source="current_latitude", allow_null=True)
+    longitude = serializers.FloatField(source="current_longitude", allow_null=True)
+    since = serializers.DateTimeField(source="status_since", allow_null=True)
+
+
+class ConditionNowOutput(serializers.Serializer[Any]):
+    condition = serializers.ChoiceField(choices=Condition.choices)
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
+    since = serializers.DateTimeField()
+
+
+class TimelineEntryOutput(serializers.Serializer[Any]):
+    at = serializers.DateTimeField()
+    kind = serializers.ChoiceField(
+        choices=[
+            ("registered", "Registered"),
+            ("status", "Status"),
+            ("condition", "Condition"),
+            ("merge", "Merge"),
+        ]
+    )
+    title = serializers.CharField()
+    detail = serializers.CharField()
+    by = serializers.CharField()
+
+
+class PersonDetailOutput(PersonOutput):
+    """One person as `selectors.person_record` lets the actor see them: the location only
+    when the role may see it, the current conditions the role may see, and the timeline."""
+
+    location = LocationOutput(allow_null=True)
+    conditions = ConditionNowOutput(many=True)
+    timeline = TimelineEntryOutput(many=True)
+    merged_records = serializers.ListField(child=serializers.UUIDField())
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        from lifeline.people.selectors import PersonRecord
+
+        record: PersonRecord = instance
+        data = dict(PersonOutput(record.person, context=self.context).data)
+        data["age"] = record.age
+        data["location"] = LocationOutput(record.person).data if record.location_visible else None
+        data["conditions"] = ConditionNowOutput(record.conditions, many=True).data
+        data["timeline"] = TimelineEntryOutput(record.timeline, many=True).data
+        data["merged_records"] = [str(p.pk) for p in record.merged_records]
+        return data
+
+
+class EventLocationOutput(serializers.Serializer[Any]):
+    area = serializers.CharField()
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+
+
+class StatusEventOutput(serializers.Serializer[Any]):
+    """A recorded status event; its area and coordinates only for roles that see locations
+    (the serializer context says so with `location_visible`)."""
+
+    id = serializers.UUIDField()
+    person = serializers.UUIDField(source="person_id")
+    status = serializers.ChoiceField(choices=Status.choices)
+    site = SiteOutput(allow_null=True)
+    location = serializers.SerializerMethodField()
+    occurred_at = serializers.DateTimeField()
+    note = serializers.CharField()
+    recorded_by = serializers.SerializerMethodField()
+    version = serializers.CharField()
+
+    @extend_schema_field(EventLocationOutput(allow_null=True))
+    def get_location(self, event: Any) -> dict[str, Any] | None:
+        if not self.context.get("location_visible"):
+            return None
+        return dict(EventLocationOutput(event).data)
+
+    def get_recorded_by(self, event: Any) -> str:
+        return event.recorded_by.get_username() if event.recorded_by_id else ""
+
+
+class ConditionObservationOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    person = serializers.UUIDField(source="person_id")
+    condition = serializers.ChoiceField(choices=Condition.choices)
+    present = serializers.BooleanField()
+    note = serializers.CharField()
+    observed_at = serializers.DateTimeField()
+    observed_by = serializers.SerializerMethodField()
+    version = serializers.CharField()
+
+    def get_observed_by(self, observation: Any) -> str:
+        return observation.observed_by.get_username() if observation.observed_by_id else ""
+
+
+class MergeUndoInput(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class PersonMergeOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    survivor = serializers.UUIDField(source="survivor_id")
+    duplicate = serializers.UUIDField(source="duplicate_id")
+    reason = serializers.CharField()
+    merged_by = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    undone_at = serializers.DateTimeField(allow_null=True)
+    version = serializers.CharField()
+
+    def get_merged_by(self, merge: Any) -> str:
+        return merge.merged_by.get_username() if merge.merged_by_id else ""
+
+
+class HouseholdFilterInput(serializers.Serializer[Any]):
+    q = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    site = serializers.CharField(max_length=64, required=False, allow_blank=True)
+
+
+class HouseholdDetailOutput(HouseholdOutput):
+    """A household with its members (`members` is given by the caller, from the selector)."""
+
+    members = serializers.SerializerMethodField()
+
+    @extend_schema_field(PersonSummaryOutput(many=True))
+    def get_members(self, household: Any) -> list[dict[str, Any]]:
+        members = self.context.get("members", [])
+        return [dict(row) for row in PersonSummaryOutput(members, many=True).data]

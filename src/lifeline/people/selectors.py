@@ -123,11 +123,19 @@ def person_list(*, actor: Actor | None, filters: PersonFilters | None = None) ->
         if f.condition not in Condition.values:
             problems["condition"] = f"must be one of {', '.join(Condition.values)}"
         elif f.condition not in conditions_visible(actor):
-            raise Forbidden("your role may not filter by this condition")
+            raise Forbidden(f"your role may not filter by the condition {f.condition!r}")
         else:
             qs = qs.filter(_condition_latest(f.condition))
     if problems:
         raise ValidationFailed(problems)
+    if f.condition:
+        # Who has a condition is itself protected: a list filtered by one is a protected read.
+        audit_record(
+            actor=actor,
+            action="read.protected",
+            summary=f"people with the condition {f.condition}",
+            detail={"parts": ["conditions"], "filter": {"condition": f.condition}},
+        )
     return qs.order_by("family_name", "given_name", "id")
 
 
@@ -265,6 +273,20 @@ def person_record(*, actor: Actor | None, person_id: Any) -> PersonRecord:
         merged_records=list(Person.objects.filter(merged_into=person)),
         merges=merges,
     )
+
+
+def person_merge_get(*, actor: Actor | None, merge_id: Any) -> PersonMerge:
+    permission_require(actor, "people.view_person", doing="see people")
+    pk = _uuid(merge_id, "merge")
+    merge: PersonMerge | None = (
+        PersonMerge.objects.alive()
+        .select_related("survivor", "duplicate", "merged_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if merge is None:
+        raise NotFound(f"no merge with id {pk}")
+    return merge
 
 
 def household_get(*, actor: Actor | None, household_id: Any) -> Household:
