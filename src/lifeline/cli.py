@@ -92,6 +92,7 @@ class LifelineGroup(TyperGroup):
 def app_build() -> typer.Typer:
     """The Typer app with every capability's commands; Django must be set up first."""
     from lifeline.people.cli import household_app, person_app
+    from lifeline.routing.cli import app as route_app
 
     app = typer.Typer(
         name="lifeline",
@@ -120,6 +121,7 @@ def app_build() -> typer.Typer:
 
     app.add_typer(person_app, name="person")
     app.add_typer(household_app, name="household")
+    app.add_typer(route_app, name="route")
     return app
 
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "lifeline.core",
     "lifeline.people",
     "lifeline.intel",
+    "lifeline.routing",
     "lifeline.missions",
     "lifeline.supplies",
     "lifeline.web",
@@ -208,6 +209,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set, whatever the field is called (`condition`, `conditions`).
+    "ENUM_NAME_OVERRIDES": {
+        "ConditionEnum": "lifeline.people.models.Condition",
+        "StatusEnum": "lifeline.people.models.Status",
+        "SexEnum": "lifeline.people.models.Sex",
+    },
 }
 
 LOGGING = {

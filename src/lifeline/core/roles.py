@@ -125,3 +125,19 @@ ROLE_PERMISSIONS = {
     role: perms | _MISSION_PERMISSIONS.get(role, frozenset())
     for role, perms in ROLE_PERMISSIONS.items()
 }
+
+# ---- threat zones and routes (issue 7) -----------------------------------------------------
+# Everyone sees the zones and plans routes (knowing where danger is keeps people alive);
+# commanders draw zones; commanders and logistics import road graphs.
+_SEE_ROUTES = {"routing.view_threatzone", "routing.plan_route"}
+_ROUTING_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.COMMANDER: frozenset(
+        _SEE_ROUTES
+        | {"routing.draw_threatzone", "routing.change_threatzone", "routing.import_graph"}
+    ),
+    Role.LOGISTICS: frozenset(_SEE_ROUTES | {"routing.import_graph"}),
+}
+ROLE_PERMISSIONS = {
+    role: perms | _ROUTING_PERMISSIONS.get(role, frozenset(_SEE_ROUTES))
+    for role, perms in ROLE_PERMISSIONS.items()
+}

@@ -1,0 +1,98 @@
+"""`lifeline route ...`: plan a safest route, import a road graph, generate the demo town."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lifeline.cli import state_of
+from lifeline.core.errors import ValidationFailed
+from lifeline.routing import services
+from lifeline.routing.schemas import RouteInput
+
+app = typer.Typer(help="Safest routes around threat zones, and the road graph they use.")
+
+
+@app.command("plan")
+def route_plan(
+    ctx: typer.Context,
+    origin: Annotated[str, typer.Option("--from", help="LAT,LON of the start")],
+    destination: Annotated[str, typer.Option("--to", help="LAT,LON of the destination")],
+    risk_weight: Annotated[float, typer.Option(help="metres a unit of exposure costs")] = 1.0,
+    avoid_level: Annotated[
+        float | None, typer.Option(help="never enter cells at this risk level or above")
+    ] = None,
+    alternatives: Annotated[int, typer.Option(help="how many other routes to offer")] = 0,
+    graph: Annotated[str | None, typer.Option(help="stored graph (default: the latest)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the plan as JSON")] = False,
+) -> None:
+    """Plan the safest route between two points."""
+    data: dict[str, object] = {
+        "origin": origin,
+        "destination": destination,
+        "risk_weight": risk_weight,
+        "avoid_level": avoid_level,
+        "alternatives": alternatives,
+    }
+    if graph:
+        data["graph"] = graph
+    parser = RouteInput(data={k: v for k, v in data.items() if v is not None})
+    if not parser.is_valid():
+        renamed = {"origin": "--from", "destination": "--to"}
+        raise ValidationFailed(
+            {
+                renamed.get(k, f"--{k.replace('_', '-')}"): [str(m) for m in v]
+                for k, v in parser.errors.items()
+            }
+        )
+    values = dict(parser.validated_data)
+    plan = services.route_safest(actor=state_of(ctx).actor(), **values)
+    if as_json:
+        typer.echo(json.dumps(asdict(plan), indent=2))
+        return
+    if not plan.found:
+        typer.echo(f"No safe route: {plan.reason}")
+        if plan.least_exposed is not None:
+            least = plan.least_exposed
+            typer.echo(
+                f"  least exposed way: {least.length_m:.0f} m, exposure {least.exposure:g}, "
+                f"peak risk {least.peak_risk:g}"
+            )
+        raise typer.Exit(code=1)
+    for index, route in enumerate(plan.routes):
+        label = "safest" if index == 0 else f"alternative {index}"
+        typer.echo(
+            f"{label}: {route.length_m:.0f} m, exposure {route.exposure:g}, "
+            f"peak risk {route.peak_risk:g}, {len(route.path)} points"
+        )
+
+
+@app.command("import-osm")
+def route_import_osm(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="an .osm or .osm.pbf file")],
+    name: Annotated[str, typer.Option(help="name of the stored graph")] = "",
+) -> None:
+    """Import roads and paths from an OpenStreetMap file."""
+    stored = services.graph_import_osm(actor=state_of(ctx).actor(), path=file, name=name)
+    typer.echo(
+        f"road graph {stored.name} v{stored.version}: "
+        f"{stored.node_count} nodes, {stored.edge_count} edges"
+    )
+
+
+@app.command("demo-town")
+def route_demo_town(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option(help="name of the stored graph")] = "mavrah",
+) -> None:
+    """Generate the demo town of Mavrah as a road graph."""
+    stored = services.graph_generate_demo(actor=state_of(ctx).actor(), name=name)
+    typer.echo(
+        f"road graph {stored.name} v{stored.version}: "
+        f"{stored.node_count} nodes, {stored.edge_count} edges"
+    )

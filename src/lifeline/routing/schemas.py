@@ -1,0 +1,72 @@
+"""The one input schema of routing for the API, the CLI and the map page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from lifeline.routing.models import ThreatZone
+
+
+class PointField(serializers.Field[tuple[float, float], Any, Any, Any]):
+    """A point as [lat, lon] or as the text "LAT,LON"."""
+
+    default_error_messages = {
+        "invalid": 'expected [lat, lon] or "LAT,LON"',
+        "range": "latitude must be within -90..90 and longitude within -180..180",
+    }
+
+    def to_internal_value(self, data: Any) -> tuple[float, float]:
+        if isinstance(data, str):
+            data = data.split(",")
+        if not isinstance(data, list | tuple) or len(data) != 2:
+            self.fail("invalid")
+        try:
+            lat, lon = float(data[0]), float(data[1])
+        except (TypeError, ValueError):
+            self.fail("invalid")
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            self.fail("range")
+        return (lat, lon)
+
+    def to_representation(self, value: tuple[float, float]) -> list[float]:
+        return [value[0], value[1]]
+
+
+class RouteInput(serializers.Serializer[Any]):
+    origin = PointField()
+    destination = PointField()
+    risk_weight = serializers.FloatField(min_value=0, max_value=1000, default=1.0)
+    avoid_level = serializers.FloatField(min_value=0, required=False, allow_null=True)
+    alternatives = serializers.IntegerField(min_value=0, max_value=5, default=0)
+    graph = serializers.SlugField(required=False)
+
+
+class ThreatZoneInput(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    polygon = serializers.ListField(child=PointField(), min_length=3, max_length=500)
+    level = serializers.FloatField(min_value=0.5, max_value=5)
+    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ThreatZoneOutput(serializers.ModelSerializer[ThreatZone]):
+    class Meta:
+        model = ThreatZone
+        fields = ["id", "name", "polygon", "level", "expires_at", "note", "drawn_by", "created_at"]
+
+
+class RouteOutput(serializers.Serializer[Any]):
+    path = serializers.ListField(child=serializers.ListField(child=serializers.FloatField()))
+    length_m = serializers.FloatField()
+    exposure = serializers.FloatField()
+    peak_risk = serializers.FloatField()
+
+
+class RoutePlanOutput(serializers.Serializer[Any]):
+    found = serializers.BooleanField()
+    reason = serializers.CharField(allow_blank=True)
+    graph = serializers.CharField()
+    routes = RouteOutput(many=True)
+    least_exposed = RouteOutput(allow_null=True)

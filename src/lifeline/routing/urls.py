@@ -1,0 +1,13 @@
+"""Routing's API routes, under /api/."""
+
+from django.urls import URLPattern
+
+from lifeline.core.api import operations
+from lifeline.routing import api
+
+urlpatterns: list[URLPattern] = [
+    *operations("routes/", api.RoutePlanApi, name="api-routes"),
+    *operations(
+        "threat-zones/", api.ThreatZoneListApi, api.ThreatZoneDrawApi, name="api-threat-zones"
+    ),
+]
