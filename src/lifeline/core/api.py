@@ -1,18 +1,33 @@
-"""What every API view shares: the error shape, pagination, and the mapping of
-`core.errors` to HTTP statuses."""
+"""What every API view shares: the error shape and the mapping of `core.errors` to HTTP
+statuses, pagination, a JSON parser that honours the body size limit, input parsing, and the
+routing of one URL to several one-operation views.
+
+DRF imports this module from its settings (pagination, exception handler), so it defines no
+documented endpoint itself: `extend_schema` would import the schema generator, which imports
+DRF's generics, which are still importing this module. The core's endpoints are in
+`core.endpoints`."""
 
 from __future__ import annotations
 
-from typing import Any
+import io
+from collections.abc import Callable, Mapping
+from typing import IO, Any, cast
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404
-from rest_framework import exceptions, status
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
+from django.urls import URLPattern, path
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from lifeline.core.errors import LifelineError
+from lifeline.core.errors import LifelineError, ValidationFailed
 
 
 class Pagination(PageNumberPagination):
@@ -26,7 +41,10 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     if isinstance(detail, dict):
         out: dict[str, list[str]] = {}
         for key, value in detail.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(key, int):  # an item of a list field: `languages[2]`
+                name = f"{prefix}[{key}]"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
             if key == "non_field_errors":
                 name = prefix or "body"
             out.update(_flatten(value, name))
@@ -41,7 +59,9 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "body": [str(detail)]}
 
 
-def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
+def error_body(
+    code: str, message: str, fields: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
     error: dict[str, Any] = {"code": code, "message": message}
     if fields:
         error["fields"] = fields
@@ -54,7 +74,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response({"error": exc.as_dict()}, status=exc.http_status)
     if isinstance(exc, RequestDataTooBig):
         return Response(
-            error_body("too_large", "the request body is larger than this server accepts"),
+            error_body(
+                "too_large",
+                "the request body is larger than this server accepts "
+                f"({settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes)",
+            ),
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if isinstance(exc, Http404):
@@ -68,7 +92,184 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response.data = error_body("invalid", message, fields)
     elif isinstance(exc, exceptions.APIException):
         code = exc.get_codes()
-        response.data = error_body(
-            code if isinstance(code, str) else "error", str(exc.detail)
-        )
+        response.data = error_body(code if isinstance(code, str) else "error", str(exc.detail))
     return response
+
+
+# ---- request bodies ------------------------------------------------------------------------
+
+
+def body_read(stream: IO[bytes] | None, meta: Mapping[str, Any]) -> bytes:
+    """The request body, refused (RequestDataTooBig, a 413) above DATA_UPLOAD_MAX_MEMORY_SIZE.
+
+    Django applies the limit only when `request.body` is read. DRF before 3.17.2 handed its
+    parsers the raw stream, skipping it, and pyproject allows 3.16; so the API's parsers
+    apply it themselves, to the declared length and to the bytes actually read.
+    """
+    if stream is None:
+        return b""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if limit is None:
+        return stream.read()
+    try:
+        declared = int(meta.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    too_big = f"the request body is larger than {limit} bytes"
+    if declared > limit:
+        raise RequestDataTooBig(too_big)
+    raw = stream.read(limit + 1)
+    if len(raw) > limit:
+        raise RequestDataTooBig(too_big)
+    return raw
+
+
+def _meta(parser_context: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    request = (parser_context or {}).get("request")
+    return cast(Mapping[str, Any], request.META) if request is not None else {}
+
+
+class BoundedJSONParser(parsers.JSONParser):
+    def parse(
+        self,
+        stream: IO[Any] | None,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        raw = body_read(stream, _meta(parser_context))
+        return super().parse(io.BytesIO(raw), media_type, parser_context)
+
+
+class BoundedFormParser(parsers.FormParser):
+    def parse(
+        self,
+        stream: IO[Any] | None,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        raw = body_read(stream, _meta(parser_context))
+        return super().parse(io.BytesIO(raw), media_type, parser_context)
+
+
+class ApiView(APIView):
+    """The base of every Lifeline API view: JSON bodies only, within the size limit."""
+
+    parser_classes = [BoundedJSONParser]
+
+
+def input_parse(
+    schema: type[serializers.Serializer[Any]], data: Any, *, strict: bool = True
+) -> dict[str, Any]:
+    """Validate `data` with one of the shared input schemas and return the clean values.
+
+    `strict` refuses keys the schema does not know, so that a misspelt field is an error
+    instead of a change silently not made.
+    """
+    serializer = schema(data=data)
+    if strict and isinstance(data, Mapping):
+        unknown = sorted(str(key) for key in data if key not in serializer.fields)
+        if unknown:
+            known = ", ".join(serializer.fields)
+            raise ValidationFailed(
+                {key: f"is not a field here (fields: {known})" for key in unknown}
+            )
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class ListApiView(ApiView):
+    """A paginated list (`?page=`, `?page_size=`); the schema shows the page envelope."""
+
+    pagination_class = Pagination
+
+    def page_response(
+        self, queryset: QuerySet[Any], output: type[serializers.Serializer[Any]]
+    ) -> Response:
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(queryset, self.request, view=self)
+        return paginator.get_paginated_response(output(page, many=True).data)
+
+
+class ErrorDetailOutput(serializers.Serializer[Any]):
+    code = serializers.CharField(help_text="invalid, not_found, forbidden, conflict, ...")
+    message = serializers.CharField()
+    # A serializer's own `fields` attribute is unaffected: declared fields are collected
+    # by the metaclass, not left on the class.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="each offending field and what is wrong with it",
+    )
+
+
+class ErrorOutput(serializers.Serializer[Any]):
+    error = ErrorDetailOutput()
+
+
+_ERROR_MEANINGS = {
+    400: "bad input; `fields` names each offending field",
+    401: "not signed in",
+    403: "the role may not do this; the message says what was refused",
+    404: "no such record",
+    409: "the record changed in a way that forbids this (deleted, merged, already undone)",
+    413: "the request body is too large",
+}
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    """Error responses for an operation's schema: all share the one error shape."""
+    return {code: OpenApiResponse(ErrorOutput, description=_ERROR_MEANINGS[code]) for code in codes}
+
+
+READ_ERRORS = errors(400, 401, 403, 404)
+WRITE_ERRORS = errors(400, 401, 403, 404, 409, 413)
+
+
+def path_id(name: str, what: str) -> OpenApiParameter:
+    """A UUID in the path (typed as text in the URL so a malformed one gets a JSON 400)."""
+    return OpenApiParameter(
+        name, OpenApiTypes.UUID, OpenApiParameter.PATH, description=f"the id of the {what}"
+    )
+
+
+# ---- routing -------------------------------------------------------------------------------
+
+
+ViewFunction = Callable[..., HttpResponseBase]
+
+
+def operations(route: str, *apis: type[APIView], name: str) -> list[URLPattern]:
+    """One URL whose HTTP methods are served by separate one-operation API classes.
+
+    Django stops at the first pattern that matches, so the first pattern dispatches each
+    request by its method. The patterns after it are never reached by a request: they are
+    there so the schema generator documents each class's operation under the same path.
+    """
+    handlers: dict[str, ViewFunction] = {}
+    for api in apis:
+        view = api.as_view()
+        for method in api.http_method_names:
+            if method in {"options", "head"} or not hasattr(api, method):
+                continue
+            if method.upper() in handlers:
+                raise ValueError(f"{route}: two views serve {method.upper()}")
+            handlers[method.upper()] = view
+    if "GET" in handlers:
+        handlers["HEAD"] = handlers["GET"]
+    handlers["OPTIONS"] = apis[0].as_view()
+    allowed = ", ".join(m for m in sorted(handlers) if m not in {"HEAD", "OPTIONS"})
+
+    @csrf_exempt
+    def dispatch(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        handler = handlers.get(request.method or "")
+        if handler is None:
+            body = error_body(
+                "method_not_allowed", f"{request.method} is not allowed here; use {allowed}"
+            )
+            return JsonResponse(body, status=405, headers={"Allow": allowed})
+        return handler(request, *args, **kwargs)
+
+    return [
+        path(route, dispatch, name=name),
+        *(path(route, api.as_view()) for api in apis),
+    ]

@@ -135,3 +135,18 @@ def setting_put(*, actor: Actor | None, site: Site, key: str, value: Any) -> Set
     )
     audit_record(actor=actor, action="setting.put", summary=f"{key} at {site.code}")
     return row
+
+
+@transaction.atomic
+def token_issue(*, user: User) -> str:
+    """The API token of a user who has just proved their password (created on first use)."""
+    from rest_framework.authtoken.models import Token
+
+    token, created = Token.objects.get_or_create(user=user)
+    audit_record(
+        actor=user,
+        action="auth.token",
+        obj=user,
+        summary=f"API token {'created' if created else 'issued'} for {user.get_username()}",
+    )
+    return str(token.key)

@@ -1,6 +1,9 @@
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
+
+from lifeline.core.endpoints import MeApi, SiteListApi, TokenObtainApi
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenObtainApi.as_view(), name="api-token"),
+    path("sites/", SiteListApi.as_view(), name="api-sites"),
+    path("me/", MeApi.as_view(), name="api-me"),
 ]
