@@ -220,3 +220,15 @@ def test_the_map_page_draws_the_town_and_its_zones(
     page = response.content.decode()
     assert "<svg" in page and "Extraction Bravo" in page and "Jace: level 3" in page
     assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_the_demo_part_stores_mavrah_and_its_zones_once(site: Site, commander: Any) -> None:
+    from lifeline.demo import routing as demo_routing
+
+    demo_routing.load(actor_by_role={"commander": commander})
+    demo_routing.load(actor_by_role={"commander": commander})
+    assert ThreatZone.objects.count() == len(demo_routing.DEMO_ZONES)
+    plan = services.route_safest(
+        actor=commander, origin=SCHOOL, destination=MAVRAH_PLACES["Extraction Alpha"], avoid_level=4
+    )
+    assert plan.found and plan.routes[0].peak_risk < 4
