@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 urlpatterns = [
     path("api/", include("lifeline.core.urls")),
     path("api/", include("lifeline.people.urls")),
+    path("api/", include("lifeline.intel.urls")),
+    path("api/", include("lifeline.missions.urls")),
     path("api/", include("lifeline.routing.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
