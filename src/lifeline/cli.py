@@ -91,6 +91,8 @@ class LifelineGroup(TyperGroup):
 
 def app_build() -> typer.Typer:
     """The Typer app with every capability's commands; Django must be set up first."""
+    from lifeline.intel.cli import app as report_app
+    from lifeline.missions.cli import app as mission_app
     from lifeline.people.cli import household_app, person_app
     from lifeline.routing.cli import app as route_app
 
@@ -122,6 +124,8 @@ def app_build() -> typer.Typer:
     app.add_typer(person_app, name="person")
     app.add_typer(household_app, name="household")
     app.add_typer(route_app, name="route")
+    app.add_typer(mission_app, name="mission")
+    app.add_typer(report_app, name="report")
     return app
 
 
