@@ -23,11 +23,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from lifeline.core.errors import LifelineError, ValidationFailed
+from lifeline.core.services import Actor
 
 
 class Pagination(PageNumberPagination):
@@ -155,6 +157,11 @@ class ApiView(APIView):
     """The base of every Lifeline API view: JSON bodies only, within the size limit."""
 
     parser_classes = [BoundedJSONParser]
+
+
+def actor_of(request: Request) -> Actor:
+    """The caller, as the services and selectors take it."""
+    return request.user
 
 
 def input_parse(

@@ -19,6 +19,7 @@ from lifeline.core.api import (
     BoundedFormParser,
     BoundedJSONParser,
     ListApiView,
+    actor_of,
     errors,
 )
 from lifeline.core.models import Site
@@ -83,7 +84,7 @@ class MeApi(ApiView):
 
     @extend_schema(operation_id="me", tags=["core"], responses={200: MeOutput, **errors(401)})
     def get(self, request: Request) -> Response:
-        user = request.user
+        user = actor_of(request)
         data = {
             "username": user.get_username(),
             "full_name": user.get_full_name() if isinstance(user, User) else "",

@@ -17,6 +17,7 @@ from lifeline.core.api import (
     WRITE_ERRORS,
     ApiView,
     ListApiView,
+    actor_of,
     input_parse,
     path_id,
 )
@@ -67,7 +68,7 @@ class PersonListApi(ListApiView):
     def get(self, request: Request) -> Response:
         filters = input_parse(PersonFilterInput, request.query_params, strict=False)
         people = selectors.person_list(
-            actor=request.user, filters=selectors.PersonFilters(**filters)
+            actor=actor_of(request), filters=selectors.PersonFilters(**filters)
         )
         return self.page_response(people, PersonSummaryOutput)
 
@@ -83,7 +84,7 @@ class PersonRegisterApi(ApiView):
     )
     def post(self, request: Request) -> Response:
         values = input_parse(PersonInput, request.data)
-        person = services.person_register(actor=request.user, **values)
+        person = services.person_register(actor=actor_of(request), **values)
         return Response(PersonOutput(person).data, status=status.HTTP_201_CREATED)
 
 
@@ -98,7 +99,7 @@ class PersonDetailApi(ApiView):
         responses={200: PersonDetailOutput, **READ_ERRORS},
     )
     def get(self, request: Request, person_id: str) -> Response:
-        record = selectors.person_record(actor=request.user, person_id=person_id)
+        record = selectors.person_record(actor=actor_of(request), person_id=person_id)
         return Response(PersonDetailOutput(record).data)
 
 
@@ -113,7 +114,7 @@ class PersonUpdateApi(ApiView):
         responses={200: PersonOutput, **WRITE_ERRORS},
     )
     def patch(self, request: Request, person_id: str) -> Response:
-        actor = request.user
+        actor = actor_of(request)
         person = selectors.person_get(actor=actor, person_id=person_id)
         changes = input_parse(PersonUpdateInput, request.data)
         person = services.person_update(actor=actor, person=person, changes=changes)
@@ -140,7 +141,7 @@ class PersonDeleteApi(ApiView):
         responses={204: None, **WRITE_ERRORS},
     )
     def delete(self, request: Request, person_id: str) -> Response:
-        actor = request.user
+        actor = actor_of(request)
         person = selectors.person_get(actor=actor, person_id=person_id)
         body: Any = request.data
         if not body and "reason" in request.query_params:
@@ -162,7 +163,7 @@ class PersonStatusRecordApi(ApiView):
         responses={201: StatusEventOutput, **WRITE_ERRORS},
     )
     def post(self, request: Request, person_id: str) -> Response:
-        actor = request.user
+        actor = actor_of(request)
         person = selectors.person_get(actor=actor, person_id=person_id)
         values = input_parse(StatusInput, request.data)
         event = services.person_status_record(actor=actor, person=person, **values)
@@ -183,7 +184,7 @@ class PersonConditionRecordApi(ApiView):
         responses={201: ConditionObservationOutput, **WRITE_ERRORS},
     )
     def post(self, request: Request, person_id: str) -> Response:
-        actor = request.user
+        actor = actor_of(request)
         person = selectors.person_get(actor=actor, person_id=person_id)
         values = input_parse(ConditionInput, request.data)
         observation = services.person_condition_record(actor=actor, person=person, **values)
@@ -202,7 +203,7 @@ class PersonHistoryApi(ApiView):
         responses={200: TimelineEntryOutput(many=True), **READ_ERRORS},
     )
     def get(self, request: Request, person_id: str) -> Response:
-        record = selectors.person_record(actor=request.user, person_id=person_id)
+        record = selectors.person_record(actor=actor_of(request), person_id=person_id)
         return Response(TimelineEntryOutput(record.timeline, many=True).data)
 
 
@@ -218,7 +219,7 @@ class PersonMergeApi(ApiView):
         responses={201: PersonMergeOutput, **WRITE_ERRORS},
     )
     def post(self, request: Request, person_id: str) -> Response:
-        actor = request.user
+        actor = actor_of(request)
         survivor = selectors.person_get(actor=actor, person_id=person_id)
         values = input_parse(MergeInput, request.data)
         merge = services.person_merge(
@@ -241,7 +242,7 @@ class PersonMergeUndoApi(ApiView):
         responses={200: PersonOutput, **WRITE_ERRORS},
     )
     def post(self, request: Request, merge_id: str) -> Response:
-        actor = request.user
+        actor = actor_of(request)
         merge = selectors.person_merge_get(actor=actor, merge_id=merge_id)
         values = input_parse(MergeUndoInput, request.data)
         person = services.person_merge_undo(actor=actor, merge=merge, **values)
@@ -252,7 +253,7 @@ class PersonMergeUndoApi(ApiView):
 
 
 def _household_detail(request: Request, household: Household) -> dict[str, Any]:
-    members = selectors.household_members(actor=request.user, household=household)
+    members = selectors.household_members(actor=actor_of(request), household=household)
     return dict(HouseholdDetailOutput(household, context={"members": list(members)}).data)
 
 
@@ -268,7 +269,7 @@ class HouseholdListApi(ListApiView):
     def get(self, request: Request) -> Response:
         filters = input_parse(HouseholdFilterInput, request.query_params, strict=False)
         households = selectors.household_list(
-            actor=request.user, q=filters.get("q", ""), site=filters.get("site") or None
+            actor=actor_of(request), q=filters.get("q", ""), site=filters.get("site") or None
         )
         return self.page_response(households, HouseholdOutput)
 
@@ -284,7 +285,7 @@ class HouseholdCreateApi(ApiView):
     )
     def post(self, request: Request) -> Response:
         values = input_parse(HouseholdInput, request.data)
-        household = services.household_create(actor=request.user, **values)
+        household = services.household_create(actor=actor_of(request), **values)
         return Response(_household_detail(request, household), status=status.HTTP_201_CREATED)
 
 
@@ -298,7 +299,7 @@ class HouseholdDetailApi(ApiView):
         responses={200: HouseholdDetailOutput, **READ_ERRORS},
     )
     def get(self, request: Request, household_id: str) -> Response:
-        household = selectors.household_get(actor=request.user, household_id=household_id)
+        household = selectors.household_get(actor=actor_of(request), household_id=household_id)
         return Response(_household_detail(request, household))
 
 
@@ -313,7 +314,7 @@ class HouseholdUpdateApi(ApiView):
         responses={200: HouseholdDetailOutput, **WRITE_ERRORS},
     )
     def patch(self, request: Request, household_id: str) -> Response:
-        actor = request.user
+        actor = actor_of(request)
         household = selectors.household_get(actor=actor, household_id=household_id)
         changes = input_parse(HouseholdUpdateInput, request.data)
         household = services.household_update(actor=actor, household=household, changes=changes)
@@ -331,7 +332,7 @@ class HouseholdMoveApi(ApiView):
         responses={200: HouseholdDetailOutput, **WRITE_ERRORS},
     )
     def post(self, request: Request, household_id: str) -> Response:
-        actor = request.user
+        actor = actor_of(request)
         household = selectors.household_get(actor=actor, household_id=household_id)
         values = input_parse(HouseholdMoveInput, request.data)
         household = services.household_move(actor=actor, household=household, **values)
@@ -349,7 +350,7 @@ class HouseholdMemberAddApi(ApiView):
         responses={200: HouseholdDetailOutput, **WRITE_ERRORS},
     )
     def post(self, request: Request, household_id: str) -> Response:
-        actor = request.user
+        actor = actor_of(request)
         household = selectors.household_get(actor=actor, household_id=household_id)
         values = input_parse(MemberInput, request.data)
         services.household_member_add(actor=actor, household=household, person=values["person"])
@@ -366,7 +367,7 @@ class HouseholdMemberRemoveApi(ApiView):
         responses={200: HouseholdDetailOutput, **WRITE_ERRORS},
     )
     def delete(self, request: Request, household_id: str, person_id: str) -> Response:
-        actor = request.user
+        actor = actor_of(request)
         household = selectors.household_get(actor=actor, household_id=household_id)
         person = selectors.person_get(actor=actor, person_id=person_id)
         services.household_member_remove(actor=actor, household=household, person=person)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from lifeline.core.models import Site
@@ -178,6 +178,7 @@ class HouseholdMoveInput(serializers.Serializer[Any]):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
+@extend_schema_serializer(component_name="HouseholdMemberInput")
 class MemberInput(serializers.Serializer[Any]):
     person = PersonRefField()
 
@@ -239,6 +240,7 @@ class PersonOutput(PersonSummaryOutput):
     updated_at = serializers.DateTimeField()
 
 
+@extend_schema_serializer(component_name="PersonLocationOutput")
 class LocationOutput(serializers.Serializer[Any]):
     """Where a person is: shown only to roles that may see locations."""
 
