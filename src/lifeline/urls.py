@@ -12,5 +12,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("routing/", include("lifeline.routing.web_urls")),
     path("admin/", admin.site.urls),
+    path("missions/", include("lifeline.missions.web_urls")),
     path("", include("lifeline.web.urls")),
 ]

@@ -1,0 +1,201 @@
+"""The missions pages: the board (who is out, last check-in, overdue in red), a mission's page
+with its timeline and sketch map, and report forms made for a phone. Each view parses, calls
+one service or selector, and renders; errors become pages or messages on the form."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from rest_framework import serializers
+
+from lifeline.core.api import _flatten
+from lifeline.core.errors import ValidationFailed
+from lifeline.intel import radio
+from lifeline.intel.api import report_parse_and_file
+from lifeline.intel.models import ReportKind
+from lifeline.missions import lifecycle, selectors, services
+from lifeline.missions.models import CheckInStatus, Mission
+from lifeline.missions.schemas import CheckInInput, TransitionInput
+from lifeline.missions.sketch import Mark, sketch_of
+from lifeline.web.errors import page_view
+
+
+def _parsed(schema: type[serializers.Serializer[Any]], data: dict[str, Any]) -> dict[str, Any]:
+    parser = schema(data={k: v for k, v in data.items() if v not in ("", None)})
+    if not parser.is_valid():
+        raise ValidationFailed(_flatten(parser.errors))
+    return dict(parser.validated_data)
+
+
+@page_view
+def mission_board(request: HttpRequest) -> HttpResponse:
+    rows = selectors.mission_board(actor=request.user)
+    services.missions_overdue_sweep()
+    out = [r for r in rows if r.mission.state in lifecycle.OUT]
+    planned = [r for r in rows if r.mission.state not in lifecycle.OUT]
+    return render(request, "missions/board.html", {"out": out, "planned": planned})
+
+
+def _sketch(record: selectors.MissionRecord) -> Any:
+    marks = [Mark(p.kind, p.name, p.latitude, p.longitude) for p in record.points]
+    marks += [
+        Mark("checkin", f"{c.at:%H:%M} {c.get_status_display()}", c.latitude, c.longitude)
+        for c in record.checkins
+        if c.latitude is not None and c.longitude is not None
+    ]
+    marks += [
+        Mark("report", r.get_kind_display(), r.latitude, r.longitude)
+        for r in record.reports
+        if r.latitude is not None and r.longitude is not None
+    ]
+    m = record.mission
+    if not marks and m.latitude is not None and m.longitude is not None:
+        marks.append(Mark("area", m.area or m.name, m.latitude, m.longitude))
+    return sketch_of(marks)
+
+
+def _mission_page(
+    request: HttpRequest, mission_id: Any, *, errors: dict[str, list[str]] | None = None
+) -> HttpResponse:
+    record = selectors.mission_record(actor=request.user, mission_id=mission_id)
+    state = lifecycle.State(record.mission.state)
+    moves = [
+        (target.value, lifecycle.LABELS[target])
+        for (current, target), perm in lifecycle.TRANSITIONS.items()
+        if current == state and request.user.has_perm(perm)
+    ]
+    context = {
+        "record": record,
+        "mission": record.mission,
+        "sketch": _sketch(record),
+        "moves": moves,
+        "can_checkin": state in lifecycle.OUT and request.user.has_perm("missions.checkin_mission"),
+        "can_report": request.user.has_perm("intel.add_fieldreport"),
+        "checkin_statuses": CheckInStatus.choices,
+        "report_kinds": ReportKind.choices,
+        "errors": errors or {},
+    }
+    return render(request, "missions/detail.html", context, status=400 if errors else 200)
+
+
+@page_view
+def mission_detail(request: HttpRequest, mission_id: uuid.UUID) -> HttpResponse:
+    return _mission_page(request, mission_id)
+
+
+@page_view
+@require_POST
+def mission_transition(request: HttpRequest, mission_id: uuid.UUID) -> HttpResponse:
+    mission = selectors.mission_get(actor=request.user, mission_id=mission_id)
+    try:
+        values = _parsed(
+            TransitionInput, {"to": request.POST.get("to"), "note": request.POST.get("note")}
+        )
+        row = services.mission_transition(actor=request.user, mission=mission, **values)
+    except ValidationFailed as failure:
+        return _mission_page(request, mission_id, errors=failure.fields)
+    messages.success(request, f"{mission.name} is now {row.get_to_state_display().lower()}.")
+    return redirect("missions:detail", mission_id=mission.pk)
+
+
+@page_view
+@require_POST
+def mission_checkin(request: HttpRequest, mission_id: uuid.UUID) -> HttpResponse:
+    mission = selectors.mission_get(actor=request.user, mission_id=mission_id)
+    try:
+        values = _parsed(
+            CheckInInput,
+            {k: request.POST.get(k, "") for k in ("latitude", "longitude", "status", "note")},
+        )
+        services.mission_checkin(actor=request.user, mission=mission, **values)
+    except ValidationFailed as failure:
+        return _mission_page(request, mission_id, errors=failure.fields)
+    messages.success(request, "Checked in.")
+    return redirect("missions:detail", mission_id=mission.pk)
+
+
+def _report_data(kind: str, post: Any) -> dict[str, Any]:
+    """The phone form's flat fields shaped as the report schema's input."""
+    data: dict[str, Any] = {"kind": kind}
+    for name in (
+        "latitude",
+        "longitude",
+        "text",
+        "place",
+        "count",
+        "armed",
+        "direction",
+        "hostile_group",
+        "casualty",
+        "severity",
+        "member",
+    ):
+        value = post.get(name, "").strip()
+        if value:
+            data[name] = value
+    if kind == ReportKind.SURVIVORS:
+        condition = post.get("condition", "unhurt")
+        data["groups"] = [
+            {"age_band": band, "condition": condition, "count": post.get(f"band_{i}")}
+            for i, band in enumerate(radio.AGE_BANDS)
+            if post.get(f"band_{i}", "").strip() not in ("", "0")
+        ]
+        if post.get("band_unknown", "").strip() not in ("", "0"):
+            data["groups"].append(
+                {"age_band": "", "condition": condition, "count": post.get("band_unknown")}
+            )
+    if kind == ReportKind.CACHE:
+        data["items"] = [
+            {
+                "name": post.get(f"item_{i}"),
+                "quantity": post.get(f"quantity_{i}") or 0,
+                "unit": post.get(f"unit_{i}") or "piece",
+            }
+            for i in range(3)
+            if post.get(f"item_{i}", "").strip()
+        ]
+    return data
+
+
+@page_view
+def report_new(request: HttpRequest, mission_id: uuid.UUID) -> HttpResponse:
+    mission: Mission = selectors.mission_get(actor=request.user, mission_id=mission_id)
+    kind = request.GET.get("kind") or request.POST.get("kind") or ReportKind.SITREP
+    if kind not in ReportKind.values:
+        kind = ReportKind.SITREP
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            report = report_parse_and_file(request.user, mission, _report_data(kind, request.POST))
+        except ValidationFailed as failure:
+            errors = failure.fields
+        except serializers.ValidationError as exc:
+            errors = _flatten(exc.detail)
+        else:
+            messages.success(request, f"{report.get_kind_display()} filed.")
+            if report.evacuation_mission_id:
+                messages.info(request, "An evacuation mission was planned for the survivors.")
+            return redirect("missions:detail", mission_id=mission.pk)
+    members = list(mission.members.alive().select_related("person"))
+    context = {
+        "mission": mission,
+        "kind": kind,
+        "kind_label": ReportKind(kind).label,
+        "kinds": ReportKind.choices,
+        "members": members,
+        "errors": errors,
+        "post": request.POST if request.method == "POST" else {},
+        "age_bands": list(enumerate(radio.AGE_BANDS)),
+        "armed": radio.ARMED,
+        "directions": radio.DIRECTIONS,
+        "conditions": radio.SURVIVOR_CONDITIONS,
+        "severities": radio.SEVERITIES,
+        "units": radio.UNITS,
+        "item_rows": range(3),
+    }
+    return render(request, "missions/report_form.html", context, status=400 if errors else 200)
