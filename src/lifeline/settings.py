@@ -214,6 +214,13 @@ SPECTACULAR_SETTINGS = {
         "ConditionEnum": "lifeline.people.models.Condition",
         "StatusEnum": "lifeline.people.models.Status",
         "SexEnum": "lifeline.people.models.Sex",
+        "MissionKindEnum": "lifeline.missions.models.MissionKind",
+        "MissionStateEnum": "lifeline.missions.models.StateChoices",
+        "PointKindEnum": "lifeline.missions.models.PointKind",
+        "MemberRoleEnum": "lifeline.missions.models.MemberRole",
+        "CheckInStatusEnum": "lifeline.missions.models.CheckInStatus",
+        "VehicleStatusEnum": "lifeline.missions.models.VehicleStatus",
+        "ReportKindEnum": "lifeline.intel.models.ReportKind",
     },
 }
 

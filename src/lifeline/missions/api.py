@@ -30,9 +30,9 @@ from lifeline.missions.schemas import (
     MissionDetailOutput,
     MissionInput,
     MissionOutput,
+    MissionPointInput,
+    MissionPointOutput,
     MissionUpdateInput,
-    PointInput,
-    PointOutput,
     TransitionInput,
     TransitionOutput,
     VehicleAssignInput,
@@ -147,15 +147,15 @@ class MissionPointAddApi(ApiView):
         operation_id="mission_point_add",
         tags=["missions"],
         parameters=[MISSION_ID],
-        request=PointInput,
-        responses={201: PointOutput, **WRITE_ERRORS},
+        request=MissionPointInput,
+        responses={201: MissionPointOutput, **WRITE_ERRORS},
     )
     def post(self, request: Request, mission_id: str) -> Response:
         actor = request.user
         mission = selectors.mission_get(actor=actor, mission_id=mission_id)
-        values = input_parse(PointInput, request.data)
+        values = input_parse(MissionPointInput, request.data)
         point = services.mission_point_add(actor=actor, mission=mission, **values)
-        return Response(PointOutput(point).data, status=status.HTTP_201_CREATED)
+        return Response(MissionPointOutput(point).data, status=status.HTTP_201_CREATED)
 
 
 class MissionVehicleAssignApi(ApiView):

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lifeline.missions.lifecycle import LABELS, State
@@ -28,6 +30,7 @@ def Longitude(**kwargs: Any) -> serializers.FloatField:
     return serializers.FloatField(min_value=-180, max_value=180, **kwargs)
 
 
+@extend_schema_field(OpenApiTypes.UUID)
 class VehicleRefField(serializers.PrimaryKeyRelatedField[Vehicle]):
     def get_queryset(self) -> Any:
         return Vehicle.objects.alive()
@@ -54,7 +57,7 @@ class MemberInput(serializers.Serializer[Any]):
         return attrs
 
 
-class PointInput(serializers.Serializer[Any]):
+class MissionPointInput(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=PointKind.choices)
     name = serializers.CharField(max_length=80)
     latitude = Latitude()
@@ -76,7 +79,7 @@ class MissionInput(serializers.Serializer[Any]):
     latitude = Latitude(required=False, allow_null=True)
     longitude = Longitude(required=False, allow_null=True)
     members = MemberInput(many=True, required=False)
-    points = PointInput(many=True, required=False)
+    points = MissionPointInput(many=True, required=False)
     vehicles = serializers.ListField(child=VehicleRefField(), required=False, max_length=20)
 
 
@@ -165,7 +168,7 @@ class MemberOutput(serializers.Serializer[Any]):
     user = serializers.CharField(source="user.username", allow_null=True, default=None)
 
 
-class PointOutput(serializers.Serializer[Any]):
+class MissionPointOutput(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     kind = serializers.CharField()
     name = serializers.CharField()
@@ -243,7 +246,7 @@ class MissionDetailOutput(serializers.Serializer[Any]):
     due_at = serializers.DateTimeField(source="status.due_at", allow_null=True)
     overdue = serializers.BooleanField(source="status.overdue")
     members = MemberOutput(many=True)
-    points = PointOutput(many=True)
+    points = MissionPointOutput(many=True)
     vehicles = VehicleOutput(many=True)
     transitions = TransitionOutput(many=True)
     checkins = CheckInOutput(many=True)
