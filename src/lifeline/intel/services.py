@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from lifeline.core.clock import site_local
 from lifeline.core.errors import Conflict, NotFound, ValidationFailed
 from lifeline.core.services import Actor, audit_record, permission_require
 from lifeline.intel import codec, cot
@@ -91,7 +94,7 @@ def alert_resolve(*, actor: Actor | None, alert: Alert, resolution: str) -> Aler
 # ---- field reports (issue 6) ---------------------------------------------------------------
 # Each report is one transaction with its side effects: survivors found registers unidentified
 # persons and plans an evacuation; a casualty records the team member's wound (or death); a
-# cache found keeps its items (and reaches supplies when that app offers `cache_found_record`).
+# cache found becomes a supplies cache location with salvage receipts (or an alert to logistics).
 # A packet heard twice (same mission, sender and packet number) is recorded once.
 
 # Mid-band ages for people whose age was only judged by sight (recorded as estimated).
@@ -320,21 +323,65 @@ def _casualty_effects(
 
 
 def _cache_effects(actor: Actor | None, report: FieldReport, mission: Mission) -> None:
-    """Supplies owns caches and salvage receipts; call it when it offers the hook."""
-    try:
-        from lifeline.supplies import services as supplies
-    except ImportError:  # pragma: no cover - supplies not installed
-        return
-    hook = getattr(supplies, "cache_found_record", None)
-    if hook is not None:
-        hook(
-            actor=actor,
-            name=str(report.details.get("place") or f"cache found by {mission.name}"),
-            latitude=report.latitude,
-            longitude=report.longitude,
-            items=list(report.details.get("items") or []),
-            source_ref=f"intel.fieldreport:{report.pk}",
+    """A cache found becomes a cache location in supplies with a salvage receipt of each item
+    the catalogue knows, when the reporter may record stock; otherwise (a field team) an alert
+    asks logistics to record it. Items the catalogue does not know stay in the report."""
+    from lifeline.supplies import services as supplies
+    from lifeline.supplies.models import Item, LocationKind
+
+    items = list(report.details.get("items") or [])
+    place = str(report.details.get("place") or "")
+    latitude = report.latitude if report.latitude is not None else mission.latitude
+    longitude = report.longitude if report.longitude is not None else mission.longitude
+    summary = ", ".join(f"{i['quantity']} {i.get('unit') or ''} {i['name']}" for i in items)
+    may_record = (
+        actor is not None
+        and actor.has_perm("supplies.manage_catalogue")
+        and actor.has_perm("supplies.manage_stock")
+    )
+    if not may_record or latitude is None or longitude is None:
+        alert_raise(
+            kind="supplies.cache_found",
+            key=str(report.pk),
+            title=f"Cache found by {mission.name}{f' at {place}' if place else ''}: {summary}",
+            detail=f"Record it in supplies (field report {report.pk}).",
+            severity=Severity.INFO,
+            subject=report,
+            permission="supplies.manage_stock",
         )
+        return
+    location = supplies.location_create(
+        actor=actor,
+        code=f"cache-{report.pk.hex[-12:]}",
+        name=(place or f"Cache found by {mission.name}")[:120],
+        site=site_local(),
+        kind=LocationKind.CACHE,
+        latitude=latitude,
+        longitude=longitude,
+        notes=f"Found by {mission.name}; field report {report.pk}.",
+    )
+    unmatched = []
+    for line in items:
+        name = str(line["name"]).strip()
+        item = Item.objects.alive().filter(Q(code__iexact=name) | Q(name__iexact=name)).first()
+        if item is None or int(line["quantity"]) <= 0:
+            unmatched.append(line)
+            continue
+        supplies.stock_receive(
+            actor=actor,
+            location=location,
+            item=item,
+            quantity=Decimal(int(line["quantity"])),
+            salvage=True,
+            note=f"cache found by {mission.name}",
+            occurred_at=report.occurred_at,
+        )
+    report.details = {
+        **report.details,
+        "supplies_location": str(location.pk),
+        "unmatched_items": unmatched,
+    }
+    report.save(update_fields=["details"])
 
 
 @dataclass(frozen=True)

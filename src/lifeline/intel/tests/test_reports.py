@@ -11,7 +11,7 @@ from lifeline.core.errors import Forbidden, NotFound, ValidationFailed
 from lifeline.intel import codec
 from lifeline.intel.cot import cot_export
 from lifeline.intel.models import FieldReport, ReportPerson
-from lifeline.intel.selectors import report_list
+from lifeline.intel.selectors import alert_list, report_list
 from lifeline.intel.services import (
     report_file,
     report_ingest_cot,
@@ -21,6 +21,8 @@ from lifeline.intel.services import (
 from lifeline.missions.models import CheckIn, Mission, MissionMember
 from lifeline.missions.tests.conftest import set_out
 from lifeline.people.models import ConditionObservation, Person, StatusEvent
+from lifeline.supplies.models import Location, Movement
+from lifeline.supplies.services import item_create
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +145,9 @@ def test_a_casualty_without_a_person_record_is_refused_by_field(
     assert not FieldReport.objects.exists()
 
 
-def test_a_cache_found_keeps_its_items(mission: Mission, field_team: Any) -> None:
+def test_a_cache_found_by_a_field_team_keeps_its_items_and_asks_logistics(
+    mission: Mission, field_team: Any, logistics: Any
+) -> None:
     report = report_file(
         actor=field_team,
         mission=mission,
@@ -154,6 +158,31 @@ def test_a_cache_found_keeps_its_items(mission: Mission, field_team: Any) -> Non
         place="Qasr al-Hanif",
     )
     assert report.details["items"] == [{"name": "vaccine", "quantity": 40, "unit": "dose"}]
+    alert = alert_list(actor=logistics, kind="supplies.cache_found").get()
+    assert "40 dose vaccine" in alert.title and alert.subject_id == str(report.pk)
+
+
+def test_a_cache_found_by_a_commander_becomes_a_cache_with_salvage_receipts(
+    mission: Mission, commander: Any
+) -> None:
+    vaccine = item_create(actor=commander, code="vaccine", name="Measles vaccine", unit="dose")
+    report = report_file(
+        actor=commander,
+        mission=mission,
+        kind="cache",
+        latitude=33.3,
+        longitude=36.0,
+        items=[
+            {"name": "Vaccine", "quantity": 40, "unit": "dose"},
+            {"name": "diesel", "quantity": 60, "unit": "litre"},
+        ],
+        place="Qasr al-Hanif",
+    )
+    location = Location.objects.get(pk=report.details["supplies_location"])
+    assert location.kind == "cache" and location.latitude == 33.3
+    movement = Movement.objects.get(location=location)
+    assert (movement.item, movement.kind, movement.quantity) == (vaccine, "salvage", 40)
+    assert [i["name"] for i in report.details["unmatched_items"]] == ["diesel"]
 
 
 def test_a_failure_midway_through_the_side_effects_writes_nothing(
