@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from lifeline.core.errors import Forbidden, NotFound, ValidationFailed
@@ -64,33 +64,20 @@ def person_get(*, actor: Actor | None, person_id: Any) -> Person:
     return person
 
 
-def _condition_now_filter(qs: QuerySet[Person], condition: str) -> QuerySet[Person]:
-    """Persons whose latest observation of `condition`, over their own and their merged
-    records, says present.
+def _condition_latest(condition: str) -> Subquery:
+    """Whether the latest observation of `condition` (own or merged records) says present.
 
-    Own and merged observations are two lookups, each served by an index; one subquery with
-    an OR across the merge join read every observation of the condition for every person
-    (seconds on a registry of 100,000). On an exact tie of times the own record wins."""
-
-    def latest(**where: Any) -> QuerySet[ConditionObservation]:
-        return (
-            ConditionObservation.objects.alive()
-            .filter(condition=condition, **where)
-            .order_by("-observed_at", "-version")
-        )
-
-    own = latest(person=OuterRef("pk"))
-    merged = latest(person__merged_into=OuterRef("pk"))
-    return qs.annotate(
-        cond_own=Subquery(own.values("present")[:1]),
-        cond_own_at=Subquery(own.values("observed_at")[:1]),
-        cond_merged=Subquery(merged.values("present")[:1]),
-        cond_merged_at=Subquery(merged.values("observed_at")[:1]),
-    ).filter(
-        Q(cond_own=True, cond_merged__isnull=True)
-        | Q(cond_merged=True, cond_own__isnull=True)
-        | Q(cond_own=True, cond_own_at__gte=F("cond_merged_at"))
-        | Q(cond_merged=True, cond_merged_at__gt=F("cond_own_at"))
+    The person's record ids (own and merged, two index lookups) are found first, then their
+    observations through the (condition, person) index; an OR across a join to the merged
+    person read every observation of the condition for every person (half a second at 2,000
+    persons)."""
+    outer = OuterRef(OuterRef("pk"))
+    record_ids = Person.objects.filter(Q(pk=outer) | Q(merged_into=outer)).values("id")
+    return Subquery(
+        ConditionObservation.objects.alive()
+        .filter(person_id__in=record_ids, condition=condition)
+        .order_by("-observed_at", "-version")
+        .values("present")[:1]
     )
 
 
@@ -142,7 +129,7 @@ def person_list(*, actor: Actor | None, filters: PersonFilters | None = None) ->
         elif f.condition not in conditions_visible(actor):
             raise Forbidden(f"your role may not filter by the condition {f.condition!r}")
         else:
-            qs = _condition_now_filter(qs, f.condition)
+            qs = qs.filter(_condition_latest(f.condition))
     if problems:
         raise ValidationFailed(problems)
     if f.condition:
