@@ -32,9 +32,15 @@ def site_local() -> Site:
     return site
 
 
-@transaction.atomic
 def clock_tick() -> Stamp:
     """Advance the site clock for one local write; called inside the write's transaction."""
+    return clock_tick_many(1)[0]
+
+
+@transaction.atomic
+def clock_tick_many(count: int) -> list[Stamp]:
+    """`count` consecutive versions for the writes of one transaction: one locked read and
+    one update of the clock row, however many rows the transaction writes."""
     state = (
         ClockState.objects.select_for_update()
         .select_related("site")
@@ -45,6 +51,10 @@ def clock_tick() -> Stamp:
         state, _ = ClockState.objects.get_or_create(site=site_local())
     site_hex = state.site_id.hex
     last = hlc.Timestamp(state.ms, state.counter, site_hex)
-    now = hlc.tick(last, wall_ms(), site_hex)
-    ClockState.objects.filter(pk=state.pk).update(ms=now.ms, counter=now.counter)
-    return Stamp(site_id=state.site_id, version=now.encode())
+    wall = wall_ms()
+    stamps = []
+    for _ in range(count):
+        last = hlc.tick(last, wall, site_hex)
+        stamps.append(Stamp(site_id=state.site_id, version=last.encode()))
+    ClockState.objects.filter(pk=state.pk).update(ms=last.ms, counter=last.counter)
+    return stamps

@@ -15,40 +15,18 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from lifeline.core.csvio import (
+    FORMULA_GUARD,
+    FORMULA_STARTS,
+    Tag,
+    column_letter,
+    header_normalise,
+    is_tag_row,
+    tag_parse,
+)
+from lifeline.core.csvio import cell_unguard as _unguard
+
 LIST_SEPARATOR = ";"
-# Cells that a spreadsheet would run as a formula (CSV injection) are written with a leading
-# apostrophe, which spreadsheets hide; import takes it off again.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-FORMULA_GUARD = "'"
-
-_TAG_TOKEN = re.compile(r"([#+])\s*([A-Za-z][A-Za-z0-9_]*)")
-_TAG_SPEC = re.compile(r"\s*#\s*[A-Za-z][A-Za-z0-9_]*(\s*\+\s*[A-Za-z][A-Za-z0-9_]*)*\s*")
-
-
-@dataclass(frozen=True)
-class Tag:
-    """A hashtag with its attributes: `#affected +name +given`; case and order do not count."""
-
-    hashtag: str
-    attributes: frozenset[str] = frozenset()
-
-    def __str__(self) -> str:
-        return " ".join([f"#{self.hashtag}", *(f"+{a}" for a in sorted(self.attributes))])
-
-
-def tag_parse(text: str) -> Tag | None:
-    """The tag in a hashtag-row cell, or None when the cell is not a hashtag spec."""
-    if not _TAG_SPEC.fullmatch(text):
-        return None
-    tokens = _TAG_TOKEN.findall(text)
-    hashtag = tokens[0][1].lower()
-    return Tag(hashtag, frozenset(name.lower() for _, name in tokens[1:]))
-
-
-def is_tag_row(cells: Sequence[str]) -> bool:
-    """HXL's rule: a hashtag row has at least one hashtag and nothing but hashtags or blanks."""
-    filled = [cell for cell in cells if cell.strip()]
-    return bool(filled) and all(tag_parse(cell) is not None for cell in filled)
 
 
 class Kind(Enum):
@@ -144,10 +122,6 @@ def export_columns(*, location: bool, conditions: bool) -> list[Column]:
     return [c for c in COLUMNS if c.exported and allowed[c.protected]]
 
 
-def header_normalise(text: str) -> str:
-    return re.sub(r"[\s\-.]+", "_", text.strip().casefold()).strip("_")
-
-
 def _by_header() -> dict[str, Column]:
     names: dict[str, Column] = {}
     for column in COLUMNS:
@@ -186,16 +160,6 @@ def column_match(header: str, tag: Tag | None) -> Column | None:
         if column is not None:
             return column
     return _HEADER_NAMES.get(header_normalise(header)) if header.strip() else None
-
-
-def column_letter(index: int) -> str:
-    """Spreadsheet letters for a 0-based column index: 0 -> A, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 @dataclass(frozen=True)
@@ -274,12 +238,6 @@ def layout_detect(first: Sequence[str], second: Sequence[str] | None) -> Layout:
 
 def _choice_normalise(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", text.strip().casefold())
-
-
-def _unguard(text: str) -> str:
-    if len(text) > 1 and text[0] == FORMULA_GUARD and text[1] in FORMULA_STARTS:
-        return text[1:]
-    return text
 
 
 def _split(text: str) -> list[str]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import io
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, TypeVar
@@ -22,6 +21,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from lifeline.core.csvio import RowError, schema_problems
+from lifeline.core.csvio import csv_records as _records
+from lifeline.core.csvio import file_invalid as _file_invalid
+from lifeline.core.csvio import message_short as _short
+from lifeline.core.csvio import text_decode as _decode
 from lifeline.core.errors import LifelineError, NotFound, ValidationFailed
 from lifeline.core.models import Site
 from lifeline.core.services import Actor, audit_record, permission_require
@@ -31,35 +35,9 @@ from lifeline.people.schemas import PersonInput
 
 Progress = Callable[[int, int], None]
 
-# A message quotes the bad value; a pasted essay should not fill the terminal.
-MESSAGE_LIMIT = 200
 EXPORT_CHUNK = 500
 
 T = TypeVar("T")
-
-
-def schema_problems(errors: Mapping[str, Any]) -> dict[str, list[str]]:
-    """DRF serializer errors as {field: [messages]}; item errors of a list field are folded
-    into the field (their messages quote the bad value)."""
-
-    def messages(detail: Any) -> list[str]:
-        if isinstance(detail, Mapping):
-            return [m for value in detail.values() for m in messages(value)]
-        if isinstance(detail, list | tuple):
-            return [m for value in detail for m in messages(value)]
-        return [str(detail)]
-
-    return {
-        ("" if name == "non_field_errors" else str(name)): messages(detail)
-        for name, detail in errors.items()
-    }
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int  # line of the file where the row ends (1 is the header)
-    column: str  # the file's own name for the column; "" when the whole row is wrong
-    message: str
 
 
 @dataclass
@@ -90,39 +68,6 @@ class ImportReport:
             "errors": [dataclasses.asdict(e) for e in self.errors],
             "warnings": list(self.warnings),
         }
-
-
-def _file_invalid(problem: str) -> ValidationFailed:
-    return ValidationFailed({"file": problem}, message="the file cannot be imported")
-
-
-def _decode(raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _file_invalid("is UTF-16 text; save it as CSV UTF-8 and import it again")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise _file_invalid(
-            f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); "
-            "save it as CSV UTF-8 and import it again"
-        ) from exc
-
-
-def _records(text: str) -> list[tuple[int, list[str]]]:
-    """The file's rows with the line each ends on (a quoted cell may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    records: list[tuple[int, list[str]]] = []
-    try:
-        for cells in reader:
-            records.append((reader.line_num, cells))
-    except csv.Error as exc:
-        raise _file_invalid(f"line {reader.line_num} cannot be read as CSV: {exc}") from exc
-    return records
-
-
-def _short(message: str) -> str:
-    return message if len(message) <= MESSAGE_LIMIT else message[: MESSAGE_LIMIT - 1] + "…"
 
 
 def _column_label(layout: hxl.Layout, key: str) -> str:

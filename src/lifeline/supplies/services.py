@@ -11,18 +11,21 @@ a prior check, so two clients racing on one card cannot both succeed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+import fcntl
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from lifeline.core.errors import Conflict, NotFound, ValidationFailed
-from lifeline.core.models import Site
+from lifeline.core.models import Site, replicated_create_many
 from lifeline.core.services import Actor, audit_record, permission_require
 from lifeline.intel.models import Alert, Severity
 from lifeline.intel.services import alert_raise
@@ -218,6 +221,47 @@ def _movement_write(
     return movement
 
 
+def _fefo_plan(
+    item: Item, location: Location, quantity: Decimal, balances: Sequence[StockBalance]
+) -> list[tuple[StockBalance, Decimal]]:
+    available = [
+        rules.Available(key=b, expiry=b.expiry_date, quantity=b.quantity, order=str(b.lot_id))
+        for b in balances
+    ]
+    try:
+        return rules.fefo_pick(available, quantity)
+    except rules.NotEnoughStock as exc:
+        raise ValidationFailed(
+            {
+                "quantity": (
+                    f"only {q(exc.available)} {item.unit} of {item.name} on hand at "
+                    f"{location.name}; cannot take {q(quantity)}"
+                )
+            }
+        ) from exc
+
+
+@contextlib.contextmanager
+def _writers_queue() -> Iterator[None]:
+    """On SQLite, queue writers on a file lock next to the database.
+
+    SQLite lets one writer in at a time; the others poll with sleeps that grow to 100 ms, so
+    under a queue of clients most of the time is spent asleep while the database is free.
+    An flock wakes the next writer as soon as the lock is released. PostgreSQL needs none.
+    """
+    if connection.vendor != "sqlite" or str(connection.settings_dict["NAME"]).startswith(
+        (":memory:", "file:")
+    ):
+        yield
+        return
+    fd = os.open(f"{connection.settings_dict['NAME']}.writers", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
 def _fefo_take(
     *,
     actor: Actor | None,
@@ -237,21 +281,7 @@ def _fefo_take(
             .filter(location=location, item=item, quantity__gt=0)
             .select_related("lot")
         )
-    available = [
-        rules.Available(key=b, expiry=b.expiry_date, quantity=b.quantity, order=str(b.lot_id))
-        for b in balances
-    ]
-    try:
-        picks = rules.fefo_pick(available, quantity)
-    except rules.NotEnoughStock as exc:
-        raise ValidationFailed(
-            {
-                "quantity": (
-                    f"only {q(exc.available)} {item.unit} of {item.name} on hand at "
-                    f"{location.name}; cannot take {q(quantity)}"
-                )
-            }
-        ) from exc
+    picks = _fefo_plan(item, location, quantity, balances)
     movements = []
     for balance, take in picks:
         StockBalance.objects.filter(pk=balance.pk).update(quantity=F("quantity") - take)
@@ -414,6 +444,24 @@ def stock_count(
         f"{location.name}; difference {q(difference)}",
     )
     return movement
+
+
+@transaction.atomic
+def stock_count_batch(
+    *,
+    actor: Actor | None,
+    location: Location,
+    item: Item,
+    counted: Decimal,
+    batch: str = "",
+    expiry_date: dt.date | None = None,
+    note: str = "",
+) -> Movement | None:
+    """A count of a lot named by its batch and expiry (a count sheet row); a lot the ledger
+    does not know yet is created, and the whole count is its first movement."""
+    permission_require(actor, "supplies.manage_stock", doing="record stock counts")
+    lot = _lot_ensure(item, batch, expiry_date, None)
+    return stock_count(actor=actor, location=location, lot=lot, counted=counted, note=note)
 
 
 @dataclass(frozen=True)
@@ -760,19 +808,9 @@ def ration_issue(
         for line in cycle.basket
     ]
     site_id = point.site_id
+    location = point.location
     try:
-        with transaction.atomic():
-            distribution = Distribution(
-                cycle=cycle,
-                household_id=household_id,
-                site_id=site_id,
-                point=point,
-                household_size=size,
-                issued_by=_user(actor),
-            )
-            # The insert comes first: a second collection fails on the unique constraint
-            # before any stock moves.
-            distribution.save()
+        with _writers_queue(), transaction.atomic():
             balances = list(
                 StockBalance.objects.select_for_update()
                 .filter(
@@ -783,17 +821,38 @@ def ration_issue(
                 .select_related("lot")
                 .order_by("pk")  # one lock order for every issuer: no deadlock
             )
-            location = point.location
+            distribution = Distribution(
+                cycle=cycle,
+                household_id=household_id,
+                site_id=site_id,
+                point=point,
+                household_size=size,
+                issued_by=_user(actor),
+            )
+            movements: list[Movement] = []
+            takes: list[tuple[StockBalance, Decimal]] = []
             for item, quantity in wanted:
-                _fefo_take(
-                    actor=actor,
-                    kind=MovementKind.RATION,
-                    item=item,
-                    location=location,
-                    quantity=quantity,
-                    distribution=distribution,
-                    balances=[b for b in balances if b.item_id == item.pk],
-                )
+                for balance, take in _fefo_plan(
+                    item, location, quantity, [b for b in balances if b.item_id == item.pk]
+                ):
+                    takes.append((balance, take))
+                    movements.append(
+                        Movement(
+                            kind=MovementKind.RATION,
+                            item=item,
+                            lot=balance.lot,
+                            location=location,
+                            quantity=-take,
+                            distribution=distribution,
+                            occurred_at=distribution.issued_at,
+                            recorded_by=distribution.issued_by,
+                        )
+                    )
+            # The distribution row goes in first: a second collection fails on the unique
+            # constraint before any stock moves. One clock tick and one insert per table.
+            replicated_create_many([distribution, *movements])
+            for balance, take in takes:
+                StockBalance.objects.filter(pk=balance.pk).update(quantity=F("quantity") - take)
             audit_record(
                 actor=actor,
                 action="ration.issue",
