@@ -10,20 +10,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import os
-import platform
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from common import Figure, machine_info, results_write, table_print
 
-from lifeline.intel import codec  # noqa: E402
-from lifeline.intel.codec import (  # noqa: E402
+from lifeline.intel import codec
+from lifeline.intel.codec import (
     AgeBand,
     Armed,
     Cache,
@@ -42,7 +38,9 @@ from lifeline.intel.codec import (  # noqa: E402
     Survivors,
     Unit,
 )
-from lifeline.intel.cot import cot_export  # noqa: E402
+from lifeline.intel.cot import cot_export, cot_import
+
+T = TypeVar("T")
 
 START = dt.datetime(2026, 11, 1, 5, 0, tzinfo=dt.UTC)
 PLACES = ["Mavrah", "Qasr al-Hanif", "Bravo", "old school", "water tower", "Wadi Sirr", "km 42"]
@@ -114,34 +112,19 @@ def report_corpus(n: int, seed: int = 6) -> list[RadioReport]:
     return out
 
 
-def machine() -> dict[str, object]:
-    memory = 0
-    try:
-        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
-        memory = 0
-    return {
-        "cores": os.cpu_count(),
-        "memory_gb": round(memory / 2**30, 1),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "database": "none (pure codec)",
-    }
-
-
-def best_rate(work: list[object], fn: object, rounds: int = 3) -> float:
-    call = fn  # a callable taking one item
+def best_rate(work: Sequence[T], call: Callable[[T], object], rounds: int = 3) -> float:
+    """Items per second over `work`, best of `rounds` (the machine is shared and noisy)."""
     best = float("inf")
     for _ in range(rounds):
         began = time.perf_counter()
         for item in work:
-            call(item)  # type: ignore[operator]
+            call(item)
         best = min(best, time.perf_counter() - began)
     return len(work) / best
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--scale", type=int, default=10_000, help="reports (default 10,000)")
     args = parser.parse_args()
     reports = report_corpus(args.scale)
@@ -151,63 +134,53 @@ def main() -> int:
     cots = [cot_export(r, mission_start=START, callsign=f"TEAM-{r.fix.member}") for r in reports]
     sizes = [len(p) for p in packets]
     cot_sizes = [len(c.encode()) for c in cots]
-    mean_bytes = statistics.fmean(sizes)
-    cot_mean = statistics.fmean(cot_sizes)
+    mean_bytes, cot_mean = statistics.fmean(sizes), statistics.fmean(cot_sizes)
+    cot_ratio = cot_mean / mean_bytes
     by_type: dict[str, list[int]] = {}
     for report, size in zip(reports, sizes, strict=True):
         by_type.setdefault(report.type.name.lower(), []).append(size)
-    encodes = best_rate(list(reports), codec.encode)
-    decodes = best_rate(list(packets), codec.decode)
+    encodes = best_rate(reports, codec.encode)
+    decodes = best_rate(packets, codec.decode)
+    tags = [r.fix.mission_tag for r in reports]
+    cot_encodes = best_rate(reports, lambda r: cot_export(r, mission_start=START))
+    cot_decodes = best_rate(
+        list(zip(cots, tags, strict=True)),
+        lambda pair: cot_import(pair[0], mission_start=START, mission_tag=pair[1]),
+    )
+    holds_max = max(sizes) <= codec.MAX_PACKET_BYTES
+    holds_ratio = cot_ratio >= 10
+    table_print(
+        f"codec: {len(reports):,} reports of every type (baseline: the same as CoT XML)",
+        [
+            Figure("mean bytes per report", mean_bytes, cot_mean),
+            Figure("CoT bytes / ours", cot_ratio, None, ">= 10", holds_ratio),
+            Figure("max bytes per report", max(sizes), max(cot_sizes), "<= 200", holds_max),
+            Figure("encodes per s", encodes, cot_encodes),
+            Figure("decodes per s", decodes, cot_decodes),
+        ],
+        notes=[
+            "per type, mean/max bytes: "
+            + ", ".join(f"{k} {statistics.fmean(v):.0f}/{max(v)}" for k, v in by_type.items())
+        ],
+    )
     result: dict[str, object] = {
         "reports": len(reports),
         "mean_bytes": round(mean_bytes, 1),
         "max_bytes": max(sizes),
         "cot_mean_bytes": round(cot_mean, 1),
-        "cot_ratio": round(cot_mean / mean_bytes, 2),
+        "cot_max_bytes": max(cot_sizes),
+        "cot_ratio": round(cot_ratio, 2),
         "encodes_per_s": round(encodes),
         "decodes_per_s": round(decodes),
+        "cot_encodes_per_s": round(cot_encodes),
+        "cot_decodes_per_s": round(cot_decodes),
         "mean_bytes_by_type": {k: round(statistics.fmean(v), 1) for k, v in by_type.items()},
         "max_bytes_by_type": {k: max(v) for k, v in by_type.items()},
-        "machine": machine(),
+        "machine": machine_info("none (pure codec, no database)"),
+        "targets_hold": holds_max and holds_ratio,
     }
-    holds = {
-        "max_bytes": max(sizes) <= codec.MAX_PACKET_BYTES,
-        "cot_ratio": cot_mean / mean_bytes >= 10,
-    }
-    result["targets_hold"] = all(holds.values())
-    rows = [
-        ("reports", f"{len(reports):,}", "", "", "", ""),
-        (
-            "mean bytes / report",
-            f"{mean_bytes:.1f}",
-            f"{cot_mean:.1f} (CoT XML)",
-            f"{cot_mean / mean_bytes:.1f}x",
-            "CoT/ours >= 10",
-            "yes" if holds["cot_ratio"] else "NO",
-        ),
-        (
-            "max bytes / report",
-            f"{max(sizes)}",
-            f"{max(cot_sizes)} (CoT XML)",
-            "",
-            "<= 200",
-            "yes" if holds["max_bytes"] else "NO",
-        ),
-        ("encodes / s", f"{encodes:,.0f}", "", "", "", ""),
-        ("decodes / s", f"{decodes:,.0f}", "", "", "", ""),
-    ]
-    header = ("figure", "Lifeline", "baseline", "ratio", "target", "holds?")
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(6)]
-    for row in [header, *rows]:
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
-    print(
-        "per type (mean / max bytes): "
-        + ", ".join(f"{k} {statistics.fmean(v):.0f}/{max(v)}" for k, v in by_type.items())
-    )
-    out = ROOT / "var" / "bench" / "codec.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"wrote {out.relative_to(ROOT)}")
+    path = results_write("codec", result)
+    print(f"wrote {path}")
     return 0 if result["targets_hold"] else 1
 
 
