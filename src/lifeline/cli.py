@@ -95,6 +95,7 @@ def app_build() -> typer.Typer:
     from lifeline.missions.cli import app as mission_app
     from lifeline.people.cli import household_app, person_app
     from lifeline.routing.cli import app as route_app
+    from lifeline.supplies.cli import ration_app, stock_app
 
     app = typer.Typer(
         name="lifeline",
@@ -126,6 +127,8 @@ def app_build() -> typer.Typer:
     app.add_typer(route_app, name="route")
     app.add_typer(mission_app, name="mission")
     app.add_typer(report_app, name="report")
+    app.add_typer(stock_app, name="stock")
+    app.add_typer(ration_app, name="ration")
     return app
 
 
