@@ -14,5 +14,6 @@ urlpatterns = [
     path("routing/", include("lifeline.routing.web_urls")),
     path("admin/", admin.site.urls),
     path("missions/", include("lifeline.missions.web_urls")),
+    path("supplies/", include("lifeline.supplies.web_urls")),
     path("", include("lifeline.web.urls")),
 ]
