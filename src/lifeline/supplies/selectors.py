@@ -23,6 +23,7 @@ from lifeline.supplies import rules
 from lifeline.supplies.models import (
     CONSUMPTION,
     ColdChainReading,
+    Distribution,
     DistributionPoint,
     Item,
     Location,
@@ -389,6 +390,13 @@ def point_get(*, actor: Actor | None, point_id: Any) -> DistributionPoint:
     if point is None:
         raise NotFound(f"no distribution point {point_id}")
     return point
+
+
+def distributions_count(*, cycle: RationCycle | None, point: DistributionPoint) -> int:
+    """Rations issued at a point this cycle (the queue screen's counter)."""
+    if cycle is None:
+        return 0
+    return Distribution.objects.filter(cycle=cycle, point=point).count()
 
 
 def movement_kinds() -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import Sum
@@ -27,7 +27,7 @@ HISTORY_DAYS = 30
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return cast(Actor, request.user)
+    return request.user
 
 
 @page_view
@@ -146,15 +146,7 @@ def point_page(request: HttpRequest, point_id: uuid.UUID) -> HttpResponse:
             "card": card,
             "entitlement": entitlement,
             "problem": problem,
-            "issued": selectors_issued(cycle, point),
+            "issued": selectors.distributions_count(cycle=cycle, point=point),
             "here": "supplies",
         },
     )
-
-
-def selectors_issued(cycle: RationCycle | None, point: Any) -> int:
-    if cycle is None:
-        return 0
-    from lifeline.supplies.models import Distribution
-
-    return Distribution.objects.filter(cycle=cycle, point=point).count()
