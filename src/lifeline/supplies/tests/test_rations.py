@@ -203,3 +203,24 @@ def test_concurrent_issues_of_one_card_give_one_ration_on_postgresql(
 
 def cycle_item(cycle: RationCycle) -> Item:
     return Item.objects.get(code=cycle.basket[0]["item"])
+
+
+def test_a_ration_issue_takes_a_fixed_small_number_of_queries(
+    logistics: Any,
+    make_household: Callable[..., Household],
+    cycle: RationCycle,
+    point: DistributionPoint,
+    stocked: None,
+    django_assert_max_num_queries: Any,
+) -> None:
+    make_household("RC-Q1", 3)
+    items = {item.code: item for item in Item.objects.all()}
+    logistics.has_perm("supplies.issue_ration")  # the permission cache, loaded once per user
+    point = DistributionPoint.objects.select_related("location", "site").get(pk=point.pk)
+    # The household with its size; then, in the write: balances, clock (read, update), the
+    # distribution, the movements and their change-log rows, two balance updates, the audit
+    # row; plus the test's own savepoint statements.
+    with django_assert_max_num_queries(14):
+        services.ration_issue(
+            actor=logistics, point=point, cycle=cycle, ration_card="RC-Q1", items=items
+        )
