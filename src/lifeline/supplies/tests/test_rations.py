@@ -224,3 +224,26 @@ def test_a_ration_issue_takes_a_fixed_small_number_of_queries(
         services.ration_issue(
             actor=logistics, point=point, cycle=cycle, ration_card="RC-Q1", items=items
         )
+
+
+def test_a_ration_issue_logs_each_row_with_its_own_version_for_sync(
+    logistics: Any,
+    make_household: Callable[..., Household],
+    cycle: RationCycle,
+    point: DistributionPoint,
+    stocked: None,
+) -> None:
+    from lifeline.core.models import ChangeLogEntry
+
+    make_household("RC-L", 4)
+    distribution = services.ration_issue(
+        actor=logistics, point=point, cycle=cycle, ration_card="RC-L"
+    )
+    rows = [distribution, *Movement.objects.filter(distribution=distribution)]
+    entries = {
+        e.object_id: e for e in ChangeLogEntry.objects.filter(object_id__in=[r.pk for r in rows])
+    }
+    assert len(entries) == 3
+    versions = [entries[r.pk].version for r in rows]
+    assert versions == [r.version for r in rows] and len(set(versions)) == 3
+    assert entries[distribution.pk].fields["household_size"] == 4
