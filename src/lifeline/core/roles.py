@@ -141,3 +141,20 @@ ROLE_PERMISSIONS = {
     role: perms | _ROUTING_PERMISSIONS.get(role, frozenset(_SEE_ROUTES))
     for role, perms in ROLE_PERMISSIONS.items()
 }
+
+# ---- name search, tracing and children's protection (issue 3) --------------------------------
+# Registrars and protection officers file tracing requests; protection officers (and the
+# commander) decide on proposed matches and alone see and manage children's protection cases.
+_TRACING_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.COMMANDER: frozenset(
+        {"people.trace_family", "people.confirm_tracing", "people.manage_protection"}
+    ),
+    Role.PROTECTION: frozenset(
+        {"people.trace_family", "people.confirm_tracing", "people.manage_protection"}
+    ),
+    Role.REGISTRAR: frozenset({"people.trace_family"}),
+}
+ROLE_PERMISSIONS = {
+    role: perms | _TRACING_PERMISSIONS.get(role, frozenset())
+    for role, perms in ROLE_PERMISSIONS.items()
+}

@@ -197,3 +197,153 @@ class PersonMerge(ReplicatedModel):
 
     def __str__(self) -> str:
         return f"{self.duplicate_id} merged into {self.survivor_id}"
+
+
+# ---- family tracing and children's protection (issue 3) ---------------------------------------
+
+
+class TracingStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    MATCHED = "matched", "Match proposed"
+    CLOSED = "closed", "Closed"
+
+
+class TracingRequest(ReplicatedModel):
+    """Someone looking for a relative: who looks, for whom, last seen where and when."""
+
+    seeker = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="tracing_requests"
+    )
+    seeker_name = models.CharField(max_length=200, blank=True)  # when not registered
+    seeker_contact = models.CharField(max_length=200, blank=True)
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    other_names = models.JSONField(default=list, blank=True)
+    sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    age_years = models.PositiveSmallIntegerField(null=True, blank=True)
+    relation = models.CharField(max_length=40, blank=True)  # of the sought person to the seeker
+    last_seen_place = models.CharField(max_length=200, blank=True)
+    last_seen_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=TracingStatus.choices, default=TracingStatus.OPEN, db_index=True
+    )
+    found_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [
+            ("trace_family", "Can file tracing requests and follow them"),
+            ("confirm_tracing", "Can confirm or reject a proposed tracing match"),
+        ]
+
+    def __str__(self) -> str:
+        return f"tracing {self.sought_name or self.pk}"
+
+    @property
+    def sought_name(self) -> str:
+        return " ".join(p for p in (self.given_name, self.family_name) if p)
+
+
+class TracingMatchStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+
+
+class TracingMatch(ReplicatedModel):
+    """A registered person who may be the one sought; a protection officer decides."""
+
+    request = models.ForeignKey(TracingRequest, on_delete=models.PROTECT, related_name="matches")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    score = models.FloatField()
+    reasons = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=10, choices=TracingMatchStatus.choices, default=TracingMatchStatus.PROPOSED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-score"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "person"], name="tracing_match_once_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} for {self.request_id} ({self.status})"
+
+
+class CaseKind(models.TextChoices):
+    UNACCOMPANIED = "unaccompanied", "Unaccompanied child"
+    SEPARATED = "separated", "Separated child"
+
+
+class CareArrangement(models.TextChoices):
+    NONE = "none", "None yet"
+    INTERIM = "interim_care", "Interim care"
+    KINSHIP = "kinship", "Kinship care"
+    FOSTER = "foster", "Foster family"
+    RESIDENTIAL = "residential", "Residential care"
+    INDEPENDENT = "independent", "Supervised independent living"
+    REUNIFIED = "reunified", "Reunified with family"
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class ProtectionCase(ReplicatedModel):
+    """A child under 18 with no adult of their household present, followed by a caseworker."""
+
+    child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="protection_cases")
+    kind = models.CharField(max_length=14, choices=CaseKind.choices)
+    care_arrangement = models.CharField(
+        max_length=14, choices=CareArrangement.choices, default=CareArrangement.NONE
+    )
+    carer = models.CharField(max_length=200, blank=True)
+    risk_level = models.CharField(
+        max_length=6, choices=RiskLevel.choices, default=RiskLevel.MEDIUM
+    )
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        max_length=6, choices=CaseStatus.choices, default=CaseStatus.OPEN, db_index=True
+    )
+    last_follow_up = models.DateField(null=True, blank=True)
+    next_follow_up = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=models.Q(status="open", deleted_at__isnull=True),
+                name="protection_case_one_open_per_child",
+            )
+        ]
+        permissions = [("manage_protection", "Can open, update and close protection cases")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} case of {self.child_id}"

@@ -213,6 +213,11 @@ def person_register(
             person=person, condition=condition, observed_at=when, observed_by=_user_or_none(actor)
         ).save()
     audit_record(actor=actor, action="person.register", obj=person, summary=person.full_name)
+    # Open tracing requests are matched against the newcomer; an unaccompanied child gets a
+    # protection case (people.protection owns both rules).
+    from lifeline.people.protection import person_registered
+
+    person_registered(actor=actor, person=person)
     return person
 
 

@@ -21,6 +21,7 @@ from lifeline.people.models import (
     PersonMerge,
     StatusEvent,
 )
+from lifeline.people.tests.factories import FACTORIES as PEOPLE_FACTORIES
 from lifeline.routing.tests.factories import FACTORIES as ROUTING_FACTORIES
 from lifeline.supplies.tests.factories import FACTORIES as SUPPLIES_FACTORIES
 
@@ -51,6 +52,7 @@ FACTORIES: dict[type[ReplicatedModel], tuple[Callable[[], ReplicatedModel], str,
     **SUPPLIES_FACTORIES,
     **MISSIONS_FACTORIES,
     **ROUTING_FACTORIES,
+    **PEOPLE_FACTORIES,
 }
 
 

@@ -1,0 +1,471 @@
+"""Names as registrars write them: normalising, keys for candidate generation, and the score
+that tells a spelling variant (Layla, Leila, Laila, ليلى) from a different name (Karim,
+Karima). Pure functions, no ORM.
+
+A name is cut into tokens. Each token gets
+- `text`: a Latin normal form (Arabic script transliterated; ou/oo to u, o to u, ee to i,
+  ch/sh to one letter, dj to j, kh to h, q to k, ph to f, doubled letters once, a silent final
+  e or h dropped), so that most variants of one name have the same text;
+- `skeleton`: its consonants (w and y count as vowels except at the start), the key that
+  finds candidates: Rachid, Rashid and Rasheed are all `rSd`;
+- `vowels`: the vowel groups between those consonants, compared with `e` (and the absent short
+  vowels of Arabic script) as wildcards, so that Said (s-ai-d) and Saad (s-a-d) differ while
+  Meriem (m-e-r-ie-m) and Maryam (m-a-r-ia-m) agree;
+- `feminine`: the final -a/-ah/ة that makes Karima, Rachida and Amina other names than Karim,
+  Rachid and Amine.
+
+Particles are attached to the word they introduce (ben Ali, Benali and bin Ali are one token;
+Abdel Kader, Abd al-Qadir and Abdelkader are one token, and the assimilated Abderrazak is the
+same as Abdul Razzaq); the article al-/el- is dropped. Tokens are compared in any order.
+
+Rapidfuzz (a C++ edit-distance library) scores tokens whose skeletons differ (typos).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+VOWELS = frozenset("aeiu")
+# Written Arabic leaves short vowels out: its tokens compare by consonants and endings only.
+ARABIC_RANGE = re.compile(r"[\u0600-\u06ff]")
+ARABIC_DIACRITICS = re.compile(r"[\u064b-\u0652\u0670\u0640]")  # harakat, dagger alif, tatweel
+
+# One Latin rendering per Arabic letter; the weak letters (alif, waw, ya) are settled by
+# position in `_arabic_word`.
+ARABIC_LETTERS: dict[str, str] = {
+    "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ٱ": "a", "ء": "", "ؤ": "u", "ئ": "i",  # noqa: RUF001
+    "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "h", "د": "d", "ذ": "d",
+    "ر": "r", "ز": "z", "س": "s", "ش": "S", "ص": "s", "ض": "d", "ط": "t", "ظ": "z",
+    "ع": "a", "غ": "g", "ف": "f", "ق": "k", "ك": "k", "ل": "l", "م": "m", "ن": "n",
+    "ه": "h", "ة": "a", "ى": "a", "پ": "p", "چ": "S", "گ": "g", "ڤ": "v", "ک": "k",  # noqa: RUF001
+    "ی": "i",
+}  # fmt: skip
+
+# Particles that are joined to the next word. "al"/"el" (and the sun-letter forms when
+# hyphenated: ar-Rashid, as-Sayed) are the article, dropped once joined.
+JOINING = frozenset(
+    {"abd", "abdel", "abdal", "abdul", "abdoul", "abdou", "abu", "abou", "bou",
+     "ben", "bin", "ibn", "bent", "bint", "ould"}
+)  # fmt: skip
+ARTICLES = frozenset({"al", "el", "ul", "il"})
+SUN_ARTICLES = frozenset(
+    {"ar", "as", "ash", "ad", "at", "az", "an", "ed", "er", "es", "et", "ez", "en", "ech"}
+)
+
+# Latin spellings to one form. Order matters: longer patterns first.
+LATIN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"^(?:al|el)(?=[bcdfghjklmnpqrstvwxz][a-z]{3}|[aeiou][a-z]{4})", ""),
+        (r"^ou(?=[aeiy])", "w"),
+        (r"sch", "S"),
+        (r"tch", "S"),
+        (r"dj", "j"),
+        (r"dh", "d"),
+        (r"kh", "h"),
+        (r"gh", "g"),
+        (r"ph", "f"),
+        (r"th", "t"),
+        (r"sh", "S"),
+        (r"ch", "S"),
+        (r"ck", "k"),
+        (r"q", "k"),
+        (r"c(?=[eiy])", "s"),
+        (r"c", "k"),
+        (r"x", "ks"),
+        (r"ee", "i"),
+        (r"oo", "u"),
+        (r"ou", "u"),
+        (r"o", "u"),
+        (r"ie", "ie"),
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NameToken:
+    text: str
+    skeleton: str
+    vowels: tuple[str, ...]
+    feminine: bool
+    arabic: bool = False
+
+    @property
+    def weight(self) -> float:
+        """Longer names say more than short ones (Ali, Abd) when they agree."""
+        return 1.0 + min(len(self.skeleton), 5) * 0.25
+
+
+@dataclass(frozen=True)
+class ParsedName:
+    tokens: tuple[NameToken, ...] = field(default_factory=tuple)
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return tuple(t.text for t in self.tokens)
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _arabic_word(word: str) -> str:
+    """One Arabic word in Latin letters; the article ال becomes a separate `al` word."""
+    word = ARABIC_DIACRITICS.sub("", word)
+    if word in {"ابن", "بن"}:
+        return "ibn"
+    if word in {"بنت", "ابنة"}:
+        return "bint"
+    prefix = ""
+    if word.startswith("ال") and len(word) > 3:
+        prefix, word = "al ", word[2:]
+    out: list[str] = []
+    for i, ch in enumerate(word):
+        if ch in "وي":
+            # A weak letter is a consonant at the start of a word, a long vowel elsewhere.
+            out.append(("w" if ch == "و" else "y") if i == 0 else ("u" if ch == "و" else "i"))
+        else:
+            out.append(ARABIC_LETTERS.get(ch, ""))
+    return prefix + "".join(out)
+
+
+def _words(raw: str) -> list[tuple[str, bool, bool]]:
+    """(word, from Arabic script, hyphenated to the next word) in order."""
+    text = unicodedata.normalize("NFKC", raw)
+    words: list[tuple[str, bool, bool]] = []
+    for chunk in re.split(r"\s+", text.strip()):
+        if not chunk:
+            continue
+        arabic = bool(ARABIC_RANGE.search(chunk))
+        if arabic:
+            for part in _arabic_word(chunk).split():
+                words.append((part, True, False))
+            continue
+        pieces = [p for p in re.split("[-\u2010\u2011\u2013]", fold(chunk))]
+        for j, piece in enumerate(pieces):
+            letters = re.sub(r"[^a-z]", "", piece)
+            if letters:
+                words.append((letters, False, j < len(pieces) - 1))
+    return words
+
+
+def _joined(words: list[tuple[str, bool, bool]]) -> list[tuple[str, bool]]:
+    """Particles attached to the word they introduce; articles dropped."""
+    out: list[tuple[str, bool]] = []
+    pending = ""
+    pending_arabic = False
+    for i, (word, arabic, hyphen) in enumerate(words):
+        last = i == len(words) - 1
+        if not last and (
+            word in JOINING
+            or any(word.endswith(p) and word[: -len(p)] in JOINING for p in JOINING)
+            or word in ARTICLES
+            or (hyphen and word in SUN_ARTICLES)
+            or (pending and word in ARTICLES)
+        ):
+            if word in ARTICLES or word in SUN_ARTICLES:
+                word = "" if not pending else word
+            pending += word
+            pending_arabic = pending_arabic or arabic
+            continue
+        out.append((pending + word, arabic or pending_arabic))
+        pending, pending_arabic = "", False
+    return out
+
+
+def _particle_form(word: str) -> str:
+    """Abdel-, Abdul-, Abder- as abd; ben/bin/ibn as bin; abou/bou as abu."""
+    m = re.match(r"^abd(?:[aeiou]*l(?=[a-z]{3}))?(.*)$", word)
+    if m and len(word) > 3:
+        rest = re.sub(r"^[aeiou]+", "", m.group(1))
+        return "abd" + rest
+    m = re.match(r"^(?:ben|bin|ibn|bent|bint)(?=[a-z]{2})(.*)$", word)
+    if m:
+        rest = re.sub(r"^(?:al|el)(?=[a-z]{3})", "", m.group(1))
+        return "bin" + _particle_form(rest)
+    m = re.match(r"^(?:abou|abu)(?=[a-z]{2})(.*)$", word)
+    if m:
+        rest = re.sub(r"^(?:al|el)(?=[a-z]{3})", "", m.group(1))
+        return "abu" + _particle_form(rest)
+    return word
+
+
+def _collapse_doubles(text: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
+def _is_vowel(text: str, i: int) -> bool:
+    ch = text[i]
+    if ch in VOWELS:
+        return True
+    # w and y are consonants at the start of a word, vowels (u, i) elsewhere.
+    return ch in "wy" and i > 0
+
+
+@lru_cache(maxsize=200_000)
+def token_make(word: str, arabic: bool = False) -> NameToken:
+    """One word (already Latin, lower case, particles attached) as a token."""
+    text = word
+    if not arabic:
+        text = _collapse_doubles(_particle_form(text))
+        for pattern, repl in LATIN_RULES:
+            text = pattern.sub(repl, text)
+        # Diphthongs: Layla, Leila, Laila.
+        text = re.sub(r"[ae][yi](?![aeiu])", "ai", text)
+        text = re.sub(r"(?<=[a-zS])y(?=[^aeiu]|$)", "i", text)
+        # A silent final e (Amine, Soufiane), an h after a final vowel (Fatimah, Aishah).
+        if len(text) > 3 and text.endswith("e") and text[-2] not in VOWELS:
+            text = text[:-1]
+        if len(text) > 3 and text.endswith("h") and text[-2] in VOWELS:
+            text = text[:-1]
+    else:
+        text = _particle_form(text)
+    text = _collapse_doubles(text)
+    skeleton_chars: list[str] = []
+    vowels: list[str] = []
+    group = ""
+    for i, ch in enumerate(text):
+        if _is_vowel(text, i):
+            group += {"w": "u", "y": "i"}.get(ch, ch)
+        else:
+            vowels.append(group)
+            group = ""
+            skeleton_chars.append(ch)
+    vowels.append(group)
+    # A final d or t is one sound in many spellings (Ahmed, Ahmet; Mourad, Murat).
+    if skeleton_chars and skeleton_chars[-1] == "d":
+        skeleton_chars[-1] = "t"
+    skeleton = "".join(skeleton_chars)
+    feminine = len(skeleton) >= 2 and vowels[-1].endswith("a")
+    return NameToken(
+        text=text,
+        skeleton=skeleton,
+        vowels=tuple(_collapse_doubles(v) for v in vowels),
+        feminine=feminine,
+        arabic=arabic,
+    )
+
+
+@lru_cache(maxsize=200_000)
+def name_parse(raw: str) -> ParsedName:
+    """A name as typed (any script, any order, particles or not) as comparable tokens."""
+    tokens = [token_make(word, arabic) for word, arabic in _joined(_words(raw or ""))]
+    return ParsedName(tuple(t for t in tokens if t.text))
+
+
+def names_parse(names: Iterable[str]) -> ParsedName:
+    tokens: list[NameToken] = []
+    seen: set[str] = set()
+    for name in names:
+        for token in name_parse(name).tokens:
+            if token.text not in seen:
+                seen.add(token.text)
+                tokens.append(token)
+    return ParsedName(tuple(tokens))
+
+
+# ---- keys for candidate generation ------------------------------------------------------------
+
+
+def token_key(token: NameToken) -> str:
+    """The key under which a token is filed: its skeleton (its text when it has none)."""
+    return token.skeleton or f"~{token.text}"
+
+
+def prefix_key(token: NameToken, length: int = 2) -> str:
+    """A short consonant prefix: finds partial names and names with a late typo."""
+    return (token.skeleton or f"~{token.text}")[:length]
+
+
+def name_keys(name: ParsedName) -> list[str]:
+    """Every key of a name: each token's skeleton and each unordered pair of skeletons."""
+    keys = [f"t:{token_key(t)}" for t in name.tokens]
+    skeletons = sorted({token_key(t) for t in name.tokens})
+    for i, a in enumerate(skeletons):
+        for b in skeletons[i + 1 :]:
+            keys.append(f"p:{a}|{b}")
+    return keys
+
+
+# ---- scores -----------------------------------------------------------------------------------
+
+
+def _vowel_slot_agreement(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.7  # a short vowel left out (Mhamed, Fatma)
+    if len(a) == len(b) and all(x == y or "e" in (x, y) for x, y in zip(a, b, strict=True)):
+        return 1.0
+    return 0.15
+
+
+def token_similarity(a: NameToken, b: NameToken) -> float:
+    """1.0 for spellings of one name; well below for different names that look alike."""
+    if a.text == b.text:
+        return 1.0
+    if a.skeleton == b.skeleton and a.skeleton:
+        if a.feminine != b.feminine:
+            return 0.45  # Karim and Karima, Rachid and Rachida: another name
+        if a.arabic or b.arabic:
+            return 0.95
+        agreement = 1.0
+        for x, y in zip(a.vowels[1:-1], b.vowels[1:-1], strict=True):
+            agreement *= _vowel_slot_agreement(x, y)
+        if a.vowels[0] != b.vowels[0]:
+            agreement *= 0.9
+        return 0.55 + 0.45 * agreement
+    text = Levenshtein.normalized_similarity(a.text, b.text)
+    skel = Levenshtein.normalized_similarity(a.skeleton, b.skeleton)
+    score = 0.45 * text + 0.45 * skel
+    if a.feminine != b.feminine:
+        score *= 0.7
+    return score
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    score: float  # 0..1
+    matched: tuple[tuple[str, str, float], ...]  # (query token, record token, similarity)
+    order_swapped: bool = False
+
+
+def name_similarity(query: ParsedName, record: ParsedName) -> NameMatch:
+    """How well the record's names account for the query's tokens, in any order.
+
+    Each query token is paired with its best record token (each used once). A record with
+    names the query does not mention loses a little: a partial name still finds the person,
+    but a full match ranks first.
+    """
+    if not query.tokens or not record.tokens:
+        return NameMatch(0.0, ())
+    pairs = sorted(
+        (
+            (token_similarity(q, r), qi, ri)
+            for qi, q in enumerate(query.tokens)
+            for ri, r in enumerate(record.tokens)
+        ),
+        reverse=True,
+    )
+    used_q: set[int] = set()
+    used_r: set[int] = set()
+    matched: dict[int, tuple[int, float]] = {}
+    for sim, qi, ri in pairs:
+        if qi in used_q or ri in used_r:
+            continue
+        used_q.add(qi)
+        used_r.add(ri)
+        matched[qi] = (ri, sim)
+    total = sum(t.weight for t in query.tokens)
+    covered = sum(query.tokens[qi].weight * sim for qi, (_, sim) in matched.items())
+    query_cover = covered / total
+    extra = max(0, len(record.tokens) - len(query.tokens))
+    score = query_cover * (1.0 - 0.03 * min(extra, 3))
+    order = [ri for qi, (ri, sim) in sorted(matched.items()) if sim >= 0.8]
+    return NameMatch(
+        score=score,
+        matched=tuple(
+            (query.tokens[qi].text, record.tokens[ri].text, round(sim, 3))
+            for qi, (ri, sim) in sorted(matched.items())
+        ),
+        order_swapped=order != sorted(order),
+    )
+
+
+# ---- the whole score: names, then age, sex, household and place -------------------------------
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What a searcher knows: a name, and perhaps an age, a sex, a household, a place."""
+
+    name: ParsedName
+    age: int | None = None
+    sex: str | None = None  # "female" | "male" | None
+    household: str | None = None
+    site: str | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: ParsedName
+    age: int | None = None
+    sex: str | None = None
+    household: str | None = None
+    site: str | None = None
+
+
+@dataclass(frozen=True)
+class Scored:
+    score: float
+    name_score: float
+    reasons: tuple[str, ...]
+
+
+NAME_MATCH = 0.85  # a name similarity at or above this reads as "the same name"
+KNOWN_SEXES = frozenset({"female", "male"})
+
+
+def age_agreement(probe_age: int | None, age: int | None) -> float | None:
+    """1 for the same age, a little less within the tolerance of an estimate (2 years for a
+    child, 4 for an adult), then falling fast; None when either is unknown."""
+    if probe_age is None or age is None:
+        return None
+    gap = abs(probe_age - age)
+    tolerance = 2 if min(probe_age, age) < 18 else 4
+    return max(0.0, 1.0 - 0.03 * min(gap, tolerance) - max(gap - tolerance, 0) / 8)
+
+
+def candidate_score(probe: Probe, candidate: Candidate) -> Scored:
+    """Name similarity weighed with age, sex, household and place; reasons in words."""
+    name = name_similarity(probe.name, candidate.name)
+    reasons: list[str] = []
+    for q, r, sim in name.matched:
+        if q == r:
+            reasons.append(f"name {q!r} matches")
+        elif sim >= NAME_MATCH:
+            reasons.append(f"{q!r} is a spelling of {r!r}")
+        elif sim >= 0.5:
+            reasons.append(f"{q!r} is close to {r!r}")
+    if name.order_swapped:
+        reasons.append("names in another order")
+    score = name.score * 0.78
+    weight = 0.78
+    age = age_agreement(probe.age, candidate.age)
+    if age is not None:
+        score += 0.12 * age
+        weight += 0.12
+        reasons.append("age agrees" if age >= 0.88 else f"age differs ({candidate.age})")
+    if probe.sex in KNOWN_SEXES and candidate.sex in KNOWN_SEXES:
+        weight += 0.07
+        if probe.sex == candidate.sex:
+            score += 0.07
+            reasons.append("sex agrees")
+        else:
+            score *= 0.6
+            reasons.append("sex differs")
+    if probe.household and candidate.household:
+        weight += 0.03
+        if probe.household == candidate.household:
+            score += 0.03
+            reasons.append("same household")
+    if probe.site and candidate.site:
+        weight += 0.02
+        if probe.site == candidate.site:
+            score += 0.02
+            reasons.append("same site")
+    return Scored(
+        score=round(score / weight, 4), name_score=round(name.score, 4), reasons=tuple(reasons)
+    )
+
+
+def tokens_of(names: Sequence[str]) -> ParsedName:
+    """All tokens of a person's names (given, family, other names), each once."""
+    return names_parse(names)

@@ -1,0 +1,753 @@
+"""The name index: finds the few persons worth scoring among a million, in milliseconds.
+
+Each person is a compact row number. Postings map keys of their names to rows:
+- each token's consonant skeleton (`t`), for a query of one name;
+- each unordered pair of token skeletons (`p`), the usual query (given and family name, in any
+  order);
+- each token's skeleton with the first consonant of each other token (`i`), for a typo or
+  an unusual spelling inside one of the names.
+A query name that is not in the vocabulary (a partial name: "Abderr") stands for every known
+skeleton that begins with its own.
+
+Keys are 64-bit integers (kind, skeleton id, skeleton id), kept as one sorted array with the
+rows beside it (`np.searchsorted` finds a key's rows). Rows added since the last compaction
+sit in a small dictionary; a changed person gets a new row and the old one is marked dead.
+
+The index is saved under `settings.VAR_DIR` with the change-log position (`ChangeLogEntry.seq`)
+it reflects. In a process it is loaded once, then brought up to date before each search from
+the change-log rows of persons after that position (registered, renamed, merged, deleted). It
+is rebuilt from the database only when the file is missing, unreadable, from another schema
+version or from another database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import threading
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from lifeline.people.names import (
+    NameToken,
+    ParsedName,
+    Probe,
+    name_parse,
+    name_similarity,
+    token_key,
+    token_similarity,
+)
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 3
+MAX_TOKENS = 6
+MAX_CANDIDATES = 40_000
+SIMS_CACHE_FLOATS = 4_000_000  # similarity rows kept between queries (32 MB at most)
+FULL_MATCH = 0.97  # a name score meaning every name of the query was found
+SETTLED_SCORE = 0.96  # candidates this good leave no room for a wider tier's
+RERANK = 30  # candidates scored again with the exact name rule
+PREFIX_FANOUT = 30  # known skeletons a partial name may stand for
+PREFIX_CANDIDATES = 3_000  # rows taken beyond the exact pairs, rarest keys first
+INITIAL = 1  # consonants of the other name in a (skeleton, initial) key
+SEX_CODES = {"female": 1, "male": 2}
+KIND_TOKEN, KIND_PAIR, KIND_SKELETON_INITIAL = 1, 2, 3
+
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class IndexRecord:
+    """What the index keeps of a person: id, names, sex, year of birth."""
+
+    person_id: uuid.UUID
+    names: tuple[str, ...]
+    sex: str = ""
+    birth_year: int | None = None
+
+
+@dataclass(frozen=True)
+class IndexHit:
+    person_id: uuid.UUID
+    score: float
+    name_score: float
+
+
+def _key(kind: int, a: int, b: int = 0) -> int:
+    if kind == KIND_PAIR and b < a:
+        a, b = b, a
+    return (kind << 60) | (a << 30) | b
+
+
+class NameIndex:
+    """In-memory postings from name keys to person rows, with compact per-row attributes."""
+
+    def __init__(self) -> None:
+        self.tokens: list[NameToken] = []
+        self.token_ids: dict[NameToken, int] = {}
+        self.skeletons: list[str] = []
+        self.skeleton_ids: dict[str, int] = {"": 0}
+        self.skeletons.append("")
+        # Per row.
+        self.row_tokens = np.full((0, MAX_TOKENS), -1, dtype=np.int32)
+        self.row_sex = np.zeros(0, dtype=np.int8)
+        self.row_year = np.zeros(0, dtype=np.int16)
+        self.row_alive = np.zeros(0, dtype=bool)
+        self.row_hi = np.zeros(0, dtype=np.uint64)
+        self.row_lo = np.zeros(0, dtype=np.uint64)
+        self.rows = 0
+        # Postings: compacted (sorted keys, rows) and a delta for rows added since.
+        self.keys = np.zeros(0, dtype=np.uint64)
+        self.key_rows = np.zeros(0, dtype=np.int32)
+        self.delta: dict[int, list[int]] = defaultdict(list)
+        self.row_of: dict[uuid.UUID, int] = {}
+        self._name_cache: dict[str, tuple[int, ...]] = {}
+        self._token_arrays_cache: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None
+        self.watermark = 0
+        self.database = ""
+        # Token vocabulary as arrays, for vectorised scoring.
+        self._vocab_dirty = True
+        self._tok_skel = np.zeros(0, dtype=np.int32)
+        self._tok_fem = np.zeros(0, dtype=bool)
+        self._tok_text: list[str] = []
+        self._skel_text: list[str] = []
+        self._prefix_cache: dict[str, tuple[int, list[int]]] = {}
+        self._sims_cache: dict[NameToken, npt.NDArray[np.float64]] = {}
+
+    # ---- building ---------------------------------------------------------------------------
+
+    def _skeleton_id(self, text: str) -> int:
+        sid = self.skeleton_ids.get(text)
+        if sid is None:
+            sid = len(self.skeletons)
+            self.skeleton_ids[text] = sid
+            self.skeletons.append(text)
+        return sid
+
+    def _token_id(self, token: NameToken) -> int:
+        tid = self.token_ids.get(token)
+        if tid is None:
+            tid = len(self.tokens)
+            self.token_ids[token] = tid
+            self.tokens.append(token)
+            key = token_key(token)
+            self._skeleton_id(key)
+            self._skeleton_id(key[:INITIAL])
+            self._vocab_dirty = True
+        return tid
+
+    def _grow(self, extra: int) -> None:
+        need = self.rows + extra
+        have = len(self.row_sex)
+        if need <= have:
+            return
+        size = max(need, int(have * 1.25) + 1024)
+        self.row_tokens = np.concatenate(
+            [self.row_tokens, np.full((size - have, MAX_TOKENS), -1, dtype=np.int32)]
+        )
+        for name in ("row_sex", "row_year", "row_alive", "row_hi", "row_lo"):
+            old = getattr(self, name)
+            setattr(self, name, np.concatenate([old, np.zeros(size - have, dtype=old.dtype)]))
+
+    def _row_put(self, record: IndexRecord, tokens: Sequence[int]) -> int:
+        row = self.rows
+        self._grow(1)
+        self.rows += 1
+        self.row_tokens[row, : len(tokens)] = tokens[:MAX_TOKENS]
+        self.row_sex[row] = SEX_CODES.get(record.sex, 0)
+        self.row_year[row] = record.birth_year or 0
+        self.row_alive[row] = True
+        value = record.person_id.int
+        self.row_hi[row] = value >> 64
+        self.row_lo[row] = value & ((1 << 64) - 1)
+        self.row_of[record.person_id] = row
+        return row
+
+    def _row_keys(self, tokens: Sequence[int]) -> set[int]:
+        """The keys of one row (the same as `_keys_of_rows` gives for many at once)."""
+        matrix = np.full((1, MAX_TOKENS), -1, dtype=np.int32)
+        matrix[0, : len(tokens)] = tokens[:MAX_TOKENS]
+        keys, _ = self._keys_of_rows(matrix, np.zeros(1, dtype=np.int32))
+        return set(keys.tolist())
+
+    def _token_arrays(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Per token id: the id of its skeleton and of its skeleton's initial."""
+        cached = self._token_arrays_cache
+        if cached is not None and len(cached[0]) == max(1, len(self.tokens)):
+            return cached
+        skel = np.array(
+            [self.skeleton_ids[token_key(t)] for t in self.tokens] or [0], dtype=np.int64
+        )
+        prefix = np.array(
+            [self.skeleton_ids[token_key(t)[:INITIAL]] for t in self.tokens] or [0],
+            dtype=np.int64,
+        )
+        self._token_arrays_cache = (skel, prefix)
+        return skel, prefix
+
+    def _keys_of_rows(
+        self, matrix: npt.NDArray[np.int32], rows: npt.NDArray[np.int32]
+    ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int32]]:
+        """Keys and rows for a block of rows' token matrix, vectorised."""
+        skel_of, prefix_of = self._token_arrays()
+        present = matrix >= 0
+        safe = np.where(present, matrix, 0)
+        skel = np.where(present, skel_of[safe], -1)
+        prefix = np.where(present, prefix_of[safe], -1)
+        keys: list[npt.NDArray[np.int64]] = []
+        owners: list[npt.NDArray[np.int32]] = []
+        for j in range(MAX_TOKENS):
+            ok = skel[:, j] >= 0
+            keys.append((KIND_TOKEN << 60) | (skel[ok, j] << 30))
+            owners.append(rows[ok])
+            for k in range(MAX_TOKENS):
+                if k == j:
+                    continue
+                # (skeleton of one name, initial of another): a typo or a variant inside the
+                # other name still finds the person.
+                a, b = skel[:, j], prefix[:, k]
+                ok = (a >= 0) & (b >= 0) & (skel[:, j] != skel[:, k])
+                keys.append((KIND_SKELETON_INITIAL << 60) | (a[ok] << 30) | b[ok])
+                owners.append(rows[ok])
+                if k > j:
+                    a, b = skel[:, j], skel[:, k]
+                    ok = (a >= 0) & (b >= 0) & (a != b)
+                    lo, hi = np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
+                    keys.append((KIND_PAIR << 60) | (lo << 30) | hi)
+                    owners.append(rows[ok])
+        all_keys = np.concatenate(keys).astype(np.uint64)
+        all_rows = np.concatenate(owners).astype(np.int32)
+        return all_keys, all_rows
+
+    def _tokens_of(self, record: IndexRecord) -> list[int]:
+        """Token ids of the given and family names (a name repeated stays repeated: Mohamed
+        Mohamed), then those of other names that are new."""
+        out: list[int] = []
+        for position, name in enumerate(record.names):
+            ids = self._name_cache.get(name)
+            if ids is None:
+                ids = tuple(self._token_id(t) for t in name_parse(name).tokens)
+                self._name_cache[name] = ids
+            out.extend(ids if position < 2 else (t for t in ids if t not in out))
+        return out[:MAX_TOKENS]
+
+    def build(self, records: Iterable[IndexRecord], *, watermark: int = 0) -> NameIndex:
+        """Fill an empty index in one pass (keys made and sorted once at the end)."""
+        for record in records:
+            self._row_put(record, self._tokens_of(record))
+        n = self.rows
+        keys, rows = self._keys_of_rows(self.row_tokens[:n], np.arange(n, dtype=np.int32))
+        # One posting per (key, row): a row whose tokens repeat a skeleton gives it twice.
+        order = np.lexsort((rows, keys))
+        keys, rows = keys[order], rows[order]
+        if len(keys):
+            keep = np.ones(len(keys), dtype=bool)
+            keep[1:] = (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])
+            keys, rows = keys[keep], rows[keep]
+        self.keys, self.key_rows = keys, rows
+        self.watermark = watermark
+        return self
+
+    def _compact_with(self, keys: npt.NDArray[np.uint64], rows: npt.NDArray[np.int32]) -> None:
+        keys = np.concatenate([self.keys, keys])
+        rows = np.concatenate([self.key_rows, rows])
+        order = np.lexsort((rows, keys))
+        self.keys, self.key_rows = keys[order], rows[order]
+
+    def compact(self) -> None:
+        """Fold the delta into the sorted arrays (dead rows' postings are dropped too)."""
+        if self.delta:
+            keys = np.fromiter((k for k, rows in self.delta.items() for _ in rows), dtype=np.uint64)
+            rows = np.fromiter((r for v in self.delta.values() for r in v), dtype=np.int32)
+            self.delta = defaultdict(list)
+            self._compact_with(keys, rows)
+        alive = self.row_alive[self.key_rows]
+        if not alive.all():
+            self.keys, self.key_rows = self.keys[alive], self.key_rows[alive]
+
+    # ---- changes ----------------------------------------------------------------------------
+
+    def upsert(self, record: IndexRecord) -> None:
+        """Index a new or changed person; an unchanged one is left alone."""
+        tokens = self._tokens_of(record)
+        old = self.row_of.get(record.person_id)
+        if old is not None and self.row_alive[old]:
+            same = (
+                list(self.row_tokens[old][self.row_tokens[old] >= 0]) == tokens[:MAX_TOKENS]
+                and self.row_sex[old] == SEX_CODES.get(record.sex, 0)
+                and self.row_year[old] == (record.birth_year or 0)
+            )
+            if same:
+                return
+            self.row_alive[old] = False
+        row = self._row_put(record, tokens)
+        for key in self._row_keys(tokens):
+            self.delta[key].append(row)
+
+    def remove(self, person_id: uuid.UUID) -> None:
+        row = self.row_of.pop(person_id, None)
+        if row is not None:
+            self.row_alive[row] = False
+
+    def __len__(self) -> int:
+        return int(self.row_alive[: self.rows].sum())
+
+    def __contains__(self, person_id: object) -> bool:
+        row = self.row_of.get(person_id) if isinstance(person_id, uuid.UUID) else None
+        return row is not None and bool(self.row_alive[row])
+
+    # ---- search -----------------------------------------------------------------------------
+
+    def _vocab_arrays(self) -> None:
+        if not self._vocab_dirty:
+            return
+        self._tok_skel = np.array(
+            [self.skeleton_ids[token_key(t)] for t in self.tokens], dtype=np.int32
+        )
+        self._tok_fem = np.array([t.feminine for t in self.tokens], dtype=bool)
+        self._tok_text = [t.text for t in self.tokens]
+        self._skel_text = list(self.skeletons)
+        self._vocab_dirty = False
+
+    def _postings(self, keys: Iterable[int]) -> list[npt.NDArray[np.int32]]:
+        wanted = np.array(sorted(set(keys)), dtype=np.uint64)
+        starts = np.searchsorted(self.keys, wanted, side="left")
+        ends = np.searchsorted(self.keys, wanted, side="right")
+        found = [self.key_rows[s:e] for s, e in zip(starts, ends, strict=True) if e > s]
+        for key in wanted.tolist():
+            extra = self.delta.get(key)
+            if extra:
+                found.append(np.array(extra, dtype=np.int32))
+        return found
+
+    def _skeletons_for(self, token: NameToken) -> list[int]:
+        """The skeleton ids a query token stands for: its own, or those it begins."""
+        key = token_key(token)
+        sid = self.skeleton_ids.get(key)
+        if sid is not None:
+            return [sid]
+        if len(key) < 2:
+            return []
+        cached = self._prefix_cache.get(key)
+        if cached is None or cached[0] != len(self.skeletons):
+            found = [i for i, s in enumerate(self.skeletons) if s.startswith(key)][:PREFIX_FANOUT]
+            cached = (len(self.skeletons), found)
+            self._prefix_cache[key] = cached
+        return cached[1]
+
+    def _query_keys(self, query: ParsedName) -> tuple[set[int], set[int], set[int]]:
+        """The query's keys: exact skeleton pairs, (skeleton, initial) pairs, single names."""
+        per_token = [self._skeletons_for(t) for t in query.tokens]
+        initials = [self.skeleton_ids.get(token_key(t)[:INITIAL], -1) for t in query.tokens]
+        pair_keys: set[int] = set()
+        initial_keys: set[int] = set()
+        for i, mine in enumerate(per_token):
+            for j, theirs in enumerate(per_token):
+                if i == j or token_key(query.tokens[i]) == token_key(query.tokens[j]):
+                    continue
+                for a in mine:
+                    if initials[j] >= 0:
+                        initial_keys.add(_key(KIND_SKELETON_INITIAL, a, initials[j]))
+                    if j > i:
+                        pair_keys.update(_key(KIND_PAIR, a, b) for b in theirs if b != a)
+        single_keys = {_key(KIND_TOKEN, s) for ids in per_token for s in ids}
+        return pair_keys, initial_keys, single_keys
+
+    def _rows_of(
+        self, keys: Iterable[int], *, budget: int, seen: npt.NDArray[np.int32] | None = None
+    ) -> npt.NDArray[np.int32]:
+        """Live rows of the keys, rarest keys first, until `budget` rows (the first key is
+        always taken), without the rows already `seen`."""
+        parts: list[npt.NDArray[np.int32]] = []
+        total = 0
+        for part in sorted(self._postings(keys), key=len):
+            if total + len(part) > budget and total:
+                break
+            parts.append(part)
+            total += len(part)
+        if not parts:
+            return np.zeros(0, dtype=np.int32)
+        rows = np.sort(np.concatenate(parts))
+        if len(rows) > 1:
+            rows = rows[np.concatenate(([True], rows[1:] != rows[:-1]))]
+        rows = rows[self.row_alive[rows]]
+        if seen is not None and len(seen):
+            rows = rows[~np.isin(rows, seen, assume_unique=True)]
+        return rows[:MAX_CANDIDATES]
+
+    def candidates(self, query: ParsedName) -> npt.NDArray[np.int32]:
+        """Every row the search may score, in tier order (for tests and tuning)."""
+        pair_keys, initial_keys, single_keys = self._query_keys(query)
+        first = self._rows_of(pair_keys, budget=MAX_CANDIDATES)
+        more = self._rows_of(initial_keys | single_keys, budget=PREFIX_CANDIDATES, seen=first)
+        return np.concatenate([first, more])
+
+    def _similarities(self, q: NameToken) -> npt.NDArray[np.float64]:
+        """token_similarity of q against every vocabulary token, with a 0 appended for the
+        padding id -1. Vectorised (rapidfuzz's cdist in C); the few tokens that share q's
+        skeleton get the exact rule. Kept for the next query with the same name (common
+        names are asked for again and again) until the vocabulary grows."""
+        cached = self._sims_cache.get(q)
+        if cached is not None and len(cached) == len(self.tokens) + 1:
+            return cached
+        if len(self._sims_cache) * (len(self.tokens) + 1) > SIMS_CACHE_FLOATS:
+            self._sims_cache.clear()
+        sims = self._similarities_compute(q)
+        self._sims_cache[q] = sims
+        return sims
+
+    def _similarities_compute(self, q: NameToken) -> npt.NDArray[np.float64]:
+        text_sim = process.cdist(
+            [q.text], self._tok_text, scorer=Levenshtein.normalized_similarity, dtype=np.float32
+        )[0]
+        skel_sim_by_id = process.cdist(
+            [token_key(q)],
+            self._skel_text,
+            scorer=Levenshtein.normalized_similarity,
+            dtype=np.float32,
+        )[0]
+        sims = 0.45 * text_sim.astype(np.float64) + 0.45 * skel_sim_by_id[self._tok_skel]
+        sims = np.where(self._tok_fem != q.feminine, sims * 0.7, sims)
+        q_skel = self.skeleton_ids.get(token_key(q), -1)
+        for i in np.nonzero(self._tok_skel == q_skel)[0].tolist():
+            sims[i] = token_similarity(q, self.tokens[i])
+        return np.append(sims, 0.0)
+
+    def search(self, probe: Probe, *, limit: int = 10, year: int | None = None) -> list[IndexHit]:
+        """The best `limit` persons for a probe, by name, age and sex.
+
+        Rows sharing an exact pair of name skeletons with the query are scored first. The
+        wider tiers ((skeleton, initial) pairs, then single names) are scored only when the
+        first cannot already fill the answer: a three-name query with a full match, or
+        `limit` candidates that score near the top, cannot be beaten by rows that share no
+        pair of skeletons with the query."""
+        query = probe.name
+        if not query.tokens:
+            return []
+        self._vocab_arrays()
+        pair_keys, initial_keys, single_keys = self._query_keys(query)
+        rows = self._rows_of(pair_keys, budget=MAX_CANDIDATES)
+        scored = self._score(probe, rows, year)
+        name, score = scored[1], scored[2]
+        settled = (len(query.tokens) >= 3 and len(name) and name.max() >= FULL_MATCH) or int(
+            (score >= SETTLED_SCORE).sum()
+        ) >= limit
+        if not settled:
+            wider = initial_keys if len(query.tokens) >= 2 else set()
+            if len(query.tokens) == 1 or len(rows) < 20:
+                wider = wider | single_keys
+            more = self._rows_of(wider, budget=PREFIX_CANDIDATES, seen=rows)
+            if len(more):
+                extra = self._score(probe, more, year)
+                scored = tuple(np.concatenate([x, y]) for x, y in zip(scored, extra, strict=True))
+        rows, name, score, base, factor, bonus, weight, tok = scored
+        if len(rows) == 0:
+            return []
+        # The first few again with the exact rule (each record name used once), which the
+        # vectorised maximum only approximates.
+        k = min(max(limit * 3, RERANK), len(rows))
+        top = np.argpartition(-score, k - 1)[:k]
+        for i in top.tolist():
+            tokens = ParsedName(tuple(self.tokens[t] for t in tok[i] if t >= 0))
+            name[i] = name_similarity(query, tokens).score
+        score[top] = ((0.78 * name[top] + base[top]) * factor[top] + bonus[top]) / weight[top]
+        top = top[np.argsort(-score[top], kind="stable")][:limit]
+        return [
+            IndexHit(
+                person_id=self._person_id(int(rows[i])),
+                score=float(score[i]),
+                name_score=float(name[i]),
+            )
+            for i in top.tolist()
+        ]
+
+    def _score(
+        self, probe: Probe, rows: npt.NDArray[np.int32], year: int | None
+    ) -> tuple[npt.NDArray[Any], ...]:
+        """Vectorised names.candidate_score (with a token's best match standing for the exact
+        assignment): rows, name, score and the parts needed to score again."""
+        query = probe.name
+        n = len(rows)
+        tok = self.row_tokens[rows]  # -1 (padding) picks the 0 appended to each sims array
+        weights = [t.weight for t in query.tokens]
+        name = np.zeros(n)
+        for q, w in zip(query.tokens, weights, strict=True):
+            name += w * self._similarities(q)[tok].max(axis=1)
+        name /= sum(weights)
+        extra = np.clip((tok >= 0).sum(axis=1) - len(query.tokens), 0, 3)
+        name *= 1.0 - 0.03 * extra
+        base = np.zeros(n)
+        weight = np.full(n, 0.78)
+        if probe.age is not None and year is not None:
+            born = self.row_year[rows].astype(np.int64)
+            known = born > 0
+            ages = year - born
+            tolerance = np.where(np.minimum(ages, probe.age) < 18, 2, 4)
+            gap = np.abs(ages - probe.age)
+            agree = np.clip(
+                1.0 - 0.03 * np.minimum(gap, tolerance) - np.maximum(gap - tolerance, 0) / 8,
+                0.0,
+                1.0,
+            )
+            base = np.where(known, 0.12 * agree, 0.0)
+            weight += np.where(known, 0.12, 0.0)
+        factor = np.ones(n)
+        bonus = np.zeros(n)
+        code = SEX_CODES.get(probe.sex or "", 0)
+        if code:
+            sex = self.row_sex[rows]
+            known = sex > 0
+            factor = np.where(known & (sex != code), 0.6, 1.0)
+            bonus = np.where(known & (sex == code), 0.07, 0.0)
+            weight += np.where(known, 0.07, 0.0)
+        score = ((0.78 * name + base) * factor + bonus) / weight
+        return rows, name, score, base, factor, bonus, weight, tok
+
+    def duplicate_candidates(self, *, max_block: int) -> list[tuple[uuid.UUID, uuid.UUID]]:
+        """Pairs of live persons who share a pair of name skeletons (or, for persons with one
+        name only, that name), in blocks of at most `max_block` persons."""
+        keys, rows = self.keys, self.key_rows
+        if self.delta:
+            extra_keys = np.fromiter((k for k, v in self.delta.items() for _ in v), dtype=np.uint64)
+            extra_rows = np.fromiter((r for v in self.delta.values() for r in v), dtype=np.int32)
+            keys = np.concatenate([keys, extra_keys])
+            rows = np.concatenate([rows, extra_rows])
+        kind = keys >> np.uint64(60)
+        single = (self.row_tokens[rows] >= 0).sum(axis=1) == 1
+        wanted = (kind == KIND_PAIR) | ((kind == KIND_TOKEN) & single)
+        wanted &= self.row_alive[rows]
+        keys, rows = keys[wanted], rows[wanted]
+        order = np.lexsort((rows, keys))
+        keys, rows = keys[order], rows[order]
+        pairs: set[tuple[int, int]] = set()
+        if len(keys):
+            starts = np.concatenate(([0], np.nonzero(keys[1:] != keys[:-1])[0] + 1))
+            ends = np.append(starts[1:], len(keys))
+            for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+                if 2 <= end - start <= max_block:
+                    block = rows[start:end].tolist()
+                    for i, a in enumerate(block):
+                        for b in block[i + 1 :]:
+                            if a != b:
+                                pairs.add((min(a, b), max(a, b)))
+        return [(self._person_id(a), self._person_id(b)) for a, b in sorted(pairs)]
+
+    def _person_id(self, row: int) -> uuid.UUID:
+        return uuid.UUID(int=(int(self.row_hi[row]) << 64) | int(self.row_lo[row]))
+
+    # ---- files ------------------------------------------------------------------------------
+
+    def save(self, path: Path, *, database: str) -> None:
+        """Write the index (compacted) next to a temporary name, then move it into place."""
+        self.compact()
+        n = self.rows
+        meta = {"schema": SCHEMA_VERSION, "watermark": self.watermark, "database": database}
+        tmp = path.with_name(path.name + ".tmp")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            np.savez(
+                fh,
+                meta=np.array(json.dumps(meta)),
+                token_text=np.array([t.text for t in self.tokens] or [""], dtype=str),
+                token_skeleton=np.array([t.skeleton for t in self.tokens] or [""], dtype=str),
+                token_vowels=np.array(["|".join(t.vowels) for t in self.tokens] or [""], dtype=str),
+                token_flags=np.array(
+                    [int(t.feminine) | (int(t.arabic) << 1) for t in self.tokens],
+                    dtype=np.int8,
+                ),
+                skeletons=np.array(self.skeletons, dtype=str),
+                row_tokens=self.row_tokens[:n],
+                row_sex=self.row_sex[:n],
+                row_year=self.row_year[:n],
+                row_alive=self.row_alive[:n],
+                row_hi=self.row_hi[:n],
+                row_lo=self.row_lo[:n],
+                keys=self.keys,
+                key_rows=self.key_rows,
+            )
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: Path, *, database: str) -> NameIndex | None:
+        """The index saved at `path`, or None when it is missing, unreadable or not ours."""
+        if not path.exists():
+            return None
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                meta = json.loads(str(data["meta"]))
+                if meta.get("schema") != SCHEMA_VERSION or meta.get("database") != database:
+                    return None
+                index = cls()
+                flags = data["token_flags"]
+                texts = data["token_text"].tolist()
+                skeletons = data["token_skeleton"].tolist()
+                vowels = data["token_vowels"].tolist()
+                for i in range(len(flags)):
+                    index.tokens.append(
+                        NameToken(
+                            text=texts[i],
+                            skeleton=skeletons[i],
+                            vowels=tuple(vowels[i].split("|")),
+                            feminine=bool(flags[i] & 1),
+                            arabic=bool(flags[i] & 2),
+                        )
+                    )
+                index.token_ids = {t: i for i, t in enumerate(index.tokens)}
+                index.skeletons = data["skeletons"].tolist()
+                index.skeleton_ids = {s: i for i, s in enumerate(index.skeletons)}
+                index.row_tokens = data["row_tokens"]
+                index.row_sex = data["row_sex"]
+                index.row_year = data["row_year"]
+                index.row_alive = data["row_alive"]
+                index.row_hi = data["row_hi"]
+                index.row_lo = data["row_lo"]
+                index.keys = data["keys"]
+                index.key_rows = data["key_rows"]
+                index.rows = len(index.row_sex)
+                index.watermark = int(meta["watermark"])
+                index.database = database
+        except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
+            log.warning("name index at %s is not usable (%s); it will be rebuilt", path, exc)
+            return None
+        alive = np.nonzero(index.row_alive)[0]
+        index.row_of = {
+            uuid.UUID(int=(int(h) << 64) | int(lo)): int(r)
+            for r, h, lo in zip(
+                alive.tolist(),
+                index.row_hi[alive].tolist(),
+                index.row_lo[alive].tolist(),
+                strict=True,
+            )
+        }
+        return index
+
+
+# ---- the index of this database, kept up to date from the change log --------------------------
+
+PERSON_MODEL = "people.person"
+SAVE_EVERY = 2_000  # rows applied from the change log before the file is written again
+_lock = threading.Lock()
+_current: NameIndex | None = None
+_applied_since_save = 0
+
+
+def index_path() -> Path:
+    from django.conf import settings
+
+    return Path(settings.VAR_DIR) / "search" / "name-index.npz"
+
+
+def _database_label() -> str:
+    from django.db import connection
+
+    settings_dict = connection.settings_dict
+    return f"{connection.vendor}:{settings_dict.get('HOST') or ''}:{settings_dict['NAME']}"
+
+
+def _record_of(values: dict[str, Any]) -> IndexRecord:
+    dob: dt.date | None = values["date_of_birth"]
+    names = (values["given_name"], values["family_name"], *(values["other_names"] or []))
+    return IndexRecord(
+        person_id=values["id"],
+        names=tuple(n for n in names if n),
+        sex=values["sex"],
+        birth_year=dob.year if dob else None,
+    )
+
+
+_FIELDS = ("id", "given_name", "family_name", "other_names", "sex", "date_of_birth")
+
+
+def _rebuild() -> NameIndex:
+    from django.db.models import Max
+
+    from lifeline.core.models import ChangeLogEntry
+    from lifeline.people.models import Person
+
+    top = ChangeLogEntry.objects.aggregate(top=Max("seq"))["top"] or 0
+    rows = Person.objects.alive().order_by().values(*_FIELDS).iterator(chunk_size=5000)
+    index = NameIndex().build((_record_of(v) for v in rows), watermark=top)
+    index.database = _database_label()
+    index.save(index_path(), database=_database_label())
+    return index
+
+
+def _catch_up(index: NameIndex) -> int:
+    """Apply the persons changed since the index's watermark; returns how many."""
+    from lifeline.core.models import ChangeLogEntry
+    from lifeline.people.models import Person
+
+    changes = list(
+        ChangeLogEntry.objects.filter(seq__gt=index.watermark, model=PERSON_MODEL)
+        .order_by("seq")
+        .values_list("seq", "object_id")
+    )
+    if not changes:
+        return 0
+    ids = list({object_id for _, object_id in changes})
+    found: dict[uuid.UUID, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for values in Person.objects.filter(pk__in=chunk).values(*_FIELDS, "deleted_at"):
+            found[values["id"]] = values
+    for person_id in ids:
+        values = found.get(person_id)
+        if values is None or values["deleted_at"] is not None:
+            index.remove(person_id)
+        else:
+            index.upsert(_record_of(values))
+    index.watermark = max(seq for seq, _ in changes)
+    return len(ids)
+
+
+def index_current() -> NameIndex:
+    """This database's index: loaded (or rebuilt) once, then caught up with the change log."""
+    global _current, _applied_since_save
+    from django.db.models import Max
+
+    from lifeline.core.models import ChangeLogEntry
+
+    with _lock:
+        database = _database_label()
+        index = _current if _current is not None and _current.database == database else None
+        if index is None:
+            index = NameIndex.load(index_path(), database=database)
+        if index is not None:
+            top = ChangeLogEntry.objects.aggregate(top=Max("seq"))["top"] or 0
+            if top < index.watermark:  # the database was replaced under the file
+                index = None
+        if index is None:
+            index = _rebuild()
+            _applied_since_save = 0
+        applied = _catch_up(index)
+        _applied_since_save += applied
+        if _applied_since_save >= SAVE_EVERY:
+            index.save(index_path(), database=database)
+            _applied_since_save = 0
+        _current = index
+        return index
+
+
+def index_forget() -> None:
+    """Drop the in-memory index (tests; a restore of the database)."""
+    global _current, _applied_since_save
+    with _lock:
+        _current = None
+        _applied_since_save = 0
+
+
+def index_save() -> None:
+    with _lock:
+        if _current is not None:
+            _current.save(index_path(), database=_database_label())

@@ -1,0 +1,184 @@
+"""The name index: candidates by name keys, kept correct through registration, renaming,
+merge and delete, saved with its change-log position and caught up on load."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from lifeline.core.models import Site
+from lifeline.people import search_index, services
+from lifeline.people.names import Probe, name_parse
+from lifeline.people.search_index import IndexRecord, NameIndex
+
+YEAR = 2026
+
+
+def record(given: str, family: str, sex: str = "male", born: int = 1990) -> IndexRecord:
+    return IndexRecord(uuid.uuid4(), (given, family), sex, born)
+
+
+def ids(index: NameIndex, query: str, **probe: Any) -> list[uuid.UUID]:
+    return [h.person_id for h in index.search(Probe(name_parse(query), **probe), year=YEAR)]
+
+
+def test_a_spelling_variant_finds_the_person_first() -> None:
+    rachid = record("Rachid", "Benali")
+    index = NameIndex().build(
+        [rachid, record("Karim", "Haddad"), record("Rachida", "Benali", "female")]
+    )
+    assert ids(index, "Rasheed Ben Ali", sex="male")[0] == rachid.person_id
+    assert ids(index, "رشيد بن علي")[0] == rachid.person_id
+
+
+def test_the_person_whose_age_and_sex_agree_ranks_first_among_namesakes() -> None:
+    older = record("Layla", "Haddad", "female", 1960)
+    child = record("Leila", "Haddad", "female", 2018)
+    brother = record("Leil", "Haddad", "male", 2018)
+    index = NameIndex().build([older, child, brother])
+    assert ids(index, "Laila Haddad", age=8, sex="female")[0] == child.person_id
+    assert ids(index, "Laila Haddad", age=66, sex="female")[0] == older.person_id
+
+
+def test_a_partial_name_and_a_name_with_a_typo_are_found() -> None:
+    target = record("Abderrazak", "Guerrouj")
+    others = [record("Mohamed", f"Family{i}") for i in range(50)]
+    index = NameIndex().build([target, *others])
+    assert target.person_id in ids(index, "Abderr")
+    assert target.person_id in ids(index, "Abderrazak Guerouj")
+    assert target.person_id in ids(index, "Guerrouj Abdul Razzaq")
+
+
+def test_an_index_stays_correct_when_people_are_added_renamed_and_removed() -> None:
+    index = NameIndex().build([record("Karim", "Haddad")])
+    newcomer = record("Soufiane", "Tazi")
+    index.upsert(newcomer)
+    assert ids(index, "Sufyan Tazi")[0] == newcomer.person_id
+    renamed = IndexRecord(newcomer.person_id, ("Soufiane", "Alaoui"), "male", 1990)
+    index.upsert(renamed)
+    hits = index.search(Probe(name_parse("Sufyan Tazi")), year=YEAR)
+    assert all(h.name_score < 0.85 for h in hits)  # Soufiane still, Tazi no more
+    assert ids(index, "Sofiane Alawi")[0] == newcomer.person_id
+    index.remove(newcomer.person_id)
+    assert newcomer.person_id not in ids(index, "Sofiane Alawi")
+    assert newcomer.person_id not in index
+
+
+def test_an_index_saved_and_loaded_answers_the_same(tmp_path: Path) -> None:
+    people = [record("Meriem", "Amrani", "female"), record("Ayoub", "Tazi")]
+    index = NameIndex().build(people, watermark=42)
+    index.upsert(record("Youssef", "Idrissi"))
+    path = tmp_path / "index.npz"
+    index.save(path, database="here")
+    loaded = NameIndex.load(path, database="here")
+    assert loaded is not None and loaded.watermark == 42
+    assert ids(loaded, "Maryam El Amrani") == ids(index, "Maryam El Amrani")
+    assert ids(loaded, "Yusuf Idrisi") == ids(index, "Yusuf Idrisi")
+    assert NameIndex.load(path, database="elsewhere") is None
+
+
+def test_a_corrupt_index_file_is_not_used(tmp_path: Path) -> None:
+    path = tmp_path / "index.npz"
+    path.write_bytes(b"not an index")
+    assert NameIndex.load(path, database="here") is None
+
+
+def test_duplicate_candidates_pair_records_that_share_names() -> None:
+    a, b = record("Rachid", "Benali"), record("Rashid", "Ben Ali")
+    index = NameIndex().build([a, b, record("Karim", "Haddad")])
+    assert index.duplicate_candidates(max_block=10) == [tuple(sorted((a.person_id, b.person_id)))]
+
+
+# ---- the index of the database -------------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_index(settings: Any, tmp_path: Path) -> Iterator[Path]:
+    """An index file of this test's own, and no index in memory from another test."""
+    settings.VAR_DIR = tmp_path
+    search_index.index_forget()
+    yield search_index.index_path()
+    search_index.index_forget()
+
+
+def register(actor: Any, given: str, family: str, **more: Any) -> Any:
+    return services.person_register(actor=actor, given_name=given, family_name=family, **more)
+
+
+def found(query: str) -> list[uuid.UUID]:
+    return [
+        h.person_id
+        for h in search_index.index_current().search(Probe(name_parse(query)), year=YEAR)
+    ]
+
+
+def test_the_index_follows_registration_merge_and_delete(
+    fresh_index: Path, commander: Any, site: Site
+) -> None:
+    first = register(commander, "Rachid", "Benali", sex="male", age_years=40)
+    assert found("Rasheed Ben Ali") == [first.pk]
+    second = register(commander, "Rashid", "Bin Ali", sex="male", age_years=40)
+    assert set(found("Rasheed Ben Ali")) == {first.pk, second.pk}
+    services.person_merge(actor=commander, survivor=first, duplicate=second, reason="same man")
+    assert found("Rasheed Ben Ali") == [first.pk]
+    services.person_delete(actor=commander, person=first, reason="registered by mistake")
+    assert found("Rasheed Ben Ali") == []
+
+
+def test_a_merge_undone_brings_the_duplicate_back(
+    fresh_index: Path, commander: Any, site: Site
+) -> None:
+    first = register(commander, "Meriem", "Tazi", sex="female")
+    second = register(commander, "Maryam", "Tazi", sex="female")
+    merge = services.person_merge(actor=commander, survivor=first, duplicate=second)
+    assert found("Mariam Tazi") == [first.pk]
+    services.person_merge_undo(actor=commander, merge=merge)
+    assert set(found("Mariam Tazi")) == {first.pk, second.pk}
+
+
+def test_a_renamed_person_is_found_under_the_new_name_only(
+    fresh_index: Path, commander: Any, site: Site
+) -> None:
+    person = register(commander, "Ayoub", "Tazi")
+    assert found("Ayyub Tazi") == [person.pk]
+    services.person_update(actor=commander, person=person, changes={"family_name": "Alaoui"})
+    hits = search_index.index_current().search(Probe(name_parse("Ayyub Tazi")), year=YEAR)
+    assert all(h.name_score < 0.85 for h in hits)  # only "Ayoub" of the two names is his
+    assert found("Ayub Alawi") == [person.pk]
+
+
+def test_the_index_is_reloaded_from_its_file_and_catches_up_with_the_change_log(
+    fresh_index: Path, commander: Any, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = register(commander, "Soufiane", "Idrissi")
+    search_index.index_current()
+    search_index.index_save()
+    assert fresh_index.exists()
+    after = register(commander, "Layla", "Haddad", sex="female")
+    services.person_delete(actor=commander, person=before, reason="left the camp")
+    search_index.index_forget()  # a restart: the file is all there is
+
+    rebuilds: list[int] = []
+    original = search_index._rebuild
+    monkeypatch.setattr(search_index, "_rebuild", lambda: rebuilds.append(1) or original())
+    assert found("Leila Haddad") == [after.pk]
+    assert found("Sofiane Idrisi") == []
+    assert rebuilds == []  # loaded and caught up, not rebuilt
+
+
+def test_a_missing_index_file_is_rebuilt_from_the_registry(
+    fresh_index: Path, commander: Any, site: Site
+) -> None:
+    person = register(commander, "Youssef", "Alaoui", date_of_birth=dt.date(1990, 1, 1))
+    search_index.index_forget()
+    fresh_index.unlink(missing_ok=True)
+    assert found("Yusuf El Alaoui") == [person.pk]
+    assert fresh_index.exists()
+    loaded = NameIndex.load(fresh_index, database=search_index._database_label())
+    assert loaded is not None and int(np.sum(loaded.row_alive)) == 1
