@@ -65,7 +65,7 @@ def person_get(*, actor: Actor | None, person_id: Any) -> Person:
     return person
 
 
-def _condition_present_ids(condition: str) -> QuerySet[ConditionObservation]:
+def _condition_present_ids(condition: str) -> QuerySet[Any, dict[str, Any]]:
     """Ids of the persons whose latest observation of `condition`, over their own and their
     merged records, says present.
 
