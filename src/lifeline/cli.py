@@ -94,6 +94,7 @@ def app_build() -> typer.Typer:
     from lifeline.intel.cli import app as report_app
     from lifeline.missions.cli import app as mission_app
     from lifeline.people.cli import household_app, person_app
+    from lifeline.people.cli_matching import case_app, search_app, tracing_app
     from lifeline.routing.cli import app as route_app
     from lifeline.supplies.cli import ration_app, stock_app
 
@@ -124,6 +125,9 @@ def app_build() -> typer.Typer:
 
     app.add_typer(person_app, name="person")
     app.add_typer(household_app, name="household")
+    app.add_typer(search_app, name="search")
+    app.add_typer(tracing_app, name="tracing")
+    app.add_typer(case_app, name="case")
     app.add_typer(route_app, name="route")
     app.add_typer(mission_app, name="mission")
     app.add_typer(report_app, name="report")

@@ -4,7 +4,7 @@ gets a JSON error naming it rather than an HTML 404."""
 from django.urls import URLPattern
 
 from lifeline.core.api import operations
-from lifeline.people import api
+from lifeline.people import api, api_matching
 
 urlpatterns: list[URLPattern] = [
     *operations("persons/", api.PersonListApi, api.PersonRegisterApi, name="api-persons"),
@@ -49,3 +49,6 @@ urlpatterns: list[URLPattern] = [
         name="api-household-member",
     ),
 ]
+
+# Name search, duplicates, tracing and protection cases (issue 3).
+urlpatterns += api_matching.urlpatterns

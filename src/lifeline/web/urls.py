@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from lifeline.web import views
+from lifeline.web import views, views_matching
 
 app_name = "web"
 urlpatterns = [
@@ -21,4 +21,13 @@ urlpatterns = [
     path("people/<uuid:person_id>/conditions/", views.person_condition, name="person_condition"),
     path("households/", views.household_list, name="household_list"),
     path("households/<uuid:household_id>/", views.household_detail, name="household_detail"),
+    # Name search, duplicates, tracing and protection cases (issue 3).
+    path("search/", views_matching.person_search, name="person_search"),
+    path("duplicates/", views_matching.duplicates, name="duplicates"),
+    path("duplicates/merge/", views_matching.duplicate_merge, name="duplicate_merge"),
+    path("tracing/", views_matching.tracing_list, name="tracing_list"),
+    path("tracing/<uuid:request_id>/", views_matching.tracing_detail, name="tracing_detail"),
+    path("tracing/matches/<uuid:match_id>/", views_matching.tracing_decide, name="tracing_decide"),
+    path("cases/", views_matching.case_list, name="case_list"),
+    path("cases/<uuid:case_id>/", views_matching.case_detail, name="case_detail"),
 ]

@@ -1,0 +1,242 @@
+"""The API of name search, duplicates, tracing and protection cases: one class per operation,
+each parsing with `people.schemas_matching`, calling one service or selector, rendering."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import URLPattern
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from lifeline.core.api import READ_ERRORS, WRITE_ERRORS, ApiView, input_parse, operations, path_id
+from lifeline.people import matching, protection
+from lifeline.people.models import TracingRequest
+from lifeline.people.schemas_matching import (
+    CaseCloseInput,
+    CaseFilterInput,
+    CaseOutput,
+    CaseUpdateInput,
+    DecisionInput,
+    DuplicateOutput,
+    DuplicatesInput,
+    SearchInput,
+    SearchMatchOutput,
+    TracingDetailOutput,
+    TracingFilterInput,
+    TracingInput,
+    TracingMatchOutput,
+    TracingOutput,
+)
+
+REQUEST_ID = path_id("request_id", "tracing request")
+MATCH_ID = path_id("match_id", "tracing match")
+CASE_ID = path_id("case_id", "protection case")
+
+
+class PersonSearchApi(ApiView):
+    """People whose names match in any spelling, script or order, scored with age, sex and
+    site, with the reasons."""
+
+    @extend_schema(
+        operation_id="person_search",
+        tags=["matching"],
+        parameters=[SearchInput],
+        responses={200: SearchMatchOutput(many=True), **READ_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        values = input_parse(SearchInput, request.query_params, strict=False)
+        found = matching.person_search(
+            actor=request.user,
+            query=values["q"],
+            age=values.get("age"),
+            sex=values.get("sex"),
+            site=values.get("site"),
+            limit=values["limit"],
+        )
+        return Response(SearchMatchOutput(found, many=True).data)
+
+
+class DuplicateListApi(ApiView):
+    """Probable duplicate records, best first; merge with POST /api/persons/{id}/merge/."""
+
+    @extend_schema(
+        operation_id="duplicate_list",
+        tags=["matching"],
+        parameters=[DuplicatesInput],
+        responses={200: DuplicateOutput(many=True), **READ_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        values = input_parse(DuplicatesInput, request.query_params, strict=False)
+        found = matching.duplicates_find(actor=request.user, limit=values["limit"])
+        return Response(DuplicateOutput(found, many=True).data)
+
+
+def tracing_body(request: TracingRequest) -> dict[str, Any]:
+    matches = protection.tracing_matches(request=request)
+    return {**TracingOutput(request).data, "matches": TracingMatchOutput(matches, many=True).data}
+
+
+class TracingListApi(ApiView):
+    @extend_schema(
+        operation_id="tracing_list",
+        tags=["tracing"],
+        parameters=[TracingFilterInput],
+        responses={200: TracingOutput(many=True), **READ_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        values = input_parse(TracingFilterInput, request.query_params, strict=False)
+        requests = protection.tracing_request_list(actor=request.user, status=values.get("status"))
+        return Response(TracingOutput(requests[:500], many=True).data)
+
+
+class TracingFileApi(ApiView):
+    """File a tracing request; it is matched against the registry at once."""
+
+    @extend_schema(
+        operation_id="tracing_file",
+        tags=["tracing"],
+        request=TracingInput,
+        responses={201: TracingDetailOutput, **WRITE_ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        values = input_parse(TracingInput, request.data)
+        filed = protection.tracing_request_file(actor=request.user, **values)
+        return Response(tracing_body(filed), status=status.HTTP_201_CREATED)
+
+
+class TracingDetailApi(ApiView):
+    @extend_schema(
+        operation_id="tracing_get",
+        tags=["tracing"],
+        parameters=[REQUEST_ID],
+        responses={200: TracingDetailOutput, **READ_ERRORS},
+    )
+    def get(self, request: Request, request_id: str) -> Response:
+        found = protection.tracing_request_get(actor=request.user, request_id=request_id)
+        return Response(tracing_body(found))
+
+
+class TracingConfirmApi(ApiView):
+    """The person proposed is the one sought: the family is linked, the request closed."""
+
+    @extend_schema(
+        operation_id="tracing_confirm",
+        tags=["tracing"],
+        parameters=[MATCH_ID],
+        request=DecisionInput,
+        responses={200: TracingMatchOutput, **WRITE_ERRORS},
+    )
+    def post(self, request: Request, match_id: str) -> Response:
+        note = input_parse(DecisionInput, request.data)["note"]
+        match = protection.tracing_match_get(actor=request.user, match_id=match_id)
+        match = protection.tracing_match_confirm(actor=request.user, match=match, note=note)
+        return Response(TracingMatchOutput(match).data)
+
+
+class TracingRejectApi(ApiView):
+    @extend_schema(
+        operation_id="tracing_reject",
+        tags=["tracing"],
+        parameters=[MATCH_ID],
+        request=DecisionInput,
+        responses={200: TracingMatchOutput, **WRITE_ERRORS},
+    )
+    def post(self, request: Request, match_id: str) -> Response:
+        note = input_parse(DecisionInput, request.data)["note"]
+        match = protection.tracing_match_get(actor=request.user, match_id=match_id)
+        match = protection.tracing_match_reject(actor=request.user, match=match, note=note)
+        return Response(TracingMatchOutput(match).data)
+
+
+class CaseListApi(ApiView):
+    """Children's protection cases, highest risk first (protection officers and the
+    commander only; every read is audited)."""
+
+    @extend_schema(
+        operation_id="case_list",
+        tags=["protection"],
+        parameters=[CaseFilterInput],
+        responses={200: CaseOutput(many=True), **READ_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        values = input_parse(CaseFilterInput, request.query_params, strict=False)
+        wanted = values.get("status", "open")
+        cases = protection.case_list(actor=request.user, status=None if wanted == "all" else wanted)
+        return Response(CaseOutput(cases, many=True).data)
+
+
+class CaseReviewApi(ApiView):
+    """Open a case for every child present with no adult of their household present."""
+
+    @extend_schema(
+        operation_id="case_review",
+        tags=["protection"],
+        request=None,
+        responses={201: CaseOutput(many=True), **WRITE_ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        opened = protection.cases_open_for_unaccompanied(actor=request.user)
+        return Response(CaseOutput(opened, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class CaseDetailApi(ApiView):
+    @extend_schema(
+        operation_id="case_get",
+        tags=["protection"],
+        parameters=[CASE_ID],
+        responses={200: CaseOutput, **READ_ERRORS},
+    )
+    def get(self, request: Request, case_id: str) -> Response:
+        case = protection.case_get(actor=request.user, case_id=case_id)
+        return Response(CaseOutput(case).data)
+
+
+class CaseUpdateApi(ApiView):
+    @extend_schema(
+        operation_id="case_update",
+        tags=["protection"],
+        parameters=[CASE_ID],
+        request=CaseUpdateInput,
+        responses={200: CaseOutput, **WRITE_ERRORS},
+    )
+    def patch(self, request: Request, case_id: str) -> Response:
+        case = protection.case_get(actor=request.user, case_id=case_id)
+        changes = input_parse(CaseUpdateInput, request.data)
+        case = protection.case_update(actor=request.user, case=case, changes=changes)
+        return Response(CaseOutput(case).data)
+
+
+class CaseCloseApi(ApiView):
+    @extend_schema(
+        operation_id="case_close",
+        tags=["protection"],
+        parameters=[CASE_ID],
+        request=CaseCloseInput,
+        responses={200: CaseOutput, **WRITE_ERRORS},
+    )
+    def post(self, request: Request, case_id: str) -> Response:
+        case = protection.case_get(actor=request.user, case_id=case_id)
+        note = input_parse(CaseCloseInput, request.data)["note"]
+        case = protection.case_close(actor=request.user, case=case, note=note)
+        return Response(CaseOutput(case).data)
+
+
+urlpatterns: list[URLPattern] = [
+    *operations("search/persons/", PersonSearchApi, name="api-person-search"),
+    *operations("duplicates/", DuplicateListApi, name="api-duplicates"),
+    *operations("tracing/", TracingListApi, TracingFileApi, name="api-tracing"),
+    *operations("tracing/<str:request_id>/", TracingDetailApi, name="api-tracing-request"),
+    *operations(
+        "tracing-matches/<str:match_id>/confirm/", TracingConfirmApi, name="api-tracing-confirm"
+    ),
+    *operations(
+        "tracing-matches/<str:match_id>/reject/", TracingRejectApi, name="api-tracing-reject"
+    ),
+    *operations("cases/", CaseListApi, name="api-cases"),
+    *operations("cases/review/", CaseReviewApi, name="api-cases-review"),
+    *operations("cases/<str:case_id>/", CaseDetailApi, CaseUpdateApi, name="api-case"),
+    *operations("cases/<str:case_id>/close/", CaseCloseApi, name="api-case-close"),
+]

@@ -1,0 +1,146 @@
+"""Pages of name search, duplicates, family tracing and children's protection cases. Each
+view parses with `people.schemas_matching`, calls one service or selector and renders;
+errors become pages through `errors.page_view`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from lifeline.core.models import Site
+from lifeline.people import matching, protection, selectors, services
+from lifeline.people.schemas_matching import CaseUpdateInput, SearchInput, TracingInput
+from lifeline.web.errors import page_view
+from lifeline.web.forms import SchemaForm
+
+SEARCH_FIELDS = ("q", "age", "sex", "site")
+TRACING_FIELDS = (
+    "given_name", "family_name", "sex", "age_years", "relation", "seeker_name",
+    "seeker_contact", "last_seen_place", "last_seen_on", "notes",
+)  # fmt: skip
+CASE_FIELDS = (
+    "kind", "care_arrangement", "carer", "risk_level", "last_follow_up", "next_follow_up",
+    "notes",
+)  # fmt: skip
+
+
+@page_view
+def person_search(request: HttpRequest) -> HttpResponse:
+    sites = [(c, n) for c, n in Site.objects.order_by("name").values_list("code", "name")]
+    form = SchemaForm(
+        SearchInput,
+        SEARCH_FIELDS,
+        data=request.GET if request.GET.get("q") else None,
+        labels={"q": "Name", "age": "Age (estimate)"},
+        widgets={"q": "search"},
+        choices={"site": sites},
+    )
+    found = None
+    if form.is_bound:
+        found = form.submit(
+            lambda v: matching.person_search(
+                actor=request.user, query=v["q"], age=v.get("age"), sex=v.get("sex"),
+                site=v.get("site"), limit=20,
+            )
+        )  # fmt: skip
+    return render(
+        request,
+        "web/matching/search.html",
+        {"form": form, "found": found},
+        status=400 if form.has_errors else 200,
+    )
+
+
+@page_view
+def duplicates(request: HttpRequest) -> HttpResponse:
+    pairs = matching.duplicates_find(actor=request.user, limit=100)
+    return render(request, "web/matching/duplicates.html", {"pairs": pairs})
+
+
+@page_view
+@require_POST
+def duplicate_merge(request: HttpRequest) -> HttpResponse:
+    survivor = selectors.person_get(actor=request.user, person_id=request.POST.get("survivor"))
+    duplicate = selectors.person_get(actor=request.user, person_id=request.POST.get("duplicate"))
+    services.person_merge(
+        actor=request.user, survivor=survivor, duplicate=duplicate,
+        reason=request.POST.get("reason", "") or "probable duplicate, checked",
+    )  # fmt: skip
+    messages.success(request, f"{duplicate.full_name} merged into {survivor.full_name}.")
+    return redirect("web:duplicates")
+
+
+@page_view
+def tracing_list(request: HttpRequest) -> HttpResponse:
+    requests = list(protection.tracing_request_list(actor=request.user)[:200])
+    form = SchemaForm(
+        TracingInput,
+        TRACING_FIELDS,
+        data=request.POST if request.method == "POST" else None,
+        labels={"seeker_name": "Who is looking", "age_years": "Age"},
+    )
+    if request.method == "POST":
+        filed = form.submit(lambda v: protection.tracing_request_file(actor=request.user, **v))
+        if filed is not None:
+            messages.success(request, f"Request filed; {filed.matches.count()} match(es) proposed.")
+            return redirect("web:tracing_detail", request_id=filed.pk)
+    return render(
+        request,
+        "web/matching/tracing_list.html",
+        {"requests": requests, "form": form},
+        status=400 if form.has_errors else 200,
+    )
+
+
+@page_view
+def tracing_detail(request: HttpRequest, request_id: str) -> HttpResponse:
+    found = protection.tracing_request_get(actor=request.user, request_id=request_id)
+    matches = protection.tracing_matches(request=found)
+    return render(request, "web/matching/tracing_detail.html", {"r": found, "matches": matches})
+
+
+@page_view
+@require_POST
+def tracing_decide(request: HttpRequest, match_id: str) -> HttpResponse:
+    match = protection.tracing_match_get(actor=request.user, match_id=match_id)
+    note = request.POST.get("note", "")
+    if request.POST.get("decision") == "confirm":
+        protection.tracing_match_confirm(actor=request.user, match=match, note=note)
+        messages.success(request, "Confirmed: the family is linked and the request closed.")
+    else:
+        protection.tracing_match_reject(actor=request.user, match=match, note=note)
+        messages.success(request, "Rejected.")
+    return redirect("web:tracing_detail", request_id=match.request_id)
+
+
+@page_view
+def case_list(request: HttpRequest) -> HttpResponse:
+    cases = protection.case_list(actor=request.user)
+    return render(request, "web/matching/case_list.html", {"cases": cases})
+
+
+@page_view
+def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = protection.case_get(actor=request.user, case_id=case_id)
+    initial = {name: getattr(case, name) or "" for name in CASE_FIELDS}
+    form = SchemaForm(
+        CaseUpdateInput,
+        CASE_FIELDS,
+        data=request.POST if request.method == "POST" else None,
+        initial=initial,
+    )
+    if request.method == "POST":
+        updated = form.submit(
+            lambda v: protection.case_update(actor=request.user, case=case, changes=v)
+        )
+        if updated is not None:
+            messages.success(request, "Case updated.")
+            return redirect("web:case_detail", case_id=case.pk)
+    return render(
+        request,
+        "web/matching/case_detail.html",
+        {"case": case, "form": form},
+        status=400 if form.has_errors else 200,
+    )
