@@ -558,11 +558,13 @@ def population_plan(
     return plan
 
 
-def person_plans(*, size: int, seed: int = POPULATION_SEED) -> Iterator[tuple[str, PersonPlan]]:
-    """(site code, person) of a plan, in order: what the benchmarks register."""
+def person_plans(
+    *, size: int, seed: int = POPULATION_SEED
+) -> Iterator[tuple[HouseholdPlan, PersonPlan]]:
+    """Every (household, person) of a plan, in order: what the benchmarks register."""
     for household in population_plan(size=size, seed=seed):
         for member in household.members:
-            yield household.site_code, member
+            yield household, member
 
 
 def _actor(cast: Cast, name: str) -> User:

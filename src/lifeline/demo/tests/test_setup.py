@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth import authenticate
@@ -135,3 +136,16 @@ def test_the_demo_writes_through_the_services_so_change_log_and_audit_rows_exist
     assert ChangeLogEntry.objects.filter(model="people.statusevent").count() == (
         StatusEvent.objects.count()
     )
+
+
+def test_the_demo_is_not_loaded_again_when_the_site_code_changes(
+    var_dir: Path, settings: Any
+) -> None:
+    setup("--demo")
+    persons = Person.objects.count()
+    settings.LIFELINE_SITE = "forest-camp"
+
+    out = setup("--demo")
+
+    assert "already loaded" in out
+    assert Person.objects.count() == persons
