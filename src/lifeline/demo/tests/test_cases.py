@@ -13,16 +13,13 @@ from lifeline.people.models import CaseKind, RiskLevel
 
 
 @pytest.fixture
-def cases(cast: Cast) -> dict[str, object]:
+def cases(cast: Cast) -> None:
     story = story_load(cast=cast, sites=demo_sites_ensure())
     cases_load(cast=cast, story=story)
-    return {
-        case.child.notes.split(".")[0]: case for case in protection.case_list(actor=cast.protection)
-    }
 
 
 def test_the_girl_who_has_not_spoken_and_ilyas_have_high_risk_cases_with_kai(
-    cast: Cast, cases: dict[str, object]
+    cast: Cast, cases: None
 ) -> None:
     by_child = {c.child.given_name: c for c in protection.case_list(actor=cast.protection)}
     girl = next(c for c in protection.case_list(actor=cast.protection) if "not spoken" in c.notes)
@@ -35,7 +32,7 @@ def test_the_girl_who_has_not_spoken_and_ilyas_have_high_risk_cases_with_kai(
     assert "Abderrazak's sleeve" in ilyas.notes
 
 
-def test_a_viewer_of_the_demo_sees_no_case(cast: Cast, cases: dict[str, object]) -> None:
+def test_a_viewer_of_the_demo_sees_no_case(cast: Cast, cases: None) -> None:
     from lifeline.core.errors import Forbidden
 
     with pytest.raises(Forbidden):
