@@ -24,7 +24,11 @@ setup: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py lifeline_setup --demo
 
+# The worker raises overdue-mission alerts between page loads; it stops with the server.
 serve: install
+	@echo "Lifeline on http://$(HOST):$(PORT)/ (admin password: var/admin-password)"
+	@$(BIN)/python manage.py lifeline_worker --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn lifeline.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \
 		--access-logfile - --forwarded-allow-ips=""
 
