@@ -221,6 +221,13 @@ SPECTACULAR_SETTINGS = {
         "CheckInStatusEnum": "lifeline.missions.models.CheckInStatus",
         "VehicleStatusEnum": "lifeline.missions.models.VehicleStatus",
         "ReportKindEnum": "lifeline.intel.models.ReportKind",
+        "CaseKindEnum": "lifeline.people.models.CaseKind",
+        "CaseStatusEnum": "lifeline.people.models.CaseStatus",
+        "TracingStatusEnum": "lifeline.people.models.TracingStatus",
+        "TracingMatchStatusEnum": "lifeline.people.models.TracingMatchStatus",
+        "ItemCategoryEnum": "lifeline.supplies.models.Category",
+        "LocationKindEnum": "lifeline.supplies.models.LocationKind",
+        "MovementKindEnum": "lifeline.supplies.models.MovementKind",
     },
 }
 

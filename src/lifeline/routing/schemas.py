@@ -4,11 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lifeline.routing.models import ThreatZone
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {
+                "type": "array",
+                "items": {"type": "number"},
+                "minItems": 2,
+                "maxItems": 2,
+                "description": "[lat, lon] in degrees",
+            },
+            {
+                "type": "string",
+                "description": "LAT,LON in degrees",
+            },
+        ],
+        "example": [31.95, 35.91],
+    }
+)
 class PointField(serializers.Field[tuple[float, float], Any, Any, Any]):
     """A point as [lat, lon] or as the text "LAT,LON"."""
 

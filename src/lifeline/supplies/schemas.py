@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lifeline.core.models import Site
@@ -53,33 +55,40 @@ class _ByCodeOrId(serializers.RelatedField[Any, Any, Any]):
         return getattr(value, "code", None) or str(value.pk)
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class ItemField(_ByCodeOrId):
     model = Item
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class LocationField(_ByCodeOrId):
     model = Location
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class SiteField(_ByCodeOrId):
     model = Site
 
 
+@extend_schema_field(OpenApiTypes.UUID)
 class LotField(_ByCodeOrId):
     model = Lot
     by_code = False
 
 
+@extend_schema_field(OpenApiTypes.UUID)
 class CycleField(_ByCodeOrId):
     model = RationCycle
     by_code = False
 
 
+@extend_schema_field(OpenApiTypes.UUID)
 class PointField(_ByCodeOrId):
     model = DistributionPoint
     by_code = False
 
 
+@extend_schema_field(OpenApiTypes.UUID)
 class TransferField(_ByCodeOrId):
     model = Transfer
     by_code = False
