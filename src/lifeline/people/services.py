@@ -380,7 +380,10 @@ def person_delete(*, actor: Actor | None, person: Person, reason: str) -> Person
         household.head = None
         household.save(update_fields=["head"])
     audit_record(
-        actor=actor, action="person.delete", obj=person, summary=person.full_name,
+        actor=actor,
+        action="person.delete",
+        obj=person,
+        summary=person.full_name,
         detail={"reason": reason},
     )
     return person
@@ -421,16 +424,18 @@ def person_merge(
                 filled["birth_date_estimated"] = survivor.birth_date_estimated
                 survivor.birth_date_estimated = duplicate.birth_date_estimated
     extra_names = [n for n in (duplicate.full_name, *duplicate.other_names) if n]
-    new_other = [n for n in extra_names if n not in survivor.other_names and n != survivor.full_name]
+    new_other = [
+        n for n in extra_names if n not in survivor.other_names and n != survivor.full_name
+    ]
     if new_other:
         filled["other_names"] = list(survivor.other_names)
         survivor.other_names = [*survivor.other_names, *new_other]
     if filled:
         survivor.search_text = _search_text_of(survivor)
         survivor.save(update_fields=[*filled, "search_text"])
-    repointed = [str(pk) for pk in Person.objects.filter(merged_into=duplicate).values_list(
-        "id", flat=True
-    )]
+    repointed = [
+        str(pk) for pk in Person.objects.filter(merged_into=duplicate).values_list("id", flat=True)
+    ]
     for record in Person.objects.filter(merged_into=duplicate):
         record.merged_into = survivor
         record.save(update_fields=["merged_into"])
@@ -579,7 +584,10 @@ def household_update(
     if changed:
         household.save(update_fields=changed)
         audit_record(
-            actor=actor, action="household.update", obj=household, summary=str(household),
+            actor=actor,
+            action="household.update",
+            obj=household,
+            summary=str(household),
             detail={"fields": changed},
         )
     return household
@@ -591,25 +599,24 @@ def _member_join(household: Household, person: Person) -> None:
 
 
 @transaction.atomic
-def household_member_add(
-    *, actor: Actor | None, household: Household, person: Person
-) -> Person:
+def household_member_add(*, actor: Actor | None, household: Household, person: Person) -> Person:
     permission_require(actor, "people.change_household", doing="change households")
     person = _person_lock(person)
     if household.is_deleted:
         raise ValidationFailed({"household": "was deleted"})
     _member_join(household, person)
     audit_record(
-        actor=actor, action="household.member_add", obj=household,
-        summary=f"{person.full_name} joined {household}", detail={"person": str(person.pk)},
+        actor=actor,
+        action="household.member_add",
+        obj=household,
+        summary=f"{person.full_name} joined {household}",
+        detail={"person": str(person.pk)},
     )
     return person
 
 
 @transaction.atomic
-def household_member_remove(
-    *, actor: Actor | None, household: Household, person: Person
-) -> Person:
+def household_member_remove(*, actor: Actor | None, household: Household, person: Person) -> Person:
     permission_require(actor, "people.change_household", doing="change households")
     person = _person_lock(person)
     if person.household_id != household.pk:
@@ -620,8 +627,11 @@ def household_member_remove(
         household.head = None
         household.save(update_fields=["head"])
     audit_record(
-        actor=actor, action="household.member_remove", obj=household,
-        summary=f"{person.full_name} left {household}", detail={"person": str(person.pk)},
+        actor=actor,
+        action="household.member_remove",
+        obj=household,
+        summary=f"{person.full_name} left {household}",
+        detail={"person": str(person.pk)},
     )
     return person
 
@@ -662,11 +672,15 @@ def household_move(
             area=household.area,
             occurred_at=now,
             recorded_by=_user_or_none(actor),
-            note=note or f"household moved to {household.shelter or household.area or household.site}",
+            note=note
+            or f"household moved to {household.shelter or household.area or household.site}",
         ).save()
         person_state_refresh(member)
     audit_record(
-        actor=actor, action="household.move", obj=household, summary=str(household),
+        actor=actor,
+        action="household.move",
+        obj=household,
+        summary=str(household),
         detail={"fields": changed, "members": members.count()},
     )
     return household
