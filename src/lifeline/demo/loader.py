@@ -12,7 +12,11 @@ from django.db import transaction
 from lifeline.core.clock import site_local
 from lifeline.core.models import Setting
 from lifeline.core.services import setting_put
+from lifeline.demo import missions as missions_demo
+from lifeline.demo import routing as routing_demo
+from lifeline.demo import supplies as supplies_demo
 from lifeline.demo.accounts import Cast
+from lifeline.demo.cases import cases_load
 from lifeline.demo.population import DEFAULT_SIZE, POPULATION_SEED, population_load
 from lifeline.demo.scenario import demo_sites_ensure, story_load
 from lifeline.people.models import ConditionObservation, Household, Person, StatusEvent
@@ -41,7 +45,16 @@ def demo_load(*, cast: Cast, population: int = DEFAULT_SIZE) -> DemoLoad:
             return DemoLoad(loaded=False)
         sites = demo_sites_ensure()
         story = story_load(cast=cast, sites=sites)
+        cases_load(cast=cast, story=story)
         generated = population_load(cast=cast, sites=sites, size=population)
+        actor_by_role = {
+            "commander": cast.commander,
+            "logistics": cast.logistics,
+            "field_team": cast.field_team,
+        }
+        supplies_demo.load(actor_by_role=actor_by_role)
+        missions_demo.load(actor_by_role=actor_by_role)
+        routing_demo.load(actor_by_role=actor_by_role)
         setting_put(
             actor=cast.commander,
             site=site_local(),

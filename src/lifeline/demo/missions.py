@@ -44,9 +44,10 @@ def load(*, actor_by_role: Mapping[str, Actor]) -> list[Mission]:
     cruiser = _vehicle(commander, "Land Cruiser 2", kind="4x4", plate="LL-02", fuel_percent=80)
     unimog = _vehicle(commander, "Unimog", kind="truck", plate="LL-07", fuel_percent=60)
     _vehicle(commander, "Hilux 1", kind="pickup", status="in_repair", fuel_percent=20)
-    rafiq = _person(commander, "Rafiq", "Haddad", "RAFIQ")
-    samir = _person(commander, "Samir", "Nasser", "SAMIR")
-    leila = _person(commander, "Leila", "Aziz", "LEILA")
+    # The recon unit and the rescue team of story 001, registered by the story loader.
+    rafiq = _person(commander, "Rafiq", "", "RAFIQ")
+    hana = _person(commander, "Hana", "Song", "DOC")
+    maaz = _person(commander, "Maaz", "", "MAAZ")
 
     recon = services.mission_plan(
         actor=commander,
@@ -59,7 +60,11 @@ def load(*, actor_by_role: Mapping[str, Actor]) -> list[Mission]:
         checkin_interval_minutes=45,
         latitude=QASR[0],
         longitude=QASR[1],
-        members=[{"person": samir, "role": "leader"}, {"user": team, "role": "radio_operator"}],
+        members=[
+            {"person": hana, "role": "leader"},
+            {"person": maaz, "role": "member"},
+            {"user": team, "role": "radio_operator"},
+        ],
         points=[
             {"kind": "waypoint", "name": "Dry wash", "latitude": 31.675, "longitude": -4.005},
             {"kind": "objective", "name": "Old fort", "latitude": QASR[0], "longitude": QASR[1]},
@@ -118,7 +123,7 @@ def load(*, actor_by_role: Mapping[str, Actor]) -> list[Mission]:
         longitude=MAVRAH[1],
         members=[
             {"person": rafiq, "role": "leader"},
-            {"person": leila, "role": "medic"},
+            {"person": hana, "role": "medic"},
         ],
         points=[
             {"kind": "waypoint", "name": "School", "latitude": 31.7012, "longitude": -4.0331},
