@@ -25,6 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from lifeline.cli import state_of
+from lifeline.core import csvio
 from lifeline.core.errors import NotFound, ValidationFailed
 from lifeline.core.services import Actor
 from lifeline.people import rules, schemas, selectors, services, transfer
@@ -67,7 +68,7 @@ def _parsed(schema: type[serializers.Serializer[Any]], data: Mapping[str, Any]) 
     given = {k: v for k, v in data.items() if v is not None and v != []}
     parser = schema(data=given)
     if not parser.is_valid():
-        problems = transfer.schema_problems(parser.errors)
+        problems = csvio.schema_problems(parser.errors)
         raise ValidationFailed({_flag(k) if k else "input": v for k, v in problems.items()})
     return dict(parser.validated_data)
 
