@@ -213,17 +213,17 @@ def test_a_ration_issue_takes_a_fixed_small_number_of_queries(
     stocked: None,
     django_assert_max_num_queries: Any,
 ) -> None:
+    make_household("RC-Q0", 2)
     make_household("RC-Q1", 3)
-    items = {item.code: item for item in Item.objects.all()}
     logistics.has_perm("supplies.issue_ration")  # the permission cache, loaded once per user
     point = DistributionPoint.objects.select_related("location", "site").get(pk=point.pk)
-    # The household with its size; then, in the write: balances, clock (read, update), the
-    # distribution, the movements and their change-log rows, two balance updates, the audit
-    # row; plus the test's own savepoint statements.
-    with django_assert_max_num_queries(14):
-        services.ration_issue(
-            actor=logistics, point=point, cycle=cycle, ration_card="RC-Q1", items=items
-        )
+    # The first issue of a process reads the cycle's basket once (its plan is then cached).
+    services.ration_issue(actor=logistics, point=point, cycle=cycle, ration_card="RC-Q0")
+    # The household with its size and the cycle's version; then, in the write: the lots
+    # needed, the clock (read, update), the distribution, the movements and their change-log
+    # rows, the balances in one update, the audit row; plus the test's savepoint statements.
+    with django_assert_max_num_queries(11):
+        services.ration_issue(actor=logistics, point=point, cycle=cycle, ration_card="RC-Q1")
 
 
 def test_a_ration_issue_logs_each_row_with_its_own_version_for_sync(
@@ -247,3 +247,18 @@ def test_a_ration_issue_logs_each_row_with_its_own_version_for_sync(
     versions = [entries[r.pk].version for r in rows]
     assert versions == [r.version for r in rows] and len(set(versions)) == 3
     assert entries[distribution.pk].fields["household_size"] == 4
+
+
+def test_a_cycle_closed_elsewhere_refuses_the_next_issue_even_from_an_older_copy(
+    logistics: Any,
+    make_household: Callable[..., Household],
+    cycle: RationCycle,
+    point: DistributionPoint,
+    stocked: None,
+) -> None:
+    make_household("RC-C1", 1)
+    make_household("RC-C2", 1)
+    services.ration_issue(actor=logistics, point=point, cycle=cycle, ration_card="RC-C1")
+    services.ration_cycle_close(actor=logistics, cycle=RationCycle.objects.get(pk=cycle.pk))
+    with pytest.raises(Conflict, match="closed"):
+        services.ration_issue(actor=logistics, point=point, cycle=cycle, ration_card="RC-C2")
