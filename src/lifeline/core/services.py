@@ -37,6 +37,11 @@ def audit_record(
     )
 
 
+def actor_user(actor: Actor | None) -> User | None:
+    """The signed-in user behind an actor, for `recorded_by` columns; None for the system."""
+    return actor if isinstance(actor, User) and actor.is_authenticated else None
+
+
 def permission_require(actor: Actor | None, perm: str, *, doing: str) -> None:
     """Refuse unless the actor holds `perm`; `doing` says what was refused, for the message."""
     if actor is None or not actor.is_authenticated:

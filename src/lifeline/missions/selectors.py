@@ -4,7 +4,6 @@ overdue computed on read), one mission with its timeline, vehicles."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +11,7 @@ from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from lifeline.core.errors import NotFound, ValidationFailed
+from lifeline.core.ids import id_parse
 from lifeline.core.services import Actor, permission_require
 from lifeline.missions import lifecycle
 from lifeline.missions.models import (
@@ -23,13 +23,6 @@ from lifeline.missions.models import (
     MissionVehicle,
     Vehicle,
 )
-
-
-def _uuid(value: Any, name: str) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError as exc:
-        raise ValidationFailed({name: f"{value!r} is not a valid id"}) from exc
 
 
 @dataclass(frozen=True)
@@ -117,7 +110,7 @@ def mission_board(
 
 def mission_get(*, actor: Actor | None, mission_id: Any) -> Mission:
     permission_require(actor, "missions.view_mission", doing="see missions")
-    pk = _uuid(mission_id, "mission")
+    pk = id_parse(mission_id, "mission")
     mission = Mission.objects.alive().filter(pk=pk).first()
     if mission is None:
         raise NotFound(f"no mission with id {pk}")
@@ -219,7 +212,7 @@ def vehicle_list(*, actor: Actor | None) -> QuerySet[Vehicle]:
 
 def vehicle_get(*, actor: Actor | None, vehicle_id: Any) -> Vehicle:
     permission_require(actor, "missions.view_vehicle", doing="see vehicles")
-    pk = _uuid(vehicle_id, "vehicle")
+    pk = id_parse(vehicle_id, "vehicle")
     vehicle = Vehicle.objects.alive().filter(pk=pk).first()
     if vehicle is None:
         raise NotFound(f"no vehicle with id {pk}")
@@ -227,7 +220,7 @@ def vehicle_get(*, actor: Actor | None, vehicle_id: Any) -> Vehicle:
 
 
 def member_get(*, mission: Mission, member_id: Any, field: str = "member") -> MissionMember:
-    pk = _uuid(member_id, field)
+    pk = id_parse(member_id, field)
     member = MissionMember.objects.alive().filter(pk=pk, mission=mission).first()
     if member is None:
         raise ValidationFailed({field: f"no member {pk} in this mission's team"})

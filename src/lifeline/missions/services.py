@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from lifeline.core.errors import Conflict, ValidationFailed
-from lifeline.core.services import Actor, audit_record, permission_require
+from lifeline.core.services import Actor, actor_user, audit_record, permission_require
 from lifeline.intel.codec import mission_tag_of
 from lifeline.intel.models import Alert, Severity
 from lifeline.intel.services import alert_raise
@@ -54,10 +54,6 @@ MISSION_FIELDS = (
     "latitude",
     "longitude",
 )
-
-
-def _user(actor: Actor | None) -> User | None:
-    return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
 def _mission_lock(mission: Mission) -> Mission:
@@ -116,7 +112,7 @@ def _transition_write(
         from_state="" if first else mission.state,
         to_state=to,
         at=at or timezone.now(),
-        by=_user(actor),
+        by=actor_user(actor),
         note=note[:300],
     )
     row.save()
@@ -504,7 +500,7 @@ def mission_checkin(
         note=note[:300],
         source=source,
         seq=seq,
-        recorded_by=_user(actor),
+        recorded_by=actor_user(actor),
     )
     checkin.save()
     audit_record(
@@ -557,7 +553,7 @@ def mission_debrief(
         casualties=casualties,
         supplies_recovered=supplies,
         summary=summary,
-        by=_user(actor),
+        by=actor_user(actor),
     )
     debrief.save()
     audit_record(actor=actor, action="mission.debrief", obj=mission, summary=mission.name)

@@ -14,7 +14,6 @@ Only roles with `people.view_protection` see cases, and every read is audited.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -24,7 +23,8 @@ from django.utils import timezone
 
 from lifeline.core.clock import site_local
 from lifeline.core.errors import Conflict, NotFound, ValidationFailed
-from lifeline.core.services import Actor, audit_record, permission_require
+from lifeline.core.ids import id_parse
+from lifeline.core.services import Actor, actor_user, audit_record, permission_require
 from lifeline.people import rules
 from lifeline.people.matching import person_candidate, probe_search
 from lifeline.people.models import (
@@ -48,17 +48,6 @@ from lifeline.people.names import Probe, candidate_score, names_parse
 TRACING_THRESHOLD = 0.8
 TRACING_PROPOSALS = 5
 ADULT_YEARS = 18
-
-
-def _user(actor: Actor | None) -> Any:
-    return actor if actor is not None and actor.is_authenticated else None
-
-
-def _uuid(value: Any, name: str) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError as exc:
-        raise ValidationFailed({name: f"{value!r} is not a valid id"}) from exc
 
 
 # ---- tracing -----------------------------------------------------------------------------------
@@ -157,7 +146,7 @@ def tracing_request_file(
         last_seen_place=last_seen_place.strip(),
         last_seen_on=last_seen_on,
         notes=notes,
-        filed_by=_user(actor),
+        filed_by=actor_user(actor),
     )
     request.save()
     audit_record(
@@ -246,7 +235,7 @@ def tracing_match_confirm(
     now = timezone.now()
     match.status, match.decided_by, match.decided_at = (
         TracingMatchStatus.CONFIRMED,
-        _user(actor),
+        actor_user(actor),
         now,
     )
     match.note = note[:300]
@@ -269,7 +258,7 @@ def tracing_match_reject(
 ) -> TracingMatch:
     permission_require(actor, "people.confirm_tracing", doing="reject tracing matches")
     match = _match_lock(match)
-    match.status, match.decided_by = TracingMatchStatus.REJECTED, _user(actor)
+    match.status, match.decided_by = TracingMatchStatus.REJECTED, actor_user(actor)
     match.decided_at, match.note = timezone.now(), note[:300]
     match.save(update_fields=["status", "decided_by", "decided_at", "note"])
     request = match.request
@@ -319,7 +308,7 @@ def tracing_request_list(
 def tracing_request_get(*, actor: Actor | None, request_id: Any) -> TracingRequest:
     """One request with its proposed matches; the read is audited (it names the missing)."""
     permission_require(actor, "people.trace_family", doing="see tracing requests")
-    pk = _uuid(request_id, "request")
+    pk = id_parse(request_id, "request")
     request = (
         TracingRequest.objects.alive()
         .select_related("seeker", "found_person", "filed_by")
@@ -338,7 +327,7 @@ def tracing_matches(*, request: TracingRequest) -> list[TracingMatch]:
 
 def tracing_match_get(*, actor: Actor | None, match_id: Any) -> TracingMatch:
     permission_require(actor, "people.trace_family", doing="see tracing requests")
-    pk = _uuid(match_id, "match")
+    pk = id_parse(match_id, "match")
     match = TracingMatch.objects.select_related("request", "person").filter(pk=pk).first()
     if match is None:
         raise NotFound(f"no tracing match with id {pk}")
@@ -538,7 +527,7 @@ def case_list(*, actor: Actor | None, status: str | None = CaseStatus.OPEN) -> l
 
 def case_get(*, actor: Actor | None, case_id: Any) -> ProtectionCase:
     permission_require(actor, "people.view_protection", doing="see protection cases")
-    pk = _uuid(case_id, "case")
+    pk = id_parse(case_id, "case")
     case = (
         ProtectionCase.objects.alive()
         .select_related("child", "caseworker", "child__household")

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce, FirstValue, RowNumber
 from django.utils import timezone
 
 from lifeline.core.errors import Forbidden, NotFound, ValidationFailed
+from lifeline.core.ids import id_parse
 from lifeline.core.services import Actor, audit_record, permission_require
 from lifeline.people import rules
 from lifeline.people.models import (
@@ -45,16 +46,9 @@ def can_see_location(actor: Actor | None) -> bool:
     return actor is not None and actor.is_authenticated and actor.has_perm("people.view_location")
 
 
-def _uuid(value: Any, name: str) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError as exc:
-        raise ValidationFailed({name: f"{value!r} is not a valid id"}) from exc
-
-
 def person_get(*, actor: Actor | None, person_id: Any) -> Person:
     permission_require(actor, "people.view_person", doing="see people")
-    pk = _uuid(person_id, "person")
+    pk = id_parse(person_id, "person")
     person = Person.objects.select_related("household", "current_site").filter(pk=pk).first()
     if person is None:
         raise NotFound(f"no person with id {pk}")
@@ -121,7 +115,7 @@ def person_list(*, actor: Actor | None, filters: PersonFilters | None = None) ->
     if f.sex:
         qs = qs.filter(sex=f.sex)
     if f.household:
-        qs = qs.filter(household_id=_uuid(f.household, "household"))
+        qs = qs.filter(household_id=id_parse(f.household, "household"))
     if f.age_band:
         try:
             band = rules.age_band(f.age_band)
@@ -290,7 +284,7 @@ def person_record(*, actor: Actor | None, person_id: Any) -> PersonRecord:
 
 def person_merge_get(*, actor: Actor | None, merge_id: Any) -> PersonMerge:
     permission_require(actor, "people.view_person", doing="see people")
-    pk = _uuid(merge_id, "merge")
+    pk = id_parse(merge_id, "merge")
     merge: PersonMerge | None = (
         PersonMerge.objects.alive()
         .select_related("survivor", "duplicate", "merged_by")
@@ -304,7 +298,7 @@ def person_merge_get(*, actor: Actor | None, merge_id: Any) -> PersonMerge:
 
 def household_get(*, actor: Actor | None, household_id: Any) -> Household:
     permission_require(actor, "people.view_household", doing="see households")
-    pk = _uuid(household_id, "household")
+    pk = id_parse(household_id, "household")
     household = Household.objects.alive().select_related("head", "site").filter(pk=pk).first()
     if household is None:
         raise NotFound(f"no household with id {pk}")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from lifeline.core.clock import site_local
 from lifeline.core.errors import Conflict, ValidationFailed
 from lifeline.core.models import Site
-from lifeline.core.services import Actor, audit_record, permission_require
+from lifeline.core.services import Actor, actor_user, audit_record, permission_require
 from lifeline.people import rules
 from lifeline.people.models import (
     Condition,
@@ -205,12 +205,12 @@ def person_register(
         latitude=latitude,
         longitude=longitude,
         occurred_at=when,
-        recorded_by=_user_or_none(actor),
+        recorded_by=actor_user(actor),
         note="registered",
     ).save()
     for condition in condition_list:
         ConditionObservation(
-            person=person, condition=condition, observed_at=when, observed_by=_user_or_none(actor)
+            person=person, condition=condition, observed_at=when, observed_by=actor_user(actor)
         ).save()
     audit_record(actor=actor, action="person.register", obj=person, summary=person.full_name)
     # Open tracing requests are matched against the newcomer; an unaccompanied child gets a
@@ -219,10 +219,6 @@ def person_register(
 
     person_registered(actor=actor, person=person)
     return person
-
-
-def _user_or_none(actor: Actor | None) -> Any:
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 @transaction.atomic
@@ -315,7 +311,7 @@ def person_status_record(
         latitude=latitude,
         longitude=longitude,
         occurred_at=occurred_at or timezone.now(),
-        recorded_by=_user_or_none(actor),
+        recorded_by=actor_user(actor),
         note=note,
     )
     event.save()
@@ -355,7 +351,7 @@ def person_condition_record(
         present=present,
         note=note,
         observed_at=observed_at or timezone.now(),
-        observed_by=_user_or_none(actor),
+        observed_by=actor_user(actor),
     )
     observation.save()
     # The audit summary names no condition: the audit log is read more widely than records.
@@ -447,7 +443,7 @@ def person_merge(
         duplicate=duplicate,
         reason=reason,
         filled_fields={"fields": _plain(filled), "repointed": repointed},
-        merged_by=_user_or_none(actor),
+        merged_by=actor_user(actor),
     )
     merge.save()
     person_state_refresh(survivor)
@@ -671,7 +667,7 @@ def household_move(
             site=household.site,
             area=household.area,
             occurred_at=now,
-            recorded_by=_user_or_none(actor),
+            recorded_by=actor_user(actor),
             note=note
             or f"household moved to {household.shelter or household.area or household.site}",
         ).save()

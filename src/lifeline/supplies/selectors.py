@@ -14,6 +14,7 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from lifeline.core.errors import NotFound, ValidationFailed
+from lifeline.core.ids import id_parse
 from lifeline.core.models import Site
 from lifeline.core.services import Actor, permission_require, setting_get
 from lifeline.intel.models import Severity
@@ -41,13 +42,6 @@ OBSERVED_WINDOW_DAYS = 14
 
 def _can_view(actor: Actor | None) -> None:
     permission_require(actor, "supplies.view_item", doing="see stock")
-
-
-def _uuid(value: Any, name: str) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError as exc:
-        raise ValidationFailed({name: f"{value!r} is not a valid id"}) from exc
 
 
 def item_list(*, actor: Actor | None, category: str | None = None) -> QuerySet[Item]:
@@ -97,7 +91,7 @@ def location_get(*, actor: Actor | None, ref: Any) -> Location:
 
 def lot_get(*, actor: Actor | None, lot_id: Any) -> Lot:
     _can_view(actor)
-    lot = Lot.objects.alive().select_related("item").filter(pk=_uuid(lot_id, "lot")).first()
+    lot = Lot.objects.alive().select_related("item").filter(pk=id_parse(lot_id, "lot")).first()
     if lot is None:
         raise NotFound(f"no lot {lot_id}")
     return lot
@@ -363,7 +357,7 @@ def cycle_get(*, actor: Actor | None, cycle_id: Any) -> RationCycle:
     cycle = (
         RationCycle.objects.alive()
         .select_related("site")
-        .filter(pk=_uuid(cycle_id, "cycle"))
+        .filter(pk=id_parse(cycle_id, "cycle"))
         .first()
     )
     if cycle is None:
@@ -384,7 +378,7 @@ def point_get(*, actor: Actor | None, point_id: Any) -> DistributionPoint:
     point = (
         DistributionPoint.objects.alive()
         .select_related("site", "location")
-        .filter(pk=_uuid(point_id, "point"))
+        .filter(pk=id_parse(point_id, "point"))
         .first()
     )
     if point is None:
