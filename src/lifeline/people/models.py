@@ -320,9 +320,7 @@ class ProtectionCase(ReplicatedModel):
         max_length=14, choices=CareArrangement.choices, default=CareArrangement.NONE
     )
     carer = models.CharField(max_length=200, blank=True)
-    risk_level = models.CharField(
-        max_length=6, choices=RiskLevel.choices, default=RiskLevel.MEDIUM
-    )
+    risk_level = models.CharField(max_length=6, choices=RiskLevel.choices, default=RiskLevel.MEDIUM)
     caseworker = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
