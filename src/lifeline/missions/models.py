@@ -99,6 +99,17 @@ class MissionMember(ReplicatedModel):
     def __str__(self) -> str:
         return self.callsign or f"member {self.radio_number}"
 
+    @property
+    def display_name(self) -> str:
+        """Name and callsign for the board; select_related person and user before a list."""
+        if self.person is not None:
+            name = self.person.full_name
+        elif self.user is not None:
+            name = self.user.get_full_name() or self.user.get_username()
+        else:
+            name = f"member {self.radio_number}"
+        return f"{name} ({self.callsign})" if self.callsign and self.callsign != name else name
+
 
 class VehicleStatus(models.TextChoices):
     READY = "ready", "Ready"
