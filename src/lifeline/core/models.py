@@ -91,7 +91,9 @@ class ReplicatedModel(models.Model):
             # A cache refresh: local only, so no new version and no change-log row.
             super().save(*args, update_fields=update_fields, **kwargs)
             return
-        with transaction.atomic():
+        # No savepoint: a failed write fails the service's whole transaction, which is what a
+        # service wants, and two fewer statements per row on the registry's hot path.
+        with transaction.atomic(savepoint=False):
             creating = self._state.adding
             stamp = clock_tick()
             if creating and self.origin_site_id is None:
