@@ -5,32 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from lifeline.core.models import Site
+from lifeline.core.schemas import SiteField
 from lifeline.people import rules
 from lifeline.people.models import Condition, Household, Person, Sex, Status
-
-
-class SiteField(serializers.SlugRelatedField[Site]):
-    """A site by code (`desert-base`) or by id."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(slug_field="code", queryset=Site.objects.all(), **kwargs)
-
-    def to_internal_value(self, data: Any) -> Site:
-        site = Site.objects.filter(code=str(data)).first()
-        if site is None:
-            try:
-                site = Site.objects.filter(pk=str(data)).first()
-            except (ValueError, TypeError, ValidationError):  # a malformed id: not found
-                site = None
-        if site is None:
-            self.fail("does_not_exist", slug_name="code", value=str(data))
-        return site
 
 
 @extend_schema_field(OpenApiTypes.UUID)

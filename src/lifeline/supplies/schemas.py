@@ -6,12 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from lifeline.core.models import Site
+from lifeline.core.schemas import ByCodeOrIdField, SiteField
 from lifeline.supplies.models import (
     Category,
     DistributionPoint,
@@ -25,71 +24,36 @@ from lifeline.supplies.models import (
 )
 
 
-class _ByCodeOrId(serializers.RelatedField[Any, Any, Any]):
-    """A row by its code, or by its id."""
-
-    model: Any = None
-    by_code = True
-    default_error_messages = {"does_not_exist": "no {what} {value!r}"}
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", self.model.objects.all())
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data: Any) -> Any:
-        text = str(data).strip()
-        qs = self.model.objects.all()
-        if hasattr(self.model, "deleted_at"):
-            qs = qs.filter(deleted_at__isnull=True)
-        row = qs.filter(code=text).first() if self.by_code else None
-        if row is None:
-            try:
-                row = qs.filter(pk=text).first()
-            except (ValueError, ValidationError):
-                row = None
-        if row is None:
-            self.fail("does_not_exist", what=self.model._meta.verbose_name, value=text)
-        return row
-
-    def to_representation(self, value: Any) -> Any:
-        return getattr(value, "code", None) or str(value.pk)
-
-
 @extend_schema_field(OpenApiTypes.STR)
-class ItemField(_ByCodeOrId):
+class ItemField(ByCodeOrIdField):
     model = Item
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class LocationField(_ByCodeOrId):
+class LocationField(ByCodeOrIdField):
     model = Location
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class SiteField(_ByCodeOrId):
-    model = Site
-
-
 @extend_schema_field(OpenApiTypes.UUID)
-class LotField(_ByCodeOrId):
+class LotField(ByCodeOrIdField):
     model = Lot
     by_code = False
 
 
 @extend_schema_field(OpenApiTypes.UUID)
-class CycleField(_ByCodeOrId):
+class CycleField(ByCodeOrIdField):
     model = RationCycle
     by_code = False
 
 
 @extend_schema_field(OpenApiTypes.UUID)
-class PointField(_ByCodeOrId):
+class PointField(ByCodeOrIdField):
     model = DistributionPoint
     by_code = False
 
 
 @extend_schema_field(OpenApiTypes.UUID)
-class TransferField(_ByCodeOrId):
+class TransferField(ByCodeOrIdField):
     model = Transfer
     by_code = False
 
@@ -341,7 +305,7 @@ class IdOnly(serializers.Serializer[Any]):
     """A row named in the path, parsed like any other input (a bad id names the field)."""
 
     @classmethod
-    def of(cls, field: type[_ByCodeOrId]) -> type[serializers.Serializer[Any]]:
+    def of(cls, field: type[ByCodeOrIdField]) -> type[serializers.Serializer[Any]]:
         return type(f"{field.__name__}Only", (cls,), {"id": field()})
 
 
