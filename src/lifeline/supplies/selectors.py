@@ -158,6 +158,23 @@ def item_ledger(
     return qs.select_related("location", "lot", "recorded_by").order_by("-occurred_at", "-version")
 
 
+def stock_history(
+    *, actor: Actor | None, item: Item, site: Site, on_hand: Decimal, since: dt.date, today: dt.date
+) -> list[tuple[dt.date, Decimal]]:
+    """The level of an item at a site on each day from `since` to `today`, walked back from
+    what is on hand now through the ledger's daily totals (the burn-down chart's history)."""
+    _can_view(actor)
+    daily = (
+        Movement.objects.alive()
+        .filter(item=item, location__site=site, occurred_at__date__gte=since)
+        .values("occurred_at__date")
+        .annotate(total=Sum("quantity"))
+    )
+    return rules.history_levels(
+        [(row["occurred_at__date"], row["total"]) for row in daily], on_hand, since, today
+    )
+
+
 def transfers_in_transit(*, actor: Actor | None) -> QuerySet[Transfer]:
     _can_view(actor)
     return (

@@ -8,7 +8,6 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +19,7 @@ from lifeline.core.services import Actor
 from lifeline.intel.selectors import alert_list
 from lifeline.supplies import rules, selectors, services
 from lifeline.supplies.charts import burn_down_svg
-from lifeline.supplies.models import Movement, RationCycle
+from lifeline.supplies.models import RationCycle
 from lifeline.web.errors import page_view
 
 HISTORY_DAYS = 30
@@ -57,17 +56,8 @@ def item_page(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     supply = selectors.days_of_supply(actor=actor, item=item, site=site, today=today)
     since = today - dt.timedelta(days=HISTORY_DAYS)
-    daily = (
-        Movement.objects.alive()
-        .filter(item=item, location__site=site, occurred_at__date__gte=since)
-        .values("occurred_at__date")
-        .annotate(total=Sum("quantity"))
-    )
-    history = rules.history_levels(
-        [(row["occurred_at__date"], row["total"]) for row in daily],
-        supply.on_hand,
-        since,
-        today,
+    history = selectors.stock_history(
+        actor=actor, item=item, site=site, on_hand=supply.on_hand, since=since, today=today
     )
     projection = rules.burn_down(on_hand=supply.on_hand, daily_need=supply.daily_need, today=today)
     chart = burn_down_svg(
