@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from lifeline.core.errors import NotFound, ValidationFailed
-from lifeline.core.models import Site
+from lifeline.core.selectors import site_choices
 from lifeline.core.services import Actor, permission_require
 from lifeline.people import selectors, services
 from lifeline.people.models import Condition, Status
@@ -28,12 +28,6 @@ from lifeline.web.forms import SchemaForm
 from lifeline.web.paging import CappedPaginator
 
 PERSON_FILTERS = ("q", "status", "site", "age_band", "sex", "condition")
-
-
-def _site_choices() -> list[tuple[str, str]]:
-    return [
-        (code, name) for code, name in Site.objects.order_by("name").values_list("code", "name")
-    ]
 
 
 @page_view
@@ -57,7 +51,7 @@ def _filter_form(actor: Actor, data: QueryDict) -> SchemaForm:
         labels={"q": "Name", "age_band": "Age"},
         widgets={"q": "search"},
         choices={
-            "site": _site_choices(),
+            "site": site_choices(),
             "condition": [(v, label) for v, label in Condition.choices if v in visible],
         },
     )
@@ -95,7 +89,7 @@ def _status_form(actor: Actor, data: QueryDict | None = None) -> SchemaForm:
         initial={"site": settings.LIFELINE_SITE},
         labels={"occurred_at": "When", "note": "Note"},
         hints={"occurred_at": "Leave empty for now."},
-        choices={"site": _site_choices()},
+        choices={"site": site_choices()},
     )
 
 
@@ -219,7 +213,7 @@ def _register_form(actor: Actor, data: QueryDict | None = None) -> SchemaForm:
             "household": "Leave empty if the household is not registered yet.",
         },
         widgets={"phone": "tel", "household": "text"},
-        choices={"site": _site_choices()},
+        choices={"site": site_choices()},
     )
 
 

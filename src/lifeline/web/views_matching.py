@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from lifeline.core.models import Site
+from lifeline.core.selectors import site_choices
 from lifeline.people import matching, protection, selectors, services
 from lifeline.people.schemas_matching import CaseUpdateInput, SearchInput, TracingInput
 from lifeline.web.errors import page_view
@@ -28,14 +28,13 @@ CASE_FIELDS = (
 
 @page_view
 def person_search(request: HttpRequest) -> HttpResponse:
-    sites = [(c, n) for c, n in Site.objects.order_by("name").values_list("code", "name")]
     form = SchemaForm(
         SearchInput,
         SEARCH_FIELDS,
         data=request.GET if request.GET.get("q") else None,
         labels={"q": "Name", "age": "Age (estimate)"},
         widgets={"q": "search"},
-        choices={"site": sites},
+        choices={"site": site_choices()},
     )
     found = None
     if form.is_bound:
