@@ -5,8 +5,8 @@ Pure: no ORM. The care services read stock on hand and the waiting patients, cal
 and store what it proposes; a medic or the commander confirms it, or overrides it with a reason.
 
 The rule, in order:
-1. Expectant and dead patients are not in the queue (an override can give to an expectant
-   patient; nothing is given to the dead).
+1. Expectant and dead patients, and those not triaged yet, are not in the queue (an override
+   can give to an expectant patient; nothing is given to the dead or the untriaged).
 2. The queue: triage category (immediate, delayed, minor); within a category, children first
    when the site says so; then expected benefit (high, medium, low); then who has waited longest;
    then the patient's id, so that two runs on the same input always give the same answer.
@@ -34,9 +34,10 @@ DELAYED = "delayed"
 MINOR = "minor"
 EXPECTANT = "expectant"
 DEAD = "dead"
+UNTRIAGED = ""  # a patient not triaged yet: triage before allocating
 CATEGORY_ORDER = {IMMEDIATE: 0, DELAYED: 1, MINOR: 2}
-NOT_QUEUED = (EXPECTANT, DEAD)
-CATEGORIES = (IMMEDIATE, DELAYED, MINOR, EXPECTANT, DEAD)
+NOT_QUEUED = (EXPECTANT, DEAD, UNTRIAGED)
+CATEGORIES = (IMMEDIATE, DELAYED, MINOR, EXPECTANT, DEAD, UNTRIAGED)
 
 # The expected benefit of the medicine for this patient, as the medic records it.
 HIGH = "high"
@@ -177,6 +178,8 @@ def _validate(candidates: Sequence[Candidate], overrides: Mapping[str, Override]
             raise AllocationRefused(key, f"an override is {GIVE!r} or {WITHHOLD!r}")
         if o.action == GIVE and who.category == DEAD:
             raise AllocationRefused(key, f"{who.name or key} is recorded dead")
+        if o.action == GIVE and who.category == UNTRIAGED:
+            raise AllocationRefused(key, f"triage {who.name or key} first")
         if o.quantity is not None and (o.action != GIVE or o.quantity <= 0):
             raise AllocationRefused(key, "only a 'give' override names a quantity, above zero")
 
@@ -270,11 +273,7 @@ def allocate(
         if c.key in by_key and by_key[c.key].action == GIVE:
             continue
         o_or_none = by_key.get(c.key)
-        reason = (
-            "recorded dead"
-            if c.category == DEAD
-            else "expectant: comfort care; scarce medicine only by a clinician's override"
-        )
+        reason = _NOT_QUEUED_REASONS[c.category]
         if o_or_none is not None:
             reason = _override_text(o_or_none)
         outcomes.append(Outcome(c.key, c.category, c.need, Decimal(0), None, reason, o_or_none))
@@ -295,6 +294,11 @@ def allocate(
 
 
 _NONE = Override(key="", action="", reason="")
+_NOT_QUEUED_REASONS = {
+    EXPECTANT: "expectant: comfort care; scarce medicine only by a clinician's override",
+    DEAD: "recorded dead",
+    UNTRIAGED: "not triaged yet: triage, then propose again",
+}
 
 
 def _override_text(o: Override) -> str:
@@ -316,7 +320,7 @@ def category_jumps(allocation: Allocation) -> list[Jump]:
     higher-category (queued) patient does not get a full course. The rule alone makes none;
     overrides may."""
     jumps: list[Jump] = []
-    order = {**CATEGORY_ORDER, EXPECTANT: len(CATEGORY_ORDER), DEAD: len(CATEGORY_ORDER) + 1}
+    order = {c: CATEGORIES.index(c) for c in CATEGORIES}
     short = [o for o in allocation.outcomes if o.rank is not None and not o.full]
     for served in allocation.outcomes:
         if served.without:

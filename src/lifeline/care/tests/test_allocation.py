@@ -68,6 +68,13 @@ def test_expectant_and_dead_patients_get_none_and_say_why() -> None:
     assert result.outcome("x").reason == "recorded dead"
 
 
+def test_a_patient_not_triaged_yet_is_not_queued_and_cannot_be_given_by_override() -> None:
+    result = a.allocate([_c("u", a.UNTRIAGED)], D(10))
+    assert result.outcome("u").reason.startswith("not triaged yet")
+    with pytest.raises(a.AllocationRefused, match="triage"):
+        a.allocate([_c("u", a.UNTRIAGED)], D(10), overrides=[a.Override("u", a.GIVE, "r")])
+
+
 def test_within_a_category_higher_expected_benefit_comes_first() -> None:
     result = a.allocate(
         [_c("low", benefit=a.LOW, waited_hours=9), _c("high", benefit=a.HIGH)], D(10)
