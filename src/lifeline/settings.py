@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "lifeline.core",
     "lifeline.people",
     "lifeline.intel",
+    "lifeline.care",
     "lifeline.routing",
     "lifeline.missions",
     "lifeline.supplies",

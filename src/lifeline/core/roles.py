@@ -158,3 +158,14 @@ ROLE_PERMISSIONS = {
     role: perms | _TRACING_PERMISSIONS.get(role, frozenset())
     for role, perms in ROLE_PERMISSIONS.items()
 }
+
+# ---- care: triage, patients, deaths (issue 5) -----------------------------------------------
+# Medical records are for the medics and the commander alone; both admit, triage and record.
+_CARE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.COMMANDER: frozenset({"care.view_medical", "care.record_care"}),
+    Role.MEDIC: frozenset({"care.view_medical", "care.record_care"}),
+}
+ROLE_PERMISSIONS = {
+    role: perms | _CARE_PERMISSIONS.get(role, frozenset())
+    for role, perms in ROLE_PERMISSIONS.items()
+}

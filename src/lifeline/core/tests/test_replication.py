@@ -9,10 +9,12 @@ import pytest
 from django.apps import apps
 from django.db import transaction
 
+from lifeline.care.tests.factories import FACTORIES as CARE_FACTORIES
 from lifeline.core import hlc
 from lifeline.core.clock import clock_tick
 from lifeline.core.models import ChangeLogEntry, ClockState, ReplicatedModel, Site
 from lifeline.intel.models import Alert
+from lifeline.intel.tests.factories import FACTORIES as INTEL_FACTORIES
 from lifeline.missions.tests.factories import FACTORIES as MISSIONS_FACTORIES
 from lifeline.people.models import (
     ConditionObservation,
@@ -52,7 +54,9 @@ FACTORIES: dict[type[ReplicatedModel], tuple[Callable[[], ReplicatedModel], str,
     **SUPPLIES_FACTORIES,
     **MISSIONS_FACTORIES,
     **ROUTING_FACTORIES,
+    **INTEL_FACTORIES,
     **PEOPLE_FACTORIES,
+    **CARE_FACTORIES,
 }
 
 

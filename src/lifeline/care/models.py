@@ -1,0 +1,148 @@
+"""Patients and their append-only medical histories: triage assessments, vital signs, deaths.
+
+A patient is one stay in care of a person in the registry (admitted at a site, in a granary, a
+truck or the clinic). The current triage category and the re-triage due time are derived from
+the latest assessment (`derived_fields`, a cache rebuilt by `care.services`).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from lifeline.care.triage import ALGORITHM_LABELS, AVPU_LABELS, CATEGORY_LABELS
+from lifeline.core.models import ReplicatedModel, Site
+
+CategoryChoices = [(c.value, label) for c, label in CATEGORY_LABELS.items()]
+AlgorithmChoices = [(a.value, label) for a, label in ALGORITHM_LABELS.items()]
+AvpuChoices = [(a.value, label) for a, label in AVPU_LABELS.items()]
+
+
+class PatientStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    IN_TREATMENT = "in_treatment", "In treatment"
+    DISCHARGED = "discharged", "Discharged"
+    DEAD = "dead", "Dead"
+    TRANSFERRED = "transferred", "Transferred"
+
+
+OPEN_STATUSES = frozenset({PatientStatus.WAITING, PatientStatus.IN_TREATMENT})
+
+
+class Patient(ReplicatedModel):
+    """One stay in care of a person: from admission to discharge, transfer or death."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="stays")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    # Where on the site: the collapsed granary, the back of the truck, the clinic tent.
+    place = models.CharField(max_length=80, blank=True)
+    arrived_at = models.DateTimeField(default=timezone.now)
+    complaint = models.CharField(max_length=300, blank=True)
+    status = models.CharField(
+        max_length=12, choices=PatientStatus.choices, default=PatientStatus.WAITING
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_note = models.CharField(max_length=300, blank=True)
+    admitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    # Cache of the latest triage assessment.
+    category = models.CharField(max_length=10, choices=CategoryChoices, blank=True)
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    retriage_due_at = models.DateTimeField(null=True, blank=True)
+
+    derived_fields: ClassVar[frozenset[str]] = frozenset(
+        {"category", "triaged_at", "retriage_due_at"}
+    )
+
+    class Meta:
+        ordering = ["arrived_at"]
+        indexes = [models.Index(fields=["site", "status", "arrived_at"])]
+        permissions = [
+            ("view_medical", "Can see patients' medical records (triage, vitals, deaths)"),
+            ("record_care", "Can admit, triage, record vital signs, deaths and discharges"),
+        ]
+
+    def __str__(self) -> str:
+        return f"patient {self.pk}"
+
+
+class TriageAssessment(ReplicatedModel):
+    """Append-only: one triage of a patient, its answers, its category and the path to it."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="triages")
+    algorithm = models.CharField(max_length=10, choices=AlgorithmChoices)
+    # True/False when the assessor said the patient looks like a child (or not); None: by age.
+    looks_like_child = models.BooleanField(null=True, blank=True)
+    age_years = models.PositiveSmallIntegerField(null=True, blank=True)
+    answers = models.JSONField(default=dict)
+    # [{"question": "walks", "answer": false}, ...] in the order the algorithm asked.
+    path = models.JSONField(default=list)
+    algorithm_category = models.CharField(max_length=10, choices=CategoryChoices)
+    reason = models.CharField(max_length=200, blank=True)
+    category = models.CharField(max_length=10, choices=CategoryChoices)
+    # Why a clinician recorded expectant over the algorithm's category.
+    override_reason = models.CharField(max_length=300, blank=True)
+    assessed_at = models.DateTimeField(default=timezone.now)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    retriage_due_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assessed_at", "version"]
+        indexes = [models.Index(fields=["patient", "assessed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.patient_id} {self.category} at {self.assessed_at:%H:%M}"
+
+
+class VitalSigns(ReplicatedModel):
+    """Append-only: one set of vital signs; any may be missing."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="vitals")
+    observed_at = models.DateTimeField(default=timezone.now)
+    observed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    respiratory_rate = models.PositiveSmallIntegerField(null=True, blank=True)
+    pulse = models.PositiveSmallIntegerField(null=True, blank=True)
+    capillary_refill_seconds = models.FloatField(null=True, blank=True)
+    spo2 = models.PositiveSmallIntegerField(null=True, blank=True)
+    temperature_c = models.FloatField(null=True, blank=True)
+    systolic_bp = models.PositiveSmallIntegerField(null=True, blank=True)
+    diastolic_bp = models.PositiveSmallIntegerField(null=True, blank=True)
+    avpu = models.CharField(max_length=20, choices=AvpuChoices, blank=True)
+    gcs = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["observed_at", "version"]
+        indexes = [models.Index(fields=["patient", "observed_at"])]
+        verbose_name_plural = "vital signs"
+
+    def __str__(self) -> str:
+        return f"vitals of {self.patient_id} at {self.observed_at:%H:%M}"
+
+
+class Death(ReplicatedModel):
+    """A death in care: when, of what, recorded by whom. Sets the person deceased."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="deaths")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    died_at = models.DateTimeField()
+    cause = models.CharField(max_length=300)
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["died_at", "version"]
+
+    def __str__(self) -> str:
+        return f"death of {self.person_id} at {self.died_at:%Y-%m-%d %H:%M}"
