@@ -24,6 +24,7 @@ from lifeline.people.schemas_matching import (
     DuplicatesInput,
     SearchInput,
     SearchMatchOutput,
+    TracingCloseInput,
     TracingDetailOutput,
     TracingFilterInput,
     TracingInput,
@@ -117,6 +118,23 @@ class TracingDetailApi(ApiView):
     def get(self, request: Request, request_id: str) -> Response:
         found = protection.tracing_request_get(actor=request.user, request_id=request_id)
         return Response(tracing_body(found))
+
+
+class TracingCloseApi(ApiView):
+    """Close a request without a confirmed match (found by other means, or withdrawn)."""
+
+    @extend_schema(
+        operation_id="tracing_close",
+        tags=["tracing"],
+        parameters=[REQUEST_ID],
+        request=TracingCloseInput,
+        responses={200: TracingDetailOutput, **WRITE_ERRORS},
+    )
+    def post(self, request: Request, request_id: str) -> Response:
+        found = protection.tracing_request_get(actor=request.user, request_id=request_id)
+        values = input_parse(TracingCloseInput, request.data)
+        closed = protection.tracing_request_close(actor=request.user, request=found, **values)
+        return Response(tracing_body(closed))
 
 
 class TracingConfirmApi(ApiView):
@@ -219,8 +237,8 @@ class CaseCloseApi(ApiView):
     )
     def post(self, request: Request, case_id: str) -> Response:
         case = protection.case_get(actor=request.user, case_id=case_id)
-        note = input_parse(CaseCloseInput, request.data)["note"]
-        case = protection.case_close(actor=request.user, case=case, note=note)
+        values = input_parse(CaseCloseInput, request.data)
+        case = protection.case_close(actor=request.user, case=case, **values)
         return Response(CaseOutput(case).data)
 
 
@@ -229,6 +247,7 @@ urlpatterns: list[URLPattern] = [
     *operations("duplicates/", DuplicateListApi, name="api-duplicates"),
     *operations("tracing/", TracingListApi, TracingFileApi, name="api-tracing"),
     *operations("tracing/<str:request_id>/", TracingDetailApi, name="api-tracing-request"),
+    *operations("tracing/<str:request_id>/close/", TracingCloseApi, name="api-tracing-close"),
     *operations(
         "tracing-matches/<str:match_id>/confirm/", TracingConfirmApi, name="api-tracing-confirm"
     ),

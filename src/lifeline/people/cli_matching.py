@@ -15,11 +15,13 @@ from lifeline.cli import state_of
 from lifeline.people import matching, protection
 from lifeline.people.cli import JsonOption, _console, _json_print, _parsed, _row, _table
 from lifeline.people.schemas_matching import (
+    CaseCloseInput,
     CaseOutput,
     CaseUpdateInput,
     DuplicateOutput,
     SearchInput,
     SearchMatchOutput,
+    TracingCloseInput,
     TracingInput,
     TracingMatchOutput,
     TracingOutput,
@@ -179,6 +181,23 @@ def tracing_reject(
     typer.echo(f"rejected: {match.person.full_name} is not {match.request.sought_name}")
 
 
+@tracing_app.command("close")
+def tracing_close(
+    ctx: typer.Context,
+    request_id: str,
+    reason: Annotated[
+        str, typer.Option(help="found_elsewhere (found by other means) or withdrawn.")
+    ],
+    note: Annotated[str, typer.Option(help="How, by whom, why.")],
+) -> None:
+    """Close a request without a confirmed match."""
+    actor = state_of(ctx).actor()
+    request = protection.tracing_request_get(actor=actor, request_id=request_id)
+    values = _parsed(TracingCloseInput, {"reason": reason, "note": note})
+    protection.tracing_request_close(actor=actor, request=request, **values)
+    typer.echo(f"closed tracing request {request.pk} ({values['reason']})")
+
+
 @case_app.command("list")
 def case_list(
     ctx: typer.Context,
@@ -242,11 +261,17 @@ def case_review(ctx: typer.Context) -> None:
 
 
 @case_app.command("close")
-def case_close(ctx: typer.Context, case_id: str, note: Annotated[str, typer.Option()]) -> None:
+def case_close(
+    ctx: typer.Context,
+    case_id: str,
+    outcome: Annotated[str, typer.Option(help="reunified, transferred or aged_out.")],
+    note: Annotated[str, typer.Option(help="With whom, where, how it went.")],
+) -> None:
     actor = state_of(ctx).actor()
     case = protection.case_get(actor=actor, case_id=case_id)
-    protection.case_close(actor=actor, case=case, note=note)
-    typer.echo(f"closed case {case.pk}")
+    values = _parsed(CaseCloseInput, {"outcome": outcome, "note": note})
+    protection.case_close(actor=actor, case=case, **values)
+    typer.echo(f"closed case {case.pk} ({values['outcome']})")
 
 
 __all__ = ["case_app", "search_app", "tracing_app"]

@@ -208,6 +208,12 @@ class TracingStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class TracingCloseReason(models.TextChoices):
+    MATCHED = "matched", "Found: a proposed match was confirmed"
+    FOUND_ELSEWHERE = "found_elsewhere", "Found by other means"
+    WITHDRAWN = "withdrawn", "Withdrawn by the seeker"
+
+
 class TracingRequest(ReplicatedModel):
     """Someone looking for a relative: who looks, for whom, last seen where and when."""
 
@@ -235,6 +241,8 @@ class TracingRequest(ReplicatedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(max_length=16, choices=TracingCloseReason.choices, blank=True)
+    closed_note = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -311,6 +319,12 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class CaseOutcome(models.TextChoices):
+    REUNIFIED = "reunified", "Reunified with family"
+    TRANSFERRED = "transferred", "Transferred to another agency or site"
+    AGED_OUT = "aged_out", "Aged out (turned 18)"
+
+
 class ProtectionCase(ReplicatedModel):
     """A child under 18 with no adult of their household present, followed by a caseworker."""
 
@@ -331,6 +345,7 @@ class ProtectionCase(ReplicatedModel):
     next_follow_up = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=12, choices=CaseOutcome.choices, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -30,6 +30,7 @@ from lifeline.people.matching import person_candidate, probe_search
 from lifeline.people.models import (
     CareArrangement,
     CaseKind,
+    CaseOutcome,
     CaseStatus,
     Household,
     Person,
@@ -37,6 +38,7 @@ from lifeline.people.models import (
     RiskLevel,
     Sex,
     Status,
+    TracingCloseReason,
     TracingMatch,
     TracingMatchStatus,
     TracingRequest,
@@ -241,7 +243,10 @@ def tracing_match_confirm(
     match.note = note[:300]
     match.save(update_fields=["status", "decided_by", "decided_at", "note"])
     request.status, request.found_person, request.closed_at = TracingStatus.CLOSED, found, now
-    request.save(update_fields=["status", "found_person", "closed_at"])
+    request.closed_reason, request.closed_note = TracingCloseReason.MATCHED, note[:300]
+    request.save(
+        update_fields=["status", "found_person", "closed_at", "closed_reason", "closed_note"]
+    )
     audit_record(
         actor=actor,
         action="tracing.confirm",
@@ -276,20 +281,47 @@ def tracing_match_reject(
     return match
 
 
+# Reasons an officer gives by hand; MATCHED is set by a confirmed match.
+CLOSE_REASONS_BY_HAND = (TracingCloseReason.FOUND_ELSEWHERE, TracingCloseReason.WITHDRAWN)
+
+
 @transaction.atomic
 def tracing_request_close(
-    *, actor: Actor | None, request: TracingRequest, note: str
+    *, actor: Actor | None, request: TracingRequest, reason: str, note: str
 ) -> TracingRequest:
-    """Close a request without a match (the seeker left, the person was found elsewhere)."""
+    """Close a request without a confirmed match: the person was found by other means, or
+    the seeker withdrew it. Proposed matches still waiting are rejected with it."""
     permission_require(actor, "people.confirm_tracing", doing="close tracing requests")
+    problems: dict[str, str] = {}
+    if reason not in CLOSE_REASONS_BY_HAND:
+        problems["reason"] = f"must be one of {', '.join(CLOSE_REASONS_BY_HAND)}"
     if not note.strip():
-        raise ValidationFailed({"note": "say why the request is closed"})
+        problems["note"] = "say why the request is closed"
+    if problems:
+        raise ValidationFailed(problems)
     request = TracingRequest.objects.select_for_update().get(pk=request.pk)
     if request.status == TracingStatus.CLOSED:
         raise Conflict("the tracing request is already closed")
-    request.status, request.closed_at = TracingStatus.CLOSED, timezone.now()
-    request.save(update_fields=["status", "closed_at"])
-    audit_record(actor=actor, action="tracing.close", obj=request, summary=note[:300])
+    now = timezone.now()
+    waiting = list(request.matches.filter(status=TracingMatchStatus.PROPOSED))
+    for match in waiting:
+        match.status, match.decided_by, match.decided_at = (
+            TracingMatchStatus.REJECTED,
+            actor_user(actor),
+            now,
+        )
+        match.note = "request closed"
+        match.save(update_fields=["status", "decided_by", "decided_at", "note"])
+    request.status, request.closed_at = TracingStatus.CLOSED, now
+    request.closed_reason, request.closed_note = reason, note.strip()[:300]
+    request.save(update_fields=["status", "closed_at", "closed_reason", "closed_note"])
+    audit_record(
+        actor=actor,
+        action="tracing.close",
+        obj=request,
+        summary=f"{TracingCloseReason(reason).label}: {note.strip()[:250]}",
+        detail={"reason": reason, "note": note.strip(), "matches_closed": len(waiting)},
+    )
     return request
 
 
@@ -492,17 +524,42 @@ def case_update(
 
 
 @transaction.atomic
-def case_close(*, actor: Actor | None, case: ProtectionCase, note: str) -> ProtectionCase:
+def case_close(
+    *, actor: Actor | None, case: ProtectionCase, outcome: str, note: str
+) -> ProtectionCase:
+    """Close a case: the child was reunified, transferred or has aged out; the note says how."""
     permission_require(actor, "people.manage_protection", doing="close protection cases")
+    problems: dict[str, str] = {}
+    if outcome not in CaseOutcome.values:
+        problems["outcome"] = f"must be one of {', '.join(CaseOutcome.values)}"
     if not note.strip():
-        raise ValidationFailed({"note": "say why the case is closed"})
-    case = ProtectionCase.objects.select_for_update().get(pk=case.pk)
+        problems["note"] = "say why the case is closed"
+    if problems:
+        raise ValidationFailed(problems)
+    case = ProtectionCase.objects.select_for_update().select_related("child").get(pk=case.pk)
     if case.status == CaseStatus.CLOSED:
         raise Conflict("the case is already closed")
-    case.status, case.closed_at = CaseStatus.CLOSED, timezone.now()
-    case.notes = (case.notes + "\n" if case.notes else "") + f"Closed: {note.strip()}"
-    case.save(update_fields=["status", "closed_at", "notes"])
-    audit_record(actor=actor, action="protection.close", obj=case, summary="case closed")
+    if outcome == CaseOutcome.AGED_OUT:
+        age = _age(case.child, timezone.localdate())
+        if age is not None and age < ADULT_YEARS:
+            raise ValidationFailed({"outcome": f"the child is {age}, not yet {ADULT_YEARS}"})
+    label = CaseOutcome(outcome).label
+    case.status, case.closed_at, case.outcome = CaseStatus.CLOSED, timezone.now(), outcome
+    case.notes = (case.notes + "\n" if case.notes else "") + f"Closed ({label}): {note.strip()}"
+    fields = ["status", "closed_at", "outcome", "notes"]
+    if outcome == CaseOutcome.REUNIFIED:
+        case.care_arrangement = CareArrangement.REUNIFIED
+        fields.append("care_arrangement")
+    case.save(update_fields=fields)
+    # The audit summary names no child and repeats no note (the audit log is read more
+    # widely than cases); the note stays on the case.
+    audit_record(
+        actor=actor,
+        action="protection.close",
+        obj=case,
+        summary=f"case closed: {label}",
+        detail={"outcome": outcome},
+    )
     return case
 
 

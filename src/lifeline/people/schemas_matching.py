@@ -13,10 +13,12 @@ from lifeline.people import rules
 from lifeline.people.models import (
     CareArrangement,
     CaseKind,
+    CaseOutcome,
     Person,
     ProtectionCase,
     RiskLevel,
     Sex,
+    TracingCloseReason,
     TracingMatch,
     TracingRequest,
     TracingStatus,
@@ -109,7 +111,8 @@ class TracingOutput(serializers.ModelSerializer[TracingRequest]):
         fields = [
             "id", "seeker", "seeker_name", "seeker_contact", "given_name", "family_name",
             "other_names", "sex", "age_years", "relation", "last_seen_place", "last_seen_on",
-            "notes", "status", "found_person", "created_at", "closed_at",
+            "notes", "status", "found_person", "created_at", "closed_at", "closed_reason",
+            "closed_note",
         ]  # fmt: skip
 
 
@@ -118,6 +121,19 @@ class TracingDetailOutput(TracingOutput):
 
     class Meta(TracingOutput.Meta):
         fields = [*TracingOutput.Meta.fields, "matches"]
+
+
+class TracingCloseInput(serializers.Serializer[Any]):
+    """Closing a request without a confirmed match."""
+
+    reason = serializers.ChoiceField(
+        choices=[
+            (c.value, c.label)
+            for c in (TracingCloseReason.FOUND_ELSEWHERE, TracingCloseReason.WITHDRAWN)
+        ],
+        help_text="found_elsewhere (found by other means) or withdrawn (by the seeker).",
+    )
+    note = serializers.CharField(max_length=300, help_text="How, by whom, why.")
 
 
 class DecisionInput(serializers.Serializer[Any]):
@@ -133,6 +149,7 @@ class CaseOutput(serializers.ModelSerializer[ProtectionCase]):
         fields = [
             "id", "child", "kind", "care_arrangement", "carer", "risk_level", "caseworker",
             "status", "last_follow_up", "next_follow_up", "notes", "created_at", "closed_at",
+            "outcome",
         ]  # fmt: skip
 
 
@@ -159,4 +176,5 @@ class CaseUpdateInput(serializers.Serializer[Any]):
 
 
 class CaseCloseInput(serializers.Serializer[Any]):
-    note = serializers.CharField(max_length=300)
+    outcome = serializers.ChoiceField(choices=CaseOutcome.choices)
+    note = serializers.CharField(max_length=300, help_text="With whom, where, how it went.")

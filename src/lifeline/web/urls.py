@@ -27,7 +27,9 @@ urlpatterns = [
     path("duplicates/merge/", views_matching.duplicate_merge, name="duplicate_merge"),
     path("tracing/", views_matching.tracing_list, name="tracing_list"),
     path("tracing/<uuid:request_id>/", views_matching.tracing_detail, name="tracing_detail"),
+    path("tracing/<uuid:request_id>/close/", views_matching.tracing_close, name="tracing_close"),
     path("tracing/matches/<uuid:match_id>/", views_matching.tracing_decide, name="tracing_decide"),
     path("cases/", views_matching.case_list, name="case_list"),
     path("cases/<uuid:case_id>/", views_matching.case_detail, name="case_detail"),
+    path("cases/<uuid:case_id>/close/", views_matching.case_close, name="case_close"),
 ]

@@ -11,7 +11,13 @@ from django.views.decorators.http import require_POST
 
 from lifeline.core.selectors import site_choices
 from lifeline.people import matching, protection, selectors, services
-from lifeline.people.schemas_matching import CaseUpdateInput, SearchInput, TracingInput
+from lifeline.people.schemas_matching import (
+    CaseCloseInput,
+    CaseUpdateInput,
+    SearchInput,
+    TracingCloseInput,
+    TracingInput,
+)
 from lifeline.web.errors import page_view
 from lifeline.web.forms import SchemaForm
 
@@ -115,6 +121,31 @@ def tracing_decide(request: HttpRequest, match_id: str) -> HttpResponse:
 
 
 @page_view
+def tracing_close(request: HttpRequest, request_id: str) -> HttpResponse:
+    """Close a request without a confirmed match: found by other means, or withdrawn."""
+    found = protection.tracing_request_get(actor=request.user, request_id=request_id)
+    form = SchemaForm(
+        TracingCloseInput,
+        ("reason", "note"),
+        data=request.POST if request.method == "POST" else None,
+        labels={"reason": "Why is it closed", "note": "Note"},
+    )
+    if request.method == "POST":
+        closed = form.submit(
+            lambda v: protection.tracing_request_close(actor=request.user, request=found, **v)
+        )
+        if closed is not None:
+            messages.success(request, f"Request closed: {closed.get_closed_reason_display()}.")
+            return redirect("web:tracing_detail", request_id=found.pk)
+    return render(
+        request,
+        "web/matching/tracing_close.html",
+        {"r": found, "form": form},
+        status=400 if form.has_errors else 200,
+    )
+
+
+@page_view
 def case_list(request: HttpRequest) -> HttpResponse:
     cases = protection.case_list(actor=request.user)
     return render(request, "web/matching/case_list.html", {"cases": cases})
@@ -140,6 +171,29 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
     return render(
         request,
         "web/matching/case_detail.html",
+        {"case": case, "form": form},
+        status=400 if form.has_errors else 200,
+    )
+
+
+@page_view
+def case_close(request: HttpRequest, case_id: str) -> HttpResponse:
+    """Close a case: reunified, transferred or aged out, with a note."""
+    case = protection.case_get(actor=request.user, case_id=case_id)
+    form = SchemaForm(
+        CaseCloseInput,
+        ("outcome", "note"),
+        data=request.POST if request.method == "POST" else None,
+        labels={"outcome": "Outcome", "note": "Note"},
+    )
+    if request.method == "POST":
+        closed = form.submit(lambda v: protection.case_close(actor=request.user, case=case, **v))
+        if closed is not None:
+            messages.success(request, f"Case closed: {closed.get_outcome_display()}.")
+            return redirect("web:case_detail", case_id=case.pk)
+    return render(
+        request,
+        "web/matching/case_close.html",
         {"case": case, "form": form},
         status=400 if form.has_errors else 200,
     )
