@@ -146,3 +146,144 @@ class Death(ReplicatedModel):
 
     def __str__(self) -> str:
         return f"death of {self.person_id} at {self.died_at:%Y-%m-%d %H:%M}"
+
+
+# ---- treatments from stock and the allocation of scarce medicine ---------------------------
+
+
+class Benefit(models.TextChoices):
+    """The expected benefit of a medicine for a patient, as the medic judges it."""
+
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+class Treatment(ReplicatedModel):
+    """A course of a medicine for a patient: a dose every N hours for M doses from its start,
+    issued from one store. Doses given are `DoseGiven` rows; missed doses are derived
+    (care/schedule.py)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="treatments")
+    item = models.ForeignKey("supplies.Item", on_delete=models.PROTECT, related_name="+")
+    store = models.ForeignKey("supplies.Location", on_delete=models.PROTECT, related_name="+")
+    # In the item's unit: what one dose takes from the stock ledger.
+    dose_quantity = models.DecimalField(max_digits=10, decimal_places=3)
+    dose_unit = models.CharField(max_length=20)
+    every_hours = models.PositiveSmallIntegerField()
+    doses = models.PositiveSmallIntegerField()
+    starts_at = models.DateTimeField(default=timezone.now)
+    benefit = models.CharField(max_length=6, choices=Benefit.choices, default=Benefit.MEDIUM)
+    indication = models.CharField(max_length=200, blank=True)
+    prescribed_at = models.DateTimeField(default=timezone.now)
+    prescribed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    stop_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["prescribed_at", "version"]
+        indexes = [
+            models.Index(fields=["patient", "prescribed_at"]),
+            models.Index(fields=["item", "store"]),
+        ]
+        permissions = [
+            ("prescribe_treatment", "Can prescribe a course and record the doses given"),
+            ("allocate_medicine", "Can propose and confirm the allocation of a scarce medicine"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} every {self.every_hours} h x {self.doses} for {self.patient_id}"
+
+
+class DoseGiven(ReplicatedModel):
+    """Append-only: one dose given, and the stock ledger rows that issued it (written in the
+    same transaction: both or neither)."""
+
+    treatment = models.ForeignKey(Treatment, on_delete=models.PROTECT, related_name="doses_given")
+    given_at = models.DateTimeField(default=timezone.now)
+    quantity = models.DecimalField(max_digits=10, decimal_places=3)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The ledger row of the dose; `movement_ids` lists them all when it came from two lots.
+    movement = models.ForeignKey("supplies.Movement", on_delete=models.PROTECT, related_name="+")
+    movement_ids = models.JSONField(default=list)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["given_at", "version"]
+        indexes = [models.Index(fields=["treatment", "given_at"])]
+        verbose_name_plural = "doses given"
+
+    def __str__(self) -> str:
+        return f"dose of {self.treatment_id} at {self.given_at:%Y-%m-%d %H:%M}"
+
+
+class AllocationStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    CONFIRMED = "confirmed", "Confirmed as proposed"
+    OVERRIDDEN = "overridden", "Confirmed with overrides"
+
+
+class AllocationDecision(ReplicatedModel):
+    """Who gets a scarce medicine: the rule's proposal (a snapshot of its input and output)
+    and its confirmation, as proposed or with overrides, by a medic or the commander."""
+
+    item = models.ForeignKey("supplies.Item", on_delete=models.PROTECT, related_name="+")
+    store = models.ForeignKey("supplies.Location", on_delete=models.PROTECT, related_name="+")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    stock = models.DecimalField(max_digits=14, decimal_places=3)  # on hand when proposed
+    children_first = models.BooleanField(default=False)
+    child_age_below = models.PositiveSmallIntegerField(default=18)
+    partial = models.BooleanField(default=False)
+    # {"candidates": [...], "outcomes": [...], "notes": [...]}: what the rule saw and said.
+    proposal = models.JSONField(default=dict)
+    proposed_at = models.DateTimeField(default=timezone.now)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=AllocationStatus.choices, default=AllocationStatus.PROPOSED
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    # Overrides that served a lower triage category while a higher one went without.
+    jumps = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-proposed_at", "-version"]
+        indexes = [models.Index(fields=["item", "store", "proposed_at"])]
+
+    def __str__(self) -> str:
+        return f"allocation of {self.item_id} at {self.proposed_at:%Y-%m-%d %H:%M}"
+
+
+class AllocationOutcome(ReplicatedModel):
+    """Append-only: one patient's share in a confirmed allocation, and why."""
+
+    decision = models.ForeignKey(
+        AllocationDecision, on_delete=models.PROTECT, related_name="outcomes"
+    )
+    treatment = models.ForeignKey(Treatment, on_delete=models.PROTECT, related_name="outcomes")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(max_length=10, blank=True)
+    benefit = models.CharField(max_length=6, choices=Benefit.choices)
+    need = models.DecimalField(max_digits=14, decimal_places=3)
+    quantity = models.DecimalField(max_digits=14, decimal_places=3)
+    rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=300)
+    override = models.CharField(max_length=8, blank=True)  # "give" or "withhold"
+    override_reason = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField()  # the proposal's order: served first
+
+    class Meta:
+        ordering = ["decision", "position"]
+        indexes = [models.Index(fields=["treatment"])]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} to {self.patient_id} ({self.reason})"

@@ -169,3 +169,11 @@ ROLE_PERMISSIONS = {
     role: perms | _CARE_PERMISSIONS.get(role, frozenset())
     for role, perms in ROLE_PERMISSIONS.items()
 }
+
+# ---- care: treatments from stock and scarce medicine (issue 5) ------------------------------
+# Medics and the commander prescribe, give doses (which issue stock) and share scarce medicine.
+_TREATMENT_PERMISSIONS = frozenset({"care.prescribe_treatment", "care.allocate_medicine"})
+ROLE_PERMISSIONS = {
+    role: perms | (_TREATMENT_PERMISSIONS if role in (Role.COMMANDER, Role.MEDIC) else frozenset())
+    for role, perms in ROLE_PERMISSIONS.items()
+}

@@ -10,6 +10,7 @@ from django.apps import apps
 from django.db import transaction
 
 from lifeline.care.tests.factories import FACTORIES as CARE_FACTORIES
+from lifeline.care.tests.factories_treatments import FACTORIES as TREATMENT_FACTORIES
 from lifeline.core import hlc
 from lifeline.core.clock import clock_tick
 from lifeline.core.models import ChangeLogEntry, ClockState, ReplicatedModel, Site
@@ -57,6 +58,7 @@ FACTORIES: dict[type[ReplicatedModel], tuple[Callable[[], ReplicatedModel], str,
     **INTEL_FACTORIES,
     **PEOPLE_FACTORIES,
     **CARE_FACTORIES,
+    **TREATMENT_FACTORIES,
 }
 
 
