@@ -39,6 +39,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from exc
+
+
 def secret_from_file(path: Path) -> str:
     """The embedded default keeps a generated secret under var/ so restarts keep sessions."""
     if path.exists():
@@ -59,6 +69,16 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or secret_from_file(VAR_DIR / "secret_
 # This installation's site: a short code; the site row (stable id and name) is created on setup.
 LIFELINE_SITE = env_str("LIFELINE_SITE", "desert-base")
 LIFELINE_SITE_NAME = env_str("LIFELINE_SITE_NAME", "")
+
+# Threat risk from sightings (routing.risk): a sighting's weight halves every half-life and
+# spreads to this many rings of H3 cells around it, each ring getting `falloff` of the one
+# inside. An alert is raised when risk climbs within the radius of the camp or within the
+# buffer of a mission's route (routing.services.risk_watch_*).
+LIFELINE_RISK_HALF_LIFE_HOURS = env_float("LIFELINE_RISK_HALF_LIFE_HOURS", 6.0)
+LIFELINE_RISK_SPREAD_RINGS = env_int("LIFELINE_RISK_SPREAD_RINGS", 2)
+LIFELINE_RISK_FALLOFF = env_float("LIFELINE_RISK_FALLOFF", 0.5)
+LIFELINE_RISK_CAMP_RADIUS_M = env_float("LIFELINE_RISK_CAMP_RADIUS_M", 2000.0)
+LIFELINE_RISK_ROUTE_BUFFER_M = env_float("LIFELINE_RISK_ROUTE_BUFFER_M", 150.0)
 
 ALLOWED_HOSTS = [
     h.strip() for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h

@@ -142,6 +142,32 @@ ROLE_PERMISSIONS = {
     for role, perms in ROLE_PERMISSIONS.items()
 }
 
+# ---- hostile groups, sightings and the perimeter log (issue 7) -----------------------------
+# Where the enemy was seen is operational: every role sees hostile groups and sightings, as
+# every role sees the threat zones those sightings become (the risk map would show them
+# anyway). Who reported a sighting stays behind intel.view_fieldreport, as the report does.
+# Commanders and field teams record sightings and keep the perimeter log (the camp's watch);
+# the watch posts and their log are theirs alone (the camp's defences); commanders name groups.
+# The alerts of risk rising near the camp or on a route go to them (intel.watch_threats).
+_SEE_THREATS = {"intel.view_hostilegroup", "intel.view_sighting"}
+_WATCH = _SEE_THREATS | {
+    "intel.add_sighting",
+    "intel.view_watchpost",
+    "intel.view_perimeterlogentry",
+    "intel.add_perimeterlogentry",
+    "intel.watch_threats",
+}
+_THREAT_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.COMMANDER: frozenset(
+        _WATCH | {"intel.add_hostilegroup", "intel.change_hostilegroup", "intel.add_watchpost"}
+    ),
+    Role.FIELD_TEAM: frozenset(_WATCH),
+}
+ROLE_PERMISSIONS = {
+    role: perms | _THREAT_PERMISSIONS.get(role, frozenset(_SEE_THREATS))
+    for role, perms in ROLE_PERMISSIONS.items()
+}
+
 # ---- name search, tracing and children's protection (issue 3) --------------------------------
 # Registrars and protection officers file tracing requests; protection officers (and the
 # commander) decide on proposed matches and alone see and manage children's protection cases.

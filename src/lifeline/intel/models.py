@@ -4,6 +4,8 @@ and threat zones join this app in their own issues."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -117,3 +119,130 @@ class ReportPerson(ReplicatedModel):
 
     def __str__(self) -> str:
         return f"{self.effect}: {self.person_id}"
+
+
+# ---- hostile groups, sightings and the perimeter log (issue 7) -----------------------------
+# A sighting is an append-only row: where, when, how many, how sure, which group if known, and
+# where it came from (a field report, the camp's watch, the radio). Each new sighting updates
+# the risk grid of routing in the same transaction. A group's "last seen" is derived from its
+# sightings (a local cache, never shipped). Hostile sightings are operational: every role sees
+# them, as every role sees the threat zones; who reported one stays with the field reports.
+
+
+class GroupStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    QUIET = "quiet", "Quiet (not seen lately)"
+    DISBANDED = "disbanded", "Disbanded"
+
+
+class HostileGroup(ReplicatedModel):
+    name = models.CharField(max_length=120)
+    leader = models.CharField(max_length=120, blank=True)
+    size_estimate = models.PositiveIntegerField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=GroupStatus.choices, default="active")
+    # The latest sighting's time and place (a cache of the sightings).
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    last_seen_latitude = models.FloatField(null=True, blank=True)
+    last_seen_longitude = models.FloatField(null=True, blank=True)
+
+    derived_fields: ClassVar[frozenset[str]] = frozenset(
+        {"last_seen_at", "last_seen_latitude", "last_seen_longitude"}
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SightingSource(models.TextChoices):
+    REPORT = "report", "Field report"
+    WATCH = "watch", "Perimeter watch post"
+    RADIO = "radio", "Radio"
+
+
+class Sighting(ReplicatedModel):
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    count = models.PositiveIntegerField()
+    # 0..1: how sure the observer is (low 0.3, medium 0.6, high 0.9).
+    confidence = models.FloatField()
+    hostile_group = models.ForeignKey(
+        HostileGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="sightings"
+    )
+    # The group's name as the observer gave it, matched to a known group or not.
+    group_name = models.CharField(max_length=120, blank=True)
+    source = models.CharField(max_length=6, choices=SightingSource.choices)
+    notes = models.TextField(blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    field_report = models.ForeignKey(
+        FieldReport, null=True, blank=True, on_delete=models.PROTECT, related_name="sightings"
+    )
+
+    class Meta:
+        ordering = ["-seen_at"]
+        permissions = [
+            ("watch_threats", "Can see alerts of risk rising near the camp or on a route"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} seen at {self.seen_at:%Y-%m-%d %H:%M}"
+
+
+class WatchPost(ReplicatedModel):
+    """A post of the camp's watch: where the perimeter is looked at from."""
+
+    site = models.ForeignKey("core.Site", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=80)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    notes = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WatchSeen(models.TextChoices):
+    NOTHING = "nothing", "All quiet"
+    FRIENDLY = "friendly", "Our own people"
+    CIVILIANS = "civilians", "Civilians"
+    UNKNOWN = "unknown", "Unknown people"
+    HOSTILE = "hostile", "Hostile"
+
+
+class PerimeterLogEntry(ReplicatedModel):
+    """Append-only: what a watch post saw, when; a hostile entry made `sighting`."""
+
+    post = models.ForeignKey(WatchPost, on_delete=models.PROTECT, related_name="entries")
+    observed_at = models.DateTimeField(default=timezone.now)
+    seen = models.CharField(max_length=10, choices=WatchSeen.choices)
+    count = models.PositiveIntegerField(default=0)
+    # Where they were, seen from the post (n, ne, ... nw), and how far, if judged.
+    direction = models.CharField(max_length=2, blank=True)
+    distance_m = models.PositiveIntegerField(null=True, blank=True)
+    hostile_group = models.ForeignKey(
+        HostileGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confidence = models.FloatField(default=0.6)
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sighting = models.ForeignKey(
+        Sighting, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-observed_at"]
+        verbose_name_plural = "perimeter log entries"
+
+    def __str__(self) -> str:
+        return f"{self.post_id} {self.seen} at {self.observed_at:%H:%M}"

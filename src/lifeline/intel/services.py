@@ -219,6 +219,12 @@ def report_file(
         _casualty_effects(actor, report, mission, casualty)
     elif kind == ReportKind.CACHE:
         _cache_effects(actor, report, mission)
+    elif kind == ReportKind.SIGHTING:
+        # Imported here: the threat services reach routing, which raises alerts through this
+        # module.
+        from lifeline.intel.services_threats import sighting_from_report
+
+        sighting_from_report(actor=actor, report=report)
     audit_record(
         actor=actor,
         action="report.file",

@@ -59,3 +59,46 @@ class ThreatZone(ReplicatedModel):
 
     def is_active(self, now: dt.datetime) -> bool:
         return self.deleted_at is None and (self.expires_at is None or now < self.expires_at)
+
+
+class RiskGrid(models.Model):
+    """The sightings' risk grid of this installation: a cache of the replicated sightings,
+    rebuilt from them when the parameters change or a sighting arrives by another way than
+    this site's services (sync). One row; its lock orders the writes of concurrent sightings.
+    The weights in `RiskCell` are scaled to `epoch` (see routing.risk.RiskField)."""
+
+    resolution = models.PositiveSmallIntegerField()
+    half_life_s = models.FloatField()
+    spread_rings = models.PositiveSmallIntegerField()
+    falloff = models.FloatField()
+    epoch = models.DateTimeField(null=True, blank=True)
+    sightings = models.PositiveIntegerField(default=0)  # how many sightings it counts
+    built_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"risk grid of {self.sightings} sightings"
+
+
+class RiskCell(models.Model):
+    """One H3 cell's sighting weight, scaled to the grid's epoch (cells as signed 64-bit ids:
+    H3 indexes leave the top bit clear)."""
+
+    cell = models.BigIntegerField(primary_key=True)
+    mass = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"{self.cell:x}: {self.mass:g}"
+
+
+class RiskWatch(models.Model):
+    """The risk band last seen at a watched place (the camp, a mission's route): an alert is
+    raised when the band climbs above it. Local state, like the grid it reads."""
+
+    target = models.CharField(max_length=80, unique=True)  # "camp:<site>", "mission:<id>"
+    band = models.PositiveSmallIntegerField(default=0)
+    cell = models.BigIntegerField(null=True, blank=True)
+    level = models.FloatField(default=0.0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.target}: band {self.band}"

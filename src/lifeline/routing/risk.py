@@ -15,8 +15,9 @@ read time; `risk_full` recomputes from scratch and is what the incremental field
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import h3  # type: ignore[import-untyped]
@@ -139,6 +140,35 @@ def risk_full(
     return levels
 
 
+def rebase_needed(epoch: dt.datetime, at: dt.datetime, params: RiskParams) -> bool:
+    """Whether a sighting at `at` is so long after `epoch` that the epoch must move to it."""
+    return (at - epoch).total_seconds() / params.half_life_s > _REBASE_HALF_LIVES
+
+
+def mass_rebased(
+    mass: float, old_epoch: dt.datetime, new_epoch: dt.datetime, params: RiskParams
+) -> float:
+    """A weight scaled to `old_epoch`, scaled to `new_epoch` instead."""
+    return _times_power_of_two(mass, -(new_epoch - old_epoch).total_seconds() / params.half_life_s)
+
+
+def mass_at(mass: float, epoch: dt.datetime, now: dt.datetime, params: RiskParams) -> float:
+    """The risk at `now` of a weight scaled to `epoch`."""
+    return _times_power_of_two(mass, -(now - epoch).total_seconds() / params.half_life_s)
+
+
+def sighting_masses(
+    sighting: Sighting, *, epoch: dt.datetime, params: RiskParams
+) -> list[tuple[int, float]]:
+    """What one sighting adds to each cell it reaches, scaled to `epoch`: w x 2^((t - epoch)/h)
+    times the cell's share. The same numbers whether kept in memory or in a table."""
+    base = _times_power_of_two(
+        sighting.weight, (sighting.at - epoch).total_seconds() / params.half_life_s
+    )
+    centre = cell_of(sighting.lat, sighting.lon, params.resolution)
+    return [(cell, base * share) for cell, share in spread_cells(centre, params)]
+
+
 @dataclass
 class RiskField:
     """The incrementally kept risk: add a sighting or a zone, read the levels at any time."""
@@ -155,19 +185,23 @@ class RiskField:
         """Add one sighting; returns the cells whose risk it changed."""
         if not self._mass:
             self.epoch = sighting.at
-        elif self._half_lives(sighting.at) > _REBASE_HALF_LIVES:
+        elif rebase_needed(self.epoch, sighting.at, self.params):
             # Move the epoch forward so that new weights stay far from overflow; weights that
             # underflow then are 2^-1000 of the newest, gone long before anyone reads them.
-            shift = -self._half_lives(sighting.at)
-            self._mass = {cell: _times_power_of_two(v, shift) for cell, v in self._mass.items()}
+            self._mass = {
+                cell: mass_rebased(v, self.epoch, sighting.at, self.params)
+                for cell, v in self._mass.items()
+            }
             self.epoch = sighting.at
-        base = _times_power_of_two(sighting.weight, self._half_lives(sighting.at))
-        centre = cell_of(sighting.lat, sighting.lon, self.params.resolution)
         changed: set[int] = set()
-        for cell, share in spread_cells(centre, self.params):
-            self._mass[cell] = self._mass.get(cell, 0.0) + base * share
+        for cell, mass in sighting_masses(sighting, epoch=self.epoch, params=self.params):
+            self._mass[cell] = self._mass.get(cell, 0.0) + mass
             changed.add(cell)
         return changed
+
+    def masses(self) -> dict[int, float]:
+        """The weights scaled to `epoch`, cell by cell (what a stored grid keeps)."""
+        return dict(self._mass)
 
     def zone_put(self, key: str, zone: Zone) -> set[int]:
         """Add or replace the zone named `key`; returns the cells it covered or covers now."""
@@ -182,9 +216,8 @@ class RiskField:
 
     def levels(self, now: dt.datetime) -> dict[int, float]:
         """Risk of every cell that has any, at `now` (the same map `risk_full` draws)."""
-        shift = -self._half_lives(now)
         levels = {
-            cell: _times_power_of_two(value, shift)
+            cell: mass_at(value, self.epoch, now, self.params)
             for cell, value in self._mass.items()
             if value > 0.0
         }
@@ -207,3 +240,91 @@ def levels_close(a: Mapping[int, float], b: Mapping[int, float], *, rel: float =
 def cell_boundary(cell: int) -> list[tuple[float, float]]:
     """The hexagon's vertices as (lat, lon), to draw it."""
     return [(float(a), float(b)) for a, b in h3int.cell_to_boundary(cell)]
+
+
+# ---- watching risk near the camp and along routes ------------------------------------------
+
+# Bands of risk that raise an alert when a place's risk climbs into them, and the alert's
+# severity: about one armed man seen for sure (1), a small party (2), a strong group or a zone a
+# commander marked dangerous (4). Zones are drawn at 0.5 (watch) .. 5 (deadly).
+RISK_BANDS: tuple[tuple[float, str], ...] = ((1.0, "info"), (2.0, "warning"), (4.0, "critical"))
+
+
+def risk_band(level: float) -> int:
+    """0 below the first band, else 1.. len(RISK_BANDS): the highest band `level` reaches."""
+    return sum(1 for floor, _ in RISK_BANDS if level >= floor)
+
+
+def band_severity(band: int) -> str:
+    return RISK_BANDS[band - 1][1]
+
+
+def _edge_m(resolution: int) -> float:
+    return float(h3int.average_hexagon_edge_length(resolution, unit="m"))
+
+
+def cells_within(lat: float, lon: float, radius_m: float, resolution: int) -> frozenset[int]:
+    """The cells whose centre lies within `radius_m` of a point (and the point's own cell)."""
+    centre = cell_of(lat, lon, resolution)
+    edge = _edge_m(resolution)
+    # Neighbouring cell centres are sqrt(3) x edge apart.
+    rings = math.ceil(radius_m / (edge * math.sqrt(3.0))) + 1
+    out = {centre}
+    for cell in h3int.grid_disk(centre, rings):
+        if h3.great_circle_distance((lat, lon), h3int.cell_to_latlng(cell), unit="m") <= radius_m:
+            out.add(int(cell))
+    return frozenset(out)
+
+
+def cells_along(
+    points: Sequence[tuple[float, float]], *, resolution: int, buffer_m: float
+) -> frozenset[int]:
+    """The cells a path of (lat, lon) points crosses, widened by `buffer_m` on each side."""
+    if not points:
+        return frozenset()
+    edge = _edge_m(resolution)
+    step = edge / 2.0
+    crossed: set[int] = {cell_of(points[0][0], points[0][1], resolution)}
+    for (lat1, lon1), (lat2, lon2) in itertools.pairwise(points):
+        length = h3.great_circle_distance((lat1, lon1), (lat2, lon2), unit="m")
+        # A long leg between two far waypoints is sampled no finer than 5,000 points.
+        steps = min(5000, max(1, math.ceil(length / step)))
+        for i in range(1, steps + 1):
+            t = i / steps
+            crossed.add(cell_of(lat1 + (lat2 - lat1) * t, lon1 + (lon2 - lon1) * t, resolution))
+    rings = math.ceil(buffer_m / (edge * math.sqrt(3.0))) if buffer_m > 0 else 0
+    if rings == 0:
+        return frozenset(crossed)
+    out: set[int] = set()
+    for cell in crossed:
+        out.update(int(c) for c in h3int.grid_disk(cell, rings))
+    return frozenset(out)
+
+
+def risk_peak(levels: Mapping[int, float], cells: Iterable[int]) -> tuple[int, float] | None:
+    """The cell of highest risk among `cells` (the lowest cell id on a tie), or None."""
+    best: tuple[int, float] | None = None
+    for cell in cells:
+        level = levels.get(cell, 0.0)
+        if level > 0.0 and (
+            best is None or level > best[1] or (level == best[1] and cell < best[0])
+        ):
+            best = (cell, level)
+    return best
+
+
+def offset_point(
+    lat: float, lon: float, *, bearing_deg: float, distance_m: float
+) -> tuple[float, float]:
+    """The point `distance_m` away from (lat, lon) towards `bearing_deg` (0 = north)."""
+    radius = 6_371_008.8
+    phi, lam = math.radians(lat), math.radians(lon)
+    theta, delta = math.radians(bearing_deg), distance_m / radius
+    phi2 = math.asin(
+        math.sin(phi) * math.cos(delta) + math.cos(phi) * math.sin(delta) * math.cos(theta)
+    )
+    lam2 = lam + math.atan2(
+        math.sin(theta) * math.sin(delta) * math.cos(phi),
+        math.cos(delta) - math.sin(phi) * math.sin(phi2),
+    )
+    return math.degrees(phi2), (math.degrees(lam2) + 540.0) % 360.0 - 180.0

@@ -1,5 +1,6 @@
-"""Writes and the route planner of routing: graphs imported or generated, zones drawn, and
-the safest route over the stored graph around the active zones.
+"""Writes and the route planner of routing: graphs imported or generated, zones drawn, the
+risk grid the sightings feed, alerts when risk rises near the camp or on a mission's route, and
+the safest route over the stored graph around the active zones and the sightings' risk.
 
 Routers are built once per stored graph version and kept in this process; before each
 query the risk of the active zones is applied, which recomputes only the streets in cells
@@ -16,19 +17,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from lifeline.core.clock import site_local
 from lifeline.core.errors import ValidationFailed
 from lifeline.core.services import Actor, audit_record, permission_require
-from lifeline.routing import selectors
+from lifeline.intel.models import Alert, Sighting
+from lifeline.intel.services import alert_raise
+from lifeline.missions.lifecycle import State
+from lifeline.missions.models import Mission, MissionPoint
+from lifeline.routing import risk, selectors
 from lifeline.routing.graph import NoSafeRoute, RoadGraph, Route, Router
-from lifeline.routing.models import StoredGraph, ThreatZone
+from lifeline.routing.models import RiskCell, RiskGrid, RiskWatch, StoredGraph, ThreatZone
 from lifeline.routing.osm import OsmError, graph_import_file
 from lifeline.routing.risk import RiskParams, Zone, zone_cells
 from lifeline.routing.town import mavrah_town
 
 RESOLUTION = RiskParams().resolution
+# Risk below this is no risk to the router (a sighting's weight after ~10 half-lives).
+ROUTER_RISK_FLOOR = 0.01
 
 
 # ---- graphs --------------------------------------------------------------------------------
@@ -232,7 +241,8 @@ def route_safest(
     loaded = _router_for(stored)
     with loaded.lock:
         router = loaded.router
-        router.risk_apply(_zone_levels(zones))
+        levels = risk_levels(now=now or timezone.now(), zones=zones)
+        router.risk_apply({c: v for c, v in levels.items() if v >= ROUTER_RISK_FLOOR})
         answer = router.route_between(
             origin,
             destination,
@@ -256,3 +266,253 @@ def route_safest(
             routes=[_route_view(router, route) for route in answer.routes],
             least_exposed=None,
         )
+
+
+# ---- the sightings' risk grid (issue 7) ----------------------------------------------------
+# A cache of the sightings in two local tables (RiskGrid, RiskCell), kept as routing.risk's
+# RiskField keeps it: weights scaled to an epoch, so that a new sighting writes only the ~19
+# cells it reaches. It is updated in the transaction that records the sighting: a sighting
+# rolled back leaves no risk behind, and the grid never lags the sightings (at every commit it
+# equals a full recompute). A grid whose parameters differ from the settings, or that counts
+# fewer sightings than the table holds (rows that came by sync), is rebuilt from scratch.
+
+
+def risk_params() -> RiskParams:
+    """The risk parameters of the settings (half-life, spread); the resolution is the
+    router's."""
+    return RiskParams(
+        resolution=RESOLUTION,
+        half_life_s=float(settings.LIFELINE_RISK_HALF_LIFE_HOURS) * 3600.0,
+        spread_rings=int(settings.LIFELINE_RISK_SPREAD_RINGS),
+        falloff=float(settings.LIFELINE_RISK_FALLOFF),
+    )
+
+
+def _grid_params(grid: RiskGrid) -> RiskParams:
+    return RiskParams(
+        resolution=grid.resolution,
+        half_life_s=grid.half_life_s,
+        spread_rings=grid.spread_rings,
+        falloff=grid.falloff,
+    )
+
+
+def _risk_sighting(row: Sighting) -> risk.Sighting:
+    return risk.Sighting(
+        lat=row.latitude,
+        lon=row.longitude,
+        at=row.seen_at,
+        count=row.count,
+        confidence=row.confidence,
+    )
+
+
+def _grid_locked() -> RiskGrid:
+    """The grid row, locked; rebuilt first if the settings changed its parameters."""
+    grid = RiskGrid.objects.select_for_update().order_by("pk").first()
+    if grid is None or _grid_params(grid) != risk_params():
+        return risk_rebuild()
+    return grid
+
+
+@transaction.atomic
+def risk_rebuild() -> RiskGrid:
+    """Recompute the grid from every sighting, with the parameters of the settings."""
+    params = risk_params()
+    grid = RiskGrid.objects.select_for_update().order_by("pk").first() or RiskGrid()
+    field = risk.RiskField(params=params, epoch=timezone.now())
+    rows = Sighting.objects.alive().order_by("seen_at", "id")
+    count = 0
+    for row in rows.iterator():
+        field.sighting_add(_risk_sighting(row))
+        count += 1
+    RiskCell.objects.all().delete()
+    RiskCell.objects.bulk_create(
+        [RiskCell(cell=cell, mass=mass) for cell, mass in field.masses().items()],
+        batch_size=2000,
+    )
+    grid.resolution, grid.half_life_s = params.resolution, params.half_life_s
+    grid.spread_rings, grid.falloff = params.spread_rings, params.falloff
+    grid.epoch = field.epoch if count else None
+    grid.sightings = count
+    grid.built_at = timezone.now()
+    grid.save()
+    return grid
+
+
+@transaction.atomic
+def risk_sighting_add(*, sighting: Sighting) -> set[int]:
+    """Add one recorded sighting to the grid (called by intel's services in the transaction
+    that records it); returns the cells whose risk it changed."""
+    grid = _grid_locked()
+    params = _grid_params(grid)
+    point = _risk_sighting(sighting)
+    if grid.sightings != Sighting.objects.alive().count() - 1:
+        # Just rebuilt (it counts this one), or missing rows that came by sync: from scratch.
+        risk_rebuild()
+        centre = risk.cell_of(point.lat, point.lon, params.resolution)
+        return {cell for cell, _ in risk.spread_cells(centre, params)}
+    if grid.epoch is None or not RiskCell.objects.exists():
+        grid.epoch = point.at
+    elif risk.rebase_needed(grid.epoch, point.at, params):
+        old = grid.epoch
+        cells = list(RiskCell.objects.all())
+        for stored in cells:
+            stored.mass = risk.mass_rebased(stored.mass, old, point.at, params)
+        RiskCell.objects.bulk_update(cells, ["mass"], batch_size=2000)
+        grid.epoch = point.at
+    adds = risk.sighting_masses(point, epoch=grid.epoch, params=params)
+    existing = RiskCell.objects.in_bulk([cell for cell, _ in adds])
+    new: list[RiskCell] = []
+    for cell, mass in adds:
+        row = existing.get(cell)
+        if row is None:
+            new.append(RiskCell(cell=cell, mass=mass))
+        else:
+            row.mass += mass
+    RiskCell.objects.bulk_update(list(existing.values()), ["mass"])
+    RiskCell.objects.bulk_create(new)
+    grid.sightings += 1
+    grid.save(update_fields=["epoch", "sightings"])
+    return {cell for cell, _ in adds}
+
+
+def risk_levels(*, now: dt.datetime, zones: list[ThreatZone] | None = None) -> dict[int, float]:
+    """Risk of every cell that has any at `now`: the sightings' decayed weights, raised to
+    the level of the active zones covering them (routing.risk.risk_full's map)."""
+    grid = RiskGrid.objects.order_by("pk").first()
+    levels: dict[int, float] = {}
+    if grid is not None and grid.epoch is not None:
+        params = _grid_params(grid)
+        for cell, mass in RiskCell.objects.values_list("cell", "mass"):
+            if mass > 0.0:
+                levels[cell] = risk.mass_at(mass, grid.epoch, now, params)
+    active = zones if zones is not None else selectors.zones_active(now=now)
+    for cell, level in _zone_levels(active).items():
+        if levels.get(cell, 0.0) < level:
+            levels[cell] = level
+    return levels
+
+
+# ---- alerts when risk rises near the camp or on a mission's route --------------------------
+
+
+@dataclass(frozen=True)
+class WatchedPlace:
+    target: str  # RiskWatch.target
+    kind: str  # the alert kind
+    label: str
+    cells: frozenset[int]
+    mission: Mission | None = None
+
+
+RISK_CAMP_KIND = "risk.camp"
+RISK_ROUTE_KIND = "risk.route"
+# Commanders and field teams see these alerts (intel.watch_threats).
+RISK_ALERT_PERMISSION = "intel.watch_threats"
+
+
+def _mission_path(mission: Mission, points: list[MissionPoint]) -> list[tuple[float, float]]:
+    """A mission's route: its waypoints in order (no route is stored per mission), or the
+    centre of its area."""
+    path = [(p.latitude, p.longitude) for p in points]
+    if not path and mission.latitude is not None and mission.longitude is not None:
+        path = [(mission.latitude, mission.longitude)]
+    return path
+
+
+def watched_places() -> list[WatchedPlace]:
+    """The camp (this site's position, if known) and the route of every mission under way."""
+    places: list[WatchedPlace] = []
+    site = site_local()
+    if site.latitude is not None and site.longitude is not None:
+        places.append(
+            WatchedPlace(
+                target=f"camp:{site.code}",
+                kind=RISK_CAMP_KIND,
+                label=f"near {site.name}",
+                cells=risk.cells_within(
+                    site.latitude,
+                    site.longitude,
+                    float(settings.LIFELINE_RISK_CAMP_RADIUS_M),
+                    RESOLUTION,
+                ),
+            )
+        )
+    missions = Mission.objects.alive().filter(state=State.UNDER_WAY).order_by("planned_start")
+    points: dict[object, list[MissionPoint]] = {}
+    for point in MissionPoint.objects.alive().filter(mission__in=missions):
+        points.setdefault(point.mission_id, []).append(point)
+    for mission in missions:
+        ordered = sorted(points.get(mission.pk, []), key=lambda p: (p.sequence, p.created_at))
+        path = _mission_path(mission, ordered)
+        if not path:
+            continue
+        places.append(
+            WatchedPlace(
+                target=f"mission:{mission.pk}",
+                kind=RISK_ROUTE_KIND,
+                label=f"on the route of {mission.name}",
+                cells=risk.cells_along(
+                    path,
+                    resolution=RESOLUTION,
+                    buffer_m=float(settings.LIFELINE_RISK_ROUTE_BUFFER_M),
+                ),
+                mission=mission,
+            )
+        )
+    return places
+
+
+def _place_check(place: WatchedPlace, levels: dict[int, float], now: dt.datetime) -> Alert | None:
+    peak = risk.risk_peak(levels, place.cells)
+    cell, level = peak if peak is not None else (None, 0.0)
+    band = risk.risk_band(level)
+    watch = RiskWatch.objects.select_for_update().filter(target=place.target).first()
+    if watch is None:
+        watch = RiskWatch(target=place.target)
+    alert = None
+    if band > watch.band and cell is not None:
+        # One alert per rise: the place, the cell where risk peaks and the band it reached.
+        alert = alert_raise(
+            kind=place.kind,
+            key=f"{place.target}:{cell:x}:{band}",
+            title=f"Risk {risk.band_severity(band)} {place.label}: level {level:.1f}",
+            detail=f"H3 cell {cell:x} at level {level:.2f} at {now:%Y-%m-%d %H:%M} UTC "
+            f"(band {band} of {len(risk.RISK_BANDS)}); see the map.",
+            severity=risk.band_severity(band),
+            subject=place.mission,
+            permission=RISK_ALERT_PERMISSION,
+        )
+    if band != watch.band or cell != watch.cell:
+        # A fall is remembered too, so that the next rise alerts again.
+        watch.band, watch.cell, watch.level, watch.updated_at = band, cell, level, now
+        watch.save()
+    return alert
+
+
+@transaction.atomic
+def risk_watch_check(
+    *, changed: set[int] | None = None, now: dt.datetime | None = None
+) -> list[Alert]:
+    """Raise an alert for each watched place whose risk climbed into a higher band; with
+    `changed`, only the places those cells touch (what one new sighting can raise)."""
+    now = now or timezone.now()
+    places = watched_places()
+    if changed is not None:
+        places = [p for p in places if p.cells & changed]
+    if not places:
+        return []
+    levels = risk_levels(now=now)
+    return [a for p in places if (a := _place_check(p, levels, now)) is not None]
+
+
+def risk_watch_sweep(*, now: dt.datetime | None = None) -> list[Alert]:
+    """The worker's tick: rebuild the grid if sightings came by another way (sync), then check
+    every watched place. Risk decays, zones are drawn and expire, missions set out: a place's
+    band is re-read, a fall remembered, a rise alerted."""
+    with transaction.atomic():
+        grid = _grid_locked()
+        if grid.sightings != Sighting.objects.alive().count():
+            risk_rebuild()
+    return risk_watch_check(now=now)

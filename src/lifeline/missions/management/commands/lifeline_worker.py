@@ -1,4 +1,5 @@
-"""The background worker: every interval, raise alerts for teams that missed a check-in.
+"""The background worker: every interval, raise alerts for teams that missed a check-in and
+for risk that rose near the camp or on a mission's route (risk decays, zones come and go).
 
 python manage.py lifeline_worker [--interval 30] [--once]
 """
@@ -11,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from lifeline.missions.services import missions_overdue_sweep
+from lifeline.routing.services import risk_watch_sweep
 
 
 class Command(BaseCommand):
@@ -26,6 +28,7 @@ class Command(BaseCommand):
             alerts = missions_overdue_sweep()
             if alerts and options["verbosity"] >= 1:
                 self.stdout.write(f"{len(alerts)} mission(s) overdue")
+            risk_watch_sweep()
             if options["once"]:
                 return
             time.sleep(interval)
