@@ -1,0 +1,509 @@
+"""Writes of treatments and of the allocation of scarce medicine: prescribing a course, giving
+a dose (which issues the stock from the supplies ledger, first expiry first, in the same
+transaction: both are written or neither), stopping a course, proposing an allocation by the
+rule of docs/care-allocation.md and confirming it (with overrides, each with its reason).
+
+Every write checks the actor's permission (`care.prescribe_treatment`,
+`care.allocate_medicine`: medics and the commander) and writes its audit row in its
+transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from lifeline.care import allocation as rule
+from lifeline.care.models import (
+    OPEN_STATUSES,
+    AllocationDecision,
+    AllocationOutcome,
+    AllocationStatus,
+    Benefit,
+    DoseGiven,
+    Patient,
+    Treatment,
+)
+from lifeline.core.errors import Conflict, ValidationFailed
+from lifeline.core.models import replicated_create_many
+from lifeline.core.services import Actor, actor_user, audit_record, permission_require, setting_get
+from lifeline.people.rules import age_on
+from lifeline.supplies.models import Item, Location, LocationKind, MovementKind
+from lifeline.supplies.rules import quantity_text as q
+from lifeline.supplies.selectors import on_hand_total
+
+# The ledger's own first-expiry-first-out take (locks the balances, writes the movements), so
+# that a dose moves stock exactly as an issue from the store does, inside this transaction.
+from lifeline.supplies.services import _fefo_take
+
+# The per-site setting naming (by code) the store a clinic's doses come from, when a
+# prescription names none and the site has more than one store.
+SETTING_STORE = "care.store"
+MAX_EVERY_HOURS = 24 * 7
+MAX_DOSES = 200
+
+PRESCRIBE = "care.prescribe_treatment"
+ALLOCATE = "care.allocate_medicine"
+
+
+def _store_for(patient: Patient, store: Location | None) -> Location:
+    """The store a course's doses come from: the one named, the site's `care.store` setting,
+    or the site's only store."""
+    if store is not None:
+        if store.site_id != patient.site_id:
+            raise ValidationFailed({"store": f"{store.name} is not at the patient's site"})
+        return store
+    code = setting_get(site=patient.site, key=SETTING_STORE)
+    stores = Location.objects.alive().filter(site_id=patient.site_id, kind=LocationKind.STORE)
+    if code:
+        named = stores.filter(code=code).first()
+        if named is not None:
+            return named
+    found = list(stores[:2])
+    if len(found) == 1:
+        return found[0]
+    raise ValidationFailed({"store": "name the store the doses come from"})
+
+
+@transaction.atomic
+def treatment_prescribe(
+    *,
+    actor: Actor | None,
+    patient: Patient,
+    item: Item,
+    dose_quantity: Decimal,
+    every_hours: int,
+    doses: int,
+    starts_at: dt.datetime | None = None,
+    store: Location | None = None,
+    benefit: str = Benefit.MEDIUM,
+    indication: str = "",
+    dose_unit: str | None = None,
+) -> Treatment:
+    """A course for a patient in care: `dose_quantity` of the item (in its unit) every
+    `every_hours` hours, `doses` times, from a store of the patient's site."""
+    permission_require(actor, PRESCRIBE, doing="prescribe treatments")
+    problems: dict[str, str] = {}
+    if patient.status not in OPEN_STATUSES:
+        problems["patient"] = f"is no longer in care ({patient.get_status_display().lower()})"
+    if dose_quantity is None or dose_quantity <= 0:
+        problems["dose_quantity"] = "must be more than zero"
+    if not 1 <= every_hours <= MAX_EVERY_HOURS:
+        problems["every_hours"] = f"must be from 1 to {MAX_EVERY_HOURS}"
+    if not 1 <= doses <= MAX_DOSES:
+        problems["doses"] = f"must be from 1 to {MAX_DOSES}"
+    if benefit not in Benefit.values:
+        problems["benefit"] = f"must be one of {', '.join(Benefit.values)}"
+    if dose_unit and dose_unit != item.unit:
+        problems["dose_unit"] = (
+            f"doses are issued in the item's unit ({item.unit}): give the dose in {item.unit}"
+        )
+    if problems:
+        raise ValidationFailed(problems)
+    source = _store_for(patient, store)
+    treatment = Treatment(
+        patient=patient,
+        item=item,
+        store=source,
+        dose_quantity=dose_quantity,
+        dose_unit=item.unit,
+        every_hours=every_hours,
+        doses=doses,
+        starts_at=starts_at or timezone.now(),
+        benefit=benefit,
+        indication=indication.strip(),
+        prescribed_by=actor_user(actor),
+    )
+    treatment.save()
+    audit_record(
+        actor=actor,
+        action="treatment.prescribe",
+        obj=treatment,
+        summary=(
+            f"{q(dose_quantity)} {item.unit} of {item.name} every {every_hours} h x {doses} "
+            f"for patient {patient.pk}"
+        ),
+    )
+    return treatment
+
+
+@transaction.atomic
+def treatment_stop(*, actor: Actor | None, treatment: Treatment, reason: str) -> Treatment:
+    """End a course before its last dose (finished early, changed, or not available)."""
+    permission_require(actor, PRESCRIBE, doing="stop treatments")
+    if not reason.strip():
+        raise ValidationFailed({"reason": "say why the course stops"})
+    treatment = Treatment.objects.select_for_update().get(pk=treatment.pk)
+    if treatment.stopped_at is not None:
+        raise Conflict(f"this course was stopped on {treatment.stopped_at:%Y-%m-%d %H:%M}")
+    treatment.stopped_at = timezone.now()
+    treatment.stop_reason = reason.strip()[:300]
+    treatment.save(update_fields=["stopped_at", "stop_reason"])
+    audit_record(actor=actor, action="treatment.stop", obj=treatment, summary=reason[:300])
+    return treatment
+
+
+def _withheld_by_decision(treatment: Treatment) -> AllocationOutcome | None:
+    """The outcome of the latest confirmed allocation of this course, when it gave nothing."""
+    latest = (
+        AllocationOutcome.objects.alive()
+        .filter(treatment=treatment, decision__status__in=_DECIDED)
+        .select_related("decision")
+        .order_by("-decision__decided_at", "-decision__version")
+        .first()
+    )
+    return latest if latest is not None and latest.quantity == 0 else None
+
+
+_DECIDED = (AllocationStatus.CONFIRMED, AllocationStatus.OVERRIDDEN)
+
+
+@transaction.atomic
+def dose_give(
+    *,
+    actor: Actor | None,
+    treatment: Treatment,
+    given_at: dt.datetime | None = None,
+    quantity: Decimal | None = None,
+    note: str = "",
+) -> DoseGiven:
+    """Record a dose given and issue it from the course's store, earliest expiry first, in one
+    transaction. When the store has not enough, nothing is written and the message says what
+    is on hand."""
+    permission_require(actor, PRESCRIBE, doing="give doses")
+    # One dose at a time per course: the row lock orders two medics giving the same dose.
+    treatment = (
+        Treatment.objects.select_for_update()
+        .select_related("item", "store", "patient")
+        .get(pk=treatment.pk)
+    )
+    amount = treatment.dose_quantity if quantity is None else quantity
+    if amount is None or amount <= 0:
+        raise ValidationFailed({"quantity": "must be more than zero"})
+    if treatment.patient.status not in OPEN_STATUSES:
+        raise Conflict(
+            f"the patient is no longer in care ({treatment.patient.get_status_display().lower()})"
+        )
+    if treatment.stopped_at is not None:
+        raise Conflict(f"this course was stopped: {treatment.stop_reason}")
+    given = DoseGiven.objects.alive().filter(treatment=treatment).count()
+    if given >= treatment.doses:
+        raise Conflict(f"the course is complete: {given} of {treatment.doses} doses given")
+    withheld = _withheld_by_decision(treatment)
+    if withheld is not None:
+        raise Conflict(
+            f"the allocation confirmed on {withheld.decision.decided_at:%Y-%m-%d %H:%M} gave "
+            f"this patient no {treatment.item.name} ({withheld.reason}); propose a new "
+            "allocation or confirm one with an override first"
+        )
+    item, store = treatment.item, treatment.store
+    try:
+        movements = _fefo_take(
+            actor=actor,
+            kind=MovementKind.ISSUE,
+            item=item,
+            location=store,
+            quantity=amount,
+            note=f"dose {given + 1} of {treatment.doses}, patient {treatment.patient_id}",
+        )
+    except ValidationFailed as exc:
+        on_hand = on_hand_total(item=item, location=store)
+        raise ValidationFailed(
+            {
+                "quantity": (
+                    f"not enough {item.name} at {store.name} for this dose: {q(on_hand)} "
+                    f"{item.unit} on hand, the dose is {q(amount)}; nothing was given or recorded"
+                )
+            }
+        ) from exc
+    dose = DoseGiven(
+        treatment=treatment,
+        given_at=given_at or timezone.now(),
+        quantity=amount,
+        given_by=actor_user(actor),
+        movement=movements[0],
+        movement_ids=[str(m.pk) for m in movements],
+        note=note.strip()[:300],
+    )
+    dose.save()
+    audit_record(
+        actor=actor,
+        action="dose.give",
+        obj=dose,
+        summary=(
+            f"dose {given + 1} of {treatment.doses}: {q(amount)} {item.unit} of {item.name} "
+            f"from {store.name} to patient {treatment.patient_id}"
+        ),
+    )
+    return dose
+
+
+# ---- allocation of a scarce medicine -------------------------------------------------------
+
+
+def _waiting(item: Item, store: Location) -> list[tuple[Treatment, int]]:
+    """Courses of the item from the store with doses still to give, of patients in care,
+    with the number of doses given."""
+    rows = (
+        Treatment.objects.alive()
+        .filter(
+            item=item,
+            store=store,
+            stopped_at__isnull=True,
+            patient__status__in=OPEN_STATUSES,
+            patient__deleted_at__isnull=True,
+        )
+        .select_related("patient", "patient__person")
+        .annotate(given=Count("doses_given", filter=Q(doses_given__deleted_at__isnull=True)))
+        .order_by("prescribed_at", "id")
+    )
+    return [(t, t.given) for t in rows if t.given < t.doses]
+
+
+def _key(treatment: Treatment) -> str:
+    # The patient's id first: the rule's last tie-break is this key.
+    return f"{treatment.patient_id}/{treatment.pk}"
+
+
+def _candidate(treatment: Treatment, given: int, today: dt.date) -> rule.Candidate:
+    patient = treatment.patient
+    person = patient.person
+    age = age_on(person.date_of_birth, today) if person.date_of_birth else None
+    return rule.Candidate(
+        key=_key(treatment),
+        category=patient.category or rule.UNTRIAGED,
+        need=treatment.dose_quantity * (treatment.doses - given),
+        benefit=treatment.benefit,
+        waiting_since=patient.arrived_at,
+        age_years=age,
+        name=person.full_name,
+    )
+
+
+def _candidate_json(c: rule.Candidate) -> dict[str, Any]:
+    return {
+        "key": c.key,
+        "category": c.category,
+        "need": str(c.need),
+        "benefit": c.benefit,
+        "waiting_since": c.waiting_since.isoformat() if c.waiting_since else None,
+        "age_years": c.age_years,
+        "name": c.name,
+    }
+
+
+def _candidate_from_json(row: Mapping[str, Any]) -> rule.Candidate:
+    since = row.get("waiting_since")
+    return rule.Candidate(
+        key=row["key"],
+        category=row["category"],
+        need=Decimal(row["need"]),
+        benefit=row["benefit"],
+        waiting_since=dt.datetime.fromisoformat(since) if since else None,
+        age_years=row.get("age_years"),
+        name=row.get("name", ""),
+    )
+
+
+def _outcome_json(o: rule.Outcome) -> dict[str, Any]:
+    return {
+        "key": o.key,
+        "category": o.category,
+        "need": str(o.need),
+        "quantity": str(o.quantity),
+        "rank": o.rank,
+        "reason": o.reason,
+        "override": o.override.action if o.override else "",
+    }
+
+
+def _refused(exc: rule.AllocationRefused) -> ValidationFailed:
+    return ValidationFailed({"overrides": exc.message})
+
+
+@transaction.atomic
+def allocation_propose(
+    *, actor: Actor | None, item: Item, store: Location, partial: bool = False
+) -> AllocationDecision:
+    """Propose who gets the item's stock at the store among the patients whose courses wait
+    for it, by the rule (docs/care-allocation.md). A proposal decides nothing until a medic
+    or the commander confirms it."""
+    permission_require(actor, ALLOCATE, doing="propose allocations of medicine")
+    waiting = _waiting(item, store)
+    if not waiting:
+        raise ValidationFailed(
+            {"item": f"no course of {item.name} from {store.name} is waiting for doses"}
+        )
+    today = timezone.localdate()
+    candidates = [_candidate(t, given, today) for t, given in waiting]
+    children_first = bool(setting_get(site=store.site, key=rule.SETTING_CHILDREN_FIRST))
+    child_age_below = int(
+        setting_get(site=store.site, key=rule.SETTING_CHILD_AGE_BELOW) or rule.CHILD_AGE_BELOW
+    )
+    stock = on_hand_total(item=item, location=store)
+    result = rule.allocate(
+        candidates,
+        stock,
+        children_first=children_first,
+        child_age_below=child_age_below,
+        partial=partial,
+    )
+    decision = AllocationDecision(
+        item=item,
+        store=store,
+        site=store.site,
+        stock=stock,
+        children_first=children_first,
+        child_age_below=child_age_below,
+        partial=partial,
+        proposal={
+            "candidates": [_candidate_json(c) for c in candidates],
+            "outcomes": [_outcome_json(o) for o in result.outcomes],
+            "notes": list(result.notes),
+            "scarce": result.scarce,
+        },
+        proposed_by=actor_user(actor),
+    )
+    decision.save()
+    without = sum(1 for o in result.outcomes if o.without)
+    audit_record(
+        actor=actor,
+        action="allocation.propose",
+        obj=decision,
+        summary=(
+            f"{item.name} at {store.name}: {q(stock)} {item.unit} on hand for "
+            f"{len(candidates)} waiting courses; {without} would go without"
+        ),
+    )
+    return decision
+
+
+@dataclass(frozen=True)
+class OverrideInput:
+    """An override of one patient's share: `patient` is a patient's or a course's id."""
+
+    patient: str
+    action: str  # rule.GIVE or rule.WITHHOLD
+    reason: str
+    quantity: Decimal | None = None
+
+
+def _override_keys(overrides: Sequence[OverrideInput], keys: Sequence[str]) -> list[rule.Override]:
+    found: list[rule.Override] = []
+    problems: dict[str, str] = {}
+    for n, o in enumerate(overrides):
+        ref = str(o.patient).strip()
+        matches = [k for k in keys if ref in k.split("/")]
+        if len(matches) != 1:
+            problems[f"overrides[{n}].patient"] = (
+                f"{ref!r} is not a patient waiting in this proposal"
+                if not matches
+                else f"{ref!r} has several courses here: name the course"
+            )
+            continue
+        if not o.reason.strip():
+            problems[f"overrides[{n}].reason"] = "an override needs a reason"
+            continue
+        found.append(rule.Override(matches[0], o.action, o.reason.strip()[:300], o.quantity))
+    if problems:
+        raise ValidationFailed(problems)
+    return found
+
+
+@transaction.atomic
+def allocation_confirm(
+    *,
+    actor: Actor | None,
+    decision: AllocationDecision,
+    overrides: Sequence[OverrideInput] = (),
+    note: str = "",
+) -> AllocationDecision:
+    """Confirm a proposal as it is, or with overrides (each with its reason). The rule runs
+    again on the proposal's own snapshot with the overrides; an override that serves a lower
+    triage category while a higher one goes without is allowed and recorded as such.
+    Refused when the stock on hand has changed since the proposal (propose again)."""
+    permission_require(actor, ALLOCATE, doing="confirm allocations of medicine")
+    decision = (
+        AllocationDecision.objects.select_for_update()
+        .select_related("item", "store")
+        .get(pk=decision.pk)
+    )
+    if decision.status != AllocationStatus.PROPOSED:
+        raise Conflict(f"this allocation was already decided ({decision.get_status_display()})")
+    on_hand = on_hand_total(item=decision.item, location=decision.store)
+    if on_hand != decision.stock:
+        raise Conflict(
+            f"the stock of {decision.item.name} at {decision.store.name} changed since this "
+            f"proposal ({q(decision.stock)} then, {q(on_hand)} now): propose again"
+        )
+    candidates = [_candidate_from_json(row) for row in decision.proposal.get("candidates", [])]
+    wanted = _override_keys(overrides, [c.key for c in candidates])
+    try:
+        result = rule.allocate(
+            candidates,
+            decision.stock,
+            children_first=decision.children_first,
+            child_age_below=decision.child_age_below,
+            partial=decision.partial,
+            overrides=wanted,
+        )
+    except rule.AllocationRefused as exc:
+        raise _refused(exc) from exc
+    by_key = {c.key: c for c in candidates}
+    jumps = [
+        {
+            "served": by_key[j.served].name,
+            "served_category": by_key[j.served].category,
+            "passed_over": by_key[j.passed_over].name,
+            "passed_over_category": by_key[j.passed_over].category,
+        }
+        for j in rule.category_jumps(result)
+    ]
+    rows = [
+        AllocationOutcome(
+            decision=decision,
+            treatment_id=o.key.split("/")[1],
+            patient_id=o.key.split("/")[0],
+            category=o.category,
+            benefit=by_key[o.key].benefit,
+            need=o.need,
+            quantity=o.quantity,
+            rank=o.rank,
+            reason=o.reason[:300],
+            override=o.override.action if o.override else "",
+            override_reason=o.override.reason[:300] if o.override else "",
+            position=n,
+        )
+        for n, o in enumerate(result.outcomes)
+    ]
+    replicated_create_many(rows)
+    decision.status = AllocationStatus.OVERRIDDEN if wanted else AllocationStatus.CONFIRMED
+    decision.decided_at = timezone.now()
+    decision.decided_by = actor_user(actor)
+    decision.note = note.strip()[:300]
+    decision.jumps = jumps
+    decision.save(update_fields=["status", "decided_at", "decided_by", "note", "jumps"])
+    audit_record(
+        actor=actor,
+        action="allocation.confirm",
+        obj=decision,
+        summary=(
+            f"{decision.item.name} at {decision.store.name}: "
+            f"{decision.get_status_display().lower()}"
+            + (f", {len(jumps)} served ahead of a higher triage category" if jumps else "")
+        ),
+        detail={
+            "overrides": [
+                {"patient": o.key, "action": o.action, "reason": o.reason} for o in wanted
+            ],
+            "jumps": jumps,
+        },
+    )
+    return decision
