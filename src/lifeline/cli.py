@@ -92,6 +92,7 @@ class LifelineGroup(TyperGroup):
 def app_build() -> typer.Typer:
     """The Typer app with every capability's commands; Django must be set up first."""
     from lifeline.intel.cli import app as report_app
+    from lifeline.intel.cli_threats import app as threat_app
     from lifeline.missions.cli import app as mission_app
     from lifeline.people.cli import household_app, person_app
     from lifeline.people.cli_matching import case_app, search_app, tracing_app
@@ -131,6 +132,7 @@ def app_build() -> typer.Typer:
     app.add_typer(route_app, name="route")
     app.add_typer(mission_app, name="mission")
     app.add_typer(report_app, name="report")
+    app.add_typer(threat_app, name="threat")
     app.add_typer(stock_app, name="stock")
     app.add_typer(ration_app, name="ration")
     return app

@@ -3,7 +3,7 @@
 from django.urls import URLPattern
 
 from lifeline.core.api import operations
-from lifeline.intel import api
+from lifeline.intel import api, api_threats
 
 urlpatterns: list[URLPattern] = [
     *operations(
@@ -17,4 +17,34 @@ urlpatterns: list[URLPattern] = [
     *operations("reports/<str:report_id>/packet/", api.ReportPacketApi, name="api-report-packet"),
     *operations("radio/decode/", api.PacketDecodeApi, name="api-radio-decode"),
     *operations("radio/ingest/", api.PacketIngestApi, name="api-radio-ingest"),
+    *operations(
+        "hostile-groups/",
+        api_threats.HostileGroupListApi,
+        api_threats.HostileGroupCreateApi,
+        name="api-hostile-groups",
+    ),
+    *operations(
+        "hostile-groups/<str:group_id>/",
+        api_threats.HostileGroupDetailApi,
+        api_threats.HostileGroupUpdateApi,
+        name="api-hostile-group",
+    ),
+    *operations(
+        "sightings/",
+        api_threats.SightingListApi,
+        api_threats.SightingRecordApi,
+        name="api-sightings",
+    ),
+    *operations(
+        "watch-posts/",
+        api_threats.WatchPostListApi,
+        api_threats.WatchPostCreateApi,
+        name="api-watch-posts",
+    ),
+    *operations(
+        "perimeter-log/",
+        api_threats.PerimeterLogListApi,
+        api_threats.PerimeterLogWriteApi,
+        name="api-perimeter-log",
+    ),
 ]

@@ -1,0 +1,120 @@
+"""`lifeline threat ...`: hostile groups, sightings and the perimeter log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lifeline.cli import state_of
+from lifeline.intel import selectors_threats as selectors
+from lifeline.intel import services_threats as services
+from lifeline.intel.api_threats import (
+    perimeter_parse_and_log,
+    sighting_parse_and_record,
+    threat_parsed,
+)
+from lifeline.intel.schemas_threats import HostileGroupInput
+
+app = typer.Typer(help="Hostile groups, sightings and the perimeter log.")
+
+
+@app.command("groups")
+def threat_groups(ctx: typer.Context) -> None:
+    """The hostile groups known, with when and where each was last seen."""
+    for group in selectors.hostile_group_list(actor=state_of(ctx).actor()):
+        seen = (
+            f"last seen {group.last_seen_at:%Y-%m-%d %H:%M} at "
+            f"{group.last_seen_latitude:.5f},{group.last_seen_longitude:.5f}"
+            if group.last_seen_at is not None
+            else "not seen yet"
+        )
+        size = f"~{group.size_estimate}" if group.size_estimate is not None else "size unknown"
+        typer.echo(
+            f"{group.pk}  {group.name} ({group.leader or 'leader unknown'}, {size}, "
+            f"{group.status}): {seen}, {getattr(group, 'sighting_count', 0)} sighting(s)"
+        )
+
+
+@app.command("group-add")
+def threat_group_add(
+    ctx: typer.Context,
+    name: str,
+    leader: Annotated[str, typer.Option(help="who leads it")] = "",
+    size: Annotated[int | None, typer.Option(help="how many they are, about")] = None,
+    notes: Annotated[str, typer.Option(help="what is known of them")] = "",
+) -> None:
+    """Name a hostile group."""
+    data: dict[str, object] = {"name": name, "leader": leader, "notes": notes}
+    if size is not None:
+        data["size_estimate"] = size
+    values = threat_parsed(HostileGroupInput, data)
+    group = services.hostile_group_create(actor=state_of(ctx).actor(), **values)
+    typer.echo(f"{group.pk}  {group.name}")
+
+
+@app.command("sighting")
+def threat_sighting(
+    ctx: typer.Context,
+    at: Annotated[str, typer.Option("--at", help="LAT,LON where they were seen")],
+    count: Annotated[int, typer.Option(help="how many")],
+    confidence: Annotated[str, typer.Option(help="0..1, or low, medium, high")] = "medium",
+    group: Annotated[str, typer.Option(help="the group's name, as reported")] = "",
+    source: Annotated[str, typer.Option(help="report, watch or radio")] = "radio",
+    notes: Annotated[str, typer.Option(help="anything else")] = "",
+) -> None:
+    """Record a sighting (it updates the risk map and may raise an alert)."""
+    lat, _, lon = at.partition(",")
+    sighting = sighting_parse_and_record(
+        state_of(ctx).actor(),
+        {
+            "latitude": lat.strip(),
+            "longitude": lon.strip(),
+            "count": count,
+            "confidence": confidence,
+            "group_name": group,
+            "source": source,
+            "notes": notes,
+        },
+    )
+    known = f" ({sighting.hostile_group.name})" if sighting.hostile_group else ""
+    typer.echo(f"{sighting.pk}  {sighting.count} seen{known}")
+
+
+@app.command("sightings")
+def threat_sightings(ctx: typer.Context, limit: int = 20) -> None:
+    """The latest sightings."""
+    for row in selectors.sighting_list(actor=state_of(ctx).actor())[:limit]:
+        who = row.hostile_group.name if row.hostile_group else row.group_name or "unknown"
+        typer.echo(
+            f"{row.seen_at:%Y-%m-%d %H:%M}  {row.count:>4} x {who} at "
+            f"{row.latitude:.5f},{row.longitude:.5f} ({row.get_source_display()}, "
+            f"confidence {row.confidence:g})"
+        )
+
+
+@app.command("watch")
+def threat_watch(
+    ctx: typer.Context,
+    post: Annotated[str, typer.Option(help="the watch post's id")],
+    seen: Annotated[str, typer.Option(help="nothing, friendly, civilians, unknown, hostile")],
+    count: int = 0,
+    direction: Annotated[str, typer.Option(help="n, ne, e, se, s, sw, w, nw")] = "",
+    distance: Annotated[int | None, typer.Option(help="metres from the post")] = None,
+    confidence: str = "medium",
+    notes: str = "",
+) -> None:
+    """Write an entry of the perimeter log (a hostile one becomes a sighting)."""
+    data: dict[str, object] = {
+        "post": post,
+        "seen": seen,
+        "count": count,
+        "direction": direction,
+        "confidence": confidence,
+        "notes": notes,
+    }
+    if distance is not None:
+        data["distance_m"] = distance
+    entry = perimeter_parse_and_log(state_of(ctx).actor(), data)
+    made = " and a sighting" if entry.sighting_id else ""
+    typer.echo(f"{entry.pk}  logged{made}: {entry.post.name}, {entry.get_seen_display()}")

@@ -1,0 +1,85 @@
+"""Reads of the threat picture with the caller's role applied. Hostile groups and sightings are
+operational (every role sees them, as it sees the threat zones); who reported a sighting is for
+roles that read field reports; the watch posts and their log are the watch's."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from lifeline.core.errors import NotFound, ValidationFailed
+from lifeline.core.ids import id_parse
+from lifeline.core.services import Actor, permission_require
+from lifeline.intel.models import HostileGroup, PerimeterLogEntry, Sighting, WatchPost
+
+
+def reporter_visible(actor: Actor | None) -> bool:
+    """Whether the actor may see who reported a sighting (as it may read the report)."""
+    return actor is not None and actor.is_authenticated and actor.has_perm("intel.view_fieldreport")
+
+
+def hostile_group_list(*, actor: Actor | None) -> QuerySet[HostileGroup]:
+    permission_require(actor, "intel.view_hostilegroup", doing="see hostile groups")
+    return (
+        HostileGroup.objects.alive()
+        .annotate(sighting_count=Count("sightings", filter=Q(sightings__deleted_at__isnull=True)))
+        .order_by("name")
+    )
+
+
+def hostile_group_get(*, actor: Actor | None, group_id: Any) -> HostileGroup:
+    pk = id_parse(group_id, "group")
+    group = hostile_group_list(actor=actor).filter(pk=pk).first()
+    if group is None:
+        raise NotFound(f"no hostile group with id {pk}")
+    return group
+
+
+def hostile_group_for_field(value: Any, field: str = "hostile_group") -> HostileGroup | None:
+    """The group an input names by id, or a ValidationFailed naming the field."""
+    if value in (None, ""):
+        return None
+    group = HostileGroup.objects.alive().filter(pk=id_parse(value, field)).first()
+    if group is None:
+        raise ValidationFailed({field: f"no hostile group with id {value}"})
+    return group
+
+
+def sighting_list(
+    *,
+    actor: Actor | None,
+    group: HostileGroup | None = None,
+    since: dt.datetime | None = None,
+) -> QuerySet[Sighting]:
+    """Sightings, newest first."""
+    permission_require(actor, "intel.view_sighting", doing="see sightings")
+    rows = Sighting.objects.alive().select_related("hostile_group", "reported_by")
+    if group is not None:
+        rows = rows.filter(hostile_group=group)
+    if since is not None:
+        rows = rows.filter(seen_at__gte=since)
+    return rows.order_by("-seen_at", "-version")
+
+
+def watch_post_list(*, actor: Actor | None) -> QuerySet[WatchPost]:
+    permission_require(actor, "intel.view_watchpost", doing="see the watch posts")
+    return WatchPost.objects.alive().order_by("name")
+
+
+def watch_post_for_field(value: Any, field: str = "post") -> WatchPost:
+    post = WatchPost.objects.alive().filter(pk=id_parse(value, field)).first()
+    if post is None:
+        raise ValidationFailed({field: f"no watch post with id {value}"})
+    return post
+
+
+def perimeter_log_list(
+    *, actor: Actor | None, post: WatchPost | None = None
+) -> QuerySet[PerimeterLogEntry]:
+    permission_require(actor, "intel.view_perimeterlogentry", doing="read the perimeter log")
+    rows = PerimeterLogEntry.objects.alive().select_related("post", "recorded_by", "hostile_group")
+    if post is not None:
+        rows = rows.filter(post=post)
+    return rows.order_by("-observed_at", "-version")
