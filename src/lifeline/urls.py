@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 urlpatterns = [
     path("api/", include("lifeline.core.urls")),
     path("api/", include("lifeline.people.urls")),
+    path("api/", include("lifeline.care.urls_treatments")),
     path("api/", include("lifeline.care.urls")),
     path("api/", include("lifeline.supplies.urls")),
     path("api/", include("lifeline.intel.urls")),

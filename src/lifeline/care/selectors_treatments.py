@@ -96,7 +96,7 @@ def _state(treatment: Treatment, doses: Sequence[DoseGiven], now: dt.datetime) -
     return TreatmentState(treatment, tuple(doses), found)
 
 
-def _with_doses(qs: QuerySet[Treatment]) -> QuerySet[Treatment]:
+def with_doses(qs: QuerySet[Treatment]) -> QuerySet[Treatment]:
     return qs.select_related("item", "store").prefetch_related(
         Prefetch(
             "doses_given",
@@ -109,7 +109,7 @@ def _with_doses(qs: QuerySet[Treatment]) -> QuerySet[Treatment]:
 def treatment_states(
     treatments: Iterable[Treatment], *, now: dt.datetime | None = None
 ) -> list[TreatmentState]:
-    """States of courses fetched with `_with_doses` (no permission check: callers check)."""
+    """States of courses fetched with `with_doses` (no permission check: callers check)."""
     moment = now or timezone.now()
     return [_state(t, getattr(t, "doses_alive", ()), moment) for t in treatments]
 
@@ -122,7 +122,7 @@ def treatments_by_patient(
     ids = list(patient_ids)
     if not ids:
         return {}
-    qs = _with_doses(
+    qs = with_doses(
         Treatment.objects.alive().filter(patient_id__in=ids).order_by("prescribed_at", "version")
     )
     found: dict[Any, list[TreatmentState]] = {}
@@ -136,7 +136,7 @@ def patient_treatments(
 ) -> list[TreatmentState]:
     """A patient's courses, oldest first, with next due and missed doses. Audited."""
     _can_view(actor)
-    qs = _with_doses(
+    qs = with_doses(
         Treatment.objects.alive().filter(patient=patient).order_by("prescribed_at", "version")
     )
     states = treatment_states(qs, now=now)
@@ -155,7 +155,7 @@ def treatment_get(
     """One course with its doses and schedule. Audited."""
     _can_view(actor)
     treatment = (
-        _with_doses(Treatment.objects.alive().select_related("patient", "patient__person"))
+        with_doses(Treatment.objects.alive().select_related("patient", "patient__person"))
         .filter(pk=id_parse(treatment_id, "treatment"))
         .first()
     )
@@ -168,6 +168,26 @@ def treatment_get(
         summary=f"treatment of patient {treatment.patient_id}",
     )
     return treatment_states([treatment], now=now)[0]
+
+
+def treatment_find(*, actor: Actor | None, treatment_id: Any) -> Treatment:
+    """A course by id, for a write (the service audits it)."""
+    _can_view(actor)
+    found = Treatment.objects.alive().filter(pk=id_parse(treatment_id, "treatment")).first()
+    if found is None:
+        raise NotFound(f"no treatment {treatment_id}")
+    return found
+
+
+def allocation_find(*, actor: Actor | None, decision_id: Any) -> AllocationDecision:
+    """An allocation by id, for a write (the service audits it)."""
+    _can_view(actor)
+    found = (
+        AllocationDecision.objects.alive().filter(pk=id_parse(decision_id, "allocation")).first()
+    )
+    if found is None:
+        raise NotFound(f"no allocation {decision_id}")
+    return found
 
 
 def treatment_list(
