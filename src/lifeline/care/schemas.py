@@ -3,6 +3,7 @@ these serializers, then call `care.services` or `care.selectors`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rest_framework import serializers
@@ -43,6 +44,16 @@ class TriageAnswersInput(serializers.Serializer[Any]):
     capillary_refill_seconds = _answer_field(Question.CAPILLARY_REFILL)
     obeys_commands = _answer_field(Question.OBEYS_COMMANDS)
     avpu = _answer_field(Question.AVPU)
+
+    def to_internal_value(self, data: Any) -> Any:
+        # A misspelt question is an error, not an answer silently dropped.
+        if isinstance(data, Mapping):
+            unknown = sorted(str(k) for k in data if k not in self.fields)
+            if unknown:
+                raise serializers.ValidationError(
+                    {k: [f"is not a triage question ({', '.join(self.fields)})"] for k in unknown}
+                )
+        return super().to_internal_value(data)
 
 
 def answers_clean(values: dict[str, Any]) -> dict[str, Any]:

@@ -115,3 +115,15 @@ def test_roles_without_medical_access_are_refused_every_care_operation(
     assert triage.status_code == 403
     assert api.post(f"/api/care/patients/{pid}/death/", {"cause": "x"}).status_code in {403, 415}
     assert (TriageAssessment.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_a_misspelt_triage_question_is_refused_not_dropped(
+    amal_patient: Patient, medic: Any
+) -> None:
+    response = api_as(medic).post(
+        f"/api/care/patients/{amal_patient.pk}/triage/",
+        {"answers": {"walks": False, "breathing": True}},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "answers.breathing" in response.json()["error"]["fields"]

@@ -1,0 +1,222 @@
+"""`lifeline care ...`: admit, triage (one question at a time with --ask), the board, vital
+signs, deaths and discharges. The same schemas, services, roles and audit as the API."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rest_framework import serializers
+
+from lifeline.care import selectors, services
+from lifeline.care.schemas import (
+    AdmitInput,
+    DeathInput,
+    DischargeInput,
+    TriageInput,
+    VitalsInput,
+    answers_clean,
+    vitals_split,
+)
+from lifeline.care.triage import CATEGORY_LABELS, QUESTIONS, Category
+from lifeline.cli import state_of
+from lifeline.core.api import _flatten, input_parse
+from lifeline.core.errors import ValidationFailed
+
+app = typer.Typer(help="Care: triage, the patient board, vital signs, deaths and discharges.")
+
+
+def parsed(schema: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
+    """Input parsed by the API's schema; its errors name each field as the API's do."""
+    try:
+        return input_parse(schema, data)
+    except serializers.ValidationError as exc:
+        raise ValidationFailed(_flatten(exc.detail)) from exc
+
+
+def _answers_of(pairs: list[str]) -> dict[str, str]:
+    answers: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise ValidationFailed({"answer": f"{pair!r} is not QUESTION=ANSWER"})
+        answers[name.strip()] = value.strip()
+    return answers
+
+
+def _label(category: str) -> str:
+    return CATEGORY_LABELS[Category(category)] if category else "not triaged"
+
+
+@app.command("admit")
+def care_admit(
+    ctx: typer.Context,
+    person_id: str,
+    place: Annotated[str, typer.Option(help="where: granary, truck, clinic ...")] = "",
+    complaint: Annotated[str, typer.Option(help="what brought them")] = "",
+) -> None:
+    """Admit a person from the registry to care."""
+    values = parsed(AdmitInput, {"person": person_id, "place": place, "complaint": complaint})
+    patient = services.patient_admit(actor=state_of(ctx).actor(), **values)
+    typer.echo(f"{patient.pk}  admitted: {patient.person.full_name}")
+
+
+@app.command("triage")
+def care_triage(
+    ctx: typer.Context,
+    patient_id: str,
+    answer: Annotated[
+        list[str] | None,
+        typer.Option("--answer", "-a", help="QUESTION=ANSWER, e.g. walks=no (repeat)"),
+    ] = None,
+    ask: Annotated[bool, typer.Option(help="ask each question the algorithm needs")] = False,
+    child: Annotated[
+        bool | None,
+        typer.Option("--child/--adult", help="looks like a child (JumpSTART) or not; else age"),
+    ] = None,
+    expectant_reason: Annotated[
+        str, typer.Option(help="record expectant, for this reason, over the algorithm")
+    ] = "",
+) -> None:
+    """Triage a patient with START or JumpSTART. Without --ask, answers missing for the
+    algorithm are refused naming the next question."""
+    actor = state_of(ctx).actor()
+    patient = selectors.patient_get(actor=actor, patient_id=patient_id)
+    answers: dict[str, Any] = _answers_of(answer or [])
+    while ask:
+        values = parsed(TriageInput, {"answers": answers, "looks_like_child": child})
+        outcome = selectors.triage_preview(
+            actor=actor,
+            patient=patient,
+            answers=answers_clean(values.get("answers", {})),
+            looks_like_child=child,
+        )
+        if outcome.next_question is None:
+            break
+        spec = QUESTIONS[outcome.next_question]
+        hint = f" ({'/'.join(spec.choices)})" if spec.choices else ""
+        hint = " (yes/no)" if spec.kind == "bool" else hint
+        answers[outcome.next_question.value] = typer.prompt(f"{spec.prompt}{hint}")
+    data: dict[str, Any] = {"answers": answers, "looks_like_child": child}
+    if expectant_reason:
+        data |= {"expectant": True, "expectant_reason": expectant_reason}
+    values = parsed(TriageInput, data)
+    row = services.triage_record(
+        actor=actor, patient=patient, answers=answers_clean(values.pop("answers", {})), **values
+    )
+    for step in row.path:
+        typer.echo(f"  {step['question']}: {step['answer']}")
+    due = f", re-triage at {row.retriage_due_at:%H:%M}" if row.retriage_due_at else ""
+    typer.echo(f"{_label(row.category)} ({row.algorithm}: {row.reason}){due}")
+
+
+@app.command("board")
+def care_board(ctx: typer.Context) -> None:
+    """Patients by category, the longest waiting first; re-triage OVERDUE marked."""
+    board = selectors.patient_board(actor=state_of(ctx).actor())
+    for group in board.groups:
+        if not group.rows:
+            continue
+        typer.echo(f"{group.label}:")
+        for row in group.rows:
+            p = row.patient
+            flag = "  RE-TRIAGE OVERDUE" if row.retriage_overdue else ""
+            where = f" [{p.place}]" if p.place else ""
+            typer.echo(
+                f"  {p.pk}  {p.person.full_name}{where} waiting {row.waiting_minutes} min{flag}"
+            )
+    if board.dead:
+        typer.echo("Dead:")
+        for row in board.dead:
+            typer.echo(f"  {row.patient.pk}  {row.patient.person.full_name}")
+    if board.wounded_untriaged:
+        typer.echo("Wounded in the registry, not in care:")
+        for person in board.wounded_untriaged:
+            typer.echo(f"  {person.pk}  {person.full_name}")
+    if not board.open_count and not board.dead:
+        typer.echo("No patients.")
+
+
+@app.command("show")
+def care_show(ctx: typer.Context, patient_id: str) -> None:
+    """A patient's record: triages with their paths, vital signs, death."""
+    record = selectors.patient_record(actor=state_of(ctx).actor(), patient_id=patient_id)
+    p = record.patient
+    typer.echo(f"{p.person.full_name} - {p.get_status_display()}, {_label(p.category)}")
+    for view in record.triages:
+        t = view.assessment
+        typer.echo(f"  {t.assessed_at:%Y-%m-%d %H:%M} {t.algorithm} -> {t.category}")
+        for step in view.steps:
+            typer.echo(f"      {step.prompt} {step.answer}")
+    for v in record.vitals:
+        typer.echo(f"  {v.observed_at:%H:%M} RR {v.respiratory_rate} pulse {v.pulse} SpO2 {v.spo2}")
+    for death in record.deaths:
+        typer.echo(f"  died {death.died_at:%Y-%m-%d %H:%M}: {death.cause}")
+
+
+@app.command("vitals")
+def care_vitals(
+    ctx: typer.Context,
+    patient_id: str,
+    rr: Annotated[int | None, typer.Option(help="respiratory rate /min")] = None,
+    pulse: Annotated[int | None, typer.Option(help="pulse /min")] = None,
+    cap_refill: Annotated[float | None, typer.Option(help="capillary refill, seconds")] = None,
+    spo2: Annotated[int | None, typer.Option(help="SpO2 %")] = None,
+    temp: Annotated[float | None, typer.Option(help="temperature, Celsius")] = None,
+    sbp: Annotated[int | None, typer.Option(help="systolic blood pressure")] = None,
+    dbp: Annotated[int | None, typer.Option(help="diastolic blood pressure")] = None,
+    avpu: Annotated[str, typer.Option(help="alert, voice, pain_appropriate, ...")] = "",
+    gcs: Annotated[int | None, typer.Option(help="Glasgow coma scale")] = None,
+    note: Annotated[str, typer.Option()] = "",
+) -> None:
+    """Record a set of vital signs."""
+    actor = state_of(ctx).actor()
+    patient = selectors.patient_get(actor=actor, patient_id=patient_id)
+    data = {
+        "respiratory_rate": rr,
+        "pulse": pulse,
+        "capillary_refill_seconds": cap_refill,
+        "spo2": spo2,
+        "temperature_c": temp,
+        "systolic_bp": sbp,
+        "diastolic_bp": dbp,
+        "avpu": avpu,
+        "gcs": gcs,
+        "note": note,
+    }
+    values = parsed(VitalsInput, {k: v for k, v in data.items() if v not in (None, "")})
+    row = services.vitals_record(actor=actor, patient=patient, **vitals_split(values))
+    typer.echo(f"vital signs recorded at {row.observed_at:%H:%M}")
+
+
+@app.command("death")
+def care_death(
+    ctx: typer.Context,
+    patient_id: str,
+    cause: Annotated[str, typer.Option(help="cause of death")],
+    at: Annotated[str, typer.Option(help="time of death, ISO 8601 with zone; default now")] = "",
+    note: Annotated[str, typer.Option()] = "",
+) -> None:
+    """Record a death in care; the registry records the person as deceased."""
+    actor = state_of(ctx).actor()
+    patient = selectors.patient_get(actor=actor, patient_id=patient_id)
+    data: dict[str, Any] = {"cause": cause, "note": note}
+    if at:
+        data["died_at"] = at
+    death = services.death_record(actor=actor, patient=patient, **parsed(DeathInput, data))
+    typer.echo(f"death of {patient.person.full_name} recorded at {death.died_at:%Y-%m-%d %H:%M}")
+
+
+@app.command("discharge")
+def care_discharge(
+    ctx: typer.Context,
+    patient_id: str,
+    transferred: Annotated[bool, typer.Option(help="transferred elsewhere")] = False,
+    note: Annotated[str, typer.Option()] = "",
+) -> None:
+    """Discharge a patient (or transfer them)."""
+    actor = state_of(ctx).actor()
+    patient = selectors.patient_get(actor=actor, patient_id=patient_id)
+    values = parsed(DischargeInput, {"transferred": transferred, "note": note})
+    patient = services.patient_discharge(actor=actor, patient=patient, **values)
+    typer.echo(f"{patient.person.full_name}: {patient.get_status_display()}")
