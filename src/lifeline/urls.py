@@ -16,6 +16,7 @@ urlpatterns = [
     path("routing/", include("lifeline.routing.web_urls")),
     path("admin/", admin.site.urls),
     path("missions/", include("lifeline.missions.web_urls")),
+    path("care/", include("lifeline.care.web_urls_treatments")),
     path("supplies/", include("lifeline.supplies.web_urls")),
     path("", include("lifeline.web.urls")),
 ]
