@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("routing/", include("lifeline.routing.web_urls")),
+    path("intel/", include("lifeline.intel.web_urls")),
     path("admin/", admin.site.urls),
     path("missions/", include("lifeline.missions.web_urls")),
     path("care/", include("lifeline.care.web_urls_treatments")),
