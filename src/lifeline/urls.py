@@ -19,5 +19,6 @@ urlpatterns = [
     path("missions/", include("lifeline.missions.web_urls")),
     path("care/", include("lifeline.care.web_urls_treatments")),
     path("supplies/", include("lifeline.supplies.web_urls")),
+    path("care/", include("lifeline.care.web_urls")),
     path("", include("lifeline.web.urls")),
 ]

@@ -1,0 +1,112 @@
+"""In a real headless Chromium on a tablet-sized screen: a medic opens the board, triages Amal
+one question at a time to a category, and finds her on the board under it.
+
+Debian's `chromium` driven by Playwright through `executable_path`, as web/tests/test_browser.py
+does. Screenshots go to LIFELINE_SCREENSHOT_DIR, by default the temp folder.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lifeline.care.models import Patient, TriageAssessment
+from lifeline.conftest import PASSWORD
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TABLET = {"width": 820, "height": 1180}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt install chromium)"
+    ),
+]
+
+# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+# still plain synchronous calls, so Django's async-safety check must let them through.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _shots() -> Path:
+    folder = Path(os.environ.get("LIFELINE_SCREENSHOT_DIR") or tempfile.gettempdir())
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"),
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport=TABLET,
+            device_scale_factor=1,
+            is_mobile=True,
+            has_touch=True,
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def test_a_medic_triages_one_question_at_a_time_on_a_tablet(
+    live_server: Any, medic: Any, amal_patient: Patient, browser: Any
+) -> None:
+    shots = _shots()
+    page = browser.pages[0] if browser.pages else browser.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/care/")
+    page.fill("#id_username", medic.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/care/")
+    page.click(f"tr[data-patient='{amal_patient.pk}'] >> text=Triage")
+
+    def answer(question: str, *, button: str | None = None, value: str | None = None) -> None:
+        page.wait_for_selector(f"#question[data-question='{question}']")
+        # Only the question the algorithm needs is on the page.
+        assert page.locator("#question").count() == 1
+        if value is not None:
+            page.fill(f"#answer-{question}", value)
+            page.click("button:has-text('Next')")
+        else:
+            page.click(f"form.tablet button:has-text('{button}')")
+
+    answer("walks", button="No")
+    answer("breathes", button="Yes")
+    answer("respiratory_rate", value="22")
+    answer("radial_pulse", button="Yes")
+    answer("capillary_refill_seconds", value="1.5")
+    page.screenshot(path=str(shots / "lifeline-triage-tablet.png"), full_page=True)
+    answer("obeys_commands", button="Yes")
+
+    page.wait_for_selector("#result")
+    assert "Delayed (yellow)" in page.inner_text("#result")
+    assert page.locator("#path li").count() == 6
+    page.click("#record")
+    page.wait_for_url(f"{live_server.url}/care/")
+    delayed = page.locator("section.care-group.delayed")
+    assert "Amal Benali" in delayed.inner_text()
+    page.screenshot(path=str(shots / "lifeline-care-board-tablet.png"), full_page=True)
+    assert TriageAssessment.objects.get().category == "delayed"

@@ -1,0 +1,215 @@
+"""The care pages: the patient board (by category, waiting time, re-triage overdue in red), a
+patient's record with forms for vital signs, death and discharge, and the triage form that asks
+one question at a time. Server-driven: each POST carries the answers so far and renders the next
+question or the result with its path; no JavaScript needed. Views parse, call one service or
+selector, and render; errors become pages or messages on the form."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from rest_framework import serializers
+
+from lifeline.care import selectors, services
+from lifeline.care.models import AvpuChoices
+from lifeline.care.schemas import (
+    AdmitInput,
+    DeathInput,
+    DischargeInput,
+    TriageInput,
+    VitalsInput,
+    answers_clean,
+    vitals_split,
+)
+from lifeline.care.triage import (
+    ALGORITHM_LABELS,
+    AVPU_LABELS,
+    CATEGORY_LABELS,
+    QUESTIONS,
+    Algorithm,
+    Avpu,
+    Category,
+    Question,
+)
+from lifeline.core.api import _flatten
+from lifeline.core.errors import ValidationFailed
+from lifeline.web.errors import page_view
+
+
+def _parsed(schema: type[serializers.Serializer[Any]], data: dict[str, Any]) -> dict[str, Any]:
+    parser = schema(data={k: v for k, v in data.items() if v not in ("", None)})
+    if not parser.is_valid():
+        raise ValidationFailed(_flatten(parser.errors))
+    return dict(parser.validated_data)
+
+
+@page_view
+def board(request: HttpRequest) -> HttpResponse:
+    context = {"board": selectors.patient_board(actor=request.user)}
+    return render(request, "care/board.html", context)
+
+
+@page_view
+@require_POST
+def admit(request: HttpRequest) -> HttpResponse:
+    """Admit a person (from the wounded not yet in care) and go straight to their triage."""
+    values = _parsed(
+        AdmitInput,
+        {k: request.POST.get(k, "") for k in ("person", "place", "complaint")},
+    )
+    patient = services.patient_admit(actor=request.user, **values)
+    messages.success(request, f"{patient.person.full_name} admitted.")
+    return redirect("care:triage", patient_id=patient.pk)
+
+
+def _patient_page(
+    request: HttpRequest, patient_id: Any, *, errors: dict[str, list[str]] | None = None
+) -> HttpResponse:
+    record = selectors.patient_record(actor=request.user, patient_id=patient_id)
+    context = {
+        "record": record,
+        "patient": record.patient,
+        "category_label": _category_label(record.patient.category),
+        "avpu_choices": AvpuChoices,
+        "is_open": record.patient.status in {"waiting", "in_treatment"},
+        "can_record": request.user.has_perm("care.record_care"),
+        "errors": errors or {},
+    }
+    return render(request, "care/patient.html", context, status=400 if errors else 200)
+
+
+def _category_label(category: str) -> str:
+    return CATEGORY_LABELS[Category(category)] if category else "Not triaged yet"
+
+
+@page_view
+def patient(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
+    return _patient_page(request, patient_id)
+
+
+@page_view
+@require_POST
+def vitals(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
+    record = selectors.patient_get(actor=request.user, patient_id=patient_id)
+    names = [*VitalsInput().fields]
+    try:
+        values = _parsed(VitalsInput, {k: request.POST.get(k, "") for k in names})
+        services.vitals_record(actor=request.user, patient=record, **vitals_split(values))
+    except ValidationFailed as failure:
+        return _patient_page(request, patient_id, errors=failure.fields)
+    messages.success(request, "Vital signs recorded.")
+    return redirect("care:patient", patient_id=patient_id)
+
+
+@page_view
+@require_POST
+def death(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
+    record = selectors.patient_get(actor=request.user, patient_id=patient_id)
+    try:
+        values = _parsed(DeathInput, {k: request.POST.get(k, "") for k in ("cause", "note")})
+        services.death_record(actor=request.user, patient=record, **values)
+    except ValidationFailed as failure:
+        return _patient_page(request, patient_id, errors=failure.fields)
+    messages.success(request, f"The death of {record.person.full_name} is recorded.")
+    return redirect("care:patient", patient_id=patient_id)
+
+
+@page_view
+@require_POST
+def discharge(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
+    record = selectors.patient_get(actor=request.user, patient_id=patient_id)
+    data = {"note": request.POST.get("note", ""), "transferred": request.POST.get("transferred")}
+    values = _parsed(DischargeInput, data)
+    record = services.patient_discharge(actor=request.user, patient=record, **values)
+    messages.success(request, f"{record.person.full_name}: {record.get_status_display()}.")
+    return redirect("care:board")
+
+
+_LOOKS = {"child": True, "adult": False}
+
+
+@page_view
+def triage(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
+    """One question at a time: the answers so far ride along as hidden fields."""
+    actor = request.user
+    record = selectors.patient_get(actor=actor, patient_id=patient_id)
+    post = request.POST if request.method == "POST" else {}
+    answers = {q.value: post[q.value] for q in Question if post.get(q.value, "") != ""}
+    looks = _LOOKS.get(str(post.get("looks", "")))
+    errors: dict[str, list[str]] = {}
+    try:
+        values = _parsed(TriageInput, {"answers": answers})
+    except ValidationFailed as failure:
+        # A bad answer is dropped and its question asked again, with the message.
+        errors = {k.removeprefix("answers."): v for k, v in failure.fields.items()}
+        answers = {k: v for k, v in answers.items() if k not in errors}
+        values = _parsed(TriageInput, {"answers": answers})
+    clean = answers_clean(values.get("answers", {}))
+    if post.get("action") == "record" and not errors:
+        expectant = post.get("expectant") == "on"
+        try:
+            row = services.triage_record(
+                actor=actor,
+                patient=record,
+                answers=clean,
+                looks_like_child=looks,
+                expectant=expectant,
+                expectant_reason=str(post.get("expectant_reason", "")) if expectant else "",
+            )
+        except ValidationFailed as failure:
+            errors = failure.fields
+        else:
+            messages.success(
+                request,
+                f"{record.person.full_name}: {_category_label(row.category)} by "
+                f"{ALGORITHM_LABELS[Algorithm(row.algorithm)]}.",
+            )
+            return redirect("care:board")
+    outcome = selectors.triage_preview(
+        actor=actor, patient=record, answers=clean, looks_like_child=looks
+    )
+    question = outcome.next_question
+    spec = QUESTIONS[question] if question is not None else None
+    context = {
+        "patient": record,
+        "outcome": outcome,
+        "algorithm_label": ALGORITHM_LABELS[outcome.algorithm],
+        "looks": post.get("looks", ""),
+        "steps": [
+            {
+                "key": s.question.value,
+                "prompt": QUESTIONS[s.question].prompt,
+                "answer": _answer_text(s.question, s.answer),
+                "value": _answer_value(s.answer),
+            }
+            for s in outcome.path
+        ],
+        "question": question.value if question else "",
+        "spec": spec,
+        "avpu": [(a.value, AVPU_LABELS[a]) for a in Avpu],
+        "category": outcome.category.value if outcome.category else "",
+        "category_label": _category_label(outcome.category.value) if outcome.category else "",
+        "errors": errors,
+        "post": post,
+    }
+    return render(request, "care/triage.html", context, status=400 if errors else 200)
+
+
+def _answer_text(question: Question, answer: Any) -> str:
+    if isinstance(answer, bool):
+        return "yes" if answer else "no"
+    if question == Question.AVPU:
+        return AVPU_LABELS[Avpu(str(answer))]
+    unit = QUESTIONS[question].unit
+    return f"{answer:g} {unit}".strip() if isinstance(answer, int | float) else str(answer)
+
+
+def _answer_value(answer: Any) -> str:
+    if isinstance(answer, bool):
+        return "yes" if answer else "no"
+    return f"{answer:g}" if isinstance(answer, int | float) else str(answer)
