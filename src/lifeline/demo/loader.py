@@ -12,9 +12,11 @@ from django.db import transaction
 from lifeline.core.clock import site_local
 from lifeline.core.models import Setting
 from lifeline.core.services import setting_put
+from lifeline.demo import care_allocation as care_allocation_demo
 from lifeline.demo import missions as missions_demo
 from lifeline.demo import routing as routing_demo
 from lifeline.demo import supplies as supplies_demo
+from lifeline.demo import threats as threats_demo
 from lifeline.demo.accounts import Cast
 from lifeline.demo.cases import cases_load
 from lifeline.demo.population import DEFAULT_SIZE, POPULATION_SEED, population_load
@@ -51,10 +53,13 @@ def demo_load(*, cast: Cast, population: int = DEFAULT_SIZE) -> DemoLoad:
             "commander": cast.commander,
             "logistics": cast.logistics,
             "field_team": cast.field_team,
+            "medic": cast.medic,
         }
         supplies_demo.load(actor_by_role=actor_by_role)
         missions_demo.load(actor_by_role=actor_by_role)
         routing_demo.load(actor_by_role=actor_by_role)
+        threats_demo.load(actor_by_role=actor_by_role)
+        care_allocation_demo.load(actor_by_role=actor_by_role)
         setting_put(
             actor=cast.commander,
             site=site_local(),
