@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rest_framework import serializers
 
-from lifeline.care import selectors, services
+from lifeline.care import cli_treatments, selectors, services
 from lifeline.care.schemas import (
     AdmitInput,
     DeathInput,
@@ -220,3 +220,6 @@ def care_discharge(
     values = parsed(DischargeInput, {"transferred": transferred, "note": note})
     patient = services.patient_discharge(actor=actor, patient=patient, **values)
     typer.echo(f"{patient.person.full_name}: {patient.get_status_display()}")
+
+
+cli_treatments.register(app)  # prescribe, dose, treatments, stop, allocate, allocation, confirm
