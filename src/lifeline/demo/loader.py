@@ -17,7 +17,6 @@ from lifeline.demo import missions as missions_demo
 from lifeline.demo import routing as routing_demo
 from lifeline.demo import supplies as supplies_demo
 from lifeline.demo import threats as threats_demo
-from lifeline.demo import threats as threats_demo
 from lifeline.demo.accounts import Cast
 from lifeline.demo.cases import cases_load
 from lifeline.demo.population import DEFAULT_SIZE, POPULATION_SEED, population_load
@@ -59,7 +58,6 @@ def demo_load(*, cast: Cast, population: int = DEFAULT_SIZE) -> DemoLoad:
         supplies_demo.load(actor_by_role=actor_by_role)
         missions_demo.load(actor_by_role=actor_by_role)
         routing_demo.load(actor_by_role=actor_by_role)
-        threats_demo.load(actor_by_role=actor_by_role)
         threats_demo.load(actor_by_role=actor_by_role)
         care_allocation_demo.load(actor_by_role=actor_by_role)
         setting_put(
