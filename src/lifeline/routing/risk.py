@@ -292,7 +292,8 @@ def cells_along(
         for i in range(1, steps + 1):
             t = i / steps
             crossed.add(cell_of(lat1 + (lat2 - lat1) * t, lon1 + (lon2 - lon1) * t, resolution))
-    rings = math.ceil(buffer_m / (edge * math.sqrt(3.0))) if buffer_m > 0 else 0
+    # Rings of neighbours (sqrt(3) x edge apart) nearest to the buffer asked for.
+    rings = round(buffer_m / (edge * math.sqrt(3.0))) if buffer_m > 0 else 0
     if rings == 0:
         return frozenset(crossed)
     out: set[int] = set()
