@@ -20,6 +20,7 @@ from lifeline.care.models import (
     TriageAssessment,
     VitalSigns,
 )
+from lifeline.care.selectors_treatments import TreatmentState, treatments_by_patient
 from lifeline.care.services import age_years_on, answers_coerce
 from lifeline.care.triage import (
     CATEGORY_LABELS,
@@ -180,6 +181,7 @@ class BoardRow:
     vitals: VitalSigns | None
     conditions: list[str]
     retriage_overdue: bool
+    treatments: list[TreatmentState] = field(default_factory=list)  # next due, missed doses
 
     @property
     def waiting_minutes(self) -> int:
@@ -235,6 +237,7 @@ def patient_board(
     patients = list(qs.order_by("arrived_at", "id"))
     ids = [p.pk for p in patients]
     vitals = _latest_vitals(ids)
+    courses = treatments_by_patient(ids, now=now)
     conditions = _conditions_now([p.person_id for p in patients], conditions_visible(actor))
     today = now.date()
     by_key: dict[str, list[BoardRow]] = {}
@@ -249,6 +252,7 @@ def patient_board(
             vitals=vitals.get(patient.pk),
             conditions=conditions.get(patient.person_id, []),
             retriage_overdue=_overdue(patient, now) and patient.category != Category.DEAD,
+            treatments=[t for t in courses.get(patient.pk, []) if t.active],
         )
         if patient.status == PatientStatus.DEAD or patient.category == Category.DEAD:
             dead.append(row)

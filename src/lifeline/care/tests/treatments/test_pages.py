@@ -3,6 +3,7 @@ its confirm/override form; medics and the commander only."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -128,3 +129,14 @@ def test_other_roles_get_not_allowed_pages(
     client = _client(request.getfixturevalue(role))
     assert client.get(f"/care/patients/{treatment.patient_id}/treatments/").status_code == 403
     assert client.get("/care/allocations/").status_code == 403
+
+
+def test_the_board_shows_each_course_under_way_with_its_missed_doses(
+    medic: Any, make_patient: Callable[..., Patient], course: Callable[..., Treatment]
+) -> None:
+    patient = make_patient("Amal")
+    course(patient, starts_at=patient.arrived_at - dt.timedelta(hours=9))  # due -10 h and -2 h
+    body = _client(medic).get("/care/").content.decode()
+    assert "Amoxicillin 500 mg 1 tablet every 8 h: 0 of 21 given, 2 missed" in body
+    record = _client(medic).get(f"/care/patients/{patient.pk}/").content.decode()
+    assert f"/care/patients/{patient.pk}/treatments/" in record
