@@ -12,6 +12,7 @@ from django.db import transaction
 from lifeline.core.clock import site_local
 from lifeline.core.models import Setting
 from lifeline.core.services import setting_put
+from lifeline.demo import care as care_demo
 from lifeline.demo import care_allocation as care_allocation_demo
 from lifeline.demo import missions as missions_demo
 from lifeline.demo import routing as routing_demo
@@ -58,6 +59,7 @@ def demo_load(*, cast: Cast, population: int = DEFAULT_SIZE) -> DemoLoad:
         supplies_demo.load(actor_by_role=actor_by_role)
         missions_demo.load(actor_by_role=actor_by_role)
         routing_demo.load(actor_by_role=actor_by_role)
+        care_demo.load(actor_by_role={**actor_by_role, "medic": cast.medic})
         threats_demo.load(actor_by_role=actor_by_role)
         care_allocation_demo.load(actor_by_role=actor_by_role)
         setting_put(
