@@ -100,7 +100,9 @@ def with_doses(qs: QuerySet[Treatment]) -> QuerySet[Treatment]:
     return qs.select_related("item", "store").prefetch_related(
         Prefetch(
             "doses_given",
-            queryset=DoseGiven.objects.alive().order_by("given_at", "version"),
+            queryset=DoseGiven.objects.alive()
+            .select_related("given_by")
+            .order_by("given_at", "version"),
             to_attr="doses_alive",
         )
     )

@@ -155,3 +155,28 @@ def test_reading_a_patients_treatments_is_audited(
     _client(medic).get(f"/api/care/treatments/?patient={treatment.patient_id}")
     entry = AuditEntry.objects.get(action="treatment.view")
     assert entry.actor == medic and entry.object_id == str(treatment.patient_id)
+
+
+def test_the_lists_read_in_a_bounded_number_of_queries(
+    medic: Any,
+    stock: Callable[..., Any],
+    make_patient: Callable[..., Patient],
+    course: Callable[..., Treatment],
+    django_assert_max_num_queries: Any,
+) -> None:
+    from lifeline.care import services_treatments as services
+
+    stock(200)
+    for n in range(6):
+        treatment = course(make_patient(f"Survivor{n}", "delayed"))
+        services.dose_give(actor=medic, treatment=treatment)
+    api = _client(medic)
+    api.get("/api/care/allocations/")  # the permission cache is warm from here on
+    decision = api.post(
+        "/api/care/allocations/", {"item": "amoxicillin", "store": "clinic-store"}, format="json"
+    ).json()["decision"]
+    with django_assert_max_num_queries(8):
+        listed = api.get("/api/care/treatments/?item=amoxicillin").json()
+    assert listed["count"] == 6 and all(t["given"] == 1 for t in listed["results"])
+    with django_assert_max_num_queries(6):
+        assert len(api.get(f"/api/care/allocations/{decision['id']}/").json()["rows"]) == 6

@@ -140,3 +140,23 @@ def test_the_board_shows_each_course_under_way_with_its_missed_doses(
     assert "Amoxicillin 500 mg 1 tablet every 8 h: 0 of 21 given, 2 missed" in body
     record = _client(medic).get(f"/care/patients/{patient.pk}/").content.decode()
     assert f"/care/patients/{patient.pk}/treatments/" in record
+
+
+def test_the_allocation_page_reads_in_a_bounded_number_of_queries(
+    medic: Any,
+    stock: Callable[..., Any],
+    make_patient: Callable[..., Patient],
+    course: Callable[..., Treatment],
+    django_assert_max_num_queries: Any,
+) -> None:
+    from lifeline.care import services_treatments as services
+
+    stock(50)
+    courses = [course(make_patient(f"Survivor{n}", "delayed")) for n in range(6)]
+    decision = services.allocation_propose(
+        actor=medic, item=courses[0].item, store=courses[0].store
+    )
+    client = _client(medic)
+    with django_assert_max_num_queries(12):
+        page = client.get(f"/care/allocations/{decision.pk}/")
+    assert page.content.decode().count("stock ran out at rank") == 4
