@@ -26,7 +26,7 @@ from lifeline.core.errors import ValidationFailed
 from lifeline.core.services import Actor, audit_record, permission_require
 from lifeline.intel.models import Alert, Sighting
 from lifeline.intel.services import alert_raise
-from lifeline.missions.lifecycle import State
+from lifeline.missions.lifecycle import OUT
 from lifeline.missions.models import Mission, MissionPoint
 from lifeline.routing import risk, selectors
 from lifeline.routing.graph import NoSafeRoute, RoadGraph, Route, Router
@@ -152,6 +152,8 @@ def zone_draw(
         obj=zone,
         summary=f"threat zone {name or zone.pk} level {level:g}",
     )
+    # A zone drawn near the camp or across a team's way is a rise too: alerted at once.
+    risk_watch_check(changed=set(zone_cells(Zone(tuple(points), level=level), RESOLUTION)))
     return zone
 
 
@@ -422,7 +424,8 @@ def _mission_path(mission: Mission, points: list[MissionPoint]) -> list[tuple[fl
 
 
 def watched_places() -> list[WatchedPlace]:
-    """The camp (this site's position, if known) and the route of every mission under way."""
+    """The camp (this site's position, if known) and the route of every team out (under way
+    or returning)."""
     places: list[WatchedPlace] = []
     site = site_local()
     if site.latitude is not None and site.longitude is not None:
@@ -439,7 +442,7 @@ def watched_places() -> list[WatchedPlace]:
                 ),
             )
         )
-    missions = Mission.objects.alive().filter(state=State.UNDER_WAY).order_by("planned_start")
+    missions = Mission.objects.alive().filter(state__in=OUT).order_by("planned_start")
     points: dict[object, list[MissionPoint]] = {}
     for point in MissionPoint.objects.alive().filter(mission__in=missions):
         points.setdefault(point.mission_id, []).append(point)

@@ -23,6 +23,7 @@ from lifeline.intel.services_threats import (
     watch_post_create,
 )
 from lifeline.missions.models import Mission
+from lifeline.missions.services import mission_transition as transition
 from lifeline.missions.tests.conftest import set_out
 from lifeline.routing import risk
 from lifeline.routing import services as routing
@@ -288,15 +289,25 @@ def test_the_sweep_alerts_when_a_mission_sets_out_into_risk_and_again_after_it_d
     assert len(again) == 1 and again[0].pk != first.pk
 
 
-def test_a_zone_drawn_on_a_route_is_alerted_by_the_sweep(mission: Mission, commander: Any) -> None:
+def test_a_zone_drawn_across_a_route_is_alerted_at_once_and_once(
+    mission: Mission, commander: Any
+) -> None:
     set_out(mission, commander)
     routing.zone_draw(
         actor=commander,
         polygon=[[33.44, 36.19], [33.46, 36.19], [33.46, 36.21], [33.44, 36.21]],
         level=4,
     )
-    alerts = routing.risk_watch_sweep()
+    alerts = list(Alert.objects.filter(kind__startswith="risk."))
     assert [(a.kind, a.severity) for a in alerts] == [("risk.route", "critical")]
+    assert routing.risk_watch_sweep() == []
+
+
+def test_a_team_on_its_way_home_is_still_watched(mission: Mission, commander: Any) -> None:
+    set_out(mission, commander)
+    transition(actor=commander, mission=mission, to="returning")
+    sighting_record(actor=commander, latitude=33.52, longitude=36.29, count=5, confidence=1.0)
+    assert Alert.objects.filter(kind="risk.route", subject_id=str(mission.pk)).exists()
 
 
 def test_a_sighting_from_sync_that_skipped_the_grid_is_counted_by_the_sweep(
