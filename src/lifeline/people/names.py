@@ -51,12 +51,21 @@ ARABIC_LETTERS: dict[str, str] = {
 # hyphenated: ar-Rashid, as-Sayed) are the article, dropped once joined.
 JOINING = frozenset(
     {"abd", "abdel", "abdal", "abdul", "abdoul", "abdou", "abu", "abou", "bou",
-     "ben", "bin", "ibn", "bent", "bint", "ould"}
+     "ben", "bel", "bin", "ibn", "bent", "bint", "ould",
+     "du", "de", "van", "von", "del", "della", "dos", "das"}
 )  # fmt: skip
 ARTICLES = frozenset({"al", "el", "ul", "il"})
+# The second half of a compound name with ad-Din (Nour Eddine, Nourredine, Nuruddin,
+# نور الدين): joined to the word before it, so that every spelling is one token.
+DIN_FORMS = frozenset(
+    {"din", "dine", "ddin", "ddine", "eddin", "eddine", "edine", "edin", "uddin", "uddine",
+     "addin", "addine", "iddin", "eddyn"}
+)  # fmt: skip
 SUN_ARTICLES = frozenset(
     {"ar", "as", "ash", "ad", "at", "az", "an", "ed", "er", "es", "et", "ez", "en", "ech"}
 )
+
+ALLAH = re.compile(r"abd[aeiu]*l+(?:a|ah|h)")
 
 # Latin spellings to one form. Order matters: longer patterns first.
 LATIN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -67,7 +76,9 @@ LATIN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"sch", "S"),
         (r"tch", "S"),
         (r"dj", "j"),
-        (r"dh", "d"),
+        (r"gu(?=[ei])", "g"),
+        (r"(?<=[aeiou])dh$", "z"),  # dhal at the end: Mu'adh, Muaz, Moaz
+        (r"(?<!ab)dh", "d"),  # but Abd-Hamid keeps its d and h
         (r"kh", "h"),
         (r"gh", "g"),
         (r"ph", "f"),
@@ -112,7 +123,8 @@ class ParsedName:
 
 
 def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # A c with a cedilla is an s (Fayçal, Hafça), not the k a bare c before a would become.
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("ç", "s"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
@@ -126,14 +138,23 @@ def _arabic_word(word: str) -> str:
     prefix = ""
     if word.startswith("ال") and len(word) > 3:
         prefix, word = "al ", word[2:]
+    if word.endswith("اة"):
+        word = word[:-1] + "ت"  # ta marbuta after alif is read -at: Najat, Hayat
     out: list[str] = []
     for i, ch in enumerate(word):
         if ch in "وي":
             # A weak letter is a consonant at the start of a word, a long vowel elsewhere.
             out.append(("w" if ch == "و" else "y") if i == 0 else ("u" if ch == "و" else "i"))
+        elif ch == "ذ" and i == len(word) - 1:
+            out.append("z")  # a final dhal is written z as often as dh: Muaz, Mu'adh
         else:
             out.append(ARABIC_LETTERS.get(ch, ""))
-    return prefix + "".join(out)
+    text = "".join(out)
+    # A final h after two consonants (صالح, Salih, Saleh) is dropped, as Latin spellings drop
+    # the h after a final vowel.
+    if len(text) > 3 and text.endswith("h") and sum(c not in "aiu" for c in text) >= 3:
+        text = text[:-1]
+    return prefix + text
 
 
 def _words(raw: str) -> list[tuple[str, bool, bool]]:
@@ -163,6 +184,10 @@ def _joined(words: list[tuple[str, bool, bool]]) -> list[tuple[str, bool]]:
     pending_arabic = False
     for i, (word, arabic, hyphen) in enumerate(words):
         last = i == len(words) - 1
+        if word in DIN_FORMS and out and not pending:
+            previous, previous_arabic = out[-1]
+            out[-1] = (previous + "edin", previous_arabic or arabic)
+            continue
         if not last and (
             word in JOINING
             or any(word.endswith(p) and word[: -len(p)] in JOINING for p in JOINING)
@@ -228,6 +253,8 @@ def token_make(word: str, arabic: bool = False) -> NameToken:
     else:
         text = _particle_form(text)
     text = _collapse_doubles(text)
+    if ALLAH.fullmatch(text):
+        text = "abdulah"  # Abdallah, Abdullah, Abdellah, عبد الله: one form, not a feminine
     skeleton_chars: list[str] = []
     vowels: list[str] = []
     group = ""
@@ -242,6 +269,11 @@ def token_make(word: str, arabic: bool = False) -> NameToken:
     # A final d or t is one sound in many spellings (Ahmed, Ahmet; Mourad, Murat).
     if skeleton_chars and skeleton_chars[-1] == "d":
         skeleton_chars[-1] = "t"
+    # An initial y is written j in German, Dutch and Spanish (Jasmin, Jusuf, Junus), and jim
+    # is g in Egyptian spellings (Gamal, Ragab, Hagar): one consonant in the skeleton.
+    if skeleton_chars and skeleton_chars[0] == "y" and text.startswith("y"):
+        skeleton_chars[0] = "j"
+    skeleton_chars = ["j" if c == "g" else c for c in skeleton_chars]
     skeleton = "".join(skeleton_chars)
     feminine = len(skeleton) >= 2 and vowels[-1].endswith("a")
     return NameToken(
@@ -304,6 +336,13 @@ def _vowel_slot_agreement(a: str, b: str) -> float:
         return 0.7  # a short vowel left out (Mhamed, Fatma)
     if len(a) == len(b) and all(x == y or "e" in (x, y) for x, y in zip(a, b, strict=True)):
         return 1.0
+    if {a, b} == {"a", "u"}:
+        return 0.55  # an o or ou for a short a: Zohra and Zahra, Mohamed and Mahamed
+    short, long = sorted((a, b), key=len)
+    if len(long) == len(short) + 1 and long.endswith(short):
+        # A vowel before the one both have: Bouzeid and Bouzid, Mu'adh and Maaz. (A vowel
+        # after it makes another name: Said is not Saad.)
+        return 0.85
     return 0.15
 
 
@@ -328,6 +367,14 @@ def token_similarity(a: NameToken, b: NameToken) -> float:
     if a.feminine != b.feminine:
         score *= 0.7
     return score
+
+
+# A record's first token is the person's own given name. A query of two names or more that
+# leaves it unmatched found the person through a father's or grandfather's name (Youssef
+# Karimi is rather Youssef than Ahmed son of Youssef Karimi): such a record ranks a little
+# below one whose own name matches.
+GIVEN_MATCHED = 0.5
+GIVEN_UNMATCHED = 0.94
 
 
 @dataclass(frozen=True)
@@ -368,6 +415,10 @@ def name_similarity(query: ParsedName, record: ParsedName) -> NameMatch:
     query_cover = covered / total
     extra = max(0, len(record.tokens) - len(query.tokens))
     score = query_cover * (1.0 - 0.03 * min(extra, 3))
+    if len(query.tokens) >= 2 and len(record.tokens) >= 2:
+        given = max((sim for ri, sim in matched.values() if ri == 0), default=0.0)
+        if given < GIVEN_MATCHED:
+            score *= GIVEN_UNMATCHED
     order = [ri for qi, (ri, sim) in sorted(matched.items()) if sim >= 0.8]
     return NameMatch(
         score=score,

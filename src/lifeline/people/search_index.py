@@ -40,6 +40,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from lifeline.people.names import (
+    GIVEN_MATCHED,
+    GIVEN_UNMATCHED,
     NameToken,
     ParsedName,
     Probe,
@@ -51,9 +53,10 @@ from lifeline.people.names import (
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MAX_TOKENS = 6
 MAX_CANDIDATES = 40_000
+NARROW_AGE_GAP = 10  # years from the age sought kept when a name brings too many rows
 SIMS_CACHE_FLOATS = 4_000_000  # similarity rows kept between queries (32 MB at most)
 FULL_MATCH = 0.97  # a name score meaning every name of the query was found
 SETTLED_SCORE = 0.96  # candidates this good leave no room for a wider tier's
@@ -69,12 +72,14 @@ IntArray = npt.NDArray[np.int64]
 
 @dataclass(frozen=True)
 class IndexRecord:
-    """What the index keeps of a person: id, names, sex, year of birth."""
+    """What the index keeps of a person: id, names, sex, year of birth, household, site."""
 
     person_id: uuid.UUID
     names: tuple[str, ...]
     sex: str = ""
     birth_year: int | None = None
+    household: str = ""  # the household's id, as text
+    site: str = ""  # the current site's code
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,17 @@ class IndexHit:
     person_id: uuid.UUID
     score: float
     name_score: float
+
+
+ROW_ARRAYS = ("row_sex", "row_year", "row_alive", "row_site", "row_household", "row_hi", "row_lo")
+
+
+def _intern(values: list[str], ids: dict[str, int], value: str) -> int:
+    found = ids.get(value)
+    if found is None:
+        found = ids[value] = len(values)
+        values.append(value)
+    return found
 
 
 def _key(kind: int, a: int, b: int = 0) -> int:
@@ -104,6 +120,8 @@ class NameIndex:
         self.row_sex = np.zeros(0, dtype=np.int8)
         self.row_year = np.zeros(0, dtype=np.int16)
         self.row_alive = np.zeros(0, dtype=bool)
+        self.row_site = np.zeros(0, dtype=np.int32)
+        self.row_household = np.zeros(0, dtype=np.int32)
         self.row_hi = np.zeros(0, dtype=np.uint64)
         self.row_lo = np.zeros(0, dtype=np.uint64)
         self.rows = 0
@@ -112,6 +130,11 @@ class NameIndex:
         self.key_rows = np.zeros(0, dtype=np.int32)
         self.delta: dict[int, list[int]] = defaultdict(list)
         self.row_of: dict[uuid.UUID, int] = {}
+        # Sites and households as small integers (0: none).
+        self.sites: list[str] = [""]
+        self.site_ids: dict[str, int] = {"": 0}
+        self.households: list[str] = [""]
+        self.household_ids: dict[str, int] = {"": 0}
         self._name_cache: dict[str, tuple[int, ...]] = {}
         self._token_arrays_cache: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None
         self.watermark = 0
@@ -156,7 +179,7 @@ class NameIndex:
         self.row_tokens = np.concatenate(
             [self.row_tokens, np.full((size - have, MAX_TOKENS), -1, dtype=np.int32)]
         )
-        for name in ("row_sex", "row_year", "row_alive", "row_hi", "row_lo"):
+        for name in ROW_ARRAYS:
             old = getattr(self, name)
             setattr(self, name, np.concatenate([old, np.zeros(size - have, dtype=old.dtype)]))
 
@@ -168,6 +191,8 @@ class NameIndex:
         self.row_sex[row] = SEX_CODES.get(record.sex, 0)
         self.row_year[row] = record.birth_year or 0
         self.row_alive[row] = True
+        self.row_site[row] = _intern(self.sites, self.site_ids, record.site)
+        self.row_household[row] = _intern(self.households, self.household_ids, record.household)
         value = record.person_id.int
         self.row_hi[row] = value >> 64
         self.row_lo[row] = value & ((1 << 64) - 1)
@@ -221,8 +246,10 @@ class NameIndex:
                 keys.append((KIND_SKELETON_INITIAL << 60) | (a[ok] << 30) | b[ok])
                 owners.append(rows[ok])
                 if k > j:
+                    # Also a skeleton with itself when two names share it (Mohamed
+                    # Mohammed, Karim Karimi): the pair is rarer than the one skeleton.
                     a, b = skel[:, j], skel[:, k]
-                    ok = (a >= 0) & (b >= 0) & (a != b)
+                    ok = (a >= 0) & (b >= 0)
                     lo, hi = np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
                     keys.append((KIND_PAIR << 60) | (lo << 30) | hi)
                     owners.append(rows[ok])
@@ -287,6 +314,8 @@ class NameIndex:
                 list(self.row_tokens[old][self.row_tokens[old] >= 0]) == tokens[:MAX_TOKENS]
                 and self.row_sex[old] == SEX_CODES.get(record.sex, 0)
                 and self.row_year[old] == (record.birth_year or 0)
+                and self.sites[self.row_site[old]] == record.site
+                and self.households[self.row_household[old]] == record.household
             )
             if same:
                 return
@@ -354,13 +383,14 @@ class NameIndex:
         initial_keys: set[int] = set()
         for i, mine in enumerate(per_token):
             for j, theirs in enumerate(per_token):
-                if i == j or token_key(query.tokens[i]) == token_key(query.tokens[j]):
+                if i == j:
                     continue
+                same = token_key(query.tokens[i]) == token_key(query.tokens[j])
                 for a in mine:
-                    if initials[j] >= 0:
+                    if initials[j] >= 0 and not same:
                         initial_keys.add(_key(KIND_SKELETON_INITIAL, a, initials[j]))
                     if j > i:
-                        pair_keys.update(_key(KIND_PAIR, a, b) for b in theirs if b != a)
+                        pair_keys.update(_key(KIND_PAIR, a, b) for b in theirs)
         single_keys = {_key(KIND_TOKEN, s) for ids in per_token for s in ids}
         return pair_keys, initial_keys, single_keys
 
@@ -384,6 +414,22 @@ class NameIndex:
         rows = rows[self.row_alive[rows]]
         if seen is not None and len(seen):
             rows = rows[~np.isin(rows, seen, assume_unique=True)]
+        return rows
+
+    def _narrow(
+        self, rows: npt.NDArray[np.int32], probe: Probe, year: int | None
+    ) -> npt.NDArray[np.int32]:
+        """At most MAX_CANDIDATES rows: when a common name brings more, those of the other sex,
+        then those far from the age sought, are left out before any are cut blindly."""
+        if len(rows) <= MAX_CANDIDATES:
+            return rows
+        code = SEX_CODES.get(probe.sex or "", 0)
+        if code:
+            sex = self.row_sex[rows]
+            rows = rows[(sex == 0) | (sex == code)]
+        if len(rows) > MAX_CANDIDATES and probe.age is not None and year is not None:
+            born = self.row_year[rows].astype(np.int64)
+            rows = rows[(born == 0) | (np.abs(year - born - probe.age) <= NARROW_AGE_GAP)]
         return rows[:MAX_CANDIDATES]
 
     def candidates(self, query: ParsedName) -> npt.NDArray[np.int32]:
@@ -437,7 +483,7 @@ class NameIndex:
             return []
         self._vocab_arrays()
         pair_keys, initial_keys, single_keys = self._query_keys(query)
-        rows = self._rows_of(pair_keys, budget=MAX_CANDIDATES)
+        rows = self._narrow(self._rows_of(pair_keys, budget=MAX_CANDIDATES), probe, year)
         scored = self._score(probe, rows, year)
         name, score = scored[1], scored[2]
         settled = (len(query.tokens) >= 3 and len(name) and name.max() >= FULL_MATCH) or int(
@@ -447,7 +493,9 @@ class NameIndex:
             wider = initial_keys if len(query.tokens) >= 2 else set()
             if len(query.tokens) == 1 or len(rows) < 20:
                 wider = wider | single_keys
-            more = self._rows_of(wider, budget=PREFIX_CANDIDATES, seen=rows)
+            more = self._narrow(
+                self._rows_of(wider, budget=PREFIX_CANDIDATES, seen=rows), probe, year
+            )
             if len(more):
                 extra = self._score(probe, more, year)
                 scored = tuple(np.concatenate([x, y]) for x, y in zip(scored, extra, strict=True))
@@ -482,11 +530,18 @@ class NameIndex:
         tok = self.row_tokens[rows]  # -1 (padding) picks the 0 appended to each sims array
         weights = [t.weight for t in query.tokens]
         name = np.zeros(n)
+        given = np.zeros(n)  # how well the query matches each row's own given name
         for q, w in zip(query.tokens, weights, strict=True):
-            name += w * self._similarities(q)[tok].max(axis=1)
+            sims = self._similarities(q)[tok]
+            name += w * sims.max(axis=1)
+            given = np.maximum(given, sims[:, 0])
         name /= sum(weights)
-        extra = np.clip((tok >= 0).sum(axis=1) - len(query.tokens), 0, 3)
+        count = (tok >= 0).sum(axis=1)
+        extra = np.clip(count - len(query.tokens), 0, 3)
         name *= 1.0 - 0.03 * extra
+        if len(query.tokens) >= 2:
+            unmatched = (count >= 2) & (given < GIVEN_MATCHED)
+            name = np.where(unmatched, name * GIVEN_UNMATCHED, name)
         base = np.zeros(n)
         weight = np.full(n, 0.78)
         if probe.age is not None and year is not None:
@@ -511,6 +566,16 @@ class NameIndex:
             factor = np.where(known & (sex != code), 0.6, 1.0)
             bonus = np.where(known & (sex == code), 0.07, 0.0)
             weight += np.where(known, 0.07, 0.0)
+        # The same household, the same site: small bonuses, as in names.candidate_score.
+        for wanted, ids, row_ids, share in (
+            (probe.household, self.household_ids, self.row_household, 0.03),
+            (probe.site, self.site_ids, self.row_site, 0.02),
+        ):
+            if wanted:
+                theirs = row_ids[rows]
+                known = theirs > 0
+                weight += np.where(known, share, 0.0)
+                bonus += np.where(known & (theirs == ids.get(wanted, -1)), share, 0.0)
         score = ((0.78 * name + base) * factor + bonus) / weight
         return rows, name, score, base, factor, bonus, weight, tok
 
@@ -571,6 +636,10 @@ class NameIndex:
                 row_sex=self.row_sex[:n],
                 row_year=self.row_year[:n],
                 row_alive=self.row_alive[:n],
+                row_site=self.row_site[:n],
+                row_household=self.row_household[:n],
+                sites=np.array(self.sites, dtype=str),
+                households=np.array(self.households, dtype=str),
                 row_hi=self.row_hi[:n],
                 row_lo=self.row_lo[:n],
                 keys=self.keys,
@@ -610,6 +679,12 @@ class NameIndex:
                 index.row_sex = data["row_sex"]
                 index.row_year = data["row_year"]
                 index.row_alive = data["row_alive"]
+                index.row_site = data["row_site"]
+                index.row_household = data["row_household"]
+                index.sites = data["sites"].tolist()
+                index.site_ids = {s: i for i, s in enumerate(index.sites)}
+                index.households = data["households"].tolist()
+                index.household_ids = {h: i for i, h in enumerate(index.households)}
                 index.row_hi = data["row_hi"]
                 index.row_lo = data["row_lo"]
                 index.keys = data["keys"]
@@ -658,15 +733,21 @@ def _database_label() -> str:
 def _record_of(values: dict[str, Any]) -> IndexRecord:
     dob: dt.date | None = values["date_of_birth"]
     names = (values["given_name"], values["family_name"], *(values["other_names"] or []))
+    household = values["household_id"]
     return IndexRecord(
         person_id=values["id"],
         names=tuple(n for n in names if n),
         sex=values["sex"],
         birth_year=dob.year if dob else None,
+        household=str(household) if household else "",
+        site=values["current_site__code"] or "",
     )
 
 
-_FIELDS = ("id", "given_name", "family_name", "other_names", "sex", "date_of_birth")
+_FIELDS = (
+    "id", "given_name", "family_name", "other_names", "sex", "date_of_birth", "household_id",
+    "current_site__code",
+)  # fmt: skip
 
 
 def _rebuild() -> NameIndex:

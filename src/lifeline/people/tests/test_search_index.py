@@ -55,6 +55,50 @@ def test_a_partial_name_and_a_name_with_a_typo_are_found() -> None:
     assert target.person_id in ids(index, "Guerrouj Abdul Razzaq")
 
 
+def test_the_person_at_the_household_or_site_named_ranks_first_among_namesakes() -> None:
+    here = IndexRecord(uuid.uuid4(), ("Leila", "Haddad"), "female", 2000, "h-1", "camp-a")
+    there = IndexRecord(uuid.uuid4(), ("Layla", "Haddad"), "female", 2000, "h-2", "camp-b")
+    index = NameIndex().build([here, there])
+    assert ids(index, "Laila Haddad", age=26, site="camp-b")[0] == there.person_id
+    assert ids(index, "Laila Haddad", age=26, site="camp-a")[0] == here.person_id
+    assert ids(index, "Laila Haddad", household="h-2")[0] == there.person_id
+    # A place nobody is registered at says nothing.
+    assert set(ids(index, "Laila Haddad", site="camp-z")) == {here.person_id, there.person_id}
+
+
+def test_a_person_named_for_the_query_ranks_above_the_son_of_a_man_so_named() -> None:
+    son = IndexRecord(uuid.uuid4(), ("Ahmed Youssef", "Karimi"), "male", 2020)
+    youssef = IndexRecord(uuid.uuid4(), ("Yusuf Ahmed", "Karimi"), "male", 2020)
+    index = NameIndex().build([son, youssef])
+    assert ids(index, "Youssef Karimi", age=6, sex="male") == [youssef.person_id, son.person_id]
+
+
+def test_a_name_repeated_in_the_record_is_found_by_the_repeated_pair() -> None:
+    target = IndexRecord(uuid.uuid4(), ("Karim Karym", "Karimi"), "male", 2018)
+    others = [record("Karim", f"Family{i}", born=2018) for i in range(200)]
+    index = NameIndex().build([*others, target])
+    assert ids(index, "Kareem Karim Kareemi", age=8, sex="male")[0] == target.person_id
+
+
+def test_a_common_name_over_the_candidate_budget_keeps_the_rows_of_the_right_sex_and_age(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(search_index, "MAX_CANDIDATES", 50)
+    crowd = [record("Sami", "Haddad", "female", 1950 + i % 20) for i in range(200)]
+    target = record("Samy", "Haddad", "male", 2016)
+    index = NameIndex().build([*crowd, target])
+    assert ids(index, "Sami Hadad", age=10, sex="male")[0] == target.person_id
+
+
+def test_a_site_move_reindexes_the_person() -> None:
+    person = IndexRecord(uuid.uuid4(), ("Hana", "Tazi"), "female", 1990, "", "camp-a")
+    index = NameIndex().build([person])
+    index.upsert(IndexRecord(person.person_id, ("Hana", "Tazi"), "female", 1990, "", "camp-b"))
+    index.compact()
+    assert len(index) == 1
+    assert index.sites[index.row_site[index.row_of[person.person_id]]] == "camp-b"
+
+
 def test_an_index_stays_correct_when_people_are_added_renamed_and_removed() -> None:
     index = NameIndex().build([record("Karim", "Haddad")])
     newcomer = record("Soufiane", "Tazi")
