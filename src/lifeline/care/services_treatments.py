@@ -47,6 +47,8 @@ from lifeline.supplies.services import _fefo_take
 # prescription names none and the site has more than one store.
 SETTING_STORE = "care.store"
 MAX_EVERY_HOURS = 24 * 7
+# A dose's time may run a little ahead of the server's clock (a tablet's clock), not more.
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 MAX_DOSES = 200
 
 PRESCRIBE = "care.prescribe_treatment"
@@ -187,6 +189,8 @@ def dose_give(
     amount = treatment.dose_quantity if quantity is None else quantity
     if amount is None or amount <= 0:
         raise ValidationFailed({"quantity": "must be more than zero"})
+    if given_at is not None and given_at > timezone.now() + FUTURE_TOLERANCE:
+        raise ValidationFailed({"given_at": "is in the future: record a dose once it is given"})
     if treatment.patient.status not in OPEN_STATUSES:
         raise Conflict(
             f"the patient is no longer in care ({treatment.patient.get_status_display().lower()})"

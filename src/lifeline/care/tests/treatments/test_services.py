@@ -143,6 +143,20 @@ def test_no_dose_is_given_beyond_the_course_or_after_it_stopped(
         services.dose_give(actor=medic, treatment=other)
 
 
+def test_a_dose_is_recorded_once_given_not_ahead_of_time(
+    medic: Any,
+    stock: Callable[..., Any],
+    make_patient: Callable[..., Patient],
+    course: Callable[..., Treatment],
+) -> None:
+    stock(10)
+    treatment = course(make_patient("Amal"))
+    later = timezone.now() + dt.timedelta(hours=2)
+    with pytest.raises(ValidationFailed, match="in the future"):
+        services.dose_give(actor=medic, treatment=treatment, given_at=later)
+    assert not Movement.objects.filter(kind="issue").exists()
+
+
 def test_a_patient_no_longer_in_care_gets_no_dose(
     medic: Any,
     stock: Callable[..., Any],
