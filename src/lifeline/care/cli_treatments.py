@@ -137,7 +137,7 @@ def _allocation_print(view: selectors.AllocationView) -> None:
             f"{rank:>4}  {r.name[:24]:<24} {r.category or '-':<10} {r.benefit:<7} "
             f"{q(r.need):>6} {q(r.quantity):>4}  {r.reason}"
         )
-    for note in d.proposal.get("notes", []):
+    for note in view.notes:
         typer.echo(f"note: {note}")
     for jump in d.jumps:
         typer.echo(

@@ -203,4 +203,4 @@ class AllocationOutput(serializers.Serializer[Any]):
     rows = AllocationRowOutput(many=True)
 
     def get_notes(self, view: Any) -> list[str]:
-        return list(view.decision.proposal.get("notes", []))
+        return list(view.notes)

@@ -262,6 +262,20 @@ class AllocationView:
     def decided(self) -> bool:
         return self.decision.status != AllocationStatus.PROPOSED
 
+    @property
+    def notes(self) -> list[str]:
+        """The rule's notes: the proposal's, or, once decided, what is left over."""
+        if not self.decided:
+            return list((self.decision.proposal or {}).get("notes", []))
+        left = self.decision.stock - self.given
+        short = [r for r in self.without if r.rank is not None]
+        if left > 0 and short:
+            return [
+                f"{q(left)} {self.decision.item.unit} left over: less than a full course of "
+                "those who go without"
+            ]
+        return []
+
 
 def allocation_rows(decision: AllocationDecision) -> tuple[AllocationRow, ...]:
     snapshot = decision.proposal or {}

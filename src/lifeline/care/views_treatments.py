@@ -103,7 +103,11 @@ def patient_treatments_page(request: HttpRequest, patient_id: uuid.UUID) -> Http
                 )
                 if action == "dose":
                     dose = services.dose_give(actor=actor, treatment=treatment)
-                    messages.success(request, f"Dose given: {dose.quantity.normalize():f}")
+                    messages.success(
+                        request,
+                        f"Dose given: {dose.quantity.normalize():f} {treatment.dose_unit} "
+                        f"of {treatment.item.name}",
+                    )
                 else:
                     services.treatment_stop(
                         actor=actor, treatment=treatment, reason=request.POST.get("reason", "")

@@ -328,6 +328,7 @@ def test_an_override_serving_a_lower_category_first_is_allowed_and_recorded(
     assert rows["Meriem"] == (D(21), f"given by override: {reason}")
     assert rows["Amal"] == (D(21), "rank 1")
     assert rows["Rachid"] == (D(0), "stock ran out at rank 2: needs 21, 8 left")
+    assert view.notes == ["8 tablet left over: less than a full course of those who go without"]
     assert decision.jumps == [
         {
             "served": "Meriem Test",

@@ -1,0 +1,66 @@
+"""In a real headless Chromium on a tablet-sized screen: a medic reads the proposed allocation
+of a crate of antibiotics, overrides it for one patient with a reason, confirms, then gives the
+first dose from the patient's treatments page.
+
+Debian's `chromium` driven by Playwright through `executable_path`, as care/tests/test_browser.py
+does. Screenshots go to LIFELINE_SCREENSHOT_DIR, by default the temp folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from lifeline.care import services_treatments as services
+from lifeline.care.models import AllocationDecision, DoseGiven, Patient, Treatment
+from lifeline.care.tests.test_browser import CHROMIUM, _shots, browser  # noqa: F401
+from lifeline.conftest import PASSWORD
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}"),
+]
+
+
+def test_a_medic_overrides_an_allocation_with_a_reason_and_gives_a_dose_on_a_tablet(
+    live_server: Any,
+    medic: Any,
+    stock: Callable[..., Any],
+    make_patient: Callable[..., Patient],
+    course: Callable[..., Treatment],
+    browser: Any,  # noqa: F811
+) -> None:
+    stock(30)
+    course(make_patient("Amal", "immediate", waited_hours=3))
+    meriem = course(make_patient("Meriem", "minor", age=29))
+    proposed = services.allocation_propose(actor=medic, item=meriem.item, store=meriem.store)
+    shots = _shots()
+    page = browser.pages[0] if browser.pages else browser.new_page()
+    page.set_default_timeout(15_000)
+    url = f"{live_server.url}/care/allocations/{proposed.pk}/"
+    page.goto(url)
+    page.fill("#id_username", medic.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(url)
+    assert "stock ran out at rank 2" in page.inner_text("table.rows")
+    page.screenshot(path=str(shots / "lifeline-allocation-proposed.png"), full_page=True)
+
+    page.select_option(f"#override-{meriem.pk}", "give")
+    page.click("button:has-text('Confirm')")
+    page.wait_for_selector(".error-box")
+    assert "an override needs a reason" in page.inner_text(".error-box")
+    page.fill(f"#reason-{meriem.pk}", "pregnant, early sepsis")
+    page.click("button:has-text('Confirm')")
+    page.wait_for_selector("text=Allocation confirmed")
+    assert "served while Amal Test (immediate) goes without" in page.inner_text("main")
+    page.screenshot(path=str(shots / "lifeline-allocation-overridden.png"), full_page=True)
+    assert AllocationDecision.objects.get().status == "overridden"
+
+    page.click("a:has-text('Meriem Test')")
+    page.click("button:has-text('Give dose 1')")
+    page.wait_for_selector("text=1 of 21 given")
+    page.screenshot(path=str(shots / "lifeline-treatments-tablet.png"), full_page=True)
+    assert DoseGiven.objects.filter(treatment=meriem).count() == 1
