@@ -15,6 +15,7 @@ read time; `risk_full` recomputes from scratch and is what the incremental field
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -263,6 +264,7 @@ def _edge_m(resolution: int) -> float:
     return float(h3int.average_hexagon_edge_length(resolution, unit="m"))
 
 
+@functools.lru_cache(maxsize=64)
 def cells_within(lat: float, lon: float, radius_m: float, resolution: int) -> frozenset[int]:
     """The cells whose centre lies within `radius_m` of a point (and the point's own cell)."""
     centre = cell_of(lat, lon, resolution)
@@ -280,6 +282,14 @@ def cells_along(
     points: Sequence[tuple[float, float]], *, resolution: int, buffer_m: float
 ) -> frozenset[int]:
     """The cells a path of (lat, lon) points crosses, widened by `buffer_m` on each side."""
+    return _cells_along(tuple(points), resolution, buffer_m)
+
+
+# Watched routes are re-read on every sighting and every tick: the same path, the same cells.
+@functools.lru_cache(maxsize=256)
+def _cells_along(
+    points: tuple[tuple[float, float], ...], resolution: int, buffer_m: float
+) -> frozenset[int]:
     if not points:
         return frozenset()
     edge = _edge_m(resolution)

@@ -342,6 +342,22 @@ def risk_rebuild() -> RiskGrid:
     return grid
 
 
+def _cells_add(adds: list[tuple[int, float]]) -> None:
+    """Add each weight to its cell, creating the cell if new: one upsert statement (SQLite and
+    PostgreSQL both know ON CONFLICT), where the ORM would read, then update and insert."""
+    meta = RiskCell._meta
+    conn = transaction.get_connection()
+    quote = conn.ops.quote_name
+    table, cell, mass = quote(meta.db_table), quote("cell"), quote("mass")
+    # Names come from the model; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({cell}, {mass}) VALUES (%s, %s) "  # noqa: S608
+        f"ON CONFLICT ({cell}) DO UPDATE SET {mass} = {table}.{mass} + excluded.{mass}"
+    )
+    with conn.cursor() as cursor:
+        cursor.executemany(sql, adds)
+
+
 @transaction.atomic
 def risk_sighting_add(*, sighting: Sighting) -> set[int]:
     """Add one recorded sighting to the grid (called by intel's services in the transaction
@@ -364,16 +380,7 @@ def risk_sighting_add(*, sighting: Sighting) -> set[int]:
         RiskCell.objects.bulk_update(cells, ["mass"], batch_size=2000)
         grid.epoch = point.at
     adds = risk.sighting_masses(point, epoch=grid.epoch, params=params)
-    existing = RiskCell.objects.in_bulk([cell for cell, _ in adds])
-    new: list[RiskCell] = []
-    for cell, mass in adds:
-        row = existing.get(cell)
-        if row is None:
-            new.append(RiskCell(cell=cell, mass=mass))
-        else:
-            row.mass += mass
-    RiskCell.objects.bulk_update(list(existing.values()), ["mass"])
-    RiskCell.objects.bulk_create(new)
+    _cells_add(adds)
     grid.sightings += 1
     grid.save(update_fields=["epoch", "sightings"])
     return {cell for cell, _ in adds}
