@@ -46,7 +46,8 @@ def test_the_watch_logs_hostiles_from_a_phone(
     page.click("button:has-text('Log it')")
     page.wait_for_selector("text=A sighting was recorded")
     assert "Hostile" in page.inner_text("#perimeter-log")
-    sighting = Sighting.objects.get()
+    sighting = Sighting.objects.select_related("hostile_group").get()
+    assert sighting.hostile_group is not None
     assert (sighting.count, sighting.hostile_group.name) == (3, "Jace's band")
     page.click("nav >> text=Threats")
     page.wait_for_url(f"{live_server.url}/intel/groups/")
