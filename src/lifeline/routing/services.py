@@ -220,7 +220,7 @@ def _route_view(router: Router, route: Route) -> RouteView:
         path=[[float(graph.lat[n]), float(graph.lon[n])] for n in route.nodes],
         length_m=round(route.length_m, 1),
         exposure=round(route.exposure, 1),
-        peak_risk=route.peak_risk,
+        peak_risk=round(route.peak_risk, 2),
     )
 
 
