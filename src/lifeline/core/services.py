@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.db import models, transaction
 
 from lifeline.core.errors import Forbidden, ValidationFailed
-from lifeline.core.models import AuditEntry, Setting, Site
+from lifeline.core.models import AuditEntry, Setting, Site, insert_many
 from lifeline.core.roles import ROLE_PERMISSIONS, Role
 
 # The project uses Django's default user model.
@@ -24,8 +25,22 @@ def audit_record(
     summary: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
+    entry = audit_entry(actor=actor, action=action, obj=obj, summary=summary, detail=detail)
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_entry(
+    *,
+    actor: Actor | None,
+    action: str,
+    obj: models.Model | None = None,
+    summary: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """The audit row of a write or a read, not yet saved (see audit_record_many)."""
     user = actor if actor is not None and actor.is_authenticated else None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=user,
         actor_username=user.get_username() if user is not None else "system",
         site_code=settings.LIFELINE_SITE,
@@ -35,6 +50,12 @@ def audit_record(
         summary=summary[:300],
         detail=detail or {},
     )
+
+
+def audit_record_many(entries: Sequence[AuditEntry]) -> None:
+    """Save the audit rows of a batch of writes (from audit_entry) in one INSERT, inside the
+    batch's transaction: what a hot path that writes many records at once needs."""
+    insert_many(AuditEntry, entries)
 
 
 def actor_user(actor: Actor | None) -> User | None:

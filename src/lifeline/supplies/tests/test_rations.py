@@ -262,3 +262,51 @@ def test_a_cycle_closed_elsewhere_refuses_the_next_issue_even_from_an_older_copy
     services.ration_cycle_close(actor=logistics, cycle=RationCycle.objects.get(pk=cycle.pk))
     with pytest.raises(Conflict, match="closed"):
         services.ration_issue(actor=logistics, point=point, cycle=cycle, ration_card="RC-C2")
+
+
+def test_a_batch_of_issues_gives_each_card_its_own_outcome_and_keeps_the_ledger(
+    logistics: Any,
+    make_household: Callable[..., Household],
+    cycle: RationCycle,
+    point: DistributionPoint,
+    store: Location,
+    flour: Item,
+) -> None:
+    # What a group-commit leader writes in one transaction (services._issues_write_grouped):
+    # the issues of several queues, sent as JSON, each answered on its own.
+    import datetime as dt
+
+    for batch, quantity, expiry in (("early", 8, dt.date(2025, 6, 1)), ("late", 4, None)):
+        services.stock_receive(
+            actor=logistics,
+            location=store,
+            item=flour,
+            quantity=D(quantity),
+            batch=batch,
+            expiry_date=expiry,
+        )
+    for card, size in (("RC-A", 2), ("RC-B", 1), ("RC-C", 6), ("RC-D", 1)):
+        make_household(card, size)
+    services.ration_issue(actor=logistics, point=point, cycle=cycle, ration_card="RC-B")
+
+    def prepared(card: str) -> Any:
+        return services._issue_prepare(actor=logistics, point=point, cycle=cycle, ration_card=card)
+
+    issues = [prepared(card) for card in ("RC-A", "RC-A", "RC-B", "RC-C", "RC-D")]
+    answers = services._issues_write_grouped([issue.payload() for issue in issues])
+    outcomes = [services._outcome_of(i, a) for i, a in zip(issues, answers, strict=True)]
+
+    issued_a, again_a, again_b, too_big, issued_d = outcomes
+    assert isinstance(issued_a, Distribution) and isinstance(issued_d, Distribution)
+    assert Distribution.objects.get(pk=issued_a.pk).version == issued_a.version
+    assert isinstance(again_a, Conflict) and "RC-A has already collected" in again_a.message
+    assert isinstance(again_b, Conflict) and "RC-B has already collected" in again_b.message
+    assert isinstance(too_big, ValidationFailed) and "cannot take 15" in too_big.message
+    assert Distribution.objects.count() == 3  # B before, then A and D
+    # First expiry first: B and A took 7.5 of the early lot, D its last 0.5 and 2 of the late.
+    taken = {
+        (m.lot.batch, m.quantity)
+        for m in Movement.objects.filter(distribution=issued_d).select_related("lot")
+    }
+    assert taken == {("early", D("-0.5")), ("late", D(-2))}
+    assert selectors.on_hand_total(item=flour) == D(2) == selectors.on_hand_from_ledger(item=flour)
