@@ -11,6 +11,7 @@ import json
 import math
 import os
 import platform
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -88,6 +89,7 @@ def isolated_database(bench: str, *, keep: bool = False) -> Iterator[BenchDataba
 def _sqlite_remove(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(f"{path}.rations", ignore_errors=True)  # the ration issues' group-commit spool
 
 
 def _pg_admin(config: dict[str, Any], sql: str) -> None:

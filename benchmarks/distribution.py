@@ -8,8 +8,12 @@ benchmarks/common.py's isolated_database. Each client is a
 process with its own database connection; it issues the cards of its share of households
 through `supplies.services.ration_issue` and, on purpose, retries some cards of its
 neighbour's share at the same moment and some of its own, to prove that no household collects
-twice. The baseline, in the same run, is the check-then-insert a user would write (look for an
-earlier row, work out the ration, insert): fast, and it double-issues under the same load.
+twice. On SQLite the clients' issues group their commits (lifeline.core.groupcommit: whichever
+client holds the writers' lock writes every waiting issue in one transaction, each card still
+getting its own outcome); that is what `ration_issue` does for any caller on a SQLite file, so
+the workload, the retries and the count of double issues are as before. The baseline, in the
+same run, is the check-then-insert a user would write (look for an earlier row, work out the
+ration, insert): fast, and it double-issues under the same load.
 
 Households and their members are set up through `core.models.replicated_create_many` in
 chunks (versions and change-log rows as a registration writes them, without the registry's
