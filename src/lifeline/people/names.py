@@ -346,12 +346,19 @@ def _vowel_slot_agreement(a: str, b: str) -> float:
     return 0.15
 
 
+def other_gender(a: NameToken, b: NameToken) -> bool:
+    """One is feminine (-a, -ah, ة), the other not. A final e says neither: the -eh of
+    Levantine spellings (Hamzeh, Fatmeh) is often that same ending."""
+    return a.feminine != b.feminine and a.vowels[-1] != "e" and b.vowels[-1] != "e"
+
+
+@lru_cache(maxsize=500_000)
 def token_similarity(a: NameToken, b: NameToken) -> float:
     """1.0 for spellings of one name; well below for different names that look alike."""
     if a.text == b.text:
         return 1.0
     if a.skeleton == b.skeleton and a.skeleton:
-        if a.feminine != b.feminine:
+        if other_gender(a, b):
             return 0.45  # Karim and Karima, Rachid and Rachida: another name
         if a.arabic or b.arabic:
             return 0.95
@@ -364,7 +371,7 @@ def token_similarity(a: NameToken, b: NameToken) -> float:
     text = Levenshtein.normalized_similarity(a.text, b.text)
     skel = Levenshtein.normalized_similarity(a.skeleton, b.skeleton)
     score = 0.45 * text + 0.45 * skel
-    if a.feminine != b.feminine:
+    if other_gender(a, b):
         score *= 0.7
     return score
 
@@ -410,8 +417,9 @@ def name_similarity(query: ParsedName, record: ParsedName) -> NameMatch:
         used_q.add(qi)
         used_r.add(ri)
         matched[qi] = (ri, sim)
-    total = sum(t.weight for t in query.tokens)
-    covered = sum(query.tokens[qi].weight * sim for qi, (_, sim) in matched.items())
+    weights = [t.weight for t in query.tokens]
+    total = sum(weights)
+    covered = sum(weights[qi] * sim for qi, (_, sim) in matched.items())
     query_cover = covered / total
     extra = max(0, len(record.tokens) - len(query.tokens))
     score = query_cover * (1.0 - 0.03 * min(extra, 3))

@@ -143,6 +143,7 @@ class NameIndex:
         self._vocab_dirty = True
         self._tok_skel = np.zeros(0, dtype=np.int32)
         self._tok_fem = np.zeros(0, dtype=bool)
+        self._tok_open = np.zeros(0, dtype=bool)
         self._tok_text: list[str] = []
         self._skel_text: list[str] = []
         self._prefix_cache: dict[str, tuple[int, list[int]]] = {}
@@ -345,6 +346,7 @@ class NameIndex:
             [self.skeleton_ids[token_key(t)] for t in self.tokens], dtype=np.int32
         )
         self._tok_fem = np.array([t.feminine for t in self.tokens], dtype=bool)
+        self._tok_open = np.array([t.vowels[-1] == "e" for t in self.tokens], dtype=bool)
         self._tok_text = [t.text for t in self.tokens]
         self._skel_text = list(self.skeletons)
         self._vocab_dirty = False
@@ -464,7 +466,8 @@ class NameIndex:
             dtype=np.float32,
         )[0]
         sims = 0.45 * text_sim.astype(np.float64) + 0.45 * skel_sim_by_id[self._tok_skel]
-        sims = np.where(self._tok_fem != q.feminine, sims * 0.7, sims)
+        other = (self._tok_fem != q.feminine) & ~self._tok_open & (q.vowels[-1] != "e")
+        sims = np.where(other, sims * 0.7, sims)
         q_skel = self.skeleton_ids.get(token_key(q), -1)
         for i in np.nonzero(self._tok_skel == q_skel)[0].tolist():
             sims[i] = token_similarity(q, self.tokens[i])

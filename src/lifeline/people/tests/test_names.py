@@ -136,6 +136,8 @@ def test_a_true_variant_scores_above_a_look_alike(variant: str, other: str) -> N
         ("Fayçal", "Faysal"),
         ("Hafça", "Hafsa"),
         ("Dupont", "Du Pont"),
+        ("Hamza", "Hamzeh"),
+        ("Fatma", "Fatmeh"),
         ("Karim Karimi", "Kareem Kareemi"),
         ("Mohamed Mohammed", "محمد محمد"),
     ],
