@@ -149,7 +149,21 @@ def care_show(ctx: typer.Context, patient_id: str) -> None:
         for step in view.steps:
             typer.echo(f"      {step.prompt} {step.answer}")
     for v in record.vitals:
-        typer.echo(f"  {v.observed_at:%H:%M} RR {v.respiratory_rate} pulse {v.pulse} SpO2 {v.spo2}")
+        signs = [
+            f"{label} {value}"
+            for label, value in (
+                ("RR", v.respiratory_rate),
+                ("pulse", v.pulse),
+                ("refill", v.capillary_refill_seconds),
+                ("SpO2", v.spo2),
+                ("temp", v.temperature_c),
+                ("BP", f"{v.systolic_bp}/{v.diastolic_bp}" if v.systolic_bp else None),
+                ("AVPU", v.avpu or None),
+                ("GCS", v.gcs),
+            )
+            if value is not None
+        ]
+        typer.echo(f"  {v.observed_at:%Y-%m-%d %H:%M} {', '.join(signs)}")
     for death in record.deaths:
         typer.echo(f"  died {death.died_at:%Y-%m-%d %H:%M}: {death.cause}")
 

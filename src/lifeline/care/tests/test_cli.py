@@ -55,6 +55,7 @@ def test_vitals_death_and_show(amal_patient: Patient, amal: Person, medic: Any) 
     assert Person.objects.get(pk=amal.pk).status == Status.DECEASED
     shown = run("care", "show", pid)
     assert "Dead" in shown.output and "sepsis" in shown.output
+    assert "pulse 120, SpO2 91" in shown.output
 
 
 @pytest.mark.parametrize("role", ["viewer", "registrar", "logistics"])
