@@ -265,6 +265,7 @@ def _fefo_take(
             StockBalance.objects.select_for_update()
             .filter(location=location, item=item, quantity__gt=0)
             .select_related("lot")
+            .order_by("pk")  # the ration issue locks balances in id order too
         )
     picks = _fefo_plan(item, location, quantity, balances)
     movements = []
@@ -976,7 +977,10 @@ def _issues_takes(issues: Sequence[_Issue]) -> list[list[_Take] | ValidationFail
             for want in issues[index].wants:
                 if want.quantity > 0:
                     total[want.item_id] = total.get(want.item_id, Decimal(0)) + want.quantity
-        every_lot = False
+        # Where rows are locked (PostgreSQL), every lot of the items is locked at once in id
+        # order: locking the needed ones first and the rest after a shortfall took locks out
+        # of order, and two issuers at one point deadlocked.
+        every_lot = bool(connection.features.has_select_for_update)
         while True:
             try:
                 lots = _lots_read(location_id, total, every_lot=every_lot)
