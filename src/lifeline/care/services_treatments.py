@@ -38,10 +38,7 @@ from lifeline.people.rules import age_on
 from lifeline.supplies.models import Item, Location, LocationKind, MovementKind
 from lifeline.supplies.rules import quantity_text as q
 from lifeline.supplies.selectors import on_hand_total
-
-# The ledger's own first-expiry-first-out take (locks the balances, writes the movements), so
-# that a dose moves stock exactly as an issue from the store does, inside this transaction.
-from lifeline.supplies.services import _fefo_take
+from lifeline.supplies.services import stock_take
 
 # The per-site setting naming (by code) the store a clinic's doses come from, when a
 # prescription names none and the site has more than one store.
@@ -208,22 +205,29 @@ def dose_give(
             "allocation or confirm one with an override first"
         )
     item, store = treatment.item, treatment.store
+    today = timezone.localdate()
     try:
-        movements = _fefo_take(
+        # The dose moves stock as an issue from the store does, in this transaction; an
+        # expired lot is not given.
+        movements = stock_take(
             actor=actor,
             kind=MovementKind.ISSUE,
             item=item,
             location=store,
             quantity=amount,
             note=f"dose {given + 1} of {treatment.doses}, patient {treatment.patient_id}",
+            usable_on=today,
         )
     except ValidationFailed as exc:
-        on_hand = on_hand_total(item=item, location=store)
+        usable = on_hand_total(item=item, location=store, usable_on=today)
+        expired = on_hand_total(item=item, location=store) - usable
+        past_date = f" (and {q(expired)} past its expiry date)" if expired else ""
         raise ValidationFailed(
             {
                 "quantity": (
-                    f"not enough {item.name} at {store.name} for this dose: {q(on_hand)} "
-                    f"{item.unit} on hand, the dose is {q(amount)}; nothing was given or recorded"
+                    f"not enough {item.name} at {store.name} for this dose: {q(usable)} "
+                    f"{item.unit} on hand{past_date}, the dose is {q(amount)}; nothing was "
+                    "given or recorded"
                 )
             }
         ) from exc
@@ -351,7 +355,8 @@ def allocation_propose(
     child_age_below = int(
         setting_get(site=store.site, key=rule.SETTING_CHILD_AGE_BELOW) or rule.CHILD_AGE_BELOW
     )
-    stock = on_hand_total(item=item, location=store)
+    # Only what may be given counts: lots past their expiry date wait for their write-off.
+    stock = on_hand_total(item=item, location=store, usable_on=today)
     result = rule.allocate(
         candidates,
         stock,
@@ -441,7 +446,9 @@ def allocation_confirm(
     )
     if decision.status != AllocationStatus.PROPOSED:
         raise Conflict(f"this allocation was already decided ({decision.get_status_display()})")
-    on_hand = on_hand_total(item=decision.item, location=decision.store)
+    on_hand = on_hand_total(
+        item=decision.item, location=decision.store, usable_on=timezone.localdate()
+    )
     if on_hand != decision.stock:
         raise Conflict(
             f"the stock of {decision.item.name} at {decision.store.name} changed since this "

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from lifeline.core.errors import NotFound, ValidationFailed
@@ -128,9 +128,16 @@ def stock_on_hand(
 
 
 def on_hand_total(
-    *, item: Item, site: Site | None = None, location: Location | None = None
+    *,
+    item: Item,
+    site: Site | None = None,
+    location: Location | None = None,
+    usable_on: dt.date | None = None,
 ) -> Decimal:
+    """What is on hand of an item; with `usable_on`, without the lots expired before it."""
     qs = StockBalance.objects.filter(item=item)
+    if usable_on is not None:
+        qs = qs.filter(Q(expiry_date__isnull=True) | Q(expiry_date__gte=usable_on))
     if site is not None:
         qs = qs.filter(location__site=site)
     if location is not None:

@@ -258,8 +258,10 @@ def _fefo_take(
     transfer: Transfer | None = None,
     distribution: Distribution | None = None,
     balances: Sequence[StockBalance] | None = None,
+    usable_on: dt.date | None = None,
 ) -> list[Movement]:
-    """Take `quantity` of an item from a location, first expiry first out, as ledger rows."""
+    """Take `quantity` of an item from a location, first expiry first out, as ledger rows;
+    with `usable_on`, lots that expired before that day are left where they are."""
     if balances is None:
         balances = list(
             StockBalance.objects.select_for_update()
@@ -267,6 +269,8 @@ def _fefo_take(
             .select_related("lot")
             .order_by("pk")  # the ration issue locks balances in id order too
         )
+    if usable_on is not None:
+        balances = [b for b in balances if b.expiry_date is None or b.expiry_date >= usable_on]
     picks = _fefo_plan(item, location, quantity, balances)
     movements = []
     for balance, take in picks:
@@ -286,6 +290,31 @@ def _fefo_take(
             )
         )
     return movements
+
+
+def stock_take(
+    *,
+    actor: Actor | None,
+    kind: str,
+    item: Item,
+    location: Location,
+    quantity: Decimal,
+    note: str = "",
+    usable_on: dt.date | None = None,
+) -> list[Movement]:
+    """For another app's write, in its transaction (a dose given from the infirmary's store):
+    take `quantity` first expiry first out and return the ledger rows. Lots that expired
+    before `usable_on` are not taken (a medicine is not given past its date; those lots wait
+    for their write-off). Refused with ValidationFailed when what is left is not enough."""
+    return _fefo_take(
+        actor=actor,
+        kind=kind,
+        item=item,
+        location=location,
+        quantity=quantity,
+        note=note,
+        usable_on=usable_on,
+    )
 
 
 @transaction.atomic

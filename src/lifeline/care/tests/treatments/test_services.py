@@ -81,6 +81,28 @@ def test_a_dose_given_issues_the_stock_first_expiry_first_in_the_same_transactio
     assert AuditEntry.objects.filter(action="dose.give", object_id=str(dose.pk)).exists()
 
 
+def test_a_dose_is_never_taken_from_a_lot_past_its_expiry_date(
+    medic: Any,
+    stock: Callable[..., Any],
+    make_patient: Callable[..., Patient],
+    course: Callable[..., Treatment],
+    amoxicillin: Item,
+    clinic: Location,
+) -> None:
+    stock(5, batch="EXPIRED", expires_in_days=-3)
+    stock(4, batch="GOOD", expires_in_days=30)
+    treatment = course(make_patient("Amal"), dose_quantity=2)
+    services.dose_give(actor=medic, treatment=treatment)
+    taken = Movement.objects.filter(kind="issue").values_list("lot__batch", "quantity")
+    assert list(taken) == [("GOOD", D(-2))]
+    services.dose_give(actor=medic, treatment=treatment)
+    with pytest.raises(ValidationFailed) as caught:
+        services.dose_give(actor=medic, treatment=treatment)
+    message = caught.value.fields["quantity"][0]
+    assert "0 tablet on hand (and 5 past its expiry date), the dose is 2" in message
+    assert _on_hand(amoxicillin, clinic) == D(5)
+
+
 def test_a_dose_without_enough_stock_is_refused_and_writes_nothing(
     medic: Any,
     stock: Callable[..., Any],
