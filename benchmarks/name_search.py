@@ -768,6 +768,41 @@ def pg_trgm_measure(
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')  # type: ignore[arg-type]
 
 
+def misses_write(
+    path: Path, index: NameIndex, people: list[Person], queries: list[Query], ambiguous: set[int]
+) -> None:
+    """One block per missed query: what was asked, who was registered, whether the index
+    generated the person as a candidate at all, the person's name score and the first hits."""
+    from lifeline.people.names import name_similarity
+
+    lines: list[str] = []
+    for i in MISSED:
+        q = queries[i]
+        target = people[q.target]
+        query = name_parse(q.text)
+        site = site_code(q.site) if q.site is not None else None
+        probe = Probe(query, age=q.age, sex=q.sex, site=site)
+        hits = index.search(probe, limit=10, year=YEAR)
+        candidate = q.target in set(index.candidates(query).tolist())
+        registered = name_parse(" ".join(target.names))
+        lines.append(
+            f"#{i} {'AMBIGUOUS ' if i in ambiguous else ''}query {q.text!r} age={q.age} "
+            f"sex={q.sex} site={q.site} | target {' / '.join(target.names)!r} "
+            f"age={YEAR - target.born} {'female' if target.female else 'male'} "
+            f"site={target.site} | candidate={candidate} "
+            f"name_score={name_similarity(query, registered).score:.3f}"
+        )
+        lines.append(f"    query tokens {query.texts} target tokens {registered.texts}")
+        for hit in hits[:3]:
+            other = people[hit.person_id.int & ((1 << 64) - 1)]
+            lines.append(
+                f"    hit {hit.score:.3f} name {hit.name_score:.3f} {' / '.join(other.names)!r} "
+                f"age={YEAR - other.born}"
+            )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"  {len(MISSED)} misses written to {path}", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=int, default=1_000_000, help="persons in the registry")
@@ -776,6 +811,9 @@ def main() -> int:
         "--baseline-queries", type=int, default=25, help="queries for rapidfuzz (each scans all)"
     )
     parser.add_argument("--pg-queries", type=int, default=300, help="queries for pg_trgm")
+    parser.add_argument(
+        "--misses", type=Path, help="write the queries Lifeline missed within 10 to this file"
+    )
     args = parser.parse_args()
 
     print(f"name_search: {args.scale:,} persons, {args.queries:,} queries", flush=True)
@@ -801,6 +839,8 @@ def main() -> int:
     recall10_clear = (clear - len(set(MISSED) - ambiguous)) / clear if clear else 1.0
     load = os.getloadavg()[0]
     recall1, recall10 = hits1 / n, hits10 / n
+    if args.misses:
+        misses_write(args.misses, index, people, queries, ambiguous)
 
     sample = queries[: args.baseline_queries]
     print(f"  rapidfuzz process.extract on {len(sample)} queries ...", flush=True)

@@ -400,18 +400,20 @@ def name_similarity(query: ParsedName, record: ParsedName) -> NameMatch:
     """
     if not query.tokens or not record.tokens:
         return NameMatch(0.0, ())
+    # Best pairs first; among equal ones the record's earlier name, so that a name written
+    # twice (Ahmad Ahmad Sherif) is matched as the person's own given name.
     pairs = sorted(
         (
-            (token_similarity(q, r), qi, ri)
+            (-token_similarity(q, r), qi, ri)
             for qi, q in enumerate(query.tokens)
             for ri, r in enumerate(record.tokens)
         ),
-        reverse=True,
     )
     used_q: set[int] = set()
     used_r: set[int] = set()
     matched: dict[int, tuple[int, float]] = {}
-    for sim, qi, ri in pairs:
+    for negative, qi, ri in pairs:
+        sim = -negative
         if qi in used_q or ri in used_r:
             continue
         used_q.add(qi)

@@ -63,6 +63,7 @@ SETTLED_SCORE = 0.96  # candidates this good leave no room for a wider tier's
 RERANK = 30  # candidates scored again with the exact name rule
 PREFIX_FANOUT = 30  # known skeletons a partial name may stand for
 PREFIX_CANDIDATES = 3_000  # rows taken beyond the exact pairs, rarest keys first
+NEAR_FANOUT = 80  # known skeletons one edit from a query name's that it may stand for
 INITIAL = 1  # consonants of the other name in a (skeleton, initial) key
 SEX_CODES = {"female": 1, "male": 2}
 KIND_TOKEN, KIND_PAIR, KIND_SKELETON_INITIAL = 1, 2, 3
@@ -147,6 +148,7 @@ class NameIndex:
         self._tok_text: list[str] = []
         self._skel_text: list[str] = []
         self._prefix_cache: dict[str, tuple[int, list[int]]] = {}
+        self._near_cache: dict[str, tuple[int, list[int]]] = {}
         self._sims_cache: dict[NameToken, npt.NDArray[np.float64]] = {}
 
     # ---- building ---------------------------------------------------------------------------
@@ -377,12 +379,39 @@ class NameIndex:
             self._prefix_cache[key] = cached
         return cached[1]
 
+    def _near_skeletons(self, token: NameToken) -> list[int]:
+        """Known skeletons one edit from the token's (a consonant left out, added or changed):
+        a typo anywhere in a name, the first letter too (Eiri for Deiri, Inane for Imane),
+        or a letter one spelling writes and another not (Cabdi, Abdi)."""
+        key = token.skeleton
+        if not key:
+            return []
+        cached = self._near_cache.get(key)
+        if cached is None or cached[0] != len(self.skeletons):
+            found = process.extract(
+                key, self._skel_text, scorer=Levenshtein.distance, score_cutoff=1, limit=None
+            )
+            ids = [i for text, distance, i in found if distance == 1 and text]
+            # The most common first: a typo is more often made in a common name.
+            keys = np.array([_key(KIND_TOKEN, i) for i in ids], dtype=np.uint64)
+            counts = np.searchsorted(self.keys, keys, side="right") - np.searchsorted(
+                self.keys, keys, side="left"
+            )
+            ids = [ids[k] for k in np.argsort(-counts, kind="stable")[:NEAR_FANOUT].tolist()]
+            cached = (len(self.skeletons), ids)
+            self._near_cache[key] = cached
+        return cached[1]
+
     def _query_keys(self, query: ParsedName) -> tuple[set[int], set[int], set[int]]:
-        """The query's keys: exact skeleton pairs, (skeleton, initial) pairs, single names."""
+        """The query's keys: exact skeleton pairs; the wider tier's (skeleton, initial) pairs
+        and pairs of one name's skeleton with a skeleton one edit from another's; single
+        names."""
+        self._vocab_arrays()
         per_token = [self._skeletons_for(t) for t in query.tokens]
+        near = [self._near_skeletons(t) for t in query.tokens]
         initials = [self.skeleton_ids.get(token_key(t)[:INITIAL], -1) for t in query.tokens]
         pair_keys: set[int] = set()
-        initial_keys: set[int] = set()
+        wider_keys: set[int] = set()
         for i, mine in enumerate(per_token):
             for j, theirs in enumerate(per_token):
                 if i == j:
@@ -390,11 +419,12 @@ class NameIndex:
                 same = token_key(query.tokens[i]) == token_key(query.tokens[j])
                 for a in mine:
                     if initials[j] >= 0 and not same:
-                        initial_keys.add(_key(KIND_SKELETON_INITIAL, a, initials[j]))
+                        wider_keys.add(_key(KIND_SKELETON_INITIAL, a, initials[j]))
                     if j > i:
                         pair_keys.update(_key(KIND_PAIR, a, b) for b in theirs)
+                    wider_keys.update(_key(KIND_PAIR, a, b) for b in near[j])
         single_keys = {_key(KIND_TOKEN, s) for ids in per_token for s in ids}
-        return pair_keys, initial_keys, single_keys
+        return pair_keys, wider_keys, single_keys
 
     def _rows_of(
         self, keys: Iterable[int], *, budget: int, seen: npt.NDArray[np.int32] | None = None
@@ -436,9 +466,9 @@ class NameIndex:
 
     def candidates(self, query: ParsedName) -> npt.NDArray[np.int32]:
         """Every row the search may score, in tier order (for tests and tuning)."""
-        pair_keys, initial_keys, single_keys = self._query_keys(query)
+        pair_keys, wider_keys, single_keys = self._query_keys(query)
         first = self._rows_of(pair_keys, budget=MAX_CANDIDATES)
-        more = self._rows_of(initial_keys | single_keys, budget=PREFIX_CANDIDATES, seen=first)
+        more = self._rows_of(wider_keys | single_keys, budget=PREFIX_CANDIDATES, seen=first)
         return np.concatenate([first, more])
 
     def _similarities(self, q: NameToken) -> npt.NDArray[np.float64]:
@@ -485,7 +515,7 @@ class NameIndex:
         if not query.tokens:
             return []
         self._vocab_arrays()
-        pair_keys, initial_keys, single_keys = self._query_keys(query)
+        pair_keys, wider_keys, single_keys = self._query_keys(query)
         rows = self._narrow(self._rows_of(pair_keys, budget=MAX_CANDIDATES), probe, year)
         scored = self._score(probe, rows, year)
         name, score = scored[1], scored[2]
@@ -493,7 +523,7 @@ class NameIndex:
             (score >= SETTLED_SCORE).sum()
         ) >= limit
         if not settled:
-            wider = initial_keys if len(query.tokens) >= 2 else set()
+            wider = wider_keys if len(query.tokens) >= 2 else set()
             if len(query.tokens) == 1 or len(rows) < 20:
                 wider = wider | single_keys
             more = self._narrow(

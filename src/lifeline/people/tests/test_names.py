@@ -221,3 +221,13 @@ def test_a_name_matches_itself_in_any_order(parts: list[str]) -> None:
 @given(names, names)
 def test_similarity_is_between_zero_and_one(a: str, b: str) -> None:
     assert 0.0 <= similarity(a, b) <= 1.0
+
+
+def test_a_name_written_twice_is_matched_as_the_persons_own_given_name() -> None:
+    # Ahmad son of Ahmad: the query's Ahmad is his own name, not only his father's.
+    assert similarity("Ahmad Sherif", "Ahmad Ahmad Sherif") == pytest.approx(
+        similarity("Ahmad Sherif", "Ahmad Said Sherif")
+    )
+    assert similarity("أحمد الشريف", "Ahmad Ahmad Sherif") == pytest.approx(
+        similarity("أحمد الشريف", "Ahmad Said Sherif")
+    )

@@ -227,3 +227,41 @@ def test_a_missing_index_file_is_rebuilt_from_the_registry(
     assert fresh_index.exists()
     loaded = NameIndex.load(fresh_index, database=search_index._database_label())
     assert loaded is not None and int(np.sum(loaded.row_alive)) == 1
+
+
+def _family_names(count: int) -> list[str]:
+    """Family names of other letters than the names of the tests below."""
+    consonants = "bfpsvz"
+    names = [f"{a}a{b}i{c}u".capitalize() for a in consonants for b in consonants for c in "lg"]
+    return [names[i % len(names)] for i in range(count)]
+
+
+@pytest.mark.parametrize(
+    ("registered", "query"),
+    [
+        (("Imane", "al-Deiri"), "Imane al-eiri"),  # the first letter left out
+        (("Imen", "Qunaytiri"), "Inane al-Qunaytiri"),  # the first consonant changed
+        (("Abdi", "Deiri"), "Cabdi Deiri"),  # Somali C for ayn: a consonant more
+        (("عبدي", "Deiri"), "Cabdi Deiri"),
+    ],
+)
+def test_a_typo_on_a_first_letter_finds_the_person_among_many_namesakes(
+    registered: tuple[str, str], query: str
+) -> None:
+    """The other name is common (more rows than the wider tier takes): the person is found by
+    the pair of that name with a skeleton one edit from the misspelt one."""
+    target = IndexRecord(uuid.uuid4(), registered, "female", 1990)
+    given = name_parse(query).tokens
+    namesakes = [
+        IndexRecord(uuid.uuid4(), (registered[0], family), "female", 1990)
+        for family in _family_names(3200)
+    ] + [
+        IndexRecord(uuid.uuid4(), (registered[1], family), "female", 1990)
+        for family in _family_names(3200)
+    ]
+    # A few persons named like the misspelt name itself, so that the wider tier is not empty.
+    misspelt = [
+        IndexRecord(uuid.uuid4(), (t.text, "Zuzu"), "male", 1950) for t in given for _ in range(3)
+    ]
+    index = NameIndex().build([*namesakes, *misspelt, target])
+    assert target.person_id in ids(index, query, age=36, sex="female")
