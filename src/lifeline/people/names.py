@@ -250,6 +250,9 @@ def token_make(word: str, arabic: bool = False) -> NameToken:
             text = text[:-1]
         if len(text) > 3 and text.endswith("h") and text[-2] in VOWELS:
             text = text[:-1]
+        # A w after the first letter is the vowel u, as the skeleton already reads it:
+        # Marwan and Marouane, Alawi and Alaoui, Twati and Touati are one text.
+        text = text[:1] + text[1:].replace("w", "u")
     else:
         text = _particle_form(text)
     text = _collapse_doubles(text)
@@ -346,6 +349,20 @@ def _vowel_slot_agreement(a: str, b: str) -> float:
     return 0.15
 
 
+def _arabic_vowels_agree(arabic: NameToken, latin: NameToken) -> bool:
+    """Arabic script writes the long vowels (alif, waw, ya) and leaves the short ones out: a
+    Latin spelling with the same skeleton agrees fully when it has each written vowel where
+    the Arabic has one (كريم and Karim; ليلى and Layla, the ya after a short a being the
+    diphthong). The first slot is left out: alif with hamza and ayn take any vowel."""
+    for written, spelled in zip(arabic.vowels[1:], latin.vowels[1:], strict=True):
+        if not written or _vowel_slot_agreement(written, spelled) == 1.0:
+            continue
+        if written in ("i", "u") and spelled.endswith(written):
+            continue
+        return False
+    return True
+
+
 def other_gender(a: NameToken, b: NameToken) -> bool:
     """One is feminine (-a, -ah, ة), the other not. A final e says neither: the -eh of
     Levantine spellings (Hamzeh, Fatmeh) is often that same ending."""
@@ -360,7 +377,9 @@ def token_similarity(a: NameToken, b: NameToken) -> float:
     if a.skeleton == b.skeleton and a.skeleton:
         if other_gender(a, b):
             return 0.45  # Karim and Karima, Rachid and Rachida: another name
-        if a.arabic or b.arabic:
+        if a.arabic != b.arabic:
+            return 1.0 if _arabic_vowels_agree(a if a.arabic else b, b if a.arabic else a) else 0.95
+        if a.arabic:
             return 0.95
         agreement = 1.0
         for x, y in zip(a.vowels[1:-1], b.vowels[1:-1], strict=True):

@@ -53,7 +53,7 @@ from lifeline.people.names import (
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 MAX_TOKENS = 6
 MAX_CANDIDATES = 40_000
 NARROW_AGE_GAP = 10  # years from the age sought kept when a name brings too many rows

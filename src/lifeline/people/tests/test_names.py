@@ -231,3 +231,49 @@ def test_a_name_written_twice_is_matched_as_the_persons_own_given_name() -> None
     assert similarity("أحمد الشريف", "Ahmad Ahmad Sherif") == pytest.approx(
         similarity("أحمد الشريف", "Ahmad Said Sherif")
     )
+
+
+@pytest.mark.parametrize(
+    ("arabic", "latin"),
+    [
+        ("كريم", "Karim"),
+        ("ليلى", "Layla"),  # the ya after a short a: the diphthong
+        ("سعيد", "Said"),
+        ("سعد", "Saad"),
+        ("رشيد", "Rasheed"),
+        ("دنيا", "Dunya"),
+        ("وفاء", "Ouafa"),
+        ("كريم كريمي", "Karym Karimi"),
+    ],
+)
+def test_arabic_script_agreeing_with_the_vowels_it_writes_is_the_same_name(
+    arabic: str, latin: str
+) -> None:
+    assert similarity(arabic, latin) == pytest.approx(1.0)
+    assert similarity(latin, arabic) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("arabic", "latin"),
+    [
+        ("وفاء", "Wafiya"),  # no ya written before the ending
+        ("سعيد", "Saad"),  # a ya written where the Latin has none
+    ],
+)
+def test_arabic_script_whose_written_vowels_differ_stays_below_an_agreeing_spelling(
+    arabic: str, latin: str
+) -> None:
+    assert similarity(arabic, latin) < 1.0
+
+
+@pytest.mark.parametrize(("a", "b"), [("كريم", "Karima"), ("كريمة", "Karim"), ("رشيد", "Rachida")])
+def test_arabic_script_keeps_the_feminine_apart(a: str, b: str) -> None:
+    assert similarity(a, b) < NAME_MATCH
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Marwan", "Marouane"), ("Alawi", "Alaoui"), ("Twati", "Touati"), ("Dawud", "Daoud")],
+)
+def test_a_w_after_the_first_letter_is_written_ou_too(a: str, b: str) -> None:
+    assert similarity(a, b) == pytest.approx(1.0)
