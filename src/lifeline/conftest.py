@@ -86,3 +86,17 @@ def field_team(make_user: Callable[..., Any]) -> Any:
 @pytest.fixture
 def viewer(make_user: Callable[..., Any]) -> Any:
     return make_user(Role.VIEWER)
+
+
+@pytest.fixture
+def browser(request: pytest.FixtureRequest, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A headless Chromium (see lifeline.web.tests.browser), on the screen the test module
+    names in BROWSER_VIEWPORT, a phone otherwise."""
+    from lifeline.web.tests.browser import PHONE, chromium_context
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    # still plain synchronous calls, so Django's async-safety check must let them through.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    viewport = getattr(request.module, "BROWSER_VIEWPORT", PHONE)
+    with chromium_context(tmp_path / "chromium-profile", viewport) as context:
+        yield context

@@ -1,79 +1,25 @@
 """In a real headless Chromium on a tablet-sized screen: a medic opens the board, triages Amal
 one question at a time to a category, and finds her on the board under it.
 
-Debian's `chromium` driven by Playwright through `executable_path`, as web/tests/test_browser.py
-does. Screenshots go to LIFELINE_SCREENSHOT_DIR, by default the temp folder.
+The browser: lifeline.web.tests.browser (Debian's `chromium` through Playwright).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from lifeline.care.models import Patient, TriageAssessment
 from lifeline.conftest import PASSWORD
+from lifeline.web.tests.browser import BROWSER_MARKS, TABLET, shots_dir
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TABLET = {"width": 820, "height": 1180}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt install chromium)"
-    ),
-]
-
-# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
-# still plain synchronous calls, so Django's async-safety check must let them through.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-def _shots() -> Path:
-    folder = Path(os.environ.get("LIFELINE_SCREENSHOT_DIR") or tempfile.gettempdir())
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"),
-            executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS,
-            headless=True,
-            viewport=TABLET,
-            device_scale_factor=1,
-            is_mobile=True,
-            has_touch=True,
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+pytestmark = BROWSER_MARKS
+BROWSER_VIEWPORT = TABLET
 
 
 def test_a_medic_triages_one_question_at_a_time_on_a_tablet(
     live_server: Any, medic: Any, amal_patient: Patient, browser: Any
 ) -> None:
-    shots = _shots()
+    shots = shots_dir()
     page = browser.pages[0] if browser.pages else browser.new_page()
     page.set_default_timeout(15_000)
     page.goto(f"{live_server.url}/care/")

@@ -5,20 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from lifeline.conftest import PASSWORD
 from lifeline.core.models import Site
 from lifeline.intel.models import Sighting
 from lifeline.intel.services_threats import hostile_group_create, watch_post_create
-from lifeline.web.tests.test_browser import CHROMIUM, PHONE, _shots, browser
+from lifeline.web.tests.browser import BROWSER_MARKS, PHONE, shots_dir
 
-__all__ = ["browser"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}"),
-]
+pytestmark = BROWSER_MARKS
 
 
 def test_the_watch_logs_hostiles_from_a_phone(
@@ -42,7 +35,7 @@ def test_the_watch_logs_hostiles_from_a_phone(
     page.fill("#id_distance_m", "700")
     page.select_option("#id_hostile_group", label="Jace's band")
     page.select_option("#id_confidence", "high")
-    page.screenshot(path=str(_shots() / "lifeline-watch-phone.png"), full_page=True)
+    page.screenshot(path=str(shots_dir() / "lifeline-watch-phone.png"), full_page=True)
     page.click("button:has-text('Log it')")
     page.wait_for_selector("text=A sighting was recorded")
     assert "Hostile" in page.inner_text("#perimeter-log")

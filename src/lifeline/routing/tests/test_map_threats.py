@@ -17,9 +17,7 @@ from lifeline.intel.services_threats import hostile_group_create, sighting_recor
 from lifeline.routing import services
 from lifeline.routing.models import StoredGraph
 from lifeline.routing.town import MAVRAH_PLACES
-from lifeline.web.tests.test_browser import CHROMIUM, _shots, browser
-
-__all__ = ["browser"]
+from lifeline.web.tests.browser import needs_chromium, shots_dir
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +85,7 @@ def test_a_route_planned_through_the_api_goes_around_fresh_sightings(
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}")
+@needs_chromium
 def test_clicking_two_points_on_the_map_with_sightings_draws_a_route(
     live_server: Any, threats: None, field_team: Any, browser: Any
 ) -> None:
@@ -105,4 +103,4 @@ def test_clicking_two_points_on_the_map_with_sightings_draws_a_route(
     page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.5)
     page.wait_for_selector("#route-layer polyline")
     assert "Safest:" in page.inner_text("#route-status")
-    page.screenshot(path=str(_shots() / "lifeline-map-threats-phone.png"), full_page=True)
+    page.screenshot(path=str(shots_dir() / "lifeline-map-threats-phone.png"), full_page=True)

@@ -1,7 +1,7 @@
 """In a real headless Chromium: a registrar finds a child under another spelling on the Find
 page; a protection officer files a tracing request, sees the match proposed and confirms it.
 
-Debian's `chromium` driven by Playwright (see test_browser.py for the browser it launches).
+The browser: lifeline.web.tests.browser (Debian's `chromium` through Playwright).
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ from lifeline.conftest import PASSWORD
 from lifeline.core.models import Site
 from lifeline.people import search_index, services
 from lifeline.people.models import TracingMatchStatus, TracingRequest, TracingStatus
-from lifeline.web.tests.test_browser import _shots, browser  # noqa: F401 - the fixture
-from lifeline.web.tests.test_browser import pytestmark as browser_marks
+from lifeline.web.tests.browser import BROWSER_MARKS, shots_dir
 
-pytestmark = browser_marks
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +41,7 @@ def test_a_registrar_finds_a_child_registered_under_another_spelling(
     live_server: Any,
     registrar: Any,
     site: Site,
-    browser: Any,  # noqa: F811 - the fixture
+    browser: Any,
 ) -> None:
     layla = services.person_register(
         actor=registrar, given_name="Layla", family_name="Al-Haddad", sex="female", age_years=9
@@ -64,7 +63,7 @@ def test_a_registrar_finds_a_child_registered_under_another_spelling(
     page.wait_for_url("**/search/?q=Leila+Hadad*")
     first = page.locator("table.rows tbody tr").first
     assert "Layla Al-Haddad" in first.inner_text() and "age agrees" in first.inner_text()
-    page.screenshot(path=str(_shots() / "lifeline-find-variant-phone.png"), full_page=True)
+    page.screenshot(path=str(shots_dir() / "lifeline-find-variant-phone.png"), full_page=True)
 
     # The same child in Arabic script.
     page.fill("#id_q", "ليلى الحداد")
@@ -81,7 +80,7 @@ def test_a_protection_officer_files_a_request_and_confirms_the_match(
     registrar: Any,
     protection_officer: Any,
     site: Site,
-    browser: Any,  # noqa: F811 - the fixture
+    browser: Any,
 ) -> None:
     boy = services.person_register(
         actor=registrar, given_name="Elias", family_name="Wali", sex="male", age_years=12
@@ -106,7 +105,7 @@ def test_a_protection_officer_files_a_request_and_confirms_the_match(
     assert page.url == f"{live_server.url}/tracing/{request.pk}/"
     row = page.locator("table.rows tbody tr")
     assert row.count() == 1 and "Elias Wali" in row.inner_text()
-    page.screenshot(path=str(_shots() / "lifeline-tracing-match-phone.png"), full_page=True)
+    page.screenshot(path=str(shots_dir() / "lifeline-tracing-match-phone.png"), full_page=True)
 
     row.locator("input[name=note]").fill("He knew his mother's name")
     row.locator("button:has-text('Confirm')").click()
@@ -115,4 +114,4 @@ def test_a_protection_officer_files_a_request_and_confirms_the_match(
     request.refresh_from_db()
     assert request.status == TracingStatus.CLOSED and request.found_person == boy
     assert request.matches.get().status == TracingMatchStatus.CONFIRMED
-    page.screenshot(path=str(_shots() / "lifeline-tracing-confirmed-phone.png"), full_page=True)
+    page.screenshot(path=str(shots_dir() / "lifeline-tracing-confirmed-phone.png"), full_page=True)

@@ -2,8 +2,7 @@
 of a crate of antibiotics, overrides it for one patient with a reason, confirms, then gives the
 first dose from the patient's treatments page.
 
-Debian's `chromium` driven by Playwright through `executable_path`, as care/tests/test_browser.py
-does. Screenshots go to LIFELINE_SCREENSHOT_DIR, by default the temp folder.
+The browser: lifeline.web.tests.browser (Debian's `chromium` through Playwright).
 """
 
 from __future__ import annotations
@@ -11,17 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-
 from lifeline.care import services_treatments as services
 from lifeline.care.models import AllocationDecision, DoseGiven, Patient, Treatment
-from lifeline.care.tests.test_browser import CHROMIUM, _shots, browser  # noqa: F401
 from lifeline.conftest import PASSWORD
+from lifeline.web.tests.browser import BROWSER_MARKS, TABLET, shots_dir
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}"),
-]
+pytestmark = BROWSER_MARKS
+BROWSER_VIEWPORT = TABLET
 
 
 def test_a_medic_overrides_an_allocation_with_a_reason_and_gives_a_dose_on_a_tablet(
@@ -30,13 +25,13 @@ def test_a_medic_overrides_an_allocation_with_a_reason_and_gives_a_dose_on_a_tab
     stock: Callable[..., Any],
     make_patient: Callable[..., Patient],
     course: Callable[..., Treatment],
-    browser: Any,  # noqa: F811
+    browser: Any,
 ) -> None:
     stock(30)
     course(make_patient("Amal", "immediate", waited_hours=3))
     meriem = course(make_patient("Meriem", "minor", age=29))
     proposed = services.allocation_propose(actor=medic, item=meriem.item, store=meriem.store)
-    shots = _shots()
+    shots = shots_dir()
     page = browser.pages[0] if browser.pages else browser.new_page()
     page.set_default_timeout(15_000)
     url = f"{live_server.url}/care/allocations/{proposed.pk}/"
