@@ -92,6 +92,7 @@ class LifelineGroup(TyperGroup):
 def app_build() -> typer.Typer:
     """The Typer app with every capability's commands; Django must be set up first."""
     from lifeline.care.cli import app as care_app
+    from lifeline.core.cli import app as site_app
     from lifeline.intel.cli import app as report_app
     from lifeline.intel.cli_threats import app as threat_app
     from lifeline.missions.cli import app as mission_app
@@ -137,6 +138,7 @@ def app_build() -> typer.Typer:
     app.add_typer(stock_app, name="stock")
     app.add_typer(ration_app, name="ration")
     app.add_typer(care_app, name="care")
+    app.add_typer(site_app, name="site")
     return app
 
 

@@ -5,3 +5,44 @@ class CareConfig(AppConfig):
     name = "lifeline.care"
     label = "care"
     verbose_name = "Care"
+
+    def ready(self) -> None:
+        from lifeline.care import allocation
+        from lifeline.care.services import RETRIAGE_MINUTES_DEFAULT, RETRIAGE_SETTING
+        from lifeline.care.services_treatments import SETTING_STORE
+        from lifeline.core.site_settings import (
+            SiteSettingSpec,
+            parse_code,
+            parse_minutes_by,
+            parse_positive_int,
+            parse_yes_no,
+            site_setting_declare,
+            value_text,
+        )
+
+        site_setting_declare(
+            SiteSettingSpec(
+                key=RETRIAGE_SETTING,
+                meaning="minutes until a patient of a category is triaged again",
+                default=value_text(RETRIAGE_MINUTES_DEFAULT),
+                parse=parse_minutes_by(RETRIAGE_MINUTES_DEFAULT),
+            ),
+            SiteSettingSpec(
+                key=SETTING_STORE,
+                meaning="the store (its code) that doses come from when a course names none",
+                default="the site's only store; with several, each course names its store",
+                parse=parse_code,
+            ),
+            SiteSettingSpec(
+                key=allocation.SETTING_CHILDREN_FIRST,
+                meaning="scarce medicine goes to children first within a triage category",
+                default="no",
+                parse=parse_yes_no,
+            ),
+            SiteSettingSpec(
+                key=allocation.SETTING_CHILD_AGE_BELOW,
+                meaning="the age (years) below which a patient counts as a child there",
+                default=str(allocation.CHILD_AGE_BELOW),
+                parse=parse_positive_int,
+            ),
+        )

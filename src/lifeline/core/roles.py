@@ -40,6 +40,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "people.add_household",
             "people.change_household",
             "core.view_auditentry",
+            "core.change_setting",
+            "core.change_site",
             "intel.resolve_alert",
         }
         | _READ_SUPPLIES

@@ -164,6 +164,62 @@ def setting_put(*, actor: Actor | None, site: Site, key: str, value: Any) -> Set
 
 
 @transaction.atomic
+def site_setting_set(*, actor: Actor | None, site: Site, key: str, text: str) -> Setting:
+    """Change one of the settings a site may change (see core.site_settings), from text."""
+    from lifeline.core.site_settings import SITE_SETTINGS
+
+    permission_require(actor, "core.change_setting", doing="change the site's settings")
+    spec = SITE_SETTINGS.get(key)
+    if spec is None:
+        known = ", ".join(sorted(SITE_SETTINGS))
+        raise ValidationFailed({"key": f"no setting '{key}'; the settings are: {known}"})
+    try:
+        value = spec.parse(text)
+    except ValueError as exc:
+        raise ValidationFailed({"value": f"{key}: {exc}"}) from exc
+    return setting_put(actor=actor, site=site, key=key, value=value)
+
+
+@transaction.atomic
+def site_setting_clear(*, actor: Actor | None, site: Site, key: str) -> bool:
+    """Back to the default for one setting; False when it was not set."""
+    from lifeline.core.site_settings import SITE_SETTINGS
+
+    permission_require(actor, "core.change_setting", doing="change the site's settings")
+    if key not in SITE_SETTINGS:
+        raise ValidationFailed({"key": f"no setting '{key}'"})
+    deleted, _ = Setting.objects.filter(site=site, key=key).delete()
+    if deleted:
+        audit_record(actor=actor, action="setting.clear", summary=f"{key} at {site.code}")
+    return bool(deleted)
+
+
+@transaction.atomic
+def site_position_set(
+    *, actor: Actor | None, site: Site, latitude: float, longitude: float
+) -> Site:
+    """Where the camp is: risk rising within LIFELINE_RISK_CAMP_RADIUS_M of it alerts."""
+    permission_require(actor, "core.change_site", doing="set where the site is")
+    errors = {}
+    if not -90 <= latitude <= 90:
+        errors["latitude"] = "between -90 and 90"
+    if not -180 <= longitude <= 180:
+        errors["longitude"] = "between -180 and 180"
+    if errors:
+        raise ValidationFailed(errors)
+    site = Site.objects.select_for_update().get(pk=site.pk)
+    site.latitude, site.longitude = latitude, longitude
+    site.save(update_fields=["latitude", "longitude"])
+    audit_record(
+        actor=actor,
+        action="site.position",
+        obj=site,
+        summary=f"{site.name} at {latitude:.5f},{longitude:.5f}",
+    )
+    return site
+
+
+@transaction.atomic
 def token_issue(*, user: User) -> str:
     """The API token of a user who has just proved their password (created on first use)."""
     from rest_framework.authtoken.models import Token

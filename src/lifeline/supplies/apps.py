@@ -5,3 +5,26 @@ class SuppliesConfig(AppConfig):
     name = "lifeline.supplies"
     label = "supplies"
     verbose_name = "Supplies"
+
+    def ready(self) -> None:
+        from lifeline.core.site_settings import (
+            SiteSettingSpec,
+            parse_positive_number,
+            site_setting_declare,
+        )
+        from lifeline.supplies import rules
+
+        site_setting_declare(
+            SiteSettingSpec(
+                key=rules.SETTING_KCAL,
+                meaning="kilocalories per person per day, for the days of supply of food",
+                default=f"{rules.SPHERE_KCAL} (the Sphere minimum)",
+                parse=parse_positive_number,
+            ),
+            SiteSettingSpec(
+                key=rules.SETTING_WATER,
+                meaning="litres of water per person per day, for the days of supply of water",
+                default=f"{rules.SPHERE_WATER_LITRES} (the Sphere minimum)",
+                parse=parse_positive_number,
+            ),
+        )

@@ -1,0 +1,59 @@
+"""`lifeline site ...`: where this site is, and the settings it may change."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lifeline.cli import state_of
+from lifeline.core import services
+from lifeline.core.clock import site_local
+from lifeline.core.selectors import site_settings_list
+from lifeline.core.site_settings import value_text
+
+app = typer.Typer(help="This site: where it is and the settings it may change.")
+
+
+@app.command("show")
+def site_show() -> None:
+    """This site's position and every setting it may change, with its value or the default."""
+    site = site_local()
+    where = (
+        f"{site.latitude:.5f},{site.longitude:.5f}"
+        if site.latitude is not None and site.longitude is not None
+        else "not set (lifeline site position LAT LON): no camp risk alerts until it is"
+    )
+    typer.echo(f"{site.name} ({site.code}), at {where}")
+    for spec, value in site_settings_list(site=site):
+        shown = value_text(value) if value is not None else f"default: {spec.default}"
+        typer.echo(f"{spec.key} = {shown}\n    {spec.meaning}")
+
+
+@app.command("set")
+def site_set(ctx: typer.Context, key: str, value: str) -> None:
+    """Change a setting: lifeline site set care.allocation_children_first yes"""
+    row = services.site_setting_set(
+        actor=state_of(ctx).actor(), site=site_local(), key=key, text=value
+    )
+    typer.echo(f"{row.key} = {value_text(row.value)}")
+
+
+@app.command("unset")
+def site_unset(ctx: typer.Context, key: str) -> None:
+    """Put a setting back to its default."""
+    cleared = services.site_setting_clear(actor=state_of(ctx).actor(), site=site_local(), key=key)
+    typer.echo(f"{key}: back to the default" if cleared else f"{key} was not set")
+
+
+@app.command("position")
+def site_position(
+    ctx: typer.Context,
+    latitude: Annotated[float, typer.Argument(help="decimal degrees, north positive")],
+    longitude: Annotated[float, typer.Argument(help="decimal degrees, east positive")],
+) -> None:
+    """Where the camp is (risk rising near it raises an alert)."""
+    site = services.site_position_set(
+        actor=state_of(ctx).actor(), site=site_local(), latitude=latitude, longitude=longitude
+    )
+    typer.echo(f"{site.name} is at {site.latitude:.5f},{site.longitude:.5f}")
