@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from lifeline.web import views, views_matching
+from lifeline.web import views, views_matching, views_site
 
 app_name = "web"
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("site/", views_site.site_page, name="site"),
+    path("site/position/", views_site.site_position, name="site_position"),
+    path("site/setting/", views_site.site_setting, name="site_setting"),
     path("", views.home, name="home"),
     path("people/", views.person_list, name="person_list"),
     path("people/new/", views.person_new, name="person_new"),

@@ -124,3 +124,42 @@ def test_the_cli_shows_sets_and_unsets_settings_and_sets_the_position(
     placed = run("site", "position", "31.9466", "--", "-4.3984")
     assert placed.exit_code == 0, placed.output
     assert "at 31.94660,-4.39840" in run("site", "show").output
+
+
+def test_the_site_page_changes_a_setting_and_the_position_and_says_what_it_refused(
+    client: Any, commander: Any, site: Site
+) -> None:
+    client.force_login(commander)
+    page = client.get("/site/")
+    assert page.status_code == 200
+    assert "Not set: risk rising near the camp raises no alert" in page.content.decode()
+    assert "care.allocation_children_first" in page.content.decode()
+    done = client.post(
+        "/site/setting/",
+        {"key": "supplies.water_litres_per_person_day", "value": "20"},
+        follow=True,
+    )
+    assert "supplies.water_litres_per_person_day = 20." in done.content.decode()
+    assert sphere_standards(site=site)[1] == Decimal(20)
+    refused = client.post("/site/position/", {"latitude": "95", "longitude": "-4.4"}, follow=True)
+    assert "Position not changed: latitude: between -90 and 90." in refused.content.decode()
+    client.post("/site/position/", {"latitude": "31.9466", "longitude": "-4.3984"})
+    site.refresh_from_db()
+    assert site.latitude == 31.9466
+    reset = client.post(
+        "/site/setting/", {"key": "supplies.water_litres_per_person_day", "action": "unset"}
+    )
+    assert reset.status_code == 302 and sphere_standards(site=site)[1] == Decimal(15)
+
+
+def test_the_site_page_and_its_forms_are_the_commanders_alone(
+    client: Any, medic: Any, site: Site
+) -> None:
+    client.force_login(medic)
+    assert client.get("/site/").status_code == 403
+    refused = client.post(
+        "/site/setting/", {"key": "care.allocation_children_first", "value": "yes"}
+    )
+    assert refused.status_code == 403
+    assert not Setting.objects.filter(key="care.allocation_children_first").exists()
+    assert client.post("/site/position/", {"latitude": "1", "longitude": "1"}).status_code == 403
