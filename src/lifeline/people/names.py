@@ -369,6 +369,11 @@ def other_gender(a: NameToken, b: NameToken) -> bool:
     return a.feminine != b.feminine and a.vowels[-1] != "e" and b.vowels[-1] != "e"
 
 
+# The -i of a nisba (an adjective of origin or descent, most family names of the registry) makes
+# another name of the one it is formed from: Hakimi is a family, Hakim a man.
+NISBA = 0.5
+
+
 @lru_cache(maxsize=500_000)
 def token_similarity(a: NameToken, b: NameToken) -> float:
     """1.0 for spellings of one name; well below for different names that look alike."""
@@ -377,15 +382,24 @@ def token_similarity(a: NameToken, b: NameToken) -> float:
     if a.skeleton == b.skeleton and a.skeleton:
         if other_gender(a, b):
             return 0.45  # Karim and Karima, Rachid and Rachida: another name
-        if a.arabic != b.arabic:
-            return 1.0 if _arabic_vowels_agree(a if a.arabic else b, b if a.arabic else a) else 0.95
-        if a.arabic:
+        nisba = {a.vowels[-1], b.vowels[-1]} == {"", "i"}
+        if a.arabic or b.arabic:
+            # Arabic writes the ya of a nisba: كريمي is not Karim. (A Latin final i without
+            # it may be the -ih of صالح, Salih, whose h is dropped.)
+            arabic_nisba = nisba and (a.vowels[-1] if a.arabic else b.vowels[-1]) == "i"
+            if arabic_nisba:
+                return 0.55 + 0.45 * NISBA
+            if a.arabic != b.arabic:
+                latin = b if a.arabic else a
+                return 1.0 if _arabic_vowels_agree(a if a.arabic else b, latin) else 0.95
             return 0.95
         agreement = 1.0
         for x, y in zip(a.vowels[1:-1], b.vowels[1:-1], strict=True):
             agreement *= _vowel_slot_agreement(x, y)
         if a.vowels[0] != b.vowels[0]:
             agreement *= 0.9
+        if nisba:
+            agreement *= NISBA  # Hakim and Hakimi, Karim and Karimi, Nasser and Nasiri
         return 0.55 + 0.45 * agreement
     text = Levenshtein.normalized_similarity(a.text, b.text)
     skel = Levenshtein.normalized_similarity(a.skeleton, b.skeleton)

@@ -277,3 +277,36 @@ def test_arabic_script_keeps_the_feminine_apart(a: str, b: str) -> None:
 )
 def test_a_w_after_the_first_letter_is_written_ou_too(a: str, b: str) -> None:
     assert similarity(a, b) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Hakim", "Hakimi"),
+        ("Karim", "Karimi"),
+        ("Kareem", "Kareemi"),
+        ("Nasser", "Nasiri"),
+        ("Zaid", "Zaidi"),
+        ("Idris", "Idrissi"),
+        ("كريمي", "Karim"),
+        ("حكيمي", "Hakim"),
+    ],
+)
+def test_a_nisba_is_another_name_than_the_one_it_is_formed_from(a: str, b: str) -> None:
+    assert similarity(a, b) < NAME_MATCH
+    assert similarity(b, a) < NAME_MATCH
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Hakimi", "Hakeemi"),
+        ("Hakimi", "حكيمي"),
+        ("Karimi", "كريمي"),
+        ("Mehdi", "Mahdy"),
+        ("Ali", "علي"),
+    ],
+)
+def test_a_nisba_matches_its_own_spellings(a: str, b: str) -> None:
+    assert similarity(a, b) >= NAME_MATCH
+    assert similarity(b, a) >= NAME_MATCH
