@@ -382,31 +382,55 @@ def token_similarity(a: NameToken, b: NameToken) -> float:
     if a.skeleton == b.skeleton and a.skeleton:
         if other_gender(a, b):
             return 0.45  # Karim and Karima, Rachid and Rachida: another name
-        nisba = {a.vowels[-1], b.vowels[-1]} == {"", "i"}
-        if a.arabic or b.arabic:
-            # Arabic writes the ya of a nisba: كريمي is not Karim. (A Latin final i without
-            # it may be the -ih of صالح, Salih, whose h is dropped.)
-            arabic_nisba = nisba and (a.vowels[-1] if a.arabic else b.vowels[-1]) == "i"
-            if arabic_nisba:
-                return 0.55 + 0.45 * NISBA
-            if a.arabic != b.arabic:
-                latin = b if a.arabic else a
-                return 1.0 if _arabic_vowels_agree(a if a.arabic else b, latin) else 0.95
-            return 0.95
-        agreement = 1.0
-        for x, y in zip(a.vowels[1:-1], b.vowels[1:-1], strict=True):
-            agreement *= _vowel_slot_agreement(x, y)
-        if a.vowels[0] != b.vowels[0]:
-            agreement *= 0.9
-        if nisba:
-            agreement *= NISBA  # Hakim and Hakimi, Karim and Karimi, Nasser and Nasiri
-        return 0.55 + 0.45 * agreement
+        return _same_skeleton_similarity(a, b)
     text = Levenshtein.normalized_similarity(a.text, b.text)
     skel = Levenshtein.normalized_similarity(a.skeleton, b.skeleton)
     score = 0.45 * text + 0.45 * skel
     if other_gender(a, b):
         score *= 0.7
     return score
+
+
+# The feminine ending tells a man's name from a woman's (Karim, Karima). Of a person's own
+# given name, when the sex sought is the person's, it tells nothing more: Nour and Nora,
+# Yasmin and Yasmina are one woman's name written with and without it (a man is not
+# registered as Karima). Still a little below the same ending.
+ENDING_WITH_SEX_KNOWN = 0.9
+
+
+@lru_cache(maxsize=200_000)
+def given_name_similarity(query: NameToken, given: NameToken) -> float:
+    """token_similarity of a query name and a person's own given name when the person's sex
+    is the one sought."""
+    sim = token_similarity(query, given)
+    if query.skeleton == given.skeleton and query.skeleton and other_gender(query, given):
+        return max(sim, ENDING_WITH_SEX_KNOWN * _same_skeleton_similarity(query, given))
+    return sim
+
+
+def _same_skeleton_similarity(a: NameToken, b: NameToken) -> float:
+    """Two spellings with one skeleton, the feminine ending aside: by their vowels."""
+    if a.text == b.text:
+        return 1.0
+    nisba = {a.vowels[-1], b.vowels[-1]} == {"", "i"}
+    if a.arabic or b.arabic:
+        # Arabic writes the ya of a nisba: كريمي is not Karim. (A Latin final i without
+        # it may be the -ih of صالح, Salih, whose h is dropped.)
+        arabic_nisba = nisba and (a.vowels[-1] if a.arabic else b.vowels[-1]) == "i"
+        if arabic_nisba:
+            return 0.55 + 0.45 * NISBA
+        if a.arabic != b.arabic:
+            latin = b if a.arabic else a
+            return 1.0 if _arabic_vowels_agree(a if a.arabic else b, latin) else 0.95
+        return 0.95
+    agreement = 1.0
+    for x, y in zip(a.vowels[1:-1], b.vowels[1:-1], strict=True):
+        agreement *= _vowel_slot_agreement(x, y)
+    if a.vowels[0] != b.vowels[0]:
+        agreement *= 0.9
+    if nisba:
+        agreement *= NISBA  # Hakim and Hakimi, Karim and Karimi, Nasser and Nasiri
+    return 0.55 + 0.45 * agreement
 
 
 # A record's first token is the person's own given name. A query of two names or more that
@@ -424,20 +448,24 @@ class NameMatch:
     order_swapped: bool = False
 
 
-def name_similarity(query: ParsedName, record: ParsedName) -> NameMatch:
+def name_similarity(
+    query: ParsedName, record: ParsedName, *, sex_agrees: bool = False
+) -> NameMatch:
     """How well the record's names account for the query's tokens, in any order.
 
     Each query token is paired with its best record token (each used once). A record with
     names the query does not mention loses a little: a partial name still finds the person,
-    but a full match ranks first.
+    but a full match ranks first. `sex_agrees`: the person's sex is the one sought (see
+    given_name_similarity for the record's first name).
     """
     if not query.tokens or not record.tokens:
         return NameMatch(0.0, ())
     # Best pairs first; among equal ones the record's earlier name, so that a name written
     # twice (Ahmad Ahmad Sherif) is matched as the person's own given name.
+    given_rule = given_name_similarity if sex_agrees else token_similarity
     pairs = sorted(
         (
-            (-token_similarity(q, r), qi, ri)
+            (-(given_rule if ri == 0 else token_similarity)(q, r), qi, ri)
             for qi, q in enumerate(query.tokens)
             for ri, r in enumerate(record.tokens)
         ),
@@ -519,7 +547,8 @@ def age_agreement(probe_age: int | None, age: int | None) -> float | None:
 
 def candidate_score(probe: Probe, candidate: Candidate) -> Scored:
     """Name similarity weighed with age, sex, household and place; reasons in words."""
-    name = name_similarity(probe.name, candidate.name)
+    sex_agrees = probe.sex in KNOWN_SEXES and probe.sex == candidate.sex
+    name = name_similarity(probe.name, candidate.name, sex_agrees=sex_agrees)
     reasons: list[str] = []
     for q, r, sim in name.matched:
         if q == r:

@@ -45,6 +45,7 @@ from lifeline.people.names import (
     NameToken,
     ParsedName,
     Probe,
+    given_name_similarity,
     name_parse,
     name_similarity,
     token_key,
@@ -150,6 +151,7 @@ class NameIndex:
         self._prefix_cache: dict[str, tuple[int, list[int]]] = {}
         self._near_cache: dict[str, tuple[int, list[int]]] = {}
         self._sims_cache: dict[NameToken, npt.NDArray[np.float64]] = {}
+        self._given_sims_cache: dict[NameToken, npt.NDArray[np.float64]] = {}
 
     # ---- building ---------------------------------------------------------------------------
 
@@ -485,6 +487,22 @@ class NameIndex:
         self._sims_cache[q] = sims
         return sims
 
+    def _given_similarities(self, q: NameToken) -> npt.NDArray[np.float64]:
+        """_similarities with names.given_name_similarity: for the given names of persons of
+        the sex sought (only the tokens of q's skeleton differ)."""
+        sims = self._similarities(q)
+        cached = self._given_sims_cache.get(q)
+        if cached is not None and len(cached) == len(sims):
+            return cached
+        if len(self._given_sims_cache) * len(sims) > SIMS_CACHE_FLOATS:
+            self._given_sims_cache.clear()
+        given = sims.copy()
+        q_skel = self.skeleton_ids.get(token_key(q), -1)
+        for i in np.nonzero(self._tok_skel == q_skel)[0].tolist():
+            given[i] = given_name_similarity(q, self.tokens[i])
+        self._given_sims_cache[q] = given
+        return given
+
     def _similarities_compute(self, q: NameToken) -> npt.NDArray[np.float64]:
         text_sim = process.cdist(
             [q.text], self._tok_text, scorer=Levenshtein.normalized_similarity, dtype=np.float32
@@ -539,9 +557,11 @@ class NameIndex:
         # vectorised maximum only approximates.
         k = min(max(limit * 3, RERANK), len(rows))
         top = np.argpartition(-score, k - 1)[:k]
+        code = SEX_CODES.get(probe.sex or "", 0)
         for i in top.tolist():
             tokens = ParsedName(tuple(self.tokens[t] for t in tok[i] if t >= 0))
-            name[i] = name_similarity(query, tokens).score
+            sex_agrees = bool(code) and int(self.row_sex[rows[i]]) == code
+            name[i] = name_similarity(query, tokens, sex_agrees=sex_agrees).score
         score[top] = ((0.78 * name[top] + base[top]) * factor[top] + bonus[top]) / weight[top]
         top = top[np.argsort(-score[top], kind="stable")][:limit]
         return [
@@ -564,8 +584,13 @@ class NameIndex:
         weights = [t.weight for t in query.tokens]
         name = np.zeros(n)
         given = np.zeros(n)  # how well the query matches each row's own given name
+        code = SEX_CODES.get(probe.sex or "", 0)
+        sex_agrees = (self.row_sex[rows] == code) if code else np.zeros(n, dtype=bool)
         for q, w in zip(query.tokens, weights, strict=True):
             sims = self._similarities(q)[tok]
+            if sex_agrees.any():
+                own = self._given_similarities(q)[tok[:, 0]]
+                sims[:, 0] = np.where(sex_agrees, own, sims[:, 0])
             name += w * sims.max(axis=1)
             given = np.maximum(given, sims[:, 0])
         name /= sum(weights)
@@ -592,7 +617,6 @@ class NameIndex:
             weight += np.where(known, 0.12, 0.0)
         factor = np.ones(n)
         bonus = np.zeros(n)
-        code = SEX_CODES.get(probe.sex or "", 0)
         if code:
             sex = self.row_sex[rows]
             known = sex > 0

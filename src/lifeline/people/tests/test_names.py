@@ -310,3 +310,39 @@ def test_a_nisba_is_another_name_than_the_one_it_is_formed_from(a: str, b: str) 
 def test_a_nisba_matches_its_own_spellings(a: str, b: str) -> None:
     assert similarity(a, b) >= NAME_MATCH
     assert similarity(b, a) >= NAME_MATCH
+
+
+@pytest.mark.parametrize(
+    ("sought", "registered"),
+    [("Nour", "Nora"), ("Nora", "Nour"), ("Yasmine", "Yasmina"), ("نور", "Nora"), ("Nora", "نور")],
+)
+def test_a_womans_given_name_with_or_without_the_ending_is_hers_when_the_sex_agrees(
+    sought: str, registered: str
+) -> None:
+    def name_score(probe_sex: str | None, sex: str | None) -> float:
+        probe = Probe(name_parse(f"{sought} Haddad"), age=30, sex=probe_sex)
+        candidate = Candidate(name_parse(f"{registered} Haddad"), age=30, sex=sex)
+        return candidate_score(probe, candidate).name_score
+
+    assert name_score("female", "female") >= NAME_MATCH
+    assert name_score(None, "female") < NAME_MATCH  # the ending alone: another name
+    assert name_score("female", None) < NAME_MATCH
+
+
+@pytest.mark.parametrize(("sought", "registered"), [("Karima", "Karim"), ("Rachid", "Rachida")])
+def test_the_ending_still_tells_a_mans_name_from_a_womans_when_the_sexes_differ(
+    sought: str, registered: str
+) -> None:
+    probe = Probe(name_parse(f"{sought} Haddad"), sex="female" if sought.endswith("a") else "male")
+    candidate = Candidate(
+        name_parse(f"{registered} Haddad"), sex="female" if registered.endswith("a") else "male"
+    )
+    assert candidate_score(probe, candidate).name_score < NAME_MATCH
+
+
+def test_only_the_persons_own_given_name_loses_the_ending_not_the_fathers() -> None:
+    # Ali son of Nour: the query's Nora is not his father's name for being a man too.
+    probe = Probe(name_parse("Ali Nora Haddad"), sex="male")
+    own = candidate_score(probe, Candidate(name_parse("Ali Nora Haddad"), sex="male"))
+    father = candidate_score(probe, Candidate(name_parse("Ali Nour Haddad"), sex="male"))
+    assert father.name_score < own.name_score - 0.1

@@ -265,3 +265,13 @@ def test_a_typo_on_a_first_letter_finds_the_person_among_many_namesakes(
     ]
     index = NameIndex().build([*namesakes, *misspelt, target])
     assert target.person_id in ids(index, query, age=36, sex="female")
+
+
+def test_a_woman_registered_as_nora_is_found_as_nour_when_the_sex_is_given() -> None:
+    nora = IndexRecord(uuid.uuid4(), ("Nora Ayub", "Abu Ayoub"), "female", 2020)
+    # Women of thirty with exactly the names asked for: the age sought is a child's.
+    namesakes = [
+        IndexRecord(uuid.uuid4(), ("Nour Ayoub", "Abu Ayoub"), "female", 1996) for _ in range(30)
+    ]
+    index = NameIndex().build([*namesakes, nora])
+    assert ids(index, "Nour Ayoub Abu Ayoub", age=6, sex="female")[0] == nora.person_id
