@@ -346,6 +346,11 @@ def _vowel_slot_agreement(a: str, b: str) -> float:
         # A vowel before the one both have: Bouzeid and Bouzid, Mu'adh and Maaz. (A vowel
         # after it makes another name: Said is not Saad.)
         return 0.85
+    if {a, b} == {"u", "ua"}:
+        # The consonant w and the short a after it (Anouar, Anwar, أنور) read as a long u
+        # (Anour): close, but below a spelling, for Nour and Nouar are two names. Only after
+        # w: Ziad is not Zid.
+        return 0.65
     return 0.15
 
 

@@ -346,3 +346,15 @@ def test_only_the_persons_own_given_name_loses_the_ending_not_the_fathers() -> N
     own = candidate_score(probe, Candidate(name_parse("Ali Nora Haddad"), sex="male"))
     father = candidate_score(probe, Candidate(name_parse("Ali Nour Haddad"), sex="male"))
     assert father.name_score < own.name_score - 0.1
+
+
+@pytest.mark.parametrize(("a", "b"), [("Anour", "Anouar"), ("Anour", "Anwar"), ("Anour", "أنور")])
+def test_a_w_read_as_a_long_u_is_close_to_the_w_and_its_vowel(a: str, b: str) -> None:
+    assert similarity(a, b) >= 0.8
+    assert similarity(b, a) >= 0.8
+
+
+@pytest.mark.parametrize(("a", "b"), [("Nour", "Nouar"), ("Ziad", "Zid")])
+def test_a_vowel_after_the_w_or_y_still_makes_another_name(a: str, b: str) -> None:
+    assert similarity(a, b) < NAME_MATCH
+    assert similarity(b, a) < NAME_MATCH
