@@ -1,7 +1,7 @@
 """Spelling-robust name search over a million persons, against rapidfuzz and pg_trgm.
 
     python benchmarks/name_search.py [--scale PERSONS] [--queries N]
-        [--baseline-queries N] [--pg-queries N]
+        [--baseline-queries N] [--pg-queries N] [--misses FILE]
 
 Generates a deterministic registry from name families with the spellings registrars really use
 (Arabic-origin names in French, English and Arabic script, with al-/el-/ben/bin/ibn/abu/abd
@@ -34,7 +34,8 @@ take): rapidfuzz
 `process.extract` (WRatio) over all full names, on a sample of the queries (one query scans
 every name, about a second at 1M); and PostgreSQL `pg_trgm` similarity (`%` with a GIN index,
 ordered by similarity) when DATABASE_URL points to PostgreSQL, in a database of its own.
-Writes var/bench/name_search.json.
+Writes var/bench/name_search.json; with --misses, the queries Lifeline missed within ten (the
+person registered, whether the index generated them as a candidate, the first hits).
 """
 
 from __future__ import annotations
