@@ -85,10 +85,18 @@ def dose(
     quantity: Annotated[str | None, typer.Option(help="if not the prescribed dose")] = None,
     given_at: Annotated[str | None, typer.Option(help="when, ISO time; default now")] = None,
     note: Annotated[str | None, typer.Option()] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(help="why, for a dose off the schedule or above the prescribed quantity"),
+    ] = None,
 ) -> None:
-    """Give a dose: issues it from the course's store; refused, writing nothing, when short."""
+    """Give a dose: issues it from the course's store; refused, writing nothing, when short,
+    when its slot was already given, or when off the schedule without a reason."""
     actor = state_of(ctx).actor()
-    values = _parsed(schemas.DoseInput, {"quantity": quantity, "given_at": given_at, "note": note})
+    values = _parsed(
+        schemas.DoseInput,
+        {"quantity": quantity, "given_at": given_at, "note": note, "reason": reason},
+    )
     course = selectors.treatment_find(actor=actor, treatment_id=treatment)
     given = services.dose_give(actor=actor, treatment=course, **values)
     typer.echo(

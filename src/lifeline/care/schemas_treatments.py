@@ -65,6 +65,15 @@ class DoseInput(serializers.Serializer[Any]):
         max_digits=10, decimal_places=3, min_value=0, required=False, allow_null=True
     )
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    reason = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text=(
+            "why a dose is given off the schedule (its slot already given, outside the course) "
+            "or above the prescribed quantity; refused without one"
+        ),
+    )
 
 
 class StopInput(serializers.Serializer[Any]):

@@ -172,10 +172,15 @@ def dose_give(
     given_at: dt.datetime | None = None,
     quantity: Decimal | None = None,
     note: str = "",
+    reason: str = "",
 ) -> DoseGiven:
     """Record a dose given and issue it from the course's store, earliest expiry first, in one
     transaction. When the store has not enough, nothing is written and the message says what
-    is on hand."""
+    is on hand.
+
+    A dose for a slot of the schedule already given (a second tap, a second medic), one
+    outside the course's schedule, or more than the prescribed dose is refused unless the
+    medic gives the `reason`, which is kept in the dose's note and the audit row."""
     permission_require(actor, PRESCRIBE, doing="give doses")
     # One dose at a time per course: the row lock orders two medics giving the same dose.
     treatment = (
@@ -194,9 +199,16 @@ def dose_give(
         )
     if treatment.stopped_at is not None:
         raise Conflict(f"this course was stopped: {treatment.stop_reason}")
-    given = DoseGiven.objects.alive().filter(treatment=treatment).count()
+    given_times = list(
+        DoseGiven.objects.alive().filter(treatment=treatment).values_list("given_at", flat=True)
+    )
+    given = len(given_times)
     if given >= treatment.doses:
         raise Conflict(f"the course is complete: {given} of {treatment.doses} doses given")
+    at = given_at or timezone.now()
+    reason = reason.strip()
+    if not reason:
+        _dose_on_schedule_require(treatment, at, given_times, amount)
     withheld = _withheld_by_decision(treatment)
     if withheld is not None:
         raise Conflict(
@@ -215,7 +227,9 @@ def dose_give(
             item=item,
             location=store,
             quantity=amount,
-            note=f"dose {given + 1} of {treatment.doses}, patient {treatment.patient_id}",
+            # Logistics reads the ledger: the note names the course, not the patient (the
+            # dose row links the movement to the patient for those who may see it).
+            note=f"care dose {given + 1} of {treatment.doses}, course {treatment.pk}",
             usable_on=today,
         )
     except ValidationFailed as exc:
@@ -231,9 +245,11 @@ def dose_give(
                 )
             }
         ) from exc
+    if reason:
+        note = f"{note.strip()} (off schedule: {reason})".strip()
     dose = DoseGiven(
         treatment=treatment,
-        given_at=given_at or timezone.now(),
+        given_at=at,
         quantity=amount,
         given_by=actor_user(actor),
         movement=movements[0],
@@ -248,9 +264,46 @@ def dose_give(
         summary=(
             f"dose {given + 1} of {treatment.doses}: {q(amount)} {item.unit} of {item.name} "
             f"from {store.name} to patient {treatment.patient_id}"
+            + (f"; off schedule: {reason}" if reason else "")
         ),
     )
     return dose
+
+
+def _dose_on_schedule_require(
+    treatment: Treatment, at: dt.datetime, given_times: Sequence[dt.datetime], amount: Decimal
+) -> None:
+    """Refuse, unless a reason is given, a dose larger than prescribed or one that fills no
+    open slot of the course's schedule (the same slot rule the schedule shows)."""
+    if amount > treatment.dose_quantity:
+        raise ValidationFailed(
+            {
+                "quantity": (
+                    f"{q(amount)} is more than the prescribed dose of {q(treatment.dose_quantity)} "
+                    f"{treatment.dose_unit}: give a reason to record it"
+                )
+            }
+        )
+    every = dt.timedelta(hours=treatment.every_hours)
+    start = treatment.starts_at
+    slot = int((at - start + every / 2) // every)
+
+    def when(moment: dt.datetime) -> str:
+        return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+
+    if not 0 <= slot < treatment.doses:
+        raise Conflict(
+            f"this time is outside the course (dose 1 at {when(start)}, "
+            f"every {treatment.every_hours} h, {treatment.doses} doses): give a reason to "
+            "record it"
+        )
+    for earlier in given_times:
+        if int((earlier - start + every / 2) // every) == slot:
+            raise Conflict(
+                f"dose {slot + 1} (due {when(start + slot * every)}) was already given at "
+                f"{when(earlier)}; the next dose is due {when(start + (slot + 1) * every)}: "
+                "give a reason to record another"
+            )
 
 
 # ---- allocation of a scarce medicine -------------------------------------------------------

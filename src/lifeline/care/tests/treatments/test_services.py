@@ -91,16 +91,74 @@ def test_a_dose_is_never_taken_from_a_lot_past_its_expiry_date(
 ) -> None:
     stock(5, batch="EXPIRED", expires_in_days=-3)
     stock(4, batch="GOOD", expires_in_days=30)
-    treatment = course(make_patient("Amal"), dose_quantity=2)
-    services.dose_give(actor=medic, treatment=treatment)
+    start = timezone.now() - dt.timedelta(hours=16)
+    treatment = course(make_patient("Amal"), dose_quantity=2, starts_at=start)
+    services.dose_give(actor=medic, treatment=treatment, given_at=start)
     taken = Movement.objects.filter(kind="issue").values_list("lot__batch", "quantity")
     assert list(taken) == [("GOOD", D(-2))]
-    services.dose_give(actor=medic, treatment=treatment)
+    services.dose_give(actor=medic, treatment=treatment, given_at=start + dt.timedelta(hours=8))
     with pytest.raises(ValidationFailed) as caught:
         services.dose_give(actor=medic, treatment=treatment)
     message = caught.value.fields["quantity"][0]
     assert "0 tablet on hand (and 5 past its expiry date), the dose is 2" in message
     assert _on_hand(amoxicillin, clinic) == D(5)
+
+
+def test_a_second_dose_for_the_same_slot_is_refused_unless_the_medic_says_why(
+    medic: Any,
+    stock: Callable[..., Any],
+    make_patient: Callable[..., Patient],
+    course: Callable[..., Treatment],
+    amoxicillin: Item,
+    clinic: Location,
+) -> None:
+    stock(30)
+    treatment = course(make_patient("Amal"), doses=3)
+    services.dose_give(actor=medic, treatment=treatment)
+    with pytest.raises(Conflict) as caught:
+        services.dose_give(actor=medic, treatment=treatment)  # a double tap
+    assert "dose 1 (due" in caught.value.message and "was already given" in caught.value.message
+    assert DoseGiven.objects.count() == 1 and _on_hand(amoxicillin, clinic) == D(29)
+    extra = services.dose_give(actor=medic, treatment=treatment, reason="vomited the first")
+    assert "off schedule: vomited the first" in extra.note
+    assert AuditEntry.objects.filter(
+        action="dose.give", summary__contains="off schedule: vomited the first"
+    ).exists()
+
+
+def test_a_dose_outside_the_course_or_above_the_prescription_needs_a_reason(
+    medic: Any,
+    stock: Callable[..., Any],
+    make_patient: Callable[..., Patient],
+    course: Callable[..., Treatment],
+) -> None:
+    stock(30)
+    treatment = course(make_patient("Amal"), doses=3)
+    with pytest.raises(ValidationFailed) as caught:
+        services.dose_give(actor=medic, treatment=treatment, quantity=D(40))
+    assert "more than the prescribed dose of 1" in caught.value.fields["quantity"][0]
+    before = treatment.starts_at - dt.timedelta(hours=6)
+    with pytest.raises(Conflict) as outside:
+        services.dose_give(actor=medic, treatment=treatment, given_at=before)
+    assert "outside the course" in outside.value.message
+    assert not DoseGiven.objects.exists()
+    services.dose_give(actor=medic, treatment=treatment, quantity=D(2), reason="loading dose")
+    assert DoseGiven.objects.get().quantity == D(2)
+
+
+def test_the_ledger_note_of_a_dose_names_the_course_not_the_patient(
+    medic: Any,
+    stock: Callable[..., Any],
+    make_patient: Callable[..., Patient],
+    course: Callable[..., Treatment],
+) -> None:
+    stock(5)
+    patient = make_patient("Amal")
+    treatment = course(patient)
+    services.dose_give(actor=medic, treatment=treatment)
+    note = Movement.objects.get(kind="issue").note
+    assert str(treatment.pk) in note and str(patient.pk) not in note
+    assert str(patient.person_id) not in note
 
 
 def test_a_dose_without_enough_stock_is_refused_and_writes_nothing(
