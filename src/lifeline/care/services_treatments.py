@@ -479,6 +479,37 @@ def _override_keys(overrides: Sequence[OverrideInput], keys: Sequence[str]) -> l
     return found
 
 
+def _patients_unchanged_require(
+    decision: AllocationDecision, snapshot: Sequence[rule.Candidate]
+) -> None:
+    """Refuse to confirm a proposal whose patients have changed since (re-triaged, a course
+    prescribed, stopped or dosed, a patient discharged or dead): the decision would be made on
+    a picture that is no longer true, and could pass over a higher category unrecorded."""
+    today = timezone.localdate()
+    now = {
+        c.key: c
+        for c in (
+            _candidate(t, given, today) for t, given in _waiting(decision.item, decision.store)
+        )
+    }
+    then = {c.key: c for c in snapshot}
+    changes = []
+    for key, old in then.items():
+        new = now.get(key)
+        if new is None:
+            changes.append(f"{old.name} no longer waits for it")
+        elif new.category != old.category:
+            changes.append(f"{old.name} is now {new.category} (was {old.category})")
+        elif new.need != old.need or new.benefit != old.benefit:
+            changes.append(f"{old.name}'s course changed")
+    changes += [f"{c.name} now waits for it too" for key, c in now.items() if key not in then]
+    if changes:
+        raise Conflict(
+            f"the patients waiting for {decision.item.name} changed since this proposal "
+            f"({'; '.join(changes)}): propose again"
+        )
+
+
 @transaction.atomic
 def allocation_confirm(
     *,
@@ -490,7 +521,8 @@ def allocation_confirm(
     """Confirm a proposal as it is, or with overrides (each with its reason). The rule runs
     again on the proposal's own snapshot with the overrides; an override that serves a lower
     triage category while a higher one goes without is allowed and recorded as such.
-    Refused when the stock on hand has changed since the proposal (propose again)."""
+    Refused when the stock on hand or the waiting patients have changed since the proposal
+    (propose again)."""
     permission_require(actor, ALLOCATE, doing="confirm allocations of medicine")
     decision = (
         AllocationDecision.objects.select_for_update()
@@ -508,6 +540,7 @@ def allocation_confirm(
             f"proposal ({q(decision.stock)} then, {q(on_hand)} now): propose again"
         )
     candidates = [_candidate_from_json(row) for row in decision.proposal.get("candidates", [])]
+    _patients_unchanged_require(decision, candidates)
     wanted = _override_keys(overrides, [c.key for c in candidates])
     try:
         result = rule.allocate(

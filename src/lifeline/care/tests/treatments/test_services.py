@@ -436,6 +436,30 @@ def test_a_confirmation_after_the_stock_changed_is_refused(
         services.allocation_confirm(actor=medic, decision=proposed)
 
 
+def test_a_confirmation_after_the_waiting_patients_changed_is_refused(
+    medic: Any,
+    stock: Callable[..., Any],
+    wounded: dict[str, Treatment],
+    make_patient: Callable[..., Patient],
+    course: Callable[..., Treatment],
+    amoxicillin: Item,
+    clinic: Location,
+) -> None:
+    stock(50)
+    proposed = services.allocation_propose(actor=medic, item=amoxicillin, store=clinic)
+    meriem = wounded["Meriem"].patient
+    meriem.category = "immediate"  # re-triaged since: she would now come before Rachid
+    meriem.save()
+    course(make_patient("Sami", "delayed"))
+    with pytest.raises(Conflict) as caught:
+        services.allocation_confirm(actor=medic, decision=proposed)
+    assert "Meriem Test is now immediate (was minor)" in caught.value.message
+    assert "Sami Test now waits for it too" in caught.value.message
+    assert not AllocationOutcome.objects.exists()
+    again = services.allocation_propose(actor=medic, item=amoxicillin, store=clinic)
+    assert services.allocation_confirm(actor=medic, decision=again).status == "confirmed"
+
+
 def test_a_patient_the_confirmed_allocation_left_without_gets_no_dose(
     medic: Any,
     stock: Callable[..., Any],
