@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from lifeline.care import allocation as rule
@@ -218,6 +218,8 @@ def dose_give(
         )
     item, store = treatment.item, treatment.store
     today = timezone.localdate()
+    if not reason:
+        _others_share_keep(treatment, amount, today)
     try:
         # The dose moves stock as an issue from the store does, in this transaction; an
         # expired lot is not given.
@@ -246,7 +248,7 @@ def dose_give(
             }
         ) from exc
     if reason:
-        note = f"{note.strip()} (off schedule: {reason})".strip()
+        note = f"{note.strip()} (given with reason: {reason})".strip()
     dose = DoseGiven(
         treatment=treatment,
         given_at=at,
@@ -264,10 +266,59 @@ def dose_give(
         summary=(
             f"dose {given + 1} of {treatment.doses}: {q(amount)} {item.unit} of {item.name} "
             f"from {store.name} to patient {treatment.patient_id}"
-            + (f"; off schedule: {reason}" if reason else "")
+            + (f"; given with reason: {reason}" if reason else "")
         ),
     )
     return dose
+
+
+def _others_share_keep(treatment: Treatment, amount: Decimal, today: dt.date) -> None:
+    """Refuse a dose that would take what the latest confirmed allocation of this medicine at
+    this store still owes to the other patients it served (those still in care, their course
+    not stopped): the decision stands until a new one is confirmed."""
+    decision = (
+        AllocationDecision.objects.alive()
+        .filter(item_id=treatment.item_id, store_id=treatment.store_id, status__in=_DECIDED)
+        .order_by("-decided_at")
+        .first()
+    )
+    if decision is None or decision.decided_at is None:
+        return
+    shares = list(
+        AllocationOutcome.objects.alive()
+        .filter(
+            decision=decision,
+            quantity__gt=0,
+            treatment__stopped_at__isnull=True,
+            patient__status__in=OPEN_STATUSES,
+        )
+        .exclude(treatment_id=treatment.pk)
+    )
+    if not shares:
+        return
+    given = dict(
+        DoseGiven.objects.alive()
+        .filter(
+            treatment_id__in=[o.treatment_id for o in shares],
+            created_at__gte=decision.decided_at,
+        )
+        .values("treatment_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("treatment_id", "total")
+    )
+    owed = sum(
+        (max(Decimal(0), o.quantity - given.get(o.treatment_id, Decimal(0))) for o in shares),
+        Decimal(0),
+    )
+    usable = on_hand_total(item=treatment.item, location=treatment.store, usable_on=today)
+    if owed > 0 and usable - amount < owed:
+        raise Conflict(
+            f"{q(usable)} {treatment.item.unit} of {treatment.item.name} at "
+            f"{treatment.store.name}, of which {q(owed)} is owed to the other patients of the "
+            f"allocation confirmed on {timezone.localtime(decision.decided_at):%Y-%m-%d %H:%M}: "
+            "this dose would take from their share; propose a new allocation, or give a reason "
+            "to record it"
+        )
 
 
 def _dose_on_schedule_require(

@@ -120,9 +120,9 @@ def test_a_second_dose_for_the_same_slot_is_refused_unless_the_medic_says_why(
     assert "dose 1 (due" in caught.value.message and "was already given" in caught.value.message
     assert DoseGiven.objects.count() == 1 and _on_hand(amoxicillin, clinic) == D(29)
     extra = services.dose_give(actor=medic, treatment=treatment, reason="vomited the first")
-    assert "off schedule: vomited the first" in extra.note
+    assert "given with reason: vomited the first" in extra.note
     assert AuditEntry.objects.filter(
-        action="dose.give", summary__contains="off schedule: vomited the first"
+        action="dose.give", summary__contains="given with reason: vomited the first"
     ).exists()
 
 
@@ -458,6 +458,33 @@ def test_a_confirmation_after_the_waiting_patients_changed_is_refused(
     assert not AllocationOutcome.objects.exists()
     again = services.allocation_propose(actor=medic, item=amoxicillin, store=clinic)
     assert services.allocation_confirm(actor=medic, decision=again).status == "confirmed"
+
+
+def test_a_course_outside_the_confirmed_allocation_cannot_take_the_shares_it_owes(
+    medic: Any,
+    stock: Callable[..., Any],
+    make_patient: Callable[..., Patient],
+    course: Callable[..., Treatment],
+    amoxicillin: Item,
+    clinic: Location,
+) -> None:
+    stock(23)
+    amal = course(make_patient("Amal", "immediate"))
+    course(make_patient("Meriem", "minor"))
+    proposed = services.allocation_propose(actor=medic, item=amoxicillin, store=clinic)
+    services.allocation_confirm(actor=medic, decision=proposed)  # Amal 21, Meriem none
+    start = timezone.now() - dt.timedelta(hours=8)
+    late = course(make_patient("Sami", "minor"), dose_quantity=2, starts_at=start)
+    services.dose_give(actor=medic, treatment=late, given_at=start)  # the 2 left over
+    with pytest.raises(Conflict) as caught:
+        services.dose_give(actor=medic, treatment=late)
+    assert "21 is owed to the other patients of the allocation" in caught.value.message
+    services.dose_give(actor=medic, treatment=amal)  # her own share
+    assert _on_hand(amoxicillin, clinic) == D(20)
+    forced = services.dose_give(
+        actor=medic, treatment=late, reason="Sami worsened; Amal's next dose from the convoy"
+    )
+    assert "given with reason: Sami worsened" in forced.note
 
 
 def test_a_patient_the_confirmed_allocation_left_without_gets_no_dose(
