@@ -124,8 +124,9 @@ START_MAX_RATE = 30
 JUMPSTART_MIN_RATE = 15
 JUMPSTART_MAX_RATE = 45
 CAPILLARY_REFILL_MAX_SECONDS = 2.0
-# JumpSTART is for those who look like children; by age when nobody says otherwise.
-JUMPSTART_BELOW_AGE_YEARS = 8
+# JumpSTART is for those who look like children; by age when nobody says otherwise: Romig
+# designed it for children aged 1 to 8, so an eight-year-old (in whole years) is in it.
+JUMPSTART_BELOW_AGE_YEARS = 9
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ def algorithm_for(*, age_years: float | None, looks_like_child: bool | None) -> 
     """JumpSTART for a patient who looks like a child; by age when the assessor does not say.
 
     Romig's rule is the look of the patient (a child, not a young adult); the age bound is the
-    one JumpSTART was designed for (children up to about eight), used when there is no look.
+    one JumpSTART was designed for (children aged 1 to 8), used when there is no look.
     An unknown age and no look: START, the adult algorithm.
     """
     if looks_like_child is not None:

@@ -242,7 +242,8 @@ def test_answers_the_path_did_not_need_are_left_out_of_it() -> None:
     [
         (None, None, Algorithm.START),
         (30, None, Algorithm.START),
-        (8, None, Algorithm.START),
+        (9, None, Algorithm.START),
+        (8, None, Algorithm.JUMPSTART),
         (7, None, Algorithm.JUMPSTART),
         (0, None, Algorithm.JUMPSTART),
         (12, True, Algorithm.JUMPSTART),
