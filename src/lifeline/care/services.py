@@ -84,6 +84,11 @@ def _open_required(patient: Patient, doing: str) -> None:
         raise Conflict(f"cannot {doing}: the patient's stay is {patient.get_status_display()}")
 
 
+def _after_arrival_require(patient: Patient, when: dt.datetime, field: str) -> None:
+    if when < patient.arrived_at:
+        raise ValidationFailed({field: ["is before the patient arrived"]})
+
+
 def retriage_minutes(*, site: Site) -> dict[str, int]:
     """Minutes to the next triage by category at this site (defaults and the site's setting)."""
     minutes = dict(RETRIAGE_MINUTES_DEFAULT)
@@ -140,6 +145,8 @@ def patient_admit(
     if problems:
         raise ValidationFailed(problems)
     person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.merged_into_id is not None:
+        raise Conflict(f"{person} was merged into record {person.merged_into_id}: admit that one")
     if person.is_deleted:
         raise Conflict(f"{person} was deleted")
     if person.status == Status.DECEASED:
@@ -193,6 +200,7 @@ def triage_record(
     _open_required(patient, "triage")
     coerced = answers_coerce(answers)
     when = assessed_at or timezone.now()
+    _after_arrival_require(patient, when, "assessed_at")
     age = age_years_on(patient.person, timezone.localdate(when))
     algorithm = triage.algorithm_for(age_years=age, looks_like_child=looks_like_child)
     outcome = triage.triage_assess(algorithm, coerced)
@@ -284,9 +292,11 @@ def vitals_record(
         raise ValidationFailed(problems)
     patient = _patient_lock(patient)
     _open_required(patient, "record vital signs")
+    when = observed_at or timezone.now()
+    _after_arrival_require(patient, when, "observed_at")
     row = VitalSigns(
         patient=patient,
-        observed_at=observed_at or timezone.now(),
+        observed_at=when,
         observed_by=actor_user(actor),
         avpu=avpu,
         note=note.strip()[:300],
@@ -326,8 +336,7 @@ def death_record(
         raise Conflict(f"the death of {patient.person} is already recorded")
     _open_required(patient, "record a death")
     when = died_at or timezone.now()
-    if when < patient.arrived_at:
-        raise ValidationFailed({"died_at": ["is before the patient arrived"]})
+    _after_arrival_require(patient, when, "died_at")
     death = Death(
         patient=patient,
         person=patient.person,

@@ -37,6 +37,34 @@ def test_a_person_already_in_care_is_not_admitted_twice(
         services.patient_admit(actor=medic, person=amal)
 
 
+def test_a_record_merged_into_another_is_not_admitted(
+    amal: Person, medic: Any, commander: Any
+) -> None:
+    from lifeline.people.services import person_merge, person_register
+
+    twin = person_register(actor=commander, given_name="Amal", family_name="Ben Ali")
+    person_merge(actor=commander, survivor=amal, duplicate=twin, reason="same woman")
+    with pytest.raises(Conflict, match=f"merged into record {amal.pk}: admit that one"):
+        services.patient_admit(actor=medic, person=twin)
+
+
+def test_a_triage_or_vitals_before_the_patient_arrived_are_refused(
+    amal_patient: Patient, medic: Any
+) -> None:
+    before = amal_patient.arrived_at - dt.timedelta(minutes=5)
+    with pytest.raises(ValidationFailed) as triage:
+        services.triage_record(
+            actor=medic, patient=amal_patient, answers=START_MINOR, assessed_at=before
+        )
+    assert triage.value.fields == {"assessed_at": ["is before the patient arrived"]}
+    with pytest.raises(ValidationFailed) as vitals:
+        services.vitals_record(
+            actor=medic, patient=amal_patient, values={"pulse": 80}, observed_at=before
+        )
+    assert vitals.value.fields == {"observed_at": ["is before the patient arrived"]}
+    assert not TriageAssessment.objects.filter(patient=amal_patient).exists()
+
+
 def test_a_triage_records_the_category_the_path_and_when_to_triage_again(
     amal_patient: Patient, medic: Any
 ) -> None:
