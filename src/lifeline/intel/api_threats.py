@@ -139,6 +139,7 @@ class SightingListApi(ListApiView):
         rows = selectors.sighting_list(actor=request.user, group=group)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(rows, request, view=self)
+        selectors.sighting_sources_attach(actor=request.user, sightings=page or [])
         context = {"reporter_visible": selectors.reporter_visible(request.user)}
         return paginator.get_paginated_response(
             SightingOutput(page, many=True, context=context).data
@@ -157,6 +158,7 @@ class SightingRecordApi(ApiView):
     )
     def post(self, request: Request) -> Response:
         sighting = sighting_parse_and_record(request.user, request.data)
+        selectors.sighting_sources_attach(actor=request.user, sightings=[sighting])
         context = {"reporter_visible": selectors.reporter_visible(request.user)}
         return Response(
             SightingOutput(sighting, context=context).data, status=status.HTTP_201_CREATED

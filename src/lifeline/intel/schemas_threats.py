@@ -142,13 +142,17 @@ class HostileGroupOutput(serializers.ModelSerializer[HostileGroup]):
 
 class SightingOutput(serializers.ModelSerializer[Sighting]):
     """A sighting; who reported it and the report it came from only for roles that may read
-    field reports (the context's `reporter_visible`)."""
+    field reports (the context's `reporter_visible`). `notes` are for every role (what was
+    said of it directly, or a report's structured facts); `source_notes`, what its source said
+    (the report's mission and text, the watch post and its entry), only for roles that may read
+    that source (set by selectors_threats.sighting_sources_attach), else null."""
 
     hostile_group_name = serializers.CharField(
         source="hostile_group.name", allow_null=True, default=None
     )
     reported_by = serializers.SerializerMethodField()
     field_report = serializers.SerializerMethodField()
+    source_notes = serializers.SerializerMethodField()
 
     class Meta:
         model = Sighting
@@ -164,6 +168,7 @@ class SightingOutput(serializers.ModelSerializer[Sighting]):
             "group_name",
             "source",
             "notes",
+            "source_notes",
             "reported_by",
             "field_report",
         ]
@@ -172,6 +177,10 @@ class SightingOutput(serializers.ModelSerializer[Sighting]):
         if not self.context.get("reporter_visible") or row.reported_by is None:
             return None
         return str(row.reported_by.get_username())
+
+    def get_source_notes(self, row: Sighting) -> str | None:
+        notes = getattr(row, "source_notes", None)
+        return str(notes) if notes is not None else None
 
     def get_field_report(self, row: Sighting) -> str | None:
         if not self.context.get("reporter_visible") or row.field_report_id is None:

@@ -1,10 +1,12 @@
 """Reads of the threat picture with the caller's role applied. Hostile groups and sightings are
-operational (every role sees them, as it sees the threat zones); who reported a sighting is for
-roles that read field reports; the watch posts and their log are the watch's."""
+operational (every role sees them, as it sees the threat zones); who reported a sighting, and
+what the report said, is for roles that read field reports; the watch posts and their log (and
+what a post's entry said of a sighting) are the watch's."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -12,12 +14,64 @@ from django.db.models import Count, Q, QuerySet
 from lifeline.core.errors import NotFound, ValidationFailed
 from lifeline.core.ids import id_parse
 from lifeline.core.services import Actor, permission_require
-from lifeline.intel.models import HostileGroup, PerimeterLogEntry, Sighting, WatchPost
+from lifeline.intel.models import (
+    FieldReport,
+    HostileGroup,
+    PerimeterLogEntry,
+    Sighting,
+    SightingSource,
+    WatchPost,
+)
 
 
 def reporter_visible(actor: Actor | None) -> bool:
     """Whether the actor may see who reported a sighting (as it may read the report)."""
     return actor is not None and actor.is_authenticated and actor.has_perm("intel.view_fieldreport")
+
+
+def watch_visible(actor: Actor | None) -> bool:
+    """Whether the actor may read the perimeter log (the posts' names and what they saw)."""
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and actor.has_perm("intel.view_perimeterlogentry")
+    )
+
+
+def sighting_sources_attach(*, actor: Actor | None, sightings: Iterable[Sighting]) -> None:
+    """Set each sighting's `source_notes`: what its source said (the field report's mission
+    and text, or the watch post, where it looked and the entry's notes) when the actor may read
+    that source, else None. At most two queries, whatever the number of sightings."""
+    rows = list(sightings)
+    for row in rows:
+        row.source_notes = None  # type: ignore[attr-defined]
+    if reporter_visible(actor):
+        report_ids = {row.field_report_id for row in rows if row.field_report_id}
+        reports = FieldReport.objects.filter(pk__in=report_ids).select_related("mission")
+        said = {
+            report.pk: f"{report.mission.name}: {report.text}"
+            if report.text
+            else report.mission.name
+            for report in (reports if report_ids else [])
+        }
+        for row in rows:
+            if row.field_report_id in said:
+                row.source_notes = said[row.field_report_id]  # type: ignore[attr-defined]
+    if watch_visible(actor):
+        watched = {row.pk for row in rows if row.source == SightingSource.WATCH}
+        entries = PerimeterLogEntry.objects.filter(sighting__in=watched).select_related("post")
+        seen_from: dict[Any, str] = {}
+        for entry in entries if watched else []:
+            where = (
+                f" {entry.distance_m} m {entry.direction.upper()}"
+                if entry.direction and entry.distance_m
+                else ""
+            )
+            notes = f": {entry.notes}" if entry.notes else ""
+            seen_from[entry.sighting_id] = f"seen from {entry.post.name}{where}{notes}"
+        for row in rows:
+            if row.pk in seen_from:
+                row.source_notes = seen_from[row.pk]  # type: ignore[attr-defined]
 
 
 def hostile_group_list(*, actor: Actor | None) -> QuerySet[HostileGroup]:

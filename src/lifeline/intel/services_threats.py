@@ -269,10 +269,11 @@ def sighting_from_report(*, actor: Actor | None, report: FieldReport) -> Sightin
     if latitude is None or longitude is None:
         return None
     details = report.details
+    # Only the structured facts: every role reads sightings, while the report's text and its
+    # mission are for those who may read reports (selectors_threats.sighting_sources_attach).
     facts = [f"armed: {details.get('armed') or 'unknown'}"]
     if details.get("direction") not in (None, "", "unknown"):
         facts.append(f"heading {details['direction']}")
-    notes = "; ".join(facts) + (f". {report.text}" if report.text else "")
     return _sighting_write(
         actor=actor,
         latitude=latitude,
@@ -282,7 +283,7 @@ def sighting_from_report(*, actor: Actor | None, report: FieldReport) -> Sightin
         source=SightingSource.REPORT if report.source == ReportSource.WEB else SightingSource.RADIO,
         seen_at=report.occurred_at,
         group_name=str(details.get("hostile_group") or ""),
-        notes=f"{report.mission.name}: {notes}"[:2000],
+        notes="; ".join(facts),
         field_report=report,
     )
 
@@ -328,8 +329,10 @@ def perimeter_log(
     observed_at: dt.datetime | None = None,
     notes: str = "",
 ) -> PerimeterLogEntry:
-    """Write what a watch post saw. Something hostile also becomes a sighting, placed at the
-    post or, given a direction and a distance, that far from it that way."""
+    """Write what a watch post saw. Something hostile also becomes a sighting placed, given a
+    direction and a distance, that far from the post that way, else at the centre of the
+    post's risk cell. The sighting says nothing of the post (every role reads sightings; the
+    posts are the watch's): its notes stay empty, and the post's exact place is not its."""
     permission_require(actor, "intel.add_perimeterlogentry", doing="keep the perimeter log")
     problems: dict[str, str] = {}
     if seen not in WatchSeen.values:
@@ -365,12 +368,19 @@ def perimeter_log(
         recorded_by=actor_user(actor),
     )
     if seen == WatchSeen.HOSTILE:
-        latitude, longitude = post.latitude, post.longitude
         if direction and distance_m:
             latitude, longitude = risk.offset_point(
-                latitude, longitude, bearing_deg=BEARINGS[direction], distance_m=distance_m
+                post.latitude,
+                post.longitude,
+                bearing_deg=BEARINGS[direction],
+                distance_m=distance_m,
             )
-        where = f" {distance_m} m {direction.upper()}" if direction and distance_m else ""
+        else:
+            # Seen from the post, not at it: the hostiles are known only to be about there, so
+            # the cell their risk lands in (same cell, same risk) rather than the post's spot.
+            latitude, longitude = risk.cell_centre(
+                risk.cell_of(post.latitude, post.longitude, routing.RESOLUTION)
+            )
         entry.sighting = _sighting_write(
             actor=actor,
             latitude=latitude,
@@ -380,7 +390,6 @@ def perimeter_log(
             source=SightingSource.WATCH,
             seen_at=entry.observed_at,
             hostile_group=hostile_group,
-            notes=f"seen from {post.name}{where}" + (f": {entry.notes}" if entry.notes else ""),
         )
     entry.save()
     audit_record(

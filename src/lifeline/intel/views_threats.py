@@ -60,6 +60,7 @@ def _groups_page(
 ) -> HttpResponse:
     groups = list(selectors.hostile_group_list(actor=request.user))
     sightings = list(selectors.sighting_list(actor=request.user)[:20])
+    selectors.sighting_sources_attach(actor=request.user, sightings=sightings)
     context = {
         "groups": groups,
         "sightings": sightings,
@@ -117,6 +118,7 @@ def group_detail(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
             return redirect("intel:group_detail", group_id=group.pk)
         status = 400
     sightings = list(selectors.sighting_list(actor=request.user, group=group)[:200])
+    selectors.sighting_sources_attach(actor=request.user, sightings=sightings)
     marks = [
         Mark("report", f"{s.seen_at:%d %b %H:%M}: {s.count}", s.latitude, s.longitude)
         for s in sightings

@@ -238,6 +238,12 @@ def levels_close(a: Mapping[int, float], b: Mapping[int, float], *, rel: float =
     return True
 
 
+def cell_centre(cell: int) -> tuple[float, float]:
+    """The hexagon's centre as (lat, lon)."""
+    lat, lon = h3int.cell_to_latlng(cell)
+    return float(lat), float(lon)
+
+
 def cell_boundary(cell: int) -> list[tuple[float, float]]:
     """The hexagon's vertices as (lat, lon), to draw it."""
     return [(float(a), float(b)) for a, b in h3int.cell_to_boundary(cell)]

@@ -13,7 +13,12 @@ from django.utils import timezone
 
 from lifeline.conftest import PASSWORD
 from lifeline.core.models import Site
-from lifeline.intel.services_threats import hostile_group_create, sighting_record
+from lifeline.intel.services_threats import (
+    hostile_group_create,
+    perimeter_log,
+    sighting_record,
+    watch_post_create,
+)
 from lifeline.routing import services
 from lifeline.routing.models import StoredGraph
 from lifeline.routing.town import MAVRAH_PLACES
@@ -72,6 +77,23 @@ def test_the_map_draws_sightings_fading_with_age_risk_cells_and_groups(
     assert 'class="group"' in page and ">Jace&#x27;s band</text>" in page
     assert "Risk " in page and 'id="risk-cells"' in page
     assert "Last seen off this map" in page and "Ayoub Essouibrat&#x27;s men" in page
+
+
+def test_the_map_draws_a_watch_sighting_without_the_post_it_was_seen_from(
+    town: StoredGraph, commander: Any, field_team: Any, viewer: Any
+) -> None:
+    post = watch_post_create(
+        actor=commander, name="Mosque roof", latitude=MOSQUE[0], longitude=MOSQUE[1]
+    )
+    perimeter_log(
+        actor=field_team, post=post, seen="hostile", count=4, notes="behind the bakery wall"
+    )
+    for user in (viewer, field_team):
+        client = Client()
+        client.force_login(user)
+        page = client.get("/routing/").content.decode()
+        assert page.count('class="sighting"') == 1 and "4 seen" in page
+        assert "Mosque roof" not in page and "bakery wall" not in page
 
 
 def test_a_route_planned_through_the_api_goes_around_fresh_sightings(
