@@ -36,7 +36,8 @@ from lifeline.routing.risk import RiskParams, Zone, zone_cells
 from lifeline.routing.town import mavrah_town
 
 RESOLUTION = RiskParams().resolution
-# Risk below this is no risk to the router (a sighting's weight after ~10 half-lives).
+# Risk below this is no risk to the router (a sighting's weight after ~10 half-lives); the
+# grid drops cells that decayed below it (they only fall further until a sighting adds more).
 ROUTER_RISK_FLOOR = 0.01
 
 
@@ -275,8 +276,11 @@ def route_safest(
 # RiskField keeps it: weights scaled to an epoch, so that a new sighting writes only the ~19
 # cells it reaches. It is updated in the transaction that records the sighting: a sighting
 # rolled back leaves no risk behind, and the grid never lags the sightings (at every commit it
-# equals a full recompute). A grid whose parameters differ from the settings, or that counts
-# fewer sightings than the table holds (rows that came by sync), is rebuilt from scratch.
+# equals a full recompute, over the cells at or above ROUTER_RISK_FLOOR). Cells that decayed
+# below the floor are deleted at each update and never read, so the table holds the live risk
+# (about the last few days' sightings), not every cell ever touched. A grid whose parameters
+# differ from the settings, or that counts fewer sightings than the table holds (rows that
+# came by sync), is rebuilt from scratch.
 
 
 def risk_params() -> RiskParams:
@@ -309,12 +313,27 @@ def _risk_sighting(row: Sighting) -> risk.Sighting:
     )
 
 
-def _grid_locked() -> RiskGrid:
-    """The grid row, locked; rebuilt first if the settings changed its parameters."""
+def _grid_locked() -> tuple[RiskGrid, bool]:
+    """The grid row, locked, and whether it was just rebuilt (which it is first if there was
+    none or the settings changed its parameters: it then counts every sighting stored)."""
     grid = RiskGrid.objects.select_for_update().order_by("pk").first()
     if grid is None or _grid_params(grid) != risk_params():
-        return risk_rebuild()
-    return grid
+        return risk_rebuild(), True
+    return grid, False
+
+
+def _mass_floor(epoch: dt.datetime, now: dt.datetime, params: RiskParams) -> float:
+    """The weight scaled to `epoch` whose risk at `now` is ROUTER_RISK_FLOOR: a cell weighing
+    less is no risk to the router now, nor later unless a sighting adds to it."""
+    return risk.mass_rebased(ROUTER_RISK_FLOOR, now, epoch, params)
+
+
+def _cells_prune(grid: RiskGrid, now: dt.datetime) -> None:
+    """Delete the cells whose risk decayed below the floor, so that the table stays the size
+    of the live risk. A sighting that later adds to a pruned cell misses the residue, below
+    the floor and still decaying."""
+    if grid.epoch is not None:
+        RiskCell.objects.filter(mass__lt=_mass_floor(grid.epoch, now, _grid_params(grid))).delete()
 
 
 @transaction.atomic
@@ -329,8 +348,9 @@ def risk_rebuild() -> RiskGrid:
         field.sighting_add(_risk_sighting(row))
         count += 1
     RiskCell.objects.all().delete()
+    floor = _mass_floor(field.epoch, timezone.now(), params)
     RiskCell.objects.bulk_create(
-        [RiskCell(cell=cell, mass=mass) for cell, mass in field.masses().items()],
+        [RiskCell(cell=cell, mass=mass) for cell, mass in field.masses().items() if mass >= floor],
         batch_size=2000,
     )
     grid.resolution, grid.half_life_s = params.resolution, params.half_life_s
@@ -362,14 +382,18 @@ def _cells_add(adds: list[tuple[int, float]]) -> None:
 def risk_sighting_add(*, sighting: Sighting) -> set[int]:
     """Add one recorded sighting to the grid (called by intel's services in the transaction
     that records it); returns the cells whose risk it changed."""
-    grid = _grid_locked()
+    grid, rebuilt = _grid_locked()
     params = _grid_params(grid)
     point = _risk_sighting(sighting)
-    if grid.sightings != Sighting.objects.alive().count() - 1:
-        # Just rebuilt (it counts this one), or missing rows that came by sync: from scratch.
-        risk_rebuild()
+    if rebuilt or grid.sightings != Sighting.objects.alive().count() - 1:
+        # Just rebuilt (it counts this one), or missing rows that came by sync: from scratch,
+        # once.
+        if not rebuilt:
+            risk_rebuild()
         centre = risk.cell_of(point.lat, point.lon, params.resolution)
         return {cell for cell, _ in risk.spread_cells(centre, params)}
+    # First the cells that decayed below the floor: fewer to rebase, and the table stays small.
+    _cells_prune(grid, timezone.now())
     if grid.epoch is None or not RiskCell.objects.exists():
         grid.epoch = point.at
     elif risk.rebase_needed(grid.epoch, point.at, params):
@@ -387,15 +411,17 @@ def risk_sighting_add(*, sighting: Sighting) -> set[int]:
 
 
 def risk_levels(*, now: dt.datetime, zones: list[ThreatZone] | None = None) -> dict[int, float]:
-    """Risk of every cell that has any at `now`: the sightings' decayed weights, raised to
-    the level of the active zones covering them (routing.risk.risk_full's map)."""
+    """Risk of every cell that has at least ROUTER_RISK_FLOOR at `now`: the sightings'
+    decayed weights, raised to the level of the active zones covering them (routing.risk.
+    risk_full's map, without the cells below the floor)."""
     grid = RiskGrid.objects.order_by("pk").first()
     levels: dict[int, float] = {}
     if grid is not None and grid.epoch is not None:
         params = _grid_params(grid)
-        for cell, mass in RiskCell.objects.values_list("cell", "mass"):
-            if mass > 0.0:
-                levels[cell] = risk.mass_at(mass, grid.epoch, now, params)
+        floor = _mass_floor(grid.epoch, now, params)
+        live = RiskCell.objects.filter(mass__gte=floor, mass__gt=0.0)
+        for cell, mass in live.values_list("cell", "mass"):
+            levels[cell] = risk.mass_at(mass, grid.epoch, now, params)
     active = zones if zones is not None else selectors.zones_active(now=now)
     for cell, level in _zone_levels(active).items():
         if levels.get(cell, 0.0) < level:
@@ -522,7 +548,9 @@ def risk_watch_sweep(*, now: dt.datetime | None = None) -> list[Alert]:
     every watched place. Risk decays, zones are drawn and expire, missions set out: a place's
     band is re-read, a fall remembered, a rise alerted."""
     with transaction.atomic():
-        grid = _grid_locked()
-        if grid.sightings != Sighting.objects.alive().count():
+        grid, rebuilt = _grid_locked()
+        if not rebuilt and grid.sightings != Sighting.objects.alive().count():
             risk_rebuild()
+        elif not rebuilt:
+            _cells_prune(grid, timezone.now())
     return risk_watch_check(now=now)

@@ -8,6 +8,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from lifeline.core.errors import Forbidden, ValidationFailed
@@ -27,7 +29,7 @@ from lifeline.missions.services import mission_transition as transition
 from lifeline.missions.tests.conftest import set_out
 from lifeline.routing import risk
 from lifeline.routing import services as routing
-from lifeline.routing.models import ThreatZone
+from lifeline.routing.models import RiskCell, ThreatZone
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +50,8 @@ def jace(commander: Any) -> HostileGroup:
 
 
 def full_recompute(now: dt.datetime) -> dict[int, float]:
+    """The risk recomputed from every sighting and zone, without the cells below the floor the
+    router ignores (the grid neither keeps nor reads those)."""
     sightings = [
         risk.Sighting(s.latitude, s.longitude, s.seen_at, s.count, s.confidence)
         for s in Sighting.objects.alive()
@@ -56,7 +60,8 @@ def full_recompute(now: dt.datetime) -> dict[int, float]:
         risk.Zone(tuple((a, b) for a, b in z.polygon), z.level, z.expires_at)
         for z in ThreatZone.objects.alive()
     ]
-    return risk.risk_full(sightings, zones, params=routing.risk_params(), now=now)
+    levels = risk.risk_full(sightings, zones, params=routing.risk_params(), now=now)
+    return {cell: v for cell, v in levels.items() if v >= routing.ROUTER_RISK_FLOOR}
 
 
 def test_each_new_sighting_updates_the_grid_to_what_a_full_recompute_gives(
@@ -114,6 +119,60 @@ def test_changing_the_half_life_setting_rebuilds_the_grid_with_it(
     assert risk.levels_close(routing.risk_levels(now=now), full_recompute(now))
     centre = risk.cell_of(31.7, -4.03, routing.RESOLUTION)
     assert routing.risk_levels(now=now)[centre] == pytest.approx(1.0, rel=0.01)  # 4 x 2^-2
+
+
+def test_cells_that_decayed_below_the_floor_are_deleted_so_the_grid_keeps_only_live_risk(
+    camp: Site, field_team: Any
+) -> None:
+    long_ago = timezone.now() - dt.timedelta(hours=100)  # ~17 half-lives: 5 x 2^-17 left
+    for i in range(10):
+        sighting_record(
+            actor=field_team,
+            latitude=31.60 + 0.01 * i,
+            longitude=-4.03,
+            count=5,
+            confidence=1.0,
+            seen_at=long_ago,
+        )
+    sighting_record(actor=field_team, latitude=31.75, longitude=-4.03, count=5, confidence=1.0)
+    # The fresh sighting's 19 cells (its own and two rings), not 11 x 19.
+    assert RiskCell.objects.count() == 19
+    now = timezone.now()
+    assert risk.levels_close(routing.risk_levels(now=now), full_recompute(now))
+
+
+def test_a_sighting_on_a_pruned_cell_misses_only_the_residue_below_the_floor(
+    camp: Site, field_team: Any
+) -> None:
+    place = {"latitude": 31.7, "longitude": -4.03, "count": 1, "confidence": 1.0}
+    sighting_record(actor=field_team, seen_at=timezone.now() - dt.timedelta(hours=60), **place)
+    sighting_record(actor=field_team, **place)  # the first, at 2^-10, is not kept
+    now = timezone.now()
+    grid, full = routing.risk_levels(now=now), full_recompute(now)
+    assert grid.keys() == full.keys()
+    assert all(0.0 <= full[cell] - grid[cell] < routing.ROUTER_RISK_FLOOR for cell in full)
+    assert full[risk.cell_of(31.7, -4.03, routing.RESOLUTION)] > 1.0  # the residue is there
+
+
+def test_the_first_sighting_and_the_first_after_a_settings_change_rebuild_the_grid_once(
+    camp: Site, field_team: Any, settings: Any
+) -> None:
+    def rebuilds(queries: CaptureQueriesContext) -> int:
+        table = connection.ops.quote_name(RiskCell._meta.db_table)
+        statements = [q["sql"].split() for q in queries.captured_queries]
+        return sum(1 for words in statements if words == ["DELETE", "FROM", table])
+
+    place = {"latitude": 31.7, "longitude": -4.03, "count": 2, "confidence": 1.0}
+    with CaptureQueriesContext(connection) as first:
+        sighting_record(actor=field_team, **place)
+    with CaptureQueriesContext(connection) as second:
+        sighting_record(actor=field_team, **place)
+    settings.LIFELINE_RISK_HALF_LIFE_HOURS = 1.0
+    with CaptureQueriesContext(connection) as after_change:
+        sighting_record(actor=field_team, **place)
+    assert (rebuilds(first), rebuilds(second), rebuilds(after_change)) == (1, 0, 1)
+    now = timezone.now()
+    assert risk.levels_close(routing.risk_levels(now=now), full_recompute(now))
 
 
 def test_a_sighting_report_creates_a_sighting_of_the_group_its_name_matches(
