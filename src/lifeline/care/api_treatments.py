@@ -61,7 +61,7 @@ class TreatmentListApi(ListApiView):
         qs = selectors.treatment_list(actor=actor, item=filters.get("item"))
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.with_doses(qs), request, view=self)
-        states = selectors.treatment_states(page or [])
+        states = selectors.treatment_page_states(actor=actor, page=page or [])
         return paginator.get_paginated_response(schemas.TreatmentOutput(states, many=True).data)
 
 

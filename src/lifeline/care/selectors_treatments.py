@@ -195,19 +195,30 @@ def allocation_find(*, actor: Actor | None, decision_id: Any) -> AllocationDecis
 def treatment_list(
     *, actor: Actor | None, item: Item | None = None, active: bool = True
 ) -> QuerySet[Treatment]:
-    """Courses (of an item), newest first; active ones only unless asked. Audited."""
+    """Courses (of an item), newest first; active ones only unless asked. The read is audited
+    by `treatment_page_states` once the page shown is known."""
     _can_view(actor)
     qs = Treatment.objects.alive().select_related("item", "store", "patient", "patient__person")
     if item is not None:
         qs = qs.filter(item=item)
     if active:
         qs = qs.filter(stopped_at__isnull=True, patient__status__in=OPEN_STATUSES)
+    return qs.order_by("-prescribed_at", "-version")
+
+
+def treatment_page_states(
+    *, actor: Actor | None, page: Sequence[Treatment]
+) -> list[TreatmentState]:
+    """The states of a page of `treatment_list`, with one audit row naming its patients."""
+    _can_view(actor)
+    states = treatment_states(page)
     audit_record(
         actor=actor,
         action="treatment.list",
-        summary=f"treatments{f' of {item.name}' if item is not None else ''}",
+        summary=f"{len(states)} course(s) of medicine",
+        detail={"patients": sorted({str(t.patient_id) for t in page})},
     )
-    return qs.order_by("-prescribed_at", "-version")
+    return states
 
 
 # ---- allocations ---------------------------------------------------------------------------
@@ -358,10 +369,12 @@ def allocation_get(*, actor: Actor | None, decision_id: Any) -> AllocationView:
     )
     if decision is None:
         raise NotFound(f"no allocation {decision_id}")
+    rows = allocation_rows(decision)
     audit_record(
         actor=actor,
         action="allocation.view",
         obj=decision,
         summary=f"allocation of {decision.item.name} at {decision.store.name}",
+        detail={"patients": [row.patient_id for row in rows]},
     )
-    return AllocationView(decision, allocation_rows(decision))
+    return AllocationView(decision, rows)

@@ -180,3 +180,8 @@ def test_the_lists_read_in_a_bounded_number_of_queries(
     assert listed["count"] == 6 and all(t["given"] == 1 for t in listed["results"])
     with django_assert_max_num_queries(6):
         assert len(api.get(f"/api/care/allocations/{decision['id']}/").json()["rows"]) == 6
+    # Each read's audit row names the patients it showed.
+    shown = {t["patient"] for t in listed["results"]}
+    assert set(AuditEntry.objects.get(action="treatment.list").detail["patients"]) == shown
+    viewed = AuditEntry.objects.filter(action="allocation.view").latest("at")
+    assert set(viewed.detail["patients"]) == shown
