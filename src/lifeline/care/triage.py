@@ -236,9 +236,13 @@ def _start(walk: _Walk) -> tuple[Category, str]:
     rate = walk.ask(Question.RESPIRATORY_RATE)
     if float(rate) > START_MAX_RATE:
         return Category.IMMEDIATE, f"respiratory rate over {START_MAX_RATE}"
-    if not walk.ask(Question.RADIAL_PULSE):
+    # Perfusion by either sign: the radial pulse (asked), or the capillary refill when that
+    # is what the assessor measured instead; a refill given as well is heeded.
+    pulse_given = Question.RADIAL_PULSE.value in walk.answers
+    refill_given = Question.CAPILLARY_REFILL.value in walk.answers
+    if (pulse_given or not refill_given) and not walk.ask(Question.RADIAL_PULSE):
         return Category.IMMEDIATE, "no radial pulse"
-    if float(walk.ask(Question.CAPILLARY_REFILL)) > CAPILLARY_REFILL_MAX_SECONDS:
+    if refill_given and float(walk.ask(Question.CAPILLARY_REFILL)) > CAPILLARY_REFILL_MAX_SECONDS:
         return Category.IMMEDIATE, f"capillary refill over {CAPILLARY_REFILL_MAX_SECONDS:g} s"
     if not walk.ask(Question.OBEYS_COMMANDS):
         return Category.IMMEDIATE, "does not obey commands"

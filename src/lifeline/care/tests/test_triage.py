@@ -57,48 +57,44 @@ START_TABLE: list[tuple[str, dict[Question, Any], Category, list[Question]]] = [
         [Q.WALKS, Q.BREATHES, Q.RESPIRATORY_RATE, Q.RADIAL_PULSE],
     ),
     (
-        "refills in over two seconds",
+        "perfused but does not obey commands",
+        {**BREATHING, Q.RESPIRATORY_RATE: 20, Q.RADIAL_PULSE: True, Q.OBEYS_COMMANDS: False},
+        IMMEDIATE,
+        [Q.WALKS, Q.BREATHES, Q.RESPIRATORY_RATE, Q.RADIAL_PULSE, Q.OBEYS_COMMANDS],
+    ),
+    (
+        "perfused and obeys but cannot walk",
+        {**BREATHING, Q.RESPIRATORY_RATE: 12, Q.RADIAL_PULSE: True, Q.OBEYS_COMMANDS: True},
+        DELAYED,
+        [Q.WALKS, Q.BREATHES, Q.RESPIRATORY_RATE, Q.RADIAL_PULSE, Q.OBEYS_COMMANDS],
+    ),
+]
+# START's perfusion by capillary refill, given instead of the pulse (it is not asked: the
+# pulse is) or as well as it.
+START_REFILL_TABLE: list[tuple[str, dict[Question, Any], Category, list[Question]]] = [
+    (
+        "refills in over two seconds, no pulse taken",
+        {**BREATHING, Q.RESPIRATORY_RATE: 20, Q.CAPILLARY_REFILL: 2.5},
+        IMMEDIATE,
+        [Q.WALKS, Q.BREATHES, Q.RESPIRATORY_RATE, Q.CAPILLARY_REFILL],
+    ),
+    (
+        "refills in two seconds, no pulse taken, obeys",
+        {**BREATHING, Q.RESPIRATORY_RATE: 20, Q.CAPILLARY_REFILL: 2, Q.OBEYS_COMMANDS: True},
+        DELAYED,
+        [Q.WALKS, Q.BREATHES, Q.RESPIRATORY_RATE, Q.CAPILLARY_REFILL, Q.OBEYS_COMMANDS],
+    ),
+    (
+        "a radial pulse but refills in over two seconds",
         {**BREATHING, Q.RESPIRATORY_RATE: 20, Q.RADIAL_PULSE: True, Q.CAPILLARY_REFILL: 2.5},
         IMMEDIATE,
         [Q.WALKS, Q.BREATHES, Q.RESPIRATORY_RATE, Q.RADIAL_PULSE, Q.CAPILLARY_REFILL],
     ),
     (
-        "perfused but does not obey commands",
-        {
-            **BREATHING,
-            Q.RESPIRATORY_RATE: 20,
-            Q.RADIAL_PULSE: True,
-            Q.CAPILLARY_REFILL: 2,
-            Q.OBEYS_COMMANDS: False,
-        },
+        "no radial pulse whatever the refill",
+        {**BREATHING, Q.RESPIRATORY_RATE: 20, Q.RADIAL_PULSE: False, Q.CAPILLARY_REFILL: 1},
         IMMEDIATE,
-        [
-            Q.WALKS,
-            Q.BREATHES,
-            Q.RESPIRATORY_RATE,
-            Q.RADIAL_PULSE,
-            Q.CAPILLARY_REFILL,
-            Q.OBEYS_COMMANDS,
-        ],
-    ),
-    (
-        "perfused and obeys but cannot walk",
-        {
-            **BREATHING,
-            Q.RESPIRATORY_RATE: 12,
-            Q.RADIAL_PULSE: True,
-            Q.CAPILLARY_REFILL: 1,
-            Q.OBEYS_COMMANDS: True,
-        },
-        DELAYED,
-        [
-            Q.WALKS,
-            Q.BREATHES,
-            Q.RESPIRATORY_RATE,
-            Q.RADIAL_PULSE,
-            Q.CAPILLARY_REFILL,
-            Q.OBEYS_COMMANDS,
-        ],
+        [Q.WALKS, Q.BREATHES, Q.RESPIRATORY_RATE, Q.RADIAL_PULSE],
     ),
 ]
 
@@ -194,6 +190,19 @@ def test_start_gives_the_category_of_each_branch_with_its_path(
     assert outcome.category == category
     assert [s.question for s in outcome.path] == asked
     assert outcome.next_question is None and outcome.reason
+
+
+@pytest.mark.parametrize(
+    ("answers", "category", "asked"),
+    [row[1:] for row in START_REFILL_TABLE],
+    ids=[row[0] for row in START_REFILL_TABLE],
+)
+def test_start_takes_the_capillary_refill_instead_of_or_beside_the_radial_pulse(
+    answers: dict[Question, Any], category: Category, asked: list[Question]
+) -> None:
+    outcome = triage_assess(Algorithm.START, _plain(answers))
+    assert outcome.category == category
+    assert [s.question for s in outcome.path] == asked
 
 
 @pytest.mark.parametrize(
