@@ -209,6 +209,14 @@ def test_never_serves_a_lower_category_while_a_higher_one_goes_short(
 ) -> None:
     result = a.allocate(patients, stock, children_first=children, partial=partial)
     assert a.category_jumps(result) == []
+    queued = [o for o in result.outcomes if o.category not in a.NOT_QUEUED]
+    served = [o for o in queued if o.quantity > 0]
+    short = [o for o in queued if o.quantity < o.need]
+    # Directly, not through category_jumps: no one served is of a lower category than anyone
+    # left short.
+    for s in served:
+        for t in short:
+            assert a.CATEGORY_ORDER[s.category] <= a.CATEGORY_ORDER[t.category]
     for o in result.outcomes:
         if o.category in a.NOT_QUEUED:
             assert o.quantity == 0
