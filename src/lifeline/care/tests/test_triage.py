@@ -344,7 +344,16 @@ def test_the_path_holds_only_questions_that_were_needed(
     # The path's answers alone reach the same category ...
     again = triage_assess(algorithm, outcome.answers)
     assert again.category == outcome.category and again.path == outcome.path
-    # ... and none of them can be left out.
+    # ... and none of them can be left out, but for START's two signs of perfusion when
+    # both were given: either one alone judges perfusion, so without the other the walk
+    # never asks for it again (it ends, or goes on to commands).
+    perfusion = {Question.RADIAL_PULSE, Question.CAPILLARY_REFILL}
     for question in asked:
         fewer = {k: v for k, v in outcome.answers.items() if k != question.value}
+        if question in perfusion and perfusion <= set(asked):
+            assert triage_assess(algorithm, fewer).next_question in (
+                None,
+                Question.OBEYS_COMMANDS,
+            )
+            continue
         assert triage_assess(algorithm, fewer).next_question == question
