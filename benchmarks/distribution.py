@@ -8,9 +8,10 @@ benchmarks/common.py's isolated_database. Each client is a
 process with its own database connection; it issues the cards of its share of households
 through `supplies.services.ration_issue` and, on purpose, retries some cards of its
 neighbour's share at the same moment and some of its own, to prove that no household collects
-twice. On SQLite the clients' issues group their commits (lifeline.core.groupcommit: whichever
-client holds the writers' lock writes every waiting issue in one transaction, each card still
-getting its own outcome); that is what `ration_issue` does for any caller on a SQLite file, so
+twice. The clients' issues group their commits (lifeline.core.groupcommit: whichever client
+holds the writers' lock writes every waiting issue in one transaction, each card still getting
+its own outcome); that is what `ration_issue` does for any caller outside a transaction, on a
+SQLite file and on PostgreSQL alike, so
 the workload, the retries and the count of double issues are as before. The baseline, in the
 same run, is the check-then-insert a user would write (look for an earlier row, work out the
 ration, insert): fast, and it double-issues under the same load.

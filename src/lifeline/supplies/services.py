@@ -15,8 +15,10 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Sum
@@ -1224,16 +1226,26 @@ _GROUPS: dict[str, GroupCommit] = {}
 
 
 def _group_commit() -> GroupCommit | None:
-    """The group commit of this connection's database: SQLite in a file, and not inside a
-    caller's transaction (a batch written there would commit only with the caller's)."""
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
+    """The group commit of this connection's database, not inside a caller's transaction (a
+    batch written there would commit only with the caller's): SQLite in a file, its spool
+    beside it; PostgreSQL, a spool under VAR_DIR shared by this host's server processes
+    (another host has its own: the row locks and the unique constraint still order them)."""
+    if connection.in_atomic_block:
         return None
-    name = str(connection.settings_dict["NAME"])
-    if name.startswith((":memory:", "file:")) or "mode=memory" in name:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        name = str(db["NAME"])
+        if name.startswith((":memory:", "file:")) or "mode=memory" in name:
+            return None
+        spool = f"{name}.rations"
+    elif connection.vendor == "postgresql":
+        server = f"{db.get('HOST') or 'local'}-{db.get('PORT') or 5432}-{db['NAME']}"
+        spool = str(Path(settings.VAR_DIR) / "rations" / server.replace("/", "_"))
+    else:
         return None
-    group = _GROUPS.get(name)
+    group = _GROUPS.get(spool)
     if group is None:
-        group = _GROUPS[name] = GroupCommit(f"{name}.rations")
+        group = _GROUPS[spool] = GroupCommit(spool)
     return group
 
 
@@ -1293,14 +1305,14 @@ def ration_issue(
     one clock tick for every row, one insert per table, the balances in one update, the audit
     rows.
 
-    On SQLite in a file, concurrent issuers group their commits (lifeline.core.groupcommit):
-    each hands its issue to whichever of them holds the writers' lock, which writes every
-    waiting issue in that one transaction and hands each its own outcome, so a queue of
-    clients pays the transaction's fixed cost once per batch rather than once per card, and
-    no writer sleeps in SQLite's busy handler while the database is free. The unique
-    constraint still decides double collection. On PostgreSQL (row locks, many writers) and
-    inside a caller's transaction, the issue is written alone. `items` is accepted for older
-    callers and not needed.
+    Concurrent issuers of one host group their commits (lifeline.core.groupcommit): each
+    hands its issue to whichever of them holds the writers' lock, which writes every waiting
+    issue in that one transaction and hands each its own outcome, so a queue of clients pays
+    the transaction's fixed cost (and, on PostgreSQL, holds the lots' and the clock's row
+    locks) once per batch rather than once per card, and on SQLite no writer sleeps in the
+    busy handler while the database is free. The unique constraint still decides double
+    collection. Inside a caller's transaction the issue is written alone. `items` is accepted
+    for older callers and not needed.
     """
     issue = _issue_prepare(actor=actor, point=point, cycle=cycle, ration_card=ration_card)
     group = _group_commit()
