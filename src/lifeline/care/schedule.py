@@ -59,6 +59,12 @@ def dose_times(start: dt.datetime, every: dt.timedelta, doses: int) -> list[dt.d
     return [start + k * every for k in range(doses)]
 
 
+def slot_of(start: dt.datetime, every: dt.timedelta, at: dt.datetime) -> int:
+    """The 0-based scheduled dose a dose given at `at` counts for: the one whose window
+    [due - half an interval, due + half) holds it (may be outside the course)."""
+    return int((at - start + every / 2) // every)
+
+
 def schedule(
     *,
     start: dt.datetime,
@@ -72,12 +78,10 @@ def schedule(
     """Each scheduled dose with its state at `now`. A stopped course has no dose due after
     it was stopped (those slots are dropped, not missed)."""
     times = dose_times(start, every, doses)
-    half = every / 2
     filled: dict[int, dt.datetime] = {}
     extra: list[dt.datetime] = []
     for at in sorted(given):
-        # The nearest slot: the one whose window [due - half, due + half) holds this dose.
-        k = int((at - start + half) // every)
+        k = slot_of(start, every, at)
         if 0 <= k < doses and k not in filled:
             filled[k] = at
         else:

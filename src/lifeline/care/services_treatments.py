@@ -21,6 +21,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from lifeline.care import allocation as rule
+from lifeline.care import schedule
 from lifeline.care.models import (
     OPEN_STATUSES,
     AllocationDecision,
@@ -337,7 +338,7 @@ def _dose_on_schedule_require(
         )
     every = dt.timedelta(hours=treatment.every_hours)
     start = treatment.starts_at
-    slot = int((at - start + every / 2) // every)
+    slot = schedule.slot_of(start, every, at)
 
     def when(moment: dt.datetime) -> str:
         return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
@@ -349,7 +350,7 @@ def _dose_on_schedule_require(
             "record it"
         )
     for earlier in given_times:
-        if int((earlier - start + every / 2) // every) == slot:
+        if schedule.slot_of(start, every, earlier) == slot:
             raise Conflict(
                 f"dose {slot + 1} (due {when(start + slot * every)}) was already given at "
                 f"{when(earlier)}; the next dose is due {when(start + (slot + 1) * every)}: "

@@ -385,11 +385,10 @@ def risk_sighting_add(*, sighting: Sighting) -> set[int]:
     grid, rebuilt = _grid_locked()
     params = _grid_params(grid)
     point = _risk_sighting(sighting)
-    if rebuilt or grid.sightings != Sighting.objects.alive().count() - 1:
-        # Just rebuilt (it counts this one), or missing rows that came by sync: from scratch,
-        # once.
-        if not rebuilt:
-            risk_rebuild()
+    if not rebuilt and grid.sightings != Sighting.objects.alive().count() - 1:
+        risk_rebuild()  # missing rows that came by sync: from scratch
+        rebuilt = True
+    if rebuilt:  # the rebuild counted this sighting too
         centre = risk.cell_of(point.lat, point.lon, params.resolution)
         return {cell for cell, _ in risk.spread_cells(centre, params)}
     # First the cells that decayed below the floor: fewer to rebase, and the table stays small.

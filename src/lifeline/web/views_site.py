@@ -18,10 +18,6 @@ from lifeline.web.errors import page_view
 CHANGE = "core.change_setting"
 
 
-def _refusal(error: ValidationFailed) -> str:
-    return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.fields.items())
-
-
 @page_view
 def site_page(request: HttpRequest) -> HttpResponse:
     permission_require(request.user, CHANGE, doing="see the site's settings")
@@ -47,7 +43,7 @@ def site_position(request: HttpRequest) -> HttpResponse:
             actor=request.user, site=site_local(), latitude=latitude, longitude=longitude
         )
     except ValidationFailed as error:
-        messages.error(request, f"Position not changed: {_refusal(error)}.")
+        messages.error(request, f"Position not changed: {error.message}.")
     else:
         messages.success(request, f"{site.name} is at {latitude:.5f}, {longitude:.5f}.")
     return redirect("web:site")
@@ -67,5 +63,5 @@ def site_setting(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, f"{key} = {value_text(row.value)}.")
     except ValidationFailed as error:
-        messages.error(request, f"Not changed: {_refusal(error)}.")
+        messages.error(request, f"Not changed: {error.message}.")
     return redirect("web:site")
