@@ -341,16 +341,24 @@ def _clip(
     )
 
 
-def _snapped(ends: tuple[FloatArray, FloatArray, FloatArray, FloatArray], step: float) -> IntArray:
-    """The segments with their ends on a grid of `step`, each once (ends in order), without
-    those that shrank to a point."""
-    grid = np.rint(np.stack(ends, axis=1) / step).astype(np.int64)
-    first_ends_later = (grid[:, 0] > grid[:, 2]) | (
-        (grid[:, 0] == grid[:, 2]) & (grid[:, 1] > grid[:, 3])
-    )
-    grid[first_ends_later] = grid[first_ends_later][:, [2, 3, 0, 1]]
-    grid = grid[(grid[:, 0] != grid[:, 2]) | (grid[:, 1] != grid[:, 3])]
-    return np.unique(grid, axis=0) if grid.shape[0] else grid
+def _snapped(
+    ends: tuple[FloatArray, FloatArray, FloatArray, FloatArray], step: float, height: float
+) -> IntArray:
+    """The segments with their ends on a grid of `step` as rows (x1, y1, x2, y2), each once
+    and in order, without those that shrank to a point."""
+    x1, y1, x2, y2 = (np.rint(coord / step).astype(np.int64) for coord in ends)
+    # One number per grid point (the ends are inside the viewport after clipping), so that a
+    # segment is a pair of numbers, smaller first, and sorting finds the repeats.
+    rows = int(np.rint(height / step)) + 1
+    first, second = x1 * rows + y1, x2 * rows + y2
+    low, high = np.minimum(first, second), np.maximum(first, second)
+    low, high = low[low != high], high[low != high]
+    order = np.lexsort((high, low))
+    low, high = low[order], high[order]
+    fresh = np.ones(low.shape, bool)
+    fresh[1:] = (low[1:] != low[:-1]) | (high[1:] != high[:-1])
+    low, high = low[fresh], high[fresh]
+    return np.stack([low // rows, low % rows, high // rows, high % rows], axis=1)
 
 
 def streets_project(
@@ -360,17 +368,19 @@ def streets_project(
     coarser one, doubled until at most `max_segments` are left)."""
     sources, targets = graph.sources(), graph.targets
     # A street is stored both ways: draw each pair of nodes once.
-    pairs = np.stack([np.minimum(sources, targets), np.maximum(sources, targets)], axis=1)
-    if pairs.shape[0]:
-        pairs = np.unique(pairs, axis=0)
+    nodes = max(graph.node_count, 1)
+    pairs = np.sort(np.minimum(sources, targets) * nodes + np.maximum(sources, targets))
+    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if pairs.shape[0] else pairs
+    a, b = pairs // nodes, pairs % nodes
     x, y = projection.xy_many(graph.lat, graph.lon)
-    a, b = pairs[:, 0], pairs[:, 1]
     ends = _clip(x[a], y[a], x[b], y[b], projection.width, projection.height)
     step = PIXEL
-    grid = _snapped(ends, step)
+    grid = _snapped(ends, step, projection.height)
     while grid.shape[0] > max_segments:
+        # Each coarser grid starts from the last one's fewer segments.
+        coarser = tuple(np.asarray(column * step, np.float64) for column in grid.T)
         step *= 2
-        grid = _snapped(ends, step)
+        grid = _snapped((coarser[0], coarser[1], coarser[2], coarser[3]), step, projection.height)
     return tuple((x1 * step, y1 * step, x2 * step, y2 * step) for x1, y1, x2, y2 in grid.tolist())
 
 

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from lifeline.core.api import input_parse
+from lifeline.core.errors import ValidationFailed
 from lifeline.core.services import permission_require
 from lifeline.intel import selectors_threats
 from lifeline.routing import map_presenter, selectors
@@ -30,7 +30,14 @@ def _route_query(request: HttpRequest) -> dict[str, Any] | None:
         return None
     data = {field: request.GET.get(key, "") for key, field in ROUTE_QUERY.items()}
     data.update({key: request.GET[key] for key in ROUTE_OPTIONS if request.GET.get(key)})
-    return input_parse(RouteInput, data)
+    parser = RouteInput(data=data)
+    if not parser.is_valid():
+        # Named as the query names them.
+        names = {field: key for key, field in ROUTE_QUERY.items()}
+        raise ValidationFailed(
+            {names.get(k, k): [str(m) for m in v] for k, v in parser.errors.items()}
+        )
+    return dict(parser.validated_data)
 
 
 @page_view
