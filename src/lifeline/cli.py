@@ -94,7 +94,7 @@ def app_build() -> typer.Typer:
     from lifeline.care.cli import app as care_app
     from lifeline.core.cli import app as site_app
     from lifeline.intel.cli import app as report_app
-    from lifeline.intel.cli_threats import app as threat_app
+    from lifeline.intel.threats.cli import app as threat_app
     from lifeline.missions.cli import app as mission_app
     from lifeline.people.cli import household_app, person_app
     from lifeline.people.cli_matching import case_app, search_app, tracing_app

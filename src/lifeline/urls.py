@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 urlpatterns = [
     path("api/", include("lifeline.core.urls")),
     path("api/", include("lifeline.people.urls")),
-    path("api/", include("lifeline.care.urls_treatments")),
+    path("api/", include("lifeline.care.treatments.urls")),
     path("api/", include("lifeline.care.urls")),
     path("api/", include("lifeline.supplies.urls")),
     path("api/", include("lifeline.intel.urls")),
@@ -17,7 +17,7 @@ urlpatterns = [
     path("intel/", include("lifeline.intel.web_urls")),
     path("admin/", admin.site.urls),
     path("missions/", include("lifeline.missions.web_urls")),
-    path("care/", include("lifeline.care.web_urls_treatments")),
+    path("care/", include("lifeline.care.treatments.web_urls")),
     path("supplies/", include("lifeline.supplies.web_urls")),
     path("care/", include("lifeline.care.web_urls")),
     path("", include("lifeline.web.urls")),

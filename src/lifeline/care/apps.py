@@ -9,7 +9,7 @@ class CareConfig(AppConfig):
     def ready(self) -> None:
         from lifeline.care import allocation
         from lifeline.care.services import RETRIAGE_MINUTES_DEFAULT, RETRIAGE_SETTING
-        from lifeline.care.services_treatments import SETTING_STORE
+        from lifeline.care.treatments.services import SETTING_STORE
         from lifeline.core.site_settings import (
             SiteSettingSpec,
             parse_code,

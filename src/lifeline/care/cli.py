@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rest_framework import serializers
 
-from lifeline.care import cli_treatments, selectors, services
+from lifeline.care import selectors, services
 from lifeline.care.schemas import (
     AdmitInput,
     DeathInput,
@@ -18,6 +18,7 @@ from lifeline.care.schemas import (
     answers_clean,
     vitals_split,
 )
+from lifeline.care.treatments import cli as treatments_cli
 from lifeline.care.triage import CATEGORY_LABELS, QUESTIONS, Category
 from lifeline.cli import state_of
 from lifeline.core.api import _flatten, input_parse
@@ -236,4 +237,4 @@ def care_discharge(
     typer.echo(f"{patient.person.full_name}: {patient.get_status_display()}")
 
 
-cli_treatments.register(app)  # prescribe, dose, treatments, stop, allocate, allocation, confirm
+treatments_cli.register(app)  # prescribe, dose, treatments, stop, allocate, allocation, confirm

@@ -20,8 +20,8 @@ from lifeline.care.models import (
     TriageAssessment,
     VitalSigns,
 )
-from lifeline.care.selectors_treatments import TreatmentState, treatments_by_patient
 from lifeline.care.services import age_years_on, answers_coerce
+from lifeline.care.treatments.selectors import TreatmentState, treatments_by_patient
 from lifeline.care.triage import (
     CATEGORY_LABELS,
     CATEGORY_ORDER,

@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from lifeline.care import selectors as care_selectors
 from lifeline.care import services as care
-from lifeline.care import services_treatments as treatments
 from lifeline.care.models import AllocationDecision, AllocationOutcome, Patient
+from lifeline.care.treatments import services as treatments
 from lifeline.core.clock import site_local
 from lifeline.core.services import Actor
 from lifeline.people.models import Person

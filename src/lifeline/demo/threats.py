@@ -20,7 +20,7 @@ from django.utils import timezone
 from lifeline.core.services import Actor
 from lifeline.demo.scenario import AYOUB_CAMP, THE_COMPOUND, WOOD_PARTY_RAID, at
 from lifeline.intel.models import HostileGroup, PerimeterLogEntry
-from lifeline.intel.services_threats import (
+from lifeline.intel.threats.services import (
     hostile_group_create,
     perimeter_log,
     sighting_record,

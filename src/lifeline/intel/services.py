@@ -222,7 +222,7 @@ def report_file(
     elif kind == ReportKind.SIGHTING:
         # Imported here: the threat services reach routing, which raises alerts through this
         # module.
-        from lifeline.intel.services_threats import sighting_from_report
+        from lifeline.intel.threats.services import sighting_from_report
 
         sighting_from_report(actor=actor, report=report)
     audit_record(

@@ -3,7 +3,8 @@
 from django.urls import URLPattern
 
 from lifeline.core.api import operations
-from lifeline.intel import api, api_threats
+from lifeline.intel import api
+from lifeline.intel.threats import api as threats_api
 
 urlpatterns: list[URLPattern] = [
     *operations(
@@ -19,32 +20,32 @@ urlpatterns: list[URLPattern] = [
     *operations("radio/ingest/", api.PacketIngestApi, name="api-radio-ingest"),
     *operations(
         "hostile-groups/",
-        api_threats.HostileGroupListApi,
-        api_threats.HostileGroupCreateApi,
+        threats_api.HostileGroupListApi,
+        threats_api.HostileGroupCreateApi,
         name="api-hostile-groups",
     ),
     *operations(
         "hostile-groups/<str:group_id>/",
-        api_threats.HostileGroupDetailApi,
-        api_threats.HostileGroupUpdateApi,
+        threats_api.HostileGroupDetailApi,
+        threats_api.HostileGroupUpdateApi,
         name="api-hostile-group",
     ),
     *operations(
         "sightings/",
-        api_threats.SightingListApi,
-        api_threats.SightingRecordApi,
+        threats_api.SightingListApi,
+        threats_api.SightingRecordApi,
         name="api-sightings",
     ),
     *operations(
         "watch-posts/",
-        api_threats.WatchPostListApi,
-        api_threats.WatchPostCreateApi,
+        threats_api.WatchPostListApi,
+        threats_api.WatchPostCreateApi,
         name="api-watch-posts",
     ),
     *operations(
         "perimeter-log/",
-        api_threats.PerimeterLogListApi,
-        api_threats.PerimeterLogWriteApi,
+        threats_api.PerimeterLogListApi,
+        threats_api.PerimeterLogWriteApi,
         name="api-perimeter-log",
     ),
 ]

@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from lifeline.intel import views_threats
+from lifeline.intel.threats import views as threats_views
 
 app_name = "intel"
 urlpatterns = [
-    path("groups/", views_threats.group_list, name="groups"),
-    path("groups/<uuid:group_id>/", views_threats.group_detail, name="group_detail"),
-    path("watch/", views_threats.perimeter_watch, name="watch"),
+    path("groups/", threats_views.group_list, name="groups"),
+    path("groups/<uuid:group_id>/", threats_views.group_detail, name="group_detail"),
+    path("watch/", threats_views.perimeter_watch, name="watch"),
 ]

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from lifeline.core.errors import ValidationFailed
 from lifeline.core.services import permission_require
-from lifeline.intel import selectors_threats
+from lifeline.intel.threats import selectors as threat_selectors
 from lifeline.routing import map_presenter, selectors
 from lifeline.routing.schemas import RouteInput
 from lifeline.routing.services import graph_unpack, risk_levels, risk_params, route_safest
@@ -54,14 +54,14 @@ def route_map(request: HttpRequest) -> HttpResponse:
         plan = route_safest(actor=request.user, graph=stored.name, now=now, **query)
         focus = map_presenter.plan_focus([query["origin"], query["destination"]], plan)
     since = map_presenter.sightings_shown_since(now, half_life_s)
-    sightings = selectors_threats.sighting_list(actor=request.user, since=since)
+    sightings = threat_selectors.sighting_list(actor=request.user, since=since)
     picture = map_presenter.map_picture(
         graph=graph,
         viewport=map_presenter.viewport_choose(graph, focus),
         zones=selectors.zone_list(actor=request.user, now=now),
         risk_levels=risk_levels(now=now, zones=[]),
         sightings=sightings[: map_presenter.MAX_SIGHTINGS_DRAWN],
-        groups=selectors_threats.hostile_group_list(actor=request.user),
+        groups=threat_selectors.hostile_group_list(actor=request.user),
         routes=map_presenter.plan_routes(plan) if plan is not None else (),
         now=now,
         half_life_s=half_life_s,

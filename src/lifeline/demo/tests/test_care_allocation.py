@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from lifeline.care import selectors_treatments as selectors
 from lifeline.care.models import AllocationDecision, DoseGiven
+from lifeline.care.treatments import selectors
 from lifeline.demo.accounts import Cast
 from lifeline.demo.care_allocation import CRATE_TABLETS, OVERRIDE_REASON
 from lifeline.demo.loader import demo_load

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from lifeline.conftest import PASSWORD
 from lifeline.core.models import Site
-from lifeline.intel.services_threats import (
+from lifeline.intel.threats.services import (
     hostile_group_create,
     perimeter_log,
     sighting_record,

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from lifeline.care.models import Patient, Treatment
-from lifeline.care.services_treatments import treatment_prescribe
+from lifeline.care.treatments.services import treatment_prescribe
 from lifeline.core.models import Site
 from lifeline.people.models import Person
 from lifeline.supplies import services as supplies

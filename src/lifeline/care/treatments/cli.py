@@ -12,10 +12,8 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from lifeline.care import allocation as rule
-from lifeline.care import schemas_treatments as schemas
-from lifeline.care import selectors_treatments as selectors
-from lifeline.care import services_treatments as services
-from lifeline.care.api_treatments import overrides_of
+from lifeline.care.treatments import schemas, selectors, services
+from lifeline.care.treatments.api import overrides_of
 from lifeline.cli import state_of
 from lifeline.core.api import _flatten, input_parse
 from lifeline.core.errors import ValidationFailed

@@ -10,9 +10,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from lifeline.care import selectors_treatments as selectors
-from lifeline.care import services_treatments as services
 from lifeline.care.models import AllocationOutcome, DoseGiven, Patient, Treatment
+from lifeline.care.treatments import selectors, services
 from lifeline.core.errors import Conflict, Forbidden, ValidationFailed
 from lifeline.core.models import AuditEntry
 from lifeline.core.services import setting_put

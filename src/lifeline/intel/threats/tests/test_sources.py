@@ -19,7 +19,7 @@ from lifeline.cli import app_build
 from lifeline.core.models import Site
 from lifeline.intel.models import HostileGroup, PerimeterLogEntry, Sighting, WatchPost
 from lifeline.intel.services import report_file
-from lifeline.intel.services_threats import hostile_group_create, perimeter_log, watch_post_create
+from lifeline.intel.threats.services import hostile_group_create, perimeter_log, watch_post_create
 from lifeline.missions.models import Mission
 from lifeline.routing import risk
 from lifeline.routing import services as routing

@@ -14,11 +14,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from lifeline.care import allocation as rule
-from lifeline.care import schemas_treatments as schemas
-from lifeline.care import selectors_treatments as selectors
-from lifeline.care import services_treatments as services
-from lifeline.care.api_treatments import overrides_of
 from lifeline.care.selectors import patient_get
+from lifeline.care.treatments import schemas, selectors, services
+from lifeline.care.treatments.api import overrides_of
 from lifeline.core.errors import LifelineError, ValidationFailed
 from lifeline.core.services import Actor
 from lifeline.supplies import selectors as supplies

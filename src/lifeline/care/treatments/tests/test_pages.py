@@ -149,7 +149,7 @@ def test_the_allocation_page_reads_in_a_bounded_number_of_queries(
     course: Callable[..., Treatment],
     django_assert_max_num_queries: Any,
 ) -> None:
-    from lifeline.care import services_treatments as services
+    from lifeline.care.treatments import services
 
     stock(50)
     courses = [course(make_patient(f"Survivor{n}", "delayed")) for n in range(6)]

@@ -1,5 +1,5 @@
 """The treatments and allocation API, under /api/care/treatments/ and /api/care/allocations/:
-one class per operation; each parses with `care.schemas_treatments`, calls one service or
+one class per operation; each parses with `care.treatments.schemas`, calls one service or
 selector and renders an output schema."""
 
 from __future__ import annotations
@@ -11,9 +11,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lifeline.care import schemas_treatments as schemas
-from lifeline.care import selectors_treatments as selectors
-from lifeline.care import services_treatments as services
+from lifeline.care.treatments import schemas, selectors, services
 from lifeline.core.api import (
     READ_ERRORS,
     WRITE_ERRORS,

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from lifeline.cli import app_build
 from lifeline.core.models import ChangeLogEntry, Site
 from lifeline.intel.models import HostileGroup, Sighting
-from lifeline.intel.services_threats import (
+from lifeline.intel.threats.services import (
     hostile_group_create,
     sighting_record,
     watch_post_create,

@@ -1,5 +1,5 @@
 """The threat-picture API: hostile groups, sightings, watch posts and the perimeter log. One
-class per operation; input through `intel.schemas_threats`, work in one service or selector."""
+class per operation; input through `intel.threats.schemas`, work in one service or selector."""
 
 from __future__ import annotations
 
@@ -21,9 +21,8 @@ from lifeline.core.api import (
 )
 from lifeline.core.errors import ValidationFailed
 from lifeline.core.services import Actor
-from lifeline.intel import selectors_threats as selectors
-from lifeline.intel import services_threats as services
-from lifeline.intel.schemas_threats import (
+from lifeline.intel.threats import selectors, services
+from lifeline.intel.threats.schemas import (
     HostileGroupChangeInput,
     HostileGroupInput,
     HostileGroupOutput,

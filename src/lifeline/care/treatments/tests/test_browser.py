@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from lifeline.care import services_treatments as services
 from lifeline.care.models import AllocationDecision, DoseGiven, Patient, Treatment
+from lifeline.care.treatments import services
 from lifeline.conftest import PASSWORD
 from lifeline.web.tests.browser import BROWSER_MARKS, TABLET, shots_dir
 

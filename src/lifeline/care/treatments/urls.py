@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern
 
-from lifeline.care import api_treatments as api
+from lifeline.care.treatments import api
 from lifeline.core.api import operations
 
 urlpatterns: list[URLPattern] = [

@@ -17,7 +17,7 @@ from lifeline.core.models import AuditEntry, Site
 from lifeline.intel.models import Alert, HostileGroup, Sighting, WatchPost
 from lifeline.intel.selectors import alert_list
 from lifeline.intel.services import alert_resolve, report_file
-from lifeline.intel.services_threats import (
+from lifeline.intel.threats.services import (
     hostile_group_create,
     hostile_group_update,
     perimeter_log,
@@ -256,7 +256,7 @@ def test_a_hostile_perimeter_entry_creates_a_sighting_that_far_from_the_post(
     assert (sighting.source, sighting.count, sighting.hostile_group) == ("watch", 5, jace)
     assert sighting.latitude == pytest.approx(31.95 + 500 / 111_195, abs=1e-5)
     assert sighting.longitude == pytest.approx(-4.40, abs=1e-9)
-    assert sighting.notes == ""  # the post is the watch's: see test_threat_sources
+    assert sighting.notes == ""  # the post is the watch's: see test_sources
     assert Sighting.objects.count() == 1
 
 

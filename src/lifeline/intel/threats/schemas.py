@@ -16,7 +16,7 @@ from lifeline.intel.models import (
     WatchPost,
     WatchSeen,
 )
-from lifeline.intel.services_threats import BEARINGS, MAX_SIGHTING_COUNT
+from lifeline.intel.threats.services import BEARINGS, MAX_SIGHTING_COUNT
 
 CONFIDENCE_WORDS = {"low": 0.3, "medium": 0.6, "high": 0.9}
 
@@ -145,7 +145,7 @@ class SightingOutput(serializers.ModelSerializer[Sighting]):
     field reports (the context's `reporter_visible`). `notes` are for every role (what was
     said of it directly, or a report's structured facts); `source_notes`, what its source said
     (the report's mission and text, the watch post and its entry), only for roles that may read
-    that source (set by selectors_threats.sighting_sources_attach), else null."""
+    that source (set by threats.selectors.sighting_sources_attach), else null."""
 
     hostile_group_name = serializers.CharField(
         source="hostile_group.name", allow_null=True, default=None

@@ -270,7 +270,7 @@ def sighting_from_report(*, actor: Actor | None, report: FieldReport) -> Sightin
         return None
     details = report.details
     # Only the structured facts: every role reads sightings, while the report's text and its
-    # mission are for those who may read reports (selectors_threats.sighting_sources_attach).
+    # mission are for those who may read reports (threats.selectors.sighting_sources_attach).
     facts = [f"armed: {details.get('armed') or 'unknown'}"]
     if details.get("direction") not in (None, "", "unknown"):
         facts.append(f"heading {details['direction']}")

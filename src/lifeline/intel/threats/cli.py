@@ -7,14 +7,13 @@ from typing import Annotated
 import typer
 
 from lifeline.cli import state_of
-from lifeline.intel import selectors_threats as selectors
-from lifeline.intel import services_threats as services
-from lifeline.intel.api_threats import (
+from lifeline.intel.threats import selectors, services
+from lifeline.intel.threats.api import (
     perimeter_parse_and_log,
     sighting_parse_and_record,
     threat_parsed,
 )
-from lifeline.intel.schemas_threats import HostileGroupInput
+from lifeline.intel.threats.schemas import HostileGroupInput
 
 app = typer.Typer(help="Hostile groups, sightings and the perimeter log.")
 

@@ -164,7 +164,7 @@ def test_the_lists_read_in_a_bounded_number_of_queries(
     course: Callable[..., Treatment],
     django_assert_max_num_queries: Any,
 ) -> None:
-    from lifeline.care import services_treatments as services
+    from lifeline.care.treatments import services
 
     stock(200)
     for n in range(6):

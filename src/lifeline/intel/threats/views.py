@@ -13,11 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from lifeline.core.services import Actor, permission_require
-from lifeline.intel import selectors_threats as selectors
-from lifeline.intel import services_threats as services
-from lifeline.intel.api_threats import threat_values_resolve
 from lifeline.intel.models import HostileGroup
-from lifeline.intel.schemas_threats import (
+from lifeline.intel.threats import selectors, services
+from lifeline.intel.threats.api import threat_values_resolve
+from lifeline.intel.threats.schemas import (
     CONFIDENCE_WORDS,
     HostileGroupChangeInput,
     HostileGroupInput,

@@ -1,6 +1,6 @@
 """The one schema of each treatment and allocation input and output: the API, the CLI and the
-pages parse with these serializers, then call `care.services_treatments` or
-`care.selectors_treatments`."""
+pages parse with these serializers, then call `care.treatments.services` or
+`care.treatments.selectors`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from lifeline.care import allocation as rule
 from lifeline.care.models import Benefit, Patient
-from lifeline.care.services_treatments import MAX_DOSES, MAX_EVERY_HOURS
+from lifeline.care.treatments.services import MAX_DOSES, MAX_EVERY_HOURS
 from lifeline.core.schemas import ByCodeOrIdField
 from lifeline.supplies.schemas import ItemField, LocationField
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from lifeline.care import views_treatments as views
+from lifeline.care.treatments import views
 
 app_name = "treatments"
 urlpatterns = [

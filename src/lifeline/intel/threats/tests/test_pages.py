@@ -10,7 +10,7 @@ from django.test import Client
 
 from lifeline.core.models import Site
 from lifeline.intel.models import HostileGroup, PerimeterLogEntry, Sighting, WatchPost
-from lifeline.intel.services_threats import (
+from lifeline.intel.threats.services import (
     hostile_group_create,
     sighting_record,
     watch_post_create,
