@@ -237,7 +237,7 @@ def report_file(
 
 def _survivors_effects(actor: Actor | None, report: FieldReport, mission: Mission) -> None:
     from lifeline.missions.models import MissionKind, PointKind
-    from lifeline.missions.services import _point_add, mission_create
+    from lifeline.missions.services import mission_create, mission_point_create
 
     place = str(report.details.get("place") or mission.area or "the field")
     latitude = report.latitude if report.latitude is not None else mission.latitude
@@ -280,8 +280,8 @@ def _survivors_effects(actor: Actor | None, report: FieldReport, mission: Missio
         note=f"requested by a survivors-found report of {mission.name}",
     )
     if latitude is not None and longitude is not None:
-        _point_add(
-            evacuation,
+        mission_point_create(
+            mission=evacuation,
             kind=PointKind.EXTRACTION,
             name=place[:80] or "pickup",
             latitude=latitude,

@@ -153,7 +153,7 @@ def mission_plan(
     for index, member in enumerate(members):
         _prefixed(f"members[{index}]", lambda m=member: _member_add(mission, **m))
     for index, point in enumerate(points):
-        _prefixed(f"points[{index}]", lambda p=point: _point_add(mission, **p))
+        _prefixed(f"points[{index}]", lambda p=point: mission_point_create(mission=mission, **p))
     for index, vehicle in enumerate(vehicles):
         _prefixed(f"vehicles[{index}]", lambda v=vehicle: _vehicle_assign(mission, v))
     audit_record(actor=actor, action="mission.plan", obj=mission, summary=mission.name)
@@ -253,15 +253,18 @@ def mission_member_add(*, actor: Actor | None, mission: Mission, **values: Any) 
     return member
 
 
-def _point_add(
-    mission: Mission,
+def mission_point_create(
     *,
+    mission: Mission,
     kind: str,
     name: str,
     latitude: float,
     longitude: float,
     sequence: int | None = None,
 ) -> MissionPoint:
+    """Add a point to a mission (after its last one unless `sequence` says). No permission
+    check and no audit row: callers check and audit (`mission_plan`, `mission_point_add`), or
+    add on behalf of a report (the extraction point of the evacuation it requests)."""
     problems = {k: [v] for k, v in coordinates_problems(latitude, longitude).items()}
     if kind not in PointKind.values:
         problems["kind"] = [f"must be one of {', '.join(PointKind.values)}"]
@@ -292,7 +295,7 @@ def mission_point_add(*, actor: Actor | None, mission: Mission, **values: Any) -
     mission = _mission_lock(mission)
     if mission.state in lifecycle.FINAL:
         raise Conflict("the mission is over; its points are history")
-    point = _point_add(mission, **values)
+    point = mission_point_create(mission=mission, **values)
     audit_record(
         actor=actor,
         action="mission.point_add",
