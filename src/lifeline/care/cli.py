@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rest_framework import serializers
 
 from lifeline.care import selectors, services
 from lifeline.care.schemas import (
@@ -21,18 +20,10 @@ from lifeline.care.schemas import (
 from lifeline.care.treatments import cli as treatments_cli
 from lifeline.care.triage import CATEGORY_LABELS, QUESTIONS, Category
 from lifeline.cli import state_of
-from lifeline.core.api import _flatten, input_parse
+from lifeline.core.api import input_parse_or_fail
 from lifeline.core.errors import ValidationFailed
 
 app = typer.Typer(help="Care: triage, the patient board, vital signs, deaths and discharges.")
-
-
-def parsed(schema: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
-    """Input parsed by the API's schema; its errors name each field as the API's do."""
-    try:
-        return input_parse(schema, data)
-    except serializers.ValidationError as exc:
-        raise ValidationFailed(_flatten(exc.detail)) from exc
 
 
 def _answers_of(pairs: list[str]) -> dict[str, str]:
@@ -57,7 +48,9 @@ def care_admit(
     complaint: Annotated[str, typer.Option(help="what brought them")] = "",
 ) -> None:
     """Admit a person from the registry to care."""
-    values = parsed(AdmitInput, {"person": person_id, "place": place, "complaint": complaint})
+    values = input_parse_or_fail(
+        AdmitInput, {"person": person_id, "place": place, "complaint": complaint}
+    )
     patient = services.patient_admit(actor=state_of(ctx).actor(), **values)
     typer.echo(f"{patient.pk}  admitted: {patient.person.full_name}")
 
@@ -85,7 +78,7 @@ def care_triage(
     patient = selectors.patient_get(actor=actor, patient_id=patient_id)
     answers: dict[str, Any] = _answers_of(answer or [])
     while ask:
-        values = parsed(TriageInput, {"answers": answers, "looks_like_child": child})
+        values = input_parse_or_fail(TriageInput, {"answers": answers, "looks_like_child": child})
         outcome = selectors.triage_preview(
             actor=actor,
             patient=patient,
@@ -101,7 +94,7 @@ def care_triage(
     data: dict[str, Any] = {"answers": answers, "looks_like_child": child}
     if expectant_reason:
         data |= {"expectant": True, "expectant_reason": expectant_reason}
-    values = parsed(TriageInput, data)
+    values = input_parse_or_fail(TriageInput, data)
     row = services.triage_record(
         actor=actor, patient=patient, answers=answers_clean(values.pop("answers", {})), **values
     )
@@ -199,7 +192,9 @@ def care_vitals(
         "gcs": gcs,
         "note": note,
     }
-    values = parsed(VitalsInput, {k: v for k, v in data.items() if v not in (None, "")})
+    values = input_parse_or_fail(
+        VitalsInput, {k: v for k, v in data.items() if v not in (None, "")}
+    )
     row = services.vitals_record(actor=actor, patient=patient, **vitals_split(values))
     typer.echo(f"vital signs recorded at {row.observed_at:%H:%M}")
 
@@ -218,7 +213,9 @@ def care_death(
     data: dict[str, Any] = {"cause": cause, "note": note}
     if at:
         data["died_at"] = at
-    death = services.death_record(actor=actor, patient=patient, **parsed(DeathInput, data))
+    death = services.death_record(
+        actor=actor, patient=patient, **input_parse_or_fail(DeathInput, data)
+    )
     typer.echo(f"death of {patient.person.full_name} recorded at {death.died_at:%Y-%m-%d %H:%M}")
 
 
@@ -232,7 +229,7 @@ def care_discharge(
     """Discharge a patient (or transfer them)."""
     actor = state_of(ctx).actor()
     patient = selectors.patient_get(actor=actor, patient_id=patient_id)
-    values = parsed(DischargeInput, {"transferred": transferred, "note": note})
+    values = input_parse_or_fail(DischargeInput, {"transferred": transferred, "note": note})
     patient = services.patient_discharge(actor=actor, patient=patient, **values)
     typer.echo(f"{patient.person.full_name}: {patient.get_status_display()}")
 

@@ -36,7 +36,7 @@ from lifeline.care.triage import (
     Category,
     Question,
 )
-from lifeline.core.api import _flatten
+from lifeline.core.api import error_fields
 from lifeline.core.errors import ValidationFailed
 from lifeline.web.errors import page_view
 
@@ -44,7 +44,7 @@ from lifeline.web.errors import page_view
 def _parsed(schema: type[serializers.Serializer[Any]], data: dict[str, Any]) -> dict[str, Any]:
     parser = schema(data={k: v for k, v in data.items() if v not in ("", None)})
     if not parser.is_valid():
-        raise ValidationFailed(_flatten(parser.errors))
+        raise ValidationFailed(error_fields(parser.errors))
     return dict(parser.validated_data)
 
 

@@ -38,8 +38,9 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
-def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
-    """DRF error details (nested dicts and lists) as {"field.sub": [messages]}."""
+def error_fields(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF error details (nested dicts and lists) as {"field.sub": [messages]}: the `fields`
+    of the API's error body, and of the ValidationFailed that the CLI and pages show."""
     if isinstance(detail, dict):
         out: dict[str, list[str]] = {}
         for key, value in detail.items():
@@ -49,14 +50,14 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
                 name = f"{prefix}.{key}" if prefix else str(key)
             if key == "non_field_errors":
                 name = prefix or "body"
-            out.update(_flatten(value, name))
+            out.update(error_fields(value, name))
         return out
     if isinstance(detail, list):
         if all(not isinstance(item, dict | list) for item in detail):
             return {prefix or "body": [str(item) for item in detail]}
         out = {}
         for index, item in enumerate(detail):
-            out.update(_flatten(item, f"{prefix}[{index}]"))
+            out.update(error_fields(item, f"{prefix}[{index}]"))
         return out
     return {prefix or "body": [str(detail)]}
 
@@ -89,7 +90,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        fields = _flatten(exc.detail)
+        fields = error_fields(exc.detail)
         message = "; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items())
         response.data = error_body("invalid", message, fields)
     elif isinstance(exc, exceptions.APIException):
@@ -182,6 +183,15 @@ def input_parse(
             )
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+def input_parse_or_fail(schema: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
+    """`input_parse` for callers outside an API view (the CLI, pages, services): the schema's
+    errors become one ValidationFailed naming each field as the API's error body does."""
+    try:
+        return input_parse(schema, data)
+    except serializers.ValidationError as exc:
+        raise ValidationFailed(error_fields(exc.detail)) from exc
 
 
 class ListApiView(ApiView):

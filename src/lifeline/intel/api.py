@@ -13,7 +13,6 @@ from rest_framework.response import Response
 
 from lifeline.core.api import READ_ERRORS, WRITE_ERRORS, ApiView, ListApiView, input_parse, path_id
 from lifeline.core.errors import ValidationFailed
-from lifeline.core.services import Actor
 from lifeline.intel import codec, cot, selectors, services
 from lifeline.intel.radio import values_of
 from lifeline.intel.schemas import (
@@ -24,31 +23,11 @@ from lifeline.intel.schemas import (
     PacketInput,
     PacketOutput,
     ReportBaseInput,
-    report_schema,
 )
 from lifeline.missions import selectors as mission_selectors
-from lifeline.missions.models import Mission
 
 MISSION_ID = path_id("mission_id", "mission")
 REPORT_ID = path_id("report_id", "field report")
-
-
-def report_values_resolve(mission: Mission, values: dict[str, Any]) -> dict[str, Any]:
-    """Team member ids in a parsed report become the members (refused if not in the team)."""
-    for name in ("member", "casualty"):
-        member_id = values.pop(name, None)
-        if member_id is not None:
-            values[name] = mission_selectors.member_get(
-                mission=mission, member_id=member_id, field=name
-            )
-    return values
-
-
-def report_parse_and_file(actor: Actor, mission: Mission, data: Any) -> Any:
-    """Parse a report with its kind's schema and file it (shared by the API and the pages)."""
-    values = input_parse(report_schema(data), data)
-    values = report_values_resolve(mission, values)
-    return services.report_file(actor=actor, mission=mission, **values)
 
 
 class MissionReportListApi(ListApiView):
@@ -77,7 +56,9 @@ class MissionReportFileApi(ApiView):
     )
     def post(self, request: Request, mission_id: str) -> Response:
         mission = mission_selectors.mission_get(actor=request.user, mission_id=mission_id)
-        report = report_parse_and_file(request.user, mission, request.data)
+        report = services.report_file_from_input(
+            actor=request.user, mission=mission, data=request.data
+        )
         return Response(FieldReportOutput(report).data, status=status.HTTP_201_CREATED)
 
 

@@ -8,16 +8,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rest_framework import serializers
 
 from lifeline.cli import state_of
-from lifeline.core.api import _flatten
+from lifeline.core.api import input_parse_or_fail
 from lifeline.core.errors import ValidationFailed
 from lifeline.intel import codec, selectors, services
-from lifeline.intel.api import decoded_of, packet_of, report_parse_and_file
+from lifeline.intel.api import decoded_of, packet_of
 from lifeline.intel.schemas import PacketInput
 from lifeline.missions import selectors as mission_selectors
-from lifeline.missions.cli import parsed
 
 app = typer.Typer(help="Field reports and radio packets.")
 
@@ -35,10 +33,7 @@ def report_file(
         data: Any = json.loads(report)
     except json.JSONDecodeError as exc:
         raise ValidationFailed({"report": f"is not JSON ({exc.msg})"}) from exc
-    try:
-        row = report_parse_and_file(actor, mission, data)
-    except serializers.ValidationError as exc:
-        raise ValidationFailed(_flatten(exc.detail)) from exc
+    row = services.report_file_from_input(actor=actor, mission=mission, data=data)
     typer.echo(f"{row.pk}  {row.get_kind_display()} filed for {mission.name}")
 
 
@@ -58,7 +53,7 @@ def report_decode(
     packet: Annotated[str, typer.Argument(help="the packet as base64 or hex")],
 ) -> None:
     """Decode a packet and print it (nothing is recorded; no user needed)."""
-    raw = parsed(PacketInput, {"packet": packet})["packet"]
+    raw = input_parse_or_fail(PacketInput, {"packet": packet})["packet"]
     try:
         radio = codec.decode(raw)
     except codec.CodecError as exc:
@@ -73,7 +68,7 @@ def report_ingest(
     packet: Annotated[str, typer.Argument(help="the packet as base64 or hex")],
 ) -> None:
     """Record a packet heard on the radio: a check-in or a report with its side effects."""
-    raw = parsed(PacketInput, {"packet": packet})["packet"]
+    raw = input_parse_or_fail(PacketInput, {"packet": packet})["packet"]
     result = services.report_ingest_packet(actor=state_of(ctx).actor(), packet=raw)
     what = "check-in" if result.checkin else "report"
     typer.echo(f"{what} recorded for {result.mission.name}: {codec.readback(result.radio)}")

@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from lifeline.core.api import input_parse_or_fail
 from lifeline.core.clock import site_local
 from lifeline.core.errors import Conflict, NotFound, ValidationFailed
 from lifeline.core.services import Actor, audit_record, permission_require
@@ -26,6 +27,8 @@ from lifeline.intel.models import (
     Severity,
 )
 from lifeline.intel.radio import radio_report, values_of
+from lifeline.intel.schemas import report_schema
+from lifeline.missions import selectors as mission_selectors
 from lifeline.missions.models import CheckIn, Mission, MissionMember
 from lifeline.people.models import Condition, Person, Status
 from lifeline.people.rules import coordinates_problems
@@ -233,6 +236,19 @@ def report_file(
         detail={"mission": str(mission.pk), "source": source},
     )
     return report
+
+
+def report_file_from_input(*, actor: Actor | None, mission: Mission, data: Any) -> FieldReport:
+    """File a report as the API, the CLI and the mission page receive it: parsed by its kind's
+    schema, team member ids resolved to the members; bad input is one ValidationFailed."""
+    values = input_parse_or_fail(report_schema(data), data)
+    for name in ("member", "casualty"):
+        member_id = values.pop(name, None)
+        if member_id is not None:
+            values[name] = mission_selectors.member_get(
+                mission=mission, member_id=member_id, field=name
+            )
+    return report_file(actor=actor, mission=mission, **values)
 
 
 def _survivors_effects(actor: Actor | None, report: FieldReport, mission: Mission) -> None:

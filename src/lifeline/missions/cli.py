@@ -7,24 +7,14 @@ import json
 from typing import Annotated, Any
 
 import typer
-from rest_framework import serializers
 
 from lifeline.cli import state_of
-from lifeline.core.api import _flatten, input_parse
+from lifeline.core.api import input_parse_or_fail
 from lifeline.core.errors import ValidationFailed
 from lifeline.missions import selectors, services
 from lifeline.missions.schemas import CheckInInput, MissionInput, TransitionInput
 
 app = typer.Typer(help="Missions: the board, planning, state changes and check-ins.")
-
-
-def parsed(schema: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
-    """Input parsed by the API's schema; its errors become ValidationFailed naming each field
-    (the same field names as the API's error body)."""
-    try:
-        return input_parse(schema, data)
-    except serializers.ValidationError as exc:
-        raise ValidationFailed(_flatten(exc.detail)) from exc
 
 
 def _json_arg(raw: str, name: str) -> Any:
@@ -76,7 +66,7 @@ def mission_plan(
 ) -> None:
     """Plan a mission from a JSON body, e.g. '{"name": "Recon", "kind": "recon",
     "planned_start": "2026-03-01T06:00Z"}'."""
-    values = parsed(MissionInput, _json_arg(plan, "plan"))
+    values = input_parse_or_fail(MissionInput, _json_arg(plan, "plan"))
     mission = services.mission_plan(actor=state_of(ctx).actor(), **values)
     typer.echo(f"{mission.pk}  planned: {mission.name}")
 
@@ -91,7 +81,7 @@ def mission_move(
     """Move a mission to its next state."""
     actor = state_of(ctx).actor()
     mission = selectors.mission_get(actor=actor, mission_id=mission_id)
-    values = parsed(TransitionInput, {"to": to, "note": note})
+    values = input_parse_or_fail(TransitionInput, {"to": to, "note": note})
     row = services.mission_transition(actor=actor, mission=mission, **values)
     typer.echo(f"{mission.name}: {row.from_state} -> {row.to_state}")
 
@@ -109,7 +99,7 @@ def mission_checkin(
     actor = state_of(ctx).actor()
     mission = selectors.mission_get(actor=actor, mission_id=mission_id)
     data = {"latitude": lat, "longitude": lon, "status": status, "note": note}
-    values = parsed(CheckInInput, {k: v for k, v in data.items() if v is not None})
+    values = input_parse_or_fail(CheckInInput, {k: v for k, v in data.items() if v is not None})
     checkin = services.mission_checkin(actor=actor, mission=mission, **values)
     typer.echo(f"{mission.name}: checked in {checkin.status} at {checkin.at:%H:%M}")
 

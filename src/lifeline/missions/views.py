@@ -13,11 +13,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from rest_framework import serializers
 
-from lifeline.core.api import _flatten
+from lifeline.core.api import error_fields
 from lifeline.core.errors import ValidationFailed
 from lifeline.intel import radio
-from lifeline.intel.api import report_parse_and_file
 from lifeline.intel.models import ReportKind
+from lifeline.intel.services import report_file_from_input
 from lifeline.missions import lifecycle, selectors, services
 from lifeline.missions.models import CheckInStatus, Mission
 from lifeline.missions.schemas import CheckInInput, TransitionInput
@@ -28,7 +28,7 @@ from lifeline.web.errors import page_view
 def _parsed(schema: type[serializers.Serializer[Any]], data: dict[str, Any]) -> dict[str, Any]:
     parser = schema(data={k: v for k, v in data.items() if v not in ("", None)})
     if not parser.is_valid():
-        raise ValidationFailed(_flatten(parser.errors))
+        raise ValidationFailed(error_fields(parser.errors))
     return dict(parser.validated_data)
 
 
@@ -171,11 +171,11 @@ def report_new(request: HttpRequest, mission_id: uuid.UUID) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
-            report = report_parse_and_file(request.user, mission, _report_data(kind, request.POST))
+            report = report_file_from_input(
+                actor=request.user, mission=mission, data=_report_data(kind, request.POST)
+            )
         except ValidationFailed as failure:
             errors = failure.fields
-        except serializers.ValidationError as exc:
-            errors = _flatten(exc.detail)
         else:
             messages.success(request, f"{report.get_kind_display()} filed.")
             if report.evacuation_mission_id:

@@ -15,18 +15,13 @@ from lifeline.care import allocation as rule
 from lifeline.care.treatments import schemas, selectors, services
 from lifeline.care.treatments.api import overrides_of
 from lifeline.cli import state_of
-from lifeline.core.api import _flatten, input_parse
-from lifeline.core.errors import ValidationFailed
+from lifeline.core.api import input_parse_or_fail
 from lifeline.supplies.rules import quantity_text as q
 
 
 def _parsed(schema: type[serializers.Serializer[Any]], data: Mapping[str, Any]) -> dict[str, Any]:
     """Options given, parsed by the API's schema; its errors name each field as the API's do."""
-    given = {k: v for k, v in data.items() if v is not None}
-    try:
-        return input_parse(schema, given)
-    except serializers.ValidationError as exc:
-        raise ValidationFailed(_flatten(exc.detail)) from exc
+    return input_parse_or_fail(schema, {k: v for k, v in data.items() if v is not None})
 
 
 def _when(moment: Any) -> str:

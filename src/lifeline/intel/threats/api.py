@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -15,11 +15,10 @@ from lifeline.core.api import (
     WRITE_ERRORS,
     ApiView,
     ListApiView,
-    _flatten,
     input_parse,
+    input_parse_or_fail,
     path_id,
 )
-from lifeline.core.errors import ValidationFailed
 from lifeline.core.services import Actor
 from lifeline.intel.threats import selectors, services
 from lifeline.intel.threats.schemas import (
@@ -37,15 +36,6 @@ from lifeline.intel.threats.schemas import (
 GROUP_ID = path_id("group_id", "hostile group")
 
 
-def threat_parsed(schema: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
-    """Input parsed by its schema; errors become one ValidationFailed naming each field, the
-    same for the API, the CLI and the pages."""
-    try:
-        return input_parse(schema, data)
-    except serializers.ValidationError as exc:
-        raise ValidationFailed(_flatten(exc.detail)) from exc
-
-
 def threat_values_resolve(values: dict[str, Any]) -> dict[str, Any]:
     """Ids in parsed input become the rows they name (a group, a watch post)."""
     if "hostile_group" in values:
@@ -56,12 +46,12 @@ def threat_values_resolve(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def sighting_parse_and_record(actor: Actor, data: Any) -> Any:
-    values = threat_values_resolve(threat_parsed(SightingInput, data))
+    values = threat_values_resolve(input_parse_or_fail(SightingInput, data))
     return services.sighting_record(actor=actor, **values)
 
 
 def perimeter_parse_and_log(actor: Actor, data: Any) -> Any:
-    values = threat_values_resolve(threat_parsed(PerimeterEntryInput, data))
+    values = threat_values_resolve(input_parse_or_fail(PerimeterEntryInput, data))
     return services.perimeter_log(actor=actor, **values)
 
 

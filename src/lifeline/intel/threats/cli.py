@@ -7,11 +7,11 @@ from typing import Annotated
 import typer
 
 from lifeline.cli import state_of
+from lifeline.core.api import input_parse_or_fail
 from lifeline.intel.threats import selectors, services
 from lifeline.intel.threats.api import (
     perimeter_parse_and_log,
     sighting_parse_and_record,
-    threat_parsed,
 )
 from lifeline.intel.threats.schemas import HostileGroupInput
 
@@ -47,7 +47,7 @@ def threat_group_add(
     data: dict[str, object] = {"name": name, "leader": leader, "notes": notes}
     if size is not None:
         data["size_estimate"] = size
-    values = threat_parsed(HostileGroupInput, data)
+    values = input_parse_or_fail(HostileGroupInput, data)
     group = services.hostile_group_create(actor=state_of(ctx).actor(), **values)
     typer.echo(f"{group.pk}  {group.name}")
 
