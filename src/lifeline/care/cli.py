@@ -19,8 +19,8 @@ from lifeline.care.schemas import (
     vitals_split,
 )
 from lifeline.care.triage import CATEGORY_LABELS, QUESTIONS, Category
-from lifeline.cli import state_of
 from lifeline.core.api import _flatten, input_parse
+from lifeline.core.commandline import state_of
 from lifeline.core.errors import ValidationFailed
 
 app = typer.Typer(help="Care: triage, the patient board, vital signs, deaths and discharges.")

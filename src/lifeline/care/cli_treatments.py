@@ -16,8 +16,8 @@ from lifeline.care import schemas_treatments as schemas
 from lifeline.care import selectors_treatments as selectors
 from lifeline.care import services_treatments as services
 from lifeline.care.api_treatments import overrides_of
-from lifeline.cli import state_of
 from lifeline.core.api import _flatten, input_parse
+from lifeline.core.commandline import state_of
 from lifeline.core.errors import ValidationFailed
 from lifeline.supplies.rules import quantity_text as q
 

@@ -10,8 +10,8 @@ from typing import Annotated, Any
 import typer
 from rest_framework import serializers
 
-from lifeline.cli import state_of
 from lifeline.core.api import _flatten
+from lifeline.core.commandline import state_of
 from lifeline.core.errors import ValidationFailed
 from lifeline.intel import codec, selectors, services
 from lifeline.intel.api import decoded_of, packet_of, report_parse_and_file

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from lifeline.cli import state_of
+from lifeline.core.commandline import state_of
 from lifeline.intel import selectors_threats as selectors
 from lifeline.intel import services_threats as services
 from lifeline.intel.api_threats import (

@@ -9,8 +9,8 @@ from typing import Annotated, Any
 import typer
 from rest_framework import serializers
 
-from lifeline.cli import state_of
 from lifeline.core.api import _flatten, input_parse
+from lifeline.core.commandline import state_of
 from lifeline.core.errors import ValidationFailed
 from lifeline.missions import selectors, services
 from lifeline.missions.schemas import CheckInInput, MissionInput, TransitionInput
