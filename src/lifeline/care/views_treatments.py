@@ -20,11 +20,11 @@ from lifeline.care import services_treatments as services
 from lifeline.care.api_treatments import overrides_of
 from lifeline.care.selectors import patient_get
 from lifeline.core.errors import LifelineError, ValidationFailed
+from lifeline.core.forms import SchemaForm, schema_errors
+from lifeline.core.pages import page_view
 from lifeline.core.services import Actor
 from lifeline.supplies import selectors as supplies
 from lifeline.supplies.models import Category
-from lifeline.web.errors import page_view
-from lifeline.web.forms import SchemaForm, schema_errors
 
 PRESCRIBE_FIELDS = (
     "item",

@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from lifeline.core.forms import SchemaForm
+from lifeline.core.pages import page_view
 from lifeline.core.services import Actor, permission_require
 from lifeline.intel import selectors_threats as selectors
 from lifeline.intel import services_threats as services
@@ -25,8 +27,6 @@ from lifeline.intel.schemas_threats import (
     WatchPostInput,
 )
 from lifeline.missions.sketch import Mark, sketch_of
-from lifeline.web.errors import page_view
-from lifeline.web.forms import SchemaForm
 
 CONFIDENCE_CHOICES = [
     (word, f"{word.capitalize()} ({value:g})") for word, value in CONFIDENCE_WORDS.items()

@@ -11,11 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from lifeline.core.pages import page_view
 from lifeline.core.services import permission_require
 from lifeline.intel import selectors_threats
 from lifeline.routing import risk, selectors
 from lifeline.routing.services import graph_unpack, risk_levels, risk_params
-from lifeline.web.errors import page_view
 
 WIDTH = 1000.0
 # Sightings older than this many half-lives (under 1/32 of their weight left) are not drawn.
