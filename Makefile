@@ -22,7 +22,8 @@ install: $(BIN)/.installed
 setup: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/python manage.py lifeline_setup --demo
+	$(BIN)/python manage.py lifeline_setup
+	$(BIN)/python manage.py lifeline_demo
 
 # The worker raises overdue-mission alerts between page loads; it stops with the server.
 serve: install

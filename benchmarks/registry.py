@@ -80,9 +80,9 @@ def run(scale: int, queries: int, seed: int, database: str, engine: str) -> dict
     # edited in the meantime.
     for module in _MODULES:
         importlib.import_module(module)
+    from lifeline.core.passwords import password_generate
     from lifeline.core.roles import Role
     from lifeline.core.services import user_create
-    from lifeline.demo.accounts import password_generate
     from lifeline.demo.population import person_plans
     from lifeline.demo.scenario import demo_sites_ensure
 

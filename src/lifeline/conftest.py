@@ -90,9 +90,9 @@ def viewer(make_user: Callable[..., Any]) -> Any:
 
 @pytest.fixture
 def browser(request: pytest.FixtureRequest, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """A headless Chromium (see lifeline.web.tests.browser), on the screen the test module
+    """A headless Chromium (see lifeline.core.tests.browser), on the screen the test module
     names in BROWSER_VIEWPORT, a phone otherwise."""
-    from lifeline.web.tests.browser import PHONE, chromium_context
+    from lifeline.core.tests.browser import PHONE, chromium_context
 
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
     # still plain synchronous calls, so Django's async-safety check must let them through.

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "lifeline.missions",
     "lifeline.supplies",
     "lifeline.web",
+    "lifeline.demo",
 ]
 
 MIDDLEWARE = [

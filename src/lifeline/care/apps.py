@@ -8,8 +8,10 @@ class CareConfig(AppConfig):
 
     def ready(self) -> None:
         from lifeline.care import allocation
+        from lifeline.care.roles import ROLE_GRANTS
         from lifeline.care.services import RETRIAGE_MINUTES_DEFAULT, RETRIAGE_SETTING
         from lifeline.care.treatments.services import SETTING_STORE
+        from lifeline.core.roles import role_permissions_grant
         from lifeline.core.site_settings import (
             SiteSettingSpec,
             parse_code,
@@ -46,3 +48,4 @@ class CareConfig(AppConfig):
                 parse=parse_positive_int,
             ),
         )
+        role_permissions_grant("care", ROLE_GRANTS)

@@ -19,8 +19,8 @@ from lifeline.care.schemas import (
 )
 from lifeline.care.treatments import cli as treatments_cli
 from lifeline.care.triage import CATEGORY_LABELS, QUESTIONS, Category
-from lifeline.cli import state_of
 from lifeline.core.api import input_parse_or_fail
+from lifeline.core.commandline import state_of
 from lifeline.core.errors import ValidationFailed
 
 app = typer.Typer(help="Care: triage, the patient board, vital signs, deaths and discharges.")

@@ -38,7 +38,7 @@ from lifeline.care.triage import (
 )
 from lifeline.core.api import error_fields
 from lifeline.core.errors import ValidationFailed
-from lifeline.web.errors import page_view
+from lifeline.core.pages import page_view
 
 
 def _parsed(schema: type[serializers.Serializer[Any]], data: dict[str, Any]) -> dict[str, Any]:

@@ -18,4 +18,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Lifeline core"
 
     def ready(self) -> None:
+        from lifeline.core.roles import ROLE_GRANTS, role_permissions_grant
+
+        role_permissions_grant("core", ROLE_GRANTS)
         post_migrate.connect(_roles_after_migrate, dispatch_uid="lifeline.roles_sync")

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from lifeline.cli import state_of
 from lifeline.core import services
 from lifeline.core.clock import site_local
+from lifeline.core.commandline import state_of
 from lifeline.core.selectors import site_settings_list
 from lifeline.core.site_settings import value_text
 

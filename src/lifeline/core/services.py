@@ -11,7 +11,7 @@ from django.db import models, transaction
 
 from lifeline.core.errors import Forbidden, ValidationFailed
 from lifeline.core.models import AuditEntry, Setting, Site, insert_many
-from lifeline.core.roles import ROLE_PERMISSIONS, Role
+from lifeline.core.roles import Role, role_permissions
 
 # The project uses Django's default user model.
 Actor = User | AnonymousUser
@@ -76,7 +76,7 @@ def roles_sync() -> None:
 
     Permissions of apps not yet migrated are skipped; post_migrate runs this after every app.
     """
-    for role, perms in ROLE_PERMISSIONS.items():
+    for role, perms in role_permissions().items():
         group, _ = Group.objects.get_or_create(name=role.value)
         wanted = []
         for label in sorted(perms):

@@ -6,13 +6,12 @@ a re-run reuses them and never prints them again.
 
 from __future__ import annotations
 
-import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth.models import User
 
+from lifeline.core.passwords import password_generate, private_file_write
 from lifeline.core.roles import Role
 from lifeline.core.services import user_create
 
@@ -55,21 +54,6 @@ class AccountsResult:
     path: Path
 
 
-def password_generate() -> str:
-    # Four groups of four: easy to read aloud and type on a phone, ~95 bits.
-    alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
-    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
-
-
-def private_file_write(path: Path, text: str) -> None:
-    """Write a file only its owner can read (0600), whatever the umask."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-    path.chmod(0o600)
-
-
 def passwords_read(path: Path) -> dict[str, str]:
     if not path.exists():
         return {}
@@ -83,7 +67,7 @@ def passwords_read(path: Path) -> dict[str, str]:
 
 def _file_text(passwords: dict[str, str]) -> str:
     lines = [
-        "# Lifeline demo accounts, written by `manage.py lifeline_setup --demo`. Keep private.",
+        "# Lifeline demo accounts, written by `manage.py lifeline_demo`. Keep private.",
         f"{'username':<10}{'role':<20}password",
     ]
     for account in DEMO_ACCOUNTS:

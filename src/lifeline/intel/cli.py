@@ -9,8 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
-from lifeline.cli import state_of
 from lifeline.core.api import input_parse_or_fail
+from lifeline.core.commandline import state_of
 from lifeline.core.errors import ValidationFailed
 from lifeline.intel import codec, selectors, services
 from lifeline.intel.api import decoded_of, packet_of

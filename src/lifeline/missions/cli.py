@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from lifeline.cli import state_of
 from lifeline.core.api import input_parse_or_fail
+from lifeline.core.commandline import state_of
 from lifeline.core.errors import ValidationFailed
 from lifeline.missions import selectors, services
 from lifeline.missions.schemas import CheckInInput, MissionInput, TransitionInput

@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from lifeline.core.api import error_fields
 from lifeline.core.errors import ValidationFailed
+from lifeline.core.pages import page_view
 from lifeline.intel import radio
 from lifeline.intel.models import ReportKind
 from lifeline.intel.services import report_file_from_input
@@ -22,7 +23,6 @@ from lifeline.missions import lifecycle, selectors, services
 from lifeline.missions.models import CheckInStatus, Mission
 from lifeline.missions.schemas import CheckInInput, TransitionInput
 from lifeline.missions.sketch import Mark, sketch_of
-from lifeline.web.errors import page_view
 
 
 def _parsed(schema: type[serializers.Serializer[Any]], data: dict[str, Any]) -> dict[str, Any]:

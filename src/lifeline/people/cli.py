@@ -24,8 +24,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from lifeline.cli import state_of
 from lifeline.core import csvio
+from lifeline.core.commandline import state_of
 from lifeline.core.errors import NotFound, ValidationFailed
 from lifeline.core.services import Actor
 from lifeline.people import rules, schemas, selectors, services, transfer

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from lifeline.cli import state_of
+from lifeline.core.commandline import state_of
 from lifeline.people import matching, protection
 from lifeline.people.cli import JsonOption, _console, _json_print, _parsed, _row, _table
 from lifeline.people.schemas_matching import (

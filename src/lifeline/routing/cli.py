@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from lifeline.cli import state_of
+from lifeline.core.commandline import state_of
 from lifeline.core.errors import ValidationFailed
 from lifeline.routing import services
 from lifeline.routing.schemas import RouteInput

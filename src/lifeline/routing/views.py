@@ -13,12 +13,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from lifeline.core.errors import ValidationFailed
+from lifeline.core.pages import page_view
 from lifeline.core.services import permission_require
 from lifeline.intel.threats import selectors as threat_selectors
 from lifeline.routing import map_presenter, selectors
 from lifeline.routing.schemas import RouteInput
 from lifeline.routing.services import graph_unpack, risk_levels, risk_params, route_safest
-from lifeline.web.errors import page_view
 
 ROUTE_QUERY = {"from": "origin", "to": "destination"}
 ROUTE_OPTIONS = ("risk_weight", "avoid_level", "alternatives")

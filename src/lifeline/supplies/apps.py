@@ -7,12 +7,14 @@ class SuppliesConfig(AppConfig):
     verbose_name = "Supplies"
 
     def ready(self) -> None:
+        from lifeline.core.roles import role_permissions_grant
         from lifeline.core.site_settings import (
             SiteSettingSpec,
             parse_positive_number,
             site_setting_declare,
         )
         from lifeline.supplies import rules
+        from lifeline.supplies.roles import ROLE_GRANTS
 
         site_setting_declare(
             SiteSettingSpec(
@@ -28,3 +30,4 @@ class SuppliesConfig(AppConfig):
                 parse=parse_positive_number,
             ),
         )
+        role_permissions_grant("supplies", ROLE_GRANTS)

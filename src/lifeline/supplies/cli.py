@@ -13,9 +13,9 @@ import typer
 from rest_framework import serializers
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from lifeline.cli import state_of
 from lifeline.core import csvio
 from lifeline.core.clock import site_local
+from lifeline.core.commandline import state_of
 from lifeline.core.errors import ValidationFailed
 from lifeline.core.services import permission_require
 from lifeline.supplies import schemas, selectors, services, transfer

@@ -15,12 +15,12 @@ from django.utils.safestring import mark_safe
 
 from lifeline.core.clock import site_local
 from lifeline.core.errors import LifelineError
+from lifeline.core.pages import page_view
 from lifeline.core.services import Actor
 from lifeline.intel.selectors import alert_list
 from lifeline.supplies import rules, selectors, services
 from lifeline.supplies.charts import burn_down_svg
 from lifeline.supplies.models import RationCycle
-from lifeline.web.errors import page_view
 
 HISTORY_DAYS = 30
 

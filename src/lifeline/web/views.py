@@ -13,6 +13,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from lifeline.core.errors import NotFound, ValidationFailed
+from lifeline.core.forms import SchemaForm
+from lifeline.core.pages import page_view
+from lifeline.core.paging import CappedPaginator
 from lifeline.core.selectors import site_choices
 from lifeline.core.services import Actor, permission_require
 from lifeline.people import selectors, services
@@ -23,9 +26,6 @@ from lifeline.people.schemas import (
     PersonInput,
     StatusInput,
 )
-from lifeline.web.errors import page_view
-from lifeline.web.forms import SchemaForm
-from lifeline.web.paging import CappedPaginator
 
 PERSON_FILTERS = ("q", "status", "site", "age_band", "sex", "condition")
 

@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from lifeline.core.forms import SchemaForm
+from lifeline.core.pages import page_view
 from lifeline.core.selectors import site_choices
 from lifeline.people import matching, protection, selectors, services
 from lifeline.people.schemas_matching import (
@@ -18,8 +20,6 @@ from lifeline.people.schemas_matching import (
     TracingCloseInput,
     TracingInput,
 )
-from lifeline.web.errors import page_view
-from lifeline.web.forms import SchemaForm
 
 SEARCH_FIELDS = ("q", "age", "sex", "site")
 TRACING_FIELDS = (

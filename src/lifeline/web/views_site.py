@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 from lifeline.core import services
 from lifeline.core.clock import site_local
 from lifeline.core.errors import ValidationFailed
+from lifeline.core.pages import page_view
 from lifeline.core.selectors import site_settings_list
 from lifeline.core.services import permission_require
 from lifeline.core.site_settings import value_text
-from lifeline.web.errors import page_view
 
 CHANGE = "core.change_setting"
 

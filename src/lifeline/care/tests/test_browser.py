@@ -1,7 +1,7 @@
 """In a real headless Chromium on a tablet-sized screen: a medic opens the board, triages Amal
 one question at a time to a category, and finds her on the board under it.
 
-The browser: lifeline.web.tests.browser (Debian's `chromium` through Playwright).
+The browser: lifeline.core.tests.browser (Debian's `chromium` through Playwright).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 from lifeline.care.models import Patient, TriageAssessment
 from lifeline.conftest import PASSWORD
-from lifeline.web.tests.browser import BROWSER_MARKS, TABLET, shots_dir
+from lifeline.core.tests.browser import BROWSER_MARKS, TABLET, shots_dir
 
 pytestmark = BROWSER_MARKS
 BROWSER_VIEWPORT = TABLET

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
+from lifeline.care.cli import app as care_app
 from lifeline.care.models import Patient
-from lifeline.cli import app_build
+from lifeline.core.commandline import command_root_build
 from lifeline.people.models import Person, Status
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,9 @@ pytestmark = pytest.mark.django_db
 def run(*args: str, user: str | None = "medic", stdin: str | None = None) -> Result:
     runner = CliRunner(env={"LIFELINE_USER": None, "NO_COLOR": "1"})
     argv = ["--user", user, *args] if user else list(args)
-    return runner.invoke(app_build(), argv, input=stdin, catch_exceptions=False)
+    return runner.invoke(
+        command_root_build({"care": care_app}), argv, input=stdin, catch_exceptions=False
+    )
 
 
 def test_a_medic_admits_and_triages_from_the_command_line(amal: Person, medic: Any) -> None:

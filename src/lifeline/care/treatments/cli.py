@@ -14,8 +14,8 @@ from rest_framework import serializers
 from lifeline.care import allocation as rule
 from lifeline.care.treatments import schemas, selectors, services
 from lifeline.care.treatments.api import overrides_of
-from lifeline.cli import state_of
 from lifeline.core.api import input_parse_or_fail
+from lifeline.core.commandline import state_of
 from lifeline.supplies.rules import quantity_text as q
 
 

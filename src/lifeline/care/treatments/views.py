@@ -18,11 +18,11 @@ from lifeline.care.selectors import patient_get
 from lifeline.care.treatments import schemas, selectors, services
 from lifeline.care.treatments.api import overrides_of
 from lifeline.core.errors import LifelineError, ValidationFailed
+from lifeline.core.forms import SchemaForm, schema_errors
+from lifeline.core.pages import page_view
 from lifeline.core.services import Actor
 from lifeline.supplies import selectors as supplies
 from lifeline.supplies.models import Category
-from lifeline.web.errors import page_view
-from lifeline.web.forms import SchemaForm, schema_errors
 
 PRESCRIBE_FIELDS = (
     "item",

@@ -10,8 +10,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from lifeline.care.services import retriage_minutes
-from lifeline.cli import app_build
 from lifeline.core import services
+from lifeline.core.cli import app as site_app
+from lifeline.core.commandline import command_root_build
 from lifeline.core.errors import Forbidden, ValidationFailed
 from lifeline.core.models import AuditEntry, Setting, Site
 from lifeline.core.site_settings import SITE_SETTINGS
@@ -22,7 +23,9 @@ pytestmark = pytest.mark.django_db
 
 def run(*args: str, user: str = "commander") -> Result:
     runner = CliRunner(env={"LIFELINE_USER": None, "NO_COLOR": "1"})
-    return runner.invoke(app_build(), ["--user", user, *args], catch_exceptions=False)
+    return runner.invoke(
+        command_root_build({"site": site_app}), ["--user", user, *args], catch_exceptions=False
+    )
 
 
 def test_every_setting_the_code_reads_is_declared() -> None:

@@ -1,4 +1,5 @@
-"""`manage.py lifeline_setup`: idempotent, one admin, passwords shown once and kept private."""
+"""`manage.py lifeline_setup` then `manage.py lifeline_demo`, as `make setup` runs them:
+idempotent, one admin, passwords shown once and kept private."""
 
 from __future__ import annotations
 
@@ -21,9 +22,11 @@ pytestmark = pytest.mark.django_db
 SMALL = 40  # generated persons: enough to exercise households and histories, and quick
 
 
-def setup(*args: str, population: int = SMALL) -> str:
+def setup(*, demo: bool = False, population: int = SMALL) -> str:
     out = StringIO()
-    call_command("lifeline_setup", *args, population=population, stdout=out)
+    call_command("lifeline_setup", stdout=out)
+    if demo:
+        call_command("lifeline_demo", population=population, stdout=out)
     return out.getvalue()
 
 
@@ -41,7 +44,7 @@ def counts() -> dict[str, int]:
 
 
 def test_setup_without_the_demo_creates_this_site_and_the_admin_only(var_dir: Path) -> None:
-    out = setup("--no-demo")
+    out = setup()
 
     assert list(Site.objects.values_list("code", flat=True)) == ["desert-base"]
     assert User.objects.filter(username="admin", is_superuser=True).count() == 1
@@ -51,21 +54,13 @@ def test_setup_without_the_demo_creates_this_site_and_the_admin_only(var_dir: Pa
     assert authenticate(username="admin", password=password) is not None
 
 
-def test_the_admin_password_file_is_readable_only_by_its_owner(var_dir: Path) -> None:
-    setup()
-
-    for name in ("admin-password",):
-        mode = stat.S_IMODE((var_dir / name).stat().st_mode)
-        assert mode == 0o600
-
-
 def test_setup_twice_keeps_the_counts_one_admin_and_the_password_file(var_dir: Path) -> None:
-    first_out = setup("--demo")
+    first_out = setup(demo=True)
     admin_file = (var_dir / "admin-password").read_text()
     users_file = (var_dir / "demo-users.txt").read_text()
     before = counts()
 
-    second_out = setup("--demo")
+    second_out = setup(demo=True)
 
     assert counts() == before
     assert User.objects.filter(username="admin").count() == 1
@@ -80,7 +75,7 @@ def test_setup_twice_keeps_the_counts_one_admin_and_the_password_file(var_dir: P
 
 
 def test_the_demo_creates_the_three_sites_with_coordinates(var_dir: Path) -> None:
-    setup("--demo")
+    setup(demo=True)
 
     sites = {site.code: site for site in Site.objects.all()}
     assert {code: site.name for code, site in sites.items()} == {
@@ -92,7 +87,7 @@ def test_the_demo_creates_the_three_sites_with_coordinates(var_dir: Path) -> Non
 
 
 def test_the_demo_creates_one_account_per_role_with_its_password_kept(var_dir: Path) -> None:
-    out = setup("--demo")
+    out = setup(demo=True)
 
     kept = passwords_read(var_dir / "demo-users.txt")
     assert stat.S_IMODE((var_dir / "demo-users.txt").stat().st_mode) == 0o600
@@ -104,29 +99,17 @@ def test_the_demo_creates_one_account_per_role_with_its_password_kept(var_dir: P
 
 
 def test_colonel_rahim_is_a_commander_account(var_dir: Path) -> None:
-    setup("--demo")
+    setup(demo=True)
 
     rahim = User.objects.get(username="rahim")
     assert rahim.groups.filter(name="commander").exists()
     assert rahim.has_perm("people.view_protection")
 
 
-def test_a_recreated_admin_gets_the_kept_password_not_a_new_one(var_dir: Path) -> None:
-    setup()
-    password = (var_dir / "admin-password").read_text().strip()
-    User.objects.filter(username="admin").delete()
-
-    out = setup()
-
-    assert password not in out
-    assert (var_dir / "admin-password").read_text().strip() == password
-    assert authenticate(username="admin", password=password) is not None
-
-
 def test_the_demo_writes_through_the_services_so_change_log_and_audit_rows_exist(
     var_dir: Path,
 ) -> None:
-    setup("--demo")
+    setup(demo=True)
 
     persons = Person.objects.count()
     registered = AuditEntry.objects.filter(action="person.register").count()
@@ -141,11 +124,11 @@ def test_the_demo_writes_through_the_services_so_change_log_and_audit_rows_exist
 def test_the_demo_is_not_loaded_again_when_the_site_code_changes(
     var_dir: Path, settings: Any
 ) -> None:
-    setup("--demo")
+    setup(demo=True)
     persons = Person.objects.count()
     settings.LIFELINE_SITE = "forest-camp"
 
-    out = setup("--demo")
+    out = setup(demo=True)
 
     assert "already loaded" in out
     assert Person.objects.count() == persons

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from lifeline.cli import state_of
 from lifeline.core.api import input_parse_or_fail
+from lifeline.core.commandline import state_of
 from lifeline.intel.threats import selectors, services
 from lifeline.intel.threats.api import (
     perimeter_parse_and_log,

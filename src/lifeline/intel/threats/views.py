@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from lifeline.core.forms import SchemaForm
+from lifeline.core.pages import page_view
 from lifeline.core.services import Actor, permission_require
 from lifeline.intel.models import HostileGroup
 from lifeline.intel.threats import selectors, services
@@ -24,8 +26,6 @@ from lifeline.intel.threats.schemas import (
     WatchPostInput,
 )
 from lifeline.missions.sketch import Mark, sketch_of
-from lifeline.web.errors import page_view
-from lifeline.web.forms import SchemaForm
 
 CONFIDENCE_CHOICES = [
     (word, f"{word.capitalize()} ({value:g})") for word, value in CONFIDENCE_WORDS.items()

@@ -11,9 +11,11 @@ import pytest
 from django.utils import timezone
 from typer.testing import CliRunner, Result
 
-from lifeline.cli import app_build
+from lifeline.core.commandline import command_root_build
 from lifeline.intel import codec
+from lifeline.intel.cli import app as report_app
 from lifeline.intel.models import FieldReport
+from lifeline.missions.cli import app as mission_app
 from lifeline.missions.models import Mission
 from lifeline.missions.tests.conftest import set_out
 
@@ -23,7 +25,11 @@ pytestmark = pytest.mark.django_db
 def run(*args: str, user: str | None = "commander") -> Result:
     runner = CliRunner(env={"LIFELINE_USER": None, "NO_COLOR": "1"})
     argv = ["--user", user, *args] if user else list(args)
-    return runner.invoke(app_build(), argv, catch_exceptions=False)
+    return runner.invoke(
+        command_root_build({"mission": mission_app, "report": report_app}),
+        argv,
+        catch_exceptions=False,
+    )
 
 
 def test_a_mission_is_planned_moved_and_listed_from_the_command_line(

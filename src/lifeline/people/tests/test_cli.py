@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from lifeline.cli import app_build
+from lifeline.core.commandline import command_root_build
 from lifeline.core.errors import Forbidden, NotFound, ValidationFailed
 from lifeline.core.models import AuditEntry, Site
 from lifeline.people import services
+from lifeline.people.cli import household_app, person_app
+from lifeline.people.cli_matching import case_app, search_app, tracing_app
 from lifeline.people.models import Household, Person, StatusEvent
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +25,15 @@ Run = Callable[..., Result]
 
 def cli_runner() -> Run:
     """Run `lifeline ARGS` in-process as a user (default: the commander fixture's)."""
-    app = app_build()
+    app = command_root_build(
+        {
+            "person": person_app,
+            "household": household_app,
+            "search": search_app,
+            "tracing": tracing_app,
+            "case": case_app,
+        }
+    )
     # No identity, colour or terminal from the machine running the tests.
     runner = CliRunner(
         env={"LIFELINE_USER": None, "TTY_COMPATIBLE": None, "FORCE_COLOR": None, "NO_COLOR": "1"}

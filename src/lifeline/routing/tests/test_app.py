@@ -11,10 +11,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from typer.testing import CliRunner
 
-from lifeline.cli import app_build
+from lifeline.core.commandline import command_root_build
 from lifeline.core.errors import Forbidden, ValidationFailed
 from lifeline.core.models import AuditEntry, ChangeLogEntry, Site
 from lifeline.routing import services
+from lifeline.routing.cli import app as route_app
 from lifeline.routing.models import StoredGraph, ThreatZone
 from lifeline.routing.tests.test_osm import SMALL_OSM
 from lifeline.routing.town import MAVRAH_PLACES
@@ -191,7 +192,7 @@ def test_the_cli_plans_a_route_and_imports_a_file(
     site: Site, commander: Any, tmp_path: Path
 ) -> None:
     runner = CliRunner(env={"LIFELINE_USER": None, "NO_COLOR": "1"})
-    app = app_build()
+    app = command_root_build({"route": route_app})
     user = commander.get_username()
     made = runner.invoke(app, ["--user", user, "route", "demo-town"], catch_exceptions=False)
     assert made.exit_code == 0 and "road graph mavrah v1" in made.output

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from lifeline.conftest import PASSWORD
 from lifeline.core.models import Site
+from lifeline.core.tests.browser import needs_chromium, shots_dir
 from lifeline.intel.threats.services import (
     hostile_group_create,
     perimeter_log,
@@ -22,7 +23,6 @@ from lifeline.intel.threats.services import (
 from lifeline.routing import services
 from lifeline.routing.models import StoredGraph
 from lifeline.routing.town import MAVRAH_PLACES
-from lifeline.web.tests.browser import needs_chromium, shots_dir
 
 pytestmark = pytest.mark.django_db
 

@@ -7,14 +7,17 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from lifeline.cli import app_build
+from lifeline.core.commandline import command_root_build
+from lifeline.supplies.cli import ration_app, stock_app
 from lifeline.supplies.models import Item, Location, Movement
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run(*args: str) -> Any:
-    return CliRunner().invoke(app_build(), list(args))
+    return CliRunner().invoke(
+        command_root_build({"stock": stock_app, "ration": ration_app}), list(args)
+    )
 
 
 def test_logistics_receives_and_lists_stock(logistics: Any, store: Location, flour: Item) -> None:

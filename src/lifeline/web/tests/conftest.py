@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from lifeline.core.models import Site
-from lifeline.core.roles import ROLE_PERMISSIONS, Role
+from lifeline.core.roles import Role, role_permissions
 from lifeline.people import services
 from lifeline.people.models import Household, Person
 
@@ -25,7 +25,7 @@ ROLES = [
 
 def role_may(role: str, perm: str) -> bool:
     """What the role table gives a role: tests follow the table rather than restating it."""
-    return perm in ROLE_PERMISSIONS[Role(role)]
+    return perm in role_permissions()[Role(role)]
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """In a real headless Chromium: a registrar signs in, registers a person, finds them in the list.
 
-The browser: lifeline.web.tests.browser (Debian's `chromium` through Playwright). Screenshots
+The browser: lifeline.core.tests.browser (Debian's `chromium` through Playwright). Screenshots
 on a phone and on a desktop.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from lifeline.conftest import PASSWORD
+from lifeline.core.tests.browser import BROWSER_MARKS, DESKTOP, shots_dir
 from lifeline.people.models import Person
-from lifeline.web.tests.browser import BROWSER_MARKS, DESKTOP, shots_dir
 
 pytestmark = BROWSER_MARKS
 

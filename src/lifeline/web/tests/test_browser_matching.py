@@ -1,7 +1,7 @@
 """In a real headless Chromium: a registrar finds a child under another spelling on the Find
 page; a protection officer files a tracing request, sees the match proposed and confirms it.
 
-The browser: lifeline.web.tests.browser (Debian's `chromium` through Playwright).
+The browser: lifeline.core.tests.browser (Debian's `chromium` through Playwright).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import pytest
 
 from lifeline.conftest import PASSWORD
 from lifeline.core.models import Site
+from lifeline.core.tests.browser import BROWSER_MARKS, shots_dir
 from lifeline.people import search_index, services
 from lifeline.people.models import TracingMatchStatus, TracingRequest, TracingStatus
-from lifeline.web.tests.browser import BROWSER_MARKS, shots_dir
 
 pytestmark = BROWSER_MARKS
 

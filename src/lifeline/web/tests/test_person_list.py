@@ -148,7 +148,7 @@ def test_the_list_is_paged_by_fifty_and_keeps_the_filters(
 def test_the_count_stops_at_the_cap(
     client: Client, registrar: Any, site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from lifeline.web.paging import CappedPaginator
+    from lifeline.core.paging import CappedPaginator
 
     monkeypatch.setattr(CappedPaginator, "cap", 3)
     for i in range(5):

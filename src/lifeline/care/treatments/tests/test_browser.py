@@ -2,7 +2,7 @@
 of a crate of antibiotics, overrides it for one patient with a reason, confirms, then gives the
 first dose from the patient's treatments page.
 
-The browser: lifeline.web.tests.browser (Debian's `chromium` through Playwright).
+The browser: lifeline.core.tests.browser (Debian's `chromium` through Playwright).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from lifeline.care.models import AllocationDecision, DoseGiven, Patient, Treatment
 from lifeline.care.treatments import services
 from lifeline.conftest import PASSWORD
-from lifeline.web.tests.browser import BROWSER_MARKS, TABLET, shots_dir
+from lifeline.core.tests.browser import BROWSER_MARKS, TABLET, shots_dir
 
 pytestmark = BROWSER_MARKS
 BROWSER_VIEWPORT = TABLET

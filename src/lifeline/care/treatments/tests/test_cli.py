@@ -9,14 +9,15 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from lifeline.care.cli import app as care_app
 from lifeline.care.models import AllocationDecision, DoseGiven, Patient, Treatment
-from lifeline.cli import app_build
+from lifeline.core.commandline import command_root_build
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run(*args: str) -> Any:
-    return CliRunner().invoke(app_build(), list(args))
+    return CliRunner().invoke(command_root_build({"care": care_app}), list(args))
 
 
 def test_a_medic_prescribes_gives_a_dose_and_lists_the_course(

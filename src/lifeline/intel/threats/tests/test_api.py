@@ -9,9 +9,10 @@ import pytest
 from rest_framework.test import APIClient
 from typer.testing import CliRunner
 
-from lifeline.cli import app_build
+from lifeline.core.commandline import command_root_build
 from lifeline.core.models import ChangeLogEntry, Site
 from lifeline.intel.models import HostileGroup, Sighting
+from lifeline.intel.threats.cli import app as threat_app
 from lifeline.intel.threats.services import (
     hostile_group_create,
     sighting_record,
@@ -155,7 +156,7 @@ def test_the_cli_names_a_group_records_a_sighting_and_refuses_a_bad_place(
     site: Site, commander: Any
 ) -> None:
     runner = CliRunner(env={"LIFELINE_USER": None, "NO_COLOR": "1"})
-    app = app_build()
+    app = command_root_build({"threat": threat_app})
     user = ["--user", commander.get_username(), "threat"]
     made = runner.invoke(
         app, [*user, "group-add", "Jace's band", "--leader", "Jace", "--size", "8"]

@@ -7,9 +7,9 @@ from typing import Any
 
 from lifeline.conftest import PASSWORD
 from lifeline.core.models import Site
+from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, shots_dir
 from lifeline.intel.models import Sighting
 from lifeline.intel.threats.services import hostile_group_create, watch_post_create
-from lifeline.web.tests.browser import BROWSER_MARKS, PHONE, shots_dir
 
 pytestmark = BROWSER_MARKS
 

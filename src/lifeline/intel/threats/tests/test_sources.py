@@ -15,10 +15,11 @@ from django.test import Client
 from rest_framework.test import APIClient
 from typer.testing import CliRunner
 
-from lifeline.cli import app_build
+from lifeline.core.commandline import command_root_build
 from lifeline.core.models import Site
 from lifeline.intel.models import HostileGroup, PerimeterLogEntry, Sighting, WatchPost
 from lifeline.intel.services import report_file
+from lifeline.intel.threats.cli import app as threat_app
 from lifeline.intel.threats.services import hostile_group_create, perimeter_log, watch_post_create
 from lifeline.missions.models import Mission
 from lifeline.routing import risk
@@ -48,7 +49,10 @@ def page_of(user: Any, path: str) -> str:
 
 def cli_sightings(user: Any) -> str:
     runner = CliRunner(env={"LIFELINE_USER": None, "NO_COLOR": "1"})
-    result = runner.invoke(app_build(), ["--user", user.get_username(), "threat", "sightings"])
+    result = runner.invoke(
+        command_root_build({"threat": threat_app}),
+        ["--user", user.get_username(), "threat", "sightings"],
+    )
     assert result.exit_code == 0, result.output
     return result.output
 

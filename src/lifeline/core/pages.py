@@ -1,4 +1,4 @@
-"""How the pages meet errors: every view is signed-in only, and the one error hierarchy of
+"""How every app's pages meet errors: every view is signed-in only, and the one error hierarchy of
 `core.errors` becomes one page with the message (403 Forbidden, 404 NotFound, 409 Conflict,
 400 for a ValidationFailed that no form caught)."""
 
@@ -29,7 +29,7 @@ def error_page(request: HttpRequest, error: LifelineError) -> HttpResponse:
     fields = error.fields if isinstance(error, ValidationFailed) else {}
     return render(
         request,
-        "web/error.html",
+        "core/error.html",
         {"title": title, "message": error.message, "fields": fields},
         status=error.http_status,
     )

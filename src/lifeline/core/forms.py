@@ -1,4 +1,4 @@
-"""Web forms drawn from the registry's one schema (`people/schemas.py`).
+"""Web forms drawn from an app's one schema (its `schemas.py`), for every app's pages.
 
 A `SchemaForm` lists some fields of a DRF serializer with the widget their type calls for,
 turns a submitted form into the serializer's input, validates with the serializer, calls the

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "lifeline.demo"
+    label = "demo"
+    verbose_name = "Demo scenario"
