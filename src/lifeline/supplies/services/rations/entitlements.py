@@ -13,7 +13,8 @@ from django.db import connection
 
 from lifeline.core.errors import NotFound, ValidationFailed
 from lifeline.core.models import Site
-from lifeline.people.models import Household, Status
+from lifeline.people.models import Status
+from lifeline.people.selectors import household_size_query
 from lifeline.supplies import rules
 from lifeline.supplies.models import Distribution, Item, RationCycle
 from lifeline.supplies.services.rations._hot_path import _db_id
@@ -83,23 +84,23 @@ def _cycle_plan(cycle: RationCycle, version: str) -> _CyclePlan:
 
 def _household_and_cycle(cycle: RationCycle, card: str) -> tuple[Any, int, str, bool]:
     """(household id, persons eating from its ration, the cycle's version, cycle closed?) as
-    the database has them now, in one query: the only read of an issue before its write."""
+    the database has them now, in one query (the household's part is the people app's): the
+    only read of an issue before its write."""
+    household = household_size_query(ration_card=card, statuses=RATION_STATUSES)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT h.id, (SELECT COUNT(*) FROM people_person p WHERE p.household_id = h.id"
-            " AND p.deleted_at IS NULL AND p.status IN (%s, %s)), c.version,"
-            " c.closed_at IS NOT NULL FROM supplies_rationcycle c"
-            " LEFT JOIN people_household h ON h.ration_card = %s AND h.deleted_at IS NULL"
+            "SELECT s.household_id, s.persons, c.version, c.closed_at IS NOT NULL"  # noqa: S608
+            f" FROM supplies_rationcycle c LEFT JOIN ({household.sql}) s ON 1 = 1"
             " WHERE c.id = %s",
-            [*RATION_STATUSES, card, _db_id(RationCycle, cycle.pk)],
+            [*household.params, _db_id(RationCycle, cycle.pk)],
         )
         row = cursor.fetchone()
     if row is None:
         raise NotFound(f"no ration cycle {cycle.pk}")
-    if row[0] is None:
+    size = household.result(row[0], row[1])
+    if size is None:
         raise NotFound(f"no household with ration card {card!r}")
-    household_id = Household._meta.pk.to_python(row[0])
-    return household_id, int(row[1]), str(row[2]), bool(row[3])
+    return size.household_id, size.persons, str(row[2]), bool(row[3])
 
 
 def entitlement_for(
