@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -316,6 +317,46 @@ def household_by_card(*, actor: Actor | None, ration_card: str) -> Household:
     if household is None:
         raise NotFound(f"no household with ration card {ration_card!r}")
     return household
+
+
+@dataclass(frozen=True)
+class HouseholdSize:
+    household_id: uuid.UUID
+    persons: int  # members whose status is one of those asked for
+
+
+# At most one row: the household holding a ration card and how many of its members have one
+# of the given statuses.
+_HOUSEHOLD_SIZE = (
+    "SELECT h.id AS household_id, (SELECT COUNT(*) FROM people_person p"
+    " WHERE p.household_id = h.id AND p.deleted_at IS NULL AND p.status IN ({statuses}))"
+    " AS persons FROM people_household h WHERE h.ration_card = %s AND h.deleted_at IS NULL"
+)
+
+
+@dataclass(frozen=True)
+class HouseholdSizeQuery:
+    """`household_size_query` as SQL with its parameters, for a caller that reads it in the
+    same statement as rows of its own, as a subquery: columns `household_id` and `persons`,
+    at most one row. `result` reads them back (None when no household holds the card)."""
+
+    sql: str
+    params: tuple[Any, ...]
+
+    @staticmethod
+    def result(household_id: Any, persons: Any) -> HouseholdSize | None:
+        if household_id is None:
+            return None
+        return HouseholdSize(Household._meta.pk.to_python(household_id), int(persons))
+
+
+def household_size_query(*, ration_card: str, statuses: Sequence[str]) -> HouseholdSizeQuery:
+    """The household holding a ration card and the count of its members in `statuses`, as a
+    statement to embed: supplies' ration issue reads it with the cycle's state in its one
+    read before the write (a hot path that counts statements). No role check and nothing
+    protected in it: the caller has checked its own permission."""
+    sql = _HOUSEHOLD_SIZE.format(statuses=", ".join(["%s"] * len(statuses)))
+    return HouseholdSizeQuery(sql=sql, params=(*statuses, ration_card))
 
 
 def household_members(*, actor: Actor | None, household: Household) -> QuerySet[Person]:

@@ -24,6 +24,8 @@ from lifeline.supplies.models import (
     Movement,
     RationCycle,
 )
+from lifeline.supplies.services.rations._hot_path import _issues_write_grouped, _outcome_of
+from lifeline.supplies.services.rations.issue import _issue_prepare
 
 D = Decimal
 postgres_only = pytest.mark.skipif(
@@ -272,7 +274,7 @@ def test_a_batch_of_issues_gives_each_card_its_own_outcome_and_keeps_the_ledger(
     store: Location,
     flour: Item,
 ) -> None:
-    # What a group-commit leader writes in one transaction (services._issues_write_grouped):
+    # What a group-commit leader writes in one transaction (`_issues_write_grouped`):
     # the issues of several queues, sent as JSON, each answered on its own.
     import datetime as dt
 
@@ -290,11 +292,11 @@ def test_a_batch_of_issues_gives_each_card_its_own_outcome_and_keeps_the_ledger(
     services.ration_issue(actor=logistics, point=point, cycle=cycle, ration_card="RC-B")
 
     def prepared(card: str) -> Any:
-        return services._issue_prepare(actor=logistics, point=point, cycle=cycle, ration_card=card)
+        return _issue_prepare(actor=logistics, point=point, cycle=cycle, ration_card=card)
 
     issues = [prepared(card) for card in ("RC-A", "RC-A", "RC-B", "RC-C", "RC-D")]
-    answers = services._issues_write_grouped([issue.payload() for issue in issues])
-    outcomes = [services._outcome_of(i, a) for i, a in zip(issues, answers, strict=True)]
+    answers = _issues_write_grouped([issue.payload() for issue in issues])
+    outcomes = [_outcome_of(i, a) for i, a in zip(issues, answers, strict=True)]
 
     issued_a, again_a, again_b, too_big, issued_d = outcomes
     assert isinstance(issued_a, Distribution) and isinstance(issued_d, Distribution)

@@ -1,0 +1,99 @@
+"""Writes of the catalogue: items and the locations stock is kept at (stores, caches,
+vehicles). Every write checks the actor's permission and writes its audit row in the same
+transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from lifeline.core.errors import ValidationFailed
+from lifeline.core.models import Site
+from lifeline.core.services import Actor, audit_record, permission_require
+from lifeline.supplies.models import Item, Location, LocationKind
+
+ITEM_FIELDS = (
+    "name",
+    "category",
+    "unit",
+    "kcal_per_unit",
+    "litres_per_unit",
+    "cold_chain",
+    "reorder_level",
+    "notes",
+)
+
+
+@transaction.atomic
+def item_create(*, actor: Actor | None, code: str, name: str, **values: Any) -> Item:
+    permission_require(actor, "supplies.manage_catalogue", doing="change the catalogue")
+    unknown = sorted(set(values) - set(ITEM_FIELDS))
+    if unknown:
+        raise ValidationFailed({n: "is not a field of an item" for n in unknown})
+    if Item.objects.filter(code=code).exists():
+        raise ValidationFailed({"code": f"{code!r} is already the code of an item"})
+    item = Item(code=code, name=name, **values)
+    item.save()
+    audit_record(actor=actor, action="item.create", obj=item, summary=item.name)
+    return item
+
+
+@transaction.atomic
+def item_update(*, actor: Actor | None, item: Item, changes: Mapping[str, Any]) -> Item:
+    permission_require(actor, "supplies.manage_catalogue", doing="change the catalogue")
+    unknown = sorted(set(changes) - set(ITEM_FIELDS))
+    if unknown:
+        raise ValidationFailed({n: "cannot be changed here" for n in unknown})
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    changed = [name for name, value in changes.items() if getattr(item, name) != value]
+    if not changed:
+        return item
+    for name in changed:
+        setattr(item, name, changes[name])
+    item.save(update_fields=changed)
+    audit_record(
+        actor=actor, action="item.update", obj=item, summary=item.name, detail={"fields": changed}
+    )
+    return item
+
+
+@transaction.atomic
+def location_create(
+    *,
+    actor: Actor | None,
+    code: str,
+    name: str,
+    site: Site,
+    kind: str = LocationKind.STORE,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    cold_chain: bool = False,
+    notes: str = "",
+) -> Location:
+    permission_require(actor, "supplies.manage_catalogue", doing="add stock locations")
+    problems: dict[str, str] = {}
+    if Location.objects.filter(code=code).exists():
+        problems["code"] = f"{code!r} is already the code of a location"
+    if kind not in LocationKind.values:
+        problems["kind"] = f"must be one of {', '.join(LocationKind.values)}"
+    if (latitude is None) != (longitude is None):
+        problems["latitude" if latitude is None else "longitude"] = "give both coordinates"
+    if kind == LocationKind.CACHE and latitude is None:
+        problems["latitude"] = "a cache needs its coordinates, to be found again"
+    if problems:
+        raise ValidationFailed(problems)
+    location = Location(
+        code=code,
+        name=name,
+        site=site,
+        kind=kind,
+        latitude=latitude,
+        longitude=longitude,
+        cold_chain=cold_chain,
+        notes=notes,
+    )
+    location.save()
+    audit_record(actor=actor, action="location.create", obj=location, summary=location.name)
+    return location
