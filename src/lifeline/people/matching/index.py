@@ -33,12 +33,16 @@ from rapidfuzz.distance import Levenshtein
 from lifeline.people.matching.names import (
     GIVEN_MATCHED,
     GIVEN_UNMATCHED,
+    Candidate,
+    Evidence,
     NameToken,
     ParsedName,
     Probe,
+    age_agreement,
+    candidate_match,
     given_name_similarity,
-    name_parse,
-    name_similarity,
+    person_tokens,
+    score_line,
     token_key,
     token_similarity,
 )
@@ -55,6 +59,7 @@ PREFIX_CANDIDATES = 3_000  # rows taken beyond the exact pairs, rarest keys firs
 NEAR_FANOUT = 80  # known skeletons one edit from a query name's that it may stand for
 INITIAL = 1  # consonants of the other name in a (skeleton, initial) key
 SEX_CODES = {"female": 1, "male": 2}
+SEX_NAMES = {v: k for k, v in SEX_CODES.items()}
 KIND_TOKEN, KIND_PAIR, KIND_SKELETON_INITIAL = 1, 2, 3
 
 IntArray = npt.NDArray[np.int64]
@@ -125,7 +130,7 @@ class NameIndex:
         self.site_ids: dict[str, int] = {"": 0}
         self.households: list[str] = [""]
         self.household_ids: dict[str, int] = {"": 0}
-        self._name_cache: dict[str, tuple[int, ...]] = {}
+        self._name_cache: dict[tuple[str, ...], tuple[int, ...]] = {}
         self._token_arrays_cache: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None
         self.watermark = 0
         self.database = ""
@@ -251,16 +256,13 @@ class NameIndex:
         return all_keys, all_rows
 
     def _tokens_of(self, record: IndexRecord) -> list[int]:
-        """Token ids of the given and family names (a name repeated stays repeated: Mohamed
-        Mohamed), then those of other names that are new."""
-        out: list[int] = []
-        for position, name in enumerate(record.names):
-            ids = self._name_cache.get(name)
-            if ids is None:
-                ids = tuple(self._token_id(t) for t in name_parse(name).tokens)
-                self._name_cache[name] = ids
-            out.extend(ids if position < 2 else (t for t in ids if t not in out))
-        return out[:MAX_TOKENS]
+        """Token ids of the person's tokens as the scorer reads them (names.person_tokens)."""
+        key = record.names
+        ids = self._name_cache.get(key)
+        if ids is None:
+            ids = tuple(self._token_id(t) for t in person_tokens(record.names).tokens)
+            self._name_cache[key] = ids
+        return list(ids)
 
     def build(self, records: Iterable[IndexRecord], *, watermark: int = 0) -> NameIndex:
         """Fill an empty index in one pass (keys made and sorted once at the end)."""
@@ -538,19 +540,16 @@ class NameIndex:
             if len(more):
                 extra = self._score(probe, more, year)
                 scored = tuple(np.concatenate([x, y]) for x, y in zip(scored, extra, strict=True))
-        rows, name, score, base, factor, bonus, weight, tok = scored
+        rows, name, score, tok = scored
         if len(rows) == 0:
             return []
-        # The first few again with the exact rule (each record name used once), which the
-        # vectorised maximum only approximates.
+        # The first few scored again by names.candidate_match itself (each record name used
+        # once), which the vectorised maximum only bounds from above.
         k = min(max(limit * 3, RERANK), len(rows))
         top = np.argpartition(-score, k - 1)[:k]
-        code = SEX_CODES.get(probe.sex or "", 0)
         for i in top.tolist():
-            tokens = ParsedName(tuple(self.tokens[t] for t in tok[i] if t >= 0))
-            sex_agrees = bool(code) and int(self.row_sex[rows[i]]) == code
-            name[i] = name_similarity(query, tokens, sex_agrees=sex_agrees).score
-        score[top] = ((0.78 * name[top] + base[top]) * factor[top] + bonus[top]) / weight[top]
+            scored_row = candidate_match(probe, self._candidate(int(rows[i]), tok[i], year))
+            name[i], score[i] = scored_row.name_score, scored_row.score
         top = top[np.argsort(-score[top], kind="stable")][:limit]
         return [
             IndexHit(
@@ -561,11 +560,22 @@ class NameIndex:
             for i in top.tolist()
         ]
 
+    def _candidate(self, row: int, tokens: npt.NDArray[np.int32], year: int | None) -> Candidate:
+        """A row as names.candidate_match reads a person (the age from the year of birth)."""
+        born = int(self.row_year[row])
+        return Candidate(
+            name=ParsedName(tuple(self.tokens[t] for t in tokens.tolist() if t >= 0)),
+            age=year - born if born and year is not None else None,
+            sex=SEX_NAMES.get(int(self.row_sex[row])),
+            household=self.households[int(self.row_household[row])] or None,
+            site=self.sites[int(self.row_site[row])] or None,
+        )
+
     def _score(
         self, probe: Probe, rows: npt.NDArray[np.int32], year: int | None
     ) -> tuple[npt.NDArray[Any], ...]:
-        """Vectorised names.candidate_score (with a token's best match standing for the exact
-        assignment): rows, name, score and the parts needed to score again."""
+        """Vectorised names.candidate_match, a token's best match standing for the exact
+        assignment (so never below it): rows, name score, score and the rows' tokens."""
         query = probe.name
         n = len(rows)
         tok = self.row_tokens[rows]  # -1 (padding) picks the 0 appended to each sims array
@@ -588,41 +598,56 @@ class NameIndex:
         if len(query.tokens) >= 2:
             unmatched = (count >= 2) & (given < GIVEN_MATCHED)
             name = np.where(unmatched, name * GIVEN_UNMATCHED, name)
-        base = np.zeros(n)
-        weight = np.full(n, 0.78)
+        slope, intercept = self._score_lines(probe, rows, year)
+        return rows, name, slope * name + intercept, tok
+
+    def _score_lines(
+        self, probe: Probe, rows: npt.NDArray[np.int32], year: int | None
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Per row, names.score_line of its evidence (age, sex, household, site). Rows are
+        coded by that evidence, and score_line asked once per code present (a few hundred at
+        most), so that the weighing is written once, in names."""
+        n = len(rows)
+        ages: list[int | None] = [None]
+        age_code = np.zeros(n, dtype=np.int64)  # 0: age unknown
         if probe.age is not None and year is not None:
             born = self.row_year[rows].astype(np.int64)
             known = born > 0
-            ages = year - born
-            tolerance = np.where(np.minimum(ages, probe.age) < 18, 2, 4)
-            gap = np.abs(ages - probe.age)
-            agree = np.clip(
-                1.0 - 0.03 * np.minimum(gap, tolerance) - np.maximum(gap - tolerance, 0) / 8,
-                0.0,
-                1.0,
-            )
-            base = np.where(known, 0.12 * agree, 0.0)
-            weight += np.where(known, 0.12, 0.0)
-        factor = np.ones(n)
-        bonus = np.zeros(n)
-        if code:
-            sex = self.row_sex[rows]
-            known = sex > 0
-            factor = np.where(known & (sex != code), 0.6, 1.0)
-            bonus = np.where(known & (sex == code), 0.07, 0.0)
-            weight += np.where(known, 0.07, 0.0)
-        # The same household, the same site: small bonuses, as in names.candidate_score.
-        for wanted, ids, row_ids, share in (
-            (probe.household, self.household_ids, self.row_household, 0.03),
-            (probe.site, self.site_ids, self.row_site, 0.02),
+            if known.any():
+                youngest = int((year - born[known]).min())
+                age_code = np.where(known, year - born - youngest + 1, 0)
+                ages += list(range(youngest, int(age_code.max()) + youngest))
+        code = SEX_CODES.get(probe.sex or "", 0)
+        sex = self.row_sex[rows].astype(np.int64)
+        # 0: unknown on either side, 1: the same, 2: another.
+        sex_code = np.where((sex > 0) & bool(code), np.where(sex == code, 1, 2), 0)
+        relation = [sex_code]
+        for wanted, ids, row_ids in (
+            (probe.household, self.household_ids, self.row_household),
+            (probe.site, self.site_ids, self.row_site),
         ):
-            if wanted:
-                theirs = row_ids[rows]
-                known = theirs > 0
-                weight += np.where(known, share, 0.0)
-                bonus += np.where(known & (theirs == ids.get(wanted, -1)), share, 0.0)
-        score = ((0.78 * name + base) * factor + bonus) / weight
-        return rows, name, score, base, factor, bonus, weight, tok
+            theirs = row_ids[rows].astype(np.int64)
+            wanted_id = ids.get(wanted, -1) if wanted else 0
+            relation.append(
+                np.where((theirs > 0) & bool(wanted), np.where(theirs == wanted_id, 1, 2), 0)
+            )
+        evidence_code = ((age_code * 3 + relation[0]) * 3 + relation[1]) * 3 + relation[2]
+        present = np.nonzero(np.bincount(evidence_code))[0]
+        slopes = np.zeros(int(present[-1]) + 1 if len(present) else 1)
+        intercepts = np.zeros_like(slopes)
+        same: dict[int, bool | None] = {0: None, 1: True, 2: False}
+        for c in present.tolist():
+            a, rest = divmod(c, 27)
+            s_code, rest = divmod(rest, 9)
+            h_code, site_code = divmod(rest, 3)
+            evidence = Evidence(
+                age=age_agreement(probe.age, ages[a]),
+                same_sex=same[s_code],
+                same_household=same[h_code],
+                same_site=same[site_code],
+            )
+            slopes[c], intercepts[c] = score_line(evidence)
+        return slopes[evidence_code], intercepts[evidence_code]
 
     def duplicate_candidates(self, *, max_block: int) -> list[tuple[uuid.UUID, uuid.UUID]]:
         """Pairs of live persons who share a pair of name skeletons (or, for persons with one

@@ -155,7 +155,7 @@ def _record_of(values: dict[str, Any]) -> IndexRecord:
     household = values["household_id"]
     return IndexRecord(
         person_id=values["id"],
-        names=tuple(n for n in names if n),
+        names=tuple(n or "" for n in names),  # in place: the first is the given name
         sex=values["sex"],
         birth_year=dob.year if dob else None,
         household=str(household) if household else "",

@@ -19,8 +19,14 @@ from lifeline.core.errors import ValidationFailed
 from lifeline.core.services import Actor, permission_require
 from lifeline.people import rules
 from lifeline.people.matching.index_store import index_current
-from lifeline.people.matching.names import Candidate, Probe, Scored, candidate_score, name_parse
-from lifeline.people.matching.names import tokens_of as names_tokens
+from lifeline.people.matching.names import (
+    Candidate,
+    Probe,
+    Scored,
+    candidate_score,
+    name_parse,
+    person_tokens,
+)
 from lifeline.people.models import Person, Sex
 
 MAX_LIMIT = 100
@@ -42,7 +48,7 @@ def person_candidate(person: Person, today: dt.date | None = None) -> Candidate:
     today = today or timezone.localdate()
     age = rules.age_on(person.date_of_birth, today) if person.date_of_birth else None
     return Candidate(
-        name=names_tokens([person.given_name, person.family_name, *person.other_names]),
+        name=person_tokens([person.given_name, person.family_name, *person.other_names]),
         age=age,
         sex=person.sex if person.sex in (Sex.FEMALE, Sex.MALE) else None,
         household=str(person.household_id) if person.household_id else None,
