@@ -26,7 +26,7 @@ from django.db.models import Max
 from lifeline.core.models import ChangeLogEntry
 from lifeline.people.matching.index import IndexRecord, NameIndex
 from lifeline.people.matching.names import NameToken
-from lifeline.people.models import Person
+from lifeline.people.models import Person, StatusEvent
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +134,8 @@ def index_file_read(path: Path, *, database: str) -> NameIndex | None:
 # ---- the index of this database, kept up to date from the change log --------------------------
 
 PERSON_MODEL = "people.person"
+STATUS_EVENT_MODEL = "people.statusevent"
+WATCHED_MODELS = (PERSON_MODEL, STATUS_EVENT_MODEL)
 SAVE_EVERY = 2_000  # rows applied from the change log before the file is written again
 _lock = threading.Lock()
 _current: NameIndex | None = None
@@ -179,15 +181,28 @@ def _rebuild() -> NameIndex:
 
 
 def _catch_up(index: NameIndex) -> int:
-    """Apply the persons changed since the index's watermark; returns how many."""
+    """Apply the persons changed since the index's watermark; returns how many.
+
+    A person changes through their own rows (registered, renamed, merged, deleted) and through
+    their status events, which move the site the index keeps (`person_state_refresh` saves it
+    as a derived field, which the change log does not carry): an event's person, and the
+    person a merged record's events count for, are read again too."""
     changes = list(
-        ChangeLogEntry.objects.filter(seq__gt=index.watermark, model=PERSON_MODEL)
+        ChangeLogEntry.objects.filter(seq__gt=index.watermark, model__in=WATCHED_MODELS)
         .order_by("seq")
-        .values_list("seq", "object_id")
+        .values_list("seq", "model", "object_id")
     )
     if not changes:
         return 0
-    ids = list({object_id for _, object_id in changes})
+    wanted = dict.fromkeys(oid for _, model, oid in changes if model == PERSON_MODEL)
+    events = list({oid for _, model, oid in changes if model == STATUS_EVENT_MODEL})
+    for start in range(0, len(events), 500):
+        owners = StatusEvent.objects.filter(pk__in=events[start : start + 500]).values_list(
+            "person_id", "person__merged_into_id"
+        )
+        for person_id, survivor_id in owners:
+            wanted.update(dict.fromkeys(pid for pid in (person_id, survivor_id) if pid))
+    ids = list(wanted)
     found: dict[uuid.UUID, dict[str, Any]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -199,7 +214,7 @@ def _catch_up(index: NameIndex) -> int:
             index.remove(person_id)
         else:
             index.upsert(_record_of(values))
-    index.watermark = max(seq for seq, _ in changes)
+    index.watermark = max(seq for seq, _, _ in changes)
     return len(ids)
 
 

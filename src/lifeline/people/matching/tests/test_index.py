@@ -275,3 +275,22 @@ def test_a_woman_registered_as_nora_is_found_as_nour_when_the_sex_is_given() -> 
     ]
     index = NameIndex().build([*namesakes, nora])
     assert ids(index, "Nour Ayoub Abu Ayoub", age=6, sex="female")[0] == nora.person_id
+
+
+def test_a_person_moved_to_another_site_is_found_at_the_new_one(
+    fresh_index: Path, commander: Any, site: Site
+) -> None:
+    other = Site.objects.create(code="forest-camp", name="Forest Camp")
+    person = register(commander, "Layla", "Haddad", sex="female")
+    index_store.index_current()  # the index knows her at the first site
+    services.person_status_record(actor=commander, person=person, status="transferred", site=other)
+
+    def score_at(code: str) -> float:
+        probe = Probe(name_parse("Leila Haddad"), site=code)
+        [hit] = index_store.index_current().search(probe, year=YEAR)
+        return hit.score
+
+    assert score_at(other.code) > score_at(site.code)
+    assert index_store.index_current().search(
+        Probe(name_parse("Leila Haddad"), site=other.code), year=YEAR
+    )[0].score == pytest.approx(1.0)
