@@ -33,14 +33,13 @@ from rapidfuzz.distance import Levenshtein
 from lifeline.people.matching.names import (
     GIVEN_MATCHED,
     GIVEN_UNMATCHED,
-    Candidate,
     Evidence,
     NameToken,
     ParsedName,
     Probe,
     age_agreement,
-    candidate_match,
     given_name_similarity,
+    name_similarity,
     person_tokens,
     score_line,
     token_key,
@@ -59,7 +58,6 @@ PREFIX_CANDIDATES = 3_000  # rows taken beyond the exact pairs, rarest keys firs
 NEAR_FANOUT = 80  # known skeletons one edit from a query name's that it may stand for
 INITIAL = 1  # consonants of the other name in a (skeleton, initial) key
 SEX_CODES = {"female": 1, "male": 2}
-SEX_NAMES = {v: k for k, v in SEX_CODES.items()}
 KIND_TOKEN, KIND_PAIR, KIND_SKELETON_INITIAL = 1, 2, 3
 
 IntArray = npt.NDArray[np.int64]
@@ -540,16 +538,20 @@ class NameIndex:
             if len(more):
                 extra = self._score(probe, more, year)
                 scored = tuple(np.concatenate([x, y]) for x, y in zip(scored, extra, strict=True))
-        rows, name, score, tok = scored
+        rows, name, score, slope, intercept, tok = scored
         if len(rows) == 0:
             return []
-        # The first few scored again by names.candidate_match itself (each record name used
-        # once), which the vectorised maximum only bounds from above.
+        # The first few scored again with the exact name rule (each record name used once),
+        # which the vectorised maximum only bounds from above; the weighing stays the row's
+        # names.score_line: the number names.candidate_match gives.
         k = min(max(limit * 3, RERANK), len(rows))
         top = np.argpartition(-score, k - 1)[:k]
+        code = SEX_CODES.get(probe.sex or "", 0)
         for i in top.tolist():
-            scored_row = candidate_match(probe, self._candidate(int(rows[i]), tok[i], year))
-            name[i], score[i] = scored_row.name_score, scored_row.score
+            tokens = ParsedName(tuple(self.tokens[t] for t in tok[i] if t >= 0))
+            sex_agrees = bool(code) and int(self.row_sex[rows[i]]) == code
+            name[i] = name_similarity(query, tokens, sex_agrees=sex_agrees).score
+        score[top] = slope[top] * name[top] + intercept[top]
         top = top[np.argsort(-score[top], kind="stable")][:limit]
         return [
             IndexHit(
@@ -560,22 +562,12 @@ class NameIndex:
             for i in top.tolist()
         ]
 
-    def _candidate(self, row: int, tokens: npt.NDArray[np.int32], year: int | None) -> Candidate:
-        """A row as names.candidate_match reads a person (the age from the year of birth)."""
-        born = int(self.row_year[row])
-        return Candidate(
-            name=ParsedName(tuple(self.tokens[t] for t in tokens.tolist() if t >= 0)),
-            age=year - born if born and year is not None else None,
-            sex=SEX_NAMES.get(int(self.row_sex[row])),
-            household=self.households[int(self.row_household[row])] or None,
-            site=self.sites[int(self.row_site[row])] or None,
-        )
-
     def _score(
         self, probe: Probe, rows: npt.NDArray[np.int32], year: int | None
     ) -> tuple[npt.NDArray[Any], ...]:
         """Vectorised names.candidate_match, a token's best match standing for the exact
-        assignment (so never below it): rows, name score, score and the rows' tokens."""
+        assignment (so never below it): rows, name score, score, the rows' score lines and
+        tokens."""
         query = probe.name
         n = len(rows)
         tok = self.row_tokens[rows]  # -1 (padding) picks the 0 appended to each sims array
@@ -599,7 +591,7 @@ class NameIndex:
             unmatched = (count >= 2) & (given < GIVEN_MATCHED)
             name = np.where(unmatched, name * GIVEN_UNMATCHED, name)
         slope, intercept = self._score_lines(probe, rows, year)
-        return rows, name, slope * name + intercept, tok
+        return rows, name, slope * name + intercept, slope, intercept, tok
 
     def _score_lines(
         self, probe: Probe, rows: npt.NDArray[np.int32], year: int | None
@@ -635,17 +627,15 @@ class NameIndex:
         present = np.nonzero(np.bincount(evidence_code))[0]
         slopes = np.zeros(int(present[-1]) + 1 if len(present) else 1)
         intercepts = np.zeros_like(slopes)
-        same: dict[int, bool | None] = {0: None, 1: True, 2: False}
+        same: tuple[bool | None, ...] = (None, True, False)
+        agreements: dict[int, float | None] = {}
         for c in present.tolist():
             a, rest = divmod(c, 27)
             s_code, rest = divmod(rest, 9)
             h_code, site_code = divmod(rest, 3)
-            evidence = Evidence(
-                age=age_agreement(probe.age, ages[a]),
-                same_sex=same[s_code],
-                same_household=same[h_code],
-                same_site=same[site_code],
-            )
+            if a not in agreements:
+                agreements[a] = age_agreement(probe.age, ages[a])
+            evidence = Evidence(agreements[a], same[s_code], same[h_code], same[site_code])
             slopes[c], intercepts[c] = score_line(evidence)
         return slopes[evidence_code], intercepts[evidence_code]
 

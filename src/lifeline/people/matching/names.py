@@ -28,6 +28,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
@@ -549,6 +550,7 @@ SITE_WEIGHT = 0.02
 MAX_NAME_TOKENS = 6  # a person's tokens beyond these say nothing more (and the index keeps six)
 
 
+@lru_cache(maxsize=65_536)
 def age_agreement(probe_age: int | None, age: int | None) -> float | None:
     """1 for the same age, a little less within the tolerance of an estimate (2 years for a
     child, 4 for an adult), then falling fast; None when either is unknown."""
@@ -559,10 +561,10 @@ def age_agreement(probe_age: int | None, age: int | None) -> float | None:
     return max(0.0, 1.0 - 0.03 * min(gap, tolerance) - max(gap - tolerance, 0) / 8)
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(NamedTuple):
     """What besides the names a probe and a candidate agree on: the age agreement, whether the
-    sex, the household and the site are the same (None: unknown on either side)."""
+    sex, the household and the site are the same (None: unknown on either side). A plain
+    tuple: the index asks score_line for hundreds of them per search."""
 
     age: float | None = None
     same_sex: bool | None = None
