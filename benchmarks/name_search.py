@@ -20,7 +20,7 @@ carries:
   camp) in 15% of those.
 Nothing else: no household, no date of birth, no document number.
 
-Measured: building `people.search_index.NameIndex` on the records (no database rows: the index
+Measured: building `people.matching.index.NameIndex` on the records (no database rows: the index
 is what answers), its size, the latency of `NameIndex.search` per query and recall@1/@10: the
 registered person among the first 1/10 the index returns. Ties count against us: when other
 persons score exactly as high as the registered one, the index orders them by row (which
@@ -61,8 +61,8 @@ from common import (
     table_print,
 )
 
-from lifeline.people.names import Probe, name_parse
-from lifeline.people.search_index import IndexRecord, NameIndex
+from lifeline.people.matching.index import IndexRecord, NameIndex
+from lifeline.people.matching.names import Probe, name_parse
 
 TARGET_P95_MS = 10.0
 TARGET_RECALL_AT_10 = 0.97
@@ -774,7 +774,7 @@ def misses_write(
 ) -> None:
     """One block per missed query: what was asked, who was registered, whether the index
     generated the person as a candidate at all, the person's name score and the first hits."""
-    from lifeline.people.names import name_similarity
+    from lifeline.people.matching.names import name_similarity
 
     lines: list[str] = []
     for i in MISSED:

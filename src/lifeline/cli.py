@@ -21,7 +21,7 @@ def app_build() -> typer.Typer:
     from lifeline.intel.threats.cli import app as threat_app
     from lifeline.missions.cli import app as mission_app
     from lifeline.people.cli import household_app, person_app
-    from lifeline.people.cli_matching import case_app, search_app, tracing_app
+    from lifeline.people.matching.cli import case_app, search_app, tracing_app
     from lifeline.routing.cli import app as route_app
     from lifeline.supplies.cli import ration_app, stock_app
 

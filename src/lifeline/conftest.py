@@ -27,7 +27,7 @@ def _fast_password_hashing(settings: Any) -> None:
 def _private_var_dir(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
     # Files a test writes under VAR_DIR (the name index, exports) never touch the checkout's
     # var/ nor another xdist worker's; the in-memory name index is dropped after each test.
-    from lifeline.people.search_index import index_forget
+    from lifeline.people.matching.index_store import index_forget
 
     settings.VAR_DIR = tmp_path_factory.mktemp("var")
     yield

@@ -26,7 +26,8 @@ from lifeline.core.errors import Conflict, NotFound, ValidationFailed
 from lifeline.core.ids import id_parse
 from lifeline.core.services import Actor, actor_user, audit_record, permission_require
 from lifeline.people import rules
-from lifeline.people.matching import person_candidate, probe_search
+from lifeline.people.matching.names import Probe, candidate_score, names_parse
+from lifeline.people.matching.selectors import person_candidate, probe_search
 from lifeline.people.models import (
     CareArrangement,
     CaseKind,
@@ -44,7 +45,6 @@ from lifeline.people.models import (
     TracingRequest,
     TracingStatus,
 )
-from lifeline.people.names import Probe, candidate_score, names_parse
 
 # A registered person scoring this much against a request is proposed to an officer.
 TRACING_THRESHOLD = 0.8

@@ -4,7 +4,8 @@ gets a JSON error naming it rather than an HTML 404."""
 from django.urls import URLPattern
 
 from lifeline.core.api import operations
-from lifeline.people import api, api_matching
+from lifeline.people import api
+from lifeline.people.matching import api as matching_api
 
 urlpatterns: list[URLPattern] = [
     *operations("persons/", api.PersonListApi, api.PersonRegisterApi, name="api-persons"),
@@ -51,4 +52,4 @@ urlpatterns: list[URLPattern] = [
 ]
 
 # Name search, duplicates, tracing and protection cases (issue 3).
-urlpatterns += api_matching.urlpatterns
+urlpatterns += matching_api.urlpatterns

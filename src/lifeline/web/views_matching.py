@@ -1,5 +1,5 @@
 """Pages of name search, duplicates, family tracing and children's protection cases. Each
-view parses with `people.schemas_matching`, calls one service or selector and renders;
+view parses with `people.matching.schemas`, calls one service or selector and renders;
 errors become pages through `errors.page_view`."""
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from lifeline.core.forms import SchemaForm
 from lifeline.core.pages import page_view
 from lifeline.core.selectors import site_choices
-from lifeline.people import matching, protection, selectors, services
-from lifeline.people.schemas_matching import (
+from lifeline.people import protection, selectors, services
+from lifeline.people.matching import selectors as matching
+from lifeline.people.matching.schemas import (
     CaseCloseInput,
     CaseUpdateInput,
     SearchInput,

@@ -15,7 +15,7 @@ from lifeline.core.errors import Forbidden, NotFound, ValidationFailed
 from lifeline.core.models import AuditEntry, Site
 from lifeline.people import services
 from lifeline.people.cli import household_app, person_app
-from lifeline.people.cli_matching import case_app, search_app, tracing_app
+from lifeline.people.matching.cli import case_app, search_app, tracing_app
 from lifeline.people.models import Household, Person, StatusEvent
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,8 @@ from rest_framework.test import APIClient
 
 from lifeline.core.errors import Conflict, Forbidden, ValidationFailed
 from lifeline.core.models import AuditEntry, Site
-from lifeline.people import protection, search_index, services
+from lifeline.people import protection, services
+from lifeline.people.matching import index_store
 from lifeline.people.models import (
     CareArrangement,
     CaseOutcome,
@@ -33,9 +34,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fresh_index(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.VAR_DIR = tmp_path
-    search_index.index_forget()
+    index_store.index_forget()
     yield
-    search_index.index_forget()
+    index_store.index_forget()
 
 
 @pytest.fixture

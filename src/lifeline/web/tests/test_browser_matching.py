@@ -15,7 +15,8 @@ import pytest
 from lifeline.conftest import PASSWORD
 from lifeline.core.models import Site
 from lifeline.core.tests.browser import BROWSER_MARKS, shots_dir
-from lifeline.people import search_index, services
+from lifeline.people import services
+from lifeline.people.matching import index_store
 from lifeline.people.models import TracingMatchStatus, TracingRequest, TracingStatus
 
 pytestmark = BROWSER_MARKS
@@ -24,9 +25,9 @@ pytestmark = BROWSER_MARKS
 @pytest.fixture(autouse=True)
 def fresh_index(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.VAR_DIR = tmp_path
-    search_index.index_forget()
+    index_store.index_forget()
     yield
-    search_index.index_forget()
+    index_store.index_forget()
 
 
 def sign_in(page: Any, base: str, user: Any, then: str) -> None:

@@ -1,7 +1,7 @@
 """Finding people under any spelling, and records that are probably one person.
 
-`person_search` asks the name index (`people.search_index`) for candidates and scores each with
-`people.names.candidate_score` (names, age, sex, household, place), with the reasons in words.
+`person_search` asks the name index (`matching.index_store`) for candidates and scores each with
+`matching.names.candidate_score` (names, age, sex, household, place), with the reasons in words.
 `duplicates_find` pairs records that share a name key and scores each pair the same way; a
 registrar merges them with the reversible `people.services.person_merge`. The plain search
 of `people.selectors.person_find` stays for exact words.
@@ -18,10 +18,16 @@ from django.utils import timezone
 from lifeline.core.errors import ValidationFailed
 from lifeline.core.services import Actor, permission_require
 from lifeline.people import rules
+from lifeline.people.matching.index_store import index_current
+from lifeline.people.matching.names import (
+    Candidate,
+    Probe,
+    Scored,
+    candidate_score,
+    name_parse,
+    person_tokens,
+)
 from lifeline.people.models import Person, Sex
-from lifeline.people.names import Candidate, Probe, Scored, candidate_score, name_parse
-from lifeline.people.names import tokens_of as names_tokens
-from lifeline.people.search_index import index_current
 
 MAX_LIMIT = 100
 # A pair of records scoring this much or more is listed as a probable duplicate.
@@ -42,7 +48,7 @@ def person_candidate(person: Person, today: dt.date | None = None) -> Candidate:
     today = today or timezone.localdate()
     age = rules.age_on(person.date_of_birth, today) if person.date_of_birth else None
     return Candidate(
-        name=names_tokens([person.given_name, person.family_name, *person.other_names]),
+        name=person_tokens([person.given_name, person.family_name, *person.other_names]),
         age=age,
         sex=person.sex if person.sex in (Sex.FEMALE, Sex.MALE) else None,
         household=str(person.household_id) if person.household_id else None,

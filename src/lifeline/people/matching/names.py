@@ -28,6 +28,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
@@ -538,8 +539,18 @@ class Scored:
 
 NAME_MATCH = 0.85  # a name similarity at or above this reads as "the same name"
 KNOWN_SEXES = frozenset({"female", "male"})
+# The names weigh most; age, sex, household and place say less. A part unknown on either side
+# leaves the weighing; another sex scales down what the names and the age said.
+NAME_WEIGHT = 0.78
+AGE_WEIGHT = 0.12
+SEX_WEIGHT = 0.07
+OTHER_SEX = 0.6
+HOUSEHOLD_WEIGHT = 0.03
+SITE_WEIGHT = 0.02
+MAX_NAME_TOKENS = 6  # a person's tokens beyond these say nothing more (and the index keeps six)
 
 
+@lru_cache(maxsize=65_536)
 def age_agreement(probe_age: int | None, age: int | None) -> float | None:
     """1 for the same age, a little less within the tolerance of an estimate (2 years for a
     child, 4 for an adult), then falling fast; None when either is unknown."""
@@ -550,10 +561,64 @@ def age_agreement(probe_age: int | None, age: int | None) -> float | None:
     return max(0.0, 1.0 - 0.03 * min(gap, tolerance) - max(gap - tolerance, 0) / 8)
 
 
-def candidate_score(probe: Probe, candidate: Candidate) -> Scored:
-    """Name similarity weighed with age, sex, household and place; reasons in words."""
-    sex_agrees = probe.sex in KNOWN_SEXES and probe.sex == candidate.sex
-    name = name_similarity(probe.name, candidate.name, sex_agrees=sex_agrees)
+class Evidence(NamedTuple):
+    """What besides the names a probe and a candidate agree on: the age agreement, whether the
+    sex, the household and the site are the same (None: unknown on either side). A plain
+    tuple: the index asks score_line for hundreds of them per search."""
+
+    age: float | None = None
+    same_sex: bool | None = None
+    same_household: bool | None = None
+    same_site: bool | None = None
+
+
+def evidence_of(probe: Probe, candidate: Candidate) -> Evidence:
+    sex_known = probe.sex in KNOWN_SEXES and candidate.sex in KNOWN_SEXES
+    household_known = bool(probe.household and candidate.household)
+    site_known = bool(probe.site and candidate.site)
+    return Evidence(
+        age=age_agreement(probe.age, candidate.age),
+        same_sex=probe.sex == candidate.sex if sex_known else None,
+        same_household=probe.household == candidate.household if household_known else None,
+        same_site=probe.site == candidate.site if site_known else None,
+    )
+
+
+@lru_cache(maxsize=65_536)
+def score_line(evidence: Evidence) -> tuple[float, float]:
+    """The whole score is a line in the name score: (slope, intercept) for this evidence.
+
+    The one weighing of names with age, sex, household and place: `candidate_match` and the
+    name index (row by row, over arrays) both take it from here."""
+    slope, intercept, weight = NAME_WEIGHT, 0.0, NAME_WEIGHT
+    if evidence.age is not None:
+        intercept += AGE_WEIGHT * evidence.age
+        weight += AGE_WEIGHT
+    if evidence.same_sex is not None:
+        weight += SEX_WEIGHT
+        if evidence.same_sex:
+            intercept += SEX_WEIGHT
+        else:
+            slope, intercept = slope * OTHER_SEX, intercept * OTHER_SEX
+    if evidence.same_household is not None:
+        weight += HOUSEHOLD_WEIGHT
+        intercept += HOUSEHOLD_WEIGHT if evidence.same_household else 0.0
+    if evidence.same_site is not None:
+        weight += SITE_WEIGHT
+        intercept += SITE_WEIGHT if evidence.same_site else 0.0
+    return slope / weight, intercept / weight
+
+
+def match_score(name_score: float, evidence: Evidence) -> float:
+    slope, intercept = score_line(evidence)
+    return slope * name_score + intercept
+
+
+def candidate_match(probe: Probe, candidate: Candidate) -> Scored:
+    """Name similarity weighed with age, sex, household and place, in full precision (what the
+    name index ranks by); reasons in words."""
+    evidence = evidence_of(probe, candidate)
+    name = name_similarity(probe.name, candidate.name, sex_agrees=bool(evidence.same_sex))
     reasons: list[str] = []
     for q, r, sim in name.matched:
         if q == r:
@@ -564,36 +629,32 @@ def candidate_score(probe: Probe, candidate: Candidate) -> Scored:
             reasons.append(f"{q!r} is close to {r!r}")
     if name.order_swapped:
         reasons.append("names in another order")
-    score = name.score * 0.78
-    weight = 0.78
-    age = age_agreement(probe.age, candidate.age)
-    if age is not None:
-        score += 0.12 * age
-        weight += 0.12
-        reasons.append("age agrees" if age >= 0.88 else f"age differs ({candidate.age})")
-    if probe.sex in KNOWN_SEXES and candidate.sex in KNOWN_SEXES:
-        weight += 0.07
-        if probe.sex == candidate.sex:
-            score += 0.07
-            reasons.append("sex agrees")
-        else:
-            score *= 0.6
-            reasons.append("sex differs")
-    if probe.household and candidate.household:
-        weight += 0.03
-        if probe.household == candidate.household:
-            score += 0.03
-            reasons.append("same household")
-    if probe.site and candidate.site:
-        weight += 0.02
-        if probe.site == candidate.site:
-            score += 0.02
-            reasons.append("same site")
+    if evidence.age is not None:
+        reasons.append("age agrees" if evidence.age >= 0.88 else f"age differs ({candidate.age})")
+    if evidence.same_sex is not None:
+        reasons.append("sex agrees" if evidence.same_sex else "sex differs")
+    if evidence.same_household:
+        reasons.append("same household")
+    if evidence.same_site:
+        reasons.append("same site")
     return Scored(
-        score=round(score / weight, 4), name_score=round(name.score, 4), reasons=tuple(reasons)
+        score=match_score(name.score, evidence), name_score=name.score, reasons=tuple(reasons)
     )
 
 
-def tokens_of(names: Sequence[str]) -> ParsedName:
-    """All tokens of a person's names (given, family, other names), each once."""
-    return names_parse(names)
+def candidate_score(probe: Probe, candidate: Candidate) -> Scored:
+    """candidate_match to four places, as searches show and sort it."""
+    scored = candidate_match(probe, candidate)
+    return Scored(round(scored.score, 4), round(scored.name_score, 4), scored.reasons)
+
+
+def person_tokens(names: Sequence[str]) -> ParsedName:
+    """A person's tokens, the given name's first: those of the given and the family name (a
+    name repeated stays repeated: Mohamed Mohamed, Ahmad Ahmad Sherif), then those of other
+    names that are new; at most MAX_NAME_TOKENS. The index and the scorer both read a person
+    so."""
+    out: list[NameToken] = []
+    for position, name in enumerate(names):
+        tokens = name_parse(name).tokens
+        out.extend(tokens if position < 2 else (t for t in tokens if t not in out))
+    return ParsedName(tuple(out[:MAX_NAME_TOKENS]))

@@ -1,7 +1,7 @@
 """`lifeline search`, `lifeline duplicates`, `lifeline tracing ...` and `lifeline case ...`:
 name search, duplicates, family tracing and children's protection cases from the command line.
 
-Options are parsed with the API's schemas (`people.schemas_matching`); each command calls one
+Options are parsed with the API's schemas (`people.matching.schemas`); each command calls one
 service or selector as the `--user` the root command names. Errors propagate to the root.
 """
 
@@ -12,9 +12,10 @@ from typing import Annotated, Any
 import typer
 
 from lifeline.core.commandline import state_of
-from lifeline.people import matching, protection
+from lifeline.people import protection
 from lifeline.people.cli import JsonOption, _console, _json_print, _parsed, _row, _table
-from lifeline.people.schemas_matching import (
+from lifeline.people.matching import selectors
+from lifeline.people.matching.schemas import (
     CaseCloseInput,
     CaseOutput,
     CaseUpdateInput,
@@ -51,7 +52,7 @@ def search_person(
     values = _parsed(
         SearchInput, {"q": query, "age": age, "sex": sex, "site": site, "limit": limit}
     )
-    found = matching.person_search(
+    found = selectors.person_search(
         actor=actor,
         query=values["q"],
         age=values.get("age"),
@@ -79,7 +80,7 @@ def search_duplicates(
 ) -> None:
     """Probable duplicate records; merge one with `lifeline person merge`."""
     actor = state_of(ctx).actor()
-    found = matching.duplicates_find(actor=actor, limit=limit)
+    found = selectors.duplicates_find(actor=actor, limit=limit)
     if as_json:
         _json_print(DuplicateOutput(found, many=True).data)
         return

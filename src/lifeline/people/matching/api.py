@@ -1,5 +1,5 @@
 """The API of name search, duplicates, tracing and protection cases: one class per operation,
-each parsing with `people.schemas_matching`, calling one service or selector, rendering."""
+each parsing with `people.matching.schemas`, calling one service or selector, rendering."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lifeline.core.api import READ_ERRORS, WRITE_ERRORS, ApiView, input_parse, operations, path_id
-from lifeline.people import matching, protection
-from lifeline.people.models import TracingRequest
-from lifeline.people.schemas_matching import (
+from lifeline.people import protection
+from lifeline.people.matching import selectors
+from lifeline.people.matching.schemas import (
     CaseCloseInput,
     CaseFilterInput,
     CaseOutput,
@@ -31,6 +31,7 @@ from lifeline.people.schemas_matching import (
     TracingMatchOutput,
     TracingOutput,
 )
+from lifeline.people.models import TracingRequest
 
 REQUEST_ID = path_id("request_id", "tracing request")
 MATCH_ID = path_id("match_id", "tracing match")
@@ -49,7 +50,7 @@ class PersonSearchApi(ApiView):
     )
     def get(self, request: Request) -> Response:
         values = input_parse(SearchInput, request.query_params, strict=False)
-        found = matching.person_search(
+        found = selectors.person_search(
             actor=request.user,
             query=values["q"],
             age=values.get("age"),
@@ -71,7 +72,7 @@ class DuplicateListApi(ApiView):
     )
     def get(self, request: Request) -> Response:
         values = input_parse(DuplicatesInput, request.query_params, strict=False)
-        found = matching.duplicates_find(actor=request.user, limit=values["limit"])
+        found = selectors.duplicates_find(actor=request.user, limit=values["limit"])
         return Response(DuplicateOutput(found, many=True).data)
 
 

@@ -13,25 +13,16 @@ Keys are 64-bit integers (kind, skeleton id, skeleton id), kept as one sorted ar
 rows beside it (`np.searchsorted` finds a key's rows). Rows added since the last compaction
 sit in a small dictionary; a changed person gets a new row and the old one is marked dead.
 
-The index is saved under `settings.VAR_DIR` with the change-log position (`ChangeLogEntry.seq`)
-it reflects. In a process it is loaded once, then brought up to date before each search from
-the change-log rows of persons after that position (registered, renamed, merged, deleted). It
-is rebuilt from the database only when the file is missing, unreadable, from another schema
-version or from another database.
+Pure: no Django. Where it is saved and how it catches up with the registry is
+`matching.index_store`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import logging
-import os
-import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -39,22 +30,22 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from lifeline.people.names import (
+from lifeline.people.matching.names import (
     GIVEN_MATCHED,
     GIVEN_UNMATCHED,
+    Evidence,
     NameToken,
     ParsedName,
     Probe,
+    age_agreement,
     given_name_similarity,
-    name_parse,
     name_similarity,
+    person_tokens,
+    score_line,
     token_key,
     token_similarity,
 )
 
-log = logging.getLogger(__name__)
-
-SCHEMA_VERSION = 5
 MAX_TOKENS = 6
 MAX_CANDIDATES = 40_000
 NARROW_AGE_GAP = 10  # years from the age sought kept when a name brings too many rows
@@ -137,7 +128,7 @@ class NameIndex:
         self.site_ids: dict[str, int] = {"": 0}
         self.households: list[str] = [""]
         self.household_ids: dict[str, int] = {"": 0}
-        self._name_cache: dict[str, tuple[int, ...]] = {}
+        self._name_cache: dict[tuple[str, ...], tuple[int, ...]] = {}
         self._token_arrays_cache: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None
         self.watermark = 0
         self.database = ""
@@ -263,16 +254,13 @@ class NameIndex:
         return all_keys, all_rows
 
     def _tokens_of(self, record: IndexRecord) -> list[int]:
-        """Token ids of the given and family names (a name repeated stays repeated: Mohamed
-        Mohamed), then those of other names that are new."""
-        out: list[int] = []
-        for position, name in enumerate(record.names):
-            ids = self._name_cache.get(name)
-            if ids is None:
-                ids = tuple(self._token_id(t) for t in name_parse(name).tokens)
-                self._name_cache[name] = ids
-            out.extend(ids if position < 2 else (t for t in ids if t not in out))
-        return out[:MAX_TOKENS]
+        """Token ids of the person's tokens as the scorer reads them (names.person_tokens)."""
+        key = record.names
+        ids = self._name_cache.get(key)
+        if ids is None:
+            ids = tuple(self._token_id(t) for t in person_tokens(record.names).tokens)
+            self._name_cache[key] = ids
+        return list(ids)
 
     def build(self, records: Iterable[IndexRecord], *, watermark: int = 0) -> NameIndex:
         """Fill an empty index in one pass (keys made and sorted once at the end)."""
@@ -550,11 +538,12 @@ class NameIndex:
             if len(more):
                 extra = self._score(probe, more, year)
                 scored = tuple(np.concatenate([x, y]) for x, y in zip(scored, extra, strict=True))
-        rows, name, score, base, factor, bonus, weight, tok = scored
+        rows, name, score, slope, intercept, tok = scored
         if len(rows) == 0:
             return []
-        # The first few again with the exact rule (each record name used once), which the
-        # vectorised maximum only approximates.
+        # The first few scored again with the exact name rule (each record name used once),
+        # which the vectorised maximum only bounds from above; the weighing stays the row's
+        # names.score_line: the number names.candidate_match gives.
         k = min(max(limit * 3, RERANK), len(rows))
         top = np.argpartition(-score, k - 1)[:k]
         code = SEX_CODES.get(probe.sex or "", 0)
@@ -562,7 +551,7 @@ class NameIndex:
             tokens = ParsedName(tuple(self.tokens[t] for t in tok[i] if t >= 0))
             sex_agrees = bool(code) and int(self.row_sex[rows[i]]) == code
             name[i] = name_similarity(query, tokens, sex_agrees=sex_agrees).score
-        score[top] = ((0.78 * name[top] + base[top]) * factor[top] + bonus[top]) / weight[top]
+        score[top] = slope[top] * name[top] + intercept[top]
         top = top[np.argsort(-score[top], kind="stable")][:limit]
         return [
             IndexHit(
@@ -576,8 +565,9 @@ class NameIndex:
     def _score(
         self, probe: Probe, rows: npt.NDArray[np.int32], year: int | None
     ) -> tuple[npt.NDArray[Any], ...]:
-        """Vectorised names.candidate_score (with a token's best match standing for the exact
-        assignment): rows, name, score and the parts needed to score again."""
+        """Vectorised names.candidate_match, a token's best match standing for the exact
+        assignment (so never below it): rows, name score, score, the rows' score lines and
+        tokens."""
         query = probe.name
         n = len(rows)
         tok = self.row_tokens[rows]  # -1 (padding) picks the 0 appended to each sims array
@@ -600,41 +590,54 @@ class NameIndex:
         if len(query.tokens) >= 2:
             unmatched = (count >= 2) & (given < GIVEN_MATCHED)
             name = np.where(unmatched, name * GIVEN_UNMATCHED, name)
-        base = np.zeros(n)
-        weight = np.full(n, 0.78)
+        slope, intercept = self._score_lines(probe, rows, year)
+        return rows, name, slope * name + intercept, slope, intercept, tok
+
+    def _score_lines(
+        self, probe: Probe, rows: npt.NDArray[np.int32], year: int | None
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Per row, names.score_line of its evidence (age, sex, household, site). Rows are
+        coded by that evidence, and score_line asked once per code present (a few hundred at
+        most), so that the weighing is written once, in names."""
+        n = len(rows)
+        ages: list[int | None] = [None]
+        age_code = np.zeros(n, dtype=np.int64)  # 0: age unknown
         if probe.age is not None and year is not None:
             born = self.row_year[rows].astype(np.int64)
             known = born > 0
-            ages = year - born
-            tolerance = np.where(np.minimum(ages, probe.age) < 18, 2, 4)
-            gap = np.abs(ages - probe.age)
-            agree = np.clip(
-                1.0 - 0.03 * np.minimum(gap, tolerance) - np.maximum(gap - tolerance, 0) / 8,
-                0.0,
-                1.0,
-            )
-            base = np.where(known, 0.12 * agree, 0.0)
-            weight += np.where(known, 0.12, 0.0)
-        factor = np.ones(n)
-        bonus = np.zeros(n)
-        if code:
-            sex = self.row_sex[rows]
-            known = sex > 0
-            factor = np.where(known & (sex != code), 0.6, 1.0)
-            bonus = np.where(known & (sex == code), 0.07, 0.0)
-            weight += np.where(known, 0.07, 0.0)
-        # The same household, the same site: small bonuses, as in names.candidate_score.
-        for wanted, ids, row_ids, share in (
-            (probe.household, self.household_ids, self.row_household, 0.03),
-            (probe.site, self.site_ids, self.row_site, 0.02),
+            if known.any():
+                youngest = int((year - born[known]).min())
+                age_code = np.where(known, year - born - youngest + 1, 0)
+                ages += list(range(youngest, int(age_code.max()) + youngest))
+        code = SEX_CODES.get(probe.sex or "", 0)
+        sex = self.row_sex[rows].astype(np.int64)
+        # 0: unknown on either side, 1: the same, 2: another.
+        sex_code = np.where((sex > 0) & bool(code), np.where(sex == code, 1, 2), 0)
+        relation = [sex_code]
+        for wanted, ids, row_ids in (
+            (probe.household, self.household_ids, self.row_household),
+            (probe.site, self.site_ids, self.row_site),
         ):
-            if wanted:
-                theirs = row_ids[rows]
-                known = theirs > 0
-                weight += np.where(known, share, 0.0)
-                bonus += np.where(known & (theirs == ids.get(wanted, -1)), share, 0.0)
-        score = ((0.78 * name + base) * factor + bonus) / weight
-        return rows, name, score, base, factor, bonus, weight, tok
+            theirs = row_ids[rows].astype(np.int64)
+            wanted_id = ids.get(wanted, -1) if wanted else 0
+            relation.append(
+                np.where((theirs > 0) & bool(wanted), np.where(theirs == wanted_id, 1, 2), 0)
+            )
+        evidence_code = ((age_code * 3 + relation[0]) * 3 + relation[1]) * 3 + relation[2]
+        present = np.nonzero(np.bincount(evidence_code))[0]
+        slopes = np.zeros(int(present[-1]) + 1 if len(present) else 1)
+        intercepts = np.zeros_like(slopes)
+        same: tuple[bool | None, ...] = (None, True, False)
+        agreements: dict[int, float | None] = {}
+        for c in present.tolist():
+            a, rest = divmod(c, 27)
+            s_code, rest = divmod(rest, 9)
+            h_code, site_code = divmod(rest, 3)
+            if a not in agreements:
+                agreements[a] = age_agreement(probe.age, ages[a])
+            evidence = Evidence(agreements[a], same[s_code], same[h_code], same[site_code])
+            slopes[c], intercepts[c] = score_line(evidence)
+        return slopes[evidence_code], intercepts[evidence_code]
 
     def duplicate_candidates(self, *, max_block: int) -> list[tuple[uuid.UUID, uuid.UUID]]:
         """Pairs of live persons who share a pair of name skeletons (or, for persons with one
@@ -667,225 +670,3 @@ class NameIndex:
 
     def _person_id(self, row: int) -> uuid.UUID:
         return uuid.UUID(int=(int(self.row_hi[row]) << 64) | int(self.row_lo[row]))
-
-    # ---- files ------------------------------------------------------------------------------
-
-    def save(self, path: Path, *, database: str) -> None:
-        """Write the index (compacted) next to a temporary name, then move it into place."""
-        self.compact()
-        n = self.rows
-        meta = {"schema": SCHEMA_VERSION, "watermark": self.watermark, "database": database}
-        tmp = path.with_name(path.name + ".tmp")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as fh:
-            np.savez(
-                fh,
-                meta=np.array(json.dumps(meta)),
-                token_text=np.array([t.text for t in self.tokens] or [""], dtype=str),
-                token_skeleton=np.array([t.skeleton for t in self.tokens] or [""], dtype=str),
-                token_vowels=np.array(["|".join(t.vowels) for t in self.tokens] or [""], dtype=str),
-                token_flags=np.array(
-                    [int(t.feminine) | (int(t.arabic) << 1) for t in self.tokens],
-                    dtype=np.int8,
-                ),
-                skeletons=np.array(self.skeletons, dtype=str),
-                row_tokens=self.row_tokens[:n],
-                row_sex=self.row_sex[:n],
-                row_year=self.row_year[:n],
-                row_alive=self.row_alive[:n],
-                row_site=self.row_site[:n],
-                row_household=self.row_household[:n],
-                sites=np.array(self.sites, dtype=str),
-                households=np.array(self.households, dtype=str),
-                row_hi=self.row_hi[:n],
-                row_lo=self.row_lo[:n],
-                keys=self.keys,
-                key_rows=self.key_rows,
-            )
-        os.replace(tmp, path)
-
-    @classmethod
-    def load(cls, path: Path, *, database: str) -> NameIndex | None:
-        """The index saved at `path`, or None when it is missing, unreadable or not ours."""
-        if not path.exists():
-            return None
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                meta = json.loads(str(data["meta"]))
-                if meta.get("schema") != SCHEMA_VERSION or meta.get("database") != database:
-                    return None
-                index = cls()
-                flags = data["token_flags"]
-                texts = data["token_text"].tolist()
-                skeletons = data["token_skeleton"].tolist()
-                vowels = data["token_vowels"].tolist()
-                for i in range(len(flags)):
-                    index.tokens.append(
-                        NameToken(
-                            text=texts[i],
-                            skeleton=skeletons[i],
-                            vowels=tuple(vowels[i].split("|")),
-                            feminine=bool(flags[i] & 1),
-                            arabic=bool(flags[i] & 2),
-                        )
-                    )
-                index.token_ids = {t: i for i, t in enumerate(index.tokens)}
-                index.skeletons = data["skeletons"].tolist()
-                index.skeleton_ids = {s: i for i, s in enumerate(index.skeletons)}
-                index.row_tokens = data["row_tokens"]
-                index.row_sex = data["row_sex"]
-                index.row_year = data["row_year"]
-                index.row_alive = data["row_alive"]
-                index.row_site = data["row_site"]
-                index.row_household = data["row_household"]
-                index.sites = data["sites"].tolist()
-                index.site_ids = {s: i for i, s in enumerate(index.sites)}
-                index.households = data["households"].tolist()
-                index.household_ids = {h: i for i, h in enumerate(index.households)}
-                index.row_hi = data["row_hi"]
-                index.row_lo = data["row_lo"]
-                index.keys = data["keys"]
-                index.key_rows = data["key_rows"]
-                index.rows = len(index.row_sex)
-                index.watermark = int(meta["watermark"])
-                index.database = database
-        except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
-            log.warning("name index at %s is not usable (%s); it will be rebuilt", path, exc)
-            return None
-        alive = np.nonzero(index.row_alive)[0]
-        index.row_of = {
-            uuid.UUID(int=(int(h) << 64) | int(lo)): int(r)
-            for r, h, lo in zip(
-                alive.tolist(),
-                index.row_hi[alive].tolist(),
-                index.row_lo[alive].tolist(),
-                strict=True,
-            )
-        }
-        return index
-
-
-# ---- the index of this database, kept up to date from the change log --------------------------
-
-PERSON_MODEL = "people.person"
-SAVE_EVERY = 2_000  # rows applied from the change log before the file is written again
-_lock = threading.Lock()
-_current: NameIndex | None = None
-_applied_since_save = 0
-
-
-def index_path() -> Path:
-    from django.conf import settings
-
-    return Path(settings.VAR_DIR) / "search" / "name-index.npz"
-
-
-def _database_label() -> str:
-    from django.db import connection
-
-    settings_dict = connection.settings_dict
-    return f"{connection.vendor}:{settings_dict.get('HOST') or ''}:{settings_dict['NAME']}"
-
-
-def _record_of(values: dict[str, Any]) -> IndexRecord:
-    dob: dt.date | None = values["date_of_birth"]
-    names = (values["given_name"], values["family_name"], *(values["other_names"] or []))
-    household = values["household_id"]
-    return IndexRecord(
-        person_id=values["id"],
-        names=tuple(n for n in names if n),
-        sex=values["sex"],
-        birth_year=dob.year if dob else None,
-        household=str(household) if household else "",
-        site=values["current_site__code"] or "",
-    )
-
-
-_FIELDS = (
-    "id", "given_name", "family_name", "other_names", "sex", "date_of_birth", "household_id",
-    "current_site__code",
-)  # fmt: skip
-
-
-def _rebuild() -> NameIndex:
-    from django.db.models import Max
-
-    from lifeline.core.models import ChangeLogEntry
-    from lifeline.people.models import Person
-
-    top = ChangeLogEntry.objects.aggregate(top=Max("seq"))["top"] or 0
-    rows = Person.objects.alive().order_by().values(*_FIELDS).iterator(chunk_size=5000)
-    index = NameIndex().build((_record_of(v) for v in rows), watermark=top)
-    index.database = _database_label()
-    index.save(index_path(), database=_database_label())
-    return index
-
-
-def _catch_up(index: NameIndex) -> int:
-    """Apply the persons changed since the index's watermark; returns how many."""
-    from lifeline.core.models import ChangeLogEntry
-    from lifeline.people.models import Person
-
-    changes = list(
-        ChangeLogEntry.objects.filter(seq__gt=index.watermark, model=PERSON_MODEL)
-        .order_by("seq")
-        .values_list("seq", "object_id")
-    )
-    if not changes:
-        return 0
-    ids = list({object_id for _, object_id in changes})
-    found: dict[uuid.UUID, dict[str, Any]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for values in Person.objects.filter(pk__in=chunk).values(*_FIELDS, "deleted_at"):
-            found[values["id"]] = values
-    for person_id in ids:
-        values = found.get(person_id)
-        if values is None or values["deleted_at"] is not None:
-            index.remove(person_id)
-        else:
-            index.upsert(_record_of(values))
-    index.watermark = max(seq for seq, _ in changes)
-    return len(ids)
-
-
-def index_current() -> NameIndex:
-    """This database's index: loaded (or rebuilt) once, then caught up with the change log."""
-    global _current, _applied_since_save
-    from django.db.models import Max
-
-    from lifeline.core.models import ChangeLogEntry
-
-    with _lock:
-        database = _database_label()
-        index = _current if _current is not None and _current.database == database else None
-        if index is None:
-            index = NameIndex.load(index_path(), database=database)
-        if index is not None:
-            top = ChangeLogEntry.objects.aggregate(top=Max("seq"))["top"] or 0
-            if top < index.watermark:  # the database was replaced under the file
-                index = None
-        if index is None:
-            index = _rebuild()
-            _applied_since_save = 0
-        applied = _catch_up(index)
-        _applied_since_save += applied
-        if _applied_since_save >= SAVE_EVERY:
-            index.save(index_path(), database=database)
-            _applied_since_save = 0
-        _current = index
-        return index
-
-
-def index_forget() -> None:
-    """Drop the in-memory index (tests; a restore of the database)."""
-    global _current, _applied_since_save
-    with _lock:
-        _current = None
-        _applied_since_save = 0
-
-
-def index_save() -> None:
-    with _lock:
-        if _current is not None:
-            _current.save(index_path(), database=_database_label())

@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 
 from lifeline.core.models import Site
-from lifeline.people import search_index, services
-from lifeline.people.names import Probe, name_parse
-from lifeline.people.search_index import IndexRecord, NameIndex
+from lifeline.people import services
+from lifeline.people.matching import index_store
+from lifeline.people.matching.index import IndexRecord, NameIndex
+from lifeline.people.matching.names import Probe, name_parse
 
 YEAR = 2026
 
@@ -83,7 +84,7 @@ def test_a_name_repeated_in_the_record_is_found_by_the_repeated_pair() -> None:
 def test_a_common_name_over_the_candidate_budget_keeps_the_rows_of_the_right_sex_and_age(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(search_index, "MAX_CANDIDATES", 50)
+    monkeypatch.setattr("lifeline.people.matching.index.MAX_CANDIDATES", 50)
     crowd = [record("Sami", "Haddad", "female", 1950 + i % 20) for i in range(200)]
     target = record("Samy", "Haddad", "male", 2016)
     index = NameIndex().build([*crowd, target])
@@ -119,18 +120,18 @@ def test_an_index_saved_and_loaded_answers_the_same(tmp_path: Path) -> None:
     index = NameIndex().build(people, watermark=42)
     index.upsert(record("Youssef", "Idrissi"))
     path = tmp_path / "index.npz"
-    index.save(path, database="here")
-    loaded = NameIndex.load(path, database="here")
+    index_store.index_file_write(index, path, database="here")
+    loaded = index_store.index_file_read(path, database="here")
     assert loaded is not None and loaded.watermark == 42
     assert ids(loaded, "Maryam El Amrani") == ids(index, "Maryam El Amrani")
     assert ids(loaded, "Yusuf Idrisi") == ids(index, "Yusuf Idrisi")
-    assert NameIndex.load(path, database="elsewhere") is None
+    assert index_store.index_file_read(path, database="elsewhere") is None
 
 
 def test_a_corrupt_index_file_is_not_used(tmp_path: Path) -> None:
     path = tmp_path / "index.npz"
     path.write_bytes(b"not an index")
-    assert NameIndex.load(path, database="here") is None
+    assert index_store.index_file_read(path, database="here") is None
 
 
 def test_duplicate_candidates_pair_records_that_share_names() -> None:
@@ -147,9 +148,9 @@ def test_duplicate_candidates_pair_records_that_share_names() -> None:
 def fresh_index(settings: Any, tmp_path: Path) -> Iterator[Path]:
     """An index file of this test's own, and no index in memory from another test."""
     settings.VAR_DIR = tmp_path
-    search_index.index_forget()
-    yield search_index.index_path()
-    search_index.index_forget()
+    index_store.index_forget()
+    yield index_store.index_path()
+    index_store.index_forget()
 
 
 def register(actor: Any, given: str, family: str, **more: Any) -> Any:
@@ -158,8 +159,7 @@ def register(actor: Any, given: str, family: str, **more: Any) -> Any:
 
 def found(query: str) -> list[uuid.UUID]:
     return [
-        h.person_id
-        for h in search_index.index_current().search(Probe(name_parse(query)), year=YEAR)
+        h.person_id for h in index_store.index_current().search(Probe(name_parse(query)), year=YEAR)
     ]
 
 
@@ -193,7 +193,7 @@ def test_a_renamed_person_is_found_under_the_new_name_only(
     person = register(commander, "Ayoub", "Tazi")
     assert found("Ayyub Tazi") == [person.pk]
     services.person_update(actor=commander, person=person, changes={"family_name": "Alaoui"})
-    hits = search_index.index_current().search(Probe(name_parse("Ayyub Tazi")), year=YEAR)
+    hits = index_store.index_current().search(Probe(name_parse("Ayyub Tazi")), year=YEAR)
     assert all(h.name_score < 0.85 for h in hits)  # only "Ayoub" of the two names is his
     assert found("Ayub Alawi") == [person.pk]
 
@@ -202,16 +202,16 @@ def test_the_index_is_reloaded_from_its_file_and_catches_up_with_the_change_log(
     fresh_index: Path, commander: Any, site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = register(commander, "Soufiane", "Idrissi")
-    search_index.index_current()
-    search_index.index_save()
+    index_store.index_current()
+    index_store.index_save()
     assert fresh_index.exists()
     after = register(commander, "Layla", "Haddad", sex="female")
     services.person_delete(actor=commander, person=before, reason="left the camp")
-    search_index.index_forget()  # a restart: the file is all there is
+    index_store.index_forget()  # a restart: the file is all there is
 
     rebuilds: list[int] = []
-    original = search_index._rebuild
-    monkeypatch.setattr(search_index, "_rebuild", lambda: rebuilds.append(1) or original())
+    original = index_store._rebuild
+    monkeypatch.setattr(index_store, "_rebuild", lambda: rebuilds.append(1) or original())
     assert found("Leila Haddad") == [after.pk]
     assert found("Sofiane Idrisi") == []
     assert rebuilds == []  # loaded and caught up, not rebuilt
@@ -221,11 +221,11 @@ def test_a_missing_index_file_is_rebuilt_from_the_registry(
     fresh_index: Path, commander: Any, site: Site
 ) -> None:
     person = register(commander, "Youssef", "Alaoui", date_of_birth=dt.date(1990, 1, 1))
-    search_index.index_forget()
+    index_store.index_forget()
     fresh_index.unlink(missing_ok=True)
     assert found("Yusuf El Alaoui") == [person.pk]
     assert fresh_index.exists()
-    loaded = NameIndex.load(fresh_index, database=search_index._database_label())
+    loaded = index_store.index_file_read(fresh_index, database=index_store._database_label())
     assert loaded is not None and int(np.sum(loaded.row_alive)) == 1
 
 
@@ -275,3 +275,22 @@ def test_a_woman_registered_as_nora_is_found_as_nour_when_the_sex_is_given() -> 
     ]
     index = NameIndex().build([*namesakes, nora])
     assert ids(index, "Nour Ayoub Abu Ayoub", age=6, sex="female")[0] == nora.person_id
+
+
+def test_a_person_moved_to_another_site_is_found_at_the_new_one(
+    fresh_index: Path, commander: Any, site: Site
+) -> None:
+    other = Site.objects.create(code="forest-camp", name="Forest Camp")
+    person = register(commander, "Layla", "Haddad", sex="female")
+    index_store.index_current()  # the index knows her at the first site
+    services.person_status_record(actor=commander, person=person, status="transferred", site=other)
+
+    def score_at(code: str) -> float:
+        probe = Probe(name_parse("Leila Haddad"), site=code)
+        [hit] = index_store.index_current().search(probe, year=YEAR)
+        return hit.score
+
+    assert score_at(other.code) > score_at(site.code)
+    assert index_store.index_current().search(
+        Probe(name_parse("Leila Haddad"), site=other.code), year=YEAR
+    )[0].score == pytest.approx(1.0)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lifeline.people.names import (
+from lifeline.people.matching.names import (
     ARTICLES,
     DIN_FORMS,
     JOINING,
