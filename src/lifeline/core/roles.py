@@ -42,7 +42,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "core.view_auditentry",
             "core.change_setting",
             "core.change_site",
-            "intel.resolve_alert",
+            "alerts.resolve_alert",
         }
         | _READ_SUPPLIES
         | _WRITE_SUPPLIES
@@ -66,7 +66,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"people.record_status", "people.record_condition", "people.view_medical"}
     ),
     Role.LOGISTICS: frozenset(
-        _READ_PEOPLE | _READ_SUPPLIES | _WRITE_SUPPLIES | {"intel.resolve_alert"}
+        _READ_PEOPLE | _READ_SUPPLIES | _WRITE_SUPPLIES | {"alerts.resolve_alert"}
     ),
     Role.PROTECTION: frozenset(
         _READ_PEOPLE
@@ -204,4 +204,11 @@ _TREATMENT_PERMISSIONS = frozenset({"care.prescribe_treatment", "care.allocate_m
 ROLE_PERMISSIONS = {
     role: perms | (_TREATMENT_PERMISSIONS if role in (Role.COMMANDER, Role.MEDIC) else frozenset())
     for role, perms in ROLE_PERMISSIONS.items()
+}
+
+# ---- alerts (issue 12) ---------------------------------------------------------------------
+# Every role sees the alerts of the kinds it may see, and may say it is on one (acknowledge);
+# commanders and logistics resolve them (alerts.resolve_alert, above).
+ROLE_PERMISSIONS = {
+    role: perms | {"alerts.acknowledge_alert"} for role, perms in ROLE_PERMISSIONS.items()
 }

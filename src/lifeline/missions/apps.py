@@ -5,3 +5,20 @@ class MissionsConfig(AppConfig):
     name = "lifeline.missions"
     label = "missions"
     verbose_name = "Missions"
+
+    def ready(self) -> None:
+        from lifeline.alerts.kinds import AlertKind, alert_kind_declare
+        from lifeline.missions.services import NEED_HELP_KIND, OVERDUE_KIND
+
+        alert_kind_declare(
+            AlertKind(
+                kind=OVERDUE_KIND,
+                meaning="a team out has missed its check-in window",
+                permission="missions.view_mission",
+            ),
+            AlertKind(
+                kind=NEED_HELP_KIND,
+                meaning="a team checked in asking for help",
+                permission="missions.view_mission",
+            ),
+        )

@@ -24,6 +24,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
+from lifeline.alerts.models import Alert, Severity
+from lifeline.alerts.services import alert_raise
 from lifeline.core.errors import Conflict, LifelineError, NotFound, ValidationFailed
 from lifeline.core.groupcommit import GroupCommit
 from lifeline.core.ids import uuid7
@@ -35,8 +37,6 @@ from lifeline.core.services import (
     audit_record_many,
     permission_require,
 )
-from lifeline.intel.models import Alert, Severity
-from lifeline.intel.services import alert_raise
 from lifeline.people.models import Household, Status
 from lifeline.supplies import rules
 from lifeline.supplies.models import (
