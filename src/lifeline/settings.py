@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "lifeline.core",
+    "lifeline.alerts",
     "lifeline.people",
     "lifeline.intel",
     "lifeline.care",

@@ -1,6 +1,4 @@
-"""Alerts: something a person must look at (an overdue team, a stock-out coming, a double
-ration collection found after sync, risk rising near the camp). Field reports, hostile groups
-and threat zones join this app in their own issues."""
+"""Field reports, hostile groups, sightings, watch posts and the perimeter log."""
 
 from __future__ import annotations
 
@@ -11,46 +9,6 @@ from django.db import models
 from django.utils import timezone
 
 from lifeline.core.models import ReplicatedModel
-
-
-class Severity(models.TextChoices):
-    INFO = "info", "Info"
-    WARNING = "warning", "Warning"
-    CRITICAL = "critical", "Critical"
-
-
-class Alert(ReplicatedModel):
-    # What raised it, e.g. "mission.overdue", "supplies.double_collection"; with `key`, it
-    # makes raising idempotent: one open alert per (kind, key).
-    kind = models.CharField(max_length=60, db_index=True)
-    key = models.CharField(max_length=200)
-    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.WARNING)
-    title = models.CharField(max_length=200)
-    detail = models.TextField(blank=True)
-    # The row the alert is about, as "app.model" and id (rows of any app, across sites).
-    subject_type = models.CharField(max_length=100, blank=True)
-    subject_id = models.CharField(max_length=64, blank=True)
-    # Who may see it: an alert about a child's case is for protection officers only.
-    permission = models.CharField(max_length=100, blank=True)
-    raised_at = models.DateTimeField(default=timezone.now)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-    resolution = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["-raised_at"]
-        indexes = [models.Index(fields=["kind", "key", "resolved_at"])]
-        permissions = [("resolve_alert", "Can resolve alerts")]
-
-    def __str__(self) -> str:
-        return f"[{self.severity}] {self.title}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.resolved_at is None
-
 
 # ---- field reports (issue 6) ---------------------------------------------------------------
 # A report from a team in the field, linked to its mission and reporter. Its side effects

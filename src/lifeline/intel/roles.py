@@ -1,4 +1,4 @@
-"""What each role may do with field reports, alerts and threats; `IntelConfig.ready` grants it
+"""What each role may do with field reports and threats; `IntelConfig.ready` grants it
 (see `core.roles`)."""
 
 from __future__ import annotations
@@ -23,16 +23,13 @@ _WATCH = _SEE_THREATS | {
     "intel.add_perimeterlogentry",
     "intel.watch_threats",
 }
-# Commanders and logistics resolve alerts.
-_RESOLVE_ALERTS = frozenset({"intel.resolve_alert"})
 
 ROLE_GRANTS: dict[Role, frozenset[str]] = {
-    Role.COMMANDER: _RESOLVE_ALERTS
-    | _FILE_REPORTS
+    Role.COMMANDER: _FILE_REPORTS
     | _WATCH
     | {"intel.add_hostilegroup", "intel.change_hostilegroup", "intel.add_watchpost"},
     Role.FIELD_TEAM: _FILE_REPORTS | _WATCH,
-    Role.LOGISTICS: _RESOLVE_ALERTS | _READ_REPORTS | _SEE_THREATS,
+    Role.LOGISTICS: _READ_REPORTS | _SEE_THREATS,
     Role.MEDIC: _READ_REPORTS | _SEE_THREATS,
     Role.PROTECTION: _READ_REPORTS | _SEE_THREATS,
     Role.REGISTRAR: _SEE_THREATS,

@@ -1,34 +1,16 @@
-"""Reads of alerts, filtered to the ones the actor's role may see; reads of field reports."""
+"""Reads of field reports."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from lifeline.core.errors import NotFound, ValidationFailed
 from lifeline.core.services import Actor, permission_require
-from lifeline.intel.models import Alert, FieldReport
+from lifeline.intel.models import FieldReport
 from lifeline.missions.models import Mission
-
-
-def alert_list(
-    *, actor: Actor | None, open_only: bool = True, kind: str | None = None
-) -> QuerySet[Alert]:
-    if actor is None or not actor.is_authenticated:
-        return Alert.objects.none()
-    qs = Alert.objects.alive()
-    if open_only:
-        qs = qs.filter(resolved_at__isnull=True)
-    if kind:
-        qs = qs.filter(kind=kind)
-    allowed = [p for p in qs.values_list("permission", flat=True).distinct() if p]
-    hidden = [p for p in allowed if not actor.has_perm(p)]
-    if hidden:
-        qs = qs.exclude(Q(permission__in=hidden))
-    return qs.order_by("-raised_at")
-
 
 # ---- field reports (issue 6) ---------------------------------------------------------------
 

@@ -1,5 +1,4 @@
-"""Raising and resolving alerts (any app raises through `alert_raise`; it is idempotent), and
-filing field reports with their side effects, from forms, radio packets or CoT events."""
+"""Filing field reports with their side effects, from forms, radio packets or CoT events."""
 
 from __future__ import annotations
 
@@ -9,25 +8,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from lifeline.alerts.models import Severity
+from lifeline.alerts.services import alert_raise
 from lifeline.core.api import input_parse_or_fail
 from lifeline.core.clock import site_local
-from lifeline.core.errors import Conflict, NotFound, ValidationFailed
+from lifeline.core.errors import NotFound, ValidationFailed
 from lifeline.core.services import Actor, audit_record, permission_require
 from lifeline.intel import codec, cot
-from lifeline.intel.models import (
-    Alert,
-    FieldReport,
-    ReportKind,
-    ReportPerson,
-    ReportSource,
-    Severity,
-)
+from lifeline.intel.models import FieldReport, ReportKind, ReportPerson, ReportSource
 from lifeline.intel.radio import radio_report, values_of
 from lifeline.intel.schemas import report_schema
+from lifeline.intel.threats.services import sighting_from_report
 from lifeline.missions import selectors as mission_selectors
 from lifeline.missions.models import CheckIn, Mission, MissionMember
 from lifeline.people.models import Condition, Person, Status
@@ -38,67 +33,14 @@ from lifeline.people.services import (
     person_status_record,
 )
 
-
-@transaction.atomic
-def alert_raise(
-    *,
-    kind: str,
-    key: str,
-    title: str,
-    severity: str = Severity.WARNING,
-    detail: str = "",
-    subject: models.Model | None = None,
-    permission: str = "",
-) -> Alert:
-    """Open an alert, or return the open one with the same kind and key (raised once)."""
-    if severity not in Severity.values:
-        raise ValidationFailed({"severity": f"must be one of {', '.join(Severity.values)}"})
-    existing = (
-        Alert.objects.alive()
-        .select_for_update()
-        .filter(kind=kind, key=key, resolved_at__isnull=True)
-        .first()
-    )
-    if existing is not None:
-        return existing
-    alert = Alert(
-        kind=kind,
-        key=key,
-        severity=severity,
-        title=title[:200],
-        detail=detail,
-        subject_type=subject._meta.label_lower if subject is not None else "",
-        subject_id=str(subject.pk) if subject is not None else "",
-        permission=permission,
-    )
-    alert.save()
-    audit_record(actor=None, action="alert.raise", obj=alert, summary=alert.title)
-    return alert
-
-
-@transaction.atomic
-def alert_resolve(*, actor: Actor | None, alert: Alert, resolution: str) -> Alert:
-    permission_require(actor, "intel.resolve_alert", doing="resolve alerts")
-    alert = Alert.objects.select_for_update().get(pk=alert.pk)
-    if alert.permission:
-        permission_require(actor, alert.permission, doing="resolve this alert")
-    if not resolution.strip():
-        raise ValidationFailed({"resolution": "say how it was resolved"})
-    if alert.resolved_at is not None:
-        raise Conflict("this alert is already resolved")
-    alert.resolved_at = timezone.now()
-    alert.resolved_by = actor if actor is not None and actor.is_authenticated else None
-    alert.resolution = resolution.strip()[:300]
-    alert.save(update_fields=["resolved_at", "resolved_by", "resolution"])
-    audit_record(actor=actor, action="alert.resolve", obj=alert, summary=alert.title)
-    return alert
-
-
 # ---- field reports (issue 6) ---------------------------------------------------------------
 # Each report is one transaction with its side effects: survivors found registers unidentified
 # persons and plans an evacuation; a casualty records the team member's wound (or death); a
 # cache found becomes a supplies cache location with salvage receipts (or an alert to logistics).
 # A packet heard twice (same mission, sender and packet number) is recorded once.
+
+# A cache a team found that the reporter may not record in stock: logistics are alerted.
+CACHE_FOUND_KIND = "supplies.cache_found"
 
 # Mid-band ages for people whose age was only judged by sight (recorded as estimated).
 BAND_AGE_YEARS = {"0-4": 2, "5-11": 8, "12-17": 15, "18-59": 35, "60+": 70}
@@ -223,10 +165,6 @@ def report_file(
     elif kind == ReportKind.CACHE:
         _cache_effects(actor, report, mission)
     elif kind == ReportKind.SIGHTING:
-        # Imported here: the threat services reach routing, which raises alerts through this
-        # module.
-        from lifeline.intel.threats.services import sighting_from_report
-
         sighting_from_report(actor=actor, report=report)
     audit_record(
         actor=actor,
@@ -363,7 +301,7 @@ def _cache_effects(actor: Actor | None, report: FieldReport, mission: Mission) -
     )
     if not may_record or latitude is None or longitude is None:
         alert_raise(
-            kind="supplies.cache_found",
+            kind=CACHE_FOUND_KIND,
             key=str(report.pk),
             title=f"Cache found by {mission.name}{f' at {place}' if place else ''}: {summary}",
             detail=f"Record it in supplies (field report {report.pk}).",

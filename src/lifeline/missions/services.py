@@ -13,11 +13,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from lifeline.alerts.models import Alert, Severity
+from lifeline.alerts.services import alert_raise
 from lifeline.core.errors import Conflict, ValidationFailed
 from lifeline.core.services import Actor, actor_user, audit_record, permission_require
 from lifeline.intel.codec import mission_tag_of
-from lifeline.intel.models import Alert, Severity
-from lifeline.intel.services import alert_raise
 from lifeline.missions import lifecycle
 from lifeline.missions.lifecycle import State
 from lifeline.missions.models import (
@@ -42,6 +42,7 @@ from lifeline.people.rules import coordinates_problems
 # A check-in may be stamped a little ahead of the server clock (an unsynced radio or phone).
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 OVERDUE_KIND = "mission.overdue"
+NEED_HELP_KIND = "mission.need_help"
 MISSION_FIELDS = (
     "name",
     "kind",
@@ -515,7 +516,7 @@ def mission_checkin(
     )
     if status == CheckInStatus.NEED_HELP:
         alert_raise(
-            kind="mission.need_help",
+            kind=NEED_HELP_KIND,
             key=str(checkin.pk),
             title=f"{mission.name} asks for help" + (f": {note}" if note else ""),
             severity=Severity.CRITICAL,

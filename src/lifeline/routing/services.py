@@ -21,11 +21,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from lifeline.alerts.models import Alert
+from lifeline.alerts.services import alert_raise
 from lifeline.core.clock import site_local
 from lifeline.core.errors import ValidationFailed
 from lifeline.core.services import Actor, audit_record, permission_require
-from lifeline.intel.models import Alert, Sighting
-from lifeline.intel.services import alert_raise
+from lifeline.intel.models import Sighting
 from lifeline.missions.lifecycle import OUT
 from lifeline.missions.models import Mission, MissionPoint
 from lifeline.routing import risk, selectors

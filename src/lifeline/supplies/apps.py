@@ -7,6 +7,7 @@ class SuppliesConfig(AppConfig):
     verbose_name = "Supplies"
 
     def ready(self) -> None:
+        from lifeline.alerts.kinds import AlertKind, alert_kind_declare
         from lifeline.core.roles import role_permissions_grant
         from lifeline.core.site_settings import (
             SiteSettingSpec,
@@ -31,3 +32,30 @@ class SuppliesConfig(AppConfig):
             ),
         )
         role_permissions_grant("supplies", ROLE_GRANTS)
+        # Stock alerts concern every role today (no permission): the camp's stock is no secret.
+        alert_kind_declare(
+            AlertKind(
+                kind="supplies.below_reorder",
+                meaning="an item's stock at a site is below its reorder level",
+            ),
+            AlertKind(
+                kind="supplies.stockout_soon",
+                meaning="an item runs out at a site within the horizon",
+            ),
+            AlertKind(
+                kind="supplies.lot_expiring",
+                meaning="a lot in stock expires within the horizon, or has expired",
+            ),
+            AlertKind(
+                kind="supplies.cold_chain_excursion",
+                meaning="a fridge or cold box read outside 2-8 °C",
+            ),
+            AlertKind(
+                kind="supplies.vvm_discard",
+                meaning="a vaccine lot's vial monitor is past the discard point",
+            ),
+            AlertKind(
+                kind="supplies.double_collection",
+                meaning="a household collected one ration cycle at two sites",
+            ),
+        )

@@ -13,11 +13,11 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
+from lifeline.alerts.models import Severity
 from lifeline.core.errors import NotFound, ValidationFailed
 from lifeline.core.ids import id_parse
 from lifeline.core.models import Site
 from lifeline.core.services import Actor, permission_require, setting_get
-from lifeline.intel.models import Severity
 from lifeline.people.models import Status
 from lifeline.people.selectors import PersonFilters, person_list
 from lifeline.supplies import rules

@@ -13,11 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from lifeline.alerts.selectors import alert_list
 from lifeline.core.clock import site_local
 from lifeline.core.errors import LifelineError
 from lifeline.core.pages import page_view
 from lifeline.core.services import Actor
-from lifeline.intel.selectors import alert_list
 from lifeline.supplies import rules, selectors, services
 from lifeline.supplies.charts import burn_down_svg
 from lifeline.supplies.models import RationCycle

@@ -9,12 +9,12 @@ import pytest
 from django.apps import apps
 from django.db import transaction
 
+from lifeline.alerts.models import Alert
 from lifeline.care.tests.factories import FACTORIES as CARE_FACTORIES
 from lifeline.care.treatments.tests.factories import FACTORIES as TREATMENT_FACTORIES
 from lifeline.core import hlc
 from lifeline.core.clock import clock_tick
 from lifeline.core.models import ChangeLogEntry, ClockState, ReplicatedModel, Site
-from lifeline.intel.models import Alert
 from lifeline.intel.threats.tests.factories import FACTORIES as INTEL_FACTORIES
 from lifeline.missions.tests.factories import FACTORIES as MISSIONS_FACTORIES
 from lifeline.people.models import (

@@ -9,6 +9,7 @@ from lifeline.core.roles import Role, role_permissions, role_permissions_grant
 
 PERMISSIONS_OF_EACH_ROLE: dict[Role, set[str]] = {
     Role.COMMANDER: {
+        "alerts.acknowledge_alert",
         "care.allocate_medicine",
         "care.prescribe_treatment",
         "care.record_care",
@@ -22,7 +23,7 @@ PERMISSIONS_OF_EACH_ROLE: dict[Role, set[str]] = {
         "intel.add_sighting",
         "intel.add_watchpost",
         "intel.change_hostilegroup",
-        "intel.resolve_alert",
+        "alerts.resolve_alert",
         "intel.view_fieldreport",
         "intel.view_hostilegroup",
         "intel.view_perimeterlogentry",
@@ -67,6 +68,7 @@ PERMISSIONS_OF_EACH_ROLE: dict[Role, set[str]] = {
         "supplies.view_item",
     },
     Role.REGISTRAR: {
+        "alerts.acknowledge_alert",
         "intel.view_hostilegroup",
         "intel.view_sighting",
         "missions.view_mission",
@@ -86,6 +88,7 @@ PERMISSIONS_OF_EACH_ROLE: dict[Role, set[str]] = {
         "routing.view_threatzone",
     },
     Role.MEDIC: {
+        "alerts.acknowledge_alert",
         "care.allocate_medicine",
         "care.prescribe_treatment",
         "care.record_care",
@@ -106,7 +109,8 @@ PERMISSIONS_OF_EACH_ROLE: dict[Role, set[str]] = {
         "supplies.view_item",
     },
     Role.LOGISTICS: {
-        "intel.resolve_alert",
+        "alerts.acknowledge_alert",
+        "alerts.resolve_alert",
         "intel.view_fieldreport",
         "intel.view_hostilegroup",
         "intel.view_sighting",
@@ -127,6 +131,7 @@ PERMISSIONS_OF_EACH_ROLE: dict[Role, set[str]] = {
         "supplies.view_item",
     },
     Role.PROTECTION: {
+        "alerts.acknowledge_alert",
         "intel.view_fieldreport",
         "intel.view_hostilegroup",
         "intel.view_sighting",
@@ -146,6 +151,7 @@ PERMISSIONS_OF_EACH_ROLE: dict[Role, set[str]] = {
         "routing.view_threatzone",
     },
     Role.FIELD_TEAM: {
+        "alerts.acknowledge_alert",
         "intel.add_fieldreport",
         "intel.add_perimeterlogentry",
         "intel.add_sighting",
@@ -169,6 +175,7 @@ PERMISSIONS_OF_EACH_ROLE: dict[Role, set[str]] = {
         "routing.view_threatzone",
     },
     Role.VIEWER: {
+        "alerts.acknowledge_alert",
         "intel.view_hostilegroup",
         "intel.view_sighting",
         "missions.view_mission",

@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from lifeline.alerts.models import Alert
 from lifeline.demo import missions as missions_demo
 from lifeline.demo import routing as routing_demo
 from lifeline.demo import threats as threats_demo
 from lifeline.demo.accounts import Cast
 from lifeline.demo.scenario import demo_sites_ensure
-from lifeline.intel.models import Alert, HostileGroup, PerimeterLogEntry, Sighting
+from lifeline.intel.models import HostileGroup, PerimeterLogEntry, Sighting
 from lifeline.routing import services as routing
 
 pytestmark = pytest.mark.django_db

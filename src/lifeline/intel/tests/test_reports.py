@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
+from lifeline.alerts.selectors import alert_list
 from lifeline.core.errors import Forbidden, NotFound, ValidationFailed
 from lifeline.intel import codec
 from lifeline.intel.cot import cot_export
 from lifeline.intel.models import FieldReport, ReportPerson
-from lifeline.intel.selectors import alert_list, report_list
+from lifeline.intel.selectors import report_list
 from lifeline.intel.services import (
     report_file,
     report_ingest_cot,

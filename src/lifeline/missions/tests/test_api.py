@@ -12,9 +12,10 @@ from django.db import models
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from lifeline.alerts.models import Alert
 from lifeline.core.models import AuditEntry, ChangeLogEntry
 from lifeline.intel import codec
-from lifeline.intel.models import Alert, FieldReport
+from lifeline.intel.models import FieldReport
 from lifeline.missions.models import CheckIn, Mission, MissionMember, MissionTransition
 from lifeline.missions.tests.conftest import set_out
 from lifeline.people.models import Person

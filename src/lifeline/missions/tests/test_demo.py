@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from lifeline.alerts.models import Alert
 from lifeline.demo.missions import load
-from lifeline.intel.models import Alert, FieldReport
+from lifeline.intel.models import FieldReport
 from lifeline.missions.models import Mission
 
 pytestmark = pytest.mark.django_db

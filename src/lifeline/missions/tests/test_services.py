@@ -9,10 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from lifeline.alerts.models import Alert
+from lifeline.alerts.selectors import alert_list
+from lifeline.alerts.services import alert_resolve
 from lifeline.core.errors import Conflict, Forbidden, ValidationFailed
-from lifeline.intel.models import Alert
-from lifeline.intel.selectors import alert_list
-from lifeline.intel.services import alert_resolve
 from lifeline.missions import selectors, services
 from lifeline.missions.models import Mission, MissionTransition, Vehicle
 from lifeline.missions.tests.conftest import set_out

@@ -9,10 +9,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from lifeline.alerts.models import Severity
+from lifeline.alerts.services import alert_raise
 from lifeline.core.errors import ValidationFailed
 from lifeline.core.services import Actor, audit_record, permission_require
-from lifeline.intel.models import Severity
-from lifeline.intel.services import alert_raise
 from lifeline.supplies import rules
 from lifeline.supplies.models import ColdChainReading, Location, Lot
 from lifeline.supplies.services.ledger import _user

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
+from lifeline.alerts.models import Alert, Severity
+from lifeline.alerts.services import alert_raise
 from lifeline.core.models import Site
 from lifeline.core.services import Actor
-from lifeline.intel.models import Alert, Severity
-from lifeline.intel.services import alert_raise
 from lifeline.supplies.models import Distribution, RationCycle
 from lifeline.supplies.selectors import stock_alerts
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from lifeline.alerts.models import Alert
 from lifeline.core.models import Site
 from lifeline.core.services import setting_put
-from lifeline.intel.models import Alert
 from lifeline.supplies import rules, selectors, services
 from lifeline.supplies.models import Item, Location
 

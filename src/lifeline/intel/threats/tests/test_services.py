@@ -12,11 +12,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from lifeline.alerts.models import Alert
+from lifeline.alerts.selectors import alert_list
+from lifeline.alerts.services import alert_resolve
 from lifeline.core.errors import Forbidden, ValidationFailed
 from lifeline.core.models import AuditEntry, Site
-from lifeline.intel.models import Alert, HostileGroup, Sighting, WatchPost
-from lifeline.intel.selectors import alert_list
-from lifeline.intel.services import alert_resolve, report_file
+from lifeline.intel.models import HostileGroup, Sighting, WatchPost
+from lifeline.intel.services import report_file
 from lifeline.intel.threats.services import (
     hostile_group_create,
     hostile_group_update,

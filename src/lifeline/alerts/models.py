@@ -1,0 +1,77 @@
+"""Alerts: something a person must look at (an overdue team, a stock-out coming, a double
+ration collection found after sync, risk rising near the camp), raised by any app, acknowledged
+and resolved by people."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from lifeline.core.models import ReplicatedModel
+
+
+class Severity(models.TextChoices):
+    INFO = "info", "Info"
+    WARNING = "warning", "Warning"
+    CRITICAL = "critical", "Critical"
+
+
+class Alert(ReplicatedModel):
+    # What raised it, e.g. "mission.overdue", "supplies.double_collection" (see kinds.py);
+    # with `key`, it makes raising idempotent: one open alert per (kind, key), which the
+    # database holds (alert_one_open_per_kind_and_key).
+    kind = models.CharField(max_length=60, db_index=True)
+    key = models.CharField(max_length=200)
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.WARNING)
+    title = models.CharField(max_length=200)
+    detail = models.TextField(blank=True)
+    # The row the alert is about, as "app.model" and id (rows of any app, across sites).
+    subject_type = models.CharField(max_length=100, blank=True)
+    subject_id = models.CharField(max_length=64, blank=True)
+    # Who may see it, beyond its kind's permission: an alert about a child's case is for
+    # protection officers only.
+    permission = models.CharField(max_length=100, blank=True)
+    raised_at = models.DateTimeField(default=timezone.now)
+    # Someone has seen it and is on it; it stays open until resolved.
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    resolution = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            # Raising inserts and lets this refuse a second open alert (see alert_raise): no
+            # select-then-insert race between two writers. A tombstoned alert does not count.
+            models.UniqueConstraint(
+                fields=["kind", "key"],
+                condition=Q(resolved_at__isnull=True, deleted_at__isnull=True),
+                name="alert_one_open_per_kind_and_key",
+            )
+        ]
+        permissions = [
+            ("acknowledge_alert", "Can acknowledge alerts"),
+            ("resolve_alert", "Can resolve alerts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.severity}] {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None

@@ -1,0 +1,102 @@
+"""Raising, acknowledging and resolving alerts. Any app raises through `alert_raise`, which is
+idempotent: the database keeps one open alert per (kind, key), and a second raise returns it."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from lifeline.alerts.kinds import ALERT_KINDS, alert_kind_of
+from lifeline.alerts.models import Alert, Severity
+from lifeline.core.errors import Conflict, ValidationFailed
+from lifeline.core.services import Actor, actor_user, audit_record, permission_require
+
+
+@transaction.atomic
+def alert_raise(
+    *,
+    kind: str,
+    key: str,
+    title: str,
+    severity: str = Severity.WARNING,
+    detail: str = "",
+    subject: models.Model | None = None,
+    permission: str = "",
+) -> Alert:
+    """Open an alert, or return the open one with the same kind and key (raised once)."""
+    alert_kind_of(kind)  # a kind nobody declared is a mistake in the raising code
+    if severity not in Severity.values:
+        raise ValidationFailed({"severity": f"must be one of {', '.join(Severity.values)}"})
+    alert = Alert(
+        kind=kind,
+        key=key,
+        severity=severity,
+        title=title[:200],
+        detail=detail,
+        subject_type=subject._meta.label_lower if subject is not None else "",
+        subject_id=str(subject.pk) if subject is not None else "",
+        permission=permission,
+    )
+    try:
+        # The insert in a savepoint: when the constraint refuses it (an open alert of this
+        # kind and key exists, or another writer just committed one), only the savepoint
+        # rolls back and the caller's transaction goes on with the alert that is there.
+        with transaction.atomic():
+            alert.save()
+    except IntegrityError:
+        existing = Alert.objects.alive().filter(kind=kind, key=key, resolved_at__isnull=True)
+        found = existing.first()
+        if found is None:
+            raise  # refused for another reason
+        return found
+    audit_record(actor=None, action="alert.raise", obj=alert, summary=alert.title)
+    return alert
+
+
+def _alert_locked(actor: Actor | None, alert: Alert, *, doing: str) -> Alert:
+    """The alert, locked, once the actor may see it: its kind's and its own permission."""
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    kind = ALERT_KINDS.get(alert.kind)  # a kind this version no longer raises still closes
+    for needed in (kind.permission if kind is not None else "", alert.permission):
+        if needed:
+            permission_require(actor, needed, doing=doing)
+    return alert
+
+
+@transaction.atomic
+def alert_acknowledge(*, actor: Actor | None, alert: Alert) -> Alert:
+    """Someone has seen the alert and is on it: who and when. It stays open."""
+    permission_require(actor, "alerts.acknowledge_alert", doing="acknowledge alerts")
+    alert = _alert_locked(actor, alert, doing="acknowledge this alert")
+    if alert.resolved_at is not None:
+        raise Conflict("this alert is already resolved")
+    if alert.acknowledged_at is not None:
+        raise Conflict(f"this alert is already acknowledged by {alert.acknowledged_by}")
+    alert.acknowledged_at = timezone.now()
+    alert.acknowledged_by = actor_user(actor)
+    alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    audit_record(actor=actor, action="alert.acknowledge", obj=alert, summary=alert.title)
+    return alert
+
+
+@transaction.atomic
+def alert_resolve(*, actor: Actor | None, alert: Alert, resolution: str) -> Alert:
+    """Close the alert with a note of how it was resolved; resolving one nobody acknowledged
+    acknowledges it too."""
+    permission_require(actor, "alerts.resolve_alert", doing="resolve alerts")
+    alert = _alert_locked(actor, alert, doing="resolve this alert")
+    if not resolution.strip():
+        raise ValidationFailed({"resolution": "say how it was resolved"})
+    if alert.resolved_at is not None:
+        raise Conflict("this alert is already resolved")
+    now = timezone.now()
+    changed = ["resolved_at", "resolved_by", "resolution"]
+    alert.resolved_at = now
+    alert.resolved_by = actor_user(actor)
+    alert.resolution = resolution.strip()[:300]
+    if alert.acknowledged_at is None:
+        alert.acknowledged_at, alert.acknowledged_by = now, alert.resolved_by
+        changed += ["acknowledged_at", "acknowledged_by"]
+    alert.save(update_fields=changed)
+    audit_record(actor=actor, action="alert.resolve", obj=alert, summary=alert.title)
+    return alert
