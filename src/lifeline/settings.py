@@ -135,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lifeline.web.context.site_context",
+                "lifeline.web.context.menu_context",
             ],
         },
     },

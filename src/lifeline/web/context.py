@@ -1,6 +1,6 @@
-"""Template context every page shares: this site and the signed-in user's roles.
+"""Template context every page shares: this site, the signed-in user's roles and their menu.
 
-Both are lazy, so a page that does not show them makes no query for them.
+All are lazy, so a page that does not show them makes no query for them.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from django.utils.functional import SimpleLazyObject
 
 from lifeline.core.clock import site_local
 from lifeline.core.services import user_roles
+from lifeline.web.menu import menu_for
 
 
 def site_context(request: HttpRequest) -> dict[str, Any]:
@@ -21,3 +22,8 @@ def site_context(request: HttpRequest) -> dict[str, Any]:
         "site_name": SimpleLazyObject(lambda: site_local().name),
         "user_roles": SimpleLazyObject(lambda: user_roles(request.user)),
     }
+
+
+def menu_context(request: HttpRequest) -> dict[str, Any]:
+    """`menu`: the header's menu for this person on this page (see lifeline.web.menu)."""
+    return {"menu": SimpleLazyObject(lambda: menu_for(request.user, request.resolver_match))}

@@ -63,3 +63,12 @@ def chromium_context(profile: Path, viewport: dict[str, int]) -> Iterator[Any]:
             yield context
         finally:
             context.close()
+
+
+def menu_go(page: Any, label: str) -> None:
+    """Follow the main menu's link named `label`, opening the menu first on a phone."""
+    menu_button = page.locator("details.menu > summary")
+    if menu_button.is_visible() and page.locator("details.menu[open]").count() == 0:
+        menu_button.click()
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_role("link", name=label, exact=True).click()

@@ -63,3 +63,26 @@ def amal(commander: Any, household: Household, site: Site) -> Person:
     )
     services.household_update(actor=commander, household=household, changes={"head": person})
     return person
+
+
+@pytest.fixture
+def demo_cast(db: None) -> Any:
+    """The demo of `make run` (the stories, no generated crowd), its accounts signing in with
+    the tests' password."""
+    from lifeline.conftest import PASSWORD
+    from lifeline.core.services import roles_sync
+    from lifeline.demo.accounts import demo_accounts_ensure
+    from lifeline.demo.loader import demo_load
+
+    roles_sync()
+    from django.conf import settings
+
+    cast = demo_accounts_ensure(path=settings.VAR_DIR / "demo-users.txt").cast
+    demo_load(cast=cast, population=0)
+    for user in (
+        cast.commander, cast.medic, cast.logistics, cast.registrar,
+        cast.protection, cast.field_team, cast.viewer,
+    ):  # fmt: skip
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+    return cast

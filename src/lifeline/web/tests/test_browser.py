@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from lifeline.conftest import PASSWORD
-from lifeline.core.tests.browser import BROWSER_MARKS, DESKTOP, shots_dir
+from lifeline.core.tests.browser import BROWSER_MARKS, DESKTOP, menu_go, shots_dir
 from lifeline.people.models import Person
 
 pytestmark = BROWSER_MARKS
@@ -29,7 +29,7 @@ def test_a_registrar_signs_in_registers_a_person_and_finds_them(
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/people/")
 
-    page.click("nav >> text=Register")
+    menu_go(page, "Register")
     page.wait_for_url(f"{live_server.url}/people/new/")
     page.fill("#id_given_name", "Samira")
     page.fill("#id_family_name", "Okonkwo-Haddad")
@@ -45,7 +45,7 @@ def test_a_registrar_signs_in_registers_a_person_and_finds_them(
     assert page.url == f"{live_server.url}/people/{person.pk}/"
     page.screenshot(path=str(shots / "lifeline-person-phone.png"), full_page=True)
 
-    page.click("nav >> text=Registry")
+    menu_go(page, "Registry")
     page.fill("#id_q", "okonkwo")
     page.click("form[role=search] button:has-text('Search')")
     page.wait_for_url("**/people/?q=okonkwo*")
@@ -60,6 +60,6 @@ def test_a_registrar_signs_in_registers_a_person_and_finds_them(
     row.locator("a").click()
     page.wait_for_url(f"{live_server.url}/people/{person.pk}/")
     page.screenshot(path=str(shots / "lifeline-person-desktop.png"), full_page=True)
-    page.click("nav >> text=Home")
+    menu_go(page, "Home")
     page.wait_for_url(f"{live_server.url}/")
     page.screenshot(path=str(shots / "lifeline-home-desktop.png"), full_page=True)

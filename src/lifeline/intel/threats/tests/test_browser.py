@@ -7,7 +7,7 @@ from typing import Any
 
 from lifeline.conftest import PASSWORD
 from lifeline.core.models import Site
-from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, shots_dir
+from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, menu_go, shots_dir
 from lifeline.intel.models import Sighting
 from lifeline.intel.threats.services import hostile_group_create, watch_post_create
 
@@ -42,6 +42,6 @@ def test_the_watch_logs_hostiles_from_a_phone(
     sighting = Sighting.objects.select_related("hostile_group").get()
     assert sighting.hostile_group is not None
     assert (sighting.count, sighting.hostile_group.name) == (3, "Jace's band")
-    page.click("nav >> text=Threats")
+    menu_go(page, "Threats")
     page.wait_for_url(f"{live_server.url}/intel/groups/")
     assert "seen from Ridge 700 m NE" in page.inner_text("main")

@@ -1,0 +1,208 @@
+"""The main menu: every page a person opens from the header, declared once, grouped by job.
+
+Each entry names the permissions its view (or the selector the view calls) checks, so a role
+is offered exactly the pages it may open; `web/tests/test_menu.py` proves both directions for
+every role. `menu_for` turns the declaration into what base.html renders for one request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import ResolverMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from lifeline.core.services import Actor
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: Promise
+    url_name: str
+    # Every permission the page needs to answer 200: the ones its view and selectors check.
+    perms: tuple[str, ...]
+    # Other pages (URL names) reached from this one: while on them, this entry is "current".
+    current: tuple[str, ...] = ()
+
+    def is_current(self, view_name: str) -> bool:
+        return view_name == self.url_name or view_name in self.current
+
+
+@dataclass(frozen=True)
+class MenuSection:
+    label: Promise
+    entries: tuple[MenuEntry, ...]
+
+
+HOME = MenuEntry(_("Home"), "web:home", ("people.view_person",))
+
+SECTIONS: tuple[MenuSection, ...] = (
+    MenuSection(
+        _("People"),
+        (
+            MenuEntry(
+                _("Registry"),
+                "web:person_list",
+                ("people.view_person",),
+                ("web:person_detail", "web:person_status", "web:person_condition"),
+            ),
+            MenuEntry(_("Find"), "web:person_search", ("people.view_person",)),
+            MenuEntry(_("Register"), "web:person_new", ("people.add_person",)),
+            MenuEntry(
+                _("Households"),
+                "web:household_list",
+                ("people.view_household",),
+                ("web:household_detail",),
+            ),
+            MenuEntry(
+                _("Tracing"),
+                "web:tracing_list",
+                ("people.trace_family",),
+                ("web:tracing_detail", "web:tracing_close", "web:tracing_decide"),
+            ),
+            MenuEntry(
+                _("Children's cases"),
+                "web:case_list",
+                ("people.view_protection",),
+                ("web:case_detail", "web:case_close"),
+            ),
+            MenuEntry(
+                _("Duplicates"),
+                "web:duplicates",
+                ("people.merge_person",),
+                ("web:duplicate_merge",),
+            ),
+        ),
+    ),
+    MenuSection(
+        _("Operations"),
+        (
+            MenuEntry(
+                _("Missions"),
+                "missions:board",
+                ("missions.view_mission",),
+                (
+                    "missions:detail",
+                    "missions:transition",
+                    "missions:checkin",
+                    "missions:report_new",
+                ),
+            ),
+            MenuEntry(_("Map"), "routing:map", ("routing.plan_route", "routing.view_threatzone")),
+            MenuEntry(
+                _("Threats"),
+                "intel:groups",
+                ("intel.view_hostilegroup", "intel.view_sighting"),
+                ("intel:group_detail",),
+            ),
+            MenuEntry(
+                _("Watch"),
+                "intel:watch",
+                ("intel.view_perimeterlogentry", "intel.view_watchpost"),
+            ),
+        ),
+    ),
+    MenuSection(
+        _("Care"),
+        (
+            MenuEntry(
+                _("Patients"),
+                "care:board",
+                ("care.view_medical",),
+                (
+                    "care:admit",
+                    "care:patient",
+                    "care:triage",
+                    "care:vitals",
+                    "care:death",
+                    "care:discharge",
+                    "treatments:patient",
+                ),
+            ),
+            # The allocation form lists medicines and stores from supplies' selectors.
+            MenuEntry(
+                _("Scarce medicine"),
+                "treatments:allocations",
+                ("care.view_medical", "supplies.view_item"),
+                ("treatments:allocation",),
+            ),
+        ),
+    ),
+    MenuSection(
+        _("Supplies"),
+        (
+            MenuEntry(
+                _("Stock"),
+                "supplies:stock",
+                ("supplies.view_item",),
+                ("supplies:item", "supplies:point"),
+            ),
+            MenuEntry(_("Stock alerts"), "supplies:alerts", ("supplies.view_item",)),
+        ),
+    ),
+    MenuSection(
+        _("Site"),
+        (
+            MenuEntry(
+                _("Site settings"),
+                "web:site",
+                ("core.change_setting",),
+                ("web:site_position", "web:site_setting"),
+            ),
+            MenuEntry(_("API docs"), "api-docs", ()),
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    label: Promise
+    url: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    label: Promise
+    links: tuple[MenuLink, ...]
+
+
+@dataclass(frozen=True)
+class Menu:
+    """What one person's header shows: home, the groups they may open, the page they are on."""
+
+    home: MenuLink
+    groups: tuple[MenuGroup, ...]
+    current: MenuLink | None
+
+    def links(self) -> list[MenuLink]:
+        return [self.home, *(link for group in self.groups for link in group.links)]
+
+
+def entries_all() -> list[MenuEntry]:
+    return [HOME, *(entry for section in SECTIONS for entry in section.entries)]
+
+
+def entry_allowed(actor: Actor, entry: MenuEntry) -> bool:
+    return all(actor.has_perm(perm) for perm in entry.perms)
+
+
+def menu_for(actor: Actor, match: ResolverMatch | None) -> Menu | None:
+    """The menu of a signed-in person, on the page `match` resolved (None: nobody signed in)."""
+    if not actor.is_authenticated:
+        return None
+    view_name = match.view_name if match is not None else ""
+
+    def link(entry: MenuEntry) -> MenuLink:
+        return MenuLink(entry.label, reverse(entry.url_name), entry.is_current(view_name))
+
+    groups = []
+    for section in SECTIONS:
+        links = tuple(link(e) for e in section.entries if entry_allowed(actor, e))
+        if links:
+            groups.append(MenuGroup(section.label, links))
+    menu = Menu(home=link(HOME), groups=tuple(groups), current=None)
+    current = next((item for item in menu.links() if item.current), None)
+    return Menu(home=menu.home, groups=menu.groups, current=current)
