@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from lifeline.conftest import PASSWORD
-from lifeline.web.tests.browser import BROWSER_MARKS, PHONE, TABLET, shots_dir
+from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, TABLET, shots_dir
 
 pytestmark = BROWSER_MARKS
 DESKTOP_WIDE = {"width": 1440, "height": 900}

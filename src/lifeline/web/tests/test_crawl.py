@@ -16,7 +16,7 @@ import pytest
 from django.urls import Resolver404, resolve
 
 from lifeline.conftest import PASSWORD
-from lifeline.web.tests.browser import BROWSER_MARKS, PHONE, shots_dir
+from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, shots_dir
 
 pytestmark = [*BROWSER_MARKS, pytest.mark.slow]
 
