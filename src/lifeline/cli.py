@@ -14,6 +14,7 @@ import typer
 
 def app_build() -> typer.Typer:
     """The Typer app with every capability's commands; Django must be set up first."""
+    from lifeline.alerts.cli import app as alert_app
     from lifeline.care.cli import app as care_app
     from lifeline.core.cli import app as site_app
     from lifeline.core.commandline import command_root_build
@@ -40,6 +41,7 @@ def app_build() -> typer.Typer:
             "ration": ration_app,
             "care": care_app,
             "site": site_app,
+            "alert": alert_app,
         }
     )
 

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
     path("api/", include("lifeline.core.urls")),
+    path("api/", include("lifeline.alerts.urls")),
     path("api/", include("lifeline.people.urls")),
     path("api/", include("lifeline.care.treatments.urls")),
     path("api/", include("lifeline.care.urls")),

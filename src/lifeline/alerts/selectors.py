@@ -3,10 +3,14 @@ that holds its kind's permission (kinds.py) and its own."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
 from lifeline.alerts.kinds import ALERT_KINDS
-from lifeline.alerts.models import Alert
+from lifeline.alerts.models import Alert, Severity
+from lifeline.core.errors import NotFound
+from lifeline.core.ids import id_parse
 from lifeline.core.services import Actor
 
 
@@ -34,10 +38,61 @@ def alert_list(
     return qs.order_by("-raised_at")
 
 
+# The inbox's order: what is most urgent first, then what nobody has taken on, then newest.
+_SEVERITY_RANK = Case(
+    When(severity=Severity.CRITICAL, then=Value(0)),
+    When(severity=Severity.WARNING, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+_UNACKNOWLEDGED_FIRST = Case(
+    When(acknowledged_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()
+)
+
+INBOX_STATES = ("open", "resolved", "all")
+
+
+def alert_inbox(
+    *, actor: Actor | None, state: str = "open", kind: str | None = None
+) -> QuerySet[Alert]:
+    """The alert inbox: the alerts the actor may see in `state` (open, resolved or all),
+    critical first, then those nobody has acknowledged, then the newest; resolved ones after
+    the open ones."""
+    if state not in INBOX_STATES:
+        raise ValueError(f"state must be one of {', '.join(INBOX_STATES)}")
+    qs = alert_list(actor=actor, open_only=state == "open", kind=kind)
+    if state == "resolved":
+        qs = qs.filter(resolved_at__isnull=False)
+    return qs.select_related("acknowledged_by", "resolved_by").order_by(
+        Case(When(resolved_at__isnull=True, then=Value(0)), default=Value(1)),
+        _SEVERITY_RANK,
+        _UNACKNOWLEDGED_FIRST,
+        "-raised_at",
+    )
+
+
+def alert_get(*, actor: Actor | None, alert_id: Any) -> Alert:
+    """One alert the actor may see; NotFound for one that is not there or not theirs to see,
+    so that an alert's existence does not leak to a role it does not concern."""
+    pk = id_parse(alert_id, "alert")
+    alert = alert_list(actor=actor, open_only=False).filter(pk=pk).first()
+    if alert is None:
+        raise NotFound(f"no such alert: {pk}")
+    return alert
+
+
 def alert_open_count(*, actor: Actor | None, unacknowledged_only: bool = False) -> int:
-    """How many open alerts the actor may see (for a badge); with `unacknowledged_only`, only
-    those nobody has acknowledged yet."""
-    qs = alert_list(actor=actor)
+    """How many open alerts the actor may see (for the header's badge, so in one query); with
+    `unacknowledged_only`, only those nobody has acknowledged yet."""
+    if actor is None or not actor.is_authenticated:
+        return 0
+    qs = Alert.objects.alive().filter(resolved_at__isnull=True)
     if unacknowledged_only:
         qs = qs.filter(acknowledged_at__isnull=True)
-    return qs.count()
+    hidden_kinds = [
+        k.kind for k in ALERT_KINDS.values() if k.permission and not actor.has_perm(k.permission)
+    ]
+    if hidden_kinds:
+        qs = qs.exclude(kind__in=hidden_kinds)
+    by_permission = qs.values_list("permission").annotate(n=Count("id")).order_by()
+    return sum(n for permission, n in by_permission if not permission or actor.has_perm(permission))

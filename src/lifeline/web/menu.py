@@ -79,6 +79,9 @@ SECTIONS: tuple[MenuSection, ...] = (
         _("Operations"),
         (
             MenuEntry(
+                _("Alerts"), "web:alerts", (), ("web:alert_acknowledge", "web:alert_resolve")
+            ),
+            MenuEntry(
                 _("Missions"),
                 "missions:board",
                 ("missions.view_mission",),

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from lifeline.web import views, views_matching, views_site
+from lifeline.web import views, views_alerts, views_matching, views_site
 
 app_name = "web"
 urlpatterns = [
@@ -17,6 +17,13 @@ urlpatterns = [
     path("site/position/", views_site.site_position, name="site_position"),
     path("site/setting/", views_site.site_setting, name="site_setting"),
     path("", views.home, name="home"),
+    path("alerts/", views_alerts.alert_inbox, name="alerts"),
+    path(
+        "alerts/<uuid:alert_id>/acknowledge/",
+        views_alerts.alert_acknowledge,
+        name="alert_acknowledge",
+    ),
+    path("alerts/<uuid:alert_id>/resolve/", views_alerts.alert_resolve, name="alert_resolve"),
     path("people/", views.person_list, name="person_list"),
     path("people/new/", views.person_new, name="person_new"),
     path("people/<uuid:person_id>/", views.person_detail, name="person_detail"),

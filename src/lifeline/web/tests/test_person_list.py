@@ -170,7 +170,8 @@ def test_the_list_makes_the_same_few_queries_however_many_rows(
         _register(registrar, f"Person{i:02d}", "Camp", age_years=20 + i % 50)
     client.force_login(registrar)
     # Session, user, permissions (user's and groups'), sites for the filter, the capped count,
-    # the site name and roles in the header, the page of rows: nine, for 3 rows or 60.
-    with django_assert_max_num_queries(9):
+    # the site name, roles and open alerts in the header, the page of rows: ten, for 3 rows or
+    # 60.
+    with django_assert_max_num_queries(10):
         response = client.get(URL, {"q": "camp", "status": "present"})
     assert response.status_code == 200
