@@ -396,3 +396,10 @@ def status_counts(*, actor: Actor | None, site: str | None = None) -> dict[str, 
     counts = {s: 0 for s in Status.values}
     counts.update({row["status"]: row["n"] for row in rows})
     return counts
+
+
+def arrivals_count(*, actor: Actor | None, site: str | None, since: dt.datetime) -> int:
+    """How many persons registered at the site (by code, as status_counts takes it) since a
+    moment: the day's arrivals on the home page."""
+    qs = person_list(actor=actor, filters=PersonFilters(site=site))
+    return qs.filter(created_at__gte=since).count()

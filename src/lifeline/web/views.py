@@ -19,22 +19,21 @@ from lifeline.core.paging import CappedPaginator
 from lifeline.core.selectors import site_choices
 from lifeline.core.services import Actor, permission_require
 from lifeline.people import selectors, services
-from lifeline.people.models import Condition, Status
+from lifeline.people.models import Condition
 from lifeline.people.schemas import (
     ConditionInput,
     PersonFilterInput,
     PersonInput,
     StatusInput,
 )
+from lifeline.web.picture import operating_picture
 
 PERSON_FILTERS = ("q", "status", "site", "age_band", "sex", "condition")
 
 
 @page_view
 def home(request: HttpRequest) -> HttpResponse:
-    counts = selectors.status_counts(actor=request.user, site=settings.LIFELINE_SITE)
-    rows = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
-    return render(request, "web/home.html", {"status_rows": rows, "total": sum(counts.values())})
+    return render(request, "web/home.html", {"picture": operating_picture(actor=request.user)})
 
 
 # ---- the registry list -----------------------------------------------------------------------

@@ -141,6 +141,6 @@ def test_the_home_page_counts_people_by_status(client: Client, viewer: Any, amal
     client.force_login(viewer)
     response = client.get(reverse("web:home"))
     assert response.status_code == 200
-    rows = {value: n for value, _label, n in response.context["status_rows"]}
+    rows = {value: n for value, _label, n in response.context["picture"].people.by_status}
     assert rows["present"] == 1
     assert rows["missing"] == 0
