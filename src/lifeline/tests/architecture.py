@@ -141,9 +141,7 @@ class Project:
 
 def _is_excluded(relative: Path) -> bool:
     parts = relative.parts
-    return (
-        "migrations" in parts or "tests" in parts or relative.name.startswith("test_")
-    )
+    return "migrations" in parts or "tests" in parts or relative.name.startswith("test_")
 
 
 def _module_name(relative: Path) -> str:
@@ -201,9 +199,7 @@ def scan(root: Path) -> Project:
     `if TYPE_CHECKING`, absolute and relative."""
     files = sorted(root.rglob("*.py"))
     known = frozenset(_module_name(path.relative_to(root)) for path in files)
-    top_level = frozenset(
-        path.stem for path in root.glob("*.py") if path.name != "__init__.py"
-    )
+    top_level = frozenset(path.stem for path in root.glob("*.py") if path.name != "__init__.py")
     project = Project(root=root, modules={}, top_level=top_level)
     for path in files:
         relative = path.relative_to(root)
@@ -424,9 +420,7 @@ def no_cross_app_private_or_surface_import(project: Project) -> list[str]:
         if private:
             offences.append(f"{imp} (private {private[-1]} of {target_app})")
             continue
-        importer_may = module.app in SURFACE_IMPORTERS or _basename(module.name).endswith(
-            "urls"
-        )
+        importer_may = module.app in SURFACE_IMPORTERS or _basename(module.name).endswith("urls")
         if _is_surface(imp.target) and target_app != CORE and not importer_may:
             offences.append(f"{imp} ({target_app}'s {_basename(imp.target)} module)")
     return offences
@@ -443,3 +437,33 @@ def no_long_module(project: Project) -> list[str]:
 
 def report(title: str, offences: Sequence[str]) -> str:
     return f"{title}: {len(offences)}\n" + "\n".join(f"  {line}" for line in offences)
+
+
+RULES = {
+    "1. core imports no app": core_imports_no_app,
+    "2. alerts imports only core": alerts_import_only_core,
+    "3. no app imports web or lifeline.cli": no_app_imports_web_or_cli_root,
+    "4. pure rule modules import no Django": pure_modules_import_no_django,
+    "4. listed pure modules found nowhere": pure_basenames_missing,
+    "5. cycles between apps": no_cycle_between_apps,
+    "6. arrows against the layers": arrows_follow_the_layers,
+    "7. private or HTTP/CLI imports across apps": no_cross_app_private_or_surface_import,
+    f"8. modules over {MAX_LINES} lines": no_long_module,
+}
+
+
+def main() -> None:
+    """`python -m lifeline.tests.architecture [SRC/lifeline]`: the app graph, then each rule."""
+    import sys
+
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1]
+    project = scan(root)
+    print("arrows between apps (number of imports):")
+    for (importer, target), imports in sorted(app_arrows(project).items()):
+        print(f"  {importer:>10} -> {target:<10} {len(imports):4}")
+    for title, rule in RULES.items():
+        print(report(title, rule(project)))
+
+
+if __name__ == "__main__":
+    main()
