@@ -16,7 +16,6 @@ urlpatterns = [
     path("routing/", include("lifeline.routing.web_urls")),
     path("intel/", include("lifeline.intel.web_urls")),
     path("admin/", admin.site.urls),
-    path("missions/", include("lifeline.missions.web_urls")),
     path("care/", include("lifeline.care.treatments.web_urls")),
     path("supplies/", include("lifeline.supplies.web_urls")),
     path("care/", include("lifeline.care.web_urls")),

@@ -10,7 +10,9 @@ class IntelConfig(AppConfig):
         from lifeline.alerts.kinds import AlertKind, alert_kind_declare
         from lifeline.core.roles import role_permissions_grant
         from lifeline.intel.roles import ROLE_GRANTS
+        from lifeline.intel.selectors import report_timeline
         from lifeline.intel.services import CACHE_FOUND_KIND
+        from lifeline.missions.selectors import mission_timeline_source_register
 
         alert_kind_declare(
             AlertKind(
@@ -20,3 +22,4 @@ class IntelConfig(AppConfig):
             )
         )
         role_permissions_grant("intel", ROLE_GRANTS)
+        mission_timeline_source_register("intel.reports", report_timeline)
