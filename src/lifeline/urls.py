@@ -13,7 +13,6 @@ urlpatterns = [
     path("api/", include("lifeline.routing.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("routing/", include("lifeline.routing.web_urls")),
     path("intel/", include("lifeline.intel.web_urls")),
     path("admin/", admin.site.urls),
     path("care/", include("lifeline.care.treatments.web_urls")),

@@ -89,7 +89,7 @@ SECTIONS: tuple[MenuSection, ...] = (
                     "web:mission_report_new",
                 ),
             ),
-            MenuEntry(_("Map"), "routing:map", ("routing.plan_route", "routing.view_threatzone")),
+            MenuEntry(_("Map"), "web:map", ("routing.plan_route", "routing.view_threatzone")),
             MenuEntry(
                 _("Threats"),
                 "intel:groups",
