@@ -41,3 +41,11 @@ def alert_open_count(*, actor: Actor | None, unacknowledged_only: bool = False) 
     if unacknowledged_only:
         qs = qs.filter(acknowledged_at__isnull=True)
     return qs.count()
+
+
+def alerts_open_by_key_prefix(*, kind: str, key_prefix: str) -> QuerySet[Alert]:
+    """The open alerts of one kind whose key starts with `key_prefix`, for the raising app's
+    own upkeep (closing what no longer holds): a read of the system's, no role applies."""
+    return Alert.objects.alive().filter(
+        kind=kind, key__startswith=key_prefix, resolved_at__isnull=True
+    )

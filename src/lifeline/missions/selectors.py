@@ -227,3 +227,18 @@ def member_get(*, mission: Mission, member_id: Any, field: str = "member") -> Mi
     if member is None:
         raise ValidationFailed({field: f"no member {pk} in this mission's team"})
     return member
+
+
+def missions_out_with_points() -> list[tuple[Mission, list[MissionPoint]]]:
+    """Every team out (under way or returning), by planned start, with its points in order:
+    what the risk watch follows (a read of the system's, not of a person: no role applies)."""
+    missions = list(
+        Mission.objects.alive().filter(state__in=lifecycle.OUT).order_by("planned_start")
+    )
+    points: dict[object, list[MissionPoint]] = {}
+    for point in MissionPoint.objects.alive().filter(mission__in=missions):
+        points.setdefault(point.mission_id, []).append(point)
+    return [
+        (m, sorted(points.get(m.pk, []), key=lambda p: (p.sequence, p.created_at)))
+        for m in missions
+    ]
