@@ -35,7 +35,7 @@ LAYERS: Mapping[str, int] = {
 # The arrows allowed between two capability apps (importer -> what it may import); anything
 # not here is forbidden, and these must stay acyclic. A person is who everything is about, so
 # `people` imports no other capability. `routing` knows roads, risk and routes, not who reports
-# a threat nor who travels: intel feeds it sightings, missions ask it about their paths. A field
+# a threat nor who travels: intel feeds it sightings and watches the routes for risk. A field
 # report is about a mission and its effects reach missions (a check-in, an extraction point),
 # supplies (a cache found) and routing (a sighting), so `intel` sits on top.
 CAPABILITY_ARROWS: Mapping[str, frozenset[str]] = {
