@@ -73,7 +73,7 @@ LIFELINE_SITE_NAME = env_str("LIFELINE_SITE_NAME", "")
 # Threat risk from sightings (routing.risk): a sighting's weight halves every half-life and
 # spreads to this many rings of H3 cells around it, each ring getting `falloff` of the one
 # inside. An alert is raised when risk climbs within the radius of the camp or within the
-# buffer of a mission's route (routing.services.risk_watch_*).
+# buffer of a mission's route (intel.threats.watch).
 LIFELINE_RISK_HALF_LIFE_HOURS = env_float("LIFELINE_RISK_HALF_LIFE_HOURS", 6.0)
 LIFELINE_RISK_SPREAD_RINGS = env_int("LIFELINE_RISK_SPREAD_RINGS", 2)
 LIFELINE_RISK_FALLOFF = env_float("LIFELINE_RISK_FALLOFF", 0.5)

@@ -96,3 +96,11 @@ def alert_open_count(*, actor: Actor | None, unacknowledged_only: bool = False) 
         qs = qs.exclude(kind__in=hidden_kinds)
     by_permission = qs.values_list("permission").annotate(n=Count("id")).order_by()
     return sum(n for permission, n in by_permission if not permission or actor.has_perm(permission))
+
+
+def alerts_open_by_key_prefix(*, kind: str, key_prefix: str) -> QuerySet[Alert]:
+    """The open alerts of one kind whose key starts with `key_prefix`, for the raising app's
+    own upkeep (closing what no longer holds): a read of the system's, no role applies."""
+    return Alert.objects.alive().filter(
+        kind=kind, key__startswith=key_prefix, resolved_at__isnull=True
+    )

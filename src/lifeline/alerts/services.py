@@ -100,3 +100,19 @@ def alert_resolve(*, actor: Actor | None, alert: Alert, resolution: str) -> Aler
     alert.save(update_fields=changed)
     audit_record(actor=actor, action="alert.resolve", obj=alert, summary=alert.title)
     return alert
+
+
+@transaction.atomic
+def alert_resolve_by_system(*, alert: Alert, resolution: str) -> Alert:
+    """Close an alert whose cause went away by itself (the risk it warned of decayed): no
+    person resolved it, so `resolved_by` stays empty, and nobody is said to have seen it.
+    An alert already resolved is left as it is."""
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.resolved_at is not None:
+        return alert
+    alert.resolved_at = timezone.now()
+    alert.resolved_by = None
+    alert.resolution = resolution.strip()[:300]
+    alert.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+    audit_record(actor=None, action="alert.resolve", obj=alert, summary=alert.title)
+    return alert

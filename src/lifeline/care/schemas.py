@@ -12,7 +12,7 @@ from lifeline.care.models import AvpuChoices
 from lifeline.care.services import VITAL_BOUNDS
 from lifeline.care.triage import QUESTIONS, Question
 from lifeline.core.schemas import SiteField
-from lifeline.people.schemas import PersonRefField
+from lifeline.people.fields import PersonRefField
 
 
 def _answer_field(question: Question) -> serializers.Field[Any, Any, Any, Any]:

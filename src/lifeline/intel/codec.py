@@ -260,11 +260,6 @@ def moment_at(start: dt.datetime, seconds: int) -> dt.datetime:
     return start + dt.timedelta(seconds=seconds)
 
 
-def mission_tag_of(mission_id_bytes: bytes) -> int:
-    """The 32-bit tag a packet names its mission by: the random tail of the UUIDv7."""
-    return int.from_bytes(mission_id_bytes[-4:], "big")
-
-
 # ---- normalising (the truncation rule) ----------------------------------------------------
 
 

@@ -204,3 +204,18 @@ class PerimeterLogEntry(ReplicatedModel):
 
     def __str__(self) -> str:
         return f"{self.post_id} {self.seen} at {self.observed_at:%H:%M}"
+
+
+class RiskWatch(models.Model):
+    """The risk band last seen at a watched place (the camp, a mission's route): an alert is
+    raised when the band climbs above it (intel.threats.watch). Local state, like routing's
+    risk grid it reads; moved from routing with its rows (intel.0006)."""
+
+    target = models.CharField(max_length=80, unique=True)  # "camp:<site>", "mission:<id>"
+    band = models.PositiveSmallIntegerField(default=0)
+    cell = models.BigIntegerField(null=True, blank=True)
+    level = models.FloatField(default=0.0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.target}: band {self.band}"

@@ -1,4 +1,4 @@
-"""Reads of field reports."""
+"""Reads of field reports, and the reports on a mission's timeline."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from lifeline.core.errors import NotFound, ValidationFailed
 from lifeline.core.services import Actor, permission_require
 from lifeline.intel.models import FieldReport
 from lifeline.missions.models import Mission
+from lifeline.missions.selectors import TimelineEntry
 
 # ---- field reports (issue 6) ---------------------------------------------------------------
 
@@ -45,3 +46,22 @@ def report_get(*, actor: Actor | None, report_id: Any) -> FieldReport:
     if report is None:
         raise NotFound(f"no field report with id {pk}")
     return report
+
+
+def report_timeline(actor: Actor | None, mission: Mission) -> list[TimelineEntry]:
+    """A mission's field reports as entries of its timeline (missions.selectors calls it
+    through the source intel registers): none for a role that may not see reports."""
+    if actor is None or not actor.has_perm("intel.view_fieldreport"):
+        return []
+    return [
+        TimelineEntry(
+            r.occurred_at,
+            "report",
+            f"{r.get_kind_display()}" + (f": {r.text}" if r.text else ""),
+            str(r.member) if r.member else (r.reporter.get_username() if r.reporter else ""),
+            r.latitude,
+            r.longitude,
+            title=r.get_kind_display(),
+        )
+        for r in report_list(actor=actor, mission=mission)
+    ]

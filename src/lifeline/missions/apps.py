@@ -9,8 +9,13 @@ class MissionsConfig(AppConfig):
     def ready(self) -> None:
         from lifeline.alerts.kinds import AlertKind, alert_kind_declare
         from lifeline.core.roles import role_permissions_grant
+        from lifeline.core.sweeps import Sweep, sweep_register
         from lifeline.missions.roles import ROLE_GRANTS
-        from lifeline.missions.services import NEED_HELP_KIND, OVERDUE_KIND
+        from lifeline.missions.services import (
+            NEED_HELP_KIND,
+            OVERDUE_KIND,
+            missions_overdue_sweep,
+        )
 
         alert_kind_declare(
             AlertKind(
@@ -25,3 +30,6 @@ class MissionsConfig(AppConfig):
             ),
         )
         role_permissions_grant("missions", ROLE_GRANTS)
+        sweep_register(
+            Sweep("missions.overdue", missions_overdue_sweep, says="{count} mission(s) overdue")
+        )

@@ -78,3 +78,9 @@ def checkin_due(last_contact: dt.datetime, interval_minutes: int) -> dt.datetime
 
 def is_overdue(now: dt.datetime, last_contact: dt.datetime, interval_minutes: int) -> bool:
     return now > checkin_due(last_contact, interval_minutes)
+
+
+def mission_tag_of(mission_id_bytes: bytes) -> int:
+    """The 32-bit tag radio packets name a mission by: the random tail of its UUIDv7 (the
+    codec carries it; missions stores it as `Mission.radio_tag`)."""
+    return int.from_bytes(mission_id_bytes[-4:], "big")

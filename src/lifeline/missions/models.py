@@ -42,7 +42,7 @@ class Mission(ReplicatedModel):
     # The centre of the area, for the map and for reports without coordinates.
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    # Radio packets name the mission by the last 4 bytes of its id (codec.mission_tag_of).
+    # Radio packets name the mission by the last 4 bytes of its id (lifecycle.mission_tag_of).
     radio_tag = models.BigIntegerField(db_index=True, editable=False, default=0)
 
     state = models.CharField(max_length=12, choices=StateChoices, default=State.PLANNED)

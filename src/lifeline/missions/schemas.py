@@ -19,7 +19,7 @@ from lifeline.missions.models import (
     Vehicle,
     VehicleStatus,
 )
-from lifeline.people.schemas import PersonRefField
+from lifeline.people.fields import PersonRefField
 
 
 def Latitude(**kwargs: Any) -> serializers.FloatField:

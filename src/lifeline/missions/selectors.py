@@ -4,6 +4,7 @@ overdue computed on read), one mission with its timeline, vehicles."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,12 +121,26 @@ def mission_get(*, actor: Actor | None, mission_id: Any) -> Mission:
 @dataclass(frozen=True)
 class TimelineEntry:
     at: dt.datetime
-    kind: str  # "transition", "checkin", "report"
+    kind: str  # "transition", "checkin", or another app's ("report")
     summary: str
     by: str
     latitude: float | None = None
     longitude: float | None = None
     overdue: bool = False
+    title: str = ""  # what it is in a word or two, as the sketch map labels it
+
+
+# What other apps record about a mission joins its timeline without missions importing them
+# (intel adds the field reports, which sit above missions): each app registers a source in
+# its AppConfig.ready. A source applies the actor's role itself and gives nothing to a role
+# that may not see its rows.
+MissionTimelineSource = Callable[[Actor | None, Mission], Iterable[TimelineEntry]]
+_TIMELINE_SOURCES: dict[str, MissionTimelineSource] = {}
+
+
+def mission_timeline_source_register(name: str, source: MissionTimelineSource) -> None:
+    """Add `source`'s entries to every mission's timeline (registered again, replaced)."""
+    _TIMELINE_SOURCES[name] = source
 
 
 @dataclass(frozen=True)
@@ -137,17 +152,15 @@ class MissionRecord:
     vehicles: list[Vehicle]
     transitions: list[MissionTransition]
     checkins: list[CheckIn]
-    reports: list[Any]  # intel.FieldReport, when the role may see reports
     timeline: list[TimelineEntry]
 
 
 def mission_record(
     *, actor: Actor | None, mission_id: Any, now: dt.datetime | None = None
 ) -> MissionRecord:
-    """One mission with everything a mission page shows. Field reports only for roles that
-    may see them (they say where people were found)."""
-    from lifeline.intel.selectors import report_list
-
+    """One mission with everything a mission page shows, and on its timeline what other
+    apps registered (field reports, only for roles that may see them: they say where people
+    were found)."""
     mission = mission_get(actor=actor, mission_id=mission_id)
     status = _status_of(
         _with_last_checkin(Mission.objects.filter(pk=mission.pk)).get(), now or timezone.now()
@@ -166,8 +179,6 @@ def mission_record(
     checkins = list(
         CheckIn.objects.alive().filter(mission=mission).select_related("member", "recorded_by")
     )
-    can_see_reports = actor is not None and actor.has_perm("intel.view_fieldreport")
-    reports = list(report_list(actor=actor, mission=mission)) if can_see_reports else []
     timeline = [
         TimelineEntry(
             t.at,
@@ -188,20 +199,11 @@ def mission_record(
         )
         for c in checkins
     ]
-    timeline += [
-        TimelineEntry(
-            r.occurred_at,
-            "report",
-            f"{r.get_kind_display()}" + (f": {r.text}" if r.text else ""),
-            str(r.member) if r.member else (r.reporter.get_username() if r.reporter else ""),
-            r.latitude,
-            r.longitude,
-        )
-        for r in reports
-    ]
+    for source in _TIMELINE_SOURCES.values():
+        timeline += source(actor, mission)
     timeline.sort(key=lambda e: e.at)
     return MissionRecord(
-        mission, status, members, points, vehicles, transitions, checkins, reports, timeline
+        mission, status, members, points, vehicles, transitions, checkins, timeline
     )
 
 
@@ -225,3 +227,18 @@ def member_get(*, mission: Mission, member_id: Any, field: str = "member") -> Mi
     if member is None:
         raise ValidationFailed({field: f"no member {pk} in this mission's team"})
     return member
+
+
+def missions_out_with_points() -> list[tuple[Mission, list[MissionPoint]]]:
+    """Every team out (under way or returning), by planned start, with its points in order:
+    what the risk watch follows (a read of the system's, not of a person: no role applies)."""
+    missions = list(
+        Mission.objects.alive().filter(state__in=lifecycle.OUT).order_by("planned_start")
+    )
+    points: dict[object, list[MissionPoint]] = {}
+    for point in MissionPoint.objects.alive().filter(mission__in=missions):
+        points.setdefault(point.mission_id, []).append(point)
+    return [
+        (m, sorted(points.get(m.pk, []), key=lambda p: (p.sequence, p.created_at)))
+        for m in missions
+    ]

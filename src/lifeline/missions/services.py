@@ -17,7 +17,6 @@ from lifeline.alerts.models import Alert, Severity
 from lifeline.alerts.services import alert_raise
 from lifeline.core.errors import Conflict, ValidationFailed
 from lifeline.core.services import Actor, actor_user, audit_record, permission_require
-from lifeline.intel.codec import mission_tag_of
 from lifeline.missions import lifecycle
 from lifeline.missions.lifecycle import State
 from lifeline.missions.models import (
@@ -133,7 +132,7 @@ def mission_create(*, actor: Actor | None, values: Mapping[str, Any], note: str)
         raise ValidationFailed(problems)
     mission = Mission(**values)
     mission.name = mission.name.strip()
-    mission.radio_tag = mission_tag_of(mission.pk.bytes)
+    mission.radio_tag = lifecycle.mission_tag_of(mission.pk.bytes)
     mission.save()
     _transition_write(mission, to=State.PLANNED, actor=actor, note=note, at=None, first=True)
     return mission

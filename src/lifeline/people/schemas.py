@@ -5,25 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from lifeline.core.schemas import SiteField
 from lifeline.people import rules
-from lifeline.people.models import Condition, Household, Person, Sex, Status
-
-
-@extend_schema_field(OpenApiTypes.UUID)
-class HouseholdRefField(serializers.PrimaryKeyRelatedField[Household]):
-    def get_queryset(self) -> Any:
-        return Household.objects.alive()
-
-
-@extend_schema_field(OpenApiTypes.UUID)
-class PersonRefField(serializers.PrimaryKeyRelatedField[Person]):
-    def get_queryset(self) -> Any:
-        return Person.objects.alive()
+from lifeline.people.fields import HouseholdRefField, PersonRefField
+from lifeline.people.models import Condition, Person, Sex, Status
 
 
 class NameListField(serializers.ListField):

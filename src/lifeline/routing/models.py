@@ -88,17 +88,3 @@ class RiskCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cell:x}: {self.mass:g}"
-
-
-class RiskWatch(models.Model):
-    """The risk band last seen at a watched place (the camp, a mission's route): an alert is
-    raised when the band climbs above it. Local state, like the grid it reads."""
-
-    target = models.CharField(max_length=80, unique=True)  # "camp:<site>", "mission:<id>"
-    band = models.PositiveSmallIntegerField(default=0)
-    cell = models.BigIntegerField(null=True, blank=True)
-    level = models.FloatField(default=0.0)
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"{self.target}: band {self.band}"

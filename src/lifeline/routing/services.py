@@ -1,6 +1,8 @@
 """Writes and the route planner of routing: graphs imported or generated, zones drawn, the
-risk grid the sightings feed, alerts when risk rises near the camp or on a mission's route, and
-the safest route over the stored graph around the active zones and the sightings' risk.
+risk grid the sightings feed, and the safest route over the stored graph around the active
+zones and the sightings' risk. Routing knows risk, not who reports it nor who travels: the
+sightings come from the sources another app registers (intel's), and a zone drawn tells the
+`risk_raised` signal's listeners (intel's risk watch) which cells it raised.
 
 Routers are built once per stored graph version and kept in this process; before each
 query the risk of the active zones is applied, which recomputes only the streets in cells
@@ -13,27 +15,24 @@ import datetime as dt
 import io
 import math
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from lifeline.alerts.models import Alert
-from lifeline.alerts.services import alert_raise
-from lifeline.core.clock import site_local
 from lifeline.core.errors import ValidationFailed
 from lifeline.core.services import Actor, audit_record, permission_require
-from lifeline.intel.models import Sighting
-from lifeline.missions.lifecycle import OUT
-from lifeline.missions.models import Mission, MissionPoint
 from lifeline.routing import risk, selectors
 from lifeline.routing.graph import NoSafeRoute, RoadGraph, Route, Router
-from lifeline.routing.models import RiskCell, RiskGrid, RiskWatch, StoredGraph, ThreatZone
+from lifeline.routing.models import RiskCell, RiskGrid, StoredGraph, ThreatZone
 from lifeline.routing.osm import OsmError, graph_import_file
 from lifeline.routing.risk import RiskParams, Zone, zone_cells
+from lifeline.routing.signals import risk_raised
 from lifeline.routing.town import mavrah_town
 
 RESOLUTION = RiskParams().resolution
@@ -154,8 +153,10 @@ def zone_draw(
         obj=zone,
         summary=f"threat zone {name or zone.pk} level {level:g}",
     )
-    # A zone drawn near the camp or across a team's way is a rise too: alerted at once.
-    risk_watch_check(changed=set(zone_cells(Zone(tuple(points), level=level), RESOLUTION)))
+    # A zone drawn near the camp or across a team's way is a rise too: alerted at once, in
+    # this transaction, by whoever watches (intel's risk watch).
+    cells = set(zone_cells(Zone(tuple(points), level=level), RESOLUTION))
+    risk_raised.send(sender=ThreatZone, cells=cells)
     return zone
 
 
@@ -284,6 +285,31 @@ def route_safest(
 # came by sync), is rebuilt from scratch.
 
 
+class RiskSources(Protocol):
+    """Where the grid's sightings come from. Routing reads no sightings table itself: the app
+    that records them (intel) registers its sources in its AppConfig.ready."""
+
+    def count(self) -> int:
+        """How many sightings there are now."""
+        ...
+
+    def every(self) -> Iterable[risk.Sighting]:
+        """Every sighting, oldest first."""
+        ...
+
+
+_RISK_SOURCES: dict[str, RiskSources] = {}
+
+
+def risk_sources_register(name: str, sources: RiskSources) -> None:
+    """Feed the grid from `sources` (registered again, replaced)."""
+    _RISK_SOURCES[name] = sources
+
+
+def _sightings_count() -> int:
+    return sum(sources.count() for sources in _RISK_SOURCES.values())
+
+
 def risk_params() -> RiskParams:
     """The risk parameters of the settings (half-life, spread); the resolution is the
     router's."""
@@ -301,16 +327,6 @@ def _grid_params(grid: RiskGrid) -> RiskParams:
         half_life_s=grid.half_life_s,
         spread_rings=grid.spread_rings,
         falloff=grid.falloff,
-    )
-
-
-def _risk_sighting(row: Sighting) -> risk.Sighting:
-    return risk.Sighting(
-        lat=row.latitude,
-        lon=row.longitude,
-        at=row.seen_at,
-        count=row.count,
-        confidence=row.confidence,
     )
 
 
@@ -343,11 +359,11 @@ def risk_rebuild() -> RiskGrid:
     params = risk_params()
     grid = RiskGrid.objects.select_for_update().order_by("pk").first() or RiskGrid()
     field = risk.RiskField(params=params, epoch=timezone.now())
-    rows = Sighting.objects.alive().order_by("seen_at", "id")
     count = 0
-    for row in rows.iterator():
-        field.sighting_add(_risk_sighting(row))
-        count += 1
+    for sources in _RISK_SOURCES.values():
+        for sighting in sources.every():
+            field.sighting_add(sighting)
+            count += 1
     RiskCell.objects.all().delete()
     floor = _mass_floor(field.epoch, timezone.now(), params)
     RiskCell.objects.bulk_create(
@@ -380,30 +396,30 @@ def _cells_add(adds: list[tuple[int, float]]) -> None:
 
 
 @transaction.atomic
-def risk_sighting_add(*, sighting: Sighting) -> set[int]:
+def risk_sighting_add(*, sighting: risk.Sighting) -> set[int]:
     """Add one recorded sighting to the grid (called by intel's services in the transaction
-    that records it); returns the cells whose risk it changed."""
+    that records it, once its row is among the sources); returns the cells whose risk it
+    changed."""
     grid, rebuilt = _grid_locked()
     params = _grid_params(grid)
-    point = _risk_sighting(sighting)
-    if not rebuilt and grid.sightings != Sighting.objects.alive().count() - 1:
+    if not rebuilt and grid.sightings != _sightings_count() - 1:
         risk_rebuild()  # missing rows that came by sync: from scratch
         rebuilt = True
     if rebuilt:  # the rebuild counted this sighting too
-        centre = risk.cell_of(point.lat, point.lon, params.resolution)
+        centre = risk.cell_of(sighting.lat, sighting.lon, params.resolution)
         return {cell for cell, _ in risk.spread_cells(centre, params)}
     # First the cells that decayed below the floor: fewer to rebase, and the table stays small.
     _cells_prune(grid, timezone.now())
     if grid.epoch is None or not RiskCell.objects.exists():
-        grid.epoch = point.at
-    elif risk.rebase_needed(grid.epoch, point.at, params):
+        grid.epoch = sighting.at
+    elif risk.rebase_needed(grid.epoch, sighting.at, params):
         old = grid.epoch
         cells = list(RiskCell.objects.all())
         for stored in cells:
-            stored.mass = risk.mass_rebased(stored.mass, old, point.at, params)
+            stored.mass = risk.mass_rebased(stored.mass, old, sighting.at, params)
         RiskCell.objects.bulk_update(cells, ["mass"], batch_size=2000)
-        grid.epoch = point.at
-    adds = risk.sighting_masses(point, epoch=grid.epoch, params=params)
+        grid.epoch = sighting.at
+    adds = risk.sighting_masses(sighting, epoch=grid.epoch, params=params)
     _cells_add(adds)
     grid.sightings += 1
     grid.save(update_fields=["epoch", "sightings"])
@@ -429,128 +445,12 @@ def risk_levels(*, now: dt.datetime, zones: list[ThreatZone] | None = None) -> d
     return levels
 
 
-# ---- alerts when risk rises near the camp or on a mission's route --------------------------
-
-
-@dataclass(frozen=True)
-class WatchedPlace:
-    target: str  # RiskWatch.target
-    kind: str  # the alert kind
-    label: str
-    cells: frozenset[int]
-    mission: Mission | None = None
-
-
-RISK_CAMP_KIND = "risk.camp"
-RISK_ROUTE_KIND = "risk.route"
-# Commanders and field teams see these alerts (intel.watch_threats).
-RISK_ALERT_PERMISSION = "intel.watch_threats"
-
-
-def _mission_path(mission: Mission, points: list[MissionPoint]) -> list[tuple[float, float]]:
-    """A mission's route: its waypoints in order (no route is stored per mission), or the
-    centre of its area."""
-    path = [(p.latitude, p.longitude) for p in points]
-    if not path and mission.latitude is not None and mission.longitude is not None:
-        path = [(mission.latitude, mission.longitude)]
-    return path
-
-
-def watched_places() -> list[WatchedPlace]:
-    """The camp (this site's position, if known) and the route of every team out (under way
-    or returning)."""
-    places: list[WatchedPlace] = []
-    site = site_local()
-    if site.latitude is not None and site.longitude is not None:
-        places.append(
-            WatchedPlace(
-                target=f"camp:{site.code}",
-                kind=RISK_CAMP_KIND,
-                label=f"near {site.name}",
-                cells=risk.cells_within(
-                    site.latitude,
-                    site.longitude,
-                    float(settings.LIFELINE_RISK_CAMP_RADIUS_M),
-                    RESOLUTION,
-                ),
-            )
-        )
-    missions = Mission.objects.alive().filter(state__in=OUT).order_by("planned_start")
-    points: dict[object, list[MissionPoint]] = {}
-    for point in MissionPoint.objects.alive().filter(mission__in=missions):
-        points.setdefault(point.mission_id, []).append(point)
-    for mission in missions:
-        ordered = sorted(points.get(mission.pk, []), key=lambda p: (p.sequence, p.created_at))
-        path = _mission_path(mission, ordered)
-        if not path:
-            continue
-        places.append(
-            WatchedPlace(
-                target=f"mission:{mission.pk}",
-                kind=RISK_ROUTE_KIND,
-                label=f"on the route of {mission.name}",
-                cells=risk.cells_along(
-                    path,
-                    resolution=RESOLUTION,
-                    buffer_m=float(settings.LIFELINE_RISK_ROUTE_BUFFER_M),
-                ),
-                mission=mission,
-            )
-        )
-    return places
-
-
-def _place_check(place: WatchedPlace, levels: dict[int, float], now: dt.datetime) -> Alert | None:
-    peak = risk.risk_peak(levels, place.cells)
-    cell, level = peak if peak is not None else (None, 0.0)
-    band = risk.risk_band(level)
-    watch = RiskWatch.objects.select_for_update().filter(target=place.target).first()
-    if watch is None:
-        watch = RiskWatch(target=place.target)
-    alert = None
-    if band > watch.band and cell is not None:
-        # One alert per rise: the place, the cell where risk peaks and the band it reached.
-        alert = alert_raise(
-            kind=place.kind,
-            key=f"{place.target}:{cell:x}:{band}",
-            title=f"Risk {risk.band_severity(band)} {place.label}: level {level:.1f}",
-            detail=f"H3 cell {cell:x} at level {level:.2f} at {now:%Y-%m-%d %H:%M} UTC "
-            f"(band {band} of {len(risk.RISK_BANDS)}); see the map.",
-            severity=risk.band_severity(band),
-            subject=place.mission,
-            permission=RISK_ALERT_PERMISSION,
-        )
-    if band != watch.band or cell != watch.cell:
-        # A fall is remembered too, so that the next rise alerts again.
-        watch.band, watch.cell, watch.level, watch.updated_at = band, cell, level, now
-        watch.save()
-    return alert
-
-
-@transaction.atomic
-def risk_watch_check(
-    *, changed: set[int] | None = None, now: dt.datetime | None = None
-) -> list[Alert]:
-    """Raise an alert for each watched place whose risk climbed into a higher band; with
-    `changed`, only the places those cells touch (what one new sighting can raise)."""
-    now = now or timezone.now()
-    places = watched_places()
-    if changed is not None:
-        places = [p for p in places if p.cells & changed]
-    if not places:
-        return []
-    levels = risk_levels(now=now)
-    return [a for p in places if (a := _place_check(p, levels, now)) is not None]
-
-
-def risk_watch_sweep(*, now: dt.datetime | None = None) -> list[Alert]:
-    """The worker's tick: rebuild the grid if sightings came by another way (sync), then check
-    every watched place. Risk decays, zones are drawn and expire, missions set out: a place's
-    band is re-read, a fall remembered, a rise alerted."""
+def risk_grid_refresh() -> None:
+    """The worker's upkeep of the grid: rebuild it if sightings came by another way (sync),
+    else drop the cells that decayed below the floor."""
     with transaction.atomic():
         grid, rebuilt = _grid_locked()
-        if not rebuilt and grid.sightings != Sighting.objects.alive().count():
+        if not rebuilt and grid.sightings != _sightings_count():
             risk_rebuild()
         elif not rebuilt:
             _cells_prune(grid, timezone.now())
-    return risk_watch_check(now=now)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from lifeline.core.api import ApiView, ListApiView, actor_of, input_parse
 from lifeline.core.clock import site_local
 from lifeline.supplies import schemas, selectors, services
+from lifeline.supplies.fields import TransferField
 
 TAGS = ["supplies"]
 
@@ -175,7 +176,7 @@ class TransferReceiveApi(ApiView):
         operation_id="transfer_receive", tags=TAGS, request=None, responses=schemas.TransferOutput
     )
     def post(self, request: Request, transfer_id: str) -> Response:
-        transfer = input_parse(schemas.IdOnly.of(schemas.TransferField), {"id": transfer_id})["id"]
+        transfer = input_parse(schemas.IdOnly.of(TransferField), {"id": transfer_id})["id"]
         services.transfer_receive(actor=actor_of(request), transfer=transfer)
         transfer.refresh_from_db()
         return Response(schemas.TransferOutput(transfer).data)

@@ -6,56 +6,21 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lifeline.core.schemas import ByCodeOrIdField, SiteField
+from lifeline.supplies.fields import (
+    CycleField,
+    ItemField,
+    LocationField,
+    LotField,
+    PointField,
+)
 from lifeline.supplies.models import (
     Category,
-    DistributionPoint,
-    Item,
-    Location,
     LocationKind,
-    Lot,
     MovementKind,
-    RationCycle,
-    Transfer,
 )
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class ItemField(ByCodeOrIdField):
-    model = Item
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class LocationField(ByCodeOrIdField):
-    model = Location
-
-
-@extend_schema_field(OpenApiTypes.UUID)
-class LotField(ByCodeOrIdField):
-    model = Lot
-    by_code = False
-
-
-@extend_schema_field(OpenApiTypes.UUID)
-class CycleField(ByCodeOrIdField):
-    model = RationCycle
-    by_code = False
-
-
-@extend_schema_field(OpenApiTypes.UUID)
-class PointField(ByCodeOrIdField):
-    model = DistributionPoint
-    by_code = False
-
-
-@extend_schema_field(OpenApiTypes.UUID)
-class TransferField(ByCodeOrIdField):
-    model = Transfer
-    by_code = False
 
 
 class ItemInput(serializers.Serializer[Any]):

@@ -83,16 +83,16 @@ SECTIONS: tuple[MenuSection, ...] = (
             ),
             MenuEntry(
                 _("Missions"),
-                "missions:board",
+                "web:mission_board",
                 ("missions.view_mission",),
                 (
-                    "missions:detail",
-                    "missions:transition",
-                    "missions:checkin",
-                    "missions:report_new",
+                    "web:mission_detail",
+                    "web:mission_transition",
+                    "web:mission_checkin",
+                    "web:mission_report_new",
                 ),
             ),
-            MenuEntry(_("Map"), "routing:map", ("routing.plan_route", "routing.view_threatzone")),
+            MenuEntry(_("Map"), "web:map", ("routing.plan_route", "routing.view_threatzone")),
             MenuEntry(
                 _("Threats"),
                 "intel:groups",

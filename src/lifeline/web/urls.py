@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from lifeline.web import views, views_alerts, views_matching, views_site
+from lifeline.web import views, views_alerts, views_map, views_matching, views_missions, views_site
 
 app_name = "web"
 urlpatterns = [
@@ -42,4 +42,24 @@ urlpatterns = [
     path("cases/", views_matching.case_list, name="case_list"),
     path("cases/<uuid:case_id>/", views_matching.case_detail, name="case_detail"),
     path("cases/<uuid:case_id>/close/", views_matching.case_close, name="case_close"),
+    # The map: streets, zones, risk and threats, and the safest route between two points.
+    path("routing/", views_map.route_map, name="map"),
+    # Missions: the board, a mission's page and its phone forms (a report is intel's).
+    path("missions/", views_missions.mission_board, name="mission_board"),
+    path("missions/<uuid:mission_id>/", views_missions.mission_detail, name="mission_detail"),
+    path(
+        "missions/<uuid:mission_id>/move/",
+        views_missions.mission_transition,
+        name="mission_transition",
+    ),
+    path(
+        "missions/<uuid:mission_id>/checkin/",
+        views_missions.mission_checkin,
+        name="mission_checkin",
+    ),
+    path(
+        "missions/<uuid:mission_id>/report/",
+        views_missions.report_new,
+        name="mission_report_new",
+    ),
 ]

@@ -14,7 +14,7 @@ from lifeline.care import allocation as rule
 from lifeline.care.models import Benefit, Patient
 from lifeline.care.treatments.services import MAX_DOSES, MAX_EVERY_HOURS
 from lifeline.core.schemas import ByCodeOrIdField
-from lifeline.supplies.schemas import ItemField, LocationField
+from lifeline.supplies.fields import ItemField, LocationField
 
 
 @extend_schema_field(OpenApiTypes.UUID)

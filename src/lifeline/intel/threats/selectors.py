@@ -6,7 +6,7 @@ what a post's entry said of a sighting) are the watch's."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -22,6 +22,7 @@ from lifeline.intel.models import (
     SightingSource,
     WatchPost,
 )
+from lifeline.routing import risk
 
 
 def reporter_visible(actor: Actor | None) -> bool:
@@ -137,3 +138,27 @@ def perimeter_log_list(
     if post is not None:
         rows = rows.filter(post=post)
     return rows.order_by("-observed_at", "-version")
+
+
+def sighting_risk_point(row: Sighting) -> risk.Sighting:
+    """A sighting as routing's risk reads it: where, when, how many, how sure."""
+    return risk.Sighting(
+        lat=row.latitude,
+        lon=row.longitude,
+        at=row.seen_at,
+        count=row.count,
+        confidence=row.confidence,
+    )
+
+
+class SightingRiskSources:
+    """Every sighting alive, as the sources of routing's risk grid (registered in
+    IntelConfig.ready): a read of the system's, every role's sightings count."""
+
+    def count(self) -> int:
+        return Sighting.objects.alive().count()
+
+    def every(self) -> Iterator[risk.Sighting]:
+        rows = Sighting.objects.alive().order_by("seen_at", "id")
+        for row in rows.iterator():
+            yield sighting_risk_point(row)

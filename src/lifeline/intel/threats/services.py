@@ -26,6 +26,8 @@ from lifeline.intel.models import (
     WatchPost,
     WatchSeen,
 )
+from lifeline.intel.threats.selectors import sighting_risk_point
+from lifeline.intel.threats.watch import risk_watch_check
 from lifeline.people.rules import coordinates_problems
 from lifeline.routing import risk
 from lifeline.routing import services as routing
@@ -224,8 +226,8 @@ def _sighting_write(
         + (f" ({hostile_group.name})" if hostile_group else "")
         + f", {sighting.get_source_display().lower()}",
     )
-    changed = routing.risk_sighting_add(sighting=sighting)
-    routing.risk_watch_check(changed=changed)
+    changed = routing.risk_sighting_add(sighting=sighting_risk_point(sighting))
+    risk_watch_check(changed=changed)
     return sighting
 
 

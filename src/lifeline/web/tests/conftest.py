@@ -9,8 +9,11 @@ from django.contrib.auth.models import Permission
 
 from lifeline.core.models import Site
 from lifeline.core.roles import Role, role_permissions
+from lifeline.missions.tests.conftest import mission, rafiq, vehicle
 from lifeline.people import services
 from lifeline.people.models import Household, Person
+
+__all__ = ["mission", "rafiq", "vehicle"]  # the missions tests' fixtures, for its pages here
 
 ROLES = [
     "commander",

@@ -19,6 +19,7 @@ from lifeline.core.errors import Forbidden, ValidationFailed
 from lifeline.core.models import AuditEntry, Site
 from lifeline.intel.models import HostileGroup, Sighting, WatchPost
 from lifeline.intel.services import report_file
+from lifeline.intel.threats import watch
 from lifeline.intel.threats.services import (
     hostile_group_create,
     hostile_group_update,
@@ -282,7 +283,7 @@ def test_risk_rising_near_the_camp_raises_one_alert_for_commanders_and_field_tea
     assert alerts[0].severity == "critical" and alerts[0].permission == "intel.watch_threats"
     # The same group seen again at the same place: the band has not risen, no second alert.
     sighting_record(actor=field_team, latitude=near[0], longitude=near[1], count=1, confidence=0.5)
-    routing.risk_watch_sweep()
+    watch.risk_watch_sweep()
     assert Alert.objects.filter(kind="risk.camp").count() == 1
     assert [a.kind for a in alert_list(actor=commander)] == ["risk.camp"]
     assert [a.kind for a in alert_list(actor=field_team)] == ["risk.camp"]
@@ -295,7 +296,7 @@ def test_risk_far_from_the_camp_and_from_any_route_raises_no_alert(
     sighting_record(
         actor=field_team, latitude=FAR_AWAY[0], longitude=FAR_AWAY[1], count=20, confidence=1.0
     )
-    routing.risk_watch_sweep()
+    watch.risk_watch_sweep()
     assert not Alert.objects.filter(kind__startswith="risk.").exists()
 
 
@@ -317,7 +318,7 @@ def test_risk_rising_on_the_route_of_a_mission_under_way_raises_one_alert_about_
     assert len(alerts) == 1
     assert alerts[0].subject_id == str(mission.pk) and alerts[0].severity == "warning"
     assert mission.name in alerts[0].title
-    routing.risk_watch_sweep()
+    watch.risk_watch_sweep()
     assert Alert.objects.filter(kind="risk.route").count() == 1
     # More of them: the risk climbs into the next band, a new alert.
     sighting_record(actor=field_team, latitude=lat, longitude=lon, count=6, confidence=0.9)
@@ -339,15 +340,66 @@ def test_the_sweep_alerts_when_a_mission_sets_out_into_risk_and_again_after_it_d
 ) -> None:
     sighting_record(actor=field_team, latitude=33.45, longitude=36.2, count=3, confidence=1.0)
     set_out(mission, commander)
-    assert len(routing.risk_watch_sweep()) == 1
-    assert routing.risk_watch_sweep() == []
-    # A day later the risk has decayed; the same sighting again is a new rise.
+    assert len(watch.risk_watch_sweep()) == 1
+    assert watch.risk_watch_sweep() == []
+    # A day later the risk has decayed (and the alert resolved itself); the same sighting
+    # again is a new rise.
     tomorrow = timezone.now() + dt.timedelta(days=1)
-    assert routing.risk_watch_sweep(now=tomorrow) == []
+    assert watch.risk_watch_sweep(now=tomorrow) == []
     first = Alert.objects.get(kind="risk.route")
-    alert_resolve(actor=commander, alert=first, resolution="team warned by radio")
-    again = routing.risk_watch_sweep(now=timezone.now())
+    assert first.resolved_at is not None
+    again = watch.risk_watch_sweep(now=timezone.now())
     assert len(again) == 1 and again[0].pk != first.pk
+
+
+def test_a_risk_alert_resolves_itself_once_the_risk_decays_below_its_level(
+    camp: Site, field_team: Any, commander: Any
+) -> None:
+    seen = timezone.now()
+    near = (CAMP[0] + 0.005, CAMP[1])
+    sighting_record(
+        actor=field_team,
+        latitude=near[0],
+        longitude=near[1],
+        count=6,
+        confidence=0.9,
+        seen_at=seen,
+    )
+    alert = Alert.objects.get(kind="risk.camp")
+    assert alert.severity == "critical"
+    # An hour on, the risk is still above the alert's level: it stays open.
+    assert watch.risk_watch_sweep(now=seen + dt.timedelta(hours=1)) == []
+    alert.refresh_from_db()
+    assert alert.is_open
+    # Two days on (eight half-lives), far below it: closed by itself, by nobody.
+    assert watch.risk_watch_sweep(now=seen + dt.timedelta(days=2)) == []
+    alert.refresh_from_db()
+    assert not alert.is_open and alert.resolved_by is None
+    assert alert.resolution.startswith("risk fell below 4: level 0.")
+    assert list(alert_list(actor=commander)) == []
+    assert AuditEntry.objects.filter(action="alert.resolve", object_id=str(alert.pk)).exists()
+
+
+def test_an_alert_a_person_resolved_stays_as_they_left_it_when_the_risk_decays(
+    camp: Site, field_team: Any, commander: Any
+) -> None:
+    seen = timezone.now()
+    sighting_record(
+        actor=field_team,
+        latitude=CAMP[0],
+        longitude=CAMP[1],
+        count=6,
+        confidence=0.9,
+        seen_at=seen,
+    )
+    alert = alert_resolve(
+        actor=commander,
+        alert=Alert.objects.get(kind="risk.camp"),
+        resolution="patrol sent",
+    )
+    watch.risk_watch_sweep(now=seen + dt.timedelta(days=2))
+    alert.refresh_from_db()
+    assert alert.resolution == "patrol sent" and alert.resolved_by == commander
 
 
 def test_a_zone_drawn_across_a_route_is_alerted_at_once_and_once(
@@ -361,7 +413,7 @@ def test_a_zone_drawn_across_a_route_is_alerted_at_once_and_once(
     )
     alerts = list(Alert.objects.filter(kind__startswith="risk."))
     assert [(a.kind, a.severity) for a in alerts] == [("risk.route", "critical")]
-    assert routing.risk_watch_sweep() == []
+    assert watch.risk_watch_sweep() == []
 
 
 def test_a_team_on_its_way_home_is_still_watched(mission: Mission, commander: Any) -> None:
@@ -377,7 +429,7 @@ def test_a_sighting_from_sync_that_skipped_the_grid_is_counted_by_the_sweep(
     sighting_record(actor=field_team, latitude=31.7, longitude=-4.03, count=2, confidence=0.5)
     # A row written without the service, as sync applies rows from another site.
     Sighting(latitude=31.71, longitude=-4.03, count=9, confidence=1.0, source="radio").save()
-    routing.risk_watch_sweep()
+    watch.risk_watch_sweep()
     now = timezone.now()
     assert risk.levels_close(routing.risk_levels(now=now), full_recompute(now))
 

@@ -1,5 +1,6 @@
 """The missions pages: the board (who is out, last check-in, overdue in red), a mission's page
-with its timeline and sketch map, and report forms made for a phone. Each view parses, calls
+with its timeline and sketch map, and report forms made for a phone. They are web's because a
+mission's page files intel's reports and intel sits above missions. Each view parses, calls
 one service or selector, and renders; errors become pages or messages on the form."""
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def mission_board(request: HttpRequest) -> HttpResponse:
     services.missions_overdue_sweep()
     out = [r for r in rows if r.mission.state in lifecycle.OUT]
     planned = [r for r in rows if r.mission.state not in lifecycle.OUT]
-    return render(request, "missions/board.html", {"out": out, "planned": planned})
+    return render(request, "web/missions/board.html", {"out": out, "planned": planned})
 
 
 def _sketch(record: selectors.MissionRecord) -> Any:
@@ -49,9 +50,9 @@ def _sketch(record: selectors.MissionRecord) -> Any:
         if c.latitude is not None and c.longitude is not None
     ]
     marks += [
-        Mark("report", r.get_kind_display(), r.latitude, r.longitude)
-        for r in record.reports
-        if r.latitude is not None and r.longitude is not None
+        Mark("report", e.title, e.latitude, e.longitude)
+        for e in record.timeline
+        if e.kind == "report" and e.latitude is not None and e.longitude is not None
     ]
     m = record.mission
     if not marks and m.latitude is not None and m.longitude is not None:
@@ -80,7 +81,7 @@ def _mission_page(
         "report_kinds": ReportKind.choices,
         "errors": errors or {},
     }
-    return render(request, "missions/detail.html", context, status=400 if errors else 200)
+    return render(request, "web/missions/detail.html", context, status=400 if errors else 200)
 
 
 @page_view
@@ -100,7 +101,7 @@ def mission_transition(request: HttpRequest, mission_id: uuid.UUID) -> HttpRespo
     except ValidationFailed as failure:
         return _mission_page(request, mission_id, errors=failure.fields)
     messages.success(request, f"{mission.name} is now {row.get_to_state_display().lower()}.")
-    return redirect("missions:detail", mission_id=mission.pk)
+    return redirect("web:mission_detail", mission_id=mission.pk)
 
 
 @page_view
@@ -116,7 +117,7 @@ def mission_checkin(request: HttpRequest, mission_id: uuid.UUID) -> HttpResponse
     except ValidationFailed as failure:
         return _mission_page(request, mission_id, errors=failure.fields)
     messages.success(request, "Checked in.")
-    return redirect("missions:detail", mission_id=mission.pk)
+    return redirect("web:mission_detail", mission_id=mission.pk)
 
 
 def _report_data(kind: str, post: Any) -> dict[str, Any]:
@@ -180,7 +181,7 @@ def report_new(request: HttpRequest, mission_id: uuid.UUID) -> HttpResponse:
             messages.success(request, f"{report.get_kind_display()} filed.")
             if report.evacuation_mission_id:
                 messages.info(request, "An evacuation mission was planned for the survivors.")
-            return redirect("missions:detail", mission_id=mission.pk)
+            return redirect("web:mission_detail", mission_id=mission.pk)
     members = list(mission.members.alive().select_related("person"))
     context = {
         "mission": mission,
@@ -198,4 +199,4 @@ def report_new(request: HttpRequest, mission_id: uuid.UUID) -> HttpResponse:
         "units": radio.UNITS,
         "item_rows": range(3),
     }
-    return render(request, "missions/report_form.html", context, status=400 if errors else 200)
+    return render(request, "web/missions/report_form.html", context, status=400 if errors else 200)

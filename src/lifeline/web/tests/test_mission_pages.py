@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from lifeline.intel.models import FieldReport
 from lifeline.missions.models import Mission
-from lifeline.missions.sketch import Mark, sketch_of
 from lifeline.missions.tests.conftest import set_out
 from lifeline.people.models import Person
 
@@ -94,17 +93,3 @@ def test_a_viewer_cannot_file_a_report_from_the_form(mission: Mission, viewer: A
         f"/missions/{mission.pk}/report/", {"kind": "sitrep", "text": "hello"}
     )
     assert response.status_code == 403 and not FieldReport.objects.exists()
-
-
-def test_the_sketch_keeps_north_up_and_everything_inside_the_box() -> None:
-    sketch = sketch_of(
-        [
-            Mark("waypoint", "A", 33.50, 36.20),
-            Mark("waypoint", "B", 33.60, 36.30),
-            Mark("extraction", "Bravo", 33.55, 36.25),
-        ]
-    )
-    a, b = sketch.marks[0], sketch.marks[1]
-    assert b.y < a.y and b.x > a.x
-    assert all(0 <= m.x <= sketch.width and 0 <= m.y <= sketch.height for m in sketch.marks)
-    assert sketch.route.count(",") == 2 and sketch.scale_m > 0

@@ -2,7 +2,8 @@
 with age), the hostile groups where last seen and the named places drawn as inline SVG (no tile
 server), and a little script that plans a route between two clicked points. With `from` and
 `to` in the query (LAT,LON) the page plans that route itself and shows the area around it.
-What is drawn, and where, is `routing.map_presenter`'s."""
+What is drawn, and where, is `routing.map_presenter`'s. The page is web's, the operating
+picture's: it puts intel's threats on routing's streets, and routing reads nothing of intel."""
 
 from __future__ import annotations
 
@@ -69,6 +70,6 @@ def route_map(request: HttpRequest) -> HttpResponse:
     status = map_presenter.plan_status(plan) if plan is not None else ""
     return render(
         request,
-        "routing/map.html",
+        "web/map.html",
         {"stored": stored, "picture": picture, "status": status, "now": now},
     )

@@ -1,5 +1,6 @@
-"""The background worker: every interval, raise alerts for teams that missed a check-in and
-for risk that rose near the camp or on a mission's route (risk decays, zones come and go).
+"""The background worker: every interval, run the sweeps the apps registered (core.sweeps):
+alerts for teams that missed a check-in, for risk that rose near the camp or on a mission's
+route (risk decays, zones come and go).
 
 python manage.py lifeline_worker [--interval 30] [--once]
 """
@@ -11,12 +12,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from lifeline.missions.services import missions_overdue_sweep
-from lifeline.routing.services import risk_watch_sweep
+from lifeline.core.sweeps import SWEEPS
 
 
 class Command(BaseCommand):
-    help = "Raise mission.overdue alerts for teams that missed their check-in window, in a loop."
+    help = "Run every app's sweeps (overdue missions, the risk watch, ...) in a loop."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--interval", type=int, default=30, help="seconds between sweeps")
@@ -25,10 +25,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         interval = max(1, int(options["interval"]))
         while True:
-            alerts = missions_overdue_sweep()
-            if alerts and options["verbosity"] >= 1:
-                self.stdout.write(f"{len(alerts)} mission(s) overdue")
-            risk_watch_sweep()
+            for sweep in list(SWEEPS.values()):
+                found = sweep.run()
+                if found and sweep.says and options["verbosity"] >= 1:
+                    self.stdout.write(sweep.says.format(count=len(found)))
             if options["once"]:
                 return
             time.sleep(interval)
