@@ -14,6 +14,14 @@ from lifeline.core.ids import id_parse
 from lifeline.core.services import Actor
 
 
+def _kinds_visible(actor: Actor, qs: QuerySet[Alert]) -> QuerySet[Alert]:
+    """`qs` without the kinds whose permission the actor lacks (kinds.py)."""
+    hidden_kinds = [
+        k.kind for k in ALERT_KINDS.values() if k.permission and not actor.has_perm(k.permission)
+    ]
+    return qs.exclude(kind__in=hidden_kinds) if hidden_kinds else qs
+
+
 def alert_list(
     *, actor: Actor | None, open_only: bool = True, kind: str | None = None
 ) -> QuerySet[Alert]:
@@ -21,16 +29,12 @@ def alert_list(
     off."""
     if actor is None or not actor.is_authenticated:
         return Alert.objects.none()
-    qs = Alert.objects.alive()
+    qs: QuerySet[Alert] = Alert.objects.alive()
     if open_only:
         qs = qs.filter(resolved_at__isnull=True)
     if kind:
         qs = qs.filter(kind=kind)
-    hidden_kinds = [
-        k.kind for k in ALERT_KINDS.values() if k.permission and not actor.has_perm(k.permission)
-    ]
-    if hidden_kinds:
-        qs = qs.exclude(kind__in=hidden_kinds)
+    qs = _kinds_visible(actor, qs)
     permissions = [p for p in qs.values_list("permission", flat=True).distinct() if p]
     hidden = [p for p in permissions if not actor.has_perm(p)]
     if hidden:
@@ -86,14 +90,10 @@ def alert_open_count(*, actor: Actor | None, unacknowledged_only: bool = False) 
     `unacknowledged_only`, only those nobody has acknowledged yet."""
     if actor is None or not actor.is_authenticated:
         return 0
-    qs = Alert.objects.alive().filter(resolved_at__isnull=True)
+    qs: QuerySet[Alert] = Alert.objects.alive().filter(resolved_at__isnull=True)
     if unacknowledged_only:
         qs = qs.filter(acknowledged_at__isnull=True)
-    hidden_kinds = [
-        k.kind for k in ALERT_KINDS.values() if k.permission and not actor.has_perm(k.permission)
-    ]
-    if hidden_kinds:
-        qs = qs.exclude(kind__in=hidden_kinds)
+    qs = _kinds_visible(actor, qs)
     by_permission = qs.values_list("permission").annotate(n=Count("id")).order_by()
     return sum(n for permission, n in by_permission if not permission or actor.has_perm(permission))
 
