@@ -249,6 +249,21 @@ class CycleCreateApi(ApiView):
         return Response(schemas.CycleOutput(cycle).data, status=201)
 
 
+class PointListApi(ListApiView):
+    """The distribution points, by name; `site` (a code or id) keeps one site's."""
+
+    @extend_schema(
+        operation_id="point_list",
+        tags=TAGS,
+        parameters=[schemas.PointFilterInput],
+        responses=schemas.PointOutput(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        values = input_parse(schemas.PointFilterInput, request.query_params, strict=False)
+        points = selectors.point_list(actor=actor_of(request), site=values.get("site"))
+        return self.page_response(points, schemas.PointOutput)
+
+
 class PointCreateApi(ApiView):
     @extend_schema(
         operation_id="point_create",

@@ -1,56 +1,130 @@
-"""The burn-down chart of an item as inline SVG, drawn on the server (no chart library, no
-CDN): the stock level of the past days from the ledger, then the projection to stock-out."""
+"""Charts of stock as inline SVG, drawn on the server (no chart library, no CDN): the stock
+level of the past days from the ledger, then the projection to stock-out (the burn-down), with
+the levels that leave a week and three days of supply and the reorder level drawn across.
+
+Drawn at the size a phone shows them (a 360-unit wide view box), so that text stays readable
+without zooming; colours always come with a word (the legend and the lines' labels)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from html import escape
 
-WIDTH, HEIGHT, PAD = 640, 220, 36
+from django.utils.translation import gettext as _
+
+from lifeline.supplies.rules import quantity_text
+
+WIDTH, HEIGHT = 360, 200
+LEFT, RIGHT, TOP, BOTTOM = 8, 8, 22, 24
+SPARK_WIDTH, SPARK_HEIGHT = 160, 40
+
+Series = list[tuple[dt.date, Decimal]]
+Scale = Callable[[dt.date, Decimal], tuple[float, float]]
+
+
+def _day_label(day: dt.date) -> str:
+    return f"{day.day} {day:%b}"
+
+
+def _scaler(
+    points: Series, top: Decimal, width: int, height: int, pads: tuple[int, int, int, int]
+) -> Scale:
+    left, right, top_pad, bottom = pads
+    first, last = points[0][0], points[-1][0]
+    span = max((last - first).days, 1)
+
+    def xy(day: dt.date, quantity: Decimal) -> tuple[float, float]:
+        x = left + (width - left - right) * (day - first).days / span
+        y = height - bottom - float(quantity / top) * (height - top_pad - bottom)
+        return x, y
+
+    return xy
+
+
+def _polyline(series: Series, xy: Scale, css: str) -> str:
+    if len(series) < 2:
+        return ""
+    points = " ".join("{:.1f},{:.1f}".format(*xy(d, q)) for d, q in series)
+    return f'<polyline class="{css}" points="{points}"/>'
 
 
 def burn_down_svg(
     *,
-    history: list[tuple[dt.date, Decimal]],
-    projection: list[tuple[dt.date, Decimal]],
+    history: Series,
+    projection: Series,
     reorder_level: Decimal,
     unit: str,
+    daily_need: Decimal = Decimal(0),
 ) -> str:
+    """Stock on hand over time and its projection to stock-out; across it, the levels that
+    last a week and three days at today's need (days of supply read off the chart)."""
     points = history + projection[1:]
     if not points:
         return ""
+    guides: list[tuple[Decimal, str, str]] = []
+    if reorder_level > 0:
+        guides.append((reorder_level, "reorder", _("reorder level")))
+    if daily_need > 0:
+        guides.append((daily_need * 7, "week", _("7 days left")))
+        guides.append((daily_need * 3, "days3", _("3 days left")))
+    top = max([q for _d, q in points] + [g for g, _c, _l in guides] + [Decimal(1)])
+    top = top * Decimal("1.08")
+    xy = _scaler(points, top, WIDTH, HEIGHT, (LEFT, RIGHT, TOP, BOTTOM))
     first, last = points[0][0], points[-1][0]
-    span = max((last - first).days, 1)
-    top = max([q for _, q in points] + [reorder_level, Decimal(1)])
-
-    def xy(day: dt.date, quantity: Decimal) -> str:
-        x = PAD + (WIDTH - 2 * PAD) * (day - first).days / span
-        y = HEIGHT - PAD - float(quantity / top) * (HEIGHT - 2 * PAD)
-        return f"{x:.1f},{y:.1f}"
-
-    def line(series: list[tuple[dt.date, Decimal]], css: str) -> str:
-        if len(series) < 2:
-            return ""
-        path = " ".join(xy(d, q) for d, q in series)
-        return f'<polyline class="{css}" fill="none" stroke-width="2" points="{path}"/>'
-
-    reorder_y = xy(first, reorder_level).split(",")[1]
     label = escape(unit)
-    return (
+    parts = [
         f'<svg class="burn-down" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="Stock level and projection in {label}" xmlns="http://www.w3.org/2000/svg">'
-        f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" '
-        'stroke="currentColor" stroke-width="1"/>'
-        f'<line x1="{PAD}" y1="{PAD}" x2="{PAD}" y2="{HEIGHT - PAD}" stroke="currentColor" '
-        'stroke-width="1"/>'
-        f'<line x1="{PAD}" y1="{reorder_y}" x2="{WIDTH - PAD}" y2="{reorder_y}" '
-        'stroke="#c60" stroke-dasharray="4 4"/>'
-        f"{line(history, 'history')}{line(projection, 'projection')}"
-        f'<text x="{PAD}" y="{PAD - 8}" font-size="12">{top.normalize():f} {label}</text>'
-        f'<text x="{PAD}" y="{HEIGHT - 12}" font-size="12">{first:%d %b}</text>'
-        f'<text x="{WIDTH - PAD}" y="{HEIGHT - 12}" font-size="12" text-anchor="end">'
-        f"{last:%d %b}</text>"
-        "<style>.history{stroke:#1d6fa5}.projection{stroke:#b22;stroke-dasharray:6 3}</style>"
-        "</svg>"
+        f'aria-label="{escape(_("Stock level and projection in %(unit)s") % {"unit": unit})}" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        f'<line class="axis" x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH - RIGHT}" '
+        f'y2="{HEIGHT - BOTTOM}"/>',
+    ]
+    for level, css, words in guides:
+        _x, y = xy(first, level)
+        parts.append(
+            f'<line class="guide {css}" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" '
+            f'y2="{y:.1f}"/><text class="guide-label {css}" x="{WIDTH - RIGHT}" '
+            f'y="{y - 3:.1f}" text-anchor="end">{escape(words)}</text>'
+        )
+    parts.append(_polyline(history, xy, "history"))
+    parts.append(_polyline(projection, xy, "projection"))
+    today_x, _y = xy(projection[0][0] if projection else last, Decimal(0))
+    parts.append(
+        f'<line class="today" x1="{today_x:.1f}" y1="{TOP}" x2="{today_x:.1f}" '
+        f'y2="{HEIGHT - BOTTOM}"/>'
+    )
+    peak = max(q for _d, q in points)
+    parts.append(
+        f'<text x="{LEFT}" y="{TOP - 8}">{escape(quantity_text(peak))} {label} '
+        f"{escape(_('at most'))}</text>"
+    )
+    parts.append(f'<text x="{LEFT}" y="{HEIGHT - 6}">{_day_label(first)}</text>')
+    parts.append(
+        f'<text x="{today_x:.1f}" y="{HEIGHT - 6}" text-anchor="middle">{escape(_("today"))}</text>'
+        if history and projection and (last - first).days > 0
+        else ""
+    )
+    parts.append(
+        f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 6}" text-anchor="end">{_day_label(last)}</text>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def sparkline_svg(*, history: Series, projection: Series, label: str) -> str:
+    """A small chart of one item for a list: the last weeks and the burn-down, no text (the
+    list says the days left in words beside it)."""
+    points = history + projection[1:]
+    if len(points) < 2:
+        return ""
+    top = max([q for _d, q in points] + [Decimal(1)]) * Decimal("1.05")
+    xy = _scaler(points, top, SPARK_WIDTH, SPARK_HEIGHT, (2, 2, 2, 2))
+    return (
+        f'<svg class="sparkline" viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}" role="img" '
+        f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
+        f'<line class="axis" x1="2" y1="{SPARK_HEIGHT - 2}" x2="{SPARK_WIDTH - 2}" '
+        f'y2="{SPARK_HEIGHT - 2}"/>'
+        f"{_polyline(history, xy, 'history')}{_polyline(projection, xy, 'projection')}</svg>"
     )

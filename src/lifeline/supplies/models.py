@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from lifeline.core.models import ReplicatedModel, Site
 from lifeline.people.models import Household
+from lifeline.supplies.rules import day_text
 
 
 class Category(models.TextChoices):
@@ -92,7 +93,7 @@ class Lot(ReplicatedModel):
         indexes = [models.Index(fields=["item", "batch"])]
 
     def __str__(self) -> str:
-        expiry = f" exp {self.expiry_date:%Y-%m-%d}" if self.expiry_date else ""
+        expiry = f" exp. {day_text(self.expiry_date)}" if self.expiry_date else ""
         return f"{self.batch or 'no batch'}{expiry}"
 
 

@@ -153,3 +153,34 @@ def quantity_text(quantity: Decimal) -> str:
     """A quantity as people write it: 10, 2.5 (not 10.000)."""
     text = f"{quantity.normalize():f}"
     return "0" if text in {"-0", ""} else text
+
+
+# Days of supply below these are critical / a warning, on every page that colours them.
+DAYS_CRITICAL = 3
+DAYS_WARNING = 7
+
+
+def days_severity(days: float | None) -> str:
+    """ "critical", "warning" or "ok" for a number of days of supply (None: nothing used)."""
+    if days is None:
+        return "ok"
+    if days < DAYS_CRITICAL:
+        return "critical"
+    if days < DAYS_WARNING:
+        return "warning"
+    return "ok"
+
+
+def day_text(day: dt.date | None) -> str:
+    """A day as every page shows it ("7 Dec 2026"), for titles stored in English."""
+    return "" if day is None else f"{day.day} {day:%b %Y}"
+
+
+def days_text(days: float | None) -> str:
+    """Days of supply in words, as the pages' `days_left` says it."""
+    if days is None:
+        return "no use recorded"
+    if days < 1:
+        return "under a day"
+    n = int(days)
+    return f"{n} day" if n == 1 else f"{n} days"

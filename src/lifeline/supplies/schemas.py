@@ -122,6 +122,17 @@ class TransferInput(serializers.Serializer[Any]):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
+class TransferFormInput(serializers.Serializer[Any]):
+    """A transfer of one item, as the phone form sends it (the API takes several lines)."""
+
+    source = LocationField()  # type: ignore[assignment]  # DRF pops declared fields
+    destination = LocationField()
+    vehicle = LocationField(required=False, allow_null=True)
+    item = ItemField()
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
 class ColdChainInput(serializers.Serializer[Any]):
     location = LocationField()
     temperature_c = serializers.DecimalField(
@@ -221,11 +232,17 @@ class PointInput(serializers.Serializer[Any]):
     location = LocationField()
 
 
+class PointFilterInput(serializers.Serializer[Any]):
+    site = SiteField(required=False)
+
+
 class PointOutput(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     site = serializers.CharField(source="site.code")
+    site_name = serializers.CharField(source="site.name")
     name = serializers.CharField()
     location = serializers.CharField(source="location.code")
+    location_name = serializers.CharField(source="location.name")
 
 
 class IssueInput(serializers.Serializer[Any]):

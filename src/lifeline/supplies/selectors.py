@@ -304,8 +304,9 @@ def stock_alerts(
                 StockAlert(
                     "supplies.stockout_soon",
                     f"{site.pk}:{item.pk}:{supply.stockout_on:%Y-%m-%d}",
-                    f"{item.name} runs out at {site.name} around {supply.stockout_on:%Y-%m-%d} "
-                    f"({supply.days:.1f} days, {supply.basis})",
+                    f"{item.name} runs out at {site.name} around "
+                    f"{rules.day_text(supply.stockout_on)} ({rules.days_text(supply.days)} of "
+                    "supply)",
                     Severity.CRITICAL if (supply.days or 0) < 3 else Severity.WARNING,
                 )
             )
@@ -327,7 +328,7 @@ def stock_alerts(
                 f"{balance.location_id}:{balance.lot_id}",
                 f"{balance.item.name} lot {balance.lot}: {q(balance.quantity)} {balance.item.unit} "
                 f"at {balance.location.name} {'expired' if expired else 'expires'} "
-                f"{balance.expiry_date:%Y-%m-%d}",
+                f"{rules.day_text(balance.expiry_date)}",
                 Severity.CRITICAL if expired else Severity.WARNING,
             )
         )
@@ -419,3 +420,146 @@ def distributions_count(*, cycle: RationCycle | None, point: DistributionPoint) 
 
 def movement_kinds() -> list[str]:
     return list(MovementKind.values)
+
+
+# ---- what the stock page shows beside the stock: the outlook, expiry, cold chain, counts ----
+
+
+@dataclass(frozen=True)
+class ItemOutlook:
+    """How long an item lasts at a site and how its stock went: one row of the stock page's
+    "running low" list, with the series its small chart draws."""
+
+    item: Item
+    supply: rules.DaysOfSupply
+    severity: str  # critical, warning or ok
+    history: list[tuple[dt.date, Decimal]]
+    projection: list[tuple[dt.date, Decimal]]
+
+
+def supply_outlook(
+    *,
+    actor: Actor | None,
+    site: Site,
+    today: dt.date | None = None,
+    history_days: int = 30,
+    only_short: bool = True,
+) -> list[ItemOutlook]:
+    """Days of supply of every item stocked (or with a reorder level) at a site, shortest
+    first; with `only_short`, only those critical or a warning (see `rules.days_severity`)."""
+    _can_view(actor)
+    today = today or timezone.localdate()
+    stocked = set(
+        StockBalance.objects.filter(location__site=site, quantity__gt=0).values_list(
+            "item_id", flat=True
+        )
+    )
+    found: list[ItemOutlook] = []
+    for item in Item.objects.alive().order_by("name"):
+        if item.pk not in stocked and not item.reorder_level:
+            continue
+        supply = days_of_supply(actor=actor, item=item, site=site, today=today)
+        severity = rules.days_severity(supply.days)
+        if item.reorder_level and supply.on_hand < item.reorder_level and severity == "ok":
+            severity = "warning"
+        if only_short and severity == "ok":
+            continue
+        history = stock_history(
+            actor=actor,
+            item=item,
+            site=site,
+            on_hand=supply.on_hand,
+            since=today - dt.timedelta(days=history_days),
+            today=today,
+        )
+        projection = rules.burn_down(
+            on_hand=supply.on_hand, daily_need=supply.daily_need, today=today
+        )
+        found.append(ItemOutlook(item, supply, severity, history, projection))
+    order = {"critical": 0, "warning": 1, "ok": 2}
+    found.sort(
+        key=lambda o: (order[o.severity], o.supply.days if o.supply.days is not None else 1e9)
+    )
+    return found
+
+
+def lots_expiring(
+    *, actor: Actor | None, site: Site, within_days: int = 30, today: dt.date | None = None
+) -> list[StockLine]:
+    """Lots on hand at a site that expire within `within_days` (or have expired), soonest
+    first."""
+    _can_view(actor)
+    today = today or timezone.localdate()
+    qs = (
+        StockBalance.objects.filter(
+            location__site=site,
+            quantity__gt=0,
+            expiry_date__isnull=False,
+            expiry_date__lte=today + dt.timedelta(days=within_days),
+        )
+        .select_related("location", "item", "lot", "location__site")
+        .order_by("expiry_date", "item__name")
+    )
+    return [StockLine(b.location, b.item, b.lot, b.quantity) for b in qs]
+
+
+@dataclass(frozen=True)
+class Reading:
+    reading: ColdChainReading
+    excursion: bool
+
+
+def cold_chain_recent(
+    *, actor: Actor | None, site: Site, days: int = 7, limit: int = 50
+) -> list[Reading]:
+    """The cold-chain readings of a site's last days, newest first, each marked when it was
+    outside 2-8 °C."""
+    _can_view(actor)
+    since = timezone.now() - dt.timedelta(days=days)
+    rows = (
+        ColdChainReading.objects.alive()
+        .filter(location__site=site, recorded_at__gte=since)
+        .select_related("location", "recorded_by")
+        .order_by("-recorded_at")[:limit]
+    )
+    return [Reading(r, rules.temperature_excursion(r.temperature_c)) for r in rows]
+
+
+def cold_chain_excursions(*, actor: Actor | None, site: Site, days: int = 7) -> list[Reading]:
+    return [r for r in cold_chain_recent(actor=actor, site=site, days=days) if r.excursion]
+
+
+def counts_recent(*, actor: Actor | None, site: Site, limit: int = 20) -> QuerySet[Movement]:
+    """The variances that stock takes wrote lately (a count that matched writes no row)."""
+    _can_view(actor)
+    return (
+        Movement.objects.alive()
+        .filter(location__site=site, kind=MovementKind.COUNT)
+        .select_related("item", "lot", "location", "recorded_by")
+        .order_by("-occurred_at")[:limit]
+    )
+
+
+def lots_known(*, actor: Actor | None, site: Site) -> list[StockLine]:
+    """Every lot the ledger has had at a site's locations, with what is on hand now (zero
+    included): what a stock take may count."""
+    _can_view(actor)
+    qs = (
+        StockBalance.objects.filter(location__site=site)
+        .select_related("location", "item", "lot", "location__site")
+        .order_by("location__name", "item__name", "expiry_date", "lot_id")
+    )
+    return [StockLine(b.location, b.item, b.lot, b.quantity) for b in qs]
+
+
+def transfer_get(*, actor: Actor | None, transfer_id: Any) -> Transfer:
+    _can_view(actor)
+    transfer = (
+        Transfer.objects.alive()
+        .select_related("source", "destination", "vehicle")
+        .filter(pk=id_parse(transfer_id, "transfer"))
+        .first()
+    )
+    if transfer is None:
+        raise NotFound(f"no transfer {transfer_id}")
+    return transfer

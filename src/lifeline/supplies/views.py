@@ -1,5 +1,7 @@
-"""Pages of supplies: stock by location, an item with its ledger and burn-down chart, the
-stock alerts, and the distribution-point screen (scan a card, see the entitlement, issue)."""
+"""Pages of supplies: stock by location (with what runs short, what expires, the cold chain),
+an item with its ledger and burn-down chart, the stock alerts, the distribution points and the
+distribution-point screen (type a card, see the entitlement, issue). The daily jobs' forms
+(receive, issue, count, transfer, cold chain) are `views_stock`."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from lifeline.alerts.selectors import alert_list
 from lifeline.core.clock import site_local
@@ -19,10 +22,12 @@ from lifeline.core.errors import LifelineError
 from lifeline.core.pages import page_view
 from lifeline.core.services import Actor
 from lifeline.supplies import rules, selectors, services
-from lifeline.supplies.charts import burn_down_svg
+from lifeline.supplies.charts import burn_down_svg, sparkline_svg
 from lifeline.supplies.models import RationCycle
 
 HISTORY_DAYS = 30
+EXPIRY_DAYS = 30
+SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -32,17 +37,39 @@ def _actor(request: HttpRequest) -> Actor:
 @page_view
 def stock_page(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
+    site = site_local()
     lines = selectors.stock_on_hand(actor=actor)
     by_location: dict[Any, list[selectors.StockLine]] = {}
     for line in lines:
         by_location.setdefault(line.location, []).append(line)
+    outlook = [
+        (
+            o,
+            mark_safe(  # noqa: S308 - numbers and an escaped label only
+                sparkline_svg(
+                    history=o.history,
+                    projection=o.projection,
+                    label=_("Stock of %(item)s over 30 days and until it runs out")
+                    % {"item": o.item.name},
+                )
+            ),
+        )
+        for o in selectors.supply_outlook(actor=actor, site=site)
+    ]
     return render(
         request,
         "supplies/stock.html",
         {
+            "site": site,
             "by_location": by_location,
+            "outlook": outlook,
+            "expiring": selectors.lots_expiring(actor=actor, site=site, within_days=EXPIRY_DAYS),
+            "expiry_days": EXPIRY_DAYS,
+            "today": timezone.localdate(),
+            "excursions": selectors.cold_chain_excursions(actor=actor, site=site),
             "in_transit": selectors.transfers_in_transit(actor=actor),
             "items": selectors.item_list(actor=actor),
+            "can_manage": actor.has_perm("supplies.manage_stock"),
             "here": "supplies",
         },
     )
@@ -61,7 +88,11 @@ def item_page(request: HttpRequest, code: str) -> HttpResponse:
     )
     projection = rules.burn_down(on_hand=supply.on_hand, daily_need=supply.daily_need, today=today)
     chart = burn_down_svg(
-        history=history, projection=projection, reorder_level=item.reorder_level, unit=item.unit
+        history=history,
+        projection=projection,
+        reorder_level=item.reorder_level,
+        unit=item.unit,
+        daily_need=supply.daily_need,
     )
     return render(
         request,
@@ -70,6 +101,8 @@ def item_page(request: HttpRequest, code: str) -> HttpResponse:
             "item": item,
             "site": site,
             "supply": supply,
+            "severity": rules.days_severity(supply.days),
+            "history_days": HISTORY_DAYS,
             "chart": mark_safe(chart),  # noqa: S308 - numbers and an escaped unit only
             "stock": selectors.stock_on_hand(actor=actor, item=item),
             "ledger": selectors.item_ledger(actor=actor, item=item)[:100],
@@ -86,10 +119,14 @@ def alerts_page(request: HttpRequest) -> HttpResponse:
         request,
         "supplies/alerts.html",
         {
-            "found": selectors.stock_alerts(actor=actor, site=site_local(), horizon_days=horizon),
-            "open_alerts": [a for a in alert_list(actor=actor) if a.kind.startswith("supplies.")][
-                :100
-            ],
+            "found": sorted(
+                selectors.stock_alerts(actor=actor, site=site_local(), horizon_days=horizon),
+                key=lambda a: SEVERITY_ORDER.get(a.severity, 3),
+            ),
+            "open_alerts": sorted(
+                alert_list(actor=actor).filter(kind__startswith="supplies.")[:100],
+                key=lambda a: SEVERITY_ORDER.get(a.severity, 3),
+            ),
             "horizon": horizon,
             "here": "supplies",
         },
@@ -119,7 +156,7 @@ def point_page(request: HttpRequest, point_id: uuid.UUID) -> HttpResponse:
         except LifelineError as error:
             messages.error(request, f"{card}: {error.message}")
             return redirect(f"{request.path}?cycle={cycle.pk}&card={card}")
-        messages.success(request, f"{card}: ration issued")
+        messages.success(request, _("%(card)s: ration issued.") % {"card": card})
         return redirect(f"{request.path}?cycle={cycle.pk}")
     entitlement, problem = None, ""
     if card and cycle is not None:
@@ -137,6 +174,18 @@ def point_page(request: HttpRequest, point_id: uuid.UUID) -> HttpResponse:
             "entitlement": entitlement,
             "problem": problem,
             "issued": selectors.distributions_count(cycle=cycle, point=point),
+            "can_issue": actor.has_perm("supplies.issue_ration"),
             "here": "supplies",
         },
+    )
+
+
+@page_view
+def points_page(request: HttpRequest) -> HttpResponse:
+    """The distribution points, each a link to its queue screen."""
+    actor = _actor(request)
+    return render(
+        request,
+        "supplies/points.html",
+        {"points": selectors.point_list(actor=actor), "site": site_local(), "here": "supplies"},
     )

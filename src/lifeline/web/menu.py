@@ -139,9 +139,33 @@ SECTIONS: tuple[MenuSection, ...] = (
                 _("Stock"),
                 "supplies:stock",
                 ("supplies.view_item",),
-                ("supplies:item", "supplies:point"),
+                ("supplies:item", "supplies:transfer_receive"),
             ),
             MenuEntry(_("Stock alerts"), "supplies:alerts", ("supplies.view_item",)),
+            # The daily jobs; their forms list items and locations from supplies' selectors.
+            MenuEntry(
+                _("Receive"), "supplies:receive", ("supplies.manage_stock", "supplies.view_item")
+            ),
+            MenuEntry(
+                _("Issue"), "supplies:issue", ("supplies.manage_stock", "supplies.view_item")
+            ),
+            MenuEntry(
+                _("Count"), "supplies:count", ("supplies.manage_stock", "supplies.view_item")
+            ),
+            MenuEntry(
+                _("Transfer"), "supplies:transfer", ("supplies.manage_stock", "supplies.view_item")
+            ),
+            MenuEntry(
+                _("Cold chain"),
+                "supplies:cold_chain",
+                ("supplies.manage_stock", "supplies.view_item"),
+            ),
+            MenuEntry(
+                _("Distribution points"),
+                "supplies:points",
+                ("supplies.view_distribution",),
+                ("supplies:point",),
+            ),
         ),
     ),
     MenuSection(
