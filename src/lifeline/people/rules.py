@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -98,3 +99,23 @@ def coordinates_problems(latitude: float | None, longitude: float | None) -> dic
     if longitude is not None and not -180 <= longitude <= 180:
         problems["longitude"] = "must be between -180 and 180"
     return problems
+
+
+_CARD_NUMBER = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)$")
+
+
+def ration_card_next(existing: Iterable[str], fallback_prefix: str) -> str:
+    """The next ration card number in the series most cards of a site follow ("DB-0042" after
+    "DB-0041"), or the first of a new series (`fallback_prefix` + "0001")."""
+    series: dict[str, tuple[int, int, int]] = {}  # prefix -> (cards, highest, digits)
+    for card in existing:
+        found = _CARD_NUMBER.match(card.strip())
+        if found is None:
+            continue
+        prefix, digits = found["prefix"], found["number"]
+        count, highest, width = series.get(prefix, (0, 0, 0))
+        series[prefix] = (count + 1, max(highest, int(digits)), max(width, len(digits)))
+    if not series:
+        return f"{fallback_prefix}0001"
+    prefix, (_count, highest, width) = max(series.items(), key=lambda kv: (kv[1][0], kv[0]))
+    return f"{prefix}{highest + 1:0{width}d}"

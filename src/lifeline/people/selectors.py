@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from lifeline.core.errors import Forbidden, NotFound, ValidationFailed
 from lifeline.core.ids import id_parse
+from lifeline.core.models import Site
 from lifeline.core.services import Actor, audit_record, permission_require
 from lifeline.people import rules
 from lifeline.people.models import (
@@ -317,6 +318,20 @@ def household_by_card(*, actor: Actor | None, ration_card: str) -> Household:
     if household is None:
         raise NotFound(f"no household with ration card {ration_card!r}")
     return household
+
+
+def ration_card_suggest(*, actor: Actor | None, site: Site) -> str:
+    """The next free ration card number of a site's series (what the card form offers)."""
+    permission_require(actor, "people.view_household", doing="see households")
+    cards = Household.objects.filter(site=site, ration_card__isnull=False).values_list(
+        "ration_card", flat=True
+    )
+    initials = "".join(word[0] for word in site.code.split("-") if word).upper() or "RC"
+    suggestion = rules.ration_card_next(cards, f"{initials}-")
+    while Household.objects.filter(ration_card=suggestion).exists():
+        # another site's households may hold it already: cards are unique everywhere
+        suggestion = rules.ration_card_next([suggestion], "")
+    return suggestion
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,7 @@ urlpatterns: list[URLPattern] = [
     *operations("supplies/days-of-supply/", api.DaysOfSupplyApi, name="api-days-of-supply"),
     *operations("supplies/alerts/", api.StockAlertsApi, name="api-stock-alerts"),
     *operations("supplies/cycles/", api.CycleListApi, api.CycleCreateApi, name="api-cycles"),
-    *operations(
-        "supplies/points/", api.PointListApi, api.PointCreateApi, name="api-points"
-    ),
+    *operations("supplies/points/", api.PointListApi, api.PointCreateApi, name="api-points"),
     *operations("supplies/entitlement/", api.EntitlementApi, name="api-entitlement"),
     *operations("supplies/issue/", api.RationIssueApi, name="api-ration-issue"),
 ]

@@ -53,7 +53,12 @@ SECTIONS: tuple[MenuSection, ...] = (
                 _("Households"),
                 "web:household_list",
                 ("people.view_household",),
-                ("web:household_detail",),
+                (
+                    "web:household_detail",
+                    "web:household_new",
+                    "web:household_card",
+                    "web:household_member",
+                ),
             ),
             MenuEntry(
                 _("Tracing"),

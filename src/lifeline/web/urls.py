@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from lifeline.web import views, views_alerts, views_map, views_matching, views_missions, views_site
+from lifeline.web import (
+    views,
+    views_alerts,
+    views_households,
+    views_map,
+    views_matching,
+    views_missions,
+    views_site,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -30,7 +38,18 @@ urlpatterns = [
     path("people/<uuid:person_id>/status/", views.person_status, name="person_status"),
     path("people/<uuid:person_id>/conditions/", views.person_condition, name="person_condition"),
     path("households/", views.household_list, name="household_list"),
+    path("households/new/", views_households.household_new, name="household_new"),
     path("households/<uuid:household_id>/", views.household_detail, name="household_detail"),
+    path(
+        "households/<uuid:household_id>/card/",
+        views_households.household_card,
+        name="household_card",
+    ),
+    path(
+        "households/<uuid:household_id>/members/",
+        views_households.household_member,
+        name="household_member",
+    ),
     # Name search, duplicates, tracing and protection cases (issue 3).
     path("search/", views_matching.person_search, name="person_search"),
     path("duplicates/", views_matching.duplicates, name="duplicates"),

@@ -27,6 +27,7 @@ from lifeline.people.schemas import (
     StatusInput,
 )
 from lifeline.web.picture import operating_picture
+from lifeline.web.views_households import household_page
 
 PERSON_FILTERS = ("q", "status", "site", "age_band", "sex", "condition")
 
@@ -259,20 +260,16 @@ def household_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/household_list.html",
-        {"page": page, "q": q, "location_visible": selectors.can_see_location(request.user)},
+        {
+            "page": page,
+            "q": q,
+            "location_visible": selectors.can_see_location(request.user),
+            "can_add": request.user.has_perm("people.add_household"),
+        },
     )
 
 
 @page_view
 def household_detail(request: HttpRequest, household_id: uuid.UUID) -> HttpResponse:
-    household = selectors.household_get(actor=request.user, household_id=household_id)
-    members = selectors.household_members(actor=request.user, household=household)
-    return render(
-        request,
-        "web/household_detail.html",
-        {
-            "household": household,
-            "members": list(members),
-            "location_visible": selectors.can_see_location(request.user),
-        },
-    )
+    # The page's forms (card, members, head) are views_households'.
+    return household_page(request, household_id)
