@@ -124,3 +124,34 @@ def test_the_stock_list_takes_a_fixed_number_of_queries(
         )
     with django_assert_max_num_queries(6):
         assert len(api.get("/api/supplies/stock/").json()) == 10
+
+
+def test_the_points_are_listed_with_their_site_and_store(
+    logistics: Any, viewer: Any, point: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = APIClient()
+    client.force_authenticate(viewer)
+    with django_assert_max_num_queries(8):
+        response = client.get("/api/supplies/points/")
+    assert response.status_code == 200
+    body = response.json()
+    rows = body["results"] if isinstance(body, dict) else body
+    assert [(p["name"], p["location_name"], p["id"]) for p in rows] == [
+        ("Mess hall", "Main store", str(point.pk))
+    ]
+
+
+def test_the_points_of_an_unknown_site_are_a_400_naming_the_site(
+    api: APIClient, point: Any
+) -> None:
+    response = api.get("/api/supplies/points/?site=atlantis")
+    assert response.status_code == 400
+    assert "site" in response.json()["error"]["fields"]
+
+
+def test_the_points_list_is_in_the_api_schema(api: APIClient) -> None:
+    schema = api.get("/api/schema/?format=json").json()
+    points = schema["paths"]["/api/supplies/points/"]
+    assert points["get"]["operationId"] == "point_list"
+    assert points["post"]["operationId"] == "point_create"
+    assert "site" in [p["name"] for p in points["get"]["parameters"]]
