@@ -97,8 +97,8 @@ def burn_down_svg(
     )
     peak = max(q for _d, q in points)
     parts.append(
-        f'<text x="{LEFT}" y="{TOP - 8}">{escape(quantity_text(peak))} {label} '
-        f"{escape(_('at most'))}</text>"
+        f'<text x="{LEFT}" y="{TOP - 8}">'
+        f"{escape(_('highest: %(n)s') % {'n': quantity_text(peak)})} {label}</text>"
     )
     parts.append(f'<text x="{LEFT}" y="{HEIGHT - 6}">{_day_label(first)}</text>')
     parts.append(

@@ -326,7 +326,8 @@ def stock_alerts(
             StockAlert(
                 "supplies.lot_expiring",
                 f"{balance.location_id}:{balance.lot_id}",
-                f"{balance.item.name} lot {balance.lot}: {q(balance.quantity)} {balance.item.unit} "
+                f"{balance.item.name} lot {balance.lot.batch or 'without batch'}: "
+                f"{q(balance.quantity)} {balance.item.unit} "
                 f"at {balance.location.name} {'expired' if expired else 'expires'} "
                 f"{rules.day_text(balance.expiry_date)}",
                 Severity.CRITICAL if expired else Severity.WARNING,
@@ -433,6 +434,7 @@ class ItemOutlook:
     item: Item
     supply: rules.DaysOfSupply
     severity: str  # critical, warning or ok
+    below_reorder: bool
     history: list[tuple[dt.date, Decimal]]
     projection: list[tuple[dt.date, Decimal]]
 
@@ -459,9 +461,7 @@ def supply_outlook(
         if item.pk not in stocked and not item.reorder_level:
             continue
         supply = days_of_supply(actor=actor, item=item, site=site, today=today)
-        severity = rules.days_severity(supply.days)
-        if item.reorder_level and supply.on_hand < item.reorder_level and severity == "ok":
-            severity = "warning"
+        severity = rules.days_severity(supply.days, supply.on_hand, item.reorder_level)
         if only_short and severity == "ok":
             continue
         history = stock_history(
@@ -475,7 +475,8 @@ def supply_outlook(
         projection = rules.burn_down(
             on_hand=supply.on_hand, daily_need=supply.daily_need, today=today
         )
-        found.append(ItemOutlook(item, supply, severity, history, projection))
+        below = bool(item.reorder_level) and supply.on_hand < item.reorder_level
+        found.append(ItemOutlook(item, supply, severity, below, history, projection))
     order = {"critical": 0, "warning": 1, "ok": 2}
     found.sort(
         key=lambda o: (order[o.severity], o.supply.days if o.supply.days is not None else 1e9)

@@ -101,7 +101,7 @@ def item_page(request: HttpRequest, code: str) -> HttpResponse:
             "item": item,
             "site": site,
             "supply": supply,
-            "severity": rules.days_severity(supply.days),
+            "severity": rules.days_severity(supply.days, supply.on_hand, item.reorder_level),
             "history_days": HISTORY_DAYS,
             "chart": mark_safe(chart),  # noqa: S308 - numbers and an escaped unit only
             "stock": selectors.stock_on_hand(actor=actor, item=item),
