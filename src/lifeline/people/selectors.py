@@ -323,9 +323,13 @@ def household_by_card(*, actor: Actor | None, ration_card: str) -> Household:
 def ration_card_suggest(*, actor: Actor | None, site: Site) -> str:
     """The next free ration card number of a site's series (what the card form offers)."""
     permission_require(actor, "people.view_household", doing="see households")
-    cards = Household.objects.filter(site=site, ration_card__isnull=False).values_list(
-        "ration_card", flat=True
-    )
+    cards = [
+        card
+        for card in Household.objects.filter(site=site, ration_card__isnull=False).values_list(
+            "ration_card", flat=True
+        )
+        if card
+    ]
     initials = "".join(word[0] for word in site.code.split("-") if word).upper() or "RC"
     suggestion = rules.ration_card_next(cards, f"{initials}-")
     while Household.objects.filter(ration_card=suggestion).exists():

@@ -160,13 +160,16 @@ DAYS_CRITICAL = 3
 DAYS_WARNING = 7
 
 
-def days_severity(days: float | None) -> str:
-    """ "critical", "warning" or "ok" for a number of days of supply (None: nothing used)."""
-    if days is None:
-        return "ok"
-    if days < DAYS_CRITICAL:
+def days_severity(
+    days: float | None, on_hand: Decimal | None = None, reorder_level: Decimal | None = None
+) -> str:
+    """Critical, warning or ok for a number of days of supply (None: nothing is used up);
+    stock below its reorder level is a warning at least."""
+    if days is not None and days < DAYS_CRITICAL:
         return "critical"
-    if days < DAYS_WARNING:
+    if days is not None and days < DAYS_WARNING:
+        return "warning"
+    if reorder_level and on_hand is not None and on_hand < reorder_level:
         return "warning"
     return "ok"
 

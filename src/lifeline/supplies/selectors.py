@@ -448,34 +448,63 @@ def supply_outlook(
     only_short: bool = True,
 ) -> list[ItemOutlook]:
     """Days of supply of every item stocked (or with a reorder level) at a site, shortest
-    first; with `only_short`, only those critical or a warning (see `rules.days_severity`)."""
+    first; with `only_short`, only those critical or a warning (`rules.days_severity`). The
+    figures are `days_of_supply`'s, read for all items at once (a fixed number of queries)."""
     _can_view(actor)
     today = today or timezone.localdate()
-    stocked = set(
-        StockBalance.objects.filter(location__site=site, quantity__gt=0).values_list(
-            "item_id", flat=True
+    totals: dict[Any, Decimal] = {
+        row["item_id"]: row["total"]
+        for row in StockBalance.objects.filter(location__site=site)
+        .values("item_id")
+        .annotate(total=Sum("quantity"))
+    }
+    items = [i for i in Item.objects.alive().order_by("name") if i.pk in totals or i.reorder_level]
+    if not items:
+        return []
+    kcal, litres = sphere_standards(site=site)
+    people = people_present(actor=actor, site=site)
+    used = {
+        row["item_id"]: row["total"]
+        for row in Movement.objects.alive()
+        .filter(
+            location__site=site,
+            kind__in=CONSUMPTION,
+            occurred_at__gte=timezone.now() - dt.timedelta(days=OBSERVED_WINDOW_DAYS),
         )
-    )
+        .values("item_id")
+        .annotate(total=Sum("quantity"))
+    }
+    since = today - dt.timedelta(days=history_days)
+    daily: dict[Any, list[tuple[dt.date, Decimal]]] = {}
+    for row in (
+        Movement.objects.alive()
+        .filter(location__site=site, occurred_at__date__gte=since)
+        .values("item_id", "occurred_at__date")
+        .annotate(total=Sum("quantity"))
+    ):
+        daily.setdefault(row["item_id"], []).append((row["occurred_at__date"], row["total"]))
     found: list[ItemOutlook] = []
-    for item in Item.objects.alive().order_by("name"):
-        if item.pk not in stocked and not item.reorder_level:
-            continue
-        supply = days_of_supply(actor=actor, item=item, site=site, today=today)
-        severity = rules.days_severity(supply.days, supply.on_hand, item.reorder_level)
+    for item in items:
+        on_hand = totals.get(item.pk) or Decimal(0)
+        need = rules.daily_need_sphere(
+            people=people,
+            kcal_per_unit=item.kcal_per_unit,
+            litres_per_unit=item.litres_per_unit,
+            kcal_per_person=kcal,
+            litres_per_person=litres,
+        ) or (
+            rules.daily_use_observed(-(used.get(item.pk) or Decimal(0)), OBSERVED_WINDOW_DAYS),
+            "observed",
+        )
+        supply = rules.days_of_supply(
+            on_hand=on_hand, daily_need=need[0], basis=need[1], today=today
+        )
+        severity = rules.days_severity(supply.days, on_hand, item.reorder_level)
         if only_short and severity == "ok":
             continue
-        history = stock_history(
-            actor=actor,
-            item=item,
-            site=site,
-            on_hand=supply.on_hand,
-            since=today - dt.timedelta(days=history_days),
-            today=today,
-        )
-        projection = rules.burn_down(
-            on_hand=supply.on_hand, daily_need=supply.daily_need, today=today
-        )
-        below = bool(item.reorder_level) and supply.on_hand < item.reorder_level
+        below = bool(item.reorder_level) and on_hand < item.reorder_level
+        history = rules.history_levels(daily.get(item.pk, []), on_hand, since, today)
+        projection = rules.burn_down(on_hand=on_hand, daily_need=supply.daily_need, today=today)
         found.append(ItemOutlook(item, supply, severity, below, history, projection))
     order = {"critical": 0, "warning": 1, "ok": 2}
     found.sort(

@@ -183,7 +183,10 @@ def stock_issue_page(request: HttpRequest) -> HttpResponse:
 
 
 def _count_form(
-    actor: Actor, lines: list[selectors.StockLine], data: QueryDict | None = None, **initial: str
+    actor: Actor,
+    lines: list[selectors.StockLine],
+    data: QueryDict | None = None,
+    initial: dict[str, str] | None = None,
 ) -> SchemaForm:
     lots: dict[str, str] = {}
     for line in lines:
@@ -242,7 +245,7 @@ def stock_count_page(request: HttpRequest) -> HttpResponse:
             return redirect("supplies:count")
     else:
         initial = {k: request.GET[k] for k in ("location", "lot") if request.GET.get(k)}
-        form = _count_form(actor, lines, **initial)
+        form = _count_form(actor, lines, initial=initial)
     return _render(
         request,
         "supplies/count.html",
