@@ -304,7 +304,11 @@ def _cache_effects(actor: Actor | None, report: FieldReport, mission: Mission) -
             kind=CACHE_FOUND_KIND,
             key=str(report.pk),
             title=f"Cache found by {mission.name}{f' at {place}' if place else ''}: {summary}",
-            detail=f"Record it in supplies (field report {report.pk}).",
+            # Words a person acts on: the page to use, and the report by its mission.
+            detail=(
+                "Record it in supplies: Receive, as found in the field "
+                f"(reported by {mission.name})."
+            ),
             severity=Severity.INFO,
             subject=report,
             permission="supplies.manage_stock",
