@@ -19,6 +19,7 @@ from lifeline.supplies.rules import quantity_text
 WIDTH, HEIGHT = 360, 200
 LEFT, RIGHT, TOP, BOTTOM = 8, 8, 22, 24
 SPARK_WIDTH, SPARK_HEIGHT = 160, 40
+LABEL_GAP = 13  # the height of a guide's label
 
 Series = list[tuple[dt.date, Decimal]]
 Scale = Callable[[dt.date, Decimal], tuple[float, float]]
@@ -81,13 +82,21 @@ def burn_down_svg(
         f'<line class="axis" x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH - RIGHT}" '
         f'y2="{HEIGHT - BOTTOM}"/>',
     ]
+    labelled: list[float] = []
     for level, css, words in guides:
         _x, y = xy(first, level)
         parts.append(
             f'<line class="guide {css}" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" '
-            f'y2="{y:.1f}"/><text class="guide-label {css}" x="{WIDTH - RIGHT}" '
-            f'y="{y - 3:.1f}" text-anchor="end">{escape(words)}</text>'
+            f'y2="{y:.1f}"/>'
         )
+        # Two guides a few pixels apart would print their words over each other: the line
+        # stays, the second label goes.
+        if all(abs(y - other) >= LABEL_GAP for other in labelled):
+            labelled.append(y)
+            parts.append(
+                f'<text class="guide-label {css}" x="{WIDTH - RIGHT}" y="{y - 3:.1f}" '
+                f'text-anchor="end">{escape(words)}</text>'
+            )
     parts.append(_polyline(history, xy, "history"))
     parts.append(_polyline(projection, xy, "projection"))
     today_x, _y = xy(projection[0][0] if projection else last, Decimal(0))

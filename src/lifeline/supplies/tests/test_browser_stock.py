@@ -87,3 +87,11 @@ def test_logistics_receives_stock_and_issues_a_ration_by_card_number_on_a_phone(
     _fits(page)
     page.screenshot(path=str(shots / "lifeline-point-refused-phone.png"), full_page=True)
     assert Distribution.objects.count() == 1
+
+    # The ration is in the item's ledger, and the stock went down by it.
+    page.goto(f"{base}/supplies/items/flour/")
+    _fits(page)
+    ledger = page.locator("table.ledger tbody tr").first.inner_text()
+    assert "Ration issued" in ledger and "-5 kg" in ledger
+    assert "195 kg" in page.inner_text("#supply-title + p + dl")
+    page.screenshot(path=str(shots / "lifeline-item-phone.png"), full_page=True)

@@ -146,6 +146,20 @@ def test_the_burn_down_is_drawn_at_a_phones_size_with_its_guides_in_words() -> N
     assert "<style" not in svg and "<script" not in svg  # nothing inline for the CSP
 
 
+def test_guides_too_close_to_read_keep_their_lines_but_not_both_labels() -> None:
+    today = dt.date(2026, 12, 7)
+    projection = rules.burn_down(on_hand=D(1000), daily_need=D(1), today=today)
+    svg = burn_down_svg(
+        history=[(today, D(1000))],
+        projection=projection,
+        reorder_level=D(0),
+        unit="kg",
+        daily_need=D(1),
+    )
+    assert svg.count('<line class="guide') == 2
+    assert "7 days left" in svg and "3 days left" not in svg
+
+
 def test_a_unit_is_escaped_in_the_chart() -> None:
     today = dt.date(2026, 12, 7)
     svg = burn_down_svg(

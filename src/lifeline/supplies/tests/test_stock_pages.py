@@ -232,6 +232,7 @@ def test_a_transfer_to_another_site_is_in_transit_until_received(
     )
     body = response.content.decode()
     assert "Sent from Main store to Forest store" in body and "In transit" in body
+    assert "Received at Forest store" not in body  # received there, not here
     transfer = Transfer.objects.get()
     assert selectors.on_hand_total(item=flour, location=depot) == 0
     client.post(f"/supplies/transfers/{transfer.pk}/receive/")
@@ -260,6 +261,25 @@ def test_only_a_vehicle_may_carry_a_transfer(
     form = _client(logistics).get("/supplies/transfer/").content.decode()
     vehicle_select = form.split('id="id_vehicle"')[1].split("</select>")[0]
     assert "Truck 1" in vehicle_select and "Main store" not in vehicle_select
+
+
+def test_a_transfer_between_two_stores_here_is_received_from_the_stock_page(
+    logistics: Any, stocked: None, flour: Item, fridge: Location
+) -> None:
+    client = _client(logistics)
+    client.post(
+        "/supplies/transfer/",
+        {"source": "main-store", "destination": "vaccine-fridge", "item": "flour", "quantity": "5"},
+    )
+    transfer = Transfer.objects.get()
+    stock = client.get("/supplies/").content.decode()
+    assert f'action="/supplies/transfers/{transfer.pk}/receive/"' in stock
+    assert "Received at Vaccine fridge" in stock
+    response = client.post(f"/supplies/transfers/{transfer.pk}/receive/", follow=True)
+    assert "Received at Vaccine fridge." in response.content.decode()
+    assert selectors.on_hand_total(item=flour, location=fridge) == D(5)
+    again = client.post(f"/supplies/transfers/{transfer.pk}/receive/")
+    assert again.status_code == 409
 
 
 def test_a_role_that_may_not_move_stock_cannot_receive_a_transfer(
