@@ -332,3 +332,26 @@ def test_an_impossible_temperature_is_refused_beside_it(logistics: Any, fridge: 
     assert response.status_code == 400
     assert 'id="id_temperature_c_error"' in response.content.decode()
     assert not ColdChainReading.objects.exists()
+
+
+# ---- distribution points -----------------------------------------------------------------------
+
+
+def test_the_points_page_links_each_point_to_its_screen(viewer: Any, point: Any) -> None:
+    body = _client(viewer).get("/supplies/points/").content.decode()
+    assert f'href="/supplies/points/{point.pk}/"' in body and "Mess hall" in body
+    assert "Main store" in body
+
+
+def test_a_role_that_sees_no_distribution_gets_no_points_page(registrar: Any, point: Any) -> None:
+    assert _client(registrar).get("/supplies/points/").status_code == 403
+
+
+def test_the_distribution_screen_offers_the_issue_only_to_a_role_that_may_issue(
+    viewer: Any, logistics: Any, stocked: None, make_household: Any, cycle: Any, point: Any
+) -> None:
+    make_household("RC-L", 2)
+    url = f"/supplies/points/{point.pk}/?cycle={cycle.pk}&card=RC-L"
+    assert "Issue ration" in _client(logistics).get(url).content.decode()
+    seen = _client(viewer).get(url).content.decode()
+    assert "5 kg Wheat flour" in seen and "Issue ration" not in seen
