@@ -122,15 +122,52 @@ class TransferInput(serializers.Serializer[Any]):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
+TRANSFER_FORM_LINES = 3
+
+
 class TransferFormInput(serializers.Serializer[Any]):
-    """A transfer of one item, as the phone form sends it (the API takes several lines)."""
+    """A transfer as the phone form sends it: flat fields, the first item and up to two more
+    (`item_2`, `quantity_2`, ...); `lines()` gives them as the service's lines."""
 
     source = LocationField()  # type: ignore[assignment]  # DRF pops declared fields
     destination = LocationField()
     vehicle = LocationField(required=False, allow_null=True)
     item = ItemField()
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0)
+    item_2 = ItemField(required=False, allow_null=True)
+    quantity_2 = serializers.DecimalField(
+        max_digits=14, decimal_places=3, min_value=0, required=False, allow_null=True
+    )
+    item_3 = ItemField(required=False, allow_null=True)
+    quantity_3 = serializers.DecimalField(
+        max_digits=14, decimal_places=3, min_value=0, required=False, allow_null=True
+    )
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        problems: dict[str, str] = {}
+        seen = {attrs["item"].pk}
+        for n in range(2, TRANSFER_FORM_LINES + 1):
+            item, quantity = attrs.get(f"item_{n}"), attrs.get(f"quantity_{n}")
+            if item is not None and quantity is None:
+                problems[f"quantity_{n}"] = "how much of it?"
+            elif item is None and quantity is not None:
+                problems[f"item_{n}"] = "which item?"
+            elif item is not None and item.pk in seen:
+                problems[f"item_{n}"] = "is already on this transfer: put it on one line"
+            if item is not None:
+                seen.add(item.pk)
+        if problems:
+            raise serializers.ValidationError(problems)
+        return attrs
+
+    @staticmethod
+    def lines(values: dict[str, Any]) -> list[tuple[Any, Decimal]]:
+        found = [(values["item"], values["quantity"])]
+        for n in range(2, TRANSFER_FORM_LINES + 1):
+            if values.get(f"item_{n}") is not None:
+                found.append((values[f"item_{n}"], values[f"quantity_{n}"]))
+        return found
 
 
 class ColdChainInput(serializers.Serializer[Any]):

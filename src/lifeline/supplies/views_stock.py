@@ -262,10 +262,25 @@ def stock_count_page(request: HttpRequest) -> HttpResponse:
 # ---- transfer --------------------------------------------------------------------------------
 
 
+TRANSFER_FIELDS = (
+    "source",
+    "destination",
+    "vehicle",
+    "item",
+    "quantity",
+    "item_2",
+    "quantity_2",
+    "item_3",
+    "quantity_3",
+    "note",
+)
+
+
 def _transfer_form(actor: Actor, data: QueryDict | None = None) -> SchemaForm:
+    items = _item_choices(actor)
     return SchemaForm(
         schemas.TransferFormInput,
-        ["source", "destination", "vehicle", "item", "quantity", "note"],
+        TRANSFER_FIELDS,
         data=data,
         labels={
             "source": _("From"),
@@ -273,18 +288,29 @@ def _transfer_form(actor: Actor, data: QueryDict | None = None) -> SchemaForm:
             "vehicle": _("On vehicle"),
             "item": _("Item"),
             "quantity": _("Quantity"),
+            "item_2": _("Second item"),
+            "quantity_2": _("Quantity of the second item"),
+            "item_3": _("Third item"),
+            "quantity_3": _("Quantity of the third item"),
             "note": _("Note"),
         },
         hints={
             "destination": _("A store here or at another site."),
             "quantity": _("Earliest expiry is sent first; it is in transit until received."),
         },
-        widgets={"quantity": "decimal", "note": "text"},
+        widgets={
+            "quantity": "decimal",
+            "quantity_2": "decimal",
+            "quantity_3": "decimal",
+            "note": "text",
+        },
         choices={
+            "item_2": items,
+            "item_3": items,
             "source": _location_choices(actor),
             "destination": _location_choices(actor, here_only=False),
             "vehicle": _location_choices(actor, here_only=False, kind=LocationKind.VEHICLE),
-            "item": _item_choices(actor),
+            "item": items,
         },
     )
 
@@ -301,7 +327,10 @@ def stock_transfer_page(request: HttpRequest) -> HttpResponse:
                 source=v["source"],
                 destination=v["destination"],
                 vehicle=v.get("vehicle"),
-                lines=[services.TransferLine(item=v["item"], quantity=v["quantity"])],
+                lines=[
+                    services.TransferLine(item=item, quantity=quantity)
+                    for item, quantity in schemas.TransferFormInput.lines(v)
+                ],
                 note=v.get("note", ""),
             )
         )
@@ -314,7 +343,7 @@ def stock_transfer_page(request: HttpRequest) -> HttpResponse:
             return redirect("supplies:stock")
     return _render(
         request,
-        "supplies/job_form.html",
+        "supplies/transfer.html",
         {"job": "transfer", "title": _("Transfer stock")},
         form,
     )

@@ -240,6 +240,49 @@ def test_a_transfer_to_another_site_is_in_transit_until_received(
     assert Transfer.objects.get().received_at is not None
 
 
+def test_one_transfer_carries_several_items(
+    logistics: Any, stocked: None, flour: Item, water: Item, store: Location, depot: Location
+) -> None:
+    services.stock_receive(actor=logistics, location=store, item=water, quantity=D(40))
+    response = _client(logistics).post(
+        "/supplies/transfer/",
+        {
+            "source": "main-store",
+            "destination": "forest-store",
+            "item": "flour",
+            "quantity": "10",
+            "item_2": "water",
+            "quantity_2": "15",
+        },
+    )
+    assert response.status_code == 302
+    outs = Transfer.objects.get().movements.order_by("item__code")
+    assert [(m.item.code, m.quantity) for m in outs] == [("flour", D(-10)), ("water", D(-15))]
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"item_2": "water"}, "quantity_2"),
+        ({"quantity_3": "4"}, "item_3"),
+        ({"item_2": "flour", "quantity_2": "1"}, "item_2"),
+    ],
+)
+def test_a_half_filled_or_repeated_line_is_refused_beside_it(
+    logistics: Any, stocked: None, water: Item, depot: Location, extra: dict[str, str], field: str
+) -> None:
+    first = {
+        "source": "main-store",
+        "destination": "forest-store",
+        "item": "flour",
+        "quantity": "5",
+    }
+    response = _client(logistics).post("/supplies/transfer/", {**first, **extra})
+    assert response.status_code == 400
+    assert f'id="id_{field}_error"' in response.content.decode()
+    assert not Transfer.objects.exists()
+
+
 def test_a_transfer_to_the_same_place_is_refused_beside_the_destination(
     logistics: Any, stocked: None
 ) -> None:
