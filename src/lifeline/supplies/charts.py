@@ -110,14 +110,14 @@ def burn_down_svg(
         f"{escape(_('highest: %(n)s') % {'n': quantity_text(peak)})} {label}</text>"
     )
     parts.append(f'<text x="{LEFT}" y="{HEIGHT - 6}">{_day_label(first)}</text>')
-    parts.append(
-        f'<text x="{today_x:.1f}" y="{HEIGHT - 6}" text-anchor="middle">{escape(_("today"))}</text>'
-        if history and projection and (last - first).days > 0
-        else ""
-    )
-    parts.append(
-        f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 6}" text-anchor="end">{_day_label(last)}</text>'
-    )
+    if len(projection) > 1:
+        parts.append(
+            f'<text x="{today_x:.1f}" y="{HEIGHT - 6}" text-anchor="middle">'
+            f"{escape(_('today'))}</text>"
+        )
+    # With nothing projected the chart ends today: say so rather than print the date twice.
+    end_label = _day_label(last) if len(projection) > 1 else escape(_("today"))
+    parts.append(f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 6}" text-anchor="end">{end_label}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -177,3 +177,12 @@ def test_a_sparkline_needs_two_points_and_has_no_text() -> None:
         label="Water",
     )
     assert 'aria-label="Water"' in svg and "<text" not in svg
+
+
+def test_with_nothing_projected_the_chart_ends_today_said_once() -> None:
+    today = dt.date(2026, 12, 7)
+    history = [(today - dt.timedelta(days=n), D(12)) for n in range(3, -1, -1)]
+    svg = burn_down_svg(
+        history=history, projection=[(today, D(12))], reorder_level=D(10), unit="vial"
+    )
+    assert svg.count(">today</text>") == 1 and "7 Dec" not in svg and "4 Dec" in svg
