@@ -56,7 +56,7 @@ SECTIONS: tuple[MenuSection, ...] = (
                 (
                     "web:household_detail",
                     "web:household_new",
-                    "web:household_card",
+                    "web:household_card_issue",
                     "web:household_member",
                 ),
             ),

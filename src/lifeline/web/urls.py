@@ -41,9 +41,9 @@ urlpatterns = [
     path("households/new/", views_households.household_new, name="household_new"),
     path("households/<uuid:household_id>/", views.household_detail, name="household_detail"),
     path(
-        "households/<uuid:household_id>/card/",
-        views_households.household_card,
-        name="household_card",
+        "households/<uuid:household_id>/ration-card/",
+        views_households.household_card_issue,
+        name="household_card_issue",
     ),
     path(
         "households/<uuid:household_id>/members/",

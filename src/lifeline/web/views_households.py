@@ -124,7 +124,7 @@ def household_page(
 
 @page_view
 @require_POST
-def household_card(request: HttpRequest, household_id: uuid.UUID) -> HttpResponse:
+def household_card_issue(request: HttpRequest, household_id: uuid.UUID) -> HttpResponse:
     """Issue a ration card to a household, or replace the one it has."""
     actor = request.user
     permission_require(actor, "people.change_household", doing="issue ration cards")

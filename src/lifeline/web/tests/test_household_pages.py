@@ -98,7 +98,7 @@ def test_a_household_without_a_card_is_issued_one_and_can_have_it_replaced(
     client.force_login(registrar)
     page = client.get(_page(bare)).content.decode()
     assert "Issue a ration card" in page and 'value="DB-0043"' in page
-    url = reverse("web:household_card", kwargs={"household_id": bare.pk})
+    url = reverse("web:household_card_issue", kwargs={"household_id": bare.pk})
     issued = client.post(url, {"ration_card": "DB-0043"}, follow=True)
     assert "Ration card DB-0043 issued." in issued.content.decode()
     replaced = client.post(url, {"ration_card": "DB-0099"}, follow=True)
@@ -111,7 +111,7 @@ def test_a_card_of_another_household_is_refused_on_the_page(
 ) -> None:
     bare = services.household_create(actor=commander)
     client.force_login(registrar)
-    url = reverse("web:household_card", kwargs={"household_id": bare.pk})
+    url = reverse("web:household_card_issue", kwargs={"household_id": bare.pk})
     response = client.post(url, {"ration_card": "DB-0042"})
     assert response.status_code == 400
     assert "already the card of another household" in response.content.decode()
@@ -122,7 +122,7 @@ def test_a_role_that_may_not_change_households_cannot_post_a_card_or_a_member(
     client: Client, logistics: Any, household: Household, amal: Person
 ) -> None:
     client.force_login(logistics)
-    card = reverse("web:household_card", kwargs={"household_id": household.pk})
+    card = reverse("web:household_card_issue", kwargs={"household_id": household.pk})
     member = reverse("web:household_member", kwargs={"household_id": household.pk})
     assert client.post(card, {"ration_card": "Z-1"}).status_code == 403
     assert client.post(member, {"person": str(amal.pk), "head": "1"}).status_code == 403
