@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from lifeline.web import views, views_alerts, views_map, views_matching, views_missions, views_site
+from lifeline.web import (
+    views,
+    views_alerts,
+    views_language,
+    views_map,
+    views_matching,
+    views_missions,
+    views_site,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -13,6 +21,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", views_language.language_choose, name="language"),
     path("site/", views_site.site_page, name="site"),
     path("site/position/", views_site.site_position, name="site_position"),
     path("site/setting/", views_site.site_setting, name="site_setting"),
