@@ -20,5 +20,6 @@ urlpatterns = [
     path("care/", include("lifeline.care.treatments.web_urls")),
     path("supplies/", include("lifeline.supplies.web_urls")),
     path("care/", include("lifeline.care.web_urls")),
+    path("facilities/", include("lifeline.facilities.web_urls")),
     path("", include("lifeline.web.urls")),
 ]

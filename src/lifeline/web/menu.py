@@ -145,6 +145,33 @@ SECTIONS: tuple[MenuSection, ...] = (
         ),
     ),
     MenuSection(
+        _("Camp"),
+        (
+            MenuEntry(
+                _("Facilities"),
+                "facilities:list",
+                ("facilities.view_facility",),
+                (
+                    "facilities:new",
+                    "facilities:detail",
+                    "facilities:assess",
+                    "facilities:work_new",
+                    "facilities:work",
+                    "facilities:work_start",
+                    "facilities:work_material",
+                    "facilities:work_close",
+                    "facilities:photo",
+                ),
+            ),
+            MenuEntry(
+                _("Watch roster"),
+                "facilities:roster",
+                ("facilities.view_shift",),
+                ("facilities:shift", "facilities:mine"),
+            ),
+        ),
+    ),
+    MenuSection(
         _("Site"),
         (
             MenuEntry(
