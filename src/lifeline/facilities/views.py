@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -288,10 +288,13 @@ def photo(request: HttpRequest, photo_id: str) -> HttpResponse:
     if row is None or not row.image:
         raise Http404
     try:
-        handle = row.image.open("rb")
+        with row.image.open("rb") as handle:
+            body = handle.read()  # resized on the way in: a few hundred kilobytes
     except FileNotFoundError as exc:  # a photo whose file has not arrived from its site yet
         raise Http404 from exc
-    return FileResponse(handle, content_type="image/jpeg")
+    response = HttpResponse(body, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 # ---- the watch ----
