@@ -48,11 +48,17 @@ def _see(actor: Actor | None) -> None:
 
 
 def facility_list(
-    *, actor: Actor | None, kind: str | None = None, state: str | None = None
+    *,
+    actor: Actor | None,
+    kind: str | None = None,
+    state: str | None = None,
+    every_site: bool = False,
 ) -> list[Facility]:
-    """This site's facilities, those that need work first."""
+    """This site's facilities (or every site's), those that need work first."""
     _see(actor)
-    rows = Facility.objects.alive().filter(site=site_local())
+    rows = Facility.objects.alive().select_related("site")
+    if not every_site:
+        rows = rows.filter(site=site_local())
     if kind:
         if kind not in FacilityKind.values:
             raise ValidationFailed({"kind": [f"unknown kind {kind!r}"]})
@@ -123,14 +129,16 @@ def work_get(*, actor: Actor | None, work_id: Any) -> WorkOrder:
     return row
 
 
-def work_open_list(*, actor: Actor | None) -> list[WorkOrder]:
-    """Open and started repair work of this site, most urgent first, then oldest."""
+def work_open_list(*, actor: Actor | None, every_site: bool = False) -> list[WorkOrder]:
+    """Open and started repair work of this site (or every site's), most urgent first."""
     _see(actor)
     rows = (
         WorkOrder.objects.alive()
-        .filter(facility__site=site_local(), status__in=[WorkStatus.OPEN, WorkStatus.IN_PROGRESS])
-        .select_related("facility", "assigned_to")
+        .filter(status__in=[WorkStatus.OPEN, WorkStatus.IN_PROGRESS])
+        .select_related("facility", "facility__site", "assigned_to")
     )
+    if not every_site:
+        rows = rows.filter(facility__site=site_local())
     return sorted(rows, key=lambda w: (PRIORITY_ORDER.get(w.priority, 9), w.opened_at))
 
 
@@ -147,8 +155,8 @@ class FacilitiesPicture:
     open_work: list[WorkOrder]
 
 
-def facilities_picture(*, actor: Actor | None) -> FacilitiesPicture:
-    rows = facility_list(actor=actor)
+def facilities_picture(*, actor: Actor | None, every_site: bool = False) -> FacilitiesPicture:
+    rows = facility_list(actor=actor, every_site=every_site)
     down = [f for f in rows if f.state in NOT_WORKING]
     shelters = [f for f in rows if f.capacity_unit == CapacityUnit.PEOPLE and f.kind == "shelter"]
     water = [f for f in rows if f.kind in {FacilityKind.WATER_POINT, FacilityKind.WELL}]
@@ -163,7 +171,7 @@ def facilities_picture(*, actor: Actor | None) -> FacilitiesPicture:
         water_lost_litres=sum(
             f.capacity_lost for f in water if f.capacity_unit == CapacityUnit.LITRES_PER_DAY
         ),
-        open_work=work_open_list(actor=actor),
+        open_work=work_open_list(actor=actor, every_site=every_site),
     )
 
 

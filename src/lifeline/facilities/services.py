@@ -25,6 +25,7 @@ from lifeline.alerts.selectors import alerts_open_by_key_prefix
 from lifeline.alerts.services import alert_raise, alert_resolve_by_system
 from lifeline.core.clock import site_local
 from lifeline.core.errors import Conflict, Forbidden, ValidationFailed
+from lifeline.core.models import Site
 from lifeline.core.services import Actor, actor_user, audit_record, permission_require
 from lifeline.facilities import roster
 from lifeline.facilities.models import (
@@ -72,7 +73,10 @@ def facility_register(
     capacity: int | None = None,
     capacity_unit: str | None = None,
     notes: str = "",
+    site: Site | None = None,
 ) -> Facility:
+    """A building or work of this camp (or of another site, for a headquarters that keeps
+    a camp's register, or a demo)."""
     permission_require(actor, "facilities.add_facility", doing="register facilities")
     problems: dict[str, list[str]] = {}
     if not name.strip():
@@ -87,7 +91,7 @@ def facility_register(
         )
     if capacity is not None and capacity < 0:
         problems["capacity"] = ["a capacity is zero or more"]
-    site = site_local()
+    site = site or site_local()
     if Facility.objects.alive().filter(site=site, name__iexact=name.strip()).exists():
         problems["name"] = [f"a facility named {name.strip()!r} is already registered here"]
     if problems:

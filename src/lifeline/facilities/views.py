@@ -42,8 +42,11 @@ def _can(request: HttpRequest, perm: str) -> bool:
 def facility_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") or None
     state = request.GET.get("state") or None
-    rows = selectors.facility_list(actor=request.user, kind=kind, state=state)
-    picture = selectors.facilities_picture(actor=request.user)
+    every_site = request.GET.get("sites") == "all"
+    rows = selectors.facility_list(
+        actor=request.user, kind=kind, state=state, every_site=every_site
+    )
+    picture = selectors.facilities_picture(actor=request.user, every_site=every_site)
     return render(
         request,
         "facilities/list.html",
@@ -54,6 +57,7 @@ def facility_list(request: HttpRequest) -> HttpResponse:
             "states": FacilityState.choices,
             "kind": kind or "",
             "state": state or "",
+            "every_site": every_site,
             "can_add": _can(request, "facilities.add_facility"),
         },
     )
