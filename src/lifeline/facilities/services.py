@@ -458,6 +458,7 @@ def _shift_problems(
     starts_at: dt.datetime | None,
     ends_at: dt.datetime | None,
     person: Person | None,
+    user: Any = None,
     exclude: UUID | None = None,
 ) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
@@ -474,20 +475,24 @@ def _shift_problems(
             problems["ends_at"] = ["a shift lasts at most 24 hours"]
     if person is not None and person.deleted_at is not None:
         problems["person"] = ["that person's record was removed"]
-    if problems or person is None or starts_at is None or ends_at is None:
+    if problems or starts_at is None or ends_at is None:
         return problems
-    overlapping = Shift.objects.alive().filter(
-        person=person, starts_at__lt=ends_at, ends_at__gt=starts_at
-    )
+    overlapping = Shift.objects.alive().filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
     if exclude is not None:
         overlapping = overlapping.exclude(pk=exclude)
-    other = overlapping.select_related("post").first()
-    if other is not None:
-        problems["person"] = [
-            f"{person.full_name} already stands {other.post.name} from "
-            f"{timezone.localtime(other.starts_at):%d %b %H:%M} to "
-            f"{timezone.localtime(other.ends_at):%H:%M}"
-        ]
+    for field, who, name in (
+        ("person", person, person.full_name if person is not None else ""),
+        ("user", user, (user.get_full_name() or user.get_username()) if user else ""),
+    ):
+        if who is None:
+            continue
+        other = overlapping.filter(**{field: who}).select_related("post").first()
+        if other is not None:
+            problems[field] = [
+                f"{name} already stands {other.post.name} from "
+                f"{timezone.localtime(other.starts_at):%d %b %H:%M} to "
+                f"{timezone.localtime(other.ends_at):%H:%M}"
+            ]
     return problems
 
 
@@ -504,7 +509,7 @@ def shift_plan(
     """A shift on the roster. Nobody on two posts at once is refused here; too little rest
     and long days are allowed (a short-handed camp may need them) but flagged by the check."""
     permission_require(actor, "facilities.plan_shift", doing="plan the watch")
-    problems = _shift_problems(post, starts_at, ends_at, person)
+    problems = _shift_problems(post, starts_at, ends_at, person, user)
     if problems:
         raise ValidationFailed(problems)
     shift = Shift(
@@ -526,7 +531,9 @@ def shift_assign(
 ) -> Shift:
     permission_require(actor, "facilities.plan_shift", doing="change the watch")
     shift = Shift.objects.select_for_update().select_related("post").get(pk=shift.pk)
-    problems = _shift_problems(shift.post, shift.starts_at, shift.ends_at, person, shift.pk)
+    problems = _shift_problems(
+        shift.post, shift.starts_at, shift.ends_at, person, user, exclude=shift.pk
+    )
     if problems:
         raise ValidationFailed(problems)
     shift.person, shift.user = person, user

@@ -284,8 +284,13 @@ def test_the_hand_over_is_written_by_the_watcher_or_the_commander(
 def test_a_shift_shows_what_its_post_logged_during_it(
     commander: Any, posts: list[WatchPost]
 ) -> None:
-    shift = services.shift_plan(actor=commander, post=posts[0], starts_at=_at(-3), ends_at=_at(-1))
-    during = perimeter_log(actor=commander, post=posts[0], seen="nothing", observed_at=_at(-2))
-    perimeter_log(actor=commander, post=posts[0], seen="nothing", observed_at=_at(-0.5))
-    perimeter_log(actor=commander, post=posts[1], seen="nothing", observed_at=_at(-2))
+    now = timezone.now()
+
+    def ago(hours: float) -> dt.datetime:
+        return now - dt.timedelta(hours=hours)
+
+    shift = services.shift_plan(actor=commander, post=posts[0], starts_at=ago(3), ends_at=ago(1))
+    during = perimeter_log(actor=commander, post=posts[0], seen="nothing", observed_at=ago(2))
+    perimeter_log(actor=commander, post=posts[0], seen="nothing", observed_at=ago(0.5))
+    perimeter_log(actor=commander, post=posts[1], seen="nothing", observed_at=ago(2))
     assert selectors.shift_log(actor=commander, shift=shift) == [during]
