@@ -45,7 +45,12 @@ SECTIONS: tuple[MenuSection, ...] = (
                 _("Registry"),
                 "web:person_list",
                 ("people.view_person",),
-                ("web:person_detail", "web:person_status", "web:person_condition"),
+                (
+                    "web:person_detail",
+                    "web:person_status",
+                    "web:person_condition",
+                    "web:person_card",
+                ),
             ),
             MenuEntry(_("Find"), "web:person_search", ("people.view_person",)),
             MenuEntry(_("Register"), "web:person_new", ("people.add_person",)),
@@ -53,7 +58,7 @@ SECTIONS: tuple[MenuSection, ...] = (
                 _("Households"),
                 "web:household_list",
                 ("people.view_household",),
-                ("web:household_detail",),
+                ("web:household_detail", "web:household_card"),
             ),
             MenuEntry(
                 _("Tracing"),
