@@ -114,3 +114,21 @@ def test_the_stock_page_and_the_distribution_screen_link_to_their_downloads(
     assert _stock_url("hxl") in _get(logistics, "/supplies/").content.decode()
     screen = _get(logistics, f"/supplies/points/{point.pk}/").content.decode()
     assert _cycle_url(cycle, "csv") in screen and _cycle_url(cycle, "hxl") in screen
+
+
+def test_the_cycle_download_makes_a_few_queries_however_many_rations(
+    logistics: Any,
+    stocked: None,
+    make_household: Any,
+    cycle: RationCycle,
+    point: DistributionPoint,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for i in range(8):
+        make_household(f"RC-N{i}", 1)
+        services.ration_issue(actor=logistics, point=point, cycle=cycle, ration_card=f"RC-N{i}")
+    client = Client()
+    client.force_login(logistics)
+    with django_assert_max_num_queries(12):
+        response = client.get(_cycle_url(cycle, "csv"))
+    assert len(_rows(response)) == 9

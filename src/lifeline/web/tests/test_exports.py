@@ -121,3 +121,16 @@ def test_the_registry_and_household_lists_link_to_their_downloads(
     assert reverse("web:persons_export", kwargs={"flavour": "hxl"}) in people
     households = client.get(reverse("web:household_list")).content.decode()
     assert reverse("web:households_export", kwargs={"flavour": "hxl"}) in households
+
+
+def test_the_household_export_makes_a_few_queries_however_many_households(
+    registrar: Any, commander: Any, site: Site, django_assert_max_num_queries: Any
+) -> None:
+    for i in range(25):
+        household = services.household_create(actor=commander, ration_card=f"DB-{i:04d}")
+        services.person_register(actor=commander, given_name=f"P{i}", household=household)
+    client = Client()
+    client.force_login(registrar)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("web:households_export", kwargs={"flavour": "csv"}))
+    assert len(_rows(response)) == 26
