@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from lifeline.supplies import views, views_stock
+from lifeline.supplies import views, views_exports, views_stock
 
 app_name = "supplies"
 urlpatterns = [
@@ -22,4 +22,11 @@ urlpatterns = [
         name="transfer_receive",
     ),
     path("cold-chain/", views_stock.cold_chain_page, name="cold_chain"),
+    # Downloads (CSV, or HXL with its hashtag row): issue 13's cards and exports.
+    path("export/<slug:flavour>/", views_exports.stock_export, name="stock_export"),
+    path(
+        "cycles/<uuid:cycle_id>/export/<slug:flavour>/",
+        views_exports.distributions_export,
+        name="distributions_export",
+    ),
 ]
