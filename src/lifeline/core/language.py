@@ -2,13 +2,15 @@
 
 Django's LocaleMiddleware picks the cookie or the browser's language before the user is
 known; this middleware runs after authentication and puts the user's own choice first, so a
-medic who reads Arabic gets Arabic on any phone she signs in from. API clients send
+medic who reads Arabic gets Arabic on any phone she signs in from. The choice is read from the
+database once, at sign-in, into the session (no query per page). API clients send
 Accept-Language and are not affected (token authentication happens in the view).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -33,10 +35,25 @@ def user_language(user: AbstractBaseUser | AnonymousUser) -> str:
     return language or ""
 
 
-def user_language_set(user: AbstractBaseUser, language: str) -> None:
+def user_language_set(
+    user: AbstractBaseUser, language: str, request: HttpRequest | None = None
+) -> None:
     if language not in language_codes():
         raise ValidationFailed({"language": [f"unknown language {language!r}"]})
     UserPreference.objects.update_or_create(user_id=user.pk, defaults={"language": language})
+    if request is not None:
+        request.session[SESSION_KEY] = language
+
+
+SESSION_KEY = "lifeline_language"
+
+
+def language_on_sign_in(
+    sender: Any, request: HttpRequest, user: AbstractBaseUser, **_: Any
+) -> None:
+    """Connected to `user_logged_in`: the user's choice follows them into the new session."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_KEY] = user_language(user)
 
 
 class UserLanguageMiddleware:
@@ -44,8 +61,10 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        language = user_language(request.user)
-        if language:
+        language = ""
+        if request.user.is_authenticated:
+            language = request.session.get(SESSION_KEY, "")
+        if language in language_codes():
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)

@@ -24,7 +24,7 @@ def language_choose(request: HttpRequest) -> HttpResponse:
     if language not in language_codes():
         return response
     if request.user.is_authenticated:
-        user_language_set(request.user, language)
+        user_language_set(request.user, language, request)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
