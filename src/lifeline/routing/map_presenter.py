@@ -234,6 +234,24 @@ class RouteLine:
 
 
 @dataclass(frozen=True)
+class MarkDrawn:
+    """A labelled point to draw on top of the map (a mission's waypoint, a team's last
+    check-in): `kind` names its symbol, a CSS class of the page."""
+
+    latitude: float
+    longitude: float
+    label: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class MarkShape:
+    mark: MarkDrawn
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
 class RouteDrawn:
     """A route to draw on top of the map: its path of (lat, lon) and its stroke."""
 
@@ -299,6 +317,7 @@ class MapPicture:
     groups_elsewhere: tuple[GroupShown, ...]
     places: tuple[PlaceMark, ...]
     routes: tuple[RouteLine, ...]
+    marks: tuple[MarkShape, ...] = ()
 
     @property
     def streets_path(self) -> str:
@@ -401,9 +420,11 @@ def map_picture(
     sightings: Iterable[SightingShown] = (),
     groups: Iterable[GroupShown] = (),
     routes: Sequence[RouteDrawn] = (),
+    marks: Sequence[MarkDrawn] = (),
     now: dt.datetime,
     half_life_s: float,
     width: float = WIDTH,
+    max_street_segments: int = MAX_STREET_SEGMENTS,
 ) -> MapPicture:
     """Everything the map draws inside `viewport`, projected to an SVG `width` units wide."""
     projection = Projection(viewport, width)
@@ -431,13 +452,13 @@ def map_picture(
                 points=projection.points(boundary),
             )
         )
-    marks = []
+    sighting_marks = []
     for row in sightings:
         if not viewport.contains(row.latitude, row.longitude):
             continue
         x, y = xy(row.latitude, row.longitude)
         age_s = max(0.0, (now - row.seen_at).total_seconds())
-        marks.append(
+        sighting_marks.append(
             SightingMark(
                 row=row,
                 x=x,
@@ -471,12 +492,17 @@ def map_picture(
         viewport=viewport,
         width=width,
         height=round(projection.height, 1),
-        streets=streets_project(graph, projection),
+        streets=streets_project(graph, projection, max_segments=max_street_segments),
         zones=zone_shapes,
         risk_cells=tuple(cells),
-        sightings=tuple(marks),
+        sightings=tuple(sighting_marks),
         groups=tuple(shown),
         groups_elsewhere=tuple(elsewhere),
         places=places,
         routes=lines,
+        marks=tuple(
+            MarkShape(mark, *xy(mark.latitude, mark.longitude))
+            for mark in marks
+            if viewport.contains(mark.latitude, mark.longitude)
+        ),
     )

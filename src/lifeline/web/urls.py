@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from lifeline.web import views, views_alerts, views_map, views_matching, views_missions, views_site
+from lifeline.web import (
+    views,
+    views_alerts,
+    views_map,
+    views_matching,
+    views_mission_plan,
+    views_missions,
+    views_site,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -46,6 +54,7 @@ urlpatterns = [
     path("routing/", views_map.route_map, name="map"),
     # Missions: the board, a mission's page and its phone forms (a report is intel's).
     path("missions/", views_missions.mission_board, name="mission_board"),
+    path("missions/new/", views_mission_plan.mission_new, name="mission_new"),
     path("missions/<uuid:mission_id>/", views_missions.mission_detail, name="mission_detail"),
     path(
         "missions/<uuid:mission_id>/move/",

@@ -1,0 +1,185 @@
+"""The small maps of pages other than the map page: home's "where the danger is" (the camp, the
+risk and sightings around it, the teams out) and the mission planning page's map, on which the
+commander taps the waypoints. Both are `routing.map_presenter` pictures drawn by the same
+template as the map page (`web/_map_svg.html`); each layer is drawn only for a role that may
+see it, so a small map never refuses a page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.utils import timezone
+
+from lifeline.core.clock import site_local
+from lifeline.core.errors import NotFound
+from lifeline.core.services import Actor
+from lifeline.intel.threats import selectors as threat_selectors
+from lifeline.missions.selectors import TeamOut
+from lifeline.routing import map_presenter, selectors
+from lifeline.routing.graph import RoadGraph
+from lifeline.routing.map_presenter import MapPicture, MarkDrawn, RouteDrawn
+from lifeline.routing.services import graph_unpack, risk_levels, risk_params
+
+# A small map is narrower in its own units than the map page's, so that its labels stay
+# readable on a phone (the SVG is scaled to the screen's width).
+SMALL_WIDTH = 420.0
+SMALL_STREET_SEGMENTS = 3_000
+PLAN_WIDTH = 560.0
+PLAN_STREET_SEGMENTS = 6_000
+TEAM_ROUTE_COLOUR = "#1d4ed8"
+# Home's map shows this many times the radius the risk watch calls "near the camp".
+CAMP_SURROUNDINGS = 2.0
+
+
+def _around(point: tuple[float, float], radius_m: float) -> list[tuple[float, float]]:
+    """Two corners of the box `radius_m` around `point`."""
+    lat, lon = point
+    dlat = radius_m / 111_320.0
+    dlon = radius_m / (111_320.0 * max(math.cos(math.radians(lat)), 1e-6))
+    return [(lat - dlat, lon - dlon), (lat + dlat, lon + dlon)]
+
+
+def _graph() -> RoadGraph | None:
+    try:
+        return graph_unpack(selectors.graph_get())
+    except NotFound:
+        return None
+
+
+def _empty_graph() -> RoadGraph:
+    import numpy as np
+
+    return RoadGraph(
+        lat=np.zeros(0),
+        lon=np.zeros(0),
+        offsets=np.zeros(1, dtype=np.int64),
+        targets=np.zeros(0, dtype=np.int64),
+        lengths=np.zeros(0),
+        names={},
+        symmetric=True,
+    )
+
+
+def camp_position() -> tuple[float, float] | None:
+    site = site_local()
+    if site.latitude is None or site.longitude is None:
+        return None
+    return (site.latitude, site.longitude)
+
+
+def _threat_layers(
+    actor: Actor, now: dt.datetime, half_life_s: float
+) -> tuple[list[object], dict[int, float], list[object], list[object]]:
+    """Zones, risk, sightings and hostile groups: each only for a role that may see it."""
+    zones: list[object] = []
+    levels: dict[int, float] = {}
+    sightings: list[object] = []
+    groups: list[object] = []
+    if actor.has_perm("routing.view_threatzone"):
+        zones = list(selectors.zone_list(actor=actor, now=now))
+    if actor.has_perm("intel.view_sighting"):
+        levels = risk_levels(now=now, zones=[])
+        since = map_presenter.sightings_shown_since(now, half_life_s)
+        sightings = list(
+            threat_selectors.sighting_list(actor=actor, since=since)[
+                : map_presenter.MAX_SIGHTINGS_DRAWN
+            ]
+        )
+    if actor.has_perm("intel.view_hostilegroup"):
+        groups = list(threat_selectors.hostile_group_list(actor=actor))
+    return zones, levels, sightings, groups
+
+
+def camp_map(
+    *, actor: Actor, teams_out: Sequence[TeamOut], now: dt.datetime | None = None
+) -> MapPicture | None:
+    """Home's map: the camp, the risk and the latest sightings around it, and every team out
+    (its route of points and its last check-in). None when there is nothing to place it by
+    (no road graph and no position of the camp)."""
+    now = now or timezone.now()
+    graph = _graph()
+    camp = camp_position()
+    marks: list[MarkDrawn] = []
+    routes: list[RouteDrawn] = []
+    focus: list[tuple[float, float]] = []
+    if camp is not None:
+        marks.append(MarkDrawn(camp[0], camp[1], site_local().name, "camp"))
+        focus += _around(camp, CAMP_SURROUNDINGS * float(settings.LIFELINE_RISK_CAMP_RADIUS_M))
+    for team in teams_out:
+        mission = team.status.mission
+        path = [(p.latitude, p.longitude) for p in team.points]
+        if len(path) > 1:
+            routes.append(RouteDrawn(path, TEAM_ROUTE_COLOUR, dashed=True))
+        last = team.last_position
+        if last is not None:
+            kind = "team-overdue" if team.status.overdue else "team"
+            marks.append(MarkDrawn(last[0], last[1], mission.name, kind))
+            focus.append(last)
+        elif path:
+            focus.append(path[0])
+    if graph is None and not focus:
+        return None
+    graph = graph or _empty_graph()
+    viewport = map_presenter.viewport_choose(graph, focus)
+    half_life_s = risk_params().half_life_s
+    zones, levels, sightings, groups = _threat_layers(actor, now, half_life_s)
+    return map_presenter.map_picture(
+        graph=graph,
+        viewport=viewport,
+        zones=zones,  # type: ignore[arg-type]
+        risk_levels=levels,
+        sightings=sightings,  # type: ignore[arg-type]
+        groups=groups,  # type: ignore[arg-type]
+        routes=routes,
+        marks=marks,
+        now=now,
+        half_life_s=half_life_s,
+        width=SMALL_WIDTH,
+        max_street_segments=SMALL_STREET_SEGMENTS,
+    )
+
+
+def plan_map(
+    *, actor: Actor, marks: Sequence[MarkDrawn] = (), now: dt.datetime | None = None
+) -> MapPicture | None:
+    """The planning page's map: the whole road graph (or the area around the camp when there
+    is none), the threats a commander plans around, and the points already chosen."""
+    now = now or timezone.now()
+    graph = _graph()
+    camp = camp_position()
+    focus = [(m.latitude, m.longitude) for m in marks]
+    all_marks = list(marks)
+    if camp is not None:
+        all_marks.insert(0, MarkDrawn(camp[0], camp[1], site_local().name, "camp"))
+    if graph is None:
+        if camp is None and not focus:
+            return None
+        graph = _empty_graph()
+        focus = [*focus, *([camp] if camp is not None else [])]
+    else:
+        # The whole graph, and any point typed outside it.
+        south, west, north, east = graph.bounds() if graph.node_count else (0, 0, 0, 0)
+        if graph.node_count and not all(
+            south <= lat <= north and west <= lon <= east for lat, lon in focus
+        ):
+            focus = [*focus, (south, west), (north, east)]
+        else:
+            focus = []
+    half_life_s = risk_params().half_life_s
+    zones, levels, sightings, groups = _threat_layers(actor, now, half_life_s)
+    return map_presenter.map_picture(
+        graph=graph,
+        viewport=map_presenter.viewport_choose(graph, focus),
+        zones=zones,  # type: ignore[arg-type]
+        risk_levels=levels,
+        sightings=sightings,  # type: ignore[arg-type]
+        groups=groups,  # type: ignore[arg-type]
+        marks=all_marks,
+        now=now,
+        half_life_s=half_life_s,
+        width=PLAN_WIDTH,
+        max_street_segments=PLAN_STREET_SEGMENTS,
+    )
