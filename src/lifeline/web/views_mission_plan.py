@@ -98,22 +98,20 @@ def _point_rows(data: QueryDict | None) -> list[PointRow]:
 
 def _points_input(rows: list[PointRow]) -> tuple[list[dict[str, Any]], list[PointRow]]:
     """The filled rows as the schema's points (waypoints in order, the extraction point last)
-    and the rows they came from; a row's own mistakes are put on it."""
+    and the rows they came from; a row's own mistakes are put on it, and it is left out."""
     points, used = [], []
     for row in rows:
         if row.is_blank:
             continue
-        data = {
-            "kind": row.kind,
-            "name": row.name or row.default_name,
-            "latitude": row.latitude,
-            "longitude": row.longitude,
-        }
+        data = {"kind": row.kind, "name": row.name or row.default_name}
+        # A coordinate left blank is missing, not a bad number.
+        data |= {k: v for k, v in (("latitude", row.latitude), ("longitude", row.longitude)) if v}
         parser = MissionPointInput(data=data)
         if not parser.is_valid():
             labels = {"latitude": _("latitude"), "longitude": _("longitude"), "name": _("name")}
             for name, msgs in schema_errors(parser.errors).items():
                 row.errors += [f"{labels.get(name, name)}: {m}" for m in msgs]
+            continue
         points.append(data)
         used.append(row)
     return points, used
