@@ -273,7 +273,8 @@ def teams_out(*, actor: Actor | None, now: dt.datetime | None = None) -> list[Te
         .values_list("mission", "latitude", "longitude")
     )
     for mission_id, lat, lon in positioned:
-        last.setdefault(mission_id, (lat, lon))
+        if lat is not None and lon is not None:
+            last.setdefault(mission_id, (lat, lon))
     return [TeamOut(r, points.get(r.mission.pk, []), last.get(r.mission.pk)) for r in rows]
 
 
@@ -288,4 +289,15 @@ def team_candidates(*, actor: Actor | None) -> list[User]:
         .filter(Q(groups__permissions__in=perms) | Q(user_permissions__in=perms))
         .distinct()
         .order_by("first_name", "last_name", "username")
+    )
+
+
+def mission_members(*, actor: Actor | None, mission: Mission) -> list[MissionMember]:
+    """A mission's team, by radio number."""
+    permission_require(actor, "missions.view_mission", doing="see missions")
+    return list(
+        MissionMember.objects.alive()
+        .filter(mission=mission)
+        .select_related("person", "user")
+        .order_by("radio_number")
     )

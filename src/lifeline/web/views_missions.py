@@ -144,7 +144,7 @@ def mission_checkin(request: HttpRequest, mission_id: uuid.UUID) -> HttpResponse
     if mission.state not in lifecycle.OUT:
         label = lifecycle.LABELS[lifecycle.State(mission.state)].lower()
         raise Conflict(_("a team checks in while it is out; this mission is %s") % label)
-    members = list(mission.members.alive().select_related("person", "user"))
+    members = selectors.mission_members(actor=request.user, mission=mission)
     posted = request.POST if request.method == "POST" else None
     form = _checkin_form(request, members, posted)
     if posted is not None:
