@@ -178,7 +178,9 @@ def mission_record(
         MissionTransition.objects.alive().filter(mission=mission).select_related("by")
     )
     checkins = list(
-        CheckIn.objects.alive().filter(mission=mission).select_related("member", "recorded_by")
+        CheckIn.objects.alive()
+        .filter(mission=mission)
+        .select_related("member__person", "member__user", "recorded_by")
     )
     timeline = [
         TimelineEntry(
@@ -194,7 +196,9 @@ def mission_record(
             c.at,
             "checkin",
             f"Check-in {c.get_status_display()}" + (f": {c.note}" if c.note else ""),
-            str(c.member) if c.member else (c.recorded_by.get_username() if c.recorded_by else ""),
+            c.member.display_name
+            if c.member
+            else (c.recorded_by.get_username() if c.recorded_by else ""),
             c.latitude,
             c.longitude,
         )

@@ -131,7 +131,7 @@ def _checkin_form(
             "longitude": _("Longitude"),
             "note": _("Note"),
         },
-        choices={"member": [(str(m.pk), f"U{m.radio_number} {m}") for m in members]},
+        choices={"member": [(str(m.pk), f"U{m.radio_number} {m.display_name}") for m in members]},
         widgets={"latitude": "decimal", "longitude": "decimal"},
     )
 
