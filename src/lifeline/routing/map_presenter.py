@@ -249,6 +249,8 @@ class MarkShape:
     mark: MarkDrawn
     x: float
     y: float
+    # In the right part of the map the label goes before the mark, so that it stays inside.
+    label_before: bool = False
 
 
 @dataclass(frozen=True)
@@ -403,6 +405,11 @@ def streets_project(
     return tuple((x1 * step, y1 * step, x2 * step, y2 * step) for x1, y1, x2, y2 in grid.tolist())
 
 
+def _mark_shape(mark: MarkDrawn, xy: Any, width: float) -> MarkShape:
+    x, y = xy(mark.latitude, mark.longitude)
+    return MarkShape(mark, x, y, label_before=x > width * 0.6)
+
+
 # ---- the picture ---------------------------------------------------------------------------
 
 
@@ -501,7 +508,7 @@ def map_picture(
         places=places,
         routes=lines,
         marks=tuple(
-            MarkShape(mark, *xy(mark.latitude, mark.longitude))
+            _mark_shape(mark, xy, width)
             for mark in marks
             if viewport.contains(mark.latitude, mark.longitude)
         ),

@@ -49,7 +49,10 @@
       const [x, y] = map.toXY(p.lat, p.lon);
       const mark = map.element("g", {class: `mark mark-${p.kind} tapped`});
       mark.appendChild(map.element("circle", {cx: x, cy: y, r: 8}));
-      const label = map.element("text", {x: x + 10, y: y + 5, "font-size": 15});
+      const before = x > svg.viewBox.baseVal.width * 0.6;
+      const label = map.element("text", before
+        ? {x: x - 10, y: y + 5, "font-size": 15, "text-anchor": "end"}
+        : {x: x + 10, y: y + 5, "font-size": 15});
       label.textContent = p.name;
       mark.appendChild(label);
       layer.appendChild(mark);
