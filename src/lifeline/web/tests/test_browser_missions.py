@@ -80,6 +80,9 @@ def test_a_commander_plans_a_mission_on_the_map_sees_it_overdue_and_acknowledges
     assert page.locator("#plan-map .tapped").count() == 3
     assert page.input_value("#point_lat_1") != "" and page.input_value("#point_lat_2") == ""
     assert page.input_value("#point_lon_6") != ""
+    page.click("#plan-route")
+    page.wait_for_selector("#plan-map-status:has-text('Safest route between the points')")
+    assert page.locator("#plan-map .plan-route").count() == 2  # WP1 to WP2, WP2 to Bravo
     page.fill("#point_name_6", "Bravo")
     page.check(f"input[name=team][value={field_team.username}]")
     page.select_option("#id_leader", field_team.username)
