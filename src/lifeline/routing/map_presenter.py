@@ -432,8 +432,11 @@ def map_picture(
     half_life_s: float,
     width: float = WIDTH,
     max_street_segments: int = MAX_STREET_SEGMENTS,
+    streets: tuple[tuple[float, float, float, float], ...] | None = None,
 ) -> MapPicture:
-    """Everything the map draws inside `viewport`, projected to an SVG `width` units wide."""
+    """Everything the map draws inside `viewport`, projected to an SVG `width` units wide.
+    `streets`: the graph's streets already projected to this viewport and width (a caller that
+    keeps them, since they change only with the graph), else projected here."""
     projection = Projection(viewport, width)
     xy = projection.xy
     zone_shapes = tuple(
@@ -499,7 +502,11 @@ def map_picture(
         viewport=viewport,
         width=width,
         height=round(projection.height, 1),
-        streets=streets_project(graph, projection, max_segments=max_street_segments),
+        streets=(
+            streets
+            if streets is not None
+            else streets_project(graph, projection, max_segments=max_street_segments)
+        ),
         zones=zone_shapes,
         risk_cells=tuple(cells),
         sightings=tuple(sighting_marks),

@@ -7,7 +7,9 @@ see it, so a small map never refuses a page."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+import threading
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -20,7 +22,8 @@ from lifeline.intel.threats import selectors as threat_selectors
 from lifeline.missions.selectors import TeamOut
 from lifeline.routing import map_presenter, selectors
 from lifeline.routing.graph import RoadGraph
-from lifeline.routing.map_presenter import MapPicture, MarkDrawn, RouteDrawn
+from lifeline.routing.map_presenter import MapPicture, MarkDrawn, RouteDrawn, Viewport
+from lifeline.routing.models import StoredGraph
 from lifeline.routing.services import graph_unpack, risk_levels, risk_params
 
 # A small map is narrower in its own units than the map page's, so that its labels stay
@@ -42,11 +45,51 @@ def _around(point: tuple[float, float], radius_m: float) -> list[tuple[float, fl
     return [(lat - dlat, lon - dlon), (lat + dlat, lon + dlon)]
 
 
-def _graph() -> RoadGraph | None:
+# The unpacked road graph and its projected streets change only when a graph is imported again:
+# home draws them on every visit, so they are kept, the latest import of each graph.
+Stamp = tuple[int, dt.datetime]  # a stored graph's version and when it was imported
+_graphs: dict[str, tuple[Stamp, RoadGraph]] = {}
+_graphs_lock = threading.Lock()
+
+
+def _graph() -> tuple[StoredGraph, RoadGraph] | None:
     try:
-        return graph_unpack(selectors.graph_get())
+        stored = selectors.graph_get()
     except NotFound:
         return None
+    with _graphs_lock:
+        kept = _graphs.get(stored.name)
+        if kept is None or kept[0] != _stamp(stored):
+            kept = (_stamp(stored), graph_unpack(stored))
+            _graphs[stored.name] = kept
+    return stored, kept[1]
+
+
+def _stamp(stored: StoredGraph) -> Stamp:
+    return (stored.version, stored.imported_at)
+
+
+@functools.lru_cache(maxsize=16)
+def _streets(
+    name: str, stamp: Stamp, viewport: Viewport, width: float, max_segments: int
+) -> tuple[tuple[float, float, float, float], ...]:
+    kept = _graphs.get(name)
+    if kept is None or kept[0] != stamp:
+        return ()  # imported again meanwhile: the caller's next visit projects the new one
+    projection = map_presenter.Projection(viewport, width)
+    return map_presenter.streets_project(kept[1], projection, max_segments=max_segments)
+
+
+def _streets_of(
+    loaded: tuple[StoredGraph, RoadGraph] | None,
+    viewport: Viewport,
+    width: float,
+    max_segments: int,
+) -> tuple[tuple[float, float, float, float], ...] | None:
+    if loaded is None:
+        return None
+    stored = loaded[0]
+    return _streets(stored.name, _stamp(stored), viewport, width, max_segments)
 
 
 def _empty_graph() -> RoadGraph:
@@ -100,7 +143,8 @@ def camp_map(
     (its route of points and its last check-in). None when there is nothing to place it by
     (no road graph and no position of the camp)."""
     now = now or timezone.now()
-    graph = _graph()
+    loaded = _graph()
+    graph = loaded[1] if loaded is not None else None
     camp = camp_position()
     marks: list[MarkDrawn] = []
     routes: list[RouteDrawn] = []
@@ -139,6 +183,7 @@ def camp_map(
         half_life_s=half_life_s,
         width=SMALL_WIDTH,
         max_street_segments=SMALL_STREET_SEGMENTS,
+        streets=_streets_of(loaded, viewport, SMALL_WIDTH, SMALL_STREET_SEGMENTS),
     )
 
 
@@ -148,7 +193,8 @@ def plan_map(
     """The planning page's map: the whole road graph (or the area around the camp when there
     is none), the threats a commander plans around, and the points already chosen."""
     now = now or timezone.now()
-    graph = _graph()
+    loaded = _graph()
+    graph = loaded[1] if loaded is not None else None
     camp = camp_position()
     focus = [(m.latitude, m.longitude) for m in marks]
     all_marks = list(marks)
@@ -170,9 +216,10 @@ def plan_map(
             focus = []
     half_life_s = risk_params().half_life_s
     zones, levels, sightings, groups = _threat_layers(actor, now, half_life_s)
+    viewport = map_presenter.viewport_choose(graph, focus)
     return map_presenter.map_picture(
         graph=graph,
-        viewport=map_presenter.viewport_choose(graph, focus),
+        viewport=viewport,
         zones=zones,  # type: ignore[arg-type]
         risk_levels=levels,
         sightings=sightings,  # type: ignore[arg-type]
@@ -182,4 +229,5 @@ def plan_map(
         half_life_s=half_life_s,
         width=PLAN_WIDTH,
         max_street_segments=PLAN_STREET_SEGMENTS,
+        streets=_streets_of(loaded, viewport, PLAN_WIDTH, PLAN_STREET_SEGMENTS),
     )
