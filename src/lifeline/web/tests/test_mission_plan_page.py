@@ -227,3 +227,25 @@ def test_a_mission_timeline_is_in_time_order(mission: Mission, commander: Any) -
     words = ("early news", "Under way", "late news", "Briefed")
     order = [timeline.index(word) for word in words]
     assert order == sorted(order)
+
+
+def test_a_field_team_out_is_offered_the_check_in_and_report_forms_but_not_planning(
+    mission: Mission, commander: Any, field_team: Any
+) -> None:
+    set_out(mission, commander)
+    client = client_as(field_team)
+    detail = client.get(f"/missions/{mission.pk}/").content.decode()
+    assert f"/missions/{mission.pk}/checkin/" in detail
+    assert f"/missions/{mission.pk}/report/" in detail
+    assert "/missions/new/" not in detail
+    report = client.get(f"/missions/{mission.pk}/report/?kind=sighting").content.decode()
+    assert "data-geolocate" in report and "Use my position" in report
+
+
+def test_a_planned_mission_offers_no_check_in_and_refuses_one(
+    mission: Mission, field_team: Any
+) -> None:
+    client = client_as(field_team)
+    assert "/checkin/" not in client.get(f"/missions/{mission.pk}/").content.decode()
+    response = client.get(f"/missions/{mission.pk}/checkin/")
+    assert response.status_code == 409 and "while it is out" in response.content.decode()
