@@ -24,6 +24,7 @@ from lifeline.core.services import Actor, permission_require
 from lifeline.missions import selectors, services
 from lifeline.missions.models import PointKind, VehicleStatus
 from lifeline.missions.schemas import MissionInput, MissionPointInput
+from lifeline.people.selectors import person_list
 from lifeline.routing.map_presenter import MarkDrawn
 from lifeline.web.minimaps import plan_map
 
@@ -38,6 +39,7 @@ PLAN_FIELDS = (
     "standing_orders",
 )
 WAYPOINT_ROWS = 6
+MAX_TEAM_PEOPLE = 200  # registry people with a call sign offered for a team
 DEFAULT_CHECKIN_MINUTES = 30
 LABELS = {
     "name": gettext_lazy("Mission name"),
@@ -118,10 +120,20 @@ def _points_input(rows: list[PointRow]) -> tuple[list[dict[str, Any]], list[Poin
 
 
 def _team_choices(actor: Actor) -> list[tuple[str, str]]:
-    return [
-        (user.get_username(), f"{user.get_full_name() or user.get_username()}")
+    """Who may go: the users who may check a team in, then the registry's people with a call
+    sign (the camp's own teams), each as "user:NAME" or "person:ID"."""
+    users = [
+        (f"user:{user.get_username()}", user.get_full_name() or user.get_username())
         for user in selectors.team_candidates(actor=actor)
     ]
+    people: list[tuple[str, str]] = []
+    if actor.has_perm("people.view_person"):
+        with_callsign = person_list(actor=actor).exclude(callsign="")
+        people = [
+            (f"person:{p.pk}", f"{p.full_name} ({p.callsign})")
+            for p in with_callsign.order_by("callsign")[:MAX_TEAM_PEOPLE]
+        ]
+    return users + people
 
 
 def _vehicle_choices(actor: Actor) -> list[tuple[str, str, bool]]:
@@ -155,9 +167,16 @@ def _plan_form(data: QueryDict | None) -> SchemaForm:
 
 
 def _members_input(team: list[str], leader: str) -> list[dict[str, Any]]:
+    """The team's "user:NAME" and "person:ID" as the schema's members; the leader is in it."""
     if leader and leader not in team:
         team = [leader, *team]
-    return [{"user": name, "role": "leader" if name == leader else "member"} for name in team]
+    members = []
+    for value in team:
+        kind, _sep, ref = value.partition(":")
+        field_name = "person" if kind == "person" else "user"
+        role = "leader" if value == leader else "member"
+        members.append({field_name: ref, "role": role})
+    return members
 
 
 def _errors_place(

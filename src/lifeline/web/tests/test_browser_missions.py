@@ -84,8 +84,8 @@ def test_a_commander_plans_a_mission_on_the_map_sees_it_overdue_and_acknowledges
     page.wait_for_selector("#plan-map-status:has-text('Safest route between the points')")
     assert page.locator("#plan-map .plan-route").count() == 2  # WP1 to WP2, WP2 to Bravo
     page.fill("#point_name_6", "Bravo")
-    page.check(f"input[name=team][value={field_team.username}]")
-    page.select_option("#id_leader", field_team.username)
+    page.check(f"input[name=team][value='user:{field_team.username}']")
+    page.select_option("#id_leader", f"user:{field_team.username}")
     page.check(f"input[name=vehicles][value='{vehicle.pk}']")
     page.fill("#id_standing_orders", "No engagement. Radio silence past km 40.")
     assert page.evaluate(NO_OVERFLOW)

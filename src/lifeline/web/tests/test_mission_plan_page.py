@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from lifeline.missions.models import CheckIn, Mission, MissionPoint, Vehicle
 from lifeline.missions.tests.conftest import set_out
+from lifeline.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -47,20 +48,25 @@ def plan_data(**changes: str | list[str]) -> dict[str, Any]:
 
 
 def test_the_planning_page_offers_the_team_the_vehicles_and_a_map_row_per_point(
-    commander: Any, field_team: Any, vehicle: Vehicle
+    commander: Any, field_team: Any, vehicle: Vehicle, make_user: Any
 ) -> None:
+    from lifeline.people.services import person_register
+
+    person_register(actor=commander, given_name="Rafiq", family_name="Haddad", callsign="RAFIQ")
+    make_user(None, "clerk")  # may not check a team in: not offered
     page = client_as(commander).get("/missions/new/")
     html = page.content.decode()
+    assert "Rafiq Haddad (RAFIQ)" in html and "user:clerk" not in html
     assert page.status_code == 200
-    assert f'value="{field_team.username}"' in html and "Land Cruiser 2, fuel 80%" in html
+    assert f'value="user:{field_team.username}"' in html and "Land Cruiser 2, fuel 80%" in html
     assert 'name="point_lat_0"' in html and 'name="point_lat_6"' in html
     assert "<script>" not in html and " style=" not in html
 
 
 def test_a_commander_plans_a_mission_with_its_team_vehicles_and_points(
-    commander: Any, field_team: Any, vehicle: Vehicle
+    commander: Any, field_team: Any, rafiq: Person, vehicle: Vehicle
 ) -> None:
-    data = plan_data(team=[field_team.username], leader=field_team.username)
+    data = plan_data(team=[f"user:{field_team.username}"], leader=f"person:{rafiq.pk}")
     data["vehicles"] = [str(vehicle.pk)]
     response = client_as(commander).post("/missions/new/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -74,8 +80,8 @@ def test_a_commander_plans_a_mission_with_its_team_vehicles_and_points(
         ("waypoint", "WP2"),
         ("extraction", "Bravo"),
     ]
-    member = mission.members.get()
-    assert member.user == field_team and member.role == "leader"
+    members = {(m.user, m.person, m.role) for m in mission.members.all()}
+    assert members == {(None, rafiq, "leader"), (field_team, None, "member")}
     assert list(mission.vehicles.values_list("vehicle", flat=True)) == [vehicle.pk]
 
 
@@ -86,7 +92,7 @@ def test_a_commander_plans_a_mission_with_its_team_vehicles_and_points(
         ({"checkin_interval_minutes": "0"}, "Check in every (minutes): Ensure this value"),
         ({"point_lat_1": "95"}, "Waypoint 2: latitude: Ensure this value"),
         ({"point_lon_6": ""}, "Extraction point: longitude: This field is required."),
-        ({"team": ["nobody-here"]}, "Team: "),
+        ({"team": ["user:nobody-here"]}, "Team: "),
     ],
 )
 def test_a_bad_plan_comes_back_with_the_message_beside_the_field_and_writes_nothing(
