@@ -433,6 +433,7 @@ def map_picture(
     width: float = WIDTH,
     max_street_segments: int = MAX_STREET_SEGMENTS,
     streets: tuple[tuple[float, float, float, float], ...] | None = None,
+    place_names: bool = True,
 ) -> MapPicture:
     """Everything the map draws inside `viewport`, projected to an SVG `width` units wide.
     `streets`: the graph's streets already projected to this viewport and width (a caller that
@@ -491,7 +492,7 @@ def map_picture(
     places = tuple(
         PlaceMark(name, *xy(float(graph.lat[n]), float(graph.lon[n])))
         for name, n in sorted(graph.names.items())
-        if viewport.contains(float(graph.lat[n]), float(graph.lon[n]))
+        if place_names and viewport.contains(float(graph.lat[n]), float(graph.lon[n]))
     )
     lines = tuple(
         RouteLine(points=projection.points(route.path), colour=route.colour, dashed=route.dashed)

@@ -33,8 +33,18 @@ SMALL_STREET_SEGMENTS = 3_000
 PLAN_WIDTH = 560.0
 PLAN_STREET_SEGMENTS = 6_000
 TEAM_ROUTE_COLOUR = "#1d4ed8"
+# A small map names the road graph's places only when it shows this few metres across.
+PLACE_NAMES_UP_TO_M = 12_000.0
 # Home's map shows this many times the radius the risk watch calls "near the camp".
 CAMP_SURROUNDINGS = 2.0
+
+
+def _span_m(viewport: Viewport) -> float:
+    """The larger of the viewport's width and height, in metres."""
+    mid = math.radians((viewport.north + viewport.south) / 2)
+    height = (viewport.north - viewport.south) * 111_320.0
+    width = (viewport.east - viewport.west) * 111_320.0 * math.cos(mid)
+    return max(height, width)
 
 
 def _around(point: tuple[float, float], radius_m: float) -> list[tuple[float, float]]:
@@ -184,6 +194,8 @@ def camp_map(
         width=SMALL_WIDTH,
         max_street_segments=SMALL_STREET_SEGMENTS,
         streets=_streets_of(loaded, viewport, SMALL_WIDTH, SMALL_STREET_SEGMENTS),
+        # A town's place names would pile up on a map of the whole district.
+        place_names=_span_m(viewport) <= PLACE_NAMES_UP_TO_M,
     )
 
 

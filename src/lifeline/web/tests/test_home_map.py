@@ -88,3 +88,15 @@ def test_with_no_road_graph_and_no_camp_position_home_draws_no_map(
 ) -> None:
     danger = _danger(_home(commander))
     assert 'id="home-map"' not in danger and "No sightings" in danger
+
+
+def test_the_small_map_names_the_towns_places_near_the_camp_but_not_across_a_district(
+    camp: Site, commander: Any, mission: Mission
+) -> None:
+    assert ">School</text>" in _danger(_home(commander))
+    set_out(mission, commander)
+    missions.mission_checkin(  # a team 45 km away: the map now spans the district
+        actor=commander, mission=mission, latitude=SCHOOL[0] + 0.4, longitude=SCHOOL[1]
+    )
+    danger = _danger(_home(commander))
+    assert mission.name in danger and ">School</text>" not in danger
