@@ -19,7 +19,7 @@ from lifeline.core.clock import site_local
 from lifeline.core.errors import NotFound
 from lifeline.core.services import Actor
 from lifeline.intel.threats import selectors as threat_selectors
-from lifeline.missions.selectors import TeamOut
+from lifeline.missions.selectors import MissionRecord, TeamOut
 from lifeline.routing import map_presenter, selectors
 from lifeline.routing.graph import RoadGraph
 from lifeline.routing.map_presenter import MapPicture, MarkDrawn, RouteDrawn, Viewport
@@ -242,4 +242,59 @@ def plan_map(
         width=PLAN_WIDTH,
         max_street_segments=PLAN_STREET_SEGMENTS,
         streets=_streets_of(loaded, viewport, PLAN_WIDTH, PLAN_STREET_SEGMENTS),
+    )
+
+
+def mission_map(
+    *, actor: Actor, record: MissionRecord, now: dt.datetime | None = None
+) -> MapPicture | None:
+    """A mission's page's map on the road graph: its points in order, the team's check-ins
+    and the reports with a position, among the streets and the threats around them. None
+    when there is no road graph or nothing of the mission is on it (the page then draws its
+    sketch)."""
+    loaded = _graph()
+    if loaded is None:
+        return None
+    graph = loaded[1]
+    marks = [MarkDrawn(p.latitude, p.longitude, p.name, p.kind) for p in record.points]
+    marks += [
+        MarkDrawn(
+            c.latitude,
+            c.longitude,
+            timezone.localtime(c.at).strftime("%H:%M"),
+            "checkin",
+        )
+        for c in record.checkins
+        if c.latitude is not None and c.longitude is not None
+    ]
+    marks += [
+        MarkDrawn(e.latitude, e.longitude, e.title, "report")
+        for e in record.timeline
+        if e.kind == "report" and e.latitude is not None and e.longitude is not None
+    ]
+    if not marks or graph.node_count == 0:
+        return None
+    south, west, north, east = graph.bounds()
+    if not any(south <= m.latitude <= north and west <= m.longitude <= east for m in marks):
+        return None
+    now = now or timezone.now()
+    viewport = map_presenter.viewport_around([(m.latitude, m.longitude) for m in marks])
+    path = [(p.latitude, p.longitude) for p in record.points]
+    half_life_s = risk_params().half_life_s
+    zones, levels, sightings, groups = _threat_layers(actor, now, half_life_s)
+    return map_presenter.map_picture(
+        graph=graph,
+        viewport=viewport,
+        zones=zones,  # type: ignore[arg-type]
+        risk_levels=levels,
+        sightings=sightings,  # type: ignore[arg-type]
+        groups=groups,  # type: ignore[arg-type]
+        routes=[RouteDrawn(path, TEAM_ROUTE_COLOUR, dashed=True)] if len(path) > 1 else [],
+        marks=marks,
+        now=now,
+        half_life_s=half_life_s,
+        width=PLAN_WIDTH,
+        max_street_segments=PLAN_STREET_SEGMENTS,
+        streets=_streets_of(loaded, viewport, PLAN_WIDTH, PLAN_STREET_SEGMENTS),
+        place_names=_span_m(viewport) <= PLACE_NAMES_UP_TO_M,
     )

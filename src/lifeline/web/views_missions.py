@@ -28,6 +28,7 @@ from lifeline.missions import lifecycle, selectors, services
 from lifeline.missions.models import CheckInStatus, Mission, MissionMember
 from lifeline.missions.schemas import CheckInInput, TransitionInput
 from lifeline.missions.sketch import Mark, sketch_of
+from lifeline.web.minimaps import mission_map
 
 
 def _parsed(schema: type[serializers.Serializer[Any]], data: dict[str, Any]) -> dict[str, Any]:
@@ -71,6 +72,8 @@ def _mission_page(
     record = selectors.mission_record(actor=request.user, mission_id=mission_id, now=now)
     state = lifecycle.State(record.mission.state)
     due_at = record.status.due_at
+    # On the road graph when the mission is on it; else the sketch of its points.
+    picture = mission_map(actor=request.user, record=record, now=now)
     moves = [
         (target.value, lifecycle.LABELS[target])
         for (current, target), perm in lifecycle.TRANSITIONS.items()
@@ -79,7 +82,9 @@ def _mission_page(
     context = {
         "record": record,
         "mission": record.mission,
-        "sketch": _sketch(record),
+        "picture": picture,
+        "sketch": _sketch(record) if picture is None else None,
+        "now": now,
         "moves": moves,
         "can_checkin": state in lifecycle.OUT and request.user.has_perm("missions.checkin_mission"),
         "can_report": request.user.has_perm("intel.add_fieldreport"),

@@ -163,6 +163,8 @@ def test_a_field_team_member_checks_in_with_the_phones_position(
     assert checkin.latitude == pytest.approx(BRAVO[0], abs=1e-6)
     assert checkin.member is not None and checkin.member.user == field_team
     timeline = page.locator("#timeline").inner_text()
+    assert page.evaluate(NO_OVERFLOW)
+    page.screenshot(path=str(shots_dir() / "lifeline-mission-detail-phone.png"), full_page=True)
     assert "At Bravo, all quiet" in timeline
     assert f"{BRAVO[0]:.5f}" in timeline
     assert errors == []
