@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.contrib.auth.models import Permission, User
+from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from lifeline.core.errors import NotFound, ValidationFailed
@@ -177,7 +178,9 @@ def mission_record(
         MissionTransition.objects.alive().filter(mission=mission).select_related("by")
     )
     checkins = list(
-        CheckIn.objects.alive().filter(mission=mission).select_related("member", "recorded_by")
+        CheckIn.objects.alive()
+        .filter(mission=mission)
+        .select_related("member__person", "member__user", "recorded_by")
     )
     timeline = [
         TimelineEntry(
@@ -193,7 +196,9 @@ def mission_record(
             c.at,
             "checkin",
             f"Check-in {c.get_status_display()}" + (f": {c.note}" if c.note else ""),
-            str(c.member) if c.member else (c.recorded_by.get_username() if c.recorded_by else ""),
+            c.member.display_name
+            if c.member
+            else (c.recorded_by.get_username() if c.recorded_by else ""),
             c.latitude,
             c.longitude,
         )
@@ -242,3 +247,61 @@ def missions_out_with_points() -> list[tuple[Mission, list[MissionPoint]]]:
         (m, sorted(points.get(m.pk, []), key=lambda p: (p.sequence, p.created_at)))
         for m in missions
     ]
+
+
+@dataclass(frozen=True)
+class TeamOut:
+    """A team out as a map shows it: its board row, its points in order and where it last
+    checked in with a position."""
+
+    status: MissionStatus
+    points: list[MissionPoint]
+    last_position: tuple[float, float] | None
+
+
+def teams_out(*, actor: Actor | None, now: dt.datetime | None = None) -> list[TeamOut]:
+    """Every team under way or returning, as the board orders them, with its points and its
+    last position (three queries whatever the number of teams)."""
+    rows = [r for r in mission_board(actor=actor, now=now) if r.mission.state in lifecycle.OUT]
+    ids = [r.mission.pk for r in rows]
+    points: dict[object, list[MissionPoint]] = {}
+    for point in (
+        MissionPoint.objects.alive().filter(mission__in=ids).order_by("sequence", "created_at")
+    ):
+        points.setdefault(point.mission_id, []).append(point)
+    last: dict[object, tuple[float, float]] = {}
+    positioned = (
+        CheckIn.objects.alive()
+        .filter(mission__in=ids, latitude__isnull=False, longitude__isnull=False)
+        .order_by("mission", "-at")
+        .values_list("mission", "latitude", "longitude")
+    )
+    for mission_id, lat, lon in positioned:
+        if lat is not None and lon is not None:
+            last.setdefault(mission_id, (lat, lon))
+    return [TeamOut(r, points.get(r.mission.pk, []), last.get(r.mission.pk)) for r in rows]
+
+
+def team_candidates(*, actor: Actor | None) -> list[User]:
+    """Whom a commander may put in a team from the planning page: every active user whose
+    role may check a team in (field teams and commanders), by name."""
+    permission_require(actor, "missions.add_mission", doing="plan missions")
+    may = Q(codename="checkin_mission", content_type__app_label="missions")
+    perms = Permission.objects.filter(may)
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__permissions__in=perms) | Q(user_permissions__in=perms))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def mission_members(*, actor: Actor | None, mission: Mission) -> list[MissionMember]:
+    """A mission's team, by radio number."""
+    permission_require(actor, "missions.view_mission", doing="see missions")
+    return list(
+        MissionMember.objects.alive()
+        .filter(mission=mission)
+        .select_related("person", "user")
+        .order_by("radio_number")
+    )

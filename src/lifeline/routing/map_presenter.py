@@ -234,6 +234,26 @@ class RouteLine:
 
 
 @dataclass(frozen=True)
+class MarkDrawn:
+    """A labelled point to draw on top of the map (a mission's waypoint, a team's last
+    check-in): `kind` names its symbol, a CSS class of the page."""
+
+    latitude: float
+    longitude: float
+    label: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class MarkShape:
+    mark: MarkDrawn
+    x: float
+    y: float
+    # In the right part of the map the label goes before the mark, so that it stays inside.
+    label_before: bool = False
+
+
+@dataclass(frozen=True)
 class RouteDrawn:
     """A route to draw on top of the map: its path of (lat, lon) and its stroke."""
 
@@ -299,6 +319,7 @@ class MapPicture:
     groups_elsewhere: tuple[GroupShown, ...]
     places: tuple[PlaceMark, ...]
     routes: tuple[RouteLine, ...]
+    marks: tuple[MarkShape, ...] = ()
 
     @property
     def streets_path(self) -> str:
@@ -384,6 +405,11 @@ def streets_project(
     return tuple((x1 * step, y1 * step, x2 * step, y2 * step) for x1, y1, x2, y2 in grid.tolist())
 
 
+def _mark_shape(mark: MarkDrawn, xy: Any, width: float) -> MarkShape:
+    x, y = xy(mark.latitude, mark.longitude)
+    return MarkShape(mark, x, y, label_before=x > width * 0.6)
+
+
 # ---- the picture ---------------------------------------------------------------------------
 
 
@@ -401,11 +427,17 @@ def map_picture(
     sightings: Iterable[SightingShown] = (),
     groups: Iterable[GroupShown] = (),
     routes: Sequence[RouteDrawn] = (),
+    marks: Sequence[MarkDrawn] = (),
     now: dt.datetime,
     half_life_s: float,
     width: float = WIDTH,
+    max_street_segments: int = MAX_STREET_SEGMENTS,
+    streets: tuple[tuple[float, float, float, float], ...] | None = None,
+    place_names: bool = True,
 ) -> MapPicture:
-    """Everything the map draws inside `viewport`, projected to an SVG `width` units wide."""
+    """Everything the map draws inside `viewport`, projected to an SVG `width` units wide.
+    `streets`: the graph's streets already projected to this viewport and width (a caller that
+    keeps them, since they change only with the graph), else projected here."""
     projection = Projection(viewport, width)
     xy = projection.xy
     zone_shapes = tuple(
@@ -431,13 +463,13 @@ def map_picture(
                 points=projection.points(boundary),
             )
         )
-    marks = []
+    sighting_marks = []
     for row in sightings:
         if not viewport.contains(row.latitude, row.longitude):
             continue
         x, y = xy(row.latitude, row.longitude)
         age_s = max(0.0, (now - row.seen_at).total_seconds())
-        marks.append(
+        sighting_marks.append(
             SightingMark(
                 row=row,
                 x=x,
@@ -460,7 +492,7 @@ def map_picture(
     places = tuple(
         PlaceMark(name, *xy(float(graph.lat[n]), float(graph.lon[n])))
         for name, n in sorted(graph.names.items())
-        if viewport.contains(float(graph.lat[n]), float(graph.lon[n]))
+        if place_names and viewport.contains(float(graph.lat[n]), float(graph.lon[n]))
     )
     lines = tuple(
         RouteLine(points=projection.points(route.path), colour=route.colour, dashed=route.dashed)
@@ -471,12 +503,21 @@ def map_picture(
         viewport=viewport,
         width=width,
         height=round(projection.height, 1),
-        streets=streets_project(graph, projection),
+        streets=(
+            streets
+            if streets is not None
+            else streets_project(graph, projection, max_segments=max_street_segments)
+        ),
         zones=zone_shapes,
         risk_cells=tuple(cells),
-        sightings=tuple(marks),
+        sightings=tuple(sighting_marks),
         groups=tuple(shown),
         groups_elsewhere=tuple(elsewhere),
         places=places,
         routes=lines,
+        marks=tuple(
+            _mark_shape(mark, xy, width)
+            for mark in marks
+            if viewport.contains(mark.latitude, mark.longitude)
+        ),
     )

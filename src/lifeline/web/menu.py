@@ -105,6 +105,12 @@ SECTIONS: tuple[MenuSection, ...] = (
                     "web:mission_report_new",
                 ),
             ),
+            # The planning page lists the team (users) and the vehicles it may send.
+            MenuEntry(
+                _("Plan a mission"),
+                "web:mission_new",
+                ("missions.add_mission", "missions.view_vehicle"),
+            ),
             MenuEntry(_("Map"), "web:map", ("routing.plan_route", "routing.view_threatzone")),
             MenuEntry(
                 _("Threats"),

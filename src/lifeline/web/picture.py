@@ -20,12 +20,14 @@ from lifeline.facilities.models import Shift
 from lifeline.facilities.selectors import FacilitiesPicture, facilities_picture, shifts_of_user
 from lifeline.intel.models import Sighting
 from lifeline.intel.threats.selectors import sighting_list
-from lifeline.missions.selectors import MissionStatus, mission_board
+from lifeline.missions.selectors import MissionStatus, TeamOut, teams_out
 from lifeline.people.models import Status
 from lifeline.people.selectors import arrivals_count, status_counts
+from lifeline.routing.map_presenter import MapPicture
 from lifeline.supplies import selectors as supplies
 from lifeline.supplies.models import Item
 from lifeline.supplies.rules import DaysOfSupply
+from lifeline.web.minimaps import camp_map
 
 ALERTS_SHOWN = 5
 SIGHTINGS_SHOWN = 5
@@ -71,6 +73,9 @@ class MissionsPart:
 @dataclass(frozen=True)
 class DangerPart:
     sightings: list[Sighting]
+    # The camp, the risk and sightings around it and the teams out (None: nothing to place
+    # it by, no road graph and no position of the camp).
+    map: MapPicture | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,7 @@ class CampPart:
 @dataclass
 class Picture:
     site_name: str
+    now: dt.datetime  # the moment it shows (the map's sightings' ages are counted from it)
     alerts: list[Alert] = field(default_factory=list)
     alerts_total: int = 0
     people: PeoplePart | None = None
@@ -136,19 +142,23 @@ def _supplies(actor: Actor, today: dt.date) -> SuppliesPart:
     return SuppliesPart(lines=lines, stock_alerts=len(found))
 
 
-def _missions(actor: Actor, now: dt.datetime) -> MissionsPart:
-    out = [row for row in mission_board(actor=actor, now=now) if row.due_at is not None]
+def _missions(teams: list[TeamOut]) -> MissionsPart:
+    # The board's rows (teams_out is mission_board's teams out) that have a check-in due.
+    out = [team.status for team in teams if team.status.due_at is not None]
     return MissionsPart(out=out, overdue=sum(1 for row in out if row.overdue))
 
 
-def _danger(actor: Actor, now: dt.datetime) -> DangerPart:
+def _danger(actor: Actor, now: dt.datetime, teams: list[TeamOut]) -> DangerPart:
     recent = sighting_list(actor=actor, since=now - SIGHTINGS_SINCE)
-    return DangerPart(sightings=list(recent[:SIGHTINGS_SHOWN]))
+    return DangerPart(
+        sightings=list(recent[:SIGHTINGS_SHOWN]),
+        map=camp_map(actor=actor, teams_out=teams, now=now),
+    )
 
 
 def operating_picture(*, actor: Actor, now: dt.datetime | None = None) -> Picture:
     now = now or timezone.now()
-    picture = Picture(site_name=site_local().name)
+    picture = Picture(site_name=site_local().name, now=now)
     inbox = alert_inbox(actor=actor)
     picture.alerts = list(inbox[:ALERTS_SHOWN])
     picture.alerts_total = (
@@ -160,10 +170,12 @@ def operating_picture(*, actor: Actor, now: dt.datetime | None = None) -> Pictur
         picture.care = _care(actor, now)
     if actor.has_perm("supplies.view_item"):
         picture.supplies = _supplies(actor, timezone.localdate(now))
+    teams: list[TeamOut] = []
     if actor.has_perm("missions.view_mission"):
-        picture.missions = _missions(actor, now)
+        teams = teams_out(actor=actor, now=now)
+        picture.missions = _missions(teams)
     if actor.has_perm("intel.view_sighting"):
-        picture.danger = _danger(actor, now)
+        picture.danger = _danger(actor, now, teams)
     if actor.has_perm("facilities.view_facility"):
         mine = shifts_of_user(actor=actor, days=1)
         picture.camp = CampPart(

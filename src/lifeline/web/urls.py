@@ -10,6 +10,7 @@ from lifeline.web import (
     views_language,
     views_map,
     views_matching,
+    views_mission_plan,
     views_missions,
     views_site,
 )
@@ -78,6 +79,7 @@ urlpatterns = [
     path("routing/", views_map.route_map, name="map"),
     # Missions: the board, a mission's page and its phone forms (a report is intel's).
     path("missions/", views_missions.mission_board, name="mission_board"),
+    path("missions/new/", views_mission_plan.mission_new, name="mission_new"),
     path("missions/<uuid:mission_id>/", views_missions.mission_detail, name="mission_detail"),
     path(
         "missions/<uuid:mission_id>/move/",

@@ -9,21 +9,26 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework import serializers
 
 from lifeline.core.api import error_fields
-from lifeline.core.errors import ValidationFailed
+from lifeline.core.errors import Conflict, ValidationFailed
+from lifeline.core.forms import SchemaForm
 from lifeline.core.pages import page_view
+from lifeline.core.services import permission_require
 from lifeline.intel import radio
 from lifeline.intel.models import ReportKind
 from lifeline.intel.services import report_file_from_input
 from lifeline.missions import lifecycle, selectors, services
-from lifeline.missions.models import CheckInStatus, Mission
+from lifeline.missions.models import CheckInStatus, Mission, MissionMember
 from lifeline.missions.schemas import CheckInInput, TransitionInput
 from lifeline.missions.sketch import Mark, sketch_of
+from lifeline.web.minimaps import mission_map
 
 
 def _parsed(schema: type[serializers.Serializer[Any]], data: dict[str, Any]) -> dict[str, Any]:
@@ -63,8 +68,12 @@ def _sketch(record: selectors.MissionRecord) -> Any:
 def _mission_page(
     request: HttpRequest, mission_id: Any, *, errors: dict[str, list[str]] | None = None
 ) -> HttpResponse:
-    record = selectors.mission_record(actor=request.user, mission_id=mission_id)
+    now = timezone.now()
+    record = selectors.mission_record(actor=request.user, mission_id=mission_id, now=now)
     state = lifecycle.State(record.mission.state)
+    due_at = record.status.due_at
+    # On the road graph when the mission is on it; else the sketch of its points.
+    picture = mission_map(actor=request.user, record=record, now=now)
     moves = [
         (target.value, lifecycle.LABELS[target])
         for (current, target), perm in lifecycle.TRANSITIONS.items()
@@ -73,13 +82,17 @@ def _mission_page(
     context = {
         "record": record,
         "mission": record.mission,
-        "sketch": _sketch(record),
+        "picture": picture,
+        "sketch": _sketch(record) if picture is None else None,
+        "now": now,
         "moves": moves,
         "can_checkin": state in lifecycle.OUT and request.user.has_perm("missions.checkin_mission"),
         "can_report": request.user.has_perm("intel.add_fieldreport"),
         "checkin_statuses": CheckInStatus.choices,
         "report_kinds": ReportKind.choices,
         "errors": errors or {},
+        "due_in": (due_at - now) if due_at and not record.status.overdue else None,
+        "overdue_by": (now - due_at) if due_at and record.status.overdue else None,
     }
     return render(request, "web/missions/detail.html", context, status=400 if errors else 200)
 
@@ -104,20 +117,63 @@ def mission_transition(request: HttpRequest, mission_id: uuid.UUID) -> HttpRespo
     return redirect("web:mission_detail", mission_id=mission.pk)
 
 
+CHECKIN_FIELDS = ("member", "status", "latitude", "longitude", "note")
+
+
+def _checkin_form(
+    request: HttpRequest, members: list[MissionMember], data: QueryDict | None = None
+) -> SchemaForm:
+    mine = next((m for m in members if m.user_id == request.user.pk), None)
+    return SchemaForm(
+        CheckInInput,
+        CHECKIN_FIELDS,
+        data=data,
+        initial={"status": CheckInStatus.OK, "member": str(mine.pk) if mine else ""},
+        labels={
+            "member": _("Who is checking in"),
+            "status": _("How is the team"),
+            "latitude": _("Latitude"),
+            "longitude": _("Longitude"),
+            "note": _("Note"),
+        },
+        choices={"member": [(str(m.pk), f"U{m.radio_number} {m.display_name}") for m in members]},
+        widgets={"latitude": "decimal", "longitude": "decimal"},
+    )
+
+
 @page_view
-@require_POST
 def mission_checkin(request: HttpRequest, mission_id: uuid.UUID) -> HttpResponse:
+    """A team's check-in from a phone: its status and, with "use my position", where it is."""
+    permission_require(request.user, "missions.checkin_mission", doing="check teams in")
     mission = selectors.mission_get(actor=request.user, mission_id=mission_id)
-    try:
-        values = _parsed(
-            CheckInInput,
-            {k: request.POST.get(k, "") for k in ("latitude", "longitude", "status", "note")},
+    if mission.state not in lifecycle.OUT:
+        label = lifecycle.LABELS[lifecycle.State(mission.state)].lower()
+        raise Conflict(_("a team checks in while it is out; this mission is %s") % label)
+    members = selectors.mission_members(actor=request.user, mission=mission)
+    posted = request.POST if request.method == "POST" else None
+    form = _checkin_form(request, members, posted)
+    if posted is not None:
+        checkin = form.submit(
+            lambda values: services.mission_checkin(
+                actor=request.user,
+                mission=mission,
+                member=(
+                    selectors.member_get(mission=mission, member_id=values.pop("member"))
+                    if values.get("member")
+                    else None
+                ),
+                **values,
+            )
         )
-        services.mission_checkin(actor=request.user, mission=mission, **values)
-    except ValidationFailed as failure:
-        return _mission_page(request, mission_id, errors=failure.fields)
-    messages.success(request, "Checked in.")
-    return redirect("web:mission_detail", mission_id=mission.pk)
+        if checkin is not None:
+            messages.success(request, _("Checked in: %s.") % checkin.get_status_display())
+            return redirect("web:mission_detail", mission_id=mission.pk)
+    return render(
+        request,
+        "web/missions/checkin.html",
+        {"mission": mission, "form": form},
+        status=400 if form.has_errors else 200,
+    )
 
 
 def _report_data(kind: str, post: Any) -> dict[str, Any]:

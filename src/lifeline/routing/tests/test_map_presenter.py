@@ -225,3 +225,28 @@ def test_a_large_graph_sends_a_bounded_number_of_street_segments() -> None:
     assert 0 < len(smaller) <= 500
     path = picture_of(graph, viewport_choose(graph)).streets_path
     assert path.count("M") <= MAX_STREET_SEGMENTS
+
+
+def test_marks_are_drawn_inside_the_viewport_with_their_labels_kept_inside() -> None:
+    import datetime as dt
+
+    from lifeline.routing.map_presenter import MarkDrawn, Viewport, map_picture
+
+    graph = grid_graph(3, 3, spacing=0.001)
+    picture = map_picture(
+        graph=graph,
+        viewport=Viewport(0.0, 0.0, 0.002, 0.002),
+        marks=[
+            MarkDrawn(0.001, 0.0002, "Camp", "camp"),
+            MarkDrawn(0.001, 0.0019, "Team east", "team"),
+            MarkDrawn(0.5, 0.5, "Far away", "team"),
+        ],
+        now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        half_life_s=3600.0,
+        width=400.0,
+    )
+    assert [(m.mark.label, m.label_before) for m in picture.marks] == [
+        ("Camp", False),
+        ("Team east", True),
+    ]
+    assert picture.marks[0].x == pytest.approx(40.0)

@@ -75,7 +75,7 @@ def test_the_map_draws_sightings_fading_with_age_risk_cells_and_groups(
     assert 'fill-opacity="0.25"' in page  # 12 hours = two half-lives
     assert "6 seen (Jace&#x27;s band)" in page
     assert 'class="group"' in page and ">Jace&#x27;s band</text>" in page
-    assert "Risk " in page and 'id="risk-cells"' in page
+    assert "Risk " in page and 'class="risk-cells"' in page
     assert "Last seen off this map" in page and "Ayoub Essouibrat&#x27;s men" in page
 
 
@@ -123,6 +123,6 @@ def test_clicking_two_points_on_the_map_with_sightings_draws_a_route(
     assert box is not None
     page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.5)
     page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.5)
-    page.wait_for_selector("#route-layer polyline")
+    page.wait_for_selector("#route-map-routes polyline")
     assert "Safest:" in page.inner_text("#route-status")
     page.screenshot(path=str(shots_dir() / "lifeline-map-threats-phone.png"), full_page=True)
