@@ -12,12 +12,14 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework import serializers
 
 from lifeline.care import selectors, services
 from lifeline.care.models import AvpuChoices
 from lifeline.care.schemas import (
+    ADMIT_CONDITIONS,
     AdmitInput,
     DeathInput,
     DischargeInput,
@@ -38,7 +40,12 @@ from lifeline.care.triage import (
 )
 from lifeline.core.api import error_fields
 from lifeline.core.errors import ValidationFailed
+from lifeline.core.forms import SchemaForm
 from lifeline.core.pages import page_view
+from lifeline.core.services import permission_require
+from lifeline.people import selectors as people_selectors
+from lifeline.people.matching import lookup
+from lifeline.people.selectors import PersonFilters
 
 
 def _parsed(schema: type[serializers.Serializer[Any]], data: dict[str, Any]) -> dict[str, Any]:
@@ -54,17 +61,49 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "care/board.html", context)
 
 
-@page_view
-@require_POST
-def admit(request: HttpRequest) -> HttpResponse:
-    """Admit a person (from the wounded not yet in care) and go straight to their triage."""
-    values = _parsed(
+def _admit_form(data: Any = None) -> SchemaForm:
+    return SchemaForm(
         AdmitInput,
-        {k: request.POST.get(k, "") for k in ("person", "place", "complaint")},
+        ["condition", "place", "complaint"],
+        data=data,
+        labels={
+            "condition": _("What brings them to care"),
+            "place": _("Where"),
+            "complaint": _("What is wrong, in a few words"),
+        },
+        hints={"place": _("Clinic tent, granary, back of the truck.")},
+        choices={"condition": ADMIT_CONDITIONS},
     )
-    patient = services.patient_admit(actor=request.user, **values)
-    messages.success(request, f"{patient.person.full_name} admitted.")
-    return redirect("care:triage", patient_id=patient.pk)
+
+
+@page_view
+def admit(request: HttpRequest) -> HttpResponse:
+    """Admit anyone in the registry to care (malnourished, ill, pregnant, wounded...) and go
+    straight to their triage. Without a person chosen: find them by name first."""
+    actor = request.user
+    permission_require(actor, "care.record_care", doing="admit patients")
+    person_id = request.POST.get("person") or request.GET.get("person")
+    if not person_id:
+        q = request.GET.get("q", "").strip()[:200]
+        hits = lookup.registry_search(actor=actor, filters=PersonFilters(q=q)) if q else None
+        return render(request, "care/admit_find.html", {"q": q, "hits": hits})
+    person = people_selectors.person_get(actor=actor, person_id=person_id)
+    form = _admit_form(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        patient = form.submit(
+            lambda values: services.patient_admit(actor=actor, **values),
+            prepare=lambda values: {**values, "person": str(person.pk)},
+        )
+        if patient is not None:
+            messages.success(request, _("%(name)s admitted.") % {"name": patient.person.full_name})
+            return redirect("care:triage", patient_id=patient.pk)
+    stay = selectors.patient_open_of(actor=actor, person_id=person.pk)
+    return render(
+        request,
+        "care/admit.html",
+        {"person": person, "form": form, "stay": stay},
+        status=400 if form.has_errors else 200,
+    )
 
 
 def _patient_page(

@@ -45,9 +45,15 @@ SECTIONS: tuple[MenuSection, ...] = (
                 _("Registry"),
                 "web:person_list",
                 ("people.view_person",),
-                ("web:person_detail", "web:person_status", "web:person_condition"),
+                (
+                    "web:person_detail",
+                    "web:person_status",
+                    "web:person_condition",
+                    "web:person_search",
+                    "web:person_death",
+                    "web:person_merge_undo",
+                ),
             ),
-            MenuEntry(_("Find"), "web:person_search", ("people.view_person",)),
             MenuEntry(_("Register"), "web:person_new", ("people.add_person",)),
             MenuEntry(
                 _("Households"),

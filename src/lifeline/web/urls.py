@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from lifeline.web import views, views_alerts, views_map, views_matching, views_missions, views_site
+from lifeline.web import (
+    views,
+    views_alerts,
+    views_map,
+    views_matching,
+    views_missions,
+    views_person,
+    views_site,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -29,6 +37,12 @@ urlpatterns = [
     path("people/<uuid:person_id>/", views.person_detail, name="person_detail"),
     path("people/<uuid:person_id>/status/", views.person_status, name="person_status"),
     path("people/<uuid:person_id>/conditions/", views.person_condition, name="person_condition"),
+    path("people/<uuid:person_id>/death/", views_person.person_death, name="person_death"),
+    path(
+        "people/<uuid:person_id>/merges/<uuid:merge_id>/undo/",
+        views_person.person_merge_undo,
+        name="person_merge_undo",
+    ),
     path("households/", views.household_list, name="household_list"),
     path("households/<uuid:household_id>/", views.household_detail, name="household_detail"),
     # Name search, duplicates, tracing and protection cases (issue 3).
