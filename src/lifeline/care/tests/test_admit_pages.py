@@ -48,9 +48,7 @@ def test_a_medic_finds_a_person_by_name_and_admits_her_malnourished(
     assert seen.condition == "malnourished" and seen.present
 
 
-def test_a_bad_condition_is_named_on_the_form(
-    client: Client, medic: Any, salma: Person
-) -> None:
+def test_a_bad_condition_is_named_on_the_form(client: Client, medic: Any, salma: Person) -> None:
     client.force_login(medic)
     response = client.post(ADMIT, {"person": str(salma.pk), "condition": "bored"})
     assert response.status_code == 400
