@@ -150,9 +150,7 @@ def test_undo_merge_on_the_person_page_restores_both_records(
     )
     client.force_login(registrar)
     page = client.get(reverse("web:person_detail", kwargs={"person_id": amal_27.pk}))
-    url = reverse(
-        "web:person_merge_undo", kwargs={"person_id": amal_27.pk, "merge_id": merge.pk}
-    )
+    url = reverse("web:person_merge_undo", kwargs={"person_id": amal_27.pk, "merge_id": merge.pk})
     assert b"Undo merge" in page.content and url.encode() in page.content
 
     confirm = client.get(url)
