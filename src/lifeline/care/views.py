@@ -32,6 +32,7 @@ from lifeline.care.triage import (
     ALGORITHM_LABELS,
     AVPU_LABELS,
     CATEGORY_LABELS,
+    CATEGORY_ORDER,
     QUESTIONS,
     Algorithm,
     Avpu,
@@ -39,6 +40,7 @@ from lifeline.care.triage import (
     Question,
 )
 from lifeline.core.api import error_fields
+from lifeline.core.charts import bars_by_day_svg, series_from_counts
 from lifeline.core.errors import ValidationFailed
 from lifeline.core.forms import SchemaForm
 from lifeline.core.pages import page_view
@@ -55,9 +57,25 @@ def _parsed(schema: type[serializers.Serializer[Any]], data: dict[str, Any]) -> 
     return dict(parser.validated_data)
 
 
+# The board's chart: untriaged first, then the triage categories in the board's order.
+CHART_CATEGORIES = [("untriaged", "Not triaged yet")] + [
+    (c.value, CATEGORY_LABELS[c]) for c in CATEGORY_ORDER if c != Category.DEAD
+]
+
+
 @page_view
 def board(request: HttpRequest) -> HttpResponse:
-    context = {"board": selectors.patient_board(actor=request.user)}
+    days, counts = selectors.patients_by_category_per_day(actor=request.user, days=14)
+    chart = bars_by_day_svg(
+        days=days,
+        series=series_from_counts(days, counts, CHART_CATEGORIES),
+        title=_("Patients in care by category, each day of the last two weeks"),
+    )
+    context = {
+        "board": selectors.patient_board(actor=request.user),
+        "chart": chart,
+        "chart_key": CHART_CATEGORIES,
+    }
     return render(request, "care/board.html", context)
 
 

@@ -403,3 +403,33 @@ def arrivals_count(*, actor: Actor | None, site: str | None, since: dt.datetime)
     moment: the day's arrivals on the home page."""
     qs = person_list(actor=actor, filters=PersonFilters(site=site))
     return qs.filter(created_at__gte=since).count()
+
+
+def arrivals_per_day(
+    *, actor: Actor | None, site: str | None, days: int = 14, today: dt.date | None = None
+) -> list[tuple[dt.date, int]]:
+    """Persons of the site by the day they arrived (their first status, which registration
+    writes when they came), for the `days` days ending today, oldest first."""
+    from collections import Counter
+
+    from django.db.models import Min
+
+    if not 1 <= days <= 366:
+        raise ValidationFailed({"days": "must be between 1 and 366"})
+    today = today or timezone.localdate()
+    first_day = today - dt.timedelta(days=days - 1)
+    start = timezone.make_aware(dt.datetime.combine(first_day, dt.time.min))
+    people = person_list(actor=actor, filters=PersonFilters(site=site)).order_by()
+    firsts = (
+        StatusEvent.objects.alive()
+        .filter(person__in=people.values("pk"))
+        .values("person_id")
+        .annotate(first=Min("occurred_at"))
+        .filter(first__gte=start)
+        .values_list("first", flat=True)
+    )
+    counts = Counter(timezone.localdate(moment) for moment in firsts)
+    return [
+        (first_day + dt.timedelta(days=i), counts.get(first_day + dt.timedelta(days=i), 0))
+        for i in range(days)
+    ]

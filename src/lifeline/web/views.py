@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lifeline.core.charts import Series, bars_by_day_svg
 from lifeline.core.errors import NotFound, ValidationFailed
 from lifeline.core.forms import SchemaForm
 from lifeline.core.pages import page_view
@@ -78,11 +79,24 @@ def person_list(request: HttpRequest) -> HttpResponse:
     elif found is not None:
         hits = found
     filtered = any(request.GET.get(name) for name in PERSON_FILTERS if name != "q")
+    chart = None
+    if page is not None and not filtered and page.number == 1:
+        chart = _arrivals_chart(request.user)
     return render(
         request,
         "web/person_list.html",
-        {"form": form, "page": page, "hits": hits, "filtered": filtered},
+        {"form": form, "page": page, "hits": hits, "filtered": filtered, "chart": chart},
         status=400 if form.has_errors else 200,
+    )
+
+
+def _arrivals_chart(actor: Actor) -> Any:
+    per_day = selectors.arrivals_per_day(actor=actor, site=settings.LIFELINE_SITE, days=14)
+    days = [day for day, _n in per_day]
+    return bars_by_day_svg(
+        days=days,
+        series=[Series("arrivals", _("Arrivals"), [n for _day, n in per_day])],
+        title=_("Arrivals at this site, each day of the last two weeks"),
     )
 
 

@@ -96,3 +96,53 @@ def test_the_board_shows_waits_in_words(client: Client, medic: Any, salma: Perso
     client.force_login(medic)
     content = client.get("/care/").content.decode()
     assert "<td>6 h</td>" in content and "362 min" not in content
+
+
+def test_the_board_charts_patients_by_category_over_the_days(
+    client: Client, medic: Any, salma: Person
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from lifeline.care import services
+    from lifeline.care.selectors import patients_by_category_per_day
+
+    now = timezone.now()
+    patient = services.patient_admit(
+        actor=medic, person=salma, arrived_at=now - dt.timedelta(days=2)
+    )
+    services.triage_record(
+        actor=medic,
+        patient=patient,
+        answers={"walks": True},
+        assessed_at=now - dt.timedelta(days=1),
+    )
+    days, counts = patients_by_category_per_day(actor=medic, days=4, now=now)
+    assert [counts.get((d, "untriaged"), 0) for d in days] == [0, 1, 0, 0]
+    assert [counts.get((d, "minor"), 0) for d in days] == [0, 0, 1, 1]
+    client.force_login(medic)
+    content = client.get("/care/").content.decode()
+    assert 'class="chart"' in content and "chart-minor" in content
+
+
+def test_the_registry_charts_arrivals_per_day(client: Client, registrar: Any, site: Site) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from lifeline.people.selectors import arrivals_per_day
+
+    now = timezone.now()
+    for days_ago in (0, 0, 2):
+        person_register(
+            actor=registrar,
+            given_name=f"Arrival{days_ago}",
+            site=site,
+            occurred_at=now - dt.timedelta(days=days_ago),
+        )
+    per_day = arrivals_per_day(actor=registrar, site=site.code, days=3)
+    assert [n for _day, n in per_day] == [1, 0, 2]
+    client.force_login(registrar)
+    content = client.get("/people/").content.decode()
+    assert 'class="chart"' in content and "Arrivals 2" in content
