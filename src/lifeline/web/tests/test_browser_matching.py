@@ -1,5 +1,6 @@
 """In a real headless Chromium: a registrar finds a child under another spelling in the
-registry's search box; a protection officer files a tracing request, sees the match proposed and confirms it.
+registry's search box; a protection officer files a tracing request, sees the match proposed
+and confirms it.
 
 The browser: lifeline.core.tests.browser (Debian's `chromium` through Playwright).
 """
