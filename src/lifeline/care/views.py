@@ -164,16 +164,34 @@ def vitals(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
 
 
 @page_view
-@require_POST
 def death(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
+    """Record a death in care, behind a page that names the patient and asks the cause."""
+    permission_require(request.user, "care.record_care", doing="record deaths")
     record = selectors.patient_get(actor=request.user, patient_id=patient_id)
-    try:
-        values = _parsed(DeathInput, {k: request.POST.get(k, "") for k in ("cause", "note")})
-        services.death_record(actor=request.user, patient=record, **values)
-    except ValidationFailed as failure:
-        return _patient_page(request, patient_id, errors=failure.fields)
-    messages.success(request, f"The death of {record.person.full_name} is recorded.")
-    return redirect("care:patient", patient_id=patient_id)
+    form = SchemaForm(
+        DeathInput,
+        ["cause", "note"],
+        data=request.POST if request.method == "POST" else None,
+        labels={"cause": _("Cause of death"), "note": _("Note")},
+        hints={"cause": _("Kept in the medical record; the registry only says deceased.")},
+        widgets={"cause": "textarea"},
+    )
+    if request.method == "POST":
+        done = form.submit(
+            lambda values: services.death_record(actor=request.user, patient=record, **values)
+        )
+        if done is not None:
+            messages.success(
+                request,
+                _("The death of %(name)s is recorded.") % {"name": record.person.full_name},
+            )
+            return redirect("care:patient", patient_id=patient_id)
+    return render(
+        request,
+        "care/death.html",
+        {"patient": record, "form": form},
+        status=400 if form.has_errors else 200,
+    )
 
 
 @page_view

@@ -146,3 +146,37 @@ def test_the_registry_charts_arrivals_per_day(client: Client, registrar: Any, si
     client.force_login(registrar)
     content = client.get("/people/").content.decode()
     assert 'class="chart"' in content and "Arrivals 2" in content
+
+
+def test_a_death_in_care_is_recorded_behind_a_page_that_names_the_patient(
+    client: Client, medic: Any, salma: Person
+) -> None:
+    from lifeline.care import services
+    from lifeline.core.models import AuditEntry
+
+    patient = services.patient_admit(actor=medic, person=salma)
+    client.force_login(medic)
+    url = f"/care/patients/{patient.pk}/death/"
+    assert url.encode() in client.get(f"/care/patients/{patient.pk}/").content
+    page = client.get(url)
+    assert page.status_code == 200 and "Record the death of Salma Idrissi" in page.content.decode()
+    refused = client.post(url, {"cause": ""})
+    assert refused.status_code == 400 and refused.context["form"].fields["cause"].errors
+    salma.refresh_from_db()
+    assert salma.status == "in_care"
+    assert client.post(url, {"cause": "sepsis"}).status_code == 302
+    salma.refresh_from_db()
+    assert salma.status == "deceased"
+    assert AuditEntry.objects.filter(action="care.death").count() == 1
+
+
+def test_the_registry_death_page_sends_a_patient_in_care_to_the_care_record(
+    client: Client, commander: Any, salma: Person
+) -> None:
+    from lifeline.care import services
+
+    patient = services.patient_admit(actor=commander, person=salma)
+    client.force_login(commander)
+    response = client.get(reverse("web:person_death", kwargs={"person_id": salma.pk}))
+    assert response.status_code == 302
+    assert response["Location"] == f"/care/patients/{patient.pk}/death/"
