@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, QuerySet, Window
+from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -34,6 +34,7 @@ from lifeline.care.triage import (
 )
 from lifeline.core.errors import NotFound
 from lifeline.core.ids import id_parse
+from lifeline.core.models import Site
 from lifeline.core.services import Actor, audit_record, permission_require
 from lifeline.people import rules
 from lifeline.people.models import Condition, ConditionObservation, Person, Status
@@ -301,7 +302,7 @@ def triage_preview(
 
 
 def patients_by_category_per_day(
-    *, actor: Actor | None, days: int = 14, now: dt.datetime | None = None
+    *, actor: Actor | None, days: int = 14, now: dt.datetime | None = None, site: Any = None
 ) -> tuple[list[dt.date], dict[tuple[dt.date, str], int]]:
     """How many patients were in care at the end of each of the last `days` days, by the
     category of their latest triage then ("untriaged" before the first): the board's story
@@ -315,12 +316,10 @@ def patients_by_category_per_day(
         for d in day_list
     ]
     start = timezone.make_aware(dt.datetime.combine(day_list[0], dt.time.min))
-    stays = list(
-        Patient.objects.alive()
-        .filter(arrived_at__lte=now)
-        .exclude(closed_at__lt=start)
-        .values_list("pk", "arrived_at", "closed_at")
-    )
+    qs = Patient.objects.alive().filter(arrived_at__lte=now).exclude(closed_at__lt=start)
+    if site is not None:
+        qs = qs.filter(site=site)
+    stays = list(qs.values_list("pk", "arrived_at", "closed_at"))
     triages: dict[Any, list[tuple[dt.datetime, str]]] = {}
     for patient_id, at, category in (
         TriageAssessment.objects.alive()
@@ -343,3 +342,18 @@ def patients_by_category_per_day(
                 continue
             counts[(day, category)] = counts.get((day, category), 0) + 1
     return day_list, counts
+
+
+def open_stays_by_site(*, actor: Actor | None) -> list[tuple[Site, int]]:
+    """The sites with patients in care and how many, by site name: the board's site choice."""
+    _view_require(actor)
+    rows = (
+        Patient.objects.alive()
+        .filter(status__in=OPEN_STATUSES)
+        .values("site")
+        .annotate(n=Count("id"))
+        .values_list("site", "n")
+    )
+    counts = dict(rows)
+    sites = Site.objects.filter(pk__in=counts).order_by("name")
+    return [(site, counts[site.pk]) for site in sites]

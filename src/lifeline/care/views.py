@@ -41,7 +41,9 @@ from lifeline.care.triage import (
 )
 from lifeline.core.api import error_fields
 from lifeline.core.charts import bars_by_day_svg, series_from_counts
+from lifeline.core.clock import site_local
 from lifeline.core.errors import ValidationFailed
+from lifeline.core.models import Site
 from lifeline.core.forms import SchemaForm
 from lifeline.core.pages import page_view
 from lifeline.core.services import permission_require
@@ -63,16 +65,32 @@ CHART_CATEGORIES = [("untriaged", "Not triaged yet")] + [
 ]
 
 
+def _board_site(request: HttpRequest) -> Site:
+    """The site whose patients the board shows: this one, or another by its code."""
+    code = request.GET.get("site", "").strip()
+    if not code:
+        return site_local()
+    site = Site.objects.filter(code=code).first()
+    if site is None:
+        raise ValidationFailed({"site": [_("no site with the code %(code)s") % {"code": code}]})
+    return site
+
+
 @page_view
 def board(request: HttpRequest) -> HttpResponse:
-    days, counts = selectors.patients_by_category_per_day(actor=request.user, days=14)
+    """One site's board (this site's unless another is chosen): the same patients the
+    registry counts in care there, and home too."""
+    site = _board_site(request)
+    days, counts = selectors.patients_by_category_per_day(actor=request.user, days=14, site=site)
     chart = bars_by_day_svg(
         days=days,
         series=series_from_counts(days, counts, CHART_CATEGORIES),
         title=_("Patients in care by category, each day of the last two weeks"),
     )
     context = {
-        "board": selectors.patient_board(actor=request.user),
+        "board": selectors.patient_board(actor=request.user, site=site),
+        "site": site,
+        "sites": selectors.open_stays_by_site(actor=request.user),
         "chart": chart,
         "chart_key": CHART_CATEGORIES,
     }

@@ -180,3 +180,20 @@ def test_the_registry_death_page_sends_a_patient_in_care_to_the_care_record(
     response = client.get(reverse("web:person_death", kwargs={"person_id": salma.pk}))
     assert response.status_code == 302
     assert response["Location"] == f"/care/patients/{patient.pk}/death/"
+
+
+def test_the_board_shows_this_site_and_offers_the_others(
+    client: Client, medic: Any, salma: Person, site: Site
+) -> None:
+    from lifeline.care import services
+    from lifeline.core.services import site_ensure
+
+    other = site_ensure(actor=None, code="forest-camp", name="Forest Camp")
+    services.patient_admit(actor=medic, person=salma, site=other)
+    client.force_login(medic)
+    here = client.get("/care/")
+    assert here.context["board"].open_count == 0
+    assert b"?site=forest-camp" in here.content and b"Forest Camp (1)" in here.content
+    there = client.get("/care/", {"site": "forest-camp"})
+    assert there.context["board"].open_count == 1
+    assert client.get("/care/", {"site": "nowhere"}).status_code == 400

@@ -8,6 +8,7 @@ import pytest
 from lifeline.care.models import Patient, TriageAssessment
 from lifeline.care.selectors import patient_board
 from lifeline.demo.accounts import Cast
+from lifeline.core.models import Site
 from lifeline.demo.loader import demo_load
 
 
@@ -75,3 +76,7 @@ def test_in_care_is_one_number_in_the_registry_and_on_the_board(
     open_people = {r.patient.person_id for g in board.groups for r in g.rows}
     marked = set(Person.objects.alive().filter(status="in_care").values_list("pk", flat=True))
     assert open_people == marked
+    # Site by site too: home counts this site's persons, the board shows this site's patients.
+    for site in Site.objects.all():
+        here = status_counts(actor=cast.commander, site=site.code).get("in_care", 0)
+        assert here == patient_board(actor=cast.medic, site=site).open_count
