@@ -43,8 +43,8 @@ from lifeline.core.api import error_fields
 from lifeline.core.charts import bars_by_day_svg, series_from_counts
 from lifeline.core.clock import site_local
 from lifeline.core.errors import ValidationFailed
-from lifeline.core.models import Site
 from lifeline.core.forms import SchemaForm
+from lifeline.core.models import Site
 from lifeline.core.pages import page_view
 from lifeline.core.services import permission_require
 from lifeline.people import selectors as people_selectors

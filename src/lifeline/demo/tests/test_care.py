@@ -7,8 +7,8 @@ import pytest
 
 from lifeline.care.models import Patient, TriageAssessment
 from lifeline.care.selectors import patient_board
-from lifeline.demo.accounts import Cast
 from lifeline.core.models import Site
+from lifeline.demo.accounts import Cast
 from lifeline.demo.loader import demo_load
 
 
