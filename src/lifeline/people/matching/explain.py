@@ -122,7 +122,8 @@ def match_explain(
     relations = {rel for _ti, _ri, rel in found}
     if relations == {"same"}:
         if len(found) == 1 and len(registered) > 1:
-            return _("same %(role)s") % {"role": _(ROLE[registered[found[0][1]].role])}
+            same = _("same %(role)s") % {"role": _(ROLE[registered[found[0][1]].role])}
+            return "; ".join([same, *_unmatched_given(typed, registered, found)])
         ordered = [ri for _ti, ri, _rel in found] == sorted(ri for _ti, ri, _rel in found)
         return _("same name") if ordered else _("same names in another order")
     if len(found) == 1 and len(registered) == 1:
@@ -139,4 +140,16 @@ def match_explain(
             parts.append(
                 _("%(role)s %(how)s: %(pair)s") % {"role": role, "how": _(HOW[rel]), "pair": pair}
             )
-    return "; ".join(parts)
+    return "; ".join(parts + _unmatched_given(typed, registered, found))
+
+
+def _unmatched_given(
+    typed: list[_Word], registered: list[_Word], found: list[tuple[int, int, str]]
+) -> list[str]:
+    """A typed name left over while the person's given name found no match: say the given
+    name is another, so that a namesake of the family alone is not read as the person."""
+    matched = {ri for _ti, ri, _rel in found}
+    given = [i for i, w in enumerate(registered) if w.role == "given"]
+    if len(found) < len(typed) and given and given[0] not in matched:
+        return [_("another given name: %(name)s") % {"name": registered[given[0]].raw}]
+    return []

@@ -116,6 +116,13 @@ def test_the_find_page_leads_to_the_registry_box(
             "same given name; family name one letter apart: Hadad / Haddad",
         ),
         ("Nasser Rahim", "Rahim", "Nasser", "same names in another order"),
+        (
+            "Leila Hadad",
+            "Karima",
+            "Haddad",
+            "family name one letter apart: Hadad / Haddad; another given name: Karima",
+        ),
+        ("Leila Haddad", "Karima", "Haddad", "same family name; another given name: Karima"),
     ],
 )
 def test_the_reason_compares_the_names_as_written(
