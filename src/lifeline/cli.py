@@ -18,6 +18,7 @@ def app_build() -> typer.Typer:
     from lifeline.care.cli import app as care_app
     from lifeline.core.cli import app as site_app
     from lifeline.core.commandline import command_root_build
+    from lifeline.facilities.cli import facility_app, watch_app
     from lifeline.intel.cli import app as report_app
     from lifeline.intel.threats.cli import app as threat_app
     from lifeline.missions.cli import app as mission_app
@@ -42,6 +43,8 @@ def app_build() -> typer.Typer:
             "care": care_app,
             "site": site_app,
             "alert": alert_app,
+            "facility": facility_app,
+            "watch": watch_app,
         }
     )
 

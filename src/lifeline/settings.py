@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "lifeline.routing",
     "lifeline.missions",
     "lifeline.supplies",
+    "lifeline.facilities",
     "lifeline.web",
     "lifeline.demo",
 ]
@@ -114,9 +115,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language cookie or the browser's Accept-Language; the user's own choice comes after
+    # authentication (core.language).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lifeline.core.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -172,7 +177,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en"
+# The languages of the camps: English, French and Arabic (right to left). LIFELINE_LANGUAGE is
+# the site's default; each user's own choice, then the browser's, win over it.
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("ar", "العربية")]
+LANGUAGE_CODE = env_str("LIFELINE_LANGUAGE", "en")
+if LANGUAGE_CODE not in {code for code, _name in LANGUAGES}:
+    raise ImproperlyConfigured(
+        f"LIFELINE_LANGUAGE must be one of en, fr, ar, got {LANGUAGE_CODE!r}"
+    )
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

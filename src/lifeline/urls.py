@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/", include("lifeline.intel.urls")),
     path("api/", include("lifeline.missions.urls")),
     path("api/", include("lifeline.routing.urls")),
+    path("api/", include("lifeline.facilities.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("intel/", include("lifeline.intel.web_urls")),
@@ -19,5 +20,6 @@ urlpatterns = [
     path("care/", include("lifeline.care.treatments.web_urls")),
     path("supplies/", include("lifeline.supplies.web_urls")),
     path("care/", include("lifeline.care.web_urls")),
+    path("facilities/", include("lifeline.facilities.web_urls")),
     path("", include("lifeline.web.urls")),
 ]

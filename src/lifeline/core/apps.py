@@ -22,3 +22,8 @@ class CoreConfig(AppConfig):
 
         role_permissions_grant("core", ROLE_GRANTS)
         post_migrate.connect(_roles_after_migrate, dispatch_uid="lifeline.roles_sync")
+        from django.contrib.auth.signals import user_logged_in
+
+        from lifeline.core.language import language_on_sign_in
+
+        user_logged_in.connect(language_on_sign_in, dispatch_uid="lifeline.language_on_sign_in")

@@ -112,7 +112,21 @@ def command_root_build(groups: Mapping[str, typer.Typer]) -> typer.Typer:
                 help="The Lifeline user you act as; their role decides what you may do.",
             ),
         ] = None,
+        lang: Annotated[
+            str | None,
+            typer.Option(
+                "--lang",
+                help="Language of the messages (en, fr, ar); else LANG, else the site's.",
+            ),
+        ] = None,
     ) -> None:
+        import os
+
+        from django.utils import translation
+
+        from lifeline.core.language import environment_language
+
+        translation.activate(environment_language(lang, dict(os.environ)))
         ctx.obj = CliState(user)
 
     for name, group in groups.items():

@@ -8,9 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from lifeline.core.errors import ValidationFailed
 
@@ -130,3 +130,25 @@ def schema_problems(errors: Mapping[str, Any]) -> dict[str, list[str]]:
         ("" if name == "non_field_errors" else str(name)): messages(detail)
         for name, detail in errors.items()
     }
+
+
+def table_write(
+    stream: IO[str],
+    *,
+    header: Sequence[str],
+    tags: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    hashtags: bool = True,
+) -> int:
+    """Write an export: the header row, the HXL hashtag row (unless `hashtags` is false: a
+    plain CSV for a spreadsheet) and the rows, every cell guarded against formulas. Returns
+    how many rows were written."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(header)
+    if hashtags:
+        writer.writerow(tags)
+    count = 0
+    for row in rows:
+        writer.writerow([cell_guard(cell) for cell in row])
+        count += 1
+    return count

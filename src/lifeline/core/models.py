@@ -295,6 +295,19 @@ class Setting(models.Model):
         return f"{self.key}={self.value!r}"
 
 
+class UserPreference(models.Model):
+    """What a user chose for themself: the language of their pages (an empty choice follows
+    the browser and then the site's default)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    language = models.CharField(max_length=10, blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"preferences of {self.user_id}"
+
+
 __all__ = [
     "AuditEntry",
     "ChangeLogEntry",
@@ -302,6 +315,7 @@ __all__ = [
     "ReplicatedModel",
     "Setting",
     "Site",
+    "UserPreference",
     "change_append",
     "insert_many",
     "replicated_create_many",

@@ -14,6 +14,7 @@ from lifeline.core.models import Setting
 from lifeline.core.services import setting_put
 from lifeline.demo import care as care_demo
 from lifeline.demo import care_allocation as care_allocation_demo
+from lifeline.demo import facilities as facilities_demo
 from lifeline.demo import missions as missions_demo
 from lifeline.demo import routing as routing_demo
 from lifeline.demo import supplies as supplies_demo
@@ -62,6 +63,7 @@ def demo_load(*, cast: Cast, population: int = DEFAULT_SIZE) -> DemoLoad:
         care_demo.load(actor_by_role={**actor_by_role, "medic": cast.medic})
         threats_demo.load(actor_by_role=actor_by_role)
         care_allocation_demo.load(actor_by_role=actor_by_role)
+        facilities_demo.load(actor_by_role=actor_by_role)
         setting_put(
             actor=cast.commander,
             site=site_local(),

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from typing import IO, Any, TypeVar
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from lifeline.core.csvio import RowError, schema_problems
+from lifeline.core.csvio import RowError, schema_problems, table_write
 from lifeline.core.csvio import csv_records as _records
 from lifeline.core.csvio import file_invalid as _file_invalid
 from lifeline.core.csvio import message_short as _short
@@ -280,17 +280,20 @@ def persons_export_csv(
     actor: Actor | None,
     stream: IO[str],
     filters: selectors.PersonFilters | None = None,
+    hashtags: bool = True,
 ) -> int:
     """Write the persons the actor may see (filtered) as CSV with a header row and an HXL
-    hashtag row; returns how many. Location and condition columns are left out for roles that
-    may not see them; the export is audited as a read of those protected parts."""
+    hashtag row (none when `hashtags` is false); returns how many. Location and condition
+    columns are left out for roles that may not see them; the export is audited as a read of
+    those protected parts."""
     persons = selectors.person_list(actor=actor, filters=filters)
     location = selectors.can_see_location(actor)
     visible = selectors.conditions_visible(actor)
     columns = hxl.export_columns(location=location, conditions=bool(visible))
     writer = csv.writer(stream)
     writer.writerow([c.header for c in columns])
-    writer.writerow([c.tag_text for c in columns])
+    if hashtags:
+        writer.writerow([c.tag_text for c in columns])
     today = timezone.localdate()
     count = 0
     try:
@@ -306,9 +309,10 @@ def persons_export_csv(
         audit_record(
             actor=actor,
             action="person.export",
-            summary=f"{count} persons exported to CSV",
+            summary=f"{count} persons exported to {'HXL' if hashtags else 'CSV'}",
             detail={
                 "count": count,
+                "hashtags": hashtags,
                 "filters": {k: str(v) for k, v in filter_values.items() if v},
                 "columns": [c.key for c in columns],
                 "parts": [
@@ -316,4 +320,63 @@ def persons_export_csv(
                 ],
             },
         )
+    return count
+
+
+# The household export: one row per household, the shelter and area only for roles that may
+# see locations (as on the household pages).
+HOUSEHOLD_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("ration_card", "#household +code", ""),
+    ("head", "#affected +name +head", ""),
+    ("members", "#affected +num", ""),
+    ("site", "#loc +site", ""),
+    ("shelter", "#loc +shelter", "location"),
+    ("area", "#loc +area", "location"),
+    ("notes", "#description", ""),
+)
+
+
+def households_export_csv(
+    *, actor: Actor | None, stream: IO[str], q: str = "", hashtags: bool = True
+) -> int:
+    """Write the households the actor may see (searched by `q` as the list page does) with
+    their member counts; returns how many. Audited with the columns written."""
+    location = selectors.can_see_location(actor)
+    columns = [c for c in HOUSEHOLD_COLUMNS if location or not c[2]]
+    households = selectors.household_list(actor=actor, q=q).annotate(
+        member_count=Count("members", filter=Q(members__deleted_at__isnull=True))
+    )
+
+    def rows() -> Iterator[list[str]]:
+        for h in households:
+            values = {
+                "ration_card": h.ration_card or "",
+                "head": h.head.full_name if h.head else "",
+                "members": str(h.member_count),
+                "site": h.site.code if h.site else "",
+                "shelter": h.shelter,
+                "area": h.area,
+                "notes": h.notes,
+            }
+            yield [values[key] for key, _, _ in columns]
+
+    count = table_write(
+        stream,
+        header=[key for key, _, _ in columns],
+        tags=[tag for _, tag, _ in columns],
+        rows=rows(),
+        hashtags=hashtags,
+    )
+    audit_record(
+        actor=actor,
+        action="household.export",
+        summary=f"{count} households exported to {'HXL' if hashtags else 'CSV'}",
+        detail={
+            "count": count,
+            "hashtags": hashtags,
+            "filters": {"q": q} if q else {},
+            "columns": [key for key, _, _ in columns],
+            "parts": ["location"] if location else [],
+        },
+    )
     return count

@@ -417,5 +417,15 @@ def distributions_count(*, cycle: RationCycle | None, point: DistributionPoint) 
     return Distribution.objects.filter(cycle=cycle, point=point).count()
 
 
+def cycle_distributions(*, actor: Actor | None, cycle: RationCycle) -> QuerySet[Distribution]:
+    """The rations issued in a cycle at every point, oldest first (its export)."""
+    permission_require(actor, "supplies.view_distribution", doing="see distributions")
+    return (
+        Distribution.objects.filter(cycle=cycle)
+        .select_related("household", "point", "site", "cycle", "issued_by")
+        .order_by("issued_at", "id")
+    )
+
+
 def movement_kinds() -> list[str]:
     return list(MovementKind.values)

@@ -9,7 +9,6 @@ ones. Exporting stock on hand gives a count sheet that imports back as a count.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import io
 from collections.abc import Callable, Sequence
@@ -243,12 +242,15 @@ def counts_import_csv(
     )
 
 
-def _write(columns: Sequence[Column], rows: list[list[str]]) -> str:
+def _write(columns: Sequence[Column], rows: list[list[str]], *, hashtags: bool = True) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c.key for c in columns])
-    writer.writerow([c.tag_text for c in columns])
-    writer.writerows([[csvio.cell_guard(cell) for cell in row] for row in rows])
+    csvio.table_write(
+        out,
+        header=[c.key for c in columns],
+        tags=[c.tag_text for c in columns],
+        rows=rows,
+        hashtags=hashtags,
+    )
     return out.getvalue()
 
 
@@ -272,19 +274,63 @@ def catalogue_export_csv(*, actor: Actor | None) -> str:
     )
 
 
-def counts_export_csv(*, actor: Actor | None, **filters: Any) -> str:
-    """Stock on hand per location and lot, as a count sheet."""
+def counts_export_csv(*, actor: Actor | None, hashtags: bool = True, **filters: Any) -> str:
+    """Stock on hand per location and lot, as a count sheet; audited (who took which stock)."""
     lines = selectors.stock_on_hand(actor=actor, **filters)
-    return _write(
-        COUNTS,
+    rows = [
         [
-            [
-                line.location.code,
-                line.item.code,
-                line.lot.batch,
-                line.lot.expiry_date.isoformat() if line.lot.expiry_date else "",
-                quantity_text(line.quantity),
-            ]
-            for line in lines
-        ],
+            line.location.code,
+            line.item.code,
+            line.lot.batch,
+            line.lot.expiry_date.isoformat() if line.lot.expiry_date else "",
+            quantity_text(line.quantity),
+        ]
+        for line in lines
+    ]
+    audit_record(
+        actor=actor,
+        action="stock.export",
+        summary=f"{len(rows)} stock lines exported to {'HXL' if hashtags else 'CSV'}",
+        detail={
+            "count": len(rows),
+            "hashtags": hashtags,
+            "filters": {k: str(v) for k, v in filters.items() if v is not None},
+        },
     )
+    return _write(COUNTS, rows, hashtags=hashtags)
+
+
+DISTRIBUTIONS = (
+    Column("ration_card", "#household +code"),
+    Column("household_size", "#affected +num"),
+    Column("issued_at", "#date +issued"),
+    Column("point", "#loc +name"),
+    Column("site", "#loc +site"),
+    Column("cycle", "#activity +cycle"),
+    Column("issued_by", "#contact +name"),
+)
+
+
+def distributions_export_csv(*, actor: Actor | None, cycle: Any, hashtags: bool = True) -> str:
+    """The rations issued in one cycle (every point), oldest first; audited."""
+    rows = [
+        [
+            d.household.ration_card or "",
+            str(d.household_size),
+            d.issued_at.isoformat(timespec="seconds"),
+            d.point.name,
+            d.site.code,
+            d.cycle.name,
+            d.issued_by.get_username() if d.issued_by else "",
+        ]
+        for d in selectors.cycle_distributions(actor=actor, cycle=cycle)
+    ]
+    audit_record(
+        actor=actor,
+        action="ration.export",
+        obj=cycle,
+        summary=f"{len(rows)} distributions of {cycle.name} exported to "
+        f"{'HXL' if hashtags else 'CSV'}",
+        detail={"count": len(rows), "hashtags": hashtags},
+    )
+    return _write(DISTRIBUTIONS, rows, hashtags=hashtags)

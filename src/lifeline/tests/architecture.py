@@ -37,7 +37,8 @@ LAYERS: Mapping[str, int] = {
 # `people` imports no other capability. `routing` knows roads, risk and routes, not who reports
 # a threat nor who travels: intel feeds it sightings and watches the routes for risk. A field
 # report is about a mission and its effects reach missions (a check-in, an extraction point),
-# supplies (a cache found) and routing (a sighting), so `intel` sits on top.
+# supplies (a cache found) and routing (a sighting), so `intel` sits on top. `facilities`
+# puts people on intel's watch posts and draws repair material from supplies' ledger.
 CAPABILITY_ARROWS: Mapping[str, frozenset[str]] = {
     "people": frozenset(),
     "routing": frozenset(),
@@ -45,7 +46,7 @@ CAPABILITY_ARROWS: Mapping[str, frozenset[str]] = {
     "care": frozenset({"people", "supplies"}),
     "missions": frozenset({"people", "routing"}),
     "intel": frozenset({"people", "missions", "routing", "supplies"}),
-    "facilities": frozenset(),
+    "facilities": frozenset({"intel", "people", "supplies"}),
 }
 
 # The top layer assembles: the root may import web and demo; web and demo import neither
@@ -71,6 +72,7 @@ PURE_BASENAMES = frozenset(
         "lifecycle",
         "sketch",
         "graph",
+        "roster",
         "risk",
         "hlc",
         "rules",

@@ -16,6 +16,8 @@ from lifeline.alerts.selectors import alert_inbox
 from lifeline.care.selectors import patient_board
 from lifeline.core.clock import site_local
 from lifeline.core.services import Actor
+from lifeline.facilities.models import Shift
+from lifeline.facilities.selectors import FacilitiesPicture, facilities_picture, shifts_of_user
 from lifeline.intel.models import Sighting
 from lifeline.intel.threats.selectors import sighting_list
 from lifeline.missions.selectors import MissionStatus, mission_board
@@ -71,6 +73,12 @@ class DangerPart:
     sightings: list[Sighting]
 
 
+@dataclass(frozen=True)
+class CampPart:
+    facilities: FacilitiesPicture
+    my_next_shift: Shift | None
+
+
 @dataclass
 class Picture:
     site_name: str
@@ -81,6 +89,7 @@ class Picture:
     supplies: SuppliesPart | None = None
     missions: MissionsPart | None = None
     danger: DangerPart | None = None
+    camp: CampPart | None = None
 
 
 def _severity_of(supply: DaysOfSupply) -> str:
@@ -156,4 +165,9 @@ def operating_picture(*, actor: Actor, now: dt.datetime | None = None) -> Pictur
         picture.missions = _missions(actor, now)
     if actor.has_perm("intel.view_sighting"):
         picture.danger = _danger(actor, now)
+    if actor.has_perm("facilities.view_facility"):
+        mine = shifts_of_user(actor=actor, days=1)
+        picture.camp = CampPart(
+            facilities=facilities_picture(actor=actor), my_next_shift=mine[0] if mine else None
+        )
     return picture

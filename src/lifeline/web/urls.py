@@ -4,6 +4,9 @@ from django.urls import path
 from lifeline.web import (
     views,
     views_alerts,
+    views_cards,
+    views_exports,
+    views_language,
     views_map,
     views_matching,
     views_missions,
@@ -21,6 +24,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", views_language.language_choose, name="language"),
     path("site/", views_site.site_page, name="site"),
     path("site/position/", views_site.site_position, name="site_position"),
     path("site/setting/", views_site.site_setting, name="site_setting"),
@@ -45,6 +49,15 @@ urlpatterns = [
     ),
     path("households/", views.household_list, name="household_list"),
     path("households/<uuid:household_id>/", views.household_detail, name="household_detail"),
+    # Printable cards and downloads (issue 13).
+    path("people/<uuid:person_id>/card/", views_cards.person_card, name="person_card"),
+    path("households/<uuid:household_id>/card/", views_cards.household_card, name="household_card"),
+    path("people/export/<slug:flavour>/", views_exports.persons_export, name="persons_export"),
+    path(
+        "households/export/<slug:flavour>/",
+        views_exports.households_export,
+        name="households_export",
+    ),
     # Name search, duplicates, tracing and protection cases (issue 3).
     path("search/", views_matching.person_search, name="person_search"),
     path("duplicates/", views_matching.duplicates, name="duplicates"),

@@ -21,6 +21,7 @@ from lifeline.core.paging import CappedPaginator
 # Where a person acts on the row an alert is about: (URL name, its id argument).
 SUBJECT_PAGES = {
     "missions.mission": ("web:mission_detail", "mission_id"),
+    "facilities.facility": ("facilities:detail", "facility_id"),
 }
 
 

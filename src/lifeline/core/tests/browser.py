@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -44,15 +44,18 @@ def shots_dir() -> Path:
 
 
 @contextmanager
-def chromium_context(profile: Path, viewport: dict[str, int]) -> Iterator[Any]:
-    """A headless Chromium with a touch screen of `viewport`'s size."""
+def chromium_context(
+    profile: Path, viewport: dict[str, int], *, extra_args: Sequence[str] = ()
+) -> Iterator[Any]:
+    """A headless Chromium with a touch screen of `viewport`'s size; `extra_args` are more
+    command-line switches (a fake camera, say)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(profile),
             executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS,
+            args=[*CHROMIUM_ARGS, *extra_args],
             headless=True,
             viewport=viewport,
             device_scale_factor=1,

@@ -15,6 +15,7 @@ from lifeline.care.treatments.tests.factories import FACTORIES as TREATMENT_FACT
 from lifeline.core import hlc
 from lifeline.core.clock import clock_tick
 from lifeline.core.models import ChangeLogEntry, ClockState, ReplicatedModel, Site
+from lifeline.facilities.tests.factories import FACTORIES as FACILITIES_FACTORIES
 from lifeline.intel.threats.tests.factories import FACTORIES as INTEL_FACTORIES
 from lifeline.missions.tests.factories import FACTORIES as MISSIONS_FACTORIES
 from lifeline.people.models import (
@@ -59,6 +60,7 @@ FACTORIES: dict[type[ReplicatedModel], tuple[Callable[[], ReplicatedModel], str,
     **PEOPLE_FACTORIES,
     **CARE_FACTORIES,
     **TREATMENT_FACTORIES,
+    **FACILITIES_FACTORIES,
 }
 
 

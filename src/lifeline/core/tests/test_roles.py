@@ -189,6 +189,32 @@ PERMISSIONS_OF_EACH_ROLE: dict[Role, set[str]] = {
     },
 }
 
+# Facilities and the watch: everyone sees the facilities; the commander and logistics run
+# them; those who walk the camp assess damage; the commander plans the watch the teams see.
+_FACILITIES_SEE = {
+    "facilities.view_facility",
+    "facilities.view_damageassessment",
+    "facilities.view_workorder",
+}
+_FACILITIES_RUN = {
+    "facilities.add_facility",
+    "facilities.change_facility",
+    "facilities.add_workorder",
+    "facilities.change_workorder",
+}
+for _role, _extra in {
+    Role.COMMANDER: _FACILITIES_SEE
+    | _FACILITIES_RUN
+    | {"facilities.add_damageassessment", "facilities.view_shift", "facilities.plan_shift"},
+    Role.LOGISTICS: _FACILITIES_SEE | _FACILITIES_RUN | {"facilities.add_damageassessment"},
+    Role.FIELD_TEAM: _FACILITIES_SEE | {"facilities.add_damageassessment", "facilities.view_shift"},
+    Role.MEDIC: _FACILITIES_SEE,
+    Role.PROTECTION: _FACILITIES_SEE,
+    Role.REGISTRAR: _FACILITIES_SEE,
+    Role.VIEWER: _FACILITIES_SEE,
+}.items():
+    PERMISSIONS_OF_EACH_ROLE[_role] |= _extra
+
 
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_holds_exactly_the_permissions_its_apps_grant_it(role: Role) -> None:

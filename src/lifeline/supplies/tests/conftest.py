@@ -84,3 +84,11 @@ def point(logistics: Any, site: Site, store: Location) -> DistributionPoint:
     return services.distribution_point_create(
         actor=logistics, site=site, name="Mess hall", location=store
     )
+
+
+@pytest.fixture
+def stocked_flour(logistics: Any, store: Location, flour: Item) -> None:
+    """Enough flour in the store for a few rations."""
+    services.stock_receive(
+        actor=logistics, location=store, item=flour, quantity=Decimal(200), batch="S"
+    )

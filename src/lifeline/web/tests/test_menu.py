@@ -12,8 +12,8 @@ from django.urls import URLPattern, get_resolver, reverse
 
 from lifeline.web.menu import HOME, SECTIONS, entries_all, entry_allowed, menu_for
 
-PAGE_NAMESPACES = ("web", "care", "treatments", "intel", "supplies")
-NOT_IN_MENU = {"web:login", "web:logout"}
+PAGE_NAMESPACES = ("web", "care", "treatments", "intel", "supplies", "facilities")
+NOT_IN_MENU = {"web:login", "web:logout", "web:language"}  # actions of the header
 
 CAST_ROLES = ("commander", "medic", "logistics", "registrar", "protection", "field_team", "viewer")
 
