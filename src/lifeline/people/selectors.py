@@ -94,6 +94,9 @@ class PersonFilters:
     condition: str | None = None
     sex: str | None = None
     household: uuid.UUID | str | None = None
+    # Only these persons: the hits of a spelling-robust name search (matching.lookup), which
+    # the plain `q` (every word in some name) would not find.
+    ids: tuple[str, ...] | None = None
 
 
 def person_list(*, actor: Actor | None, filters: PersonFilters | None = None) -> QuerySet[Person]:
@@ -101,8 +104,12 @@ def person_list(*, actor: Actor | None, filters: PersonFilters | None = None) ->
     f = filters or PersonFilters()
     qs = Person.objects.alive().select_related("current_site", "household")
     problems: dict[str, str] = {}
-    for term in rules.search_terms(f.q):
-        qs = qs.filter(search_text__contains=term)
+    if f.ids is not None:
+        # The name was searched already, in any spelling: these are its hits.
+        qs = qs.filter(pk__in=[id_parse(pk, "person") for pk in f.ids])
+    else:
+        for term in rules.search_terms(f.q):
+            qs = qs.filter(search_text__contains=term)
     if f.status:
         if f.status not in Status.values:
             problems["status"] = f"must be one of {', '.join(Status.values)}"

@@ -81,6 +81,15 @@ def registry_search(*, actor: Actor | None, filters: PersonFilters) -> list[Hit]
     return _hits(filters.q, [m for m in matches if m.person.pk in allowed])
 
 
+def registry_search_filters(*, actor: Actor | None, filters: PersonFilters) -> PersonFilters:
+    """The list's filters that select what the box shows for `filters`: with a name, its
+    hits (so a download of the page holds the persons the page showed), else as they are."""
+    if not filters.q.strip():
+        return filters
+    hits = registry_search(actor=actor, filters=filters)
+    return replace(filters, ids=tuple(str(h.person.pk) for h in hits))
+
+
 def registration_duplicates(
     *,
     actor: Actor | None,

@@ -139,3 +139,15 @@ def test_a_placeholder_name_says_the_person_is_unnamed(
     given: str, family: str, unnamed: bool
 ) -> None:
     assert person_is_unnamed(given, family) is unnamed
+
+
+def test_a_download_of_a_search_holds_the_persons_the_box_found(
+    client: Client, registrar: Any, registered: dict[str, Person]
+) -> None:
+    client.force_login(registrar)
+    page = client.get(URL, {"q": "Raheem"}).content.decode()
+    assert "/people/export/csv/?q=Raheem" in page
+    rows = client.get("/people/export/csv/", {"q": "Raheem"}).content.decode().splitlines()
+    assert len(rows) == 2 and "Rahim" in rows[1]  # the header, Rahim Nasser
+    nobody = client.get("/people/export/csv/", {"q": "Zzyzx"}).content.decode().splitlines()
+    assert len(nobody) == 1
