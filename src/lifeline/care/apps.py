@@ -28,24 +28,32 @@ class CareConfig(AppConfig):
                 meaning="minutes until a patient of a category is triaged again",
                 default=value_text(RETRIAGE_MINUTES_DEFAULT),
                 parse=parse_minutes_by(RETRIAGE_MINUTES_DEFAULT),
+                label="Triage again after",
+                unit="minutes, by category (immediate=15, delayed=60)",
             ),
             SiteSettingSpec(
                 key=SETTING_STORE,
                 meaning="the store (its code) that doses come from when a course names none",
                 default="the site's only store; with several, each course names its store",
                 parse=parse_code,
+                label="Doses come from the store",
+                unit="the store's code",
             ),
             SiteSettingSpec(
                 key=allocation.SETTING_CHILDREN_FIRST,
                 meaning="scarce medicine goes to children first within a triage category",
                 default="no",
                 parse=parse_yes_no,
+                label="Scarce medicine to children first",
+                unit="yes or no",
             ),
             SiteSettingSpec(
                 key=allocation.SETTING_CHILD_AGE_BELOW,
                 meaning="the age (years) below which a patient counts as a child there",
                 default=str(allocation.CHILD_AGE_BELOW),
                 parse=parse_positive_int,
+                label="Children are those under",
+                unit="years",
             ),
         )
         role_permissions_grant("care", ROLE_GRANTS)

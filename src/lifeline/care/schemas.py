@@ -13,6 +13,10 @@ from lifeline.care.services import VITAL_BOUNDS
 from lifeline.care.triage import QUESTIONS, Question
 from lifeline.core.schemas import SiteField
 from lifeline.people.fields import PersonRefField
+from lifeline.people.models import MEDICAL_CONDITIONS, Condition
+
+# What may bring a person to care: the registry's medical conditions, in its order.
+ADMIT_CONDITIONS = [(c.value, c.label) for c in Condition if c in MEDICAL_CONDITIONS]
 
 
 def _answer_field(question: Question) -> serializers.Field[Any, Any, Any, Any]:
@@ -78,6 +82,12 @@ class AdmitInput(serializers.Serializer[Any]):
     place = serializers.CharField(max_length=80, required=False, allow_blank=True)
     complaint = serializers.CharField(max_length=300, required=False, allow_blank=True)
     arrived_at = serializers.DateTimeField(required=False, allow_null=True)
+    condition = serializers.ChoiceField(
+        choices=ADMIT_CONDITIONS,
+        required=False,
+        allow_blank=True,
+        help_text="What brings the person to care: malnourished, ill, pregnant, wounded...",
+    )
 
 
 def _vital(name: str, *, integer: bool = True) -> serializers.Field[Any, Any, Any, Any]:

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, QuerySet, Window
+from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -34,6 +34,7 @@ from lifeline.care.triage import (
 )
 from lifeline.core.errors import NotFound
 from lifeline.core.ids import id_parse
+from lifeline.core.models import Site
 from lifeline.core.services import Actor, audit_record, permission_require
 from lifeline.people import rules
 from lifeline.people.models import Condition, ConditionObservation, Person, Status
@@ -298,3 +299,61 @@ def triage_preview(
     age = age_years_on(patient.person, on or timezone.localdate())
     algorithm = algorithm_for(age_years=age, looks_like_child=looks_like_child)
     return triage_assess(algorithm, coerced)
+
+
+def patients_by_category_per_day(
+    *, actor: Actor | None, days: int = 14, now: dt.datetime | None = None, site: Any = None
+) -> tuple[list[dt.date], dict[tuple[dt.date, str], int]]:
+    """How many patients were in care at the end of each of the last `days` days, by the
+    category of their latest triage then ("untriaged" before the first): the board's story
+    over time. Counts only, no names: no audit row."""
+    _view_require(actor)
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    day_list = [today - dt.timedelta(days=days - 1 - i) for i in range(days)]
+    ends = [
+        min(now, timezone.make_aware(dt.datetime.combine(d + dt.timedelta(days=1), dt.time.min)))
+        for d in day_list
+    ]
+    start = timezone.make_aware(dt.datetime.combine(day_list[0], dt.time.min))
+    qs = Patient.objects.alive().filter(arrived_at__lte=now).exclude(closed_at__lt=start)
+    if site is not None:
+        qs = qs.filter(site=site)
+    stays = list(qs.values_list("pk", "arrived_at", "closed_at"))
+    triages: dict[Any, list[tuple[dt.datetime, str]]] = {}
+    for patient_id, at, category in (
+        TriageAssessment.objects.alive()
+        .filter(patient_id__in=[pk for pk, _a, _c in stays])
+        .order_by("assessed_at", "version")
+        .values_list("patient_id", "assessed_at", "category")
+    ):
+        triages.setdefault(patient_id, []).append((at, category))
+    counts: dict[tuple[dt.date, str], int] = {}
+    for pk, arrived, closed in stays:
+        for day, end in zip(day_list, ends, strict=True):
+            if arrived > end or (closed is not None and closed <= end):
+                continue
+            category = "untriaged"
+            for at, cat in triages.get(pk, []):
+                if at > end:
+                    break
+                category = cat
+            if category == Category.DEAD:
+                continue
+            counts[(day, category)] = counts.get((day, category), 0) + 1
+    return day_list, counts
+
+
+def open_stays_by_site(*, actor: Actor | None) -> list[tuple[Site, int]]:
+    """The sites with patients in care and how many, by site name: the board's site choice."""
+    _view_require(actor)
+    rows = (
+        Patient.objects.alive()
+        .filter(status__in=OPEN_STATUSES)
+        .values("site")
+        .annotate(n=Count("id"))
+        .values_list("site", "n")
+    )
+    counts = dict(rows)
+    sites = Site.objects.filter(pk__in=counts).order_by("name")
+    return [(site, counts[site.pk]) for site in sites]

@@ -35,8 +35,8 @@ from lifeline.core.services import (
     setting_get,
 )
 from lifeline.people import rules
-from lifeline.people.models import Person, Status
-from lifeline.people.services import person_status_record
+from lifeline.people.models import MEDICAL_CONDITIONS, Person, Status
+from lifeline.people.services import person_condition_record, person_status_record
 
 # A time may be stamped a little ahead of the server clock (an unsynced tablet).
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
@@ -134,10 +134,15 @@ def patient_admit(
     place: str = "",
     arrived_at: dt.datetime | None = None,
     complaint: str = "",
+    condition: str = "",
 ) -> Patient:
-    """Open a stay in care for a person; the registry shows them in care."""
+    """Open a stay in care for a person; the registry shows them in care. `condition`: what
+    brings them (malnourished, ill, pregnant, wounded...), recorded in the registry as seen at
+    admission."""
     permission_require(actor, "care.record_care", doing="admit patients")
     problems = _when_check(arrived_at, "arrived_at")
+    if condition and condition not in MEDICAL_CONDITIONS:
+        problems["condition"] = [f"must be one of {', '.join(sorted(MEDICAL_CONDITIONS))}"]
     if len(place) > 80:
         problems["place"] = ["at most 80 characters"]
     if len(complaint) > 300:
@@ -173,6 +178,15 @@ def patient_admit(
             area=patient.place,
             occurred_at=when,
             note="admitted to care",
+        )
+    if condition:
+        person_condition_record(
+            actor=actor,
+            person=person,
+            condition=condition,
+            present=True,
+            note="seen at admission to care",
+            observed_at=when,
         )
     audit_record(actor=actor, action="care.admit", obj=patient, summary=person.full_name)
     return patient

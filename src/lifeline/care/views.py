@@ -12,12 +12,14 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework import serializers
 
 from lifeline.care import selectors, services
 from lifeline.care.models import AvpuChoices
 from lifeline.care.schemas import (
+    ADMIT_CONDITIONS,
     AdmitInput,
     DeathInput,
     DischargeInput,
@@ -30,6 +32,7 @@ from lifeline.care.triage import (
     ALGORITHM_LABELS,
     AVPU_LABELS,
     CATEGORY_LABELS,
+    CATEGORY_ORDER,
     QUESTIONS,
     Algorithm,
     Avpu,
@@ -37,8 +40,16 @@ from lifeline.care.triage import (
     Question,
 )
 from lifeline.core.api import error_fields
+from lifeline.core.charts import bars_by_day_svg, series_from_counts
+from lifeline.core.clock import site_local
 from lifeline.core.errors import ValidationFailed
+from lifeline.core.forms import SchemaForm
+from lifeline.core.models import Site
 from lifeline.core.pages import page_view
+from lifeline.core.services import permission_require
+from lifeline.people import selectors as people_selectors
+from lifeline.people.matching import lookup
+from lifeline.people.selectors import PersonFilters
 
 
 def _parsed(schema: type[serializers.Serializer[Any]], data: dict[str, Any]) -> dict[str, Any]:
@@ -48,23 +59,87 @@ def _parsed(schema: type[serializers.Serializer[Any]], data: dict[str, Any]) -> 
     return dict(parser.validated_data)
 
 
+# The board's chart: untriaged first, then the triage categories in the board's order.
+CHART_CATEGORIES = [("untriaged", "Not triaged yet")] + [
+    (c.value, CATEGORY_LABELS[c]) for c in CATEGORY_ORDER if c != Category.DEAD
+]
+
+
+def _board_site(request: HttpRequest) -> Site:
+    """The site whose patients the board shows: this one, or another by its code."""
+    code = request.GET.get("site", "").strip()
+    if not code:
+        return site_local()
+    site = Site.objects.filter(code=code).first()
+    if site is None:
+        raise ValidationFailed({"site": [_("no site with the code %(code)s") % {"code": code}]})
+    return site
+
+
 @page_view
 def board(request: HttpRequest) -> HttpResponse:
-    context = {"board": selectors.patient_board(actor=request.user)}
+    """One site's board (this site's unless another is chosen): the same patients the
+    registry counts in care there, and home too."""
+    site = _board_site(request)
+    days, counts = selectors.patients_by_category_per_day(actor=request.user, days=14, site=site)
+    chart = bars_by_day_svg(
+        days=days,
+        series=series_from_counts(days, counts, CHART_CATEGORIES),
+        title=_("Patients in care by category, each day of the last two weeks"),
+    )
+    context = {
+        "board": selectors.patient_board(actor=request.user, site=site),
+        "site": site,
+        "sites": selectors.open_stays_by_site(actor=request.user),
+        "chart": chart,
+        "chart_key": CHART_CATEGORIES,
+    }
     return render(request, "care/board.html", context)
 
 
-@page_view
-@require_POST
-def admit(request: HttpRequest) -> HttpResponse:
-    """Admit a person (from the wounded not yet in care) and go straight to their triage."""
-    values = _parsed(
+def _admit_form(data: Any = None) -> SchemaForm:
+    return SchemaForm(
         AdmitInput,
-        {k: request.POST.get(k, "") for k in ("person", "place", "complaint")},
+        ["condition", "place", "complaint"],
+        data=data,
+        labels={
+            "condition": _("What brings them to care"),
+            "place": _("Where"),
+            "complaint": _("What is wrong, in a few words"),
+        },
+        hints={"place": _("Clinic tent, granary, back of the truck.")},
+        choices={"condition": ADMIT_CONDITIONS},
     )
-    patient = services.patient_admit(actor=request.user, **values)
-    messages.success(request, f"{patient.person.full_name} admitted.")
-    return redirect("care:triage", patient_id=patient.pk)
+
+
+@page_view
+def admit(request: HttpRequest) -> HttpResponse:
+    """Admit anyone in the registry to care (malnourished, ill, pregnant, wounded...) and go
+    straight to their triage. Without a person chosen: find them by name first."""
+    actor = request.user
+    permission_require(actor, "care.record_care", doing="admit patients")
+    person_id = request.POST.get("person") or request.GET.get("person")
+    if not person_id:
+        q = request.GET.get("q", "").strip()[:200]
+        hits = lookup.registry_search(actor=actor, filters=PersonFilters(q=q)) if q else None
+        return render(request, "care/admit_find.html", {"q": q, "hits": hits})
+    person = people_selectors.person_get(actor=actor, person_id=person_id)
+    form = _admit_form(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        patient = form.submit(
+            lambda values: services.patient_admit(actor=actor, **values),
+            prepare=lambda values: {**values, "person": str(person.pk)},
+        )
+        if patient is not None:
+            messages.success(request, _("%(name)s admitted.") % {"name": patient.person.full_name})
+            return redirect("care:triage", patient_id=patient.pk)
+    stay = selectors.patient_open_of(actor=actor, person_id=person.pk)
+    return render(
+        request,
+        "care/admit.html",
+        {"person": person, "form": form, "stay": stay},
+        status=400 if form.has_errors else 200,
+    )
 
 
 def _patient_page(
@@ -107,16 +182,34 @@ def vitals(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
 
 
 @page_view
-@require_POST
 def death(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
+    """Record a death in care, behind a page that names the patient and asks the cause."""
+    permission_require(request.user, "care.record_care", doing="record deaths")
     record = selectors.patient_get(actor=request.user, patient_id=patient_id)
-    try:
-        values = _parsed(DeathInput, {k: request.POST.get(k, "") for k in ("cause", "note")})
-        services.death_record(actor=request.user, patient=record, **values)
-    except ValidationFailed as failure:
-        return _patient_page(request, patient_id, errors=failure.fields)
-    messages.success(request, f"The death of {record.person.full_name} is recorded.")
-    return redirect("care:patient", patient_id=patient_id)
+    form = SchemaForm(
+        DeathInput,
+        ["cause", "note"],
+        data=request.POST if request.method == "POST" else None,
+        labels={"cause": _("Cause of death"), "note": _("Note")},
+        hints={"cause": _("Kept in the medical record; the registry only says deceased.")},
+        widgets={"cause": "textarea"},
+    )
+    if request.method == "POST":
+        done = form.submit(
+            lambda values: services.death_record(actor=request.user, patient=record, **values)
+        )
+        if done is not None:
+            messages.success(
+                request,
+                _("The death of %(name)s is recorded.") % {"name": record.person.full_name},
+            )
+            return redirect("care:patient", patient_id=patient_id)
+    return render(
+        request,
+        "care/death.html",
+        {"patient": record, "form": form},
+        status=400 if form.has_errors else 200,
+    )
 
 
 @page_view

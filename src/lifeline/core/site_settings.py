@@ -19,6 +19,13 @@ class SiteSettingSpec:
     meaning: str
     default: str  # the behaviour without the setting, in words
     parse: Callable[[str], Any]  # text to the stored JSON value; ValueError says what is wrong
+    # What a page shows instead of the key: "Children are those under", and the value's unit.
+    label: str = ""
+    unit: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.label or self.key
 
 
 SITE_SETTINGS: dict[str, SiteSettingSpec] = {}

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from lifeline.care import services
+from lifeline.care import selectors, services
 from lifeline.care.models import Patient
 from lifeline.core.clock import site_local
 from lifeline.core.services import Actor
@@ -146,7 +146,9 @@ def load(*, actor_by_role: Mapping[str, Actor]) -> list[Patient]:
     """Admit, triage and observe the story's patients as the medic (once)."""
     medic = actor_by_role.get("medic") or actor_by_role["commander"]
     amal = _person("Amal", "")
-    if amal is None or Patient.objects.alive().filter(person=amal).exists():
+    # The story admitted Amal (a stay opened through care); the board's day is done once her
+    # stay has its triage.
+    if amal is None or Patient.objects.alive().filter(person=amal).exclude(category="").exists():
         return []
     now = timezone.now()
 
@@ -158,13 +160,16 @@ def load(*, actor_by_role: Mapping[str, Actor]) -> list[Patient]:
         person = _person(*spec["name"])
         if person is None:
             continue
-        patient = services.patient_admit(
-            actor=medic,
-            person=person,
-            site=person.current_site or site_local(),
-            place=spec["place"],
-            complaint=spec["complaint"],
-            arrived_at=ago(spec["arrived"]),
+        # Those the story took into care already keep that stay (and its arrival).
+        patient = selectors.patient_open_of(actor=medic, person_id=person.pk) or (
+            services.patient_admit(
+                actor=medic,
+                person=person,
+                site=person.current_site or site_local(),
+                place=spec["place"],
+                complaint=spec["complaint"],
+                arrived_at=ago(spec["arrived"]),
+            )
         )
         for minutes, answers, looks in spec["triages"]:
             services.triage_record(

@@ -18,12 +18,15 @@ from django.contrib.auth.models import User
 
 from lifeline.core.models import Site
 from lifeline.demo.accounts import Cast
+from lifeline.demo.admissions import status_through_care
 from lifeline.demo.scenario import DEMO_SITES, STORY_DATE
 from lifeline.people import rules, services
 from lifeline.people.models import Condition, Household, Person, Sex, Status
 
 POPULATION_SEED = 20261101
 DEFAULT_SIZE = 3000
+# Days a person taken ill stays in the infirmary before going back to the camp.
+IN_CARE_DAYS = 4
 
 
 @dataclass(frozen=True)
@@ -433,7 +436,17 @@ class _Planner:
             return (missing,)
         roll -= 0.025
         if roll < 0.02:
-            return (EventPlan(Status.IN_CARE, when, site_code, "Infirmary", by="medic"),)
+            taken_in = EventPlan(Status.IN_CARE, when, site_code, "Infirmary", by="medic")
+            # Most are back in the camp after a few days; those taken in lately are still in.
+            out = when + dt.timedelta(days=IN_CARE_DAYS)
+            if out >= STORY_DATE:
+                return (taken_in,)
+            return (
+                taken_in,
+                EventPlan(
+                    Status.PRESENT, out, site_code, "", note="Discharged from the infirmary."
+                ),
+            )
         roll -= 0.02
         if roll < 0.01:
             return (
@@ -633,15 +646,15 @@ def _person_load(
             observed_at=observation.when,
         )
     for event in member.events:
-        services.person_status_record(
-            actor=_actor(cast, event.by),
+        status_through_care(
+            medic=cast.medic,
+            by=_actor(cast, event.by),
             person=person,
             status=event.status,
             site=sites[event.site_code],
+            when=event.when,
             area=event.area,
-            latitude=event.where[0] if event.where else None,
-            longitude=event.where[1] if event.where else None,
-            occurred_at=event.when,
+            where=event.where,
             note=event.note,
         )
     return person

@@ -22,6 +22,7 @@ from django.contrib.auth.models import User
 from lifeline.core.models import Site
 from lifeline.core.services import site_ensure
 from lifeline.demo.accounts import Cast
+from lifeline.demo.admissions import status_through_care
 from lifeline.people import rules, services
 from lifeline.people.models import Condition, Household, Person, Sex, Status
 
@@ -144,15 +145,15 @@ class Story:
         note: str = "",
     ) -> None:
         for key in keys:
-            services.person_status_record(
-                actor=by,
+            status_through_care(
+                medic=self.cast.medic,
+                by=by,
                 person=self.people[key],
                 status=status,
                 site=self.sites[site.code],
+                when=when,
                 area=area,
-                latitude=where[0] if where else None,
-                longitude=where[1] if where else None,
-                occurred_at=when,
+                where=where,
                 note=note,
             )
 

@@ -95,6 +95,9 @@ class PersonFilters:
     condition: str | None = None
     sex: str | None = None
     household: uuid.UUID | str | None = None
+    # Only these persons: the hits of a spelling-robust name search (matching.lookup), which
+    # the plain `q` (every word in some name) would not find.
+    ids: tuple[str, ...] | None = None
 
 
 def person_list(*, actor: Actor | None, filters: PersonFilters | None = None) -> QuerySet[Person]:
@@ -102,8 +105,12 @@ def person_list(*, actor: Actor | None, filters: PersonFilters | None = None) ->
     f = filters or PersonFilters()
     qs = Person.objects.alive().select_related("current_site", "household")
     problems: dict[str, str] = {}
-    for term in rules.search_terms(f.q):
-        qs = qs.filter(search_text__contains=term)
+    if f.ids is not None:
+        # The name was searched already, in any spelling: these are its hits.
+        qs = qs.filter(pk__in=[id_parse(pk, "person") for pk in f.ids])
+    else:
+        for term in rules.search_terms(f.q):
+            qs = qs.filter(search_text__contains=term)
     if f.status:
         if f.status not in Status.values:
             problems["status"] = f"must be one of {', '.join(Status.values)}"
@@ -422,3 +429,33 @@ def arrivals_count(*, actor: Actor | None, site: str | None, since: dt.datetime)
     moment: the day's arrivals on the home page."""
     qs = person_list(actor=actor, filters=PersonFilters(site=site))
     return qs.filter(created_at__gte=since).count()
+
+
+def arrivals_per_day(
+    *, actor: Actor | None, site: str | None, days: int = 14, today: dt.date | None = None
+) -> list[tuple[dt.date, int]]:
+    """Persons of the site by the day they arrived (their first status, which registration
+    writes when they came), for the `days` days ending today, oldest first."""
+    from collections import Counter
+
+    from django.db.models import Min
+
+    if not 1 <= days <= 366:
+        raise ValidationFailed({"days": "must be between 1 and 366"})
+    today = today or timezone.localdate()
+    first_day = today - dt.timedelta(days=days - 1)
+    start = timezone.make_aware(dt.datetime.combine(first_day, dt.time.min))
+    people = person_list(actor=actor, filters=PersonFilters(site=site)).order_by()
+    firsts = (
+        StatusEvent.objects.alive()
+        .filter(person__in=people.values("pk"))
+        .values("person_id")
+        .annotate(first=Min("occurred_at"))
+        .filter(first__gte=start)
+        .values_list("first", flat=True)
+    )
+    counts = Counter(timezone.localdate(moment) for moment in firsts)
+    return [
+        (first_day + dt.timedelta(days=i), counts.get(first_day + dt.timedelta(days=i), 0))
+        for i in range(days)
+    ]

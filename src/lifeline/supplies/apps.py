@@ -23,12 +23,16 @@ class SuppliesConfig(AppConfig):
                 meaning="kilocalories per person per day, for the days of supply of food",
                 default=f"{rules.SPHERE_KCAL} (the Sphere minimum)",
                 parse=parse_positive_number,
+                label="Food per person per day",
+                unit="kcal",
             ),
             SiteSettingSpec(
                 key=rules.SETTING_WATER,
                 meaning="litres of water per person per day, for the days of supply of water",
                 default=f"{rules.SPHERE_WATER_LITRES} (the Sphere minimum)",
                 parse=parse_positive_number,
+                label="Water per person per day",
+                unit="litres",
             ),
         )
         role_permissions_grant("supplies", ROLE_GRANTS)

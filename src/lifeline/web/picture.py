@@ -117,7 +117,8 @@ def _people(actor: Actor, now: dt.datetime) -> PeoplePart:
 
 
 def _care(actor: Actor, now: dt.datetime) -> CarePart:
-    board = patient_board(actor=actor, now=now)
+    # This site's board, as the people part counts this site's persons in care.
+    board = patient_board(actor=actor, now=now, site=site_local())
     return CarePart(
         open_count=board.open_count,
         by_category=[(g.key, g.label, len(g.rows)) for g in board.groups if g.rows],

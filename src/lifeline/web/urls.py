@@ -12,6 +12,7 @@ from lifeline.web import (
     views_matching,
     views_mission_plan,
     views_missions,
+    views_person,
     views_site,
 )
 
@@ -42,6 +43,12 @@ urlpatterns = [
     path("people/<uuid:person_id>/", views.person_detail, name="person_detail"),
     path("people/<uuid:person_id>/status/", views.person_status, name="person_status"),
     path("people/<uuid:person_id>/conditions/", views.person_condition, name="person_condition"),
+    path("people/<uuid:person_id>/death/", views_person.person_death, name="person_death"),
+    path(
+        "people/<uuid:person_id>/merges/<uuid:merge_id>/undo/",
+        views_person.person_merge_undo,
+        name="person_merge_undo",
+    ),
     path("households/", views.household_list, name="household_list"),
     path("households/new/", views_households.household_new, name="household_new"),
     path("households/<uuid:household_id>/", views.household_detail, name="household_detail"),

@@ -10,16 +10,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lifeline.core.charts import Series, bars_by_day_svg
 from lifeline.core.errors import NotFound, ValidationFailed
 from lifeline.core.forms import SchemaForm
 from lifeline.core.pages import page_view
 from lifeline.core.paging import CappedPaginator
 from lifeline.core.selectors import site_choices
 from lifeline.core.services import Actor, permission_require
-from lifeline.people import selectors, services
-from lifeline.people.models import Condition
+from lifeline.people import rules, selectors, services
+from lifeline.people.matching import lookup
+from lifeline.people.models import Condition, Status
 from lifeline.people.schemas import (
     ConditionInput,
     PersonFilterInput,
@@ -57,20 +61,43 @@ def _filter_form(actor: Actor, data: QueryDict) -> SchemaForm:
     )
 
 
+def _list_or_search(actor: Actor, values: dict[str, Any]) -> Any:
+    """A name in the box: the spelling-robust search, best first, with the other filters
+    applied; no name: the registry's list by name."""
+    filters = selectors.PersonFilters(**values)
+    if filters.q.strip():
+        return lookup.registry_search(actor=actor, filters=filters)
+    return CappedPaginator(selectors.person_list(actor=actor, filters=filters))
+
+
 @page_view
 def person_list(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request.user, request.GET)
-    filters = form.submit(lambda values: selectors.PersonFilters(**values))
-    page = None
-    if filters is not None:
-        people = selectors.person_list(actor=request.user, filters=filters)
-        page = CappedPaginator(people).get_page(request.GET.get("page"))
+    found = form.submit(lambda values: _list_or_search(request.user, values))
+    page = hits = None
+    if isinstance(found, CappedPaginator):
+        page = found.get_page(request.GET.get("page"))
+    elif found is not None:
+        hits = found
     filtered = any(request.GET.get(name) for name in PERSON_FILTERS if name != "q")
+    chart = None
+    if page is not None and not filtered and page.number == 1:
+        chart = _arrivals_chart(request.user)
     return render(
         request,
         "web/person_list.html",
-        {"form": form, "page": page, "filtered": filtered},
+        {"form": form, "page": page, "hits": hits, "filtered": filtered, "chart": chart},
         status=400 if form.has_errors else 200,
+    )
+
+
+def _arrivals_chart(actor: Actor) -> Any:
+    per_day = selectors.arrivals_per_day(actor=actor, site=settings.LIFELINE_SITE, days=14)
+    days = [day for day, _n in per_day]
+    return bars_by_day_svg(
+        days=days,
+        series=[Series("arrivals", _("Arrivals"), [n for _day, n in per_day])],
+        title=_("Arrivals at this site, each day of the last two weeks"),
     )
 
 
@@ -89,7 +116,11 @@ def _status_form(actor: Actor, data: QueryDict | None = None) -> SchemaForm:
         initial={"site": settings.LIFELINE_SITE},
         labels={"occurred_at": "When", "note": "Note"},
         hints={"occurred_at": "Leave empty for now."},
-        choices={"site": site_choices()},
+        # A death is recorded on its own page, behind a confirmation with a reason.
+        choices={
+            "site": site_choices(),
+            "status": [(v, label) for v, label in Status.choices if v != Status.DECEASED],
+        },
     )
 
 
@@ -143,8 +174,15 @@ def person_status(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     permission_require(request.user, "people.record_status", doing="record a person's status")
     person = selectors.person_get(actor=request.user, person_id=person_id)
     form = _status_form(request.user, request.POST)
+
+    def no_death_here(values: dict[str, Any]) -> dict[str, Any]:
+        if values.get("status") == Status.DECEASED:
+            raise ValidationFailed({"status": _("record a death with “Record a death”")})
+        return values
+
     event = form.submit(
-        lambda values: services.person_status_record(actor=request.user, person=person, **values)
+        lambda values: services.person_status_record(actor=request.user, person=person, **values),
+        prepare=no_death_here,
     )
     if event is None:
         return _person_page(request, person_id, status_form=form, status=400)
@@ -233,20 +271,54 @@ def _household_by_card(actor: Actor) -> Any:
     return prepare
 
 
+def _age_of(values: dict[str, Any]) -> int | None:
+    if values.get("age_years") is not None:
+        return int(values["age_years"])
+    born = values.get("date_of_birth")
+    return rules.age_on(born, timezone.localdate()) if born else None
+
+
+def _register_unless_known(actor: Actor, *, different: bool) -> Any:
+    """Register the person, unless the registry probably has them already and the registrar
+    has not said yet that this is someone else: then the likely duplicates, to look at first."""
+
+    def call(values: dict[str, Any]) -> Any:
+        if not different:
+            site = values.get("site")
+            hits = lookup.registration_duplicates(
+                actor=actor,
+                given_name=values.get("given_name", ""),
+                family_name=values.get("family_name", ""),
+                other_names=values.get("other_names") or (),
+                sex=values.get("sex"),
+                age=_age_of(values),
+                site=getattr(site, "code", None),
+            )
+            if hits:
+                return hits
+        return services.person_register(actor=actor, **values)
+
+    return call
+
+
 @page_view
 def person_new(request: HttpRequest) -> HttpResponse:
     permission_require(request.user, "people.add_person", doing="register people")
     if request.method != "POST":
         return render(request, "web/person_form.html", {"form": _register_form(request.user)})
     form = _register_form(request.user, request.POST)
-    person = form.submit(
-        lambda values: services.person_register(actor=request.user, **values),
+    different = request.POST.get("different") == "yes"
+    result = form.submit(
+        _register_unless_known(request.user, different=different),
         prepare=_household_by_card(request.user),
     )
-    if person is None:
+    if result is None:
         return render(request, "web/person_form.html", {"form": form}, status=400)
-    messages.success(request, f"{person.full_name} is registered.")
-    return redirect("web:person_detail", person_id=person.pk)
+    if isinstance(result, list):
+        # Nothing written: the same form again, filled, under the warning.
+        return render(request, "web/person_form.html", {"form": form, "duplicates": result})
+    messages.success(request, _("%(name)s is registered.") % {"name": result.full_name})
+    return redirect("web:person_detail", person_id=result.pk)
 
 
 # ---- households ------------------------------------------------------------------------------

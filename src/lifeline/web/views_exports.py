@@ -11,6 +11,7 @@ from lifeline.core.downloads import csv_download, export_hashtags
 from lifeline.core.errors import ValidationFailed
 from lifeline.core.pages import page_view
 from lifeline.people import selectors, transfer
+from lifeline.people.matching import lookup
 from lifeline.web.views import _filter_form
 
 
@@ -25,6 +26,8 @@ def persons_export(request: HttpRequest, flavour: str) -> HttpResponse:
         raise ValidationFailed(
             problems or {"": form.errors_other}, message="the download's filters are wrong"
         )
+    # A name searched: the persons the box found in any spelling, not only its exact words.
+    filters = lookup.registry_search_filters(actor=request.user, filters=filters)
     out = io.StringIO()
     transfer.persons_export_csv(actor=request.user, stream=out, filters=filters, hashtags=hashtags)
     return csv_download(out.getvalue(), name="persons", flavour=flavour)

@@ -4,25 +4,25 @@ errors become pages through `errors.page_view`."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from lifeline.core.forms import SchemaForm
 from lifeline.core.pages import page_view
-from lifeline.core.selectors import site_choices
 from lifeline.people import protection, selectors, services
 from lifeline.people.matching import selectors as matching
 from lifeline.people.matching.schemas import (
     CaseCloseInput,
     CaseUpdateInput,
-    SearchInput,
     TracingCloseInput,
     TracingInput,
 )
 
-SEARCH_FIELDS = ("q", "age", "sex", "site")
 TRACING_FIELDS = (
     "given_name", "family_name", "sex", "age_years", "relation", "seeker_name",
     "seeker_contact", "last_seen_place", "last_seen_on", "notes",
@@ -35,28 +35,11 @@ CASE_FIELDS = (
 
 @page_view
 def person_search(request: HttpRequest) -> HttpResponse:
-    form = SchemaForm(
-        SearchInput,
-        SEARCH_FIELDS,
-        data=request.GET if request.GET.get("q") else None,
-        labels={"q": "Name", "age": "Age (estimate)"},
-        widgets={"q": "search"},
-        choices={"site": site_choices()},
-    )
-    found = None
-    if form.is_bound:
-        found = form.submit(
-            lambda v: matching.person_search(
-                actor=request.user, query=v["q"], age=v.get("age"), sex=v.get("sex"),
-                site=v.get("site"), limit=20,
-            )
-        )  # fmt: skip
-    return render(
-        request,
-        "web/matching/search.html",
-        {"form": form, "found": found},
-        status=400 if form.has_errors else 200,
-    )
+    """The old Find page: the registry's own box now searches in any spelling, so a link or
+    bookmark here lands on it with the same name, sex and site."""
+    kept = {k: request.GET[k] for k in ("q", "sex", "site") if request.GET.get(k)}
+    target = reverse("web:person_list")
+    return redirect(f"{target}?{urlencode(kept)}" if kept else target)
 
 
 @page_view

@@ -13,7 +13,7 @@ from lifeline.core.errors import ValidationFailed
 from lifeline.core.pages import page_view
 from lifeline.core.selectors import site_settings_list
 from lifeline.core.services import permission_require
-from lifeline.core.site_settings import value_text
+from lifeline.core.site_settings import SITE_SETTINGS, value_text
 
 CHANGE = "core.change_setting"
 
@@ -53,15 +53,19 @@ def site_position(request: HttpRequest) -> HttpResponse:
 @require_POST
 def site_setting(request: HttpRequest) -> HttpResponse:
     key = request.POST.get("key", "")
+    spec = SITE_SETTINGS.get(key)
+    # A setting is named by what it means; its unit follows the value.
+    title = spec.title if spec else key
+    unit = f" {spec.unit}" if spec and spec.unit and " " not in spec.unit else ""
     try:
         if request.POST.get("action") == "unset":
             services.site_setting_clear(actor=request.user, site=site_local(), key=key)
-            messages.success(request, f"{key}: back to the default.")
+            messages.success(request, f"{title}: back to the default.")
         else:
             row = services.site_setting_set(
                 actor=request.user, site=site_local(), key=key, text=request.POST.get("value", "")
             )
-            messages.success(request, f"{key} = {value_text(row.value)}.")
+            messages.success(request, f"{title}: {value_text(row.value)}{unit}.")
     except ValidationFailed as error:
         messages.error(request, f"Not changed: {error.message}.")
     return redirect("web:site")

@@ -136,13 +136,16 @@ def test_the_site_page_changes_a_setting_and_the_position_and_says_what_it_refus
     page = client.get("/site/")
     assert page.status_code == 200
     assert "Not set: risk rising near the camp raises no alert" in page.content.decode()
-    assert "care.allocation_children_first" in page.content.decode()
+    content = page.content.decode()
+    # Each setting by its meaning and unit; the key only rides in the form.
+    assert 'Children are those under <span class="unit">(years)</span>' in content
+    assert ">care.allocation_child_age_below<" not in content
     done = client.post(
         "/site/setting/",
         {"key": "supplies.water_litres_per_person_day", "value": "20"},
         follow=True,
     )
-    assert "supplies.water_litres_per_person_day = 20." in done.content.decode()
+    assert "Water per person per day: 20 litres." in done.content.decode()
     assert sphere_standards(site=site)[1] == Decimal(20)
     refused = client.post("/site/position/", {"latitude": "95", "longitude": "-4.4"}, follow=True)
     assert "Position not changed: latitude: between -90 and 90." in refused.content.decode()

@@ -7,6 +7,7 @@ import pytest
 
 from lifeline.care.models import Patient, TriageAssessment
 from lifeline.care.selectors import patient_board
+from lifeline.core.models import Site
 from lifeline.demo.accounts import Cast
 from lifeline.demo.loader import demo_load
 
@@ -57,3 +58,25 @@ def test_a_second_load_admits_no_one_again(loaded: Cast) -> None:
     count = Patient.objects.count()
     demo_load(cast=loaded, population=0)
     assert Patient.objects.count() == count
+
+
+@pytest.mark.parametrize("population", [0, 300])
+def test_in_care_is_one_number_in_the_registry_and_on_the_board(
+    cast: Cast, population: int
+) -> None:
+    """Everyone the demo marks in care has an open stay: the registry's count, home's and the
+    board's agree."""
+    from lifeline.people.models import Person
+    from lifeline.people.selectors import status_counts
+
+    demo_load(cast=cast, population=population)
+    in_care = status_counts(actor=cast.commander).get("in_care", 0)
+    board = patient_board(actor=cast.medic)
+    assert in_care == board.open_count > 0
+    open_people = {r.patient.person_id for g in board.groups for r in g.rows}
+    marked = set(Person.objects.alive().filter(status="in_care").values_list("pk", flat=True))
+    assert open_people == marked
+    # Site by site too: home counts this site's persons, the board shows this site's patients.
+    for site in Site.objects.all():
+        here = status_counts(actor=cast.commander, site=site.code).get("in_care", 0)
+        assert here == patient_board(actor=cast.medic, site=site).open_count

@@ -259,7 +259,7 @@ def test_the_search_tracing_and_duplicates_pages_answer(
 ) -> None:
     services.person_register(actor=registrar, given_name="Layla", family_name="Haddad")
     client.force_login(registrar)
-    page = client.get("/search/", {"q": "Leila Hadad"})
+    page = client.get("/search/", {"q": "Leila Hadad"}, follow=True)  # the registry's box
     assert page.status_code == 200 and "Layla Haddad" in page.content.decode()
     assert client.get("/duplicates/").status_code == 200
     assert client.get("/tracing/").status_code == 200

@@ -1,5 +1,6 @@
-"""In a real headless Chromium: a registrar finds a child under another spelling on the Find
-page; a protection officer files a tracing request, sees the match proposed and confirms it.
+"""In a real headless Chromium: a registrar finds a child under another spelling in the
+registry's search box; a protection officer files a tracing request, sees the match proposed
+and confirms it.
 
 The browser: lifeline.core.tests.browser (Debian's `chromium` through Playwright).
 """
@@ -55,22 +56,25 @@ def test_a_registrar_finds_a_child_registered_under_another_spelling(
     )
     page = browser.pages[0] if browser.pages else browser.new_page()
     page.set_default_timeout(15_000)
-    sign_in(page, live_server.url, registrar, "/search/")
+    sign_in(page, live_server.url, registrar, "/people/")
 
     page.fill("#id_q", "Leila Hadad")
-    page.fill("#id_age", "8")
+    page.click("form[role=search] summary")
     page.select_option("#id_sex", "female")
-    page.click("form[role=search] button:has-text('Search')")
-    page.wait_for_url("**/search/?q=Leila+Hadad*")
-    first = page.locator("table.rows tbody tr").first
-    assert "Layla Al-Haddad" in first.inner_text() and "age agrees" in first.inner_text()
+    page.select_option("#id_age_band", "5-11")
+    page.click("form[role=search] button:has-text('Apply')")
+    page.wait_for_url("**/people/?q=Leila+Hadad*")
+    first = page.locator("ul.hits li.hit").first
+    assert "Layla Al-Haddad" in first.inner_text() and "9 years" in first.inner_text()
+    assert "Leila / Layla" in first.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(shots_dir() / "lifeline-find-variant-phone.png"), full_page=True)
 
     # The same child in Arabic script.
     page.fill("#id_q", "ليلى الحداد")
-    page.click("form[role=search] button:has-text('Search')")
+    page.click("form[role=search] .search button")
     page.wait_for_load_state()
-    first = page.locator("table.rows tbody tr").first
+    first = page.locator("ul.hits li.hit").first
     assert "Layla Al-Haddad" in first.inner_text()
     first.locator("a").click()
     page.wait_for_url(f"{live_server.url}/people/{layla.pk}/")
