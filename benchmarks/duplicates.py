@@ -62,7 +62,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import (  # noqa: E402
+from common import (
     Figure,
     bench_dir,
     isolated_database,
@@ -71,7 +71,7 @@ from common import (  # noqa: E402
     results_write,
     table_print,
 )
-from duplicates_variants import ARABIC_SPELLING, HELD_OUT, SEEN, respell  # noqa: E402
+from duplicates_variants import ARABIC_SPELLING, HELD_OUT, SEEN, respell
 
 SEED = 3
 YEAR = 2026
@@ -257,7 +257,9 @@ def plans_make(scale: int, seed: int, crowd: dict[str, dict[str, list[str]]]) ->
         plans.append(_namesake(rng, original, len(plans)))
     # Feminine forms: a woman whose given name is the masculine one with -a (Karim, Karima),
     # in the family of a man of that name.
-    men = [p for p in members if p.sex == "male" and p.given[-1:].isascii() and p.given[-1:].isalpha()]
+    men = [
+        p for p in members if p.sex == "male" and p.given[-1:].isascii() and p.given[-1:].isalpha()
+    ]
     for man in rng.sample(men, min(feminine_pairs, len(men))):
         dob, age = _birth(rng)
         plans.append(
@@ -290,7 +292,9 @@ def _duplicate(rng: random.Random, original: Plan, key: int, *, heldout: bool) -
     if rng.random() < 0.6 or dob is None:
         dob, age = None, _heaped(rng, _age_of(original))
     sex = original.sex if rng.random() >= 0.2 else "unknown"
-    site = original.site if rng.random() >= 0.35 else (original.site + rng.randrange(1, SITES)) % SITES
+    site = (
+        original.site if rng.random() >= 0.35 else (original.site + rng.randrange(1, SITES)) % SITES
+    )
     household = original.household if rng.random() < 0.15 else None
     return Plan(
         key=key, given=given, family=family, sex=sex, dob=dob, age=age, site=site,
@@ -327,7 +331,12 @@ def _placeholder(rng: random.Random, n: int, key: int) -> Plan:
     else:
         given, family = "Inconnu", rng.choice(("", "(enfant)", "X"))
     return Plan(
-        key=key, given=given, family=family, sex="unknown", age=age, site=site,
+        key=key,
+        given=given,
+        family=family,
+        sex="unknown",
+        age=age,
+        site=site,
         kind="placeholder",
     )
 
@@ -405,7 +414,9 @@ def truth_of(plans: list[Plan], ids: dict[int, Any]) -> Truth:
     return Truth(planted, namesakes, lookalikes, placeholders)
 
 
-def scores(found: set[tuple[str, str]], planted: set[tuple[str, str]]) -> tuple[float, float, float]:
+def scores(
+    found: set[tuple[str, str]], planted: set[tuple[str, str]]
+) -> tuple[float, float, float]:
     hits = len(found & planted)
     precision = hits / len(found) if found else 1.0
     recall = hits / len(planted) if planted else 1.0
@@ -413,7 +424,9 @@ def scores(found: set[tuple[str, str]], planted: set[tuple[str, str]]) -> tuple[
     return precision, recall, f1
 
 
-def lifeline_find(registrar: Any) -> tuple[list[tuple[tuple[str, str], float, tuple[str, ...]]], float, float]:
+def lifeline_find(
+    registrar: Any,
+) -> tuple[list[tuple[tuple[str, str], float, tuple[str, ...]]], float, float]:
     """The finder as the product calls it: (pairs with likelihood and reasons, seconds of the
     index build, seconds of the finder)."""
     from lifeline.people.matching import selectors
@@ -432,7 +445,9 @@ def lifeline_find(registrar: Any) -> tuple[list[tuple[tuple[str, str], float, tu
     return pairs, build_s, seconds
 
 
-def splink_find(plans: list[Plan], ids: dict[int, Any]) -> tuple[set[tuple[str, str]], float, float | None]:
+def splink_find(
+    plans: list[Plan], ids: dict[int, Any]
+) -> tuple[set[tuple[str, str]], float, float | None]:
     """Splink, unsupervised on DuckDB, on the same rows: (pairs at p >= 0.5, seconds, best F1
     over thresholds is computed by the caller from the scored pairs)."""
     import logging
@@ -504,7 +519,9 @@ def splink_find(plans: list[Plan], ids: dict[int, Any]) -> tuple[set[tuple[str, 
     return {pair for pair, p in scored if p >= 0.5}, seconds, None
 
 
-def best_f1(scored: list[tuple[tuple[str, str], float]], planted: set[tuple[str, str]]) -> tuple[float, float]:
+def best_f1(
+    scored: list[tuple[tuple[str, str], float]], planted: set[tuple[str, str]]
+) -> tuple[float, float]:
     """The best F1 over every threshold (an oracle a user could not pick): (F1, threshold)."""
     ordered = sorted(scored, key=lambda s: -s[1])
     hits, best, at = 0, 0.0, 1.0
@@ -552,14 +569,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0 if results["targets_hold"] else 1
 
 
-def run(plans: list[Plan], args: argparse.Namespace, crowd_source: str, database: str) -> dict[str, Any]:
+def run(
+    plans: list[Plan], args: argparse.Namespace, crowd_source: str, database: str
+) -> dict[str, Any]:
     from lifeline.core.passwords import password_generate
     from lifeline.core.roles import Role
     from lifeline.core.services import site_ensure, user_create
-
     from lifeline.people.matching import index_store
 
-    print(f"duplicates benchmark: {len(plans):,} persons on {database}, crowd {crowd_source}", flush=True)
+    print(
+        f"duplicates benchmark: {len(plans):,} persons on {database}, crowd {crowd_source}",
+        flush=True,
+    )
     # The name index of this database in a file of its own, never the one `make run` uses, and
     # none left from an earlier run of the benchmark.
     own_index = bench_dir() / "duplicates-name-index.npz"
@@ -586,9 +607,13 @@ def run(plans: list[Plan], args: argparse.Namespace, crowd_source: str, database
     _, heldout_recall, _ = scores(found, heldout)
     heldout_precision, _, heldout_f1 = scores(found - seen, heldout)
     _, seen_recall, seen_f1 = scores(found - heldout, seen)
-    namesakes_proposed = len(found & truth.namesakes) / len(truth.namesakes) if truth.namesakes else 0.0
+    namesakes_proposed = (
+        len(found & truth.namesakes) / len(truth.namesakes) if truth.namesakes else 0.0
+    )
     lookalikes_proposed = len(found & truth.lookalikes)
-    placeholder_pairs = sum(1 for a, b in found if a in truth.placeholders or b in truth.placeholders)
+    placeholder_pairs = sum(
+        1 for a, b in found if a in truth.placeholders or b in truth.placeholders
+    )
     without_reason = sum(1 for _, _, reasons in pairs if not reasons)
 
     splink_precision = splink_recall = splink_f1 = splink_seconds = float("nan")
@@ -619,7 +644,10 @@ def run(plans: list[Plan], args: argparse.Namespace, crowd_source: str, database
         Figure("heldout_f1", heldout_f1),
         Figure("seen_f1", seen_f1),
         Figure("best_f1 (any threshold)", lifeline_best, splink_best),
-        Figure("namesakes_proposed", namesakes_proposed, None, "≤ 0.01", namesakes_proposed <= TARGET_NAMESAKES),
+        Figure(
+            "namesakes_proposed", namesakes_proposed, None, "≤ 0.01",
+            namesakes_proposed <= TARGET_NAMESAKES,
+        ),
         Figure("lookalikes_proposed", lookalikes_proposed),
         Figure("placeholder_pairs", placeholder_pairs, None, "0", placeholder_pairs == 0),
         Figure("pairs_without_reason", without_reason, None, "0", without_reason == 0),
@@ -719,7 +747,8 @@ def pure_run(plans: list[Plan], args: argparse.Namespace) -> int:
     _, seen_recall, seen_f1 = scores(found - heldout, planted - heldout)
     namesakes = len(found & truth.namesakes) / max(1, len(truth.namesakes))
     print(
-        f"pure: {len(plans)} persons, {seconds:.2f} s; precision {precision:.3f} recall {recall:.3f}"
+        f"pure: {len(plans)} persons, {seconds:.2f} s; precision {precision:.3f}"
+        f" recall {recall:.3f}"
         f" f1 {f1:.3f}; seen recall {seen_recall:.3f} f1 {seen_f1:.3f}; namesakes {namesakes:.3f};"
         f" lookalikes {len(found & truth.lookalikes)}; pairs {len(found)}"
     )
@@ -743,10 +772,13 @@ def _calibration_print(records: list[Any], today: dt.date, truth: Truth) -> None
     freq = linkage.NameFrequencies(records)
     shares = linkage.site_shares_of(records)
     first, second = linkage.candidate_pairs(records)
-    bits = linkage._batch_bits(records, first, second, freq, today, shares)  # noqa: SLF001
+    bits = linkage._batch_bits(records, first, second, freq, today, shares)
     rows = [r.row for r in records]
     labels = np.array(
-        [_pair(rows[a], rows[b]) in truth.planted for a, b in zip(first.tolist(), second.tolist(), strict=True)],
+        [
+            _pair(rows[a], rows[b]) in truth.planted
+            for a, b in zip(first.tolist(), second.tolist(), strict=True)
+        ],
         dtype=float,
     )
     slope, offset = 1.0, -9.0
@@ -755,17 +787,23 @@ def _calibration_print(records: list[Any], today: dt.date, truth: Truth) -> None
         z = np.clip(slope * x + offset * math.log(2), -50, 50)
         p = 1 / (1 + np.exp(-z))
         w = p * (1 - p) + 1e-9
-        g = np.array([np.sum((p - labels) * x), np.sum((p - labels)) * math.log(2)])
+        g = np.array([np.sum((p - labels) * x), np.sum(p - labels) * math.log(2)])
         h = np.array(
-            [[np.sum(w * x * x), np.sum(w * x) * math.log(2)],
-             [np.sum(w * x) * math.log(2), np.sum(w) * math.log(2) ** 2]]
+            [
+                [np.sum(w * x * x), np.sum(w * x) * math.log(2)],
+                [np.sum(w * x) * math.log(2), np.sum(w) * math.log(2) ** 2],
+            ]
         )
         step = np.linalg.solve(h + np.eye(2) * 1e-6, g)
         slope, offset = slope - step[0], offset - step[1]
-    print(f"calibration on {len(labels)} compared pairs: SLOPE = {slope:.3f}, OFFSET = {offset:.3f}")
+    print(
+        f"calibration on {len(labels)} compared pairs: SLOPE = {slope:.3f}, OFFSET = {offset:.3f}"
+    )
 
 
-def _pairs_write(path: Path, plans: list[Plan], ids: dict[int, Any], truth: Truth, pairs: list[Any]) -> None:
+def _pairs_write(
+    path: Path, plans: list[Plan], ids: dict[int, Any], truth: Truth, pairs: list[Any]
+) -> None:
     """Misses of the SEEN rules and false pairs, for the one tuning the finder (held-out
     misses are left out on purpose)."""
     by_id = {str(ids[p.key]): p for p in plans}
@@ -773,7 +811,8 @@ def _pairs_write(path: Path, plans: list[Plan], ids: dict[int, Any], truth: Trut
 
     def text(pid: str) -> str:
         p = by_id[pid]
-        return f"{p.given} / {p.family} ({p.sex}, {p.dob or ('~' + str(p.age))}, S{p.site}, H{p.household})"
+        born = p.dob or f"~{p.age}"
+        return f"{p.given} / {p.family} ({p.sex}, {born}, S{p.site}, H{p.household})"
 
     lines = ["# misses (seen rules)"]
     for pair, plan in truth.planted.items():
@@ -782,8 +821,16 @@ def _pairs_write(path: Path, plans: list[Plan], ids: dict[int, Any], truth: Trut
     lines.append("# false pairs")
     for pair, (score, reasons) in sorted(found.items(), key=lambda x: -x[1][0]):
         if pair not in truth.planted:
-            kind = "namesake" if pair in truth.namesakes else "lookalike" if pair in truth.lookalikes else "other"
-            lines.append(f"{score:.2f} {kind}: {text(pair[0])}  <>  {text(pair[1])}  [{'; '.join(reasons)}]")
+            kind = (
+                "namesake"
+                if pair in truth.namesakes
+                else "lookalike"
+                if pair in truth.lookalikes
+                else "other"
+            )
+            lines.append(
+                f"{score:.2f} {kind}: {text(pair[0])}  <>  {text(pair[1])}  [{'; '.join(reasons)}]"
+            )
     path.write_text("\n".join(lines) + "\n")
     counts = Counter(line.split(":")[0] for line in lines if not line.startswith("#"))
     print(f"wrote {path} ({sum(counts.values())} lines)", flush=True)

@@ -71,7 +71,7 @@ SECTIONS: tuple[MenuSection, ...] = (
                 _("Duplicates"),
                 "web:duplicates",
                 ("people.merge_person",),
-                ("web:duplicate_merge",),
+                ("web:duplicate_merge", "web:duplicate_dismiss"),
             ),
         ),
     ),

@@ -48,7 +48,6 @@ from lifeline.people.matching.names import (
     token_similarity,
 )
 
-
 IntArray = npt.NDArray[np.int64]
 
 
@@ -307,7 +306,9 @@ def candidate_pairs(records: Sequence[LinkRecord]) -> tuple[IntArray, IntArray]:
         firsts.append(members[:, i].ravel())
         seconds.append(members[:, j].ravel())
     # A larger block: each record with its nearest neighbours by birth year (sorted above).
-    for start, size in zip(starts[sizes > MAX_BLOCK].tolist(), sizes[sizes > MAX_BLOCK].tolist(), strict=True):
+    for start, size in zip(
+        starts[sizes > MAX_BLOCK].tolist(), sizes[sizes > MAX_BLOCK].tolist(), strict=True
+    ):
         members = row_array[start : start + size]
         for k in range(1, NEIGHBOURS + 1):
             firsts.append(members[:-k])
@@ -387,7 +388,7 @@ def _name_evidence(
                 text = gettext_noop("%(a)s on both")
             if not written_alike:
                 text = gettext_noop("%(a)s and %(b)s: one name written two ways")
-            reasons.append(Reason(text, values if not written_alike else values))
+            reasons.append(Reason(text, values))
         else:
             reasons.append(Reason(NAME_REASONS[level], values))
     order = [j for _, j in sorted(best[1])]
@@ -483,8 +484,8 @@ def link_score(
 
 def likelihood_of(bits: float) -> float:
     """The calibrated likelihood of a duplicate for this much evidence."""
-    x = SLOPE * bits + OFFSET
-    return 1.0 / (1.0 + 2.0 ** max(-60.0, min(60.0, -x)))
+    x = float(SLOPE * bits + OFFSET)
+    return 1.0 / (1.0 + math.pow(2.0, max(-60.0, min(60.0, -x))))
 
 
 def site_shares_of(records: Iterable[LinkRecord]) -> dict[str, float]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-
 from typing import Any
 
 from django.db import connection
@@ -25,7 +24,14 @@ from lifeline.core.errors import NotFound, ValidationFailed
 from lifeline.core.services import Actor, permission_require
 from lifeline.people import rules
 from lifeline.people.matching.index_store import index_current
-from lifeline.people.matching.linkage import Linked, LinkRecord, Reason, links_find, name_is_placeholder, record_names
+from lifeline.people.matching.linkage import (
+    Linked,
+    LinkRecord,
+    Reason,
+    links_find,
+    name_is_placeholder,
+    record_names,
+)
 from lifeline.people.matching.names import (
     Candidate,
     Probe,
@@ -154,7 +160,13 @@ def duplicates_forget(_ids: Any = None) -> None:
 def _registry_state() -> tuple[Any, ...]:
     people = Person.objects.order_by().aggregate(top=Max("version"), n=Count("id"))
     events = StatusEvent.objects.order_by().aggregate(top=Max("version"))
-    return (connection.settings_dict["NAME"], people["top"], people["n"], events["top"], _generation)
+    return (
+        connection.settings_dict["NAME"],
+        people["top"],
+        people["n"],
+        events["top"],
+        _generation,
+    )
 
 
 def _links() -> list[tuple[uuid.UUID, uuid.UUID, Linked]]:
@@ -167,9 +179,19 @@ def _links() -> list[tuple[uuid.UUID, uuid.UUID, Linked]]:
     rows = list(Person.objects.alive().order_by().values_list(*_FINDER_FIELDS))
     records = []
     ids: list[uuid.UUID] = []
-    for row, (pk, given, family, others, sex, born, estimated, household, site, photo, _) in (
-        enumerate(rows)
-    ):
+    for row, (
+        pk,
+        given,
+        family,
+        others,
+        sex,
+        born,
+        estimated,
+        household,
+        site,
+        photo,
+        _,
+    ) in enumerate(rows):
         names = [given, family, *(others or [])]
         tokens, labels = record_names(names)
         ids.append(pk)
@@ -215,8 +237,10 @@ def duplicates_all(*, actor: Actor | None) -> list[DuplicatePair]:
         x, y = str(a), str(b)
         if ((x, y) if x < y else (y, x)) not in decided:
             kept.append((a, b, linked))
-    people = Person.objects.alive().select_related("current_site").in_bulk(
-        list({pk for a, b, _ in kept for pk in (a, b)})
+    people = (
+        Person.objects.alive()
+        .select_related("current_site")
+        .in_bulk(list({pk for a, b, _ in kept for pk in (a, b)}))
     )
     found = []
     for a, b, linked in kept:
