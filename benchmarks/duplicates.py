@@ -706,6 +706,7 @@ def run(
     }
     # NaN is not JSON: a baseline left out is null.
     results = {k: (None if isinstance(v, float) and v != v else v) for k, v in results.items()}
+    own_index.unlink(missing_ok=True)
     path = results_write("duplicates", results)
     print(f"wrote {path}", flush=True)
     if args.pairs:
