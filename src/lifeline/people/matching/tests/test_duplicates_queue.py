@@ -111,11 +111,11 @@ def test_persons_arriving_from_another_site_start_the_queue_again(
     twins: tuple[Person, Person], registrar: Any
 ) -> None:
     assert len(matching.duplicates_all(actor=registrar)) == 1
-    state = matching._found_cache["links"][0]  # noqa: SLF001
+    state = matching._found_cache["links"][0]
     after_apply_run({"people.person": {twins[0].pk}})
-    assert "links" not in matching._found_cache  # noqa: SLF001
+    assert "links" not in matching._found_cache
     matching.duplicates_all(actor=registrar)
-    assert matching._found_cache["links"][0] != state  # noqa: SLF001
+    assert matching._found_cache["links"][0] != state
 
 
 # ---- API ---------------------------------------------------------------------------------------

@@ -259,7 +259,7 @@ def test_the_batch_weighs_every_pair_as_the_single_pair_rule_does() -> None:
     freq = NameFrequencies(records)
     shares = linkage.site_shares_of(records)
     low, high = candidate_pairs(records)
-    batch = linkage._batch_bits(records, low, high, freq, TODAY, shares)  # noqa: SLF001
+    batch = linkage._batch_bits(records, low, high, freq, TODAY, shares)
     single = [
         link_score(records[a], records[b], freq, today=TODAY, site_shares=shares).bits
         for a, b in zip(low.tolist(), high.tolist(), strict=True)
