@@ -65,6 +65,7 @@ PURE_BASENAMES = frozenset(
         "allocation",
         "schedule",
         "names",
+        "linkage",
         "codec",
         "cot",
         "radio",
