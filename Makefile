@@ -61,6 +61,7 @@ typecheck: install
 check: lint typecheck
 
 bench: install
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	@for b in benchmarks/[a-z]*.py; do \
 		case $$b in */common.py|*/test_*) continue;; esac; \
 		echo "== $$b"; $(BIN)/python $$b || exit 1; done

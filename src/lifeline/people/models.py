@@ -360,3 +360,32 @@ class ProtectionCase(ReplicatedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} case of {self.child_id}"
+
+
+# ---- the duplicates queue (issue 20) ------------------------------------------------------------
+
+
+class DuplicateOutcome(models.TextChoices):
+    MERGED = "merged", "Merged"
+    DISTINCT = "distinct", "Not the same person"
+
+
+class DuplicateDecision(ReplicatedModel):
+    """A pair the finder proposed, decided once by a registrar: merged, or not the same person
+    (never proposed again). Replicated: a decision travels with sync. `first` is the record
+    with the lower id, so that a pair is one row whichever way it was shown."""
+
+    first = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    second = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=10, choices=DuplicateOutcome.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    likelihood = models.FloatField(null=True, blank=True)  # as the finder proposed it
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["first", "second"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} / {self.second_id}: {self.outcome}"

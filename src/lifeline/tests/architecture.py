@@ -66,6 +66,7 @@ PURE_BASENAMES = frozenset(
         "allocation",
         "schedule",
         "names",
+        "linkage",
         "codec",
         "cot",
         "radio",

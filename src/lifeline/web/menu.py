@@ -86,7 +86,7 @@ SECTIONS: tuple[MenuSection, ...] = (
                 _("Duplicates"),
                 "web:duplicates",
                 ("people.merge_person",),
-                ("web:duplicate_merge",),
+                ("web:duplicate_merge", "web:duplicate_dismiss"),
             ),
         ),
     ),

@@ -75,6 +75,7 @@ urlpatterns = [
     path("search/", views_matching.person_search, name="person_search"),
     path("duplicates/", views_matching.duplicates, name="duplicates"),
     path("duplicates/merge/", views_matching.duplicate_merge, name="duplicate_merge"),
+    path("duplicates/dismiss/", views_matching.duplicate_dismiss, name="duplicate_dismiss"),
     path("tracing/", views_matching.tracing_list, name="tracing_list"),
     path("tracing/<uuid:request_id>/", views_matching.tracing_detail, name="tracing_detail"),
     path("tracing/<uuid:request_id>/close/", views_matching.tracing_close, name="tracing_close"),

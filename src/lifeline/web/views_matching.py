@@ -7,15 +7,18 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lifeline.core.forms import SchemaForm
 from lifeline.core.pages import page_view
-from lifeline.people import protection, selectors, services
+from lifeline.people import protection, selectors
 from lifeline.people.matching import selectors as matching
+from lifeline.people.matching import services as duplicate_services
 from lifeline.people.matching.schemas import (
     CaseCloseInput,
     CaseUpdateInput,
@@ -23,6 +26,7 @@ from lifeline.people.matching.schemas import (
     TracingInput,
 )
 
+DUPLICATES_PAGE = 20
 TRACING_FIELDS = (
     "given_name", "family_name", "sex", "age_years", "relation", "seeker_name",
     "seeker_contact", "last_seen_place", "last_seen_on", "notes",
@@ -44,21 +48,77 @@ def person_search(request: HttpRequest) -> HttpResponse:
 
 @page_view
 def duplicates(request: HttpRequest) -> HttpResponse:
-    pairs = matching.duplicates_find(actor=request.user, limit=100)
-    return render(request, "web/matching/duplicates.html", {"pairs": pairs})
+    """The duplicates queue, most likely first, a page at a time; each pair is merged (after a
+    confirmation) or marked "not the same person"."""
+    pairs = matching.duplicates_all(actor=request.user)
+    page = Paginator(pairs, DUPLICATES_PAGE).get_page(request.GET.get("page"))
+    return render(request, "web/matching/duplicates.html", {"page": page, "total": len(pairs)})
+
+
+@page_view
+def duplicate_merge(request: HttpRequest) -> HttpResponse:
+    """The confirmation before a merge: both records side by side, which one to keep, and why.
+    GET shows it for a proposed pair; POST merges."""
+    if request.method == "POST":
+        first = selectors.person_get(actor=request.user, person_id=request.POST.get("first"))
+        second = selectors.person_get(actor=request.user, person_id=request.POST.get("second"))
+        survivor, duplicate = (
+            (second, first) if request.POST.get("keep") == "second" else (first, second)
+        )
+        reason = request.POST.get("reason", "")
+        if not reason.strip():
+            pair = matching.duplicate_pair_get(actor=request.user, first=first.pk, second=second.pk)
+            return render(
+                request,
+                "web/matching/duplicate_merge.html",
+                {
+                    "pair": pair,
+                    "error": _("Say why these records are one person."),
+                    "keep": request.POST.get("keep"),
+                },
+                status=400,
+            )
+        duplicate_services.duplicate_merge(
+            actor=request.user, survivor=survivor, duplicate=duplicate, reason=reason,
+            likelihood=_likelihood(request),
+        )  # fmt: skip
+        messages.success(
+            request,
+            _("%(duplicate)s merged into %(survivor)s.")
+            % {"duplicate": duplicate.full_name, "survivor": survivor.full_name},
+        )
+        return redirect("web:duplicates")
+    pair = matching.duplicate_pair_get(
+        actor=request.user, first=request.GET.get("first"), second=request.GET.get("second")
+    )
+    return render(request, "web/matching/duplicate_merge.html", {"pair": pair, "keep": "first"})
 
 
 @page_view
 @require_POST
-def duplicate_merge(request: HttpRequest) -> HttpResponse:
-    survivor = selectors.person_get(actor=request.user, person_id=request.POST.get("survivor"))
-    duplicate = selectors.person_get(actor=request.user, person_id=request.POST.get("duplicate"))
-    services.person_merge(
-        actor=request.user, survivor=survivor, duplicate=duplicate,
-        reason=request.POST.get("reason", "") or "probable duplicate, checked",
+def duplicate_dismiss(request: HttpRequest) -> HttpResponse:
+    first = selectors.person_get(actor=request.user, person_id=request.POST.get("first"))
+    second = selectors.person_get(actor=request.user, person_id=request.POST.get("second"))
+    duplicate_services.duplicate_dismiss(
+        actor=request.user, first=first, second=second, reason=request.POST.get("reason", ""),
+        likelihood=_likelihood(request),
     )  # fmt: skip
-    messages.success(request, f"{duplicate.full_name} merged into {survivor.full_name}.")
-    return redirect("web:duplicates")
+    messages.success(
+        request,
+        _("Noted: %(first)s and %(second)s are not the same person.")
+        % {"first": first.full_name, "second": second.full_name},
+    )
+    page = request.POST.get("page", "")
+    target = reverse("web:duplicates")
+    return redirect(f"{target}?page={page}" if page.isdigit() else target)
+
+
+def _likelihood(request: HttpRequest) -> float | None:
+    try:
+        value = float(request.POST.get("likelihood", ""))
+    except ValueError:
+        return None
+    return value if 0.0 <= value <= 1.0 else None
 
 
 @page_view

@@ -11,17 +11,28 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lifeline.core.api import READ_ERRORS, WRITE_ERRORS, ApiView, input_parse, operations, path_id
+from lifeline.core.api import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ApiView,
+    ListApiView,
+    input_parse,
+    operations,
+    path_id,
+)
 from lifeline.people import protection
 from lifeline.people.matching import selectors
+from lifeline.people.matching import services as duplicate_services
 from lifeline.people.matching.schemas import (
     CaseCloseInput,
     CaseFilterInput,
     CaseOutput,
     CaseUpdateInput,
     DecisionInput,
+    DuplicateDecisionOutput,
+    DuplicateDismissInput,
+    DuplicateMergeInput,
     DuplicateOutput,
-    DuplicatesInput,
     SearchInput,
     SearchMatchOutput,
     TracingCloseInput,
@@ -32,6 +43,7 @@ from lifeline.people.matching.schemas import (
     TracingOutput,
 )
 from lifeline.people.models import TracingRequest
+from lifeline.people.schemas import PersonMergeOutput
 
 REQUEST_ID = path_id("request_id", "tracing request")
 MATCH_ID = path_id("match_id", "tracing match")
@@ -61,19 +73,48 @@ class PersonSearchApi(ApiView):
         return Response(SearchMatchOutput(found, many=True).data)
 
 
-class DuplicateListApi(ApiView):
-    """Probable duplicate records, best first; merge with POST /api/persons/{id}/merge/."""
+class DuplicateListApi(ListApiView):
+    """The duplicates queue: every pair of records that are probably one person and not yet
+    decided, most likely first, with the reasons; paged (`?page=`, `?page_size=`)."""
 
     @extend_schema(
         operation_id="duplicate_list",
         tags=["matching"],
-        parameters=[DuplicatesInput],
         responses={200: DuplicateOutput(many=True), **READ_ERRORS},
     )
     def get(self, request: Request) -> Response:
-        values = input_parse(DuplicatesInput, request.query_params, strict=False)
-        found = selectors.duplicates_find(actor=request.user, limit=values["limit"])
-        return Response(DuplicateOutput(found, many=True).data)
+        found = selectors.duplicates_all(actor=request.user)
+        return self.page_response(found, DuplicateOutput)  # type: ignore[arg-type]
+
+
+class DuplicateMergeApi(ApiView):
+    """Merge a proposed pair: the duplicate folded into the survivor, with the reason."""
+
+    @extend_schema(
+        operation_id="duplicate_merge",
+        tags=["matching"],
+        request=DuplicateMergeInput,
+        responses={200: PersonMergeOutput, **WRITE_ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        values = input_parse(DuplicateMergeInput, request.data)
+        merge = duplicate_services.duplicate_merge(actor=request.user, **values)
+        return Response(PersonMergeOutput(merge).data)
+
+
+class DuplicateDismissApi(ApiView):
+    """Two records proposed as one person are not: the pair is never proposed again."""
+
+    @extend_schema(
+        operation_id="duplicate_dismiss",
+        tags=["matching"],
+        request=DuplicateDismissInput,
+        responses={201: DuplicateDecisionOutput, **WRITE_ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        values = input_parse(DuplicateDismissInput, request.data)
+        decision = duplicate_services.duplicate_dismiss(actor=request.user, **values)
+        return Response(DuplicateDecisionOutput(decision).data, status=status.HTTP_201_CREATED)
 
 
 def tracing_body(request: TracingRequest) -> dict[str, Any]:
@@ -246,6 +287,8 @@ class CaseCloseApi(ApiView):
 urlpatterns: list[URLPattern] = [
     *operations("search/persons/", PersonSearchApi, name="api-person-search"),
     *operations("duplicates/", DuplicateListApi, name="api-duplicates"),
+    *operations("duplicates/merge/", DuplicateMergeApi, name="api-duplicates-merge"),
+    *operations("duplicates/dismiss/", DuplicateDismissApi, name="api-duplicates-dismiss"),
     *operations("tracing/", TracingListApi, TracingFileApi, name="api-tracing"),
     *operations("tracing/<str:request_id>/", TracingDetailApi, name="api-tracing-request"),
     *operations("tracing/<str:request_id>/close/", TracingCloseApi, name="api-tracing-close"),

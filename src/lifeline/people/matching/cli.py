@@ -15,10 +15,14 @@ from lifeline.core.commandline import state_of
 from lifeline.people import protection
 from lifeline.people.cli import JsonOption, _console, _json_print, _parsed, _row, _table
 from lifeline.people.matching import selectors
+from lifeline.people.matching import services as duplicate_services
 from lifeline.people.matching.schemas import (
     CaseCloseInput,
     CaseOutput,
     CaseUpdateInput,
+    DuplicateDecisionOutput,
+    DuplicateDismissInput,
+    DuplicateMergeInput,
     DuplicateOutput,
     SearchInput,
     SearchMatchOutput,
@@ -27,6 +31,7 @@ from lifeline.people.matching.schemas import (
     TracingMatchOutput,
     TracingOutput,
 )
+from lifeline.people.schemas import PersonMergeOutput
 
 search_app = typer.Typer(help="Find anyone under any spelling.", no_args_is_help=True)
 tracing_app = typer.Typer(help="Family tracing requests and their matches.", no_args_is_help=True)
@@ -75,20 +80,65 @@ def search_person(
 @search_app.command("duplicates")
 def search_duplicates(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option(min=1, max=500)] = 50,
+    page: Annotated[int, typer.Option(min=1, help="Page of the queue, 1 first.")] = 1,
+    page_size: Annotated[int, typer.Option(min=1, max=500)] = 50,
     as_json: JsonOption = False,
 ) -> None:
-    """Probable duplicate records; merge one with `lifeline person merge`."""
+    """The duplicates queue: records that are probably one person, most likely first. Decide
+    a pair with `lifeline search duplicate-merge` or `lifeline search not-duplicates`."""
     actor = state_of(ctx).actor()
-    found = selectors.duplicates_find(actor=actor, limit=limit)
+    found = selectors.duplicates_all(actor=actor)
+    shown = found[(page - 1) * page_size : page * page_size]
     if as_json:
-        _json_print(DuplicateOutput(found, many=True).data)
+        _json_print(
+            {"count": len(found), "page": page, "results": DuplicateOutput(shown, many=True).data}
+        )
         return
-    table = _table("score", "first", "second", "why")
-    for pair in found:
-        _row(table, f"{pair.score:.2f}", _person_text(pair.first), _person_text(pair.second),
+    table = _table("likely", "first", "second", "why")
+    for pair in shown:
+        _row(table, f"{pair.score:.0%}", _person_text(pair.first), _person_text(pair.second),
              "; ".join(pair.reasons))  # fmt: skip
     _console().print(table)
+    pages = max(1, -(-len(found) // page_size))
+    _console().print(f"{len(found)} pair(s); page {page} of {pages}")
+
+
+@search_app.command("duplicate-merge")
+def search_duplicate_merge(
+    ctx: typer.Context,
+    survivor: Annotated[str, typer.Argument(help="Id of the record kept.")],
+    duplicate: Annotated[str, typer.Argument(help="Id of the record folded into it.")],
+    reason: Annotated[str, typer.Option(help="Why these are one person.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Merge a pair of the queue (undo from the person's page or `lifeline person`)."""
+    actor = state_of(ctx).actor()
+    values = _parsed(
+        DuplicateMergeInput, {"survivor": survivor, "duplicate": duplicate, "reason": reason}
+    )
+    merge = duplicate_services.duplicate_merge(actor=actor, **values)
+    if as_json:
+        _json_print(PersonMergeOutput(merge).data)
+        return
+    _console().print(f"merged {_person_text(merge.duplicate)} into {_person_text(merge.survivor)}")
+
+
+@search_app.command("not-duplicates")
+def search_not_duplicates(
+    ctx: typer.Context,
+    first: Annotated[str, typer.Argument(help="Id of one record.")],
+    second: Annotated[str, typer.Argument(help="Id of the other.")],
+    reason: Annotated[str, typer.Option(help="How you know (optional).")] = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Two records of the queue are not the same person: never proposed again."""
+    actor = state_of(ctx).actor()
+    values = _parsed(DuplicateDismissInput, {"first": first, "second": second, "reason": reason})
+    decision = duplicate_services.duplicate_dismiss(actor=actor, **values)
+    if as_json:
+        _json_print(DuplicateDecisionOutput(decision).data)
+        return
+    _console().print("noted: not the same person; the pair will not be proposed again")
 
 
 @tracing_app.command("file")

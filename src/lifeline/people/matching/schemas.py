@@ -10,6 +10,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from lifeline.people import rules
+from lifeline.people.fields import PersonRefField
 from lifeline.people.models import (
     CareArrangement,
     CaseKind,
@@ -54,15 +55,33 @@ class SearchMatchOutput(serializers.Serializer[Any]):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
-class DuplicatesInput(serializers.Serializer[Any]):
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=500, default=50)
-
-
 class DuplicateOutput(serializers.Serializer[Any]):
     first = PersonRefOutput()
     second = PersonRefOutput()
-    score = serializers.FloatField()
+    score = serializers.FloatField(help_text="How likely the two are one person (calibrated).")
     reasons = serializers.ListField(child=serializers.CharField())
+
+
+class DuplicateMergeInput(serializers.Serializer[Any]):
+    survivor = PersonRefField(help_text="The record kept.")
+    duplicate = PersonRefField(help_text="The record folded into it.")
+    reason = serializers.CharField(max_length=300, help_text="Why these are one person.")
+
+
+class DuplicateDismissInput(serializers.Serializer[Any]):
+    first = PersonRefField()
+    second = PersonRefField()
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class DuplicateDecisionOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    first = serializers.UUIDField(source="first_id")
+    second = serializers.UUIDField(source="second_id")
+    outcome = serializers.CharField()
+    reason = serializers.CharField()
+    likelihood = serializers.FloatField(allow_null=True)
+    created_at = serializers.DateTimeField()
 
 
 class TracingInput(serializers.Serializer[Any]):

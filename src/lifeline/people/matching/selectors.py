@@ -2,8 +2,9 @@
 
 `person_search` asks the name index (`matching.index_store`) for candidates and scores each with
 `matching.names.candidate_score` (names, age, sex, household, place), with the reasons in words.
-`duplicates_find` pairs records that share a name key and scores each pair the same way; a
-registrar merges them with the reversible `people.services.person_merge`. The plain search
+`duplicates_all` is the review queue of records that are probably one person
+(`matching.linkage` finds and weighs them); a registrar merges a pair or marks it "not the same
+person" (`matching.services`). The plain search
 of `people.selectors.person_find` stays for exact words.
 """
 
@@ -12,13 +13,25 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import connection
+from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from lifeline.core.errors import ValidationFailed
+from lifeline.core.errors import NotFound, ValidationFailed
 from lifeline.core.services import Actor, permission_require
 from lifeline.people import rules
 from lifeline.people.matching.index_store import index_current
+from lifeline.people.matching.linkage import (
+    Linked,
+    LinkRecord,
+    Reason,
+    links_find,
+    name_is_placeholder,
+    record_names,
+)
 from lifeline.people.matching.names import (
     Candidate,
     Probe,
@@ -27,12 +40,9 @@ from lifeline.people.matching.names import (
     name_parse,
     person_tokens,
 )
-from lifeline.people.models import Person, Sex
+from lifeline.people.models import DuplicateDecision, Person, Sex, StatusEvent
 
 MAX_LIMIT = 100
-# A pair of records scoring this much or more is listed as a probable duplicate.
-DUPLICATE_THRESHOLD = 0.9
-DUPLICATE_BLOCK = 40  # records sharing one name key beyond which the key says too little
 
 
 @dataclass(frozen=True)
@@ -112,37 +122,139 @@ def probe_search(
 
 @dataclass(frozen=True)
 class DuplicatePair:
+    """Two records that are probably one person: the older first (the one kept by default)."""
+
     first: Person
     second: Person
-    score: float
-    reasons: tuple[str, ...]
+    score: float  # the likelihood that they are one person, calibrated (0..1)
+    reason_parts: tuple[Reason, ...]
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """The reasons in words, in the active language."""
+        return tuple(gettext(r.template) % dict(r.values) for r in self.reason_parts)
+
+    @property
+    def key(self) -> str:
+        """The pair as one text: both ids, the lower first (what a decision is filed under)."""
+        a, b = sorted((str(self.first.pk), str(self.second.pk)))
+        return f"{a}:{b}"
 
 
-def duplicates_find(*, actor: Actor | None, limit: int = 50) -> list[DuplicatePair]:
-    """Probable duplicate records across the registry, best first, with the reasons.
+_FINDER_FIELDS = (
+    "id", "given_name", "family_name", "other_names", "sex", "date_of_birth",
+    "birth_date_estimated", "household_id", "current_site__code", "photo", "created_at",
+)  # fmt: skip
+# The last run of the finder: (what it ran on, the pairs found as (id, id, linked)).
+_found_cache: dict[str, tuple[tuple[Any, ...], list[tuple[uuid.UUID, uuid.UUID, Linked]]]] = {}
+_generation = 0  # bumped when rows arrive from another site (their versions may be older)
 
-    Records that share a pair of name skeletons (or a single one, for one-name records) are
-    compared; each pair is scored from both sides and the lower score kept.
-    """
+
+def duplicates_forget(_ids: Any = None) -> None:
+    """Forget the finder's last run (rows of persons arrived from another site)."""
+    global _generation
+    _generation += 1
+    _found_cache.clear()
+
+
+def _registry_state() -> tuple[Any, ...]:
+    people = Person.objects.order_by().aggregate(top=Max("version"), n=Count("id"))
+    events = StatusEvent.objects.order_by().aggregate(top=Max("version"))
+    return (
+        connection.settings_dict["NAME"],
+        people["top"],
+        people["n"],
+        events["top"],
+        _generation,
+    )
+
+
+def _links() -> list[tuple[uuid.UUID, uuid.UUID, Linked]]:
+    """Every probable pair of live records, most likely first; computed once per state of the
+    registry (a registration, a change or a move starts again)."""
+    state = _registry_state()
+    cached = _found_cache.get("links")
+    if cached is not None and cached[0] == state:
+        return cached[1]
+    rows = list(Person.objects.alive().order_by().values_list(*_FINDER_FIELDS))
+    records = []
+    ids: list[uuid.UUID] = []
+    for row, (
+        pk,
+        given,
+        family,
+        others,
+        sex,
+        born,
+        estimated,
+        household,
+        site,
+        photo,
+        _,
+    ) in enumerate(rows):
+        names = [given, family, *(others or [])]
+        tokens, labels = record_names(names)
+        ids.append(pk)
+        records.append(
+            LinkRecord(
+                row=row,
+                name=tokens,
+                labels=labels,
+                placeholder=name_is_placeholder(names),
+                born=born,
+                born_estimated=bool(estimated),
+                sex=sex if sex in (Sex.FEMALE, Sex.MALE) else None,
+                household=str(household) if household else None,
+                site=site or None,
+                photo=bool(photo),
+            )
+        )
+    found = [
+        (ids[a.row], ids[b.row], linked)
+        for a, b, linked in links_find(records, today=timezone.localdate())
+    ]
+    _found_cache["links"] = (state, found)
+    return found
+
+
+def _decided_pairs() -> set[tuple[str, str]]:
+    return {
+        (str(a), str(b)) if str(a) < str(b) else (str(b), str(a))
+        for a, b in DuplicateDecision.objects.alive().values_list("first_id", "second_id")
+    }
+
+
+def duplicates_all(*, actor: Actor | None) -> list[DuplicatePair]:
+    """Every probable duplicate pair not yet decided, most likely first, with the reasons.
+
+    The finder is `matching.linkage` (blocking, the evidence weighed, a calibrated
+    likelihood); a pair decided "not the same person" is never proposed again."""
     permission_require(actor, "people.merge_person", doing="look for duplicate records")
-    if not 1 <= limit <= 500:
-        raise ValidationFailed({"limit": "must be between 1 and 500"})
-    index = index_current()
-    pairs = index.duplicate_candidates(max_block=DUPLICATE_BLOCK)
-    ids = {pid for pair in pairs for pid in pair}
-    people = Person.objects.alive().select_related("current_site").in_bulk(list(ids))
-    today = timezone.localdate()
-    candidates = {pk: person_candidate(p, today) for pk, p in people.items()}
-    found: list[DuplicatePair] = []
-    for a, b in pairs:
+    links = _links()
+    decided = _decided_pairs()
+    kept = []
+    for a, b, linked in links:
+        x, y = str(a), str(b)
+        if ((x, y) if x < y else (y, x)) not in decided:
+            kept.append((a, b, linked))
+    people = (
+        Person.objects.alive()
+        .select_related("current_site")
+        .in_bulk(list({pk for a, b, _ in kept for pk in (a, b)}))
+    )
+    found = []
+    for a, b, linked in kept:
         if a not in people or b not in people:
             continue
-        ca, cb = candidates[a], candidates[b]
-        forward = candidate_score(Probe(ca.name, ca.age, ca.sex, None, ca.site), cb)
-        backward = candidate_score(Probe(cb.name, cb.age, cb.sex, None, cb.site), ca)
-        worst = forward if forward.score <= backward.score else backward
-        if worst.score >= DUPLICATE_THRESHOLD:
-            first, second = sorted((people[a], people[b]), key=lambda p: (p.created_at, p.pk))
-            found.append(DuplicatePair(first, second, worst.score, worst.reasons))
-    found.sort(key=lambda d: (-d.score, d.first.family_name, d.first.given_name))
-    return found[:limit]
+        first, second = sorted((people[a], people[b]), key=lambda p: (p.created_at, str(p.pk)))
+        found.append(DuplicatePair(first, second, round(linked.likelihood, 4), linked.reasons))
+    return found
+
+
+def duplicate_pair_get(*, actor: Actor | None, first: Any, second: Any) -> DuplicatePair:
+    """The proposed pair of these two records (either order); 404 when it is not proposed
+    (decided already, merged, or not likely)."""
+    for pair in duplicates_all(actor=actor):
+        if {str(pair.first.pk), str(pair.second.pk)} == {str(first), str(second)}:
+            return pair
+    raise NotFound("this pair is not proposed as a duplicate (decided already, or not likely)")

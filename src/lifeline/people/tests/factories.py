@@ -1,4 +1,5 @@
-"""Rows of the tracing and protection models for the change-log completeness test."""
+"""Rows of the tracing, protection and duplicates-queue models for the change-log completeness
+test."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 from lifeline.core.models import ReplicatedModel
-from lifeline.people.models import Person, ProtectionCase, TracingMatch, TracingRequest
+from lifeline.people.models import (
+    DuplicateDecision,
+    Person,
+    ProtectionCase,
+    TracingMatch,
+    TracingRequest,
+)
 
 
 def _person() -> Person:
@@ -36,5 +43,10 @@ FACTORIES: dict[type[ReplicatedModel], tuple[Callable[[], ReplicatedModel], str,
         lambda: ProtectionCase(child=_person(), kind="unaccompanied"),
         "notes",
         "has not spoken",
+    ),
+    DuplicateDecision: (
+        lambda: DuplicateDecision(first=_person(), second=_person(), outcome="distinct"),
+        "reason",
+        "brothers, born a year apart",
     ),
 }

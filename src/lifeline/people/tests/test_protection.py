@@ -78,16 +78,16 @@ def test_probable_duplicates_are_listed_and_merged(registrar: Any, site: Site) -
     services.person_register(
         actor=registrar, given_name="Rachida", family_name="Benali", sex="female", age_years=40
     )
-    pairs = matching.duplicates_find(actor=registrar)
+    pairs = matching.duplicates_all(actor=registrar)
     assert [(p.first, p.second) for p in pairs] == [(first, second)]
     services.person_merge(actor=registrar, survivor=first, duplicate=second)
-    assert matching.duplicates_find(actor=registrar) == []
+    assert matching.duplicates_all(actor=registrar) == []
 
 
 def test_a_viewer_may_search_but_not_list_duplicates(viewer: Any, site: Site) -> None:
     assert matching.person_search(actor=viewer, query="Layla") == []
     with pytest.raises(Forbidden):
-        matching.duplicates_find(actor=viewer)
+        matching.duplicates_all(actor=viewer)
 
 
 # ---- tracing ---------------------------------------------------------------------------------

@@ -1,0 +1,630 @@
+"""Records that are probably one person: blocking, the evidence weighed as a record-linkage
+model, a calibrated likelihood and the reasons in words. Pure: no Django.
+
+The model is Fellegi and Sunter's ("A theory for record linkage", JASA 64, 1969), as Splink
+and the census bureaus use it: each comparison (the names, the birth, the sex, the household,
+the site) falls in one agreement level, and each level adds log2(m/u) bits, where m is how
+often a true duplicate shows that level and u how often two different persons do. The u of a
+name that agrees is the share of the registry carrying that name (Winkler's frequency-based
+weights: two Mohameds say less than two Zubaydas). The sum, with the prior odds of a
+duplicate among the compared pairs, is turned into a likelihood by a logistic curve fitted on
+the duplicates benchmark's tuning half (`benchmarks/duplicates.py`), so that pairs shown at 0.9
+were duplicates about nine times in ten there.
+
+Blocking: records are compared when they share a pair of name keys (consonant skeletons), or
+would after one consonant is deleted from one name of each record (so one changed, missing or
+extra consonant still meets: Sohaib and Shoaib, Badr and Bard), in any order (swapped given
+and family names). A key shared by more records than a block holds is not dropped: its
+records are compared in order of birth year, each with its nearest neighbours (the sorted
+neighbourhood method, Hernández and Stolfo 1995).
+
+Placeholders (Unknown, Unidentified (Mavrah school #1), مجهول) carry no name: they get no
+key and no name evidence, so no pair is proposed on the name alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz.distance import OSA
+
+from lifeline.people.matching.names import (
+    MAX_NAME_TOKENS,
+    NameToken,
+    ParsedName,
+    fold,
+    name_parse,
+    other_gender,
+    token_key,
+    token_similarity,
+)
+
+IntArray = npt.NDArray[np.int64]
+
+
+def gettext_noop(text: str) -> str:
+    """Marks a reason for translation (the page translates it); the text itself is kept."""
+    return text
+
+
+# Words that stand for a name nobody knows, in the registry's languages.
+PLACEHOLDER_WORDS = frozenset(
+    {"unknown", "unidentified", "unnamed", "noname", "anonymous", "inconnu", "inconnue",
+     "anonyme", "nonidentifie", "nonidentifiee", "sansnom", "nn", "x", "xx", "xxx", "doe",
+     "baby", "child", "enfant", "bebe", "male", "female", "man", "woman", "boy", "girl",
+     "مجهول", "مجهولة", "مجهوله", "غير", "معروف", "معروفة", "بدون", "اسم", "طفل", "طفلة"}
+)  # fmt: skip
+
+
+def name_is_placeholder(names: Iterable[str]) -> bool:
+    """A name that says nobody knows who this is: every word outside parentheses is a
+    placeholder word (or a number, or there is none)."""
+    text = " ".join(n for n in names if n)
+    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text)
+    words = [re.sub(r"[^\w]", "", fold(w)) for w in text.replace("-", " ").split()]
+    words = [w for w in words if w and not w.isdigit()]
+    return all(w in PLACEHOLDER_WORDS for w in words)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRecord:
+    """What the model compares of a person."""
+
+    row: int
+    name: ParsedName
+    labels: tuple[str, ...] = ()  # each token's word as written (for the reasons)
+    placeholder: bool = False
+    born: dt.date | None = None
+    born_estimated: bool = True  # the date of birth was worked out from an estimated age
+    sex: str | None = None  # female / male / None (unknown)
+    household: str | None = None
+    site: str | None = None
+    photo: bool = False
+
+    @property
+    def birth_year(self) -> int | None:
+        return self.born.year if self.born else None
+
+
+def record_names(names: Sequence[str]) -> tuple[ParsedName, tuple[str, ...]]:
+    """A person's tokens (given name's first, each once, at most MAX_NAME_TOKENS) and each
+    token's word as written."""
+    tokens: list[NameToken] = []
+    labels: list[str] = []
+    for field in names:
+        if not field:
+            continue
+        parsed = name_parse(field).tokens
+        words = field.split()
+        for token in parsed:
+            if token in tokens:
+                continue
+            label = field.strip() if len(parsed) == 1 else token.text.capitalize()
+            if len(parsed) > 1:
+                for word in words:
+                    if name_parse(word).tokens[:1] == (token,):
+                        label = word
+                        break
+            tokens.append(token)
+            labels.append(label)
+    return ParsedName(tuple(tokens[:MAX_NAME_TOKENS])), tuple(labels[:MAX_NAME_TOKENS])
+
+
+# ---- the model's weights ----------------------------------------------------------------------
+
+# Name agreement levels, one per pair of names matched (see `token_level`).
+OTHER, SLIP, CLOSE, SPELLING, SAME = range(5)
+LEVEL_M = {SAME: 0.55, SPELLING: 0.3, CLOSE: 0.12, SLIP: 0.08, OTHER: 0.01}
+# The u of SAME and SPELLING come from the registry (how many carry that name); of the others,
+# how often two different names are that close.
+LEVEL_U = {CLOSE: 0.002, SLIP: 0.002, OTHER: 0.95}
+# Names are not independent of one another (a family name and the given names of one origin go
+# together), so no single name says more than a name this common would.
+RARE_SHARE = 0.003
+SPELLING_SIMILARITY = 0.9  # names.token_similarity of two spellings of one name
+CLOSE_SIMILARITY = 0.78
+COMMON_NAME = 0.02  # a name carried by this share of the registry or more is a common one
+PRIOR_RECORDS = 2_000  # virtual records of a typical name's share added to the counts
+TYPICAL_SHARE = 0.003
+SEX_SAME = (0.95, 0.5)
+SEX_OTHER = (0.02, 0.5)
+SITE_SAME_M = 0.65
+HOUSEHOLD_SAME = 1.0  # bits: siblings share one too, with one family name
+HOUSEHOLD_OTHER = (0.08, 0.98)
+BORN_SAME_DAY = 9.0  # bits; two exact dates of birth that agree
+BORN_SAME_YEAR = (0.05, 1 / 45)  # exact dates, another day of the same year (a slip)
+BORN_OTHER = -10.0  # exact dates years apart
+CHILD = 15  # below this age an age is judged closer
+# Ages (one at least estimated): (largest gap in years, m, u); a larger gap: AGE_FAR.
+AGE_LEVELS_ADULT = ((0, 0.3, 0.025), (2, 0.45, 0.09), (5, 0.2, 0.13), (10, 0.04, 0.2))
+AGE_LEVELS_CHILD = ((0, 0.45, 0.025), (1, 0.35, 0.05), (3, 0.15, 0.09))
+AGE_FAR = (0.002, 0.7)
+# From the bits to a likelihood: p = 1 / (1 + 2^-(SLOPE * bits + OFFSET)); OFFSET is the prior
+# log2-odds of a duplicate among the compared pairs. Fitted on the benchmark's tuning run.
+SLOPE = 0.73
+OFFSET = -11.34
+SHOWN = 0.5  # a pair this likely or more is proposed: more likely one person than two
+SLOTS = 4  # names of a record compared (given, father's, grandfather's, family)
+
+
+def _bits(m: float, u: float) -> float:
+    return math.log2(m / u)
+
+
+# ---- names ------------------------------------------------------------------------------------
+
+
+def _one_slip(s: NameToken, t: NameToken, written_s: str, written_t: str) -> bool:
+    """One letter typed wrong, left out, added, or two swapped (Damerau 1964), in the names as
+    written (folded: `names.fold`) or in their normal forms."""
+    if min(len(s.text), len(t.text)) < 4 or s.arabic or t.arabic:
+        return False  # in Arabic script one letter makes another name (محمد, أحمد)
+    return (
+        OSA.distance(s.text, t.text, score_cutoff=1) <= 1
+        or OSA.distance(written_s, written_t, score_cutoff=1) <= 1
+    )
+
+
+# Names seen by the batch scorer as small integers, and the levels of pairs of them, kept for
+# the next run (the registry changes little between two looks at the queue).
+_VOCAB: list[tuple[NameToken, str]] = []
+_VOCAB_IDS: dict[tuple[NameToken, str], int] = {}
+_LEVELS: dict[int, int] = {}
+LEVELS_KEPT = 2_000_000
+
+
+def _vocab_id(token: NameToken, written: str) -> int:
+    key = (token, fold(written))
+    found = _VOCAB_IDS.get(key)
+    if found is None:
+        if len(_LEVELS) > LEVELS_KEPT:
+            _LEVELS.clear()
+        found = _VOCAB_IDS[key] = len(_VOCAB)
+        _VOCAB.append(key)
+    return found
+
+
+def token_level(s: NameToken, t: NameToken, written_s: str = "", written_t: str = "") -> int:
+    """How two names agree: the same name, spellings of one name (Rachid, Rasheed, رشيد), close
+    spellings, one slip of the keyboard apart (Sohaib, Shoaib; Badr, Bard), or other names. A
+    man's name and a woman's (Karim, Karima) are other names."""
+    if s.text == t.text:
+        return SAME
+    if s.skeleton == t.skeleton and other_gender(s, t):
+        return OTHER
+    sim = token_similarity(s, t)
+    if sim >= SPELLING_SIMILARITY:
+        return SPELLING
+    if sim >= CLOSE_SIMILARITY:
+        return CLOSE
+    if _one_slip(s, t, written_s or s.text, written_t or t.text):
+        return SLIP
+    return OTHER
+
+
+class NameFrequencies:
+    """How many records carry each name (its normalised text) and each skeleton."""
+
+    def __init__(self, records: Iterable[LinkRecord]) -> None:
+        self.texts: dict[str, int] = defaultdict(int)
+        self.skeletons: dict[str, int] = defaultdict(int)
+        self.total = 0
+        for record in records:
+            self.total += 1
+            for token in set(record.name.tokens):
+                self.texts[token.text] += 1
+                self.skeletons[token_key(token)] += 1
+
+    def _share(self, count: int) -> float:
+        # Smoothed towards a typical name's share, so that a small registry (where every name
+        # is on a third of the records) does not take every name for a common one.
+        return (count + PRIOR_RECORDS * TYPICAL_SHARE) / (self.total + PRIOR_RECORDS)
+
+    def text_share(self, token: NameToken) -> float:
+        return max(self._share(self.texts.get(token.text, 0)), RARE_SHARE)
+
+    def skeleton_share(self, token: NameToken) -> float:
+        return max(self._share(self.skeletons.get(token_key(token), 0)), RARE_SHARE)
+
+    def level_bits(self, level: int, s: NameToken, t: NameToken) -> float:
+        if level == SAME:
+            return _bits(LEVEL_M[SAME], self.text_share(s))
+        if level == SPELLING:
+            share = max(self.skeleton_share(s), self.skeleton_share(t))
+            return _bits(LEVEL_M[SPELLING], share)
+        return _bits(LEVEL_M[level], LEVEL_U[level])
+
+
+@lru_cache(maxsize=8)
+def _assignments(n: int) -> list[tuple[int, ...]]:
+    return list(itertools.permutations(range(n)))
+
+
+# ---- blocking ---------------------------------------------------------------------------------
+
+MAX_BLOCK = 40  # records compared all with all under one key; beyond, nearest neighbours
+NEIGHBOURS = 12  # each record's neighbours (by birth year) in a larger block
+
+
+def _deletions(skeleton: str) -> list[str]:
+    if skeleton.startswith("~") or len(skeleton) < 2:
+        return []
+    plain = skeleton.replace("S", "s")  # sh written as one letter or as s and h: one key
+    return list({plain[:i] + plain[i + 1 :] for i in range(len(plain))} | {plain})
+
+
+def blocking_keys(name: ParsedName) -> set[str]:
+    """The keys of one record's names (see the module's docstring)."""
+    skeletons = list(dict.fromkeys(token_key(t) for t in name.tokens[:SLOTS]))
+    if len(skeletons) == 1:
+        return {skeletons[0], *_deletions(skeletons[0])}
+    keys: set[str] = set()
+    for i, a in enumerate(skeletons):
+        for b in skeletons[i + 1 :]:
+            for x in (a, *_deletions(a)):
+                keys.add(f"{min(x, b)}|{max(x, b)}")
+            for y in (b, *_deletions(b)):
+                keys.add(f"{min(a, y)}|{max(a, y)}")
+    return keys
+
+
+def candidate_pairs(records: Sequence[LinkRecord]) -> tuple[IntArray, IntArray]:
+    """Pairs of positions in `records` worth scoring (lower first), as two arrays."""
+    key_ids: dict[str, int] = {}
+    keys: list[int] = []
+    rows: list[int] = []
+    for position, record in enumerate(records):
+        if record.placeholder or not record.name.tokens:
+            continue
+        for key in blocking_keys(record.name):
+            keys.append(key_ids.setdefault(key, len(key_ids)))
+            rows.append(position)
+    if not keys:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    key_array = np.array(keys, dtype=np.int64)
+    row_array = np.array(rows, dtype=np.int64)
+    years = np.array([r.birth_year or 0 for r in records], dtype=np.int64)
+    order = np.lexsort((years[row_array], key_array))
+    key_array, row_array = key_array[order], row_array[order]
+    starts = np.concatenate(([0], np.nonzero(np.diff(key_array))[0] + 1))
+    sizes = np.diff(np.append(starts, len(key_array)))
+    firsts: list[IntArray] = []
+    seconds: list[IntArray] = []
+    for size in np.unique(sizes[(sizes >= 2) & (sizes <= MAX_BLOCK)]).tolist():
+        block_starts = starts[sizes == size]
+        members = row_array[block_starts[:, None] + np.arange(size)]
+        i, j = np.triu_indices(size, 1)
+        firsts.append(members[:, i].ravel())
+        seconds.append(members[:, j].ravel())
+    # A larger block: each record with its nearest neighbours by birth year (sorted above).
+    for start, size in zip(
+        starts[sizes > MAX_BLOCK].tolist(), sizes[sizes > MAX_BLOCK].tolist(), strict=True
+    ):
+        members = row_array[start : start + size]
+        for k in range(1, NEIGHBOURS + 1):
+            firsts.append(members[:-k])
+            seconds.append(members[k:])
+    if not firsts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    a, b = np.concatenate(firsts), np.concatenate(seconds)
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    code = np.unique(low * len(records) + high)
+    low, high = code // len(records), code % len(records)
+    keep = low != high
+    return low[keep], high[keep]
+
+
+# ---- one pair, with its reasons ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason in words: a template (translatable) and its values."""
+
+    template: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    def text(self) -> str:
+        return self.template % dict(self.values)
+
+
+@dataclass(frozen=True)
+class Linked:
+    likelihood: float  # 0..1, calibrated
+    bits: float  # the evidence, log2 of the likelihood ratio
+    reasons: tuple[Reason, ...]
+
+
+def _label(record: LinkRecord, i: int) -> str:
+    return record.labels[i] if i < len(record.labels) else record.name.tokens[i].text.capitalize()
+
+
+NAME_REASONS = {
+    SPELLING: gettext_noop("%(a)s and %(b)s: spellings of one name"),
+    CLOSE: gettext_noop("%(a)s and %(b)s: close spellings"),
+    SLIP: gettext_noop("%(a)s and %(b)s: one letter apart"),
+    OTHER: gettext_noop("%(a)s and %(b)s: other names"),
+}
+
+
+def _name_evidence(
+    a: LinkRecord, b: LinkRecord, freq: NameFrequencies
+) -> tuple[float, list[Reason]]:
+    """The names matched one to one, the assignment with the most evidence (as `links_find`
+    weighs them)."""
+    ta, tb = a.name.tokens[:SLOTS], b.name.tokens[:SLOTS]
+    levels = {
+        (i, j): token_level(s, t, fold(_label(a, i)), fold(_label(b, j)))
+        for i, s in enumerate(ta)
+        for j, t in enumerate(tb)
+    }
+    bits = {key: freq.level_bits(level, ta[key[0]], tb[key[1]]) for key, level in levels.items()}
+    best: tuple[float, list[tuple[int, int]]] = (-math.inf, [])
+    matched = min(len(ta), len(tb))  # every name of the shorter record is matched
+    for perm in _assignments(SLOTS):
+        chosen = [(i, j) for i, j in enumerate(perm) if (i, j) in bits]
+        if len(chosen) < matched:
+            continue
+        total = sum(bits[key] for key in chosen)
+        if total > best[0] + 1e-9:
+            best = (total, chosen)
+    reasons: list[Reason] = []
+    for i, j in best[1]:
+        level, values = levels[(i, j)], (("a", _label(a, i)), ("b", _label(b, j)))
+        if level == SAME:
+            written_alike = fold(values[0][1]) == fold(values[1][1])
+            if freq.text_share(ta[i]) >= COMMON_NAME:
+                text = gettext_noop("%(a)s on both (a common name)")
+            else:
+                text = gettext_noop("%(a)s on both")
+            if not written_alike:
+                text = gettext_noop("%(a)s and %(b)s: one name written two ways")
+            reasons.append(Reason(text, values))
+        else:
+            reasons.append(Reason(NAME_REASONS[level], values))
+    order = [j for _, j in sorted(best[1])]
+    if len(order) >= 2 and order != sorted(order):
+        reasons.append(Reason(gettext_noop("names written in another order")))
+    return (best[0] if best[1] else 0.0), reasons
+
+
+def _age(born: dt.date, today: dt.date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _age_bits(age_a: int, age_b: int) -> tuple[float, int]:
+    """Bits of two ages and the index of their level (len(levels): far apart)."""
+    gap = abs(age_a - age_b)
+    levels = AGE_LEVELS_CHILD if min(age_a, age_b) < CHILD else AGE_LEVELS_ADULT
+    for n, (largest, m, u) in enumerate(levels):
+        if gap <= largest:
+            return _bits(m, u), n
+    return _bits(*AGE_FAR), len(levels)
+
+
+def _birth_evidence(a: LinkRecord, b: LinkRecord, today: dt.date) -> tuple[float, list[Reason]]:
+    if a.born is None or b.born is None:
+        return 0.0, [Reason(gettext_noop("age unknown on one record"))]
+    if not a.born_estimated and not b.born_estimated:
+        if a.born == b.born:
+            return BORN_SAME_DAY, [Reason(gettext_noop("born the same day"))]
+        if a.born.year == b.born.year:
+            return _bits(*BORN_SAME_YEAR), [Reason(gettext_noop("born the same year"))]
+        years = str(abs(a.born.year - b.born.year))
+        return BORN_OTHER, [Reason(gettext_noop("born %(n)s years apart"), (("n", years),))]
+    age_a, age_b = _age(a.born, today), _age(b.born, today)
+    bits, level = _age_bits(age_a, age_b)
+    values = (("a", str(age_a)), ("b", str(age_b)))
+    if level <= 1:
+        text = gettext_noop("ages %(a)s and %(b)s agree (an estimate)")
+    elif level < len(AGE_LEVELS_CHILD if min(age_a, age_b) < CHILD else AGE_LEVELS_ADULT):
+        text = gettext_noop("ages %(a)s and %(b)s are near (an estimate)")
+    else:
+        text = gettext_noop("ages %(a)s and %(b)s are far apart")
+    return bits, [Reason(text, values)]
+
+
+def _site_bits(same: bool, share: float) -> float:
+    share = min(max(share, 0.01), 0.99)
+    return _bits(SITE_SAME_M, share) if same else _bits(1 - SITE_SAME_M, 1 - share)
+
+
+def link_score(
+    a: LinkRecord,
+    b: LinkRecord,
+    freq: NameFrequencies,
+    *,
+    today: dt.date,
+    site_shares: dict[str, float] | None = None,
+) -> Linked:
+    """The likelihood that two records are one person, with the reasons in words."""
+    if a.placeholder or b.placeholder:
+        bits, reasons = 0.0, [Reason(gettext_noop("a placeholder name says nothing"))]
+    else:
+        bits, reasons = _name_evidence(a, b, freq)
+    birth_bits, birth_reasons = _birth_evidence(a, b, today)
+    bits += birth_bits
+    reasons += birth_reasons
+    if a.sex and b.sex:
+        same = a.sex == b.sex
+        bits += _bits(*(SEX_SAME if same else SEX_OTHER))
+        reasons.append(Reason(gettext_noop("same sex") if same else gettext_noop("another sex")))
+    else:
+        reasons.append(Reason(gettext_noop("sex unknown on one record")))
+    if a.household and b.household:
+        if a.household == b.household:
+            bits += HOUSEHOLD_SAME
+            reasons.append(Reason(gettext_noop("same household")))
+        else:
+            bits += _bits(*HOUSEHOLD_OTHER)
+            reasons.append(Reason(gettext_noop("other households")))
+    if a.site and b.site:
+        same = a.site == b.site
+        bits += _site_bits(same, (site_shares or {}).get(a.site, 0.5))
+        reasons.append(
+            Reason(
+                gettext_noop("registered at the same site")
+                if same
+                else gettext_noop("registered at another site")
+            )
+        )
+    if a.photo and b.photo:
+        reasons.append(Reason(gettext_noop("both have a photo: compare them")))
+    return Linked(likelihood=likelihood_of(bits), bits=bits, reasons=tuple(reasons))
+
+
+def likelihood_of(bits: float) -> float:
+    """The calibrated likelihood of a duplicate for this much evidence."""
+    x = float(SLOPE * bits + OFFSET)
+    return 1.0 / (1.0 + math.pow(2.0, max(-60.0, min(60.0, -x))))
+
+
+def site_shares_of(records: Iterable[LinkRecord]) -> dict[str, float]:
+    """Per site: the share of the registry there (the u of two records agreeing on it)."""
+    counts: dict[str, int] = defaultdict(int)
+    total = 0
+    for record in records:
+        if record.site:
+            counts[record.site] += 1
+            total += 1
+    return {site: n / total for site, n in counts.items()} if total else {}
+
+
+# ---- every pair at once -----------------------------------------------------------------------
+
+
+def _batch_bits(
+    records: Sequence[LinkRecord],
+    first: IntArray,
+    second: IntArray,
+    freq: NameFrequencies,
+    today: dt.date,
+    shares: dict[str, float],
+) -> npt.NDArray[np.float64]:
+    """link_score's bits for many pairs at once (numpy), without the reasons."""
+    n = len(records)
+    slots = np.full((n, SLOTS), -1, dtype=np.int64)
+    for position, record in enumerate(records):
+        for i, token in enumerate(record.name.tokens[:SLOTS]):
+            slots[position, i] = _vocab_id(token, _label(record, i))
+    # Each pair of names once, whichever slots it is in; its bits from the levels known.
+    ta = np.concatenate([slots[first, i] for i in range(SLOTS) for _ in range(SLOTS)])
+    tb = np.concatenate([slots[second, j] for _ in range(SLOTS) for j in range(SLOTS)])
+    present = (ta >= 0) & (tb >= 0)
+    codes, inverse = np.unique((ta[present] << 32) | tb[present], return_inverse=True)
+    values = np.empty(len(codes))
+    for k, code in enumerate(codes.tolist()):
+        level = _LEVELS.get(code)
+        s, t = _VOCAB[code >> 32], _VOCAB[code & 0xFFFFFFFF]
+        if level is None:
+            level = _LEVELS[code] = token_level(s[0], t[0], s[1], t[1])
+        values[k] = freq.level_bits(level, s[0], t[0])
+    flat = np.zeros(len(ta))
+    flat[present] = values[inverse]
+    pair_bits = flat.reshape(SLOTS, SLOTS, len(first)).transpose(2, 0, 1)
+    present_a = slots[first] >= 0
+    present_b = slots[second] >= 0
+    matched = np.minimum(present_a.sum(axis=1), present_b.sum(axis=1))
+    names = np.full(len(first), -np.inf)
+    for perm in _assignments(SLOTS):
+        total = np.zeros(len(first))
+        count = np.zeros(len(first), dtype=np.int64)
+        for i, j in enumerate(perm):
+            both = present_a[:, i] & present_b[:, j]
+            total += np.where(both, pair_bits[:, i, j], 0.0)
+            count += both
+        names = np.maximum(names, np.where(count >= matched, total, -np.inf))
+    names = np.where(np.isfinite(names), names, 0.0)
+    placeholder = np.array([r.placeholder for r in records])
+    names = np.where(placeholder[first] | placeholder[second], 0.0, names)
+    return names + _batch_other_bits(records, first, second, today, shares)
+
+
+def _batch_other_bits(
+    records: Sequence[LinkRecord],
+    first: IntArray,
+    second: IntArray,
+    today: dt.date,
+    shares: dict[str, float],
+) -> npt.NDArray[np.float64]:
+    """The birth, sex, household and site bits of many pairs (as link_score weighs them)."""
+    exact = np.array([r.born is not None and not r.born_estimated for r in records])
+    known = np.array([r.born is not None for r in records])
+    day = np.array([r.born.toordinal() if r.born else 0 for r in records], dtype=np.int64)
+    year = np.array([r.birth_year or 0 for r in records], dtype=np.int64)
+    age = np.array([_age(r.born, today) if r.born else -1 for r in records], dtype=np.int64)
+    bits = np.zeros(len(first))
+    both_exact = exact[first] & exact[second]
+    same_day = day[first] == day[second]
+    same_year = year[first] == year[second]
+    exact_bits = np.where(
+        same_day, BORN_SAME_DAY, np.where(same_year, _bits(*BORN_SAME_YEAR), BORN_OTHER)
+    )
+    gap = np.abs(age[first] - age[second])
+    child = np.minimum(age[first], age[second]) < CHILD
+    age_bits = np.full(len(first), _bits(*AGE_FAR))
+    for levels, wanted in ((AGE_LEVELS_ADULT, ~child), (AGE_LEVELS_CHILD, child)):
+        done = np.zeros(len(first), dtype=bool)
+        for largest, m, u in levels:
+            hit = wanted & ~done & (gap <= largest)
+            age_bits = np.where(hit, _bits(m, u), age_bits)
+            done |= hit
+    both_known = known[first] & known[second]
+    bits += np.where(both_exact, exact_bits, np.where(both_known, age_bits, 0.0))
+    sex_code = {"female": 1, "male": 2}
+    sex = np.array([sex_code.get(r.sex or "", 0) for r in records], dtype=np.int64)
+    sex_known = (sex[first] > 0) & (sex[second] > 0)
+    same_sex = sex[first] == sex[second]
+    bits += np.where(sex_known, np.where(same_sex, _bits(*SEX_SAME), _bits(*SEX_OTHER)), 0.0)
+    ids: dict[str, int] = {}
+    household = np.array(
+        [ids.setdefault(r.household, len(ids) + 1) if r.household else 0 for r in records]
+    )
+    hh_known = (household[first] > 0) & (household[second] > 0)
+    same_hh = household[first] == household[second]
+    bits += np.where(hh_known, np.where(same_hh, HOUSEHOLD_SAME, _bits(*HOUSEHOLD_OTHER)), 0.0)
+    site_ids: dict[str, int] = {}
+    site = np.array(
+        [site_ids.setdefault(r.site, len(site_ids) + 1) if r.site else 0 for r in records]
+    )
+    share = np.zeros(len(site_ids) + 1)
+    for code, position in site_ids.items():
+        share[position] = shares.get(code, 0.5)
+    site_known = (site[first] > 0) & (site[second] > 0)
+    same_site = site[first] == site[second]
+    same_bits = np.array([_site_bits(True, x) for x in share])
+    other_bits = np.array([_site_bits(False, x) for x in share])
+    bits += np.where(
+        site_known, np.where(same_site, same_bits[site[first]], other_bits[site[first]]), 0.0
+    )
+    return bits
+
+
+def links_find(
+    records: Sequence[LinkRecord], *, today: dt.date, shown: float = SHOWN
+) -> list[tuple[LinkRecord, LinkRecord, Linked]]:
+    """Every pair of records at least `shown` likely to be one person, most likely first."""
+    freq = NameFrequencies(records)
+    shares = site_shares_of(records)
+    first, second = candidate_pairs(records)
+    if not len(first):
+        return []
+    bits = _batch_bits(records, first, second, freq, today, shares)
+    likely = np.nonzero(SLOPE * bits + OFFSET >= math.log2(shown / (1 - shown)) - 1e-9)[0]
+    found = []
+    for k in likely.tolist():
+        a, b = records[int(first[k])], records[int(second[k])]
+        linked = link_score(a, b, freq, today=today, site_shares=shares)
+        if linked.likelihood >= shown:
+            found.append((a, b, linked))
+    found.sort(key=lambda x: (-x[2].likelihood, x[0].row, x[1].row))
+    return found

@@ -1,0 +1,273 @@
+"""The duplicate finder's rules, one case each (matching.linkage; no database): placeholders,
+blocking, the evidence and its weights, the calibrated likelihood and the reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from lifeline.people.matching import linkage
+from lifeline.people.matching.linkage import (
+    LinkRecord,
+    NameFrequencies,
+    candidate_pairs,
+    link_score,
+    links_find,
+    name_is_placeholder,
+    record_names,
+    token_level,
+)
+from lifeline.people.matching.names import name_parse
+
+TODAY = dt.date(2026, 12, 1)
+
+
+def person(
+    row: int,
+    given: str,
+    family: str = "",
+    *,
+    born: dt.date | None = None,
+    age: int | None = None,
+    sex: str | None = None,
+    site: str | None = "A",
+    household: str | None = None,
+    photo: bool = False,
+) -> LinkRecord:
+    names, labels = record_names([given, family])
+    if age is not None:
+        born = dt.date(TODAY.year - age - 1, 6, 1)
+    return LinkRecord(
+        row=row, name=names, labels=labels, placeholder=name_is_placeholder([given, family]),
+        born=born, born_estimated=age is not None, sex=sex, household=household, site=site,
+        photo=photo,
+    )  # fmt: skip
+
+
+def rows_of(found: list[tuple[LinkRecord, LinkRecord, linkage.Linked]]) -> set[tuple[int, int]]:
+    return {(a.row, b.row) for a, b, _ in found}
+
+
+def crowd(n: int = 300) -> list[LinkRecord]:
+    """Different people with different names, so that frequencies are those of a registry."""
+    givens = ["Omar", "Layla", "Youssef", "Mariam", "Tarek", "Salma", "Nabil", "Hiba", "Ziad"]
+    syllables = ["ba", "ku", "ri", "zo", "me", "ta", "ne", "fi", "go", "lu", "pe", "vi", "da"]
+    families = [
+        "".join(syllables[(i // 13**k * (k + 3)) % 13] for k in range(3)).capitalize() + "x"
+        for i in range(n)
+    ]
+    return [
+        person(1000 + i, givens[i % len(givens)], families[i], age=10 + i % 60, site="B")
+        for i in range(n)
+    ]
+
+
+# ---- placeholders ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("names", "placeholder"),
+    [
+        (["Unknown", ""], True),
+        (["Unidentified", "(Mavrah school 2026-05-02 #3)"], True),
+        (["مجهول", ""], True),
+        (["Inconnu", "X"], True),
+        (["", ""], True),
+        (["Unknown", "Haddad"], False),  # a family name is a name
+        (["Ali", ""], False),
+        (["Amal", "(Mavrah)"], False),
+    ],
+)
+def test_a_placeholder_is_a_name_that_says_nobody_knows(
+    names: list[str], placeholder: bool
+) -> None:
+    assert name_is_placeholder(names) is placeholder
+
+
+def test_two_placeholders_are_never_proposed_on_the_name_alone() -> None:
+    records = [
+        person(1, "Unidentified", "(Mavrah school #1)", age=30, sex="male"),
+        person(2, "Unidentified", "(Mavrah school #2)", age=30, sex="male"),
+        person(3, "Unknown", age=30, sex="male"),
+        person(4, "مجهول", age=30, sex="male"),
+    ]
+    found = links_find([*records, *crowd(50)], today=TODAY, shown=0.01)
+    assert not {row for pair in rows_of(found) for row in pair} & {1, 2, 3, 4}
+
+
+# ---- blocking ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (("Sohaib", "Karimi"), ("Shoaib", "Karimi")),  # o and h swapped
+        (("Badr", "Haddad"), ("Bard", "Haddad")),  # d and r swapped: another skeleton
+        (("Youssef", "Karimi"), ("Karimi", "Youssef")),  # given and family swapped
+        (("Rachid", "Benali"), ("Rasheed", "Ben Ali")),  # spellings
+        (("Hamid", "Tazi"), ("Hamid", "Tazzi")),  # a consonant doubled
+        (("Salim", "Nasser"), ("Salim", "Naser")),
+    ],
+)
+def test_blocking_compares_records_a_consonant_or_an_order_apart(
+    first: tuple[str, str], second: tuple[str, str]
+) -> None:
+    records = [person(0, *first, age=30), person(1, *second, age=30)]
+    low, high = candidate_pairs(records)
+    assert list(zip(low.tolist(), high.tolist(), strict=True)) == [(0, 1)]
+
+
+def test_a_common_name_is_subdivided_by_birth_year_not_dropped() -> None:
+    # Far more records of one name than a block holds: each is still compared with its
+    # neighbours by birth year, so the record registered twice is found.
+    many = [
+        person(i, "Mohamed", "Ahmed", born=dt.date(1950 + i % 70, 1 + i % 12, 1), sex="male")
+        for i in range(linkage.MAX_BLOCK * 5)
+    ]
+    twin = person(9999, "Mohammed", "Ahmad", born=many[77].born, sex="male")
+    low, high = candidate_pairs([*many, twin])
+    pairs = set(zip(low.tolist(), high.tolist(), strict=True))
+    assert (77, len(many)) in pairs
+    assert len(pairs) < len(many) * (linkage.NEIGHBOURS + 1) * 2  # not every pair of them
+
+
+# ---- the evidence -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        ("Rachid", "Rachid", linkage.SAME),
+        ("Rachid", "Rasheed", linkage.SPELLING),
+        ("Leila", "Layla", linkage.SAME),
+        ("Sohaib", "Shoaib", linkage.SLIP),
+        ("Karim", "Karima", linkage.OTHER),  # a man's name and a woman's
+        ("Omar", "Layla", linkage.OTHER),
+        ("محمد", "أحمد", linkage.OTHER),  # one letter in Arabic script is another name
+    ],
+)
+def test_two_names_agree_by_level(a: str, b: str, level: int) -> None:
+    s, t = name_parse(a).tokens[0], name_parse(b).tokens[0]
+    assert token_level(s, t, a.lower(), b.lower()) == level
+
+
+def test_spellings_of_the_same_person_with_ages_that_agree_are_proposed() -> None:
+    records = [
+        person(0, "Rachid", "Benali", age=40, sex="male"),
+        person(1, "Rasheed", "Ben Ali", age=41, sex="male"),
+        *crowd(),
+    ]
+    found = links_find(records, today=TODAY)
+    assert rows_of(found) == {(0, 1)}
+    assert found[0][2].likelihood >= 0.9
+
+
+def test_namesakes_far_apart_in_age_are_not_proposed() -> None:
+    records = [
+        person(0, "Rachid", "Benali", age=20, sex="male"),
+        person(1, "Rachid", "Benali", age=55, sex="male"),
+        *crowd(),
+    ]
+    assert links_find(records, today=TODAY) == []
+
+
+def test_a_brother_and_sister_of_one_household_are_not_proposed() -> None:
+    records = [
+        person(0, "Karim", "Haddad", age=12, sex="male", household="h1"),
+        person(1, "Karima", "Haddad", age=12, sex="female", household="h1"),
+        *crowd(),
+    ]
+    assert links_find(records, today=TODAY) == []
+
+
+def score(a: LinkRecord, b: LinkRecord, others: list[LinkRecord] | None = None) -> float:
+    records = [a, b, *(others if others is not None else crowd())]
+    freq = NameFrequencies(records)
+    shares = linkage.site_shares_of(records)
+    return link_score(a, b, freq, today=TODAY, site_shares=shares).bits
+
+
+def test_the_same_date_of_birth_says_more_than_an_estimated_age() -> None:
+    same_day = score(
+        person(0, "Amal", "Saleh", born=dt.date(1990, 3, 4)),
+        person(1, "Amal", "Saleh", born=dt.date(1990, 3, 4)),
+    )
+    estimated = score(person(0, "Amal", "Saleh", age=36), person(1, "Amal", "Saleh", age=36))
+    assert same_day > estimated
+
+
+def test_another_sex_weighs_against_and_an_unknown_sex_weighs_nothing() -> None:
+    same = score(
+        person(0, "Nour", "Saleh", age=9, sex="female"),
+        person(1, "Nour", "Saleh", age=9, sex="female"),
+    )
+    unknown = score(
+        person(0, "Nour", "Saleh", age=9, sex="female"), person(1, "Nour", "Saleh", age=9)
+    )
+    other = score(
+        person(0, "Nour", "Saleh", age=9, sex="female"),
+        person(1, "Nour", "Saleh", age=9, sex="male"),
+    )
+    assert same > unknown > other
+
+
+def test_another_site_weighs_against_the_same_site_for() -> None:
+    here = score(
+        person(0, "Amal", "Saleh", age=30, site="A"), person(1, "Amal", "Saleh", age=30, site="A")
+    )
+    there = score(
+        person(0, "Amal", "Saleh", age=30, site="A"), person(1, "Amal", "Saleh", age=30, site="C")
+    )
+    assert here > there
+
+
+def test_a_common_name_says_less_than_a_rare_one() -> None:
+    mohameds = [person(100 + i, "Mohamed", f"Other{i}", age=20 + i % 40) for i in range(200)]
+    common = score(
+        person(0, "Mohamed", "Zubaydi", age=30), person(1, "Mohamed", "Zubaydi", age=30), mohameds
+    )
+    rare = score(
+        person(0, "Zoubida", "Zubaydi", age=30), person(1, "Zoubida", "Zubaydi", age=30), mohameds
+    )
+    assert rare > common
+
+
+def test_every_proposed_pair_has_its_reasons_in_words() -> None:
+    records = [
+        person(0, "Sohaib", "Karimi", age=36, photo=True),
+        person(1, "Shoaib", "Karimi", age=36, photo=True),
+        *crowd(),
+    ]
+    found = links_find(records, today=TODAY, shown=0.01)
+    assert found
+    texts = [r.text() for r in found[0][2].reasons]
+    assert "Sohaib and Shoaib: one letter apart" in texts
+    assert "both have a photo: compare them" in texts
+
+
+def test_the_batch_weighs_every_pair_as_the_single_pair_rule_does() -> None:
+    records = [
+        person(0, "Rachid", "Benali", age=40, sex="male", household="h"),
+        person(1, "Rasheed", "Ben Ali", born=dt.date(1985, 1, 2), sex="male"),
+        person(2, "Rachida", "Benali", age=40, sex="female", household="h"),
+        person(3, "Benali", "Rachid", age=70, site="C"),
+        person(4, "Unknown", age=40),
+        *crowd(60),
+    ]
+    freq = NameFrequencies(records)
+    shares = linkage.site_shares_of(records)
+    low, high = candidate_pairs(records)
+    batch = linkage._batch_bits(records, low, high, freq, TODAY, shares)
+    single = [
+        link_score(records[a], records[b], freq, today=TODAY, site_shares=shares).bits
+        for a, b in zip(low.tolist(), high.tolist(), strict=True)
+    ]
+    assert np.allclose(batch, single)
+
+
+def test_the_likelihood_rises_with_the_evidence() -> None:
+    values = [linkage.likelihood_of(bits) for bits in range(-10, 40, 5)]
+    assert values == sorted(values)
+    assert 0.0 < values[0] < 0.01 and values[-1] > 0.99
