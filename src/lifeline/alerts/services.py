@@ -141,8 +141,9 @@ def alerts_converge(ids: Set[uuid.UUID]) -> list[Alert]:
     hold an open row; the database lets both in (its constraint holds per origin site). The
     rule, deterministic so that every site closes the same rows whatever order they arrive in:
 
-    1. An alert resolved at one site (by a person, or by its cause going away) closes the open ones of its kind and key raised before
-       that resolution (they warned of what a person has since resolved), with its note.
+    1. An alert resolved at one site (by a person, or by its cause going away) closes the
+       open ones of its kind and key raised before that resolution (they warned of what a
+       person has since resolved), with its note.
     2. Of those still open, the lowest id stays open (UUIDv7: the earliest raised); the others
        are closed as the same alert, and an acknowledgement they carry moves to the one kept.
     """

@@ -15,6 +15,7 @@ import logging
 import os
 import threading
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -241,6 +242,33 @@ def index_current() -> NameIndex:
             _applied_since_save = 0
         _current = index
         return index
+
+
+def index_persons_refresh(ids: Iterable[uuid.UUID]) -> int:
+    """Bring these persons up to date in this database's index now, and save it: rows sync
+    applied from another site (whose change-log rows, if any, the catch-up would also read,
+    but whose derived site only the apply hook refreshed), so that a search right after the
+    apply finds them. Returns how many were applied."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return 0
+    index = index_current()
+    with _lock:
+        found: dict[uuid.UUID, dict[str, Any]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            for values in Person.objects.filter(pk__in=chunk).values(*_FIELDS, "deleted_at"):
+                found[values["id"]] = values
+        for person_id in wanted:
+            values = found.get(person_id)
+            if values is None or values["deleted_at"] is not None:
+                index.remove(person_id)
+            else:
+                index.upsert(_record_of(values))
+        # Saved at once: the change log may not carry these rows, so a restart that read an
+        # older file would not find them again.
+        index_file_write(index, index_path(), database=index.database)
+    return len(wanted)
 
 
 def index_forget() -> None:

@@ -11,10 +11,8 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from lifeline.alerts.models import Alert
 from lifeline.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from lifeline.core.models import Site
-from lifeline.core.services import site_ensure
 from lifeline.people.models import Household
 from lifeline.supplies import selectors, services
 from lifeline.supplies.models import (
