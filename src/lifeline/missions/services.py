@@ -457,7 +457,9 @@ def mission_transition(
 def member_by_radio_number(mission: Mission, number: int) -> MissionMember | None:
     if number == 0:
         return None
-    return MissionMember.objects.alive().filter(mission=mission, radio_number=number).first()
+    # One number given at two sites while apart (an alert asks to renumber): the first added.
+    members = MissionMember.objects.alive().filter(mission=mission, radio_number=number)
+    return members.order_by("id").first()
 
 
 @transaction.atomic
