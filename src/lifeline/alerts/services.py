@@ -132,6 +132,11 @@ def alert_resolve_by_system(*, alert: Alert, resolution: str) -> Alert:
     return alert
 
 
+def alerts_arrived(ids: Set[uuid.UUID]) -> None:
+    """The apply hook of alerts.alert (see `alerts_converge`)."""
+    alerts_converge(ids)
+
+
 @transaction.atomic
 def alerts_converge(ids: Set[uuid.UUID]) -> list[Alert]:
     """After alerts arrive from another site: one open alert per (kind, key) again, the same

@@ -10,8 +10,8 @@ class MissionsConfig(AppConfig):
         from lifeline.alerts.kinds import AlertKind, alert_kind_declare
         from lifeline.core.replication import after_apply_register
         from lifeline.core.roles import role_permissions_grant
-        from lifeline.missions import arrivals
         from lifeline.core.sweeps import Sweep, sweep_register
+        from lifeline.missions import arrivals
         from lifeline.missions.roles import ROLE_GRANTS
         from lifeline.missions.services import (
             NEED_HELP_KIND,

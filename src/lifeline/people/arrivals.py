@@ -94,7 +94,7 @@ def persons_derive(persons: list[Person]) -> None:
     owner = {p.pk: p.pk for p in persons}
     for chunk in _chunks(owner):
         merged = Person.objects.filter(merged_into_id__in=chunk).values_list("id", "merged_into")
-        owner.update(dict(merged))
+        owner.update({pid: into for pid, into in merged if into is not None})
     latest: dict[uuid.UUID, StatusEvent] = {}
     for chunk in _chunks(owner):
         for event in StatusEvent.objects.alive().filter(person_id__in=chunk):
@@ -106,14 +106,14 @@ def persons_derive(persons: list[Person]) -> None:
             ):
                 latest[mine] = event
     for person in persons:
-        event = latest.get(person.pk)
+        last = latest.get(person.pk)
         person.search_text = _search_text_of(person)
-        person.status = event.status if event else Status.PRESENT
-        person.current_site_id = event.site_id if event else None
-        person.current_area = event.area if event else ""
-        person.current_latitude = event.latitude if event else None
-        person.current_longitude = event.longitude if event else None
-        person.status_since = event.occurred_at if event else None
+        person.status = last.status if last else Status.PRESENT
+        person.current_site_id = last.site_id if last else None
+        person.current_area = last.area if last else ""
+        person.current_latitude = last.latitude if last else None
+        person.current_longitude = last.longitude if last else None
+        person.status_since = last.occurred_at if last else None
         person.save(update_fields=sorted(Person.derived_fields))
 
 
@@ -266,7 +266,7 @@ def households_arrived(ids: Set[uuid.UUID]) -> None:
         .filter(n__gt=1)
         .values_list("ration_card", flat=True)
     )
-    for card in sorted(shared):
+    for card in sorted(c for c in shared if c):
         holders = list(
             Household.objects.alive().filter(ration_card=card).select_related("site").order_by("id")
         )

@@ -25,9 +25,7 @@ D = Decimal
 EXPIRY = dt.date(2027, 1, 31)
 
 
-def test_the_same_item_code_created_at_two_sites_is_one_item(
-    logistics: Any, settings: Any
-) -> None:
+def test_the_same_item_code_created_at_two_sites_is_one_item(logistics: Any, settings: Any) -> None:
     ours = services.item_create(actor=logistics, code="amoxicillin", name="Amoxicillin")
     # The other site's item_create derives the same id from the code alone, so the two
     # rows meet as one row (their fields merge) instead of colliding on the code.
