@@ -41,6 +41,8 @@ from lifeline.people.services import _search_text_of
 
 CARD_SHARED_KIND = "people.ration_card_shared"
 CASES_TWICE_KIND = "people.protection_case_twice"
+# Above this many (person, request) pairs in one batch, tracing asks the index per request.
+EXHAUSTIVE_PAIRS = 20_000
 
 
 # ---- persons and their derived state ----------------------------------------------------------
@@ -224,6 +226,12 @@ def _tracing_match_arrivals(persons: list[Person]) -> None:
         )
     )
     if not requests:
+        return
+    if len(persons) * len(requests) > EXHAUSTIVE_PAIRS:
+        # A large bundle: each request asks the name index (which holds the arrivals now)
+        # for its best matches, rather than scoring every pair.
+        for request in requests:
+            protection.tracing_match_run(request=request)
         return
     probes = [(request, protection.tracing_probe(request)) for request in requests]
     for person in Person.objects.filter(pk__in=[p.pk for p in persons]).select_related(

@@ -17,7 +17,7 @@ from lifeline.alerts.models import Alert
 from lifeline.alerts.selectors import alert_list
 from lifeline.core.models import Site
 from lifeline.core.tests.arrivals import row_arrive, rows_applied, site_remote
-from lifeline.people import arrivals, protection, selectors, services
+from lifeline.people import arrivals, protection, rules, selectors, services
 from lifeline.people.matching import selectors as matching
 from lifeline.people.models import (
     CaseKind,
@@ -131,7 +131,7 @@ def test_a_person_arriving_is_matched_against_the_open_requests_here(
         sex="female", age_years=6,
     )  # fmt: skip
     assert not request.matches.exists()
-    six = timezone.localdate().replace(year=timezone.localdate().year - 6)
+    six = rules.birth_date_from_age(6, timezone.localdate())
     meriem = _person_from(forest, "Meriem", "Tazi", sex="female", date_of_birth=six)
     assert [m.person for m in request.matches.all()] == [meriem]
 
@@ -213,3 +213,16 @@ def test_two_open_cases_for_one_child_are_both_kept_and_raised_for_review(
     assert alert.subject_id == str(min(ours.pk, theirs.pk))
     assert alert in alert_list(actor=protection_officer)
     assert alert not in alert_list(actor=viewer)
+
+
+def test_a_large_batch_of_persons_is_matched_through_the_index(
+    registrar: Any, forest: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(arrivals, "EXHAUSTIVE_PAIRS", 0)
+    request = protection.tracing_request_file(
+        actor=registrar, seeker_name="Zohra Tazi", given_name="Maryam", family_name="Tazi",
+        sex="female", age_years=6,
+    )  # fmt: skip
+    six = rules.birth_date_from_age(6, timezone.localdate())
+    meriem = _person_from(forest, "Meriem", "Tazi", sex="female", date_of_birth=six)
+    assert [m.person for m in request.matches.all()] == [meriem]
