@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from lifeline.alerts.models import Alert
+from lifeline.core.ids import uuid_named
 from lifeline.core.tests.arrivals import row_arrive, rows_applied, site_remote
 from lifeline.missions import arrivals, services
 from lifeline.missions.models import Mission, MissionMember, MissionTransition
@@ -61,3 +62,10 @@ def test_one_radio_number_given_at_two_sites_is_kept_and_raised(
     alert = Alert.objects.get(kind=arrivals.RADIO_TWICE_KIND)
     assert alert.key == f"{mission.pk}:2"
     assert services.member_by_radio_number(mission, 2) == min(first, theirs, key=lambda m: m.pk)
+
+
+def test_a_missions_debrief_is_one_row_at_every_site(mission: Mission, commander: Any) -> None:
+    mission = set_out(mission, commander)
+    services.mission_transition(actor=commander, mission=mission, to="aborted")
+    debrief = services.mission_debrief(actor=commander, mission=mission, summary="turned back")
+    assert debrief.pk == uuid_named("missions.debrief", mission.pk)
