@@ -497,7 +497,8 @@ def stock_balances_refresh(pairs: Collection[tuple[Any, Any]] | None = None) -> 
         sums = sums.filter(lot_id__in=lots)
         balances = balances.filter(lot_id__in=lots)
     cached = {(b.location_id, b.lot_id): b for b in balances}
-    refreshed: list[StockBalance] = []
+    created: list[StockBalance] = []
+    changed: list[StockBalance] = []
     overdrawn: list[tuple[Any, Any, Decimal]] = []
     for row in sums.annotate(total=Sum("quantity")).order_by():
         key = (row["location_id"], row["lot_id"])
@@ -506,20 +507,24 @@ def stock_balances_refresh(pairs: Collection[tuple[Any, Any]] | None = None) -> 
         total = row["total"]
         if total < 0:
             overdrawn.append((*key, total))
-        balance = cached.pop(key, None) or StockBalance(
-            location_id=key[0], lot_id=key[1], item_id=row["item_id"]
-        )
+        balance = cached.pop(key, None)
+        if balance is None:
+            balance = StockBalance(location_id=key[0], lot_id=key[1], item_id=row["item_id"])
+            created.append(balance)
+        else:
+            changed.append(balance)
         balance.expiry_date = row["lot__expiry_date"]
         balance.quantity = max(total, Decimal(0))
-        balance.save()
-        refreshed.append(balance)
     for key, balance in cached.items():  # every movement of it tombstoned since
         if wanted is None or key in wanted:
             balance.quantity = Decimal(0)
-            balance.save(update_fields=["quantity"])
+            changed.append(balance)
+    # The cache is local (never replicated): bulk writes are fine here.
+    StockBalance.objects.bulk_create(created, batch_size=2000)
+    StockBalance.objects.bulk_update(changed, ["expiry_date", "quantity"], batch_size=2000)
     for location_id, lot_id, total in overdrawn:
         _overdrawn_alert(location_id, lot_id, total)
-    return refreshed
+    return [*created, *changed]
 
 
 def _overdrawn_alert(location_id: Any, lot_id: Any, total: Decimal) -> None:
