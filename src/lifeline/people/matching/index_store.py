@@ -245,10 +245,12 @@ def index_current() -> NameIndex:
 
 
 def index_persons_refresh(ids: Iterable[uuid.UUID]) -> int:
-    """Bring these persons up to date in this database's index now, and save it: rows sync
-    applied from another site (whose change-log rows, if any, the catch-up would also read,
-    but whose derived site only the apply hook refreshed), so that a search right after the
-    apply finds them. Returns how many were applied."""
+    """Bring these persons up to date in this database's index now: rows sync applied from
+    another site (whose change-log rows, if any, the catch-up would also read, but whose
+    derived site only the apply hook refreshed), so that a search right after the apply finds
+    them. Returns how many were applied."""
+    global _applied_since_save
+
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return 0
@@ -265,9 +267,15 @@ def index_persons_refresh(ids: Iterable[uuid.UUID]) -> int:
                 index.remove(person_id)
             else:
                 index.upsert(_record_of(values))
-        # Saved at once: the change log may not carry these rows, so a restart that read an
-        # older file would not find them again.
-        index_file_write(index, index_path(), database=index.database)
+        # The change log may not carry these rows, so a restart must not read a file older
+        # than them: saved every SAVE_EVERY rows as the catch-up does, and until then the
+        # older file is removed (a restart rebuilds from the database, which has them).
+        _applied_since_save += len(wanted)
+        if _applied_since_save >= SAVE_EVERY:
+            index_file_write(index, index_path(), database=index.database)
+            _applied_since_save = 0
+        else:
+            index_path().unlink(missing_ok=True)
     return len(wanted)
 
 

@@ -18,6 +18,7 @@ from lifeline.alerts.selectors import alert_list
 from lifeline.core.models import Site
 from lifeline.core.tests.arrivals import row_arrive, rows_applied, site_remote
 from lifeline.people import arrivals, protection, rules, selectors, services
+from lifeline.people.matching import index_store
 from lifeline.people.matching import selectors as matching
 from lifeline.people.models import (
     CaseKind,
@@ -226,3 +227,14 @@ def test_a_large_batch_of_persons_is_matched_through_the_index(
     six = rules.birth_date_from_age(6, timezone.localdate())
     meriem = _person_from(forest, "Meriem", "Tazi", sex="female", date_of_birth=six)
     assert [m.person for m in request.matches.all()] == [meriem]
+
+
+def test_a_restart_after_an_apply_still_finds_the_person_who_arrived(
+    registrar: Any, forest: Site
+) -> None:
+    services.person_register(actor=registrar, given_name="Omar", family_name="Khalil")
+    matching.person_search(actor=registrar, query="Omar")
+    index_store.index_save()  # a file older than the apply
+    layla = _person_from(forest, "Layla", "Haddad")
+    index_store.index_forget()  # the process restarts
+    assert [m.person for m in matching.person_search(actor=registrar, query="Layla")] == [layla]
