@@ -17,7 +17,7 @@ from django.db import models
 
 from lifeline.core import hlc
 from lifeline.core.clock import wall_ms
-from lifeline.core.models import ReplicatedModel, Site
+from lifeline.core.models import ReplicatedModel, Site, change_append
 from lifeline.core.replication import after_apply_run
 from lifeline.core.services import site_ensure
 
@@ -37,13 +37,15 @@ def version_remote(site: Site) -> str:
 
 def row_arrive(row: _Row, *, site: Site, update_fields: Iterable[str] | None = None) -> _Row:
     """Write `row` as an apply would: created at `site` (a new row) or changed there (an
-    existing one, `update_fields` naming what changed), with that site's version; no local
-    clock tick, no change-log row, no service."""
-    if row._state.adding:
+    existing one, `update_fields` naming what changed), with that site's version, and the
+    change appended to the change log as it arrived; no local clock tick, no service."""
+    creating = row._state.adding
+    if creating:
         row.origin_site = site
     row.version = version_remote(site)
     fields = None if update_fields is None else [*update_fields, "version"]
     models.Model.save(row, update_fields=fields)
+    change_append(row, op="create" if creating else "update", changed=update_fields)
     return row
 
 

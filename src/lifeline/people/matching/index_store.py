@@ -245,17 +245,17 @@ def index_current() -> NameIndex:
 
 
 def index_persons_refresh(ids: Iterable[uuid.UUID]) -> int:
-    """Bring these persons up to date in this database's index now: rows sync applied from
-    another site (whose change-log rows, if any, the catch-up would also read, but whose
-    derived site only the apply hook refreshed), so that a search right after the apply finds
-    them. Returns how many were applied."""
-    global _applied_since_save
-
+    """Bring these persons up to date now in this database's index, if this process holds
+    it: rows sync applied from another site, whose derived site only the apply hook wrote,
+    so that a search right after the apply finds them where they are. Sync's apply path
+    appends every change it applies to the change log, so an index not loaded here (or a
+    file read after a restart) catches up with them from there; this costs an apply no load
+    nor catch-up of the index. Returns how many were applied."""
     wanted = list(dict.fromkeys(ids))
-    if not wanted:
-        return 0
-    index = index_current()
     with _lock:
+        index = _current
+        if not wanted or index is None or index.database != _database_label():
+            return 0
         found: dict[uuid.UUID, dict[str, Any]] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
@@ -267,15 +267,6 @@ def index_persons_refresh(ids: Iterable[uuid.UUID]) -> int:
                 index.remove(person_id)
             else:
                 index.upsert(_record_of(values))
-        # The change log may not carry these rows, so a restart must not read a file older
-        # than them: saved every SAVE_EVERY rows as the catch-up does, and until then the
-        # older file is removed (a restart rebuilds from the database, which has them).
-        _applied_since_save += len(wanted)
-        if _applied_since_save >= SAVE_EVERY:
-            index_file_write(index, index_path(), database=index.database)
-            _applied_since_save = 0
-        else:
-            index_path().unlink(missing_ok=True)
     return len(wanted)
 
 
