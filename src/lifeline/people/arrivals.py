@@ -99,7 +99,8 @@ def persons_derive(persons: list[Person]) -> None:
         owner.update({pid: into for pid, into in merged if into is not None})
     latest: dict[uuid.UUID, StatusEvent] = {}
     for chunk in _chunks(owner):
-        for event in StatusEvent.objects.alive().filter(person_id__in=chunk):
+        events = StatusEvent.objects.alive().filter(person_id__in=chunk).only(*_EVENT_FIELDS)
+        for event in events:
             mine = owner[event.person_id]
             known = latest.get(mine)
             if known is None or (event.occurred_at, event.version) > (
@@ -146,10 +147,20 @@ def _derived_write(persons: list[Person]) -> None:
         cursor.executemany(sql, rows)
 
 
+# What the hooks read of a person and of a status event (a batch may hold thousands).
+_PERSON_FIELDS = (
+    "id", "given_name", "family_name", "other_names", "callsign", "merged_into", "deleted_at",
+    *sorted(Person.derived_fields),
+)  # fmt: skip
+_EVENT_FIELDS = (
+    "id", "person", "status", "site", "area", "latitude", "longitude", "occurred_at", "version",
+)  # fmt: skip
+
+
 def _persons(ids: Iterable[uuid.UUID]) -> list[Person]:
     found: list[Person] = []
     for chunk in _chunks(ids):
-        found += Person.objects.filter(pk__in=chunk)
+        found += Person.objects.filter(pk__in=chunk).only(*_PERSON_FIELDS)
     return found
 
 
