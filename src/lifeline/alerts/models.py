@@ -20,8 +20,10 @@ class Severity(models.TextChoices):
 
 class Alert(ReplicatedModel):
     # What raised it, e.g. "mission.overdue", "supplies.double_collection" (see kinds.py);
-    # with `key`, it makes raising idempotent: one open alert per (kind, key), which the
-    # database holds (alert_one_open_per_kind_and_key).
+    # with `key`, it makes raising idempotent: one open alert per (kind, key). The database
+    # holds it per origin site (alert_one_open_per_kind_and_key_per_site), so that another
+    # site's open alert of the same kind and key can always be applied; the apply hook
+    # (services.alerts_converge) then closes all but one, the same one on every site.
     kind = models.CharField(max_length=60, db_index=True)
     key = models.CharField(max_length=200)
     severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.WARNING)
@@ -48,16 +50,19 @@ class Alert(ReplicatedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     resolution = models.CharField(max_length=300, blank=True)
+    # Closed by sync's rule as the same alert as this one (raised at another site too).
+    same_as = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-raised_at"]
         constraints = [
             # Raising inserts and lets this refuse a second open alert (see alert_raise): no
-            # select-then-insert race between two writers. A tombstoned alert does not count.
+            # select-then-insert race between two writers of this site. A tombstoned alert
+            # does not count. Per origin site: another site's row never collides on apply.
             models.UniqueConstraint(
-                fields=["kind", "key"],
+                fields=["kind", "key", "origin_site"],
                 condition=Q(resolved_at__isnull=True, deleted_at__isnull=True),
-                name="alert_one_open_per_kind_and_key",
+                name="alert_one_open_per_kind_and_key_per_site",
             )
         ]
         permissions = [

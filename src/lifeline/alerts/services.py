@@ -1,7 +1,11 @@
 """Raising, acknowledging and resolving alerts. Any app raises through `alert_raise`, which is
-idempotent: the database keeps one open alert per (kind, key), and a second raise returns it."""
+idempotent: one open alert per (kind, key), and a second raise returns it. The database holds
+that per origin site; `alerts_converge`, the apply hook, holds it across sites."""
 
 from __future__ import annotations
+
+import uuid
+from collections.abc import Set
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -27,6 +31,11 @@ def alert_raise(
     alert_kind_of(kind)  # a kind nobody declared is a mistake in the raising code
     if severity not in Severity.values:
         raise ValidationFailed({"severity": f"must be one of {', '.join(Severity.values)}"})
+    # One raised at another site (arrived by sync) counts too; the constraint, which holds
+    # per origin site, closes the race between this site's own writers below.
+    found = _alert_open(kind, key)
+    if found is not None:
+        return found
     alert = Alert(
         kind=kind,
         key=key,
@@ -44,13 +53,18 @@ def alert_raise(
         with transaction.atomic():
             alert.save()
     except IntegrityError:
-        existing = Alert.objects.alive().filter(kind=kind, key=key, resolved_at__isnull=True)
-        found = existing.first()
+        found = _alert_open(kind, key)
         if found is None:
             raise  # refused for another reason
         return found
     audit_record(actor=None, action="alert.raise", obj=alert, summary=alert.title)
     return alert
+
+
+def _alert_open(kind: str, key: str) -> Alert | None:
+    """The open alert of this kind and key, from any site (the one kept: the lowest id)."""
+    rows = Alert.objects.alive().filter(kind=kind, key=key, resolved_at__isnull=True)
+    return rows.order_by("id").first()
 
 
 def _alert_locked(actor: Actor | None, alert: Alert, *, doing: str) -> Alert:
@@ -114,5 +128,70 @@ def alert_resolve_by_system(*, alert: Alert, resolution: str) -> Alert:
     alert.resolved_by = None
     alert.resolution = resolution.strip()[:300]
     alert.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+    audit_record(actor=None, action="alert.resolve", obj=alert, summary=alert.title)
+    return alert
+
+
+def alerts_arrived(ids: Set[uuid.UUID]) -> None:
+    """The apply hook of alerts.alert (see `alerts_converge`)."""
+    alerts_converge(ids)
+
+
+@transaction.atomic
+def alerts_converge(ids: Set[uuid.UUID]) -> list[Alert]:
+    """After alerts arrive from another site: one open alert per (kind, key) again, the same
+    one on every site. Returns the alerts closed.
+
+    Two sites' workers that raised the same alert while apart (the same overdue team) each
+    hold an open row; the database lets both in (its constraint holds per origin site). The
+    rule, deterministic so that every site closes the same rows whatever order they arrive in:
+
+    1. An alert resolved at one site (by a person, or by its cause going away) closes the
+       open ones of its kind and key raised before that resolution (they warned of what a
+       person has since resolved), with its note.
+    2. Of those still open, the lowest id stays open (UUIDv7: the earliest raised); the others
+       are closed as the same alert, and an acknowledgement they carry moves to the one kept.
+    """
+    keys = sorted(set(Alert.objects.filter(pk__in=ids).values_list("kind", "key")))
+    closed: list[Alert] = []
+    for kind, key in keys:
+        rows = list(
+            Alert.objects.alive()
+            .select_for_update()
+            .filter(kind=kind, key=key)
+            .select_related("origin_site")
+            .order_by("id")
+        )
+        # Resolutions by people (or by their cause going away), not closures by this rule.
+        resolved = [a for a in rows if a.resolved_at is not None and a.same_as is None]
+        still_open: list[Alert] = []
+        for alert in (a for a in rows if a.resolved_at is None):
+            cover = next(
+                (r for r in resolved if r.resolved_at and alert.raised_at <= r.resolved_at), None
+            )
+            if cover is None:
+                still_open.append(alert)
+                continue
+            note = f"resolved at {cover.origin_site.name}: {cover.resolution}"
+            closed.append(_alert_close_as_same(alert, cover, note))
+        if len(still_open) < 2:
+            continue
+        kept, *others = still_open
+        for other in others:
+            if kept.acknowledged_at is None and other.acknowledged_at is not None:
+                kept.acknowledged_at = other.acknowledged_at
+                kept.acknowledged_by_id = other.acknowledged_by_id
+                kept.save(update_fields=["acknowledged_at", "acknowledged_by"])
+            note = f"the same alert as the one raised at {kept.origin_site.name}, kept open"
+            closed.append(_alert_close_as_same(other, kept, note))
+    return closed
+
+
+def _alert_close_as_same(alert: Alert, same_as: Alert, resolution: str) -> Alert:
+    alert.resolved_at = timezone.now()
+    alert.resolved_by = None
+    alert.resolution = resolution[:300]
+    alert.same_as = same_as.pk
+    alert.save(update_fields=["resolved_at", "resolved_by", "resolution", "same_as"])
     audit_record(actor=None, action="alert.resolve", obj=alert, summary=alert.title)
     return alert

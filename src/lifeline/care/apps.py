@@ -7,10 +7,11 @@ class CareConfig(AppConfig):
     verbose_name = "Care"
 
     def ready(self) -> None:
-        from lifeline.care import allocation
+        from lifeline.care import allocation, arrivals
         from lifeline.care.roles import ROLE_GRANTS
         from lifeline.care.services import RETRIAGE_MINUTES_DEFAULT, RETRIAGE_SETTING
         from lifeline.care.treatments.services import SETTING_STORE
+        from lifeline.core.replication import after_apply_register
         from lifeline.core.roles import role_permissions_grant
         from lifeline.core.site_settings import (
             SiteSettingSpec,
@@ -57,3 +58,6 @@ class CareConfig(AppConfig):
             ),
         )
         role_permissions_grant("care", ROLE_GRANTS)
+        # Rows from another site: the board's cached triage derived again.
+        after_apply_register("care.patient", arrivals.patients_triage_refresh)
+        after_apply_register("care.triageassessment", arrivals.assessments_arrived)

@@ -129,7 +129,7 @@ def _infirmary_stock(logistics: Actor) -> tuple[Item, Location]:
     infirmary = supplies.location_create(
         actor=logistics, code=STORE_CODE, name="Infirmary store", site=site
     )
-    main = Location.objects.get(code="main-store")
+    main = Location.objects.get(code="main-store", site=site)  # codes are unique per site
     transfer = supplies.transfer_send(
         actor=logistics,
         source=main,

@@ -8,11 +8,13 @@ class IntelConfig(AppConfig):
 
     def ready(self) -> None:
         from lifeline.alerts.kinds import AlertKind, alert_kind_declare
+        from lifeline.core.replication import after_apply_register
         from lifeline.core.roles import role_permissions_grant
         from lifeline.core.sweeps import Sweep, sweep_register
         from lifeline.intel.roles import ROLE_GRANTS
         from lifeline.intel.selectors import report_timeline
         from lifeline.intel.services import CACHE_FOUND_KIND
+        from lifeline.intel.threats import arrivals
         from lifeline.intel.threats.selectors import SightingRiskSources
         from lifeline.intel.threats.watch import (
             RISK_ALERT_PERMISSION,
@@ -48,3 +50,6 @@ class IntelConfig(AppConfig):
         risk_sources_register("intel.sightings", SightingRiskSources())
         risk_raised.connect(risk_raised_receive, dispatch_uid="intel.risk_watch")
         sweep_register(Sweep("intel.risk_watch", risk_watch_sweep))
+        # Rows from another site: a group's last sighting and the risk grid rebuilt.
+        after_apply_register("intel.hostilegroup", arrivals.groups_last_seen_refresh)
+        after_apply_register("intel.sighting", arrivals.sightings_arrived)

@@ -8,8 +8,10 @@ class MissionsConfig(AppConfig):
 
     def ready(self) -> None:
         from lifeline.alerts.kinds import AlertKind, alert_kind_declare
+        from lifeline.core.replication import after_apply_register
         from lifeline.core.roles import role_permissions_grant
         from lifeline.core.sweeps import Sweep, sweep_register
+        from lifeline.missions import arrivals
         from lifeline.missions.roles import ROLE_GRANTS
         from lifeline.missions.services import (
             NEED_HELP_KIND,
@@ -28,7 +30,16 @@ class MissionsConfig(AppConfig):
                 meaning="a team checked in asking for help",
                 permission="missions.view_mission",
             ),
+            AlertKind(
+                kind=arrivals.RADIO_TWICE_KIND,
+                meaning="two members of a team were given one radio number at two sites",
+                permission="missions.view_mission",
+            ),
         )
+        # Rows from another site: the mission's state derived again, radio numbers checked.
+        after_apply_register("missions.mission", arrivals.missions_state_refresh)
+        after_apply_register("missions.missiontransition", arrivals.transitions_arrived)
+        after_apply_register("missions.missionmember", arrivals.members_arrived)
         role_permissions_grant("missions", ROLE_GRANTS)
         sweep_register(
             Sweep("missions.overdue", missions_overdue_sweep, says="{count} mission(s) overdue")

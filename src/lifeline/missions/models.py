@@ -85,14 +85,17 @@ class MissionMember(ReplicatedModel):
     )
     role = models.CharField(max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER)
     callsign = models.CharField(max_length=40, blank=True)
-    # The member's number on the radio (1, 2, ...), unique in the mission.
+    # The member's number on the radio (1, 2, ...), unique in the mission: in the database
+    # per origin site (another site's member is always applied), across sites by the apply
+    # hook's alert (missions.arrivals).
     radio_number = models.PositiveSmallIntegerField()
 
     class Meta:
         ordering = ["radio_number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["mission", "radio_number"], name="member_radio_number_unique"
+                fields=["mission", "radio_number", "origin_site"],
+                name="member_radio_number_unique_per_site",
             )
         ]
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from lifeline.alerts.models import Alert, Severity
 from lifeline.alerts.services import alert_raise
 from lifeline.core.errors import Conflict, ValidationFailed
+from lifeline.core.ids import uuid_named
 from lifeline.core.services import Actor, actor_user, audit_record, permission_require
 from lifeline.missions import lifecycle
 from lifeline.missions.lifecycle import State
@@ -457,7 +458,9 @@ def mission_transition(
 def member_by_radio_number(mission: Mission, number: int) -> MissionMember | None:
     if number == 0:
         return None
-    return MissionMember.objects.alive().filter(mission=mission, radio_number=number).first()
+    # One number given at two sites while apart (an alert asks to renumber): the first added.
+    members = MissionMember.objects.alive().filter(mission=mission, radio_number=number)
+    return members.order_by("id").first()
 
 
 @transaction.atomic
@@ -550,14 +553,15 @@ def mission_debrief(
     supplies = [dict(s) for s in supplies_recovered]
     if problems:
         raise ValidationFailed(problems)
-    debrief = Debrief(
-        mission=mission,
-        people_found=people_found,
-        casualties=casualties,
-        supplies_recovered=supplies,
-        summary=summary,
-        by=actor_user(actor),
-    )
+    # One debrief per mission: the same row at every site that records it, so two sites'
+    # debriefs merge field by field instead of colliding on the mission (a tombstoned one
+    # is written again).
+    debrief_id = uuid_named("missions.debrief", mission.pk)
+    debrief = Debrief.objects.filter(pk=debrief_id).first() or Debrief(id=debrief_id)
+    debrief.mission = mission
+    debrief.people_found, debrief.casualties = people_found, casualties
+    debrief.supplies_recovered, debrief.summary = supplies, summary
+    debrief.by, debrief.deleted_at = actor_user(actor), None
     debrief.save()
     audit_record(actor=actor, action="mission.debrief", obj=mission, summary=mission.name)
     return debrief

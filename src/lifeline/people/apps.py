@@ -7,12 +7,35 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self) -> None:
+        from lifeline.alerts.kinds import AlertKind, alert_kind_declare
         from lifeline.core.replication import after_apply_register
         from lifeline.core.roles import role_permissions_grant
+        from lifeline.people import arrivals
         from lifeline.people.matching.selectors import duplicates_forget
         from lifeline.people.roles import ROLE_GRANTS
 
         role_permissions_grant("people", ROLE_GRANTS)
+        alert_kind_declare(
+            AlertKind(
+                kind=arrivals.CARD_SHARED_KIND,
+                meaning="two households hold one ration card, given at two sites while apart",
+                permission="people.view_household",
+            ),
+            AlertKind(
+                kind=arrivals.CASES_TWICE_KIND,
+                meaning="a child has two open protection cases, opened at two sites",
+                permission="people.view_protection",
+            ),
+        )
+        # Rows from another site: derived state, the name index and tracing, and the rules
+        # that hold across sites (people.arrivals). Households and merges before persons is
+        # not needed: each hook reads what it needs.
+        after_apply_register("people.person", arrivals.persons_arrived)
+        after_apply_register("people.statusevent", arrivals.status_events_arrived)
+        after_apply_register("people.personmerge", arrivals.merges_arrived)
+        after_apply_register("people.tracingrequest", arrivals.tracing_requests_arrived)
+        after_apply_register("people.household", arrivals.households_arrived)
+        after_apply_register("people.protectioncase", arrivals.protection_cases_arrived)
         # Persons, moves and decisions from another site carry that site's clock, which may be
         # behind ours: the duplicates queue starts again rather than trust its last run.
         for label in ("people.person", "people.statusevent", "people.duplicatedecision"):

@@ -56,7 +56,11 @@ class Household(ReplicatedModel):
     head = models.ForeignKey(
         "Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    ration_card = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    # Unique per origin site in the database (another site's household with the same card is
+    # always applied); the services refuse a card known anywhere, and the apply hook raises
+    # an alert for two households holding one card (people.arrivals).
+    # NULL, not "", for no card: many households without one must not collide.
+    ration_card = models.CharField(max_length=40, null=True, blank=True)  # noqa: DJ001
     shelter = models.CharField(max_length=80, blank=True)
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT)
     area = models.CharField(max_length=80, blank=True)
@@ -64,6 +68,11 @@ class Household(ReplicatedModel):
 
     class Meta:
         ordering = ["ration_card"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ration_card", "origin_site"], name="household_card_unique_per_site"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.ration_card or f"household {self.pk}"
@@ -266,7 +275,10 @@ class TracingMatchStatus(models.TextChoices):
 
 
 class TracingMatch(ReplicatedModel):
-    """A registered person who may be the one sought; a protection officer decides."""
+    """A registered person who may be the one sought; a protection officer decides.
+
+    Its id is derived from the request and the person (protection.tracing_match_id_of): two
+    sites proposing the same match write one row, which their sync merges field by field."""
 
     request = models.ForeignKey(TracingRequest, on_delete=models.PROTECT, related_name="matches")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
@@ -350,10 +362,12 @@ class ProtectionCase(ReplicatedModel):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
+            # Per origin site: two sites that each opened a case for one child while apart
+            # keep both when they meet, and the apply hook raises an alert to review them.
             models.UniqueConstraint(
-                fields=["child"],
+                fields=["child", "origin_site"],
                 condition=models.Q(status="open", deleted_at__isnull=True),
-                name="protection_case_one_open_per_child",
+                name="protection_case_one_open_per_child_per_site",
             )
         ]
         permissions = [("manage_protection", "Can open, update and close protection cases")]

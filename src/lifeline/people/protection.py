@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from lifeline.core.clock import site_local
 from lifeline.core.errors import Conflict, NotFound, ValidationFailed
-from lifeline.core.ids import id_parse
+from lifeline.core.ids import id_parse, uuid_named
 from lifeline.core.services import Actor, actor_user, audit_record, permission_require
 from lifeline.people import rules
 from lifeline.people.matching.names import Probe, candidate_score, names_parse
@@ -55,7 +55,7 @@ ADULT_YEARS = 18
 # ---- tracing -----------------------------------------------------------------------------------
 
 
-def _request_probe(request: TracingRequest) -> Probe:
+def tracing_probe(request: TracingRequest) -> Probe:
     """What the seeker told us, aged to today (a child sought last year is a year older)."""
     age = request.age_years
     if age is not None and request.created_at:
@@ -67,14 +67,20 @@ def _request_probe(request: TracingRequest) -> Probe:
     )
 
 
-def _match_propose(
+def tracing_match_propose(
     request: TracingRequest, person: Person, score: float, reasons: Iterable[str]
 ) -> TracingMatch | None:
     if request.seeker_id == person.pk:
         return None
     if TracingMatch.objects.filter(request=request, person=person).exists():
         return None
-    match = TracingMatch(request=request, person=person, score=score, reasons=list(reasons))
+    match = TracingMatch(
+        id=tracing_match_id_of(request.pk, person.pk),
+        request=request,
+        person=person,
+        score=score,
+        reasons=list(reasons),
+    )
     match.save()
     if request.status == TracingStatus.OPEN:
         request.status = TracingStatus.MATCHED
@@ -89,13 +95,18 @@ def _match_propose(
     return match
 
 
+def tracing_match_id_of(request_id: Any, person_id: Any) -> Any:
+    """One id per (request, person), the same at every site that proposes the match."""
+    return uuid_named("people.tracingmatch", request_id, person_id)
+
+
 def tracing_match_run(*, request: TracingRequest) -> list[TracingMatch]:
     """Propose the registry's best matches for a request (those above the threshold)."""
     exclude = {request.seeker_id} if request.seeker_id else set()
     proposed = []
-    for found in probe_search(_request_probe(request), limit=TRACING_PROPOSALS, exclude=exclude):
+    for found in probe_search(tracing_probe(request), limit=TRACING_PROPOSALS, exclude=exclude):
         if found.score >= TRACING_THRESHOLD:
-            match = _match_propose(request, found.person, found.score, found.reasons)
+            match = tracing_match_propose(request, found.person, found.score, found.reasons)
             if match is not None:
                 proposed.append(match)
     return proposed
@@ -173,9 +184,9 @@ def tracing_on_register(*, person: Person) -> list[TracingMatch]:
     candidate = person_candidate(person)
     proposed = []
     for request in requests:
-        scored = candidate_score(_request_probe(request), candidate)
+        scored = candidate_score(tracing_probe(request), candidate)
         if scored.score >= TRACING_THRESHOLD:
-            match = _match_propose(request, person, scored.score, scored.reasons)
+            match = tracing_match_propose(request, person, scored.score, scored.reasons)
             if match is not None:
                 proposed.append(match)
     return proposed

@@ -320,6 +320,7 @@ def household_by_card(*, actor: Actor | None, ration_card: str) -> Household:
         Household.objects.alive()
         .select_related("head", "site")
         .filter(ration_card=ration_card)
+        .order_by("id")  # one card given at two sites while apart: the first registered
         .first()
     )
     if household is None:
@@ -357,6 +358,9 @@ _HOUSEHOLD_SIZE = (
     "SELECT h.id AS household_id, (SELECT COUNT(*) FROM people_person p"
     " WHERE p.household_id = h.id AND p.deleted_at IS NULL AND p.status IN ({statuses}))"
     " AS persons FROM people_household h WHERE h.ration_card = %s AND h.deleted_at IS NULL"
+    # Two sites may have given one card while apart (an alert asks for one to be re-carded):
+    # the same household everywhere until then, the first registered.
+    " ORDER BY h.id LIMIT 1"
 )
 
 

@@ -8,6 +8,7 @@ class SuppliesConfig(AppConfig):
 
     def ready(self) -> None:
         from lifeline.alerts.kinds import AlertKind, alert_kind_declare
+        from lifeline.core.replication import after_apply_register
         from lifeline.core.roles import role_permissions_grant
         from lifeline.core.site_settings import (
             SiteSettingSpec,
@@ -16,6 +17,8 @@ class SuppliesConfig(AppConfig):
         )
         from lifeline.supplies import rules
         from lifeline.supplies.roles import ROLE_GRANTS
+        from lifeline.supplies.services.arrivals import distributions_arrived, movements_arrived
+        from lifeline.supplies.services.ledger import OVERDRAWN_KIND
 
         site_setting_declare(
             SiteSettingSpec(
@@ -60,6 +63,13 @@ class SuppliesConfig(AppConfig):
             ),
             AlertKind(
                 kind="supplies.double_collection",
-                meaning="a household collected one ration cycle at two sites",
+                meaning="a household collected twice in one period, at two sites or laptops",
+            ),
+            AlertKind(
+                kind=OVERDRAWN_KIND,
+                meaning="the sites' ledgers, merged, take more of a lot than there was",
             ),
         )
+        # Rows from another site: balances summed again, double collections found.
+        after_apply_register("supplies.movement", movements_arrived)
+        after_apply_register("supplies.distribution", distributions_arrived)

@@ -33,6 +33,8 @@ class Category(models.TextChoices):
 
 
 class Item(ReplicatedModel):
+    # The id is derived from the code (services.catalogue.item_id_of): the same code created
+    # at two sites is one item, so this never collides when their rows meet.
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=120)
     category = models.CharField(max_length=12, choices=Category.choices, default=Category.OTHER)
@@ -64,7 +66,9 @@ class LocationKind(models.TextChoices):
 
 
 class Location(ReplicatedModel):
-    code = models.SlugField(max_length=40, unique=True)
+    # Unique per site (two camps may each have a "main-store"); the id is derived from both
+    # (services.catalogue.location_id_of), so one site's code written twice is one row.
+    code = models.SlugField(max_length=40)
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=10, choices=LocationKind.choices, default=LocationKind.STORE)
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
@@ -76,12 +80,19 @@ class Location(ReplicatedModel):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "code"], name="location_code_unique_per_site")
+        ]
 
     def __str__(self) -> str:
         return self.name
 
 
 class Lot(ReplicatedModel):
+    """A batch of an item. Its id is derived from (item, batch, expiry) when it has a batch or
+    an expiry (services.ledger.lot_id_of), so the same batch received at two sites is one lot
+    everywhere and moves with a transfer as that one id."""
+
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="lots")
     batch = models.CharField(max_length=60, blank=True)
     expiry_date = models.DateField(null=True, blank=True, db_index=True)
@@ -147,9 +158,12 @@ CONSUMPTION = frozenset({MovementKind.ISSUE, MovementKind.RATION})
 class Distribution(ReplicatedModel):
     """A household's ration for one cycle, collected at one site.
 
-    The unique constraint is the rule: under any concurrency the database refuses a second
-    row for the same household, cycle and site. Two sites cut off from each other can both
-    write one; `services.double_collections_find` finds those pairs after sync.
+    `site` is the installation that issued it (this site's own, `clock.site_local`), not
+    always its cycle's: two distribution laptops at one camp are two installations. The unique
+    constraint is the rule on one installation: under any concurrency its database refuses a
+    second row for the same household and cycle. It holds per origin site, so that rows of two
+    installations (or two sites cut off from each other) never collide when they meet; both
+    are kept and `services.double_collections_find` (run by the apply hook) raises an alert.
     """
 
     cycle = models.ForeignKey("RationCycle", on_delete=models.PROTECT, related_name="+")
@@ -166,7 +180,8 @@ class Distribution(ReplicatedModel):
         ordering = ["-issued_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["cycle", "household", "site"], name="distribution_once_per_cycle_and_site"
+                fields=["cycle", "household", "origin_site"],
+                name="distribution_once_per_cycle_and_installation",
             )
         ]
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -78,7 +79,13 @@ def location_list(*, actor: Actor | None, site: Site | None = None) -> QuerySet[
 def location_get(*, actor: Actor | None, ref: Any) -> Location:
     _can_view(actor)
     text = str(ref)
-    location = Location.objects.alive().select_related("site").filter(code=text).first()
+    # A code is unique per site: this site's location first, then another site's.
+    same_code = Location.objects.alive().select_related("site").filter(code=text)
+    location = min(
+        same_code,
+        key=lambda found: (found.site.code != settings.LIFELINE_SITE, found.site.code),
+        default=None,
+    )
     if location is None:
         try:
             location = Location.objects.alive().filter(pk=uuid.UUID(text)).first()

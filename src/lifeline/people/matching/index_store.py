@@ -15,6 +15,7 @@ import logging
 import os
 import threading
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -241,6 +242,32 @@ def index_current() -> NameIndex:
             _applied_since_save = 0
         _current = index
         return index
+
+
+def index_persons_refresh(ids: Iterable[uuid.UUID]) -> int:
+    """Bring these persons up to date now in this database's index, if this process holds
+    it: rows sync applied from another site, whose derived site only the apply hook wrote,
+    so that a search right after the apply finds them where they are. Sync's apply path
+    appends every change it applies to the change log, so an index not loaded here (or a
+    file read after a restart) catches up with them from there; this costs an apply no load
+    nor catch-up of the index. Returns how many were applied."""
+    wanted = list(dict.fromkeys(ids))
+    with _lock:
+        index = _current
+        if not wanted or index is None or index.database != _database_label():
+            return 0
+        found: dict[uuid.UUID, dict[str, Any]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            for values in Person.objects.filter(pk__in=chunk).values(*_FIELDS, "deleted_at"):
+                found[values["id"]] = values
+        for person_id in wanted:
+            values = found.get(person_id)
+            if values is None or values["deleted_at"] is not None:
+                index.remove(person_id)
+            else:
+                index.upsert(_record_of(values))
+    return len(wanted)
 
 
 def index_forget() -> None:

@@ -1,6 +1,11 @@
 """Writes of the catalogue: items and the locations stock is kept at (stores, caches,
 vehicles). Every write checks the actor's permission and writes its audit row in the same
-transaction."""
+transaction.
+
+Identities that travel: an item's id is derived from its code, so the same code created at
+two sites is one item when they sync (their fields merge as one row's); a location's from its
+site and code, so two sites may each have a "main-store", and two installations of one site
+creating the same code write one location."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from typing import Any
 from django.db import transaction
 
 from lifeline.core.errors import ValidationFailed
+from lifeline.core.ids import uuid_named
 from lifeline.core.models import Site
 from lifeline.core.services import Actor, audit_record, permission_require
 from lifeline.supplies.models import Item, Location, LocationKind
@@ -34,10 +40,20 @@ def item_create(*, actor: Actor | None, code: str, name: str, **values: Any) -> 
         raise ValidationFailed({n: "is not a field of an item" for n in unknown})
     if Item.objects.filter(code=code).exists():
         raise ValidationFailed({"code": f"{code!r} is already the code of an item"})
-    item = Item(code=code, name=name, **values)
+    item = Item(id=item_id_of(code), code=code, name=name, **values)
     item.save()
     audit_record(actor=actor, action="item.create", obj=item, summary=item.name)
     return item
+
+
+def item_id_of(code: str) -> Any:
+    """The id of the catalogue item with this code, the same at every site."""
+    return uuid_named("supplies.item", code)
+
+
+def location_id_of(site: Site, code: str) -> Any:
+    """The id of the location with this code at this site, the same at every installation."""
+    return uuid_named("supplies.location", site.pk, code)
 
 
 @transaction.atomic
@@ -74,8 +90,8 @@ def location_create(
 ) -> Location:
     permission_require(actor, "supplies.manage_catalogue", doing="add stock locations")
     problems: dict[str, str] = {}
-    if Location.objects.filter(code=code).exists():
-        problems["code"] = f"{code!r} is already the code of a location"
+    if Location.objects.filter(site=site, code=code).exists():
+        problems["code"] = f"{code!r} is already the code of a location at {site.name}"
     if kind not in LocationKind.values:
         problems["kind"] = f"must be one of {', '.join(LocationKind.values)}"
     if (latitude is None) != (longitude is None):
@@ -85,6 +101,7 @@ def location_create(
     if problems:
         raise ValidationFailed(problems)
     location = Location(
+        id=location_id_of(site, code),
         code=code,
         name=name,
         site=site,

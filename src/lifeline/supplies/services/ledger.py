@@ -10,7 +10,7 @@ before they are read; SQLite's IMMEDIATE transactions serialise writers already.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -19,7 +19,9 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from lifeline.alerts.services import alert_raise
 from lifeline.core.errors import Conflict, ValidationFailed
+from lifeline.core.ids import uuid_named
 from lifeline.core.services import Actor, audit_record, permission_require
 from lifeline.supplies import rules
 from lifeline.supplies.models import (
@@ -56,10 +58,23 @@ def _lot_ensure(item: Item, batch: str, expiry_date: dt.date | None, vvm_stage: 
         if batch or expiry_date
         else None
     )
+    if lot is None and (batch or expiry_date):
+        lot = Lot.objects.filter(pk=lot_id_of(item, batch, expiry_date)).first()
+        if lot is not None:  # tombstoned once: the same batch again
+            lot.undelete()
     if lot is None:
         lot = Lot(item=item, batch=batch, expiry_date=expiry_date, vvm_stage=vvm_stage)
+        if batch or expiry_date:
+            lot.id = lot_id_of(item, batch, expiry_date)
         lot.save()
     return lot
+
+
+def lot_id_of(item: Item, batch: str, expiry_date: dt.date | None) -> Any:
+    """The id of a named lot, the same at every site that receives that batch (a lot with no
+    batch and no expiry is anonymous: a new one per receipt, with an id of its own)."""
+    expiry = expiry_date.isoformat() if expiry_date else ""
+    return uuid_named("supplies.lot", item.pk, batch.strip(), expiry)
 
 
 def _balance_move(lot: Lot, location: Location, quantity: Decimal, item: Item) -> Decimal:
@@ -453,24 +468,75 @@ def transfer_receive(*, actor: Actor | None, transfer: Transfer) -> list[Movemen
     return movements
 
 
+OVERDRAWN_KIND = "supplies.lot_overdrawn"
+
+
 def stock_balances_rebuild() -> int:
-    """Rebuild the on-hand cache from the ledger (after sync brought movements, or to check)."""
+    """Rebuild the on-hand cache from the ledger (after sync brought movements, or to check).
+    A lot the merged ledgers overdraw raises an alert instead of aborting the rebuild (see
+    `stock_balances_refresh`)."""
     with transaction.atomic():
         StockBalance.objects.all().delete()
-        sums = (
-            Movement.objects.alive()
-            .values("location_id", "lot_id", "item_id", "lot__expiry_date")
-            .annotate(total=Sum("quantity"))
-        )
-        rows = [
-            StockBalance(
-                location_id=s["location_id"],
-                lot_id=s["lot_id"],
-                item_id=s["item_id"],
-                expiry_date=s["lot__expiry_date"],
-                quantity=s["total"],
-            )
-            for s in sums
-        ]
-        StockBalance.objects.bulk_create(rows)
-    return len(rows)
+        return len(stock_balances_refresh())
+
+
+@transaction.atomic
+def stock_balances_refresh(pairs: Collection[tuple[Any, Any]] | None = None) -> list[StockBalance]:
+    """Sum the ledger again into the on-hand cache for these (location, lot) pairs, or all.
+
+    Two sites' ledgers, merged, can take more of a lot than either had (each issued the last
+    crates while they were apart). The ledger keeps both: the sum below zero is cached as
+    nothing on hand (the database refuses a negative balance, and there is nothing to issue)
+    and an alert per lot and location asks a person to count it; the rebuild goes on."""
+    sums = Movement.objects.alive().values("location_id", "lot_id", "item_id", "lot__expiry_date")
+    balances = StockBalance.objects.select_for_update()
+    wanted: set[tuple[Any, Any]] | None = None
+    if pairs is not None:
+        wanted = set(pairs)
+        lots = {lot for _, lot in wanted}
+        sums = sums.filter(lot_id__in=lots)
+        balances = balances.filter(lot_id__in=lots)
+    cached = {(b.location_id, b.lot_id): b for b in balances}
+    created: list[StockBalance] = []
+    changed: list[StockBalance] = []
+    overdrawn: list[tuple[Any, Any, Decimal]] = []
+    for row in sums.annotate(total=Sum("quantity")).order_by():
+        key = (row["location_id"], row["lot_id"])
+        if wanted is not None and key not in wanted:
+            continue
+        total = row["total"]
+        if total < 0:
+            overdrawn.append((*key, total))
+        balance = cached.pop(key, None)
+        if balance is None:
+            balance = StockBalance(location_id=key[0], lot_id=key[1], item_id=row["item_id"])
+            created.append(balance)
+        else:
+            changed.append(balance)
+        balance.expiry_date = row["lot__expiry_date"]
+        balance.quantity = max(total, Decimal(0))
+    for key, balance in cached.items():  # every movement of it tombstoned since
+        if wanted is None or key in wanted:
+            balance.quantity = Decimal(0)
+            changed.append(balance)
+    # The cache is local (never replicated): bulk writes are fine here.
+    StockBalance.objects.bulk_create(created, batch_size=2000)
+    StockBalance.objects.bulk_update(changed, ["expiry_date", "quantity"], batch_size=2000)
+    for location_id, lot_id, total in overdrawn:
+        _overdrawn_alert(location_id, lot_id, total)
+    return [*created, *changed]
+
+
+def _overdrawn_alert(location_id: Any, lot_id: Any, total: Decimal) -> None:
+    lot = Lot.objects.select_related("item").get(pk=lot_id)
+    location = Location.objects.get(pk=location_id)
+    alert_raise(
+        kind=OVERDRAWN_KIND,
+        key=f"{location_id}:{lot_id}",
+        title=f"{lot.item.name} (lot {lot}) overdrawn at {location.name}",
+        detail=(
+            f"The ledgers of the sites, merged, take {q(-total)} {lot.item.unit} more than "
+            "was ever there. Every movement is kept; count the lot and record the count."
+        ),
+        subject=lot,
+    )

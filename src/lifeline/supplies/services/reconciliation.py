@@ -1,11 +1,14 @@
-"""What needs a person to look again, raised as alerts: households that collected one cycle
-at two sites while those were cut off from each other, and the stock problems of a site."""
+"""What needs a person to look again, raised as alerts: households that collected twice in
+one period at two sites or installations while those were cut off from each other, and the
+stock problems of a site."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from lifeline.alerts.models import Alert, Severity
 from lifeline.alerts.services import alert_raise
@@ -22,47 +25,72 @@ class DoubleCollection:
     alert: Alert
 
 
-def double_collections_find(*, cycle: RationCycle | None = None) -> list[DoubleCollection]:
-    """Households that collected one cycle at two sites (written while the sites were cut
-    off from each other). Both rows stay; an alert per pair asks a person to resolve it.
-    Sync calls this after applying a bundle; it is idempotent."""
-    groups = Distribution.objects.alive()
+def double_collections_find(
+    *, cycle: RationCycle | None = None, households: Collection[Any] | None = None
+) -> list[DoubleCollection]:
+    """Households that collected twice in one period: two distributions whose cycles overlap
+    in time, issued at two sites or by two installations of one site (two laptops at one
+    camp), written while those were cut off from each other. Both rows stay; an alert per pair
+    (keyed by the two ids, in id order, so every site raises the same one) asks a person to
+    resolve it. The apply hook calls this for the households of the rows that arrived (and
+    `cycle` limits it to the cycles overlapping that one); it is idempotent."""
+    rows = Distribution.objects.alive()
     if cycle is not None:
-        groups = groups.filter(cycle=cycle)
+        rows = rows.filter(cycle__starts_on__lte=cycle.ends_on, cycle__ends_on__gte=cycle.starts_on)
+    if households is not None:
+        rows = rows.filter(household_id__in=list(households))
     doubled = (
-        groups.values("cycle_id", "household_id")
-        .annotate(sites=Count("site_id", distinct=True))
-        .filter(sites__gt=1)
+        rows.values("household_id")
+        .annotate(
+            sites=Count("site_id", distinct=True),
+            installations=Count("origin_site_id", distinct=True),
+        )
+        .filter(Q(sites__gt=1) | Q(installations__gt=1))
+        .values_list("household_id", flat=True)
     )
     found: list[DoubleCollection] = []
-    for group in doubled:
-        rows = list(
-            Distribution.objects.alive()
-            .filter(cycle_id=group["cycle_id"], household_id=group["household_id"])
-            .select_related("site", "cycle", "household")
-            .order_by("issued_at", "id")
-        )
-        for i, first in enumerate(rows):
-            for second in rows[i + 1 :]:
-                if first.site_id == second.site_id:
-                    continue
-                alert = alert_raise(
-                    kind="supplies.double_collection",
-                    key=f"{first.pk}:{second.pk}",
-                    title=(
-                        f"Ration card {first.household} collected {first.cycle.name} at "
-                        f"{first.site.name} and at {second.site.name}"
-                    ),
-                    detail=(
-                        f"{first.site.name}: {first.issued_at:%Y-%m-%d %H:%M}; "
-                        f"{second.site.name}: {second.issued_at:%Y-%m-%d %H:%M}. Both "
-                        "distributions are kept; decide whether to deduct the next ration."
-                    ),
-                    severity=Severity.WARNING,
-                    subject=second,
-                )
-                found.append(DoubleCollection(first, second, alert))
+    by_household: dict[Any, list[Distribution]] = {}
+    candidates = rows.filter(household_id__in=list(doubled)).select_related(
+        "site", "cycle", "household"
+    )
+    for row in candidates.order_by("id"):
+        by_household.setdefault(row.household_id, []).append(row)
+    for same in by_household.values():
+        for i, first in enumerate(same):
+            for second in same[i + 1 :]:
+                if _collected_twice(first, second):
+                    found.append(_double_collection_raise(first, second))
     return found
+
+
+def _collected_twice(one: Distribution, other: Distribution) -> bool:
+    """Two collections of one household in one period, by two sites or installations."""
+    elsewhere = one.site_id != other.site_id or one.origin_site_id != other.origin_site_id
+    a, b = one.cycle, other.cycle
+    return elsewhere and a.starts_on <= b.ends_on and b.starts_on <= a.ends_on
+
+
+def _double_collection_raise(first: Distribution, second: Distribution) -> DoubleCollection:
+    if first.cycle_id == second.cycle_id:
+        what = f"collected {first.cycle.name} at {first.site.name} and at {second.site.name}"
+    else:
+        what = (
+            f"collected {first.cycle.name} at {first.site.name} and {second.cycle.name} at "
+            f"{second.site.name} in the same period"
+        )
+    alert = alert_raise(
+        kind="supplies.double_collection",
+        key=f"{first.pk}:{second.pk}",
+        title=f"Ration card {first.household} {what}",
+        detail=(
+            f"{first.site.name}: {first.issued_at:%Y-%m-%d %H:%M}; "
+            f"{second.site.name}: {second.issued_at:%Y-%m-%d %H:%M}. Both "
+            "distributions are kept; decide whether to deduct the next ration."
+        ),
+        severity=Severity.WARNING,
+        subject=second,
+    )
+    return DoubleCollection(first, second, alert)
 
 
 def stock_alerts_raise(*, actor: Actor | None, site: Site, horizon_days: int = 14) -> list[Alert]:

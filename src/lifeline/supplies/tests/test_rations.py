@@ -1,4 +1,5 @@
-"""Ration issues: entitlement by household size, ledger rows, at most once per cycle and site."""
+"""Ration issues: entitlement by household size, ledger rows, at most once per cycle at one
+installation (across sites and installations: test_rations_across_sites.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,8 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from lifeline.alerts.models import Alert
 from lifeline.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from lifeline.core.models import Site
-from lifeline.core.services import site_ensure
 from lifeline.people.models import Household
 from lifeline.supplies import selectors, services
 from lifeline.supplies.models import (
@@ -140,34 +139,6 @@ def test_entitlement_counts_members_present_and_caps_large_households(
     entitlement = services.entitlement_for(cycle=cycle, ration_card="RC-BIG", site=site)
     assert entitlement.household_size == 8
     assert [line.quantity for line in entitlement.lines] == [D(15)]  # capped at 6 persons
-
-
-def test_cross_site_double_collections_raise_one_alert_per_pair(
-    logistics: Any,
-    make_household: Callable[..., Household],
-    cycle: RationCycle,
-    point: DistributionPoint,
-    site: Site,
-) -> None:
-    household = make_household("RC-5", 3)
-    other = site_ensure(actor=None, code="bravo", name="Extraction point Bravo")
-    other_store = services.location_create(
-        actor=logistics, code="bravo-store", name="Bravo store", site=other
-    )
-    other_point = services.distribution_point_create(
-        actor=logistics, site=other, name="Bravo tent", location=other_store
-    )
-    # As sync would apply them: one row written at each site while they were cut off.
-    for where, at in ((site, point), (other, other_point)):
-        Distribution(
-            cycle=cycle, household=household, site=where, point=at, household_size=3
-        ).save()
-    found = services.double_collections_find()
-    assert len(found) == 1
-    assert found[0].first.site_id != found[0].second.site_id
-    assert Alert.objects.filter(kind="supplies.double_collection").count() == 1
-    services.double_collections_find()  # idempotent
-    assert Alert.objects.filter(kind="supplies.double_collection").count() == 1
 
 
 @postgres_only

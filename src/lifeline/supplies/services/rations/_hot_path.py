@@ -4,8 +4,10 @@ location, their rows inserted one statement per table, the balances moved in one
 the group-commit glue that lets the issuers of one host hand their issues to whichever holds
 the writers' lock (lifeline.core.groupcommit).
 
-A ration is issued at most once per household, cycle and site by the database's unique
-constraint, not by a prior check, so two clients racing on one card cannot both succeed."""
+A ration is issued at most once per household and cycle at this installation by the
+database's unique constraint (on the origin site, which is the distribution's site for every
+row written here), not by a prior check, so two clients racing on one card cannot both
+succeed."""
 
 from __future__ import annotations
 
@@ -277,12 +279,13 @@ def _balances_take(takes: Sequence[_Take]) -> None:
 
 
 def _collected_keys(issues: Sequence[_Issue]) -> set[tuple[Any, Any, Any]]:
-    """(cycle, household, site) of the households of these issues that have collected."""
+    """(cycle, household, installation) of the households of these issues that have
+    collected (as the unique constraint sees them)."""
     households = sorted({_db_id(Household, issue.household_id) for issue in issues})
     to_id = Distribution._meta.pk.to_python
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT cycle_id, household_id, site_id FROM supplies_distribution"  # noqa: S608
+            "SELECT cycle_id, household_id, origin_site_id FROM supplies_distribution"  # noqa: S608
             f" WHERE household_id IN ({', '.join(['%s'] * len(households))})",
             households,
         )
@@ -292,7 +295,7 @@ def _collected_keys(issues: Sequence[_Issue]) -> set[tuple[Any, Any, Any]]:
 def _collected_refusal(issue: _Issue) -> Conflict:
     earlier = (
         Distribution.objects.filter(
-            cycle_id=issue.cycle_id, household_id=issue.household_id, site_id=issue.site_id
+            cycle_id=issue.cycle_id, household_id=issue.household_id, origin_site_id=issue.site_id
         )
         .values_list("issued_at", flat=True)
         .first()

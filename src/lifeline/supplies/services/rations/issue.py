@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.utils import timezone
 
+from lifeline.core.clock import site_local
 from lifeline.core.errors import Conflict, LifelineError, ValidationFailed
 from lifeline.core.ids import uuid7
 from lifeline.core.services import Actor, permission_require
@@ -40,6 +42,10 @@ def _issue_prepare(
         raise Conflict(f"{cycle.name} is closed")
     plan = _cycle_plan(cycle, version)
     user = _user(actor)
+    # The distribution's site is this installation (the point's own, but for a second laptop
+    # issuing at a point of another installation): what the unique constraint and the
+    # double-collection finder compare.
+    site = point.site if point.site.code == settings.LIFELINE_SITE else site_local()
     return _Issue(
         id=uuid7(),
         issued_at=timezone.now(),
@@ -50,8 +56,8 @@ def _issue_prepare(
         household_id=household_id,
         size=size,
         card=card,
-        site_id=point.site_id,
-        site_name=point.site.name,
+        site_id=site.pk,
+        site_name=site.name,
         point_id=point.pk,
         location_id=point.location_id,
         location_name=point.location.name,
