@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "lifeline.routing",
     "lifeline.missions",
     "lifeline.supplies",
+    "lifeline.sync",
     "lifeline.web",
     "lifeline.demo",
 ]
