@@ -33,7 +33,14 @@ from lifeline.sync.bundle import (
     bundle_write,
     private_key_of,
 )
-from lifeline.sync.feed import FeedReport, FeedScope, feed_apply, feed_build
+from lifeline.sync.feed import (
+    FeedRefused,
+    FeedReport,
+    FeedScope,
+    feed_apply,
+    feed_build,
+    feed_check,
+)
 from lifeline.sync.models import BundleCounter, BundleImport, Conflict, Peer, SiteKey
 
 SHARE_PROTECTED_SETTING = "sync.protected_in_open_bundles"
@@ -178,12 +185,16 @@ def bundle_import(*, actor: Actor | None, data: bytes) -> ImportResult:
         )
     bundle_verify(data, header, bytes(peer.public_key), peer.site.name)
     feed = bundle_feed(data)
+    try:
+        feed_check(feed)
+    except FeedRefused as exc:
+        raise BundleRefused(exc.reason, exc.message) from exc
     recipient = feed.get("recipient")
     if recipient and uuid.UUID(str(recipient)) != here.pk:
-        other = Site.objects.filter(pk=recipient).first()
+        named = {str(site.get("id")): site.get("name") for site in feed.get("sites") or []}
         raise BundleRefused(
             "recipient",
-            f"the bundle was made for {other.name if other else recipient}, not for this site",
+            f"the bundle was made for {named.get(str(recipient)) or recipient}, not for this site",
         )
     with transaction.atomic():
         peer = Peer.objects.select_for_update().select_related("site").get(pk=peer.pk)
