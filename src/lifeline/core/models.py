@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from datetime import datetime, time
 from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
@@ -156,6 +157,10 @@ def _json_value(field: models.Field[Any, Any], instance: models.Model) -> object
     value = field.value_from_object(instance)
     if isinstance(value, FieldFile):
         return value.name or ""
+    if isinstance(value, datetime | time):
+        # Whole microseconds (DjangoJSONEncoder would keep milliseconds): a site that applies
+        # the change must hold the very value its writer holds.
+        return value.isoformat()
     return value
 
 

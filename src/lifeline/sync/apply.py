@@ -24,6 +24,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from typing import Any
 
 from django.apps import apps
@@ -333,6 +334,8 @@ def json_value(value: Any) -> Any:
     """A field's value as the change log and conflicts store it."""
     if isinstance(value, FieldFile):
         return value.name or ""
+    if isinstance(value, datetime | time):
+        return value.isoformat()  # whole microseconds, as the change log keeps them
     return value
 
 
