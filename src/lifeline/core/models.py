@@ -295,17 +295,12 @@ def replicated_create_many(rows: Sequence[ReplicatedModel]) -> None:
         _insert_many(ChangeLogEntry, [change_entry(row, op="create") for row in rows])
 
 
-def replicated_rows_insert(model: type[ReplicatedModel], rows: Sequence[ReplicatedModel]) -> None:
-    """Rows that arrived from another site, inserted with the versions they carry (no local
-    stamp, no change-log row: the sync apply path writes the change it applied itself)."""
-    _insert_many(model, rows)
-
-
 def replicated_rows_update(
     model: type[ReplicatedModel], rows: Sequence[ReplicatedModel], attnames: Sequence[str]
 ) -> None:
-    """Write `attnames` of rows that arrived from another site as they are, one UPDATE per
-    row in one executemany: the sync apply path's counterpart of `replicated_rows_insert`."""
+    """Write `attnames` of rows that arrived from another site as they are (their versions
+    kept, no change-log row: the sync apply path logs the changes it applied itself), one
+    UPDATE per row in one executemany."""
     if not rows:
         return
     meta = model._meta
@@ -424,7 +419,6 @@ __all__ = [
     "change_append",
     "insert_many",
     "replicated_create_many",
-    "replicated_rows_insert",
     "replicated_rows_update",
     "uuid",
 ]

@@ -179,7 +179,8 @@ def _msgpack_default(value: Any) -> Any:
 
 def _msgpack_ext(code: int, data: bytes) -> Any:
     if code == _UUID_EXT and len(data) == 16:
-        return str(uuid.UUID(bytes=data))
+        h = data.hex()  # str(uuid.UUID(bytes=data)), without building the object
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
     raise ValueError(f"unknown extension {code}")
 
 
@@ -225,14 +226,18 @@ def _pack_feed(feed: dict[str, Any]) -> dict[str, Any]:
 def _pack_change(change: dict[str, Any], tables: _Tables) -> list[Any]:
     return [
         tables.model(change["model"]),
-        uuid.UUID(change["id"]).bytes,
+        _uuid(change["id"]).bytes,
         _OPS.index(change["op"]),
         tables.version(change["v"]),
-        tables.site(uuid.UUID(change["origin"]).hex),
+        tables.site(_uuid(change["origin"]).hex),
         _compact(change["fields"]),
         {k: tables.version(v) for k, v in (change.get("base") or {}).items()},
         change.get("schema") or 0,
     ]
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 def _unpack_feed(packed: dict[str, Any]) -> dict[str, Any]:
@@ -247,10 +252,11 @@ def _unpack_feed(packed: dict[str, Any]) -> dict[str, Any]:
     feed["changes"] = [
         {
             "model": models[m],
-            "id": str(uuid.UUID(bytes=object_id)),
+            # UUIDs as objects: the feed's in-process form (str() gives its JSON form)
+            "id": uuid.UUID(bytes=object_id),
             "op": _OPS[op],
             "v": version(v),
-            "origin": str(uuid.UUID(hex=sites[origin])),
+            "origin": uuid.UUID(hex=sites[origin]),
             "fields": fields,
             "base": {k: version(b) for k, b in base.items()},
             "schema": schema,

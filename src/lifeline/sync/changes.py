@@ -25,15 +25,15 @@ class Change:
     fields: dict[str, Any]  # attname -> JSON value
     base: dict[str, str] = field(default_factory=dict)
     schema: int = 0
+    # Decoded from the version once (read many times on the apply path).
+    ms: int = field(init=False, repr=False, compare=False)
+    source_site: uuid.UUID = field(init=False, repr=False, compare=False)  # the writer site
 
-    @property
-    def source_site(self) -> uuid.UUID:
-        """The writer site: the site part of the version."""
-        return uuid.UUID(hex=hlc.decode(self.version).site)
-
-    @property
-    def ms(self) -> int:
-        return hlc.decode(self.version).ms
+    def __post_init__(self) -> None:
+        # Read many times on the apply path: decoded once. Also refuses a malformed version.
+        stamp = hlc.decode(self.version)
+        object.__setattr__(self, "ms", stamp.ms)
+        object.__setattr__(self, "source_site", uuid.UUID(hex=stamp.site))
 
     def base_of(self, attname: str) -> str:
         """The version the field had when the writer wrote it ("" for a create)."""
@@ -55,14 +55,18 @@ class Change:
     def from_json(cls, data: dict[str, Any]) -> Change:
         return cls(
             model=str(data["model"]),
-            object_id=uuid.UUID(str(data["id"])),
+            object_id=_uuid(data["id"]),
             op=str(data["op"]),
             version=str(data["v"]),
-            origin_site=uuid.UUID(str(data["origin"])),
+            origin_site=_uuid(data["origin"]),
             fields=dict(data["fields"]),
             base=dict(data.get("base") or {}),
             schema=int(data.get("schema") or 0),
         )
+
+
+def _uuid(value: object) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 def version_before(version: str) -> str:

@@ -238,7 +238,7 @@ def test_a_newer_peers_unknown_fields_are_kept_and_passed_on(world: WorldMaker) 
     feed_into(w, "desert", feed)
     assert _get(w, "desert", pk).given_name == "Amal"
     relayed = feed_from(w, "desert")
-    person = next(c for c in relayed["changes"] if c["id"] == str(pk))
+    person = next(c for c in relayed["changes"] if str(c["id"]) == str(pk))
     assert person["fields"]["eye_colour"] == "brown" and person["schema"] == 99
     feed_into(w, "hq", relayed)
     assert _get(w, "hq", pk).given_name == "Amal"
