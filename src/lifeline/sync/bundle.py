@@ -53,8 +53,9 @@ class BundleRefused(ValidationFailed):
     unknown_site, signature, replayed, recipient, format, schema)."""
 
     def __init__(self, reason: str, message: str) -> None:
-        super().__init__({"bundle": message}, message)
+        super().__init__({"bundle": message}, f"the bundle is refused ({reason.replace('_', ' ')})")
         self.reason = reason
+        self.detail = message
 
 
 @dataclass(frozen=True)

@@ -188,7 +188,7 @@ def bundle_import(*, actor: Actor | None, data: bytes) -> ImportResult:
     try:
         feed_check(feed)
     except FeedRefused as exc:
-        raise BundleRefused(exc.reason, exc.message) from exc
+        raise BundleRefused(exc.reason, exc.message) from exc  # the feed's words
     recipient = feed.get("recipient")
     if recipient and uuid.UUID(str(recipient)) != here.pk:
         named = {str(site.get("id")): site.get("name") for site in feed.get("sites") or []}

@@ -81,7 +81,7 @@ def _refused(w: SiteWorld, code: str, data: bytes, reason: str) -> str:
             services.bundle_import(actor=_chief(), data=data)
         assert refused.value.reason == reason
         assert Person.objects.count() == before, "a refused bundle changes nothing"
-        return refused.value.message
+        return refused.value.detail
 
 
 def test_a_bundle_carries_a_camps_registrations_to_the_other_camp(
