@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import random
 import shutil
 import sys
@@ -57,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         print("sync benchmark: runs on SQLite only for now (each site is its own file)")
         return 2
-    folder = bench_dir() / "sync-sites"
+    folder = bench_dir() / f"sync-sites-{os.getpid()}"  # two runs at once never share files
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     settings.DATABASES["default"]["NAME"] = str(folder / "unused.sqlite3")
@@ -300,7 +301,7 @@ def _baseline_upsert(world: Any, changes: list[dict[str, Any]]) -> float:
     ordered = sorted(changes, key=lambda c: c["v"])
     with world.at(BASELINE):
         here = site_local()
-        user = get_user_model().objects.create_user(username="anyone", password="x" * 24)
+        user, _ = get_user_model().objects.get_or_create(username="anyone")
         for code in CAMPS:  # the rows point at their sites
             with world.at(code):
                 site = site_local()
