@@ -121,7 +121,8 @@ def run(scale: int, seed: int, folder: Path) -> dict[str, Any]:
     }
     figures = [
         Figure("changes", changes),
-        Figure("bundle_bytes", bundle_bytes, json_bytes, "json_ratio ≥ 5", targets["json_ratio"]),
+        Figure("bundle_bytes", bundle_bytes, json_bytes),
+        Figure("json_ratio", json_ratio, None, "≥ 5", targets["json_ratio"]),
         Figure("apply_per_s", apply_per_s, baseline_per_s, "≥ 5,000", targets["apply_per_s"]),
         Figure("apply_cpu_per_s", changes / apply_cpu_s),
         Figure("conflicts kept", conflicts),
@@ -133,7 +134,8 @@ def run(scale: int, seed: int, folder: Path) -> dict[str, Any]:
         figures,
         notes=[
             "bundle_bytes: baseline column is json_bytes (the same changes as JSON lines)",
-            "apply_per_s: baseline column is the row-by-row ORM upsert",
+            "apply_per_s: baseline column is the row-by-row ORM upsert; apply_cpu_per_s is the",
+            "  same rate per second of this process's CPU (the wall rate falls on a loaded machine)",
         ],
     )
     results = {
