@@ -135,7 +135,7 @@ def run(scale: int, seed: int, folder: Path) -> dict[str, Any]:
         notes=[
             "bundle_bytes: baseline column is json_bytes (the same changes as JSON lines)",
             "apply_per_s: baseline column is the row-by-row ORM upsert; apply_cpu_per_s is the",
-            "  same rate per second of this process's CPU (the wall rate falls on a loaded machine)",
+            "  same rate per second of this process's CPU (the wall rate falls on a busy machine)",
         ],
     )
     results = {
