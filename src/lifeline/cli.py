@@ -26,6 +26,7 @@ def app_build() -> typer.Typer:
     from lifeline.people.matching.cli import case_app, search_app, tracing_app
     from lifeline.routing.cli import app as route_app
     from lifeline.supplies.cli import ration_app, stock_app
+    from lifeline.sync.cli import app as sync_app
 
     return command_root_build(
         {
@@ -45,6 +46,7 @@ def app_build() -> typer.Typer:
             "alert": alert_app,
             "facility": facility_app,
             "watch": watch_app,
+            "sync": sync_app,
         }
     )
 

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "lifeline.missions",
     "lifeline.supplies",
     "lifeline.facilities",
+    "lifeline.sync",
     "lifeline.web",
     "lifeline.demo",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/", include("lifeline.missions.urls")),
     path("api/", include("lifeline.routing.urls")),
     path("api/", include("lifeline.facilities.urls")),
+    path("api/", include("lifeline.sync.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("intel/", include("lifeline.intel.web_urls")),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from datetime import datetime, time
 from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
@@ -74,6 +75,10 @@ class ReplicatedModel(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The version of each field, for the per-field merge of another site's changes (sync):
+    # {"*": v} gives every field not named its version v; {} means every field is at `version`
+    # (a row written once). Kept compact because most rows are written once.
+    field_versions = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ReplicatedQuerySet.as_manager()
 
@@ -98,16 +103,35 @@ class ReplicatedModel(models.Model):
             stamp = clock_tick()
             if creating and self.origin_site_id is None:
                 self.origin_site_id = stamp.site_id
+            previous = self.version
             self.version = stamp.version
             self.updated_at = timezone.now()
             if update_fields is not None:
-                changed = set(update_fields)
-                update_fields = changed | {"version", "updated_at"}
+                changed = {_attname(self, name) for name in update_fields}
+                update_fields = set(update_fields) | {"version", "updated_at", "field_versions"}
             else:
                 changed = None
+            base = {} if creating else self._field_versions_advance(previous, changed)
             super().save(*args, update_fields=update_fields, **kwargs)
             if changed is None or changed - self.derived_fields:
-                change_append(self, op="create" if creating else "update", changed=changed)
+                change_append(
+                    self, op="create" if creating else "update", changed=changed, base=base
+                )
+
+    def _field_versions_advance(self, previous: str, changed: set[str] | None) -> dict[str, str]:
+        """Give the written fields the new version; return the versions they had (the base of
+        this write, which tells another site whether the writer had seen its value)."""
+        before = dict(self.field_versions or {})
+        before.setdefault("*", previous)
+        if changed is None:  # every field written
+            self.field_versions = {}
+            return before
+        after = dict(before)
+        derived = {_attname(self, name) for name in self.derived_fields}
+        for name in changed - derived:
+            after[name] = self.version
+        self.field_versions = after
+        return {name: str(before.get(name, before["*"])) for name in changed - derived}
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         """Tombstone: the row stays so that the deletion can replicate and be undone."""
@@ -124,49 +148,97 @@ class ReplicatedModel(models.Model):
         return self.deleted_at is not None
 
 
+def _attname(instance: models.Model, name: str) -> str:
+    """The column attribute of a field named either way ("household" or "household_id")."""
+    return str(getattr(instance._meta.get_field(name), "attname", name))
+
+
 def _json_value(field: models.Field[Any, Any], instance: models.Model) -> object:
     value = field.value_from_object(instance)
     if isinstance(value, FieldFile):
         return value.name or ""
+    if isinstance(value, datetime | time):
+        # Whole microseconds (DjangoJSONEncoder would keep milliseconds): a site that applies
+        # the change must hold the very value its writer holds.
+        return value.isoformat()
     return value
 
 
 class ChangeLogEntry(models.Model):
-    """One row per write of a replicated row: the feed that multi-site sync ships."""
+    """One row per write of a replicated row, written here or applied from another site: the
+    feed that multi-site sync ships. A change keeps the version its writer gave it wherever it
+    travels, so the version identifies it (applying it twice finds it here)."""
 
     seq = models.BigAutoField(primary_key=True)  # local order only; never crosses a site
     model = models.CharField(max_length=100)
     object_id = models.UUIDField(db_index=True)
     op = models.CharField(max_length=10)
-    version = models.CharField(max_length=64)
+    version = models.CharField(max_length=64, unique=True)
+    # The site that created the row (not necessarily the writer of this change).
     origin_site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    # The site whose clock stamped this change (the writer): what cursors count by. No foreign
+    # key: a change may arrive (relayed) before its writer's site row.
+    source_site = models.UUIDField(null=True, blank=True)
     fields = models.JSONField(encoder=DjangoJSONEncoder)
+    # The versions the written fields had before this write ({"*": v} for the fields not
+    # named); empty for a create.
+    base = models.JSONField(default=dict, blank=True)
+    # The writer's migration number of the model's app when it wrote the change.
+    schema = models.PositiveIntegerField(default=0)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["model", "object_id"])]
+        indexes = [
+            models.Index(fields=["model", "object_id"]),
+            models.Index(fields=["source_site", "version"], name="changelog_source_version"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.model} {self.object_id} {self.op} @{self.version}"
 
 
 def change_append(
-    instance: ReplicatedModel, *, op: str, changed: Iterable[str] | None = None
+    instance: ReplicatedModel,
+    *,
+    op: str,
+    changed: Iterable[str] | None = None,
+    base: dict[str, str] | None = None,
 ) -> ChangeLogEntry:
-    entry = change_entry(instance, op=op, changed=changed)
+    entry = change_entry(instance, op=op, changed=changed, base=base)
     entry.save()
     return entry
 
 
+_schema_numbers: dict[str, int] = {}
+
+
+def app_schema_number(app_label: str) -> int:
+    """This installation's latest migration number of an app (0004_... is 4), read once from
+    the migration files: every change carries it so that another site knows what wrote it."""
+    if not _schema_numbers:
+        from django.db.migrations.loader import MigrationLoader
+
+        loader = MigrationLoader(None, ignore_no_migrations=True)
+        for label, name in loader.graph.leaf_nodes():
+            head = name.split("_", 1)[0]
+            number = int(head) if head.isdigit() else 0
+            _schema_numbers[label] = max(number, _schema_numbers.get(label, 0))
+    return _schema_numbers.get(app_label, 0)
+
+
 def change_entry(
-    instance: ReplicatedModel, *, op: str, changed: Iterable[str] | None = None
+    instance: ReplicatedModel,
+    *,
+    op: str,
+    changed: Iterable[str] | None = None,
+    base: dict[str, str] | None = None,
 ) -> ChangeLogEntry:
     """The change-log row of a write, not yet saved."""
     meta = instance._meta
     wanted = set(changed) if changed is not None else None
     values: dict[str, object] = {}
     for field in meta.concrete_fields:
-        if field.name in {"version"} or field.name in instance.derived_fields:
+        if field.name in _NOT_SHIPPED or field.name in instance.derived_fields:
             continue
         if wanted is not None and field.name not in wanted and field.attname not in wanted:
             continue
@@ -179,8 +251,23 @@ def change_entry(
         op=op,
         version=instance.version,
         origin_site_id=instance.origin_site_id,
+        source_site=_version_site(instance.version),
         fields=values,
+        base=base or {},
+        schema=app_schema_number(meta.app_label),
     )
+
+
+# The version and the per-field versions travel as the change's own metadata, not as fields.
+_NOT_SHIPPED = frozenset({"version", "field_versions"})
+
+
+def _version_site(version: str) -> uuid.UUID | None:
+    _, _, site_hex = version.partition("-")
+    try:
+        return uuid.UUID(hex=site_hex)
+    except ValueError:
+        return None
 
 
 def replicated_create_many(rows: Sequence[ReplicatedModel]) -> None:
@@ -206,6 +293,33 @@ def replicated_create_many(rows: Sequence[ReplicatedModel]) -> None:
         for model, same in by_model.items():
             _insert_many(model, same)
         _insert_many(ChangeLogEntry, [change_entry(row, op="create") for row in rows])
+
+
+def replicated_rows_update(
+    model: type[ReplicatedModel], rows: Sequence[ReplicatedModel], attnames: Sequence[str]
+) -> None:
+    """Write `attnames` of rows that arrived from another site as they are (their versions
+    kept, no change-log row: the sync apply path logs the changes it applied itself), one
+    UPDATE per row in one executemany."""
+    if not rows:
+        return
+    meta = model._meta
+    by_attname = {f.attname: f for f in meta.concrete_fields}
+    fields = [by_attname[name] for name in attnames]
+    conn = transaction.get_connection()
+    quote = conn.ops.quote_name
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    pk = meta.pk
+    if pk is None:  # every concrete model has one; narrows the type
+        raise TypeError(f"{meta.label} has no primary key")
+    sql = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(pk.column)} = %s"  # noqa: S608
+    params = [
+        [f.get_db_prep_save(getattr(row, f.attname), conn) for f in fields]
+        + [pk.get_db_prep_save(row.pk, conn)]
+        for row in rows
+    ]
+    with conn.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def insert_many(model: type[models.Model], rows: Sequence[models.Model]) -> None:
@@ -319,5 +433,6 @@ __all__ = [
     "change_append",
     "insert_many",
     "replicated_create_many",
+    "replicated_rows_update",
     "uuid",
 ]

@@ -225,6 +225,12 @@ SECTIONS: tuple[MenuSection, ...] = (
                 ("core.change_setting",),
                 ("web:site_position", "web:site_setting"),
             ),
+            MenuEntry(
+                _("Sync"),
+                "web:sync",
+                ("sync.view_peer", "sync.review_conflict"),
+                ("web:sync_conflict_resolve",),
+            ),
             MenuEntry(_("API docs"), "api-docs", ()),
         ),
     ),

@@ -14,6 +14,7 @@ from lifeline.web import (
     views_missions,
     views_person,
     views_site,
+    views_sync,
 )
 
 app_name = "web"
@@ -30,6 +31,12 @@ urlpatterns = [
     path("site/", views_site.site_page, name="site"),
     path("site/position/", views_site.site_position, name="site_position"),
     path("site/setting/", views_site.site_setting, name="site_setting"),
+    path("sync/", views_sync.sync_page, name="sync"),
+    path(
+        "sync/conflicts/<uuid:conflict_id>/resolve/",
+        views_sync.sync_conflict_resolve,
+        name="sync_conflict_resolve",
+    ),
     path("", views.home, name="home"),
     path("alerts/", views_alerts.alert_inbox, name="alerts"),
     path(

@@ -66,6 +66,9 @@ PERMISSIONS_OF_EACH_ROLE: dict[Role, set[str]] = {
         "supplies.manage_stock",
         "supplies.view_distribution",
         "supplies.view_item",
+        "sync.change_peer",
+        "sync.review_conflict",
+        "sync.view_peer",
     },
     Role.REGISTRAR: {
         "alerts.acknowledge_alert",

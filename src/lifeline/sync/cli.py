@@ -1,0 +1,134 @@
+"""`lifeline sync ...`: this site's identity, its peers, bundles for a USB stick, the status
+and the conflicts to review, through the same services and selectors as the pages and API."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lifeline.core.commandline import state_of
+from lifeline.core.errors import ValidationFailed
+from lifeline.core.models import Site
+from lifeline.sync import selectors, services
+
+app = typer.Typer(help="Sync between sites: bundles, peers, status, conflicts.")
+peer_app = typer.Typer(help="The sites this one exchanges with.")
+app.add_typer(peer_app, name="peer")
+
+
+def _when(value: object) -> str:
+    return f"{value:%Y-%m-%d %H:%M} UTC" if value is not None else "never"
+
+
+@app.command("identity")
+def sync_identity() -> None:
+    """This site's identity: register it at a peer with `lifeline sync peer add IDENTITY`."""
+    typer.echo(services.site_identity())
+
+
+@peer_app.command("add")
+def peer_add(
+    ctx: typer.Context,
+    identity: Annotated[str, typer.Argument(help="what `lifeline sync identity` prints there")],
+    protected: Annotated[
+        bool,
+        typer.Option(help="the peer may hold children's protection cases and medical records"),
+    ] = False,
+) -> None:
+    """Accept bundles from a peer site (and say what may leave for it)."""
+    peer = services.peer_register(
+        actor=state_of(ctx).actor(), identity=identity, may_hold_protected=protected
+    )
+    held = "may" if peer.may_hold_protected else "may not"
+    typer.echo(f"peer {peer.site.code} registered; it {held} hold protected records")
+
+
+@app.command("export")
+def sync_export(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="the bundle file to write")],
+    peer: Annotated[
+        str | None, typer.Option(help="only what this peer lacks, and only what it may hold")
+    ] = None,
+) -> None:
+    """Write a bundle of this site's changes for a USB stick."""
+    done = services.bundle_export(actor=state_of(ctx).actor(), path=file, peer_code=peer)
+    whom = f" for {done.peer}" if done.peer else ""
+    typer.echo(f"bundle {done.seq}{whom}: {done.changes} changes, {done.bytes:,} bytes -> {file}")
+
+
+@app.command("import")
+def sync_import(
+    ctx: typer.Context, file: Annotated[Path, typer.Argument(help="the bundle file to read")]
+) -> None:
+    """Check a bundle whole and apply it; a bundle refused changes nothing."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise ValidationFailed({"file": f"cannot read {file}: {exc.strerror}"}) from exc
+    done = services.bundle_import(actor=state_of(ctx).actor(), data=data)
+    report = done.report.apply
+    typer.echo(
+        f"bundle {done.seq} from {done.sender}: {report.received} changes, "
+        f"{report.applied} applied, {report.duplicates} already here, "
+        f"{report.waiting} waiting for their parent, {report.held} held (clock ahead), "
+        f"{report.conflicts} conflicts kept for review"
+    )
+
+
+@app.command("status")
+def sync_status(ctx: typer.Context) -> None:
+    """Per peer: last exchange, changes not yet sent, conflicts open."""
+    status = selectors.sync_status(actor=state_of(ctx).actor())
+    typer.echo(
+        f"{status.site_code}: {status.conflicts_open} conflict(s) open, "
+        f"{status.waiting_for_parent} change(s) waiting for their parent, "
+        f"{status.held_for_clock} held (clock ahead)"
+    )
+    if not status.peers:
+        typer.echo("no peers yet: `lifeline sync peer add IDENTITY`")
+    for peer in status.peers:
+        typer.echo(
+            f"  {peer.code} ({peer.name}): sent {_when(peer.last_sent_at)}, received "
+            f"{_when(peer.last_received_at)}, {peer.changes_not_sent} change(s) not sent, "
+            f"{peer.conflicts_open} conflict(s) open"
+        )
+
+
+@app.command("conflicts")
+def sync_conflicts(
+    ctx: typer.Context,
+    all_: Annotated[bool, typer.Option("--all", help="resolved ones too")] = False,
+) -> None:
+    """The values that lost a merge, kept for review."""
+    sites: dict[uuid.UUID | None, str] = {s.pk: s.code for s in Site.objects.all()}
+    rows = selectors.conflicts_open(actor=state_of(ctx).actor(), include_resolved=all_)
+    shown = 0
+    for c in rows:
+        shown += 1
+        state = f" [{c.resolution}]" if c.resolved_at else ""
+        typer.echo(
+            f"{c.id}  {c.model} {c.object_id} {c.field}: kept {c.winner_value!r} "
+            f"({sites.get(c.winner_site, '?')}), lost {c.loser_value!r} "
+            f"({sites.get(c.loser_site, '?')}){state}"
+        )
+    if not shown:
+        typer.echo("no conflicts to review")
+
+
+@app.command("resolve")
+def sync_resolve(
+    ctx: typer.Context,
+    conflict_id: Annotated[str, typer.Argument(help="the conflict's id")],
+    keep: Annotated[str, typer.Option(help="winner (as it is) or loser (write it again)")],
+) -> None:
+    """Close a conflict, keeping the value that won or the one that lost."""
+    try:
+        pk = uuid.UUID(conflict_id)
+    except ValueError as exc:
+        raise ValidationFailed({"conflict_id": "not a conflict id"}) from exc
+    services.conflict_resolve(actor=state_of(ctx).actor(), conflict_id=pk, keep=keep)
+    typer.echo(f"conflict {pk}: kept the {keep}")

@@ -1,0 +1,10 @@
+"""The sync API routes, under /api/."""
+
+from django.urls import URLPattern
+
+from lifeline.core.api import operations
+from lifeline.sync import api
+
+urlpatterns: list[URLPattern] = [
+    *operations("sync/status/", api.SyncStatusApi, name="api-sync-status"),
+]
