@@ -16,11 +16,14 @@ from lifeline.core.ids import uuid_named
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
+# Sync's per-field versions came on a parallel branch of the graph: both states hold them.
+FIELD_VERSIONS = ("supplies", "0002_field_versions")
 BEFORE = [
     ("supplies", "0002_identities_that_travel_and_one_collection_per_installation"),
+    FIELD_VERSIONS,
     ("care", "0002_treatments_and_allocation"),
 ]
-AFTER = [("supplies", "0003_rekey_items_locations_and_lots_by_identity")]
+AFTER = [("supplies", "0003_rekey_items_locations_and_lots_by_identity"), FIELD_VERSIONS]
 
 
 def _migrate(targets: list[tuple[str, str]]) -> Any:
