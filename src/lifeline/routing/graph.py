@@ -591,19 +591,17 @@ class Router:
             )
         if not math.isfinite(cost):
             return None
-        edges = [int(e) for e in path]
-        return self._route_of(origin, edges, risk_weight)
+        return self._route_of(origin, path, risk_weight)
 
-    def _route_of(self, origin: int, edges: list[int], risk_weight: float) -> Route:
-        index = np.asarray(edges, np.int64)
+    def _route_of(self, origin: int, index: IntArray, risk_weight: float) -> Route:
         streets = self._street_of[index]
         length = float(self.graph.lengths[index].sum())
         exposure = float(self.exposure[streets].sum())
-        peak = float(self.peak[streets].max()) if edges else self.node_risk(origin)
-        nodes = (origin, *(int(self.graph.targets[e]) for e in edges))
+        peak = float(self.peak[streets].max()) if index.shape[0] else self.node_risk(origin)
+        nodes = (origin, *self.graph.targets[index].tolist())
         return Route(
             nodes=nodes,
-            edges=tuple(edges),
+            edges=tuple(index.tolist()),
             length_m=length,
             exposure=exposure,
             peak_risk=peak,
