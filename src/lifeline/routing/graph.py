@@ -88,6 +88,10 @@ class RoadGraph:
     names: dict[str, int] = field(default_factory=dict)
     # Every edge has its reverse with the same length (the landmark bounds need it).
     symmetric: bool = False
+    # The name of the street each edge runs along, for turn lists: an index into
+    # `street_names`, -1 for a way with no name (or no names at all: None).
+    edge_street: IntArray | None = None
+    street_names: tuple[str, ...] = ()
 
     @classmethod
     def from_edges(
@@ -100,8 +104,10 @@ class RoadGraph:
         *,
         both_ways: bool = True,
         names: Mapping[str, int] | None = None,
+        edge_names: Sequence[str] | None = None,
     ) -> RoadGraph:
-        """A graph from an edge list; lengths default to the haversine distance."""
+        """A graph from an edge list; lengths default to the haversine distance; `edge_names`
+        names the street of each edge ("" for none)."""
         lat_a = np.asarray(lat, np.float64)
         lon_a = np.asarray(lon, np.float64)
         src = np.asarray(sources, np.int64)
@@ -110,9 +116,19 @@ class RoadGraph:
             length = haversine_many(lat_a[src], lon_a[src], lat_a[dst], lon_a[dst])
         else:
             length = np.asarray(lengths, np.float64)
+        street: IntArray | None = None
+        street_names: tuple[str, ...] = ()
+        if edge_names is not None:
+            street_names = tuple(sorted({n for n in edge_names if n}))
+            number = {n: i for i, n in enumerate(street_names)}
+            street = np.fromiter(
+                (number.get(n, -1) for n in edge_names), np.int64, count=len(edge_names)
+            )
         if both_ways:
             src, dst = np.concatenate([src, dst]), np.concatenate([dst, src])
             length = np.concatenate([length, length])
+            if street is not None:
+                street = np.concatenate([street, street])
         order = np.argsort(src, kind="stable")
         counts = np.bincount(src, minlength=lat_a.shape[0])
         offsets = np.zeros(lat_a.shape[0] + 1, np.int64)
@@ -125,7 +141,16 @@ class RoadGraph:
             lengths=np.ascontiguousarray(length[order]),
             names=dict(names or {}),
             symmetric=both_ways,
+            edge_street=None if street is None else np.ascontiguousarray(street[order]),
+            street_names=street_names,
         )
+
+    def street_of_edge(self, edge: int) -> str:
+        """The name of the street the edge runs along ("" when it has none)."""
+        if self.edge_street is None:
+            return ""
+        index = int(self.edge_street[edge])
+        return self.street_names[index] if index >= 0 else ""
 
     @property
     def node_count(self) -> int:
@@ -449,12 +474,14 @@ def _spatial_order(lat: FloatArray, lon: FloatArray) -> IntArray:
     """The nodes along a Z-order (Morton) curve over their positions."""
 
     def spread(value: FloatArray) -> npt.NDArray[np.uint64]:
-        span = float(value.max() - value.min()) if value.shape[0] else 0.0
+        if not value.shape[0]:
+            return np.zeros(0, np.uint64)
+        span = float(value.max() - value.min())
         scaled = (value - value.min()) / (span or 1.0) * 65535.0
         x = scaled.astype(np.uint64)
         for shift, mask in ((8, 0x00FF00FF), (4, 0x0F0F0F0F), (2, 0x33333333), (1, 0x55555555)):
             x = (x | (x << np.uint64(shift))) & np.uint64(mask)
-        return x
+        return np.asarray(x, np.uint64)
 
     codes = spread(lat) | (spread(lon) << np.uint64(1))
     return np.argsort(codes, kind="stable").astype(np.int64)
