@@ -72,6 +72,8 @@ PURE_BASENAMES = frozenset(
         "lifecycle",
         "sketch",
         "graph",
+        "search",
+        "turns",
         "roster",
         "risk",
         "hlc",
