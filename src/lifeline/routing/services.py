@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import json
 import math
 import threading
@@ -27,10 +28,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lifeline.core.errors import Conflict, ValidationFailed
+from lifeline.core.errors import Conflict, NotFound, ValidationFailed
 from lifeline.core.services import Actor, audit_record, permission_require
 from lifeline.routing import risk, selectors
-from lifeline.routing.graph import NoSafeRoute, RoadGraph, Route, Router
+from lifeline.routing.graph import NoSafeRoute, RoadGraph, Route, RouteFound, Router, haversine_m
 from lifeline.routing.models import RiskCell, RiskGrid, StoredGraph, ThreatZone
 from lifeline.routing.osm import OsmError, graph_import_file
 from lifeline.routing.risk import RiskParams, Zone, zone_cells
@@ -342,6 +343,54 @@ def route_safest(
             routes=[_route_view(router, route) for route in answer.routes],
             least_exposed=None,
         )
+
+
+# A waypoint farther than this from every street is reached off the graph: its legs stay
+# straight lines.
+STREETS_SNAP_M = 300.0
+_streets_cache: dict[tuple[str, int, tuple[tuple[float, float], ...]], list[list[float]]] = {}
+
+
+def route_streets(*, points: list[tuple[float, float]]) -> list[tuple[float, float]] | None:
+    """The streets a way through `points` (in order) follows on the road graph imported last:
+    the shortest way by length between each waypoint and the next, whatever the risk (the way
+    that is planned, not one that dodges a new threat, so that a threat on it is seen). A leg
+    with an end farther than STREETS_SNAP_M from any street stays a straight line. None when
+    there is no graph or fewer than two points. A system read: no role applies (the risk
+    watch follows every team out)."""
+    if len(points) < 2:
+        return None
+    try:
+        stored = selectors.graph_get()
+    except NotFound:
+        return None
+    key = (stored.name, stored.version, tuple(points))
+    cached = _streets_cache.get(key)
+    if cached is None:
+        cached = _streets_find(_router_for(stored), points)
+        if len(_streets_cache) >= 256:
+            _streets_cache.clear()
+        _streets_cache[key] = cached
+    return [(lat, lon) for lat, lon in cached]
+
+
+def _streets_find(loaded: _Loaded, points: list[tuple[float, float]]) -> list[list[float]]:
+    router = loaded.router
+    graph = router.graph
+    path: list[list[float]] = [[points[0][0], points[0][1]]]
+    with loaded.lock:
+        for (lat1, lon1), (lat2, lon2) in itertools.pairwise(points):
+            a, b = router.node_nearest(lat1, lon1), router.node_nearest(lat2, lon2)
+            on_graph = (
+                haversine_m(lat1, lon1, float(graph.lat[a]), float(graph.lon[a])) <= STREETS_SNAP_M
+                and haversine_m(lat2, lon2, float(graph.lat[b]), float(graph.lon[b]))
+                <= STREETS_SNAP_M
+            )
+            answer = router.route(a, b, risk_weight=0.0) if on_graph else None
+            if isinstance(answer, RouteFound):
+                path.extend([float(graph.lat[n]), float(graph.lon[n])] for n in answer.best.nodes)
+            path.append([lat2, lon2])
+    return path
 
 
 EXPORT_FORMATS = ("gpx", "geojson")
