@@ -70,7 +70,9 @@ def route_map(request: HttpRequest) -> HttpResponse:
         half_life_s=half_life_s,
     )
     status = map_presenter.plan_status(plan) if plan is not None else ""
-    downloads = _route_downloads(query, stored.name) if plan is not None and plan.found else {}
+    downloads: dict[str, str] = {}
+    if query is not None and plan is not None and plan.found:
+        downloads = _route_downloads(query, stored.name)
     return render(
         request,
         "web/map.html",
