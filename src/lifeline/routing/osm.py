@@ -34,6 +34,7 @@ class OsmError(ValueError):
 class OsmData:
     nodes: dict[int, tuple[float, float]] = field(default_factory=dict)
     ways: list[list[int]] = field(default_factory=list)
+    way_names: list[str] = field(default_factory=list)  # each way's name ("" for none)
     points: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
@@ -47,6 +48,11 @@ def _point_name(tags: dict[str, str]) -> str | None:
     if name and any(key in tags for key in NAMED_POINT_KEYS):
         return name
     return None
+
+
+def _way_name(tags: dict[str, str]) -> str:
+    """What a walker reads on the sign, else the road's number."""
+    return tags.get("name") or tags.get("ref") or ""
 
 
 def read_osm_xml(source: str | Path | IO[bytes]) -> OsmData:
@@ -75,6 +81,7 @@ def read_osm_xml(source: str | Path | IO[bytes]) -> OsmData:
             elif tag == "way":
                 if _passable(tags) and len(refs) >= 2:
                     data.ways.append(refs)
+                    data.way_names.append(_way_name(tags))
                 tags, refs = {}, []
                 element.clear()
             elif tag == "relation":
@@ -102,16 +109,19 @@ def read_osm_pbf(path: str | Path) -> OsmData:
                 tags = {t.k: t.v for t in obj.tags}
                 if _passable(tags) and len(obj.nodes) >= 2:
                     data.ways.append([n.ref for n in obj.nodes])
+                    data.way_names.append(_way_name(tags))
     except RuntimeError as exc:
         raise OsmError(f"not a readable .pbf file: {exc}") from exc
     return data
 
 
-def _pairs(ways: Iterable[list[int]], known: dict[int, int]) -> Iterator[tuple[int, int]]:
-    for refs in ways:
+def _pairs(
+    ways: Iterable[tuple[list[int], str]], known: dict[int, int]
+) -> Iterator[tuple[int, int, str]]:
+    for refs, name in ways:
         for a, b in pairwise(refs):
             if a != b and a in known and b in known:
-                yield known[a], known[b]
+                yield known[a], known[b], name
 
 
 def graph_from_osm(data: OsmData) -> RoadGraph:
@@ -122,12 +132,21 @@ def graph_from_osm(data: OsmData) -> RoadGraph:
     index = {ref: i for i, ref in enumerate(on_ways)}
     lat = np.array([data.nodes[ref][0] for ref in on_ways])
     lon = np.array([data.nodes[ref][1] for ref in on_ways])
-    pairs = np.array(sorted(set(_pairs(data.ways, index))), dtype=np.int64).reshape(-1, 2)
+    names_of = data.way_names if len(data.way_names) == len(data.ways) else [""] * len(data.ways)
+    street: dict[tuple[int, int], str] = {}
+    for a, b, way_name in _pairs(zip(data.ways, names_of, strict=True), index):
+        key = (min(a, b), max(a, b))  # one street, whichever way the ways were drawn
+        if not street.get(key):
+            street[key] = way_name
+    ordered = sorted(street)
+    pairs = np.array(ordered, dtype=np.int64).reshape(-1, 2)
     names: dict[str, int] = {}
     for name, (plat, plon) in sorted(data.points.items()):
         distance = haversine_many(np.full_like(lat, plat), np.full_like(lon, plon), lat, lon)
         names[name] = int(np.argmin(distance))
-    return RoadGraph.from_edges(lat, lon, pairs[:, 0], pairs[:, 1], names=names)
+    return RoadGraph.from_edges(
+        lat, lon, pairs[:, 0], pairs[:, 1], names=names, edge_names=[street[k] for k in ordered]
+    )
 
 
 def graph_import_file(path: str | Path) -> RoadGraph:

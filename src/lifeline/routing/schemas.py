@@ -76,11 +76,44 @@ class ThreatZoneOutput(serializers.ModelSerializer[ThreatZone]):
         fields = ["id", "name", "polygon", "level", "expires_at", "note", "drawn_by", "created_at"]
 
 
+class RouteExportInput(serializers.Serializer[Any]):
+    """The route to export, in the query string: origin and destination as LAT,LON."""
+
+    origin = PointField()
+    destination = PointField()
+    risk_weight = serializers.FloatField(min_value=0, max_value=1000, default=1.0)
+    avoid_level = serializers.FloatField(min_value=0, required=False, allow_null=True)
+    graph = serializers.SlugField(required=False)
+
+
+class TurnOutput(serializers.Serializer[Any]):
+    action = serializers.ChoiceField(
+        choices=[
+            "depart",
+            "straight",
+            "slight_left",
+            "slight_right",
+            "left",
+            "right",
+            "sharp_left",
+            "sharp_right",
+            "u_turn",
+            "arrive",
+        ]
+    )
+    text = serializers.CharField(help_text="The instruction, in the user's language")
+    street = serializers.CharField(allow_blank=True, help_text="Empty for a way with no name")
+    distance_m = serializers.FloatField(help_text="How far to go along it, to the next turn")
+    lat = serializers.FloatField()
+    lon = serializers.FloatField()
+
+
 class RouteOutput(serializers.Serializer[Any]):
     path = serializers.ListField(child=serializers.ListField(child=serializers.FloatField()))
     length_m = serializers.FloatField()
     exposure = serializers.FloatField()
     peak_risk = serializers.FloatField()
+    turns = TurnOutput(many=True, help_text="The turn list, readable on paper")
 
 
 class RoutePlanOutput(serializers.Serializer[Any]):

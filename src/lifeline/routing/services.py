@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
+import json
 import math
 import threading
 from collections.abc import Iterable
@@ -24,16 +26,19 @@ import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from lifeline.core.errors import ValidationFailed
+from lifeline.core.errors import Conflict, NotFound, ValidationFailed
 from lifeline.core.services import Actor, audit_record, permission_require
 from lifeline.routing import risk, selectors
-from lifeline.routing.graph import NoSafeRoute, RoadGraph, Route, Router
+from lifeline.routing.graph import NoSafeRoute, RoadGraph, Route, RouteFound, Router, haversine_m
 from lifeline.routing.models import RiskCell, RiskGrid, StoredGraph, ThreatZone
 from lifeline.routing.osm import OsmError, graph_import_file
 from lifeline.routing.risk import RiskParams, Zone, zone_cells
+from lifeline.routing.route_files import route_geojson, route_gpx
 from lifeline.routing.signals import risk_raised
 from lifeline.routing.town import mavrah_town
+from lifeline.routing.turns import Turn, turns_list
 
 RESOLUTION = RiskParams().resolution
 # Risk below this is no risk to the router (a sighting's weight after ~10 half-lives); the
@@ -54,12 +59,16 @@ def graph_pack(graph: RoadGraph) -> bytes:
         targets=graph.targets,
         lengths=graph.lengths,
         symmetric=np.array([graph.symmetric]),
+        edge_street=graph.edge_street if graph.edge_street is not None else np.empty(0, np.int64),
+        street_names=np.array(graph.street_names, dtype=np.str_),
     )
     return buffer.getvalue()
 
 
 def graph_unpack(stored: StoredGraph) -> RoadGraph:
     with np.load(io.BytesIO(bytes(stored.arrays))) as arrays:
+        # Graphs stored before streets had names have neither array.
+        streets = arrays["edge_street"] if "edge_street" in arrays.files else None
         return RoadGraph(
             lat=arrays["lat"],
             lon=arrays["lon"],
@@ -68,6 +77,10 @@ def graph_unpack(stored: StoredGraph) -> RoadGraph:
             lengths=arrays["lengths"],
             names={str(k): int(v) for k, v in stored.names.items()},
             symmetric=bool(arrays["symmetric"][0]),
+            edge_street=streets if streets is not None and streets.shape[0] else None,
+            street_names=tuple(str(n) for n in arrays["street_names"])
+            if "street_names" in arrays.files
+            else (),
         )
 
 
@@ -164,11 +177,22 @@ def zone_draw(
 
 
 @dataclass(frozen=True)
+class TurnView:
+    action: str  # routing.turns' action code
+    text: str  # the instruction to read, in the user's language
+    street: str
+    distance_m: float
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
 class RouteView:
     path: list[list[float]]
     length_m: float
     exposure: float
     peak_risk: float
+    turns: list[TurnView]
 
 
 @dataclass(frozen=True)
@@ -217,13 +241,61 @@ def _zone_levels(zones: list[ThreatZone]) -> dict[int, float]:
     return levels
 
 
+_ACTION_TEXT = {
+    "depart": _("Start along {street}, heading {heading}"),
+    "straight": _("Continue onto {street}"),
+    "slight_left": _("Bear left onto {street}"),
+    "slight_right": _("Bear right onto {street}"),
+    "left": _("Turn left onto {street}"),
+    "right": _("Turn right onto {street}"),
+    "sharp_left": _("Turn sharp left onto {street}"),
+    "sharp_right": _("Turn sharp right onto {street}"),
+    "u_turn": _("Turn back along {street}"),
+    "arrive": _("Arrive"),
+}
+_HEADINGS = (
+    _("north"),
+    _("north-east"),
+    _("east"),
+    _("south-east"),
+    _("south"),
+    _("south-west"),
+    _("west"),
+    _("north-west"),
+)
+
+
+def turn_text(turn: Turn) -> str:
+    """The instruction as a person reads it: "Turn left onto Main Street"."""
+    street = turn.street or str(_("the way with no name"))
+    heading = _HEADINGS[round(turn.bearing / 45.0) % 8]
+    return str(_ACTION_TEXT[turn.action]).format(street=street, heading=heading)
+
+
 def _route_view(router: Router, route: Route) -> RouteView:
     graph = router.graph
+    points = [(float(graph.lat[n]), float(graph.lon[n])) for n in route.nodes]
+    turns = turns_list(
+        points,
+        [graph.street_of_edge(e) for e in route.edges],
+        graph.lengths[np.asarray(route.edges, np.int64)].tolist(),
+    )
     return RouteView(
-        path=[[float(graph.lat[n]), float(graph.lon[n])] for n in route.nodes],
+        path=[[lat, lon] for lat, lon in points],
         length_m=round(route.length_m, 1),
         exposure=round(route.exposure, 1),
         peak_risk=round(route.peak_risk, 2),
+        turns=[
+            TurnView(
+                action=t.action,
+                text=turn_text(t),
+                street=t.street,
+                distance_m=t.distance_m,
+                lat=t.lat,
+                lon=t.lon,
+            )
+            for t in turns
+        ],
     )
 
 
@@ -271,6 +343,131 @@ def route_safest(
             routes=[_route_view(router, route) for route in answer.routes],
             least_exposed=None,
         )
+
+
+# A waypoint farther than this from every street is reached off the graph: its legs stay
+# straight lines.
+STREETS_SNAP_M = 300.0
+_streets_cache: dict[tuple[str, int, tuple[tuple[float, float], ...]], list[list[float]]] = {}
+
+
+def route_streets(*, points: list[tuple[float, float]]) -> list[tuple[float, float]] | None:
+    """The streets a way through `points` (in order) follows on the road graph imported last:
+    the shortest way by length between each waypoint and the next, whatever the risk (the way
+    that is planned, not one that dodges a new threat, so that a threat on it is seen). A leg
+    with an end farther than STREETS_SNAP_M from any street stays a straight line. None when
+    there is no graph or fewer than two points. A system read: no role applies (the risk
+    watch follows every team out)."""
+    if len(points) < 2:
+        return None
+    try:
+        stored = selectors.graph_get()
+    except NotFound:
+        return None
+    key = (stored.name, stored.version, tuple(points))
+    cached = _streets_cache.get(key)
+    if cached is None:
+        cached = _streets_find(_router_for(stored), points)
+        if len(_streets_cache) >= 256:
+            _streets_cache.clear()
+        _streets_cache[key] = cached
+    return [(lat, lon) for lat, lon in cached]
+
+
+def _streets_find(loaded: _Loaded, points: list[tuple[float, float]]) -> list[list[float]]:
+    router = loaded.router
+    graph = router.graph
+    path: list[list[float]] = [[points[0][0], points[0][1]]]
+    with loaded.lock:
+        for (lat1, lon1), (lat2, lon2) in itertools.pairwise(points):
+            a, b = router.node_nearest(lat1, lon1), router.node_nearest(lat2, lon2)
+            on_graph = (
+                haversine_m(lat1, lon1, float(graph.lat[a]), float(graph.lon[a])) <= STREETS_SNAP_M
+                and haversine_m(lat2, lon2, float(graph.lat[b]), float(graph.lon[b]))
+                <= STREETS_SNAP_M
+            )
+            answer = router.route(a, b, risk_weight=0.0) if on_graph else None
+            if isinstance(answer, RouteFound):
+                path.extend([float(graph.lat[n]), float(graph.lon[n])] for n in answer.best.nodes)
+            path.append([lat2, lon2])
+    return path
+
+
+EXPORT_FORMATS = ("gpx", "geojson")
+
+
+@dataclass(frozen=True)
+class RouteFile:
+    content: str
+    content_type: str
+    filename: str
+
+
+def route_export(
+    *,
+    actor: Actor,
+    file_format: str,
+    origin: tuple[float, float],
+    destination: tuple[float, float],
+    risk_weight: float = 1.0,
+    avoid_level: float | None = None,
+    graph: str | None = None,
+    now: dt.datetime | None = None,
+) -> RouteFile:
+    """The safest route between two points as a file for a GPS unit (GPX) or a map (GeoJSON),
+    with its turns; a route that cannot avoid the zones is refused with the reason."""
+    if file_format not in EXPORT_FORMATS:
+        raise ValidationFailed({"format": f"expected one of {', '.join(EXPORT_FORMATS)}"})
+    plan = route_safest(
+        actor=actor,
+        origin=origin,
+        destination=destination,
+        risk_weight=risk_weight,
+        avoid_level=avoid_level,
+        graph=graph,
+        now=now,
+    )
+    if not plan.found:
+        raise Conflict(str(_("No safe route to export: {reason}").format(reason=plan.reason)))
+    route = plan.routes[0]
+    name = str(_("Safest route on {graph}").format(graph=plan.graph))
+    description = str(
+        _("{length} m, exposure {exposure}, peak risk {peak}").format(
+            length=round(route.length_m), exposure=route.exposure, peak=route.peak_risk
+        )
+    )
+    stem = f"route-{plan.graph}-{(now or timezone.now()).strftime('%Y%m%d-%H%M')}"
+    if file_format == "gpx":
+        text = route_gpx(
+            name=name,
+            description=description,
+            path=route.path,
+            turns=[
+                (t.lat, t.lon, f"{t.text} ({round(t.distance_m)} m)" if t.distance_m else t.text)
+                for t in route.turns
+            ],
+        )
+        return RouteFile(text, "application/gpx+xml", f"{stem}.gpx")
+    collection = route_geojson(
+        name=name,
+        properties={
+            "graph": plan.graph,
+            "length_m": route.length_m,
+            "exposure": route.exposure,
+            "peak_risk": route.peak_risk,
+        },
+        path=route.path,
+        turns=[
+            (
+                t.lat,
+                t.lon,
+                t.text,
+                {"action": t.action, "street": t.street, "distance_m": t.distance_m},
+            )
+            for t in route.turns
+        ],
+    )
+    return RouteFile(json.dumps(collection), "application/geo+json", f"{stem}.geojson")
 
 
 # ---- the sightings' risk grid (issue 7) ----------------------------------------------------

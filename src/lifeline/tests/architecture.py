@@ -73,6 +73,8 @@ PURE_BASENAMES = frozenset(
         "lifecycle",
         "sketch",
         "graph",
+        "search",
+        "turns",
         "roster",
         "risk",
         "hlc",

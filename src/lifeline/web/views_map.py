@@ -8,9 +8,11 @@ picture's: it puts intel's threats on routing's streets, and routing reads nothi
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from lifeline.core.errors import ValidationFailed
@@ -68,8 +70,34 @@ def route_map(request: HttpRequest) -> HttpResponse:
         half_life_s=half_life_s,
     )
     status = map_presenter.plan_status(plan) if plan is not None else ""
+    downloads: dict[str, str] = {}
+    if query is not None and plan is not None and plan.found:
+        downloads = _route_downloads(query, stored.name)
     return render(
         request,
         "web/map.html",
-        {"stored": stored, "picture": picture, "status": status, "now": now},
+        {
+            "stored": stored,
+            "picture": picture,
+            "status": status,
+            "now": now,
+            "downloads": downloads,
+        },
     )
+
+
+def _route_downloads(query: dict[str, Any], graph: str) -> dict[str, str]:
+    """The planned route's files (GPX for a GPS unit, GeoJSON), asked of the API as planned."""
+    params = {
+        "origin": "{},{}".format(*query["origin"]),
+        "destination": "{},{}".format(*query["destination"]),
+        "risk_weight": query["risk_weight"],
+        "graph": graph,
+    }
+    if query.get("avoid_level") is not None:
+        params["avoid_level"] = query["avoid_level"]
+    encoded = urlencode(params)
+    return {
+        "gpx": f"{reverse('api-route-gpx')}?{encoded}",
+        "geojson": f"{reverse('api-route-geojson')}?{encoded}",
+    }

@@ -40,12 +40,13 @@ class WatchedPlace:
 
 
 def _mission_path(mission: Mission, points: list[MissionPoint]) -> list[tuple[float, float]]:
-    """A mission's route: its waypoints in order (no route is stored per mission), or the
-    centre of its area."""
+    """A mission's route: the streets it follows between its waypoints in order, on the road
+    graph (routing's shortest way by length, the same however risk moves), else the straight
+    line through them where they are off the graph; or the centre of its area."""
     path = [(p.latitude, p.longitude) for p in points]
     if not path and mission.latitude is not None and mission.longitude is not None:
         path = [(mission.latitude, mission.longitude)]
-    return path
+    return routing.route_streets(points=path) or path
 
 
 def watched_places() -> list[WatchedPlace]:

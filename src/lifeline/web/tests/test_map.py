@@ -67,3 +67,20 @@ def test_the_map_page_plans_the_route_in_its_query_and_shows_the_area_around_it(
     refused = client.get("/routing/?from=north&to=31.7,-4.0")
     assert refused.status_code == 400
     assert "<strong>from</strong>: expected [lat, lon]" in refused.content.decode()
+
+
+def test_a_route_planned_on_the_map_page_offers_its_gpx_and_geojson(
+    town: StoredGraph, commander: Any, client: Any
+) -> None:
+    import html
+    import re
+
+    client.force_login(commander)
+    assert 'id="route-downloads"' not in client.get("/routing/").content.decode()
+    query = f"from={SCHOOL[0]},{SCHOOL[1]}&to={BRAVO[0]},{BRAVO[1]}&avoid_level=4"
+    page = client.get(f"/routing/?{query}").content.decode()
+    links = [html.unescape(h) for h in re.findall(r'href="(/api/routes/[^"]+)" download', page)]
+    assert [link.split("?")[0] for link in links] == ["/api/routes/gpx/", "/api/routes/geojson/"]
+    gpx = client.get(links[0])
+    assert gpx.status_code == 200 and gpx["Content-Type"] == "application/gpx+xml"
+    assert "avoid_level=4" in links[0]

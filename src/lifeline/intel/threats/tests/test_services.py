@@ -478,3 +478,41 @@ def test_watch_posts_are_the_commanders_to_set_up(camp: Site, field_team: Any) -
     with pytest.raises(Forbidden):
         watch_post_create(actor=field_team, name="Ridge", latitude=31.95, longitude=-4.4)
     assert WatchPost.objects.count() == 0
+
+
+def test_a_threat_on_the_streets_a_team_follows_is_alerted_off_the_straight_line(
+    mission: Mission, commander: Any
+) -> None:
+    """The fixture's waypoints km 42 (33.45, 36.2) and Bravo (33.52, 36.29) joined by an L of
+    streets, north then east: its corner lies ~5 km from the straight line between them."""
+    from lifeline.routing.graph import RoadGraph
+    from lifeline.routing.models import StoredGraph
+
+    north = [(33.45 + 0.005 * i, 36.2) for i in range(15)]
+    east = [(33.52, 36.2 + 0.005 * i) for i in range(1, 19)]
+    nodes = north + east
+    graph = RoadGraph.from_edges(
+        [p[0] for p in nodes],
+        [p[1] for p in nodes],
+        list(range(len(nodes) - 1)),
+        list(range(1, len(nodes))),
+    )
+    StoredGraph.objects.create(
+        name="l-road",
+        node_count=graph.node_count,
+        edge_count=graph.edge_count,
+        arrays=routing.graph_pack(graph),
+    )
+    set_out(mission, commander)
+    corner = (33.52, 36.2)
+    straight = risk.cells_along(
+        [(33.45, 36.2), (33.52, 36.29)], resolution=routing.RESOLUTION, buffer_m=150
+    )
+    assert risk.cell_of(*corner, routing.RESOLUTION) not in straight
+    routing.zone_draw(
+        actor=commander,
+        polygon=[[33.519, 36.199], [33.521, 36.199], [33.521, 36.201], [33.519, 36.201]],
+        level=4,
+    )
+    alerts = list(Alert.objects.filter(kind="risk.route"))
+    assert [(a.subject_id, a.severity) for a in alerts] == [(str(mission.pk), "critical")]
