@@ -20,6 +20,7 @@ install: $(BIN)/.installed
 
 # Migrate the embedded database, load the demo once, create the admin once.
 setup: install
+	$(BIN)/python manage.py lifeline_keys
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py lifeline_setup

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "lifeline.missions",
     "lifeline.supplies",
     "lifeline.facilities",
+    "lifeline.backups",
     "lifeline.web",
     "lifeline.demo",
 ]
@@ -195,6 +196,11 @@ STATIC_ROOT = VAR_DIR / "static"
 # WhiteNoise warns on every request while collectstatic has not made this folder yet.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
+# Backups (lifeline.backups): where they go (a folder or a USB stick), else var/backups; the
+# site's key file (lifeline.core.keys), else var/keys/site.key: keep it off the laptop's disk
+# (a USB stick the commander carries) so that the data and its key are not taken together.
+LIFELINE_BACKUP_DIR = env_str("LIFELINE_BACKUP_DIR", "")
+LIFELINE_KEY_FILE = env_str("LIFELINE_KEY_FILE", "")
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
