@@ -27,6 +27,8 @@ urlpatterns = [
     path("site/", views_site.site_page, name="site"),
     path("site/position/", views_site.site_position, name="site_position"),
     path("site/setting/", views_site.site_setting, name="site_setting"),
+    path("site/backup/", views_site.site_backup, name="site_backup"),
+    path("site/lockdown/", views_site.site_lockdown, name="site_lockdown"),
     path("", views.home, name="home"),
     path("alerts/", views_alerts.alert_inbox, name="alerts"),
     path(
