@@ -154,9 +154,12 @@ def database_config() -> dict[str, Any]:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
         return config
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # Encrypted at rest (SQLCipher, keyed from the site's key: core.keys); its own file, so
+    # that switching it on never meets a plain database. `make run` switches it on.
+    encrypted = env_bool("LIFELINE_ENCRYPTED", False)
     return {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(VAR_DIR / "lifeline.sqlite3"),
+        "ENGINE": "lifeline.core.sqlcipher" if encrypted else "django.db.backends.sqlite3",
+        "NAME": str(VAR_DIR / ("lifeline-encrypted.sqlite3" if encrypted else "lifeline.sqlite3")),
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on the
             # busy timeout instead of failing when a read transaction tries to upgrade.
