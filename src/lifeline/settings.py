@@ -122,6 +122,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # no-store on every page, sessions that end when idle, the lockdown answer (core.privacy).
+    "lifeline.core.privacy.PrivatePagesMiddleware",
     "lifeline.core.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -223,6 +225,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LIFELINE_MAX_BODY_BYTES", 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after this long without a request (a phone left on a table).
+LIFELINE_SESSION_IDLE_MINUTES = env_int("LIFELINE_SESSION_IDLE_MINUTES", 60)
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
