@@ -374,17 +374,21 @@ def _record_verified(report: VerifyReport) -> None:
 
 
 def backup_restore(
-    *, actor: Actor | None, path: Path, identities: list[Any] | None = None
+    *,
+    actor: Actor | None,
+    path: Path,
+    identities: list[Any] | None = None,
+    backup_before: bool = True,
 ) -> VerifyReport:
     """Replace this site's database and media with a backup's, once it has been verified.
-    What is here now is backed up first (when it can still be read)."""
+    What is here now is backed up first (when it can still be read), unless told not to."""
     _require(actor, doing="restore a backup")
     path = Path(path)
     with archive.scratch_folder(_staging_parent()) as scratch:
         report = _opened_checked(path, identities, scratch)
         if not report.ok:
             raise BackupInvalid(f"{path.name} is not restored: " + "; ".join(report.problems[:5]))
-        before = _backup_before_restore()
+        before = _backup_before_restore() if backup_before else ""
         content = scratch / "content"
         if report.manifest["database"]["part"] == DATABASE_PART:
             copy = database_connect(content / DATABASE_PART)
