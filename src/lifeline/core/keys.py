@@ -194,3 +194,26 @@ def keys_unlock(*, recovery_identity: str) -> None:
     if paths.public.exists() and paths.public.read_text().strip() != str(identity.to_public()):
         raise ValidationFailed({"recovery": "the recovered key is not this site's"})
     file_write_private(paths.key_file, f"{identity}\n".encode())
+
+
+AGE_MAGIC = b"age-encryption.org/v1"
+
+
+def at_rest_seal(data: bytes) -> bytes:
+    """Bytes an app keeps in a file beside the database (the name index), encrypted to the
+    site's key when the database is encrypted at rest; as they are otherwise."""
+    from lifeline.core.sqlcipher import sqlcipher_enabled
+
+    if not sqlcipher_enabled():
+        return data
+    return pyrage.encrypt(data, [backup_recipients()[0]])
+
+
+def at_rest_open(data: bytes) -> bytes:
+    """The bytes `at_rest_seal` kept (decrypted with the site's key when they were sealed)."""
+    if not data.startswith(AGE_MAGIC):
+        return data
+    try:
+        return pyrage.decrypt(data, [site_identity()])
+    except pyrage.DecryptError as exc:
+        raise ValueError(f"sealed with another key or damaged: {exc}") from exc
