@@ -2,9 +2,10 @@
 
     python benchmarks/backup.py [--scale N]     (default 100,000 persons)
 
-Lifeline: persons registered through `people.services.person_register` (in transactions of
-2,000, as the CSV import does), stock received through the supplies ledger, and photos in the
-media folder; then `backups.services.backup_create` (SQLite's online backup, the manifest, gzip,
+Lifeline: households and persons from the demo's population plan set up as
+benchmarks/distribution.py does (`core.models.replicated_create_many`, with their versions and
+change-log rows), stock received through the supplies ledger's services, photos in the media
+folder; then `backups.services.backup_create` (SQLite's online backup, the manifest, gzip,
 age encryption to the site's and the recovery key, written atomically), `backup_verify` (the
 archive decrypted, every part's sha256, a scratch database's integrity check, row counts and
 the stock ledger against the balances) and `backup_restore` (verified again, then copied into
@@ -43,7 +44,7 @@ from common import (
 
 BENCH = "backup"
 DEFAULT_SCALE = 100_000
-BATCH = 2_000
+BATCH = 5_000
 PHOTOS = 40
 PHOTO_BYTES = 200_000
 _MODULES = (
@@ -159,50 +160,59 @@ def run(scale: int, database: str, database_path: Path) -> dict[str, Any]:
 
 
 def _camp_build(scale: int) -> None:
-    """Persons through the registry's service, stock through the ledger, photos on disk."""
+    """Persons and households as distribution.py sets them up (`replicated_create_many`:
+    versions and change-log rows as a registration writes them), stock through the ledger's
+    services, photos on disk."""
     import os
 
     from django.conf import settings
+    from django.contrib.auth.models import Group, User
     from django.db import transaction
 
-    from lifeline.core.passwords import password_generate
+    from lifeline.core.models import replicated_create_many
     from lifeline.core.roles import Role
-    from lifeline.core.services import user_create
     from lifeline.demo.population import person_plans
     from lifeline.demo.scenario import demo_sites_ensure
-    from lifeline.people.services import person_register
+    from lifeline.people.models import Household, Person
     from lifeline.supplies import services as supplies
 
     sites = demo_sites_ensure()
-    password = password_generate()
-    registrar = user_create(
-        actor=None, username="bench-registrar", password=password, role=Role.REGISTRAR
-    )
-    logistics = user_create(
-        actor=None, username="bench-logistics", password=password, role=Role.LOGISTICS
-    )
+    user = User.objects.create_user(username="bench-logistics")  # no password: never signs in
+    user.groups.add(Group.objects.get(name=Role.LOGISTICS.value))
+    logistics = User.objects.get(pk=user.pk)
     plans = list(person_plans(size=scale))
     step = max(1, len(plans) // 10)
     started, cpu_started = time.perf_counter(), time.process_time()
+    households: dict[str, Household] = {}
     for first in range(0, len(plans), BATCH):
-        with transaction.atomic():
-            for household, person in plans[first : first + BATCH]:
-                last = person.events[-1] if person.events else None
-                person_register(
-                    actor=registrar,
+        rows: list[Any] = []
+        for plan, person in plans[first : first + BATCH]:
+            household = households.get(plan.ration_card)
+            if household is None:
+                household = Household(
+                    ration_card=plan.ration_card, site=sites[plan.site_code], area=plan.area
+                )
+                households[plan.ration_card] = household
+                rows.append(household)
+            last = person.events[-1] if person.events else None
+            rows.append(
+                Person(
                     given_name=person.given_name,
                     family_name=person.family_name,
-                    other_names=person.other_names,
+                    other_names=list(person.other_names),
                     sex=person.sex,
                     date_of_birth=person.date_of_birth,
                     birth_date_estimated=person.birth_date_estimated,
-                    languages=person.languages,
+                    languages=list(person.languages),
+                    household=household,
                     status=last.status if last else "present",
-                    site=sites[last.site_code if last else household.site_code],
-                    area=last.area if last else household.area,
-                    occurred_at=last.when if last else household.arrived_at,
-                    conditions=person.intake_conditions,
+                    current_site=sites[last.site_code if last else plan.site_code],
+                    current_area=last.area if last else plan.area,
+                    search_text=f"{person.given_name} {person.family_name}".lower(),
                 )
+            )
+        with transaction.atomic():
+            replicated_create_many(rows)
         done = min(first + BATCH, len(plans))
         if done // step != first // step or done == len(plans):
             progress(done, len(plans), started, "registered", cpu_started)
