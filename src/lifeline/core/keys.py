@@ -45,7 +45,7 @@ class KeyPaths:
 
 
 def key_paths() -> KeyPaths:
-    folder = Path(settings.VAR_DIR) / "keys"
+    folder = Path(getattr(settings, "LIFELINE_KEY_DIR", "") or Path(settings.VAR_DIR) / "keys")
     configured = getattr(settings, "LIFELINE_KEY_FILE", "")
     return KeyPaths(
         key_file=Path(configured) if configured else folder / "site.key",
