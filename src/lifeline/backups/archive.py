@@ -134,11 +134,12 @@ def archive_write(
         info.size = len(body)
         info.mtime = int(dt.datetime.now(dt.UTC).timestamp())
         tar.addfile(info, io.BytesIO(body))
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     final = folder / name
     partial = folder / f".{name}.partial"
     try:
-        with plain.open("rb") as source, partial.open("xb") as target:
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with plain.open("rb") as source, os.fdopen(descriptor, "wb") as target:
             encrypt_to(source, target, recipients)
             _fsync_file(target)
         os.replace(partial, final)
