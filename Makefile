@@ -20,8 +20,13 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-# Migrate the embedded database, load the demo once, create the admin once.
+# The demo's database is encrypted at rest (SQLCipher) with a demo key made by lifeline_keys
+# under var/keys; LIFELINE_ENCRYPTED=0 make run keeps a plain one.
+setup serve: export LIFELINE_ENCRYPTED ?= 1
+
+# Make the site's key, migrate the embedded database, load the demo once, create the admin once.
 setup: install
+	$(BIN)/python manage.py lifeline_keys
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py lifeline_setup

@@ -58,7 +58,16 @@ def isolated_database(bench: str, *, keep: bool = False) -> Iterator[BenchDataba
     settings = django_settings()
     config = settings.DATABASES["default"]
     created_pg: str | None = None
-    if config["ENGINE"].endswith("sqlite3"):
+    if config["ENGINE"] == "lifeline.core.sqlcipher":
+        # Encrypted at rest (LIFELINE_ENCRYPTED=1): the benchmark's own keys, never the demo's.
+        path = bench_dir() / f"{bench}-encrypted.sqlite3"
+        _sqlite_remove(path)
+        config["NAME"] = str(path)
+        keys = bench_dir() / f"{bench}-keys"
+        shutil.rmtree(keys, ignore_errors=True)
+        settings.LIFELINE_KEY_DIR = str(keys)
+        database = BenchDatabase("sqlite", "SQLCipher", str(path))
+    elif config["ENGINE"].endswith("sqlite3"):
         path = bench_dir() / f"{bench}.sqlite3"
         _sqlite_remove(path)
         config["NAME"] = str(path)
@@ -74,6 +83,10 @@ def isolated_database(bench: str, *, keep: bool = False) -> Iterator[BenchDataba
     from django.db import connection, connections
 
     django.setup()
+    if getattr(settings, "LIFELINE_KEY_DIR", ""):
+        from lifeline.core.keys import keys_init
+
+        keys_init()
     try:
         call_command("migrate", verbosity=0, interactive=False)
         database.label = database_label(connection)
@@ -84,6 +97,8 @@ def isolated_database(bench: str, *, keep: bool = False) -> Iterator[BenchDataba
             _pg_admin(config, f'DROP DATABASE IF EXISTS "{created_pg}"')
         elif not keep:
             _sqlite_remove(Path(database.name))
+        if getattr(settings, "LIFELINE_KEY_DIR", ""):
+            shutil.rmtree(settings.LIFELINE_KEY_DIR, ignore_errors=True)
 
 
 def _sqlite_remove(path: Path) -> None:
@@ -111,7 +126,8 @@ def database_label(connection: Any) -> str:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("select sqlite_version()")
-            return f"SQLite {cursor.fetchone()[0]}"
+            version = f"SQLite {cursor.fetchone()[0]}"
+            return f"SQLCipher ({version})" if "SQLCipher" in connection.display_name else version
         cursor.execute("show server_version")
         return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
 

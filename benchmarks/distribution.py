@@ -316,6 +316,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--scale", type=int, default=100_000, help="households")
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--encrypted",
+        action="store_true",
+        help="also run on the SQLite database encrypted at rest (SQLCipher), beside the plain one",
+    )
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.out:  # one database, in a process of its own (Django is set up once per process)
@@ -323,10 +328,12 @@ def main() -> None:
         return
 
     databases = ["sqlite"] + (["postgresql"] if os.environ.get("DATABASE_URL") else [])
+    databases += ["sqlcipher"] if args.encrypted else []
     results: dict[str, dict[str, Any]] = {}
     for database in databases:
         env = dict(os.environ)
-        if database == "sqlite":
+        env["LIFELINE_ENCRYPTED"] = "1" if database == "sqlcipher" else "0"
+        if database in ("sqlite", "sqlcipher"):
             env.pop("DATABASE_URL", None)
         with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
             cmd = [sys.executable, __file__, "--out", tmp.name]
@@ -345,6 +352,17 @@ def main() -> None:
         figures += _figures(pg, "PostgreSQL", rate_target=False)
         out.update({f"pg_{k}": v for k, v in pg.items()})
         holds = holds and pg["double_issues"] == 0 and pg["ledger_matches_balances"]
+    encrypted = results.get("sqlcipher")
+    if encrypted is not None:
+        # The encrypted database keeps at least 80% of the plain one's throughput.
+        ratio = encrypted["issuances_per_s"] / sqlite["issuances_per_s"]
+        figures += _figures(encrypted, "SQLCipher", rate_target=False)
+        figures.append(
+            Figure("encrypted / plain issuances", ratio, target=">= 0.8", holds=ratio >= 0.8)
+        )
+        out.update({f"encrypted_{k}": v for k, v in encrypted.items()})
+        out["encrypted_ratio"] = round(ratio, 3)
+        holds = holds and ratio >= 0.8 and encrypted["double_issues"] == 0
     out["machine"] = machine_info(sqlite["database"])
     if pg is not None:
         out["machine"]["pg_database"] = pg["database"]

@@ -15,8 +15,10 @@ import typer
 def app_build() -> typer.Typer:
     """The Typer app with every capability's commands; Django must be set up first."""
     from lifeline.alerts.cli import app as alert_app
+    from lifeline.backups.cli import app as backup_app
     from lifeline.care.cli import app as care_app
     from lifeline.core.cli import app as site_app
+    from lifeline.core.cli import lockdown, unlock
     from lifeline.core.commandline import command_root_build
     from lifeline.facilities.cli import facility_app, watch_app
     from lifeline.intel.cli import app as report_app
@@ -28,7 +30,7 @@ def app_build() -> typer.Typer:
     from lifeline.supplies.cli import ration_app, stock_app
     from lifeline.sync.cli import app as sync_app
 
-    return command_root_build(
+    root = command_root_build(
         {
             "person": person_app,
             "household": household_app,
@@ -47,8 +49,12 @@ def app_build() -> typer.Typer:
             "facility": facility_app,
             "watch": watch_app,
             "sync": sync_app,
+            "backup": backup_app,
         }
     )
+    root.command("lockdown")(lockdown)
+    root.command("unlock")(unlock)
+    return root
 
 
 def main() -> None:

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "lifeline.supplies",
     "lifeline.facilities",
     "lifeline.sync",
+    "lifeline.backups",
     "lifeline.web",
     "lifeline.demo",
 ]
@@ -122,6 +123,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # no-store on every page, sessions that end when idle, the lockdown answer (core.privacy).
+    "lifeline.core.privacy.PrivatePagesMiddleware",
     "lifeline.core.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -154,9 +157,12 @@ def database_config() -> dict[str, Any]:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
         return config
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # Encrypted at rest (SQLCipher, keyed from the site's key: core.keys); its own file, so
+    # that switching it on never meets a plain database. `make run` switches it on.
+    encrypted = env_bool("LIFELINE_ENCRYPTED", False)
     return {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(VAR_DIR / "lifeline.sqlite3"),
+        "ENGINE": "lifeline.core.sqlcipher" if encrypted else "django.db.backends.sqlite3",
+        "NAME": str(VAR_DIR / ("lifeline-encrypted.sqlite3" if encrypted else "lifeline.sqlite3")),
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on the
             # busy timeout instead of failing when a read transaction tries to upgrade.
@@ -196,6 +202,11 @@ STATIC_ROOT = VAR_DIR / "static"
 # WhiteNoise warns on every request while collectstatic has not made this folder yet.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
+# Backups (lifeline.backups): where they go (a folder or a USB stick), else var/backups; the
+# site's key file (lifeline.core.keys), else var/keys/site.key: keep it off the laptop's disk
+# (a USB stick the commander carries) so that the data and its key are not taken together.
+LIFELINE_BACKUP_DIR = env_str("LIFELINE_BACKUP_DIR", "")
+LIFELINE_KEY_FILE = env_str("LIFELINE_KEY_FILE", "")
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -215,6 +226,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LIFELINE_MAX_BODY_BYTES", 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after this long without a request (a phone left on a table).
+LIFELINE_SESSION_IDLE_MINUTES = env_int("LIFELINE_SESSION_IDLE_MINUTES", 60)
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -27,3 +27,6 @@ class CoreConfig(AppConfig):
         from lifeline.core.language import language_on_sign_in
 
         user_logged_in.connect(language_on_sign_in, dispatch_uid="lifeline.language_on_sign_in")
+        from lifeline.core.privacy import seen_on_sign_in
+
+        user_logged_in.connect(seen_on_sign_in, dispatch_uid="lifeline.seen_on_sign_in")

@@ -57,3 +57,42 @@ def site_position(
         actor=state_of(ctx).actor(), site=site_local(), latitude=latitude, longitude=longitude
     )
     typer.echo(f"{site.name} is at {site.latitude:.5f},{site.longitude:.5f}")
+
+
+def lockdown(
+    ctx: typer.Context,
+    yes: Annotated[bool, typer.Option("--yes", help="do not ask (for scripts)")] = False,
+) -> None:
+    """Destroy this site's key now: nothing here can be read again without the recovery key."""
+    import getpass
+
+    if not yes and not typer.confirm(
+        "Destroy this site's key? Backups (and the database, when encrypted) cannot be read "
+        "again until the recovery key held elsewhere unlocks them",
+        default=False,
+    ):
+        typer.echo("Nothing destroyed.")
+        raise typer.Exit(code=1)
+    state = state_of(ctx)
+    destroyed = services.site_lockdown(
+        actor=state.actor() if state.username else None, detail={"os_user": getpass.getuser()}
+    )
+    typer.echo("Locked down: the site's key is destroyed." if destroyed else "Already locked.")
+
+
+def unlock(
+    ctx: typer.Context,
+    recovery_key: Annotated[
+        typer.FileText, typer.Argument(help="file with the recovery key ('-': read stdin)")
+    ],
+) -> None:
+    """Bring the site back with the recovery key held at the headquarters."""
+    import getpass
+
+    state = state_of(ctx)
+    services.site_unlock(
+        actor=state.actor() if state.username else None,
+        recovery_identity=recovery_key.read(),
+        detail={"os_user": getpass.getuser()},
+    )
+    typer.echo("Unlocked: the site's key is back.")

@@ -232,3 +232,41 @@ def token_issue(*, user: User) -> str:
         summary=f"API token {'created' if created else 'issued'} for {user.get_username()}",
     )
     return str(token.key)
+
+
+def site_lockdown(*, actor: Actor | None, detail: dict[str, Any] | None = None) -> bool:
+    """Destroy the site's key (core.keys): the backups, and the database when it is
+    encrypted, cannot be read again without the recovery key held elsewhere. Audited first,
+    while the database can still be written. False: the key was already gone."""
+    from lifeline.core.keys import keys_lockdown, keys_state
+
+    if actor is not None:
+        permission_require(actor, "core.change_site", doing="lock the site down")
+    if keys_state() != "unlocked":
+        return False
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="site.lockdown",
+            summary="lockdown: the site's key destroyed",
+            detail=detail,
+        )
+    return keys_lockdown()
+
+
+def site_unlock(
+    *, actor: Actor | None, recovery_identity: str, detail: dict[str, Any] | None = None
+) -> None:
+    """Bring the site's key back from its copy encrypted to the recovery key; audited."""
+    from lifeline.core.keys import keys_unlock
+
+    if actor is not None:
+        permission_require(actor, "core.change_site", doing="unlock the site")
+    keys_unlock(recovery_identity=recovery_identity)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="site.unlock",
+            summary="unlocked with the recovery key",
+            detail=detail,
+        )

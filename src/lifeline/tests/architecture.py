@@ -20,6 +20,9 @@ CORE = "core"
 ALERTS = "alerts"
 CAPABILITIES = ("people", "care", "supplies", "missions", "intel", "routing", "facilities")
 SYNC = "sync"
+# Backups read every app's tables as one database and check the supplies ledger in a restored
+# copy, so they sit with sync above the capability apps.
+BACKUPS = "backups"
 TOP = ("web", "demo", ROOT)
 
 # Bottom to top. An app may import an app of a lower layer; within a layer only the arrows
@@ -29,6 +32,7 @@ LAYERS: Mapping[str, int] = {
     ALERTS: 1,
     **dict.fromkeys(CAPABILITIES, 2),
     SYNC: 3,
+    BACKUPS: 3,
     **dict.fromkeys(TOP, 4),
 }
 

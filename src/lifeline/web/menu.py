@@ -223,7 +223,7 @@ SECTIONS: tuple[MenuSection, ...] = (
                 _("Site settings"),
                 "web:site",
                 ("core.change_setting",),
-                ("web:site_position", "web:site_setting"),
+                ("web:site_position", "web:site_setting", "web:site_backup", "web:site_lockdown"),
             ),
             MenuEntry(
                 _("Sync"),

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from lifeline.core.privacy import SignOutView
 from lifeline.web import (
     views,
     views_alerts,
@@ -26,7 +27,7 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", SignOutView.as_view(), name="logout"),
     path("language/", views_language.language_choose, name="language"),
     path("site/", views_site.site_page, name="site"),
     path("site/position/", views_site.site_position, name="site_position"),
@@ -37,6 +38,8 @@ urlpatterns = [
         views_sync.sync_conflict_resolve,
         name="sync_conflict_resolve",
     ),
+    path("site/backup/", views_site.site_backup, name="site_backup"),
+    path("site/lockdown/", views_site.site_lockdown, name="site_lockdown"),
     path("", views.home, name="home"),
     path("alerts/", views_alerts.alert_inbox, name="alerts"),
     path(

@@ -1,10 +1,15 @@
-"""This site's page: where the camp is and the settings it may change (the commander)."""
+"""This site's page: where the camp is, the settings it may change, its backups and the
+lockdown button (the commander)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lifeline.core import services
@@ -26,7 +31,11 @@ def site_page(request: HttpRequest) -> HttpResponse:
         (spec, value_text(value) if value is not None else "")
         for spec, value in site_settings_list(site=site)
     ]
-    return render(request, "web/site.html", {"site": site, "rows": rows, "here": "site"})
+    return render(
+        request,
+        "web/site.html",
+        {"site": site, "rows": rows, "here": "site", **backups_context()},
+    )
 
 
 @page_view
@@ -69,3 +78,64 @@ def site_setting(request: HttpRequest) -> HttpResponse:
     except ValidationFailed as error:
         messages.error(request, f"Not changed: {error.message}.")
     return redirect("web:site")
+
+
+# -- backups and lockdown (lifeline.backups, core.keys) -----------------------------------------
+
+
+def backups_context() -> dict[str, object]:
+    """What the Site page shows of the backups: the last good one and whether it is recent."""
+    from lifeline.backups.selectors import backup_last_good
+    from lifeline.backups.settings import backup_policy
+    from lifeline.core.keys import keys_state
+
+    policy = backup_policy()
+    last = backup_last_good()
+    overdue = last is None or timezone.now() - last.created_at > dt.timedelta(
+        hours=policy.every_hours
+    ) + max(dt.timedelta(hours=policy.every_hours) / 4, dt.timedelta(hours=1))
+    return {
+        "backup_last": last,
+        "backup_overdue": overdue,
+        "backup_every": dt.timedelta(hours=policy.every_hours),
+        "keys_state": keys_state(),
+    }
+
+
+@page_view
+@require_POST
+def site_backup(request: HttpRequest) -> HttpResponse:
+    """Make and verify a backup now, into the site's backup folder."""
+    from lifeline.backups import services as backups
+    from lifeline.core.errors import LifelineError
+
+    try:
+        record = backups.backup_create(actor=request.user, verify=True)
+    except (LifelineError, OSError) as error:
+        messages.error(request, _("No backup made: %(why)s") % {"why": error})
+    else:
+        if record.problems:
+            messages.error(
+                request,
+                _("The backup was made but is not good: %(why)s") % {"why": record.problems},
+            )
+        else:
+            messages.success(
+                request, _("Backup made and verified: %(name)s") % {"name": record.file_name}
+            )
+    return redirect("web:site")
+
+
+@page_view
+def site_lockdown(request: HttpRequest) -> HttpResponse:
+    """Destroy the site's key, behind a confirmation (the commander)."""
+    permission_require(request.user, "core.change_site", doing="lock the site down")
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, _("Not locked down: tick the box to confirm."))
+            return redirect("web:site_lockdown")
+        services.site_lockdown(actor=request.user)
+        return render(request, "web/site_locked.html", {"here": "site"})
+    from lifeline.core.keys import keys_state
+
+    return render(request, "web/site_lockdown.html", {"here": "site", "keys_state": keys_state()})

@@ -10,6 +10,7 @@ file is missing, unreadable, from another schema version or from another databas
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import logging
 import os
@@ -24,6 +25,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Max
 
+from lifeline.core.keys import at_rest_open, at_rest_seal
 from lifeline.core.models import ChangeLogEntry
 from lifeline.people.matching.index import IndexRecord, NameIndex
 from lifeline.people.matching.names import NameToken
@@ -44,7 +46,7 @@ def index_file_write(index: NameIndex, path: Path, *, database: str) -> None:
     meta = {"schema": SCHEMA_VERSION, "watermark": index.watermark, "database": database}
     tmp = path.with_name(path.name + ".tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(tmp, "wb") as fh:
+    with io.BytesIO() as fh:  # sealed (encrypted when the database is) before it is written
         np.savez(
             fh,
             meta=np.array(json.dumps(meta)),
@@ -69,6 +71,7 @@ def index_file_write(index: NameIndex, path: Path, *, database: str) -> None:
             keys=index.keys,
             key_rows=index.key_rows,
         )
+        tmp.write_bytes(at_rest_seal(fh.getvalue()))
     os.replace(tmp, path)
 
 
@@ -77,7 +80,7 @@ def index_file_read(path: Path, *, database: str) -> NameIndex | None:
     if not path.exists():
         return None
     try:
-        with np.load(path, allow_pickle=False) as data:
+        with np.load(io.BytesIO(at_rest_open(path.read_bytes())), allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
             if meta.get("schema") != SCHEMA_VERSION or meta.get("database") != database:
                 return None

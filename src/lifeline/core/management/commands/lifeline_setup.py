@@ -25,6 +25,9 @@ class Command(BaseCommand):
     help = "Set up this installation: site, roles, admin account (the demo: lifeline_demo)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from django.core.management import call_command
+
+        call_command("lifeline_keys", stdout=self.stdout)  # made once; kept afterwards
         roles_sync()
         site = site_local()
         self.stdout.write(f"Site: {site.name} ({site.code})")

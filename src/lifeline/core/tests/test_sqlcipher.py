@@ -1,0 +1,67 @@
+"""The embedded database encrypted at rest: Django's ORM works over the SQLCipher backend, and
+the file is ciphertext that plain sqlite3 calls "not a database"; without the site's key (after
+a lockdown) the backend refuses to open it."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connections
+from django.db.utils import load_backend
+
+from lifeline.core.keys import KeysLocked, keys_init, keys_lockdown
+from lifeline.core.models import Setting, Site
+
+
+@pytest.fixture
+def encrypted(settings: Any, tmp_path: Path, django_db_blocker: Any) -> Iterator[tuple[str, Path]]:
+    keys_init()
+    path = tmp_path / "encrypted.sqlite3"
+    config = {
+        **connections.settings["default"],
+        "ENGINE": "lifeline.core.sqlcipher",
+        "NAME": str(path),
+    }
+    alias = "encrypted_test"
+    wrapper = load_backend(config["ENGINE"]).DatabaseWrapper(config, alias)
+    connections[alias] = wrapper  # this thread only, not a configured database
+    try:
+        with django_db_blocker.unblock():  # a database of its own, not the test database
+            yield alias, path
+    finally:
+        wrapper.close()
+        del connections[alias]
+
+
+def test_the_database_file_is_ciphertext_that_plain_sqlite_cannot_open(
+    encrypted: tuple[str, Path],
+) -> None:
+    alias, path = encrypted
+    with connections[alias].schema_editor() as editor:
+        editor.create_model(Site)
+        editor.create_model(Setting)
+    site = Site.objects.using(alias).create(code="qasr-al-hanif", name="Qasr al-Hanif")
+    Setting.objects.using(alias).create(site=site, key="protection.note", value="Amal Haddad")
+    assert Setting.objects.using(alias).get().value == "Amal Haddad"
+    connections[alias].close()
+
+    data = path.read_bytes()
+    assert b"Haddad" not in data and b"Qasr" not in data and b"SQLite format 3" not in data
+    with pytest.raises(sqlite3.DatabaseError, match="file is not a database"):
+        sqlite3.connect(path).execute("SELECT count(*) FROM sqlite_master").fetchone()
+
+
+def test_without_the_sites_key_the_encrypted_database_does_not_open(
+    encrypted: tuple[str, Path],
+) -> None:
+    alias, _path = encrypted
+    with connections[alias].schema_editor() as editor:
+        editor.create_model(Site)
+    connections[alias].close()
+    keys_lockdown()
+    with pytest.raises(KeysLocked):
+        Site.objects.using(alias).count()
