@@ -200,11 +200,15 @@ class ListApiView(ApiView):
     pagination_class = Pagination
 
     def page_response(
-        self, queryset: QuerySet[Any], output: type[serializers.Serializer[Any]]
+        self,
+        queryset: QuerySet[Any],
+        output: type[serializers.Serializer[Any]],
+        *,
+        context: dict[str, Any] | None = None,
     ) -> Response:
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, self.request, view=self)
-        return paginator.get_paginated_response(output(page, many=True).data)
+        return paginator.get_paginated_response(output(page, many=True, context=context).data)
 
 
 class ErrorDetailOutput(serializers.Serializer[Any]):

@@ -253,8 +253,10 @@ class PersonMergeUndoApi(ApiView):
 
 
 def _household_detail(request: Request, household: Household) -> dict[str, Any]:
-    members = selectors.household_members(actor=actor_of(request), household=household)
-    return dict(HouseholdDetailOutput(household, context={"members": list(members)}).data)
+    actor = actor_of(request)
+    members = selectors.household_members(actor=actor, household=household)
+    context = {"members": list(members), "location_visible": selectors.can_see_location(actor)}
+    return dict(HouseholdDetailOutput(household, context=context).data)
 
 
 class HouseholdListApi(ListApiView):
@@ -271,7 +273,8 @@ class HouseholdListApi(ListApiView):
         households = selectors.household_list(
             actor=actor_of(request), q=filters.get("q", ""), site=filters.get("site") or None
         )
-        return self.page_response(households, HouseholdOutput)
+        context = {"location_visible": selectors.can_see_location(actor_of(request))}
+        return self.page_response(households, HouseholdOutput, context=context)
 
 
 class HouseholdCreateApi(ApiView):

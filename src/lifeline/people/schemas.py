@@ -187,14 +187,24 @@ class PersonSummaryOutput(serializers.Serializer[Any]):
 
 
 class HouseholdOutput(serializers.Serializer[Any]):
+    """A household; its shelter and area are where its members sleep, so they are shown only
+    when the caller's context says `location_visible` (null otherwise)."""
+
     id = serializers.UUIDField()
     ration_card = serializers.CharField(allow_null=True)
-    shelter = serializers.CharField()
+    shelter = serializers.CharField(allow_null=True)
     site = SiteOutput(allow_null=True)
-    area = serializers.CharField()
+    area = serializers.CharField(allow_null=True)
     head = serializers.UUIDField(source="head_id", allow_null=True)
     notes = serializers.CharField()
     version = serializers.CharField()
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)
+        if not self.context.get("location_visible", False):
+            data["shelter"] = None
+            data["area"] = None
+        return data
 
 
 class PersonOutput(PersonSummaryOutput):

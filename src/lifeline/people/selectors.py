@@ -298,12 +298,26 @@ def person_merge_get(*, actor: Actor | None, merge_id: Any) -> PersonMerge:
 
 
 def household_get(*, actor: Actor | None, household_id: Any) -> Household:
+    """One household. Its shelter and area tell where people sleep: only roles that see
+    locations may be shown them, and for those the read is written to the audit log."""
     permission_require(actor, "people.view_household", doing="see households")
     pk = id_parse(household_id, "household")
     household = Household.objects.alive().select_related("head", "site").filter(pk=pk).first()
     if household is None:
         raise NotFound(f"no household with id {pk}")
+    _household_location_audit(actor, household)
     return household
+
+
+def _household_location_audit(actor: Actor | None, household: Household) -> None:
+    if can_see_location(actor) and (household.shelter or household.area):
+        audit_record(
+            actor=actor,
+            action="read.protected",
+            obj=household,
+            summary=str(household),
+            detail={"parts": ["location"]},
+        )
 
 
 def household_by_card(*, actor: Actor | None, ration_card: str) -> Household:
@@ -316,6 +330,7 @@ def household_by_card(*, actor: Actor | None, ration_card: str) -> Household:
     )
     if household is None:
         raise NotFound(f"no household with ration card {ration_card!r}")
+    _household_location_audit(actor, household)
     return household
 
 
@@ -375,7 +390,9 @@ def household_list(
     permission_require(actor, "people.view_household", doing="see households")
     qs = Household.objects.alive().select_related("head", "site")
     if q:
-        qs = qs.filter(Q(ration_card__icontains=q) | Q(shelter__icontains=q))
+        # Searching by shelter would tell a role that may not see it where people sleep.
+        by_shelter = Q(shelter__icontains=q) if can_see_location(actor) else Q(pk__in=[])
+        qs = qs.filter(Q(ration_card__icontains=q) | by_shelter)
     if site:
         qs = qs.filter(Q(site__code=site) | Q(site__id__in=_site_ids(site)))
     return qs.order_by("ration_card", "id")
