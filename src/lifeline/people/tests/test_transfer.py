@@ -397,3 +397,13 @@ def test_an_export_imported_into_an_empty_registry_gives_the_same_persons(
     after = export(commander)
     assert [row[1:] for row in after] == [row[1:] for row in before]
     assert Household.objects.get().ration_card == "DB-0001"
+
+
+def test_an_unterminated_quote_refuses_the_file_naming_the_line_instead_of_losing_rows(
+    registrar: Any, site: Site
+) -> None:
+    text = 'given_name,notes\nAmal,fine\nKarim,"has a quote\nHana,lost\nSami,lost too\n'
+    with pytest.raises(ValidationFailed) as caught:
+        import_text(registrar, text)
+    assert "line 3: a quoted cell is never closed" in caught.value.fields["file"][0]
+    assert Person.objects.count() == 0
