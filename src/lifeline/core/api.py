@@ -10,6 +10,7 @@ DRF's generics, which are still importing this module. The core's endpoints are 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Mapping
 from typing import IO, Any, cast
 
@@ -132,6 +133,25 @@ def _meta(parser_context: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return cast(Mapping[str, Any], request.META) if request is not None else {}
 
 
+# No body of ours nests deeper than a few levels; Python's json recurses once per level and
+# fails with a RecursionError (a 500) near 1,000, so deeper bodies are refused before parsing.
+JSON_MAX_DEPTH = 32
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def json_depth(raw: bytes) -> int:
+    """How deeply arrays and objects nest in a JSON text (brackets inside strings ignored)."""
+    depth = deepest = 0
+    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub(b'""', raw)):
+        if match.group() in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
 class BoundedJSONParser(parsers.JSONParser):
     def parse(
         self,
@@ -140,6 +160,10 @@ class BoundedJSONParser(parsers.JSONParser):
         parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
         raw = body_read(stream, _meta(parser_context))
+        if json_depth(raw) > JSON_MAX_DEPTH:
+            raise exceptions.ParseError(
+                f"JSON parse error - the body nests deeper than {JSON_MAX_DEPTH} levels"
+            )
         return super().parse(io.BytesIO(raw), media_type, parser_context)
 
 
