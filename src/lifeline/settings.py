@@ -60,8 +60,27 @@ def secret_from_file(path: Path) -> str:
     return value
 
 
+def var_dir_private(path: Path) -> Path:
+    """var/ holds the database, the name index and medical and protection data: the folder is
+    its owner's alone (0700), whatever the umask and however it was made before."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
+
+
+def sqlite_file_private(path: Path) -> Path:
+    """The database file (and its WAL and shared-memory files, which SQLite creates with the
+    database's own mode) readable and writable by its owner only (0600)."""
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if part.exists():
+            part.chmod(0o600)
+    return path
+
+
 BASE_DIR = Path(__file__).resolve().parents[2]
-VAR_DIR = Path(env_str("LIFELINE_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR = var_dir_private(Path(env_str("LIFELINE_VAR_DIR", str(BASE_DIR / "var"))))
 
 DEBUG = env_bool("LIFELINE_DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or secret_from_file(VAR_DIR / "secret_key")
@@ -147,10 +166,9 @@ def database_config() -> dict[str, Any]:
     if url:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
         return config
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(VAR_DIR / "lifeline.sqlite3"),
+        "NAME": str(sqlite_file_private(VAR_DIR / "lifeline.sqlite3")),
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on the
             # busy timeout instead of failing when a read transaction tries to upgrade.

@@ -42,8 +42,9 @@ def index_file_write(index: NameIndex, path: Path, *, database: str) -> None:
     n = index.rows
     meta = {"schema": SCHEMA_VERSION, "watermark": index.watermark, "database": database}
     tmp = path.with_name(path.name + ".tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(tmp, "wb") as fh:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # Names with households and sites: readable by the server's own account only.
+    with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
         np.savez(
             fh,
             meta=np.array(json.dumps(meta)),
@@ -68,6 +69,7 @@ def index_file_write(index: NameIndex, path: Path, *, database: str) -> None:
             keys=index.keys,
             key_rows=index.key_rows,
         )
+    tmp.chmod(0o600)  # also when a stale .tmp of another mode was left behind
     os.replace(tmp, path)
 
 
