@@ -56,6 +56,10 @@ def _person_values_check(values: Mapping[str, Any], *, creating: bool) -> dict[s
         family = str(values.get("family_name") or "").strip()
         if not given and not family:
             problems["given_name"] = ["a given or a family name is required"]
+    for name_field in ("given_name", "family_name"):
+        problem = rules.name_problem(str(values.get(name_field) or ""))
+        if problem is not None:
+            problems[name_field] = [problem]
     sex = values.get("sex")
     if sex is not None and sex not in Sex.values:
         problems["sex"] = [f"must be one of {', '.join(Sex.values)}"]
@@ -70,6 +74,9 @@ def _person_values_check(values: Mapping[str, Any], *, creating: bool) -> dict[s
             not isinstance(items, list) or not all(isinstance(i, str) for i in items)
         ):
             problems[list_field] = ["must be a list of text"]
+    named = [rules.name_problem(name) for name in values.get("other_names") or []]
+    if any(named) and "other_names" not in problems:
+        problems["other_names"] = [problem for problem in named if problem]
     return problems
 
 
