@@ -98,6 +98,9 @@ LIFELINE_RISK_SPREAD_RINGS = env_int("LIFELINE_RISK_SPREAD_RINGS", 2)
 LIFELINE_RISK_FALLOFF = env_float("LIFELINE_RISK_FALLOFF", 0.5)
 LIFELINE_RISK_CAMP_RADIUS_M = env_float("LIFELINE_RISK_CAMP_RADIUS_M", 2000.0)
 LIFELINE_RISK_ROUTE_BUFFER_M = env_float("LIFELINE_RISK_ROUTE_BUFFER_M", 150.0)
+# A route's ends are moved onto the nearest road; an end farther than this is refused (a point
+# far off the map would otherwise be snapped into the town).
+LIFELINE_ROUTE_MAX_SNAP_M = env_float("LIFELINE_ROUTE_MAX_SNAP_M", 2000.0)
 
 ALLOWED_HOSTS = [
     h.strip() for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h
