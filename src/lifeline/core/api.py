@@ -12,7 +12,8 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Mapping
-from typing import IO, Any, cast
+from dataclasses import dataclass
+from typing import IO, Any, ClassVar, cast
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -24,12 +25,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from lifeline.core.errors import LifelineError, ValidationFailed
+from lifeline.core.errors import Forbidden, LifelineError, ValidationFailed
 from lifeline.core.services import Actor
 
 
@@ -178,10 +180,42 @@ class BoundedFormParser(parsers.FormParser):
         return super().parse(io.BytesIO(raw), media_type, parser_context)
 
 
+@dataclass(frozen=True)
+class Needs:
+    """What a write of the API requires: a permission (or several, of which any one will
+    do), and what the caller is doing, for the message when it is refused."""
+
+    permission: str | tuple[str, ...]
+    doing: str
+
+    @property
+    def any_of(self) -> tuple[str, ...]:
+        return (self.permission,) if isinstance(self.permission, str) else self.permission
+
+
+# `ApiView.permission` of a write that any caller may make (it checks nothing more itself).
+ANY_CALLER = Needs((), "")
+
+
 class ApiView(APIView):
-    """The base of every Lifeline API view: JSON bodies only, within the size limit."""
+    """The base of every Lifeline API view: JSON bodies only, within the size limit.
+
+    A view that writes (POST, PUT, PATCH, DELETE) declares `permission`: what its service
+    will require. It is checked before the body is read, so that a role that may not write
+    learns nothing of the body's rules from a 400; the service still checks for itself."""
 
     parser_classes = [BoundedJSONParser]
+    permission: ClassVar[Needs | None] = None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        needs = self.permission
+        if request.method in SAFE_METHODS or needs is None or not needs.any_of:
+            return
+        for perm in needs.any_of:
+            if request.user.has_perm(perm):
+                return
+        raise Forbidden(f"your role may not {needs.doing} (needs {' or '.join(needs.any_of)})")
 
 
 def actor_of(request: Request) -> Actor:
@@ -232,7 +266,7 @@ class ListApiView(ApiView):
     ) -> Response:
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, self.request, view=self)
-        return paginator.get_paginated_response(output(page, many=True, context=context).data)
+        return paginator.get_paginated_response(output(page, many=True, context=context or {}).data)
 
 
 class ErrorDetailOutput(serializers.Serializer[Any]):

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lifeline.core.api import (
+    ANY_CALLER,
     ApiView,
     BoundedFormParser,
     BoundedJSONParser,
@@ -33,6 +34,8 @@ class TokenOutput(serializers.Serializer[Any]):
 class TokenObtainApi(ApiView):
     """Exchange a username and password for the API token (send it as `Authorization: Token
     <key>`)."""
+
+    permission = ANY_CALLER
 
     authentication_classes = []
     permission_classes = [AllowAny]

@@ -17,6 +17,7 @@ from lifeline.core.api import (
     WRITE_ERRORS,
     ApiView,
     ListApiView,
+    Needs,
     actor_of,
     input_parse,
     path_id,
@@ -66,6 +67,8 @@ class TreatmentListApi(ListApiView):
 class TreatmentCreateApi(ApiView):
     """Prescribe a course: a dose every N hours for M doses, from a store."""
 
+    permission = Needs("care.prescribe_treatment", "prescribe treatments")
+
     @extend_schema(
         operation_id="treatment_prescribe",
         tags=TAGS,
@@ -96,6 +99,8 @@ class DoseCreateApi(ApiView):
     """Give a dose: issues it from the course's store (first expiry first) in the same
     transaction; refused, with nothing written, when the store has not enough."""
 
+    permission = Needs("care.prescribe_treatment", "give doses")
+
     @extend_schema(
         operation_id="dose_give",
         tags=TAGS,
@@ -112,6 +117,8 @@ class DoseCreateApi(ApiView):
 
 
 class TreatmentStopApi(ApiView):
+    permission = Needs("care.prescribe_treatment", "stop treatments")
+
     @extend_schema(
         operation_id="treatment_stop",
         tags=TAGS,
@@ -147,6 +154,8 @@ class AllocationProposeApi(ApiView):
     """Propose who gets the item's stock at the store among the courses waiting for it, by
     the rule of docs/care-allocation.md. Nothing is decided until it is confirmed."""
 
+    permission = Needs("care.allocate_medicine", "propose allocations of medicine")
+
     @extend_schema(
         operation_id="allocation_propose",
         tags=TAGS,
@@ -181,6 +190,8 @@ class AllocationDetailApi(ApiView):
 class AllocationConfirmApi(ApiView):
     """Confirm a proposal as it is, or with overrides (`give` or `withhold`, each with its
     reason). An override serving a lower triage category first is recorded as such."""
+
+    permission = Needs("care.allocate_medicine", "confirm allocations of medicine")
 
     @extend_schema(
         operation_id="allocation_confirm",

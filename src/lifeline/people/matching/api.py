@@ -11,7 +11,15 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lifeline.core.api import READ_ERRORS, WRITE_ERRORS, ApiView, input_parse, operations, path_id
+from lifeline.core.api import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ApiView,
+    Needs,
+    input_parse,
+    operations,
+    path_id,
+)
 from lifeline.people import protection
 from lifeline.people.matching import selectors
 from lifeline.people.matching.schemas import (
@@ -97,6 +105,8 @@ class TracingListApi(ApiView):
 class TracingFileApi(ApiView):
     """File a tracing request; it is matched against the registry at once."""
 
+    permission = Needs("people.trace_family", "file tracing requests")
+
     @extend_schema(
         operation_id="tracing_file",
         tags=["tracing"],
@@ -124,6 +134,8 @@ class TracingDetailApi(ApiView):
 class TracingCloseApi(ApiView):
     """Close a request without a confirmed match (found by other means, or withdrawn)."""
 
+    permission = Needs("people.confirm_tracing", "close tracing requests")
+
     @extend_schema(
         operation_id="tracing_close",
         tags=["tracing"],
@@ -141,6 +153,8 @@ class TracingCloseApi(ApiView):
 class TracingConfirmApi(ApiView):
     """The person proposed is the one sought: the family is linked, the request closed."""
 
+    permission = Needs("people.confirm_tracing", "confirm tracing matches")
+
     @extend_schema(
         operation_id="tracing_confirm",
         tags=["tracing"],
@@ -156,6 +170,8 @@ class TracingConfirmApi(ApiView):
 
 
 class TracingRejectApi(ApiView):
+    permission = Needs("people.confirm_tracing", "reject tracing matches")
+
     @extend_schema(
         operation_id="tracing_reject",
         tags=["tracing"],
@@ -190,6 +206,8 @@ class CaseListApi(ApiView):
 class CaseReviewApi(ApiView):
     """Open a case for every child present with no adult of their household present."""
 
+    permission = Needs("people.manage_protection", "open protection cases")
+
     @extend_schema(
         operation_id="case_review",
         tags=["protection"],
@@ -214,6 +232,8 @@ class CaseDetailApi(ApiView):
 
 
 class CaseUpdateApi(ApiView):
+    permission = Needs("people.manage_protection", "change protection cases")
+
     @extend_schema(
         operation_id="case_update",
         tags=["protection"],
@@ -229,6 +249,8 @@ class CaseUpdateApi(ApiView):
 
 
 class CaseCloseApi(ApiView):
+    permission = Needs("people.manage_protection", "close protection cases")
+
     @extend_schema(
         operation_id="case_close",
         tags=["protection"],
