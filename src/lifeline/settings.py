@@ -141,6 +141,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees a view's exception first: a busy database answers 503.
+    "lifeline.core.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "lifeline.urls"
