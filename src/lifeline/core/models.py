@@ -208,6 +208,21 @@ def replicated_create_many(rows: Sequence[ReplicatedModel]) -> None:
         _insert_many(ChangeLogEntry, [change_entry(row, op="create") for row in rows])
 
 
+def replicated_discard_created(model: type[ReplicatedModel], ids: Sequence[Any]) -> int:
+    """Remove rows that a failed batch created (and their change-log rows), as if the batch
+    had never run: a batch written in several transactions is rolled back this way. Only for
+    rows the batch itself created; anything else is tombstoned through delete()."""
+    plain = model._base_manager  # the replicated manager refuses deletes, on purpose
+    removed = 0
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        ChangeLogEntry.objects.filter(
+            model=model._meta.label_lower, object_id__in=chunk
+        )._raw_delete(ChangeLogEntry.objects.db)
+        removed += plain.filter(pk__in=chunk)._raw_delete(plain.db)
+    return removed
+
+
 def insert_many(model: type[models.Model], rows: Sequence[models.Model]) -> None:
     """New rows of a model that is not replicated (audit rows), in one INSERT."""
     if issubclass(model, ReplicatedModel):

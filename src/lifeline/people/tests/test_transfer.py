@@ -343,12 +343,16 @@ def test_a_role_that_may_not_create_households_gets_a_row_error_for_a_new_card(
     assert "may not create households" in error.message
 
 
-def test_progress_is_reported_after_each_row(registrar: Any, site: Site) -> None:
+def test_progress_is_reported_after_each_chunk_written(
+    registrar: Any, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lifeline.people import bulk
+
+    monkeypatch.setattr(bulk, "CHUNK_ROWS", 2)
     seen: list[tuple[int, int]] = []
-    import_text(
-        registrar, HEADER + "A,,,,,,\nB,,,,,,\n", on_progress=lambda d, t: seen.append((d, t))
-    )
-    assert seen == [(1, 2), (2, 2)]
+    rows = "".join(f"{name},,,,,,\n" for name in "ABCDE")
+    import_text(registrar, HEADER + rows, on_progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(2, 5), (4, 5), (5, 5)]
 
 
 def test_an_export_imported_again_into_the_same_registry_is_refused(
