@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from rest_framework import serializers
 
+from lifeline.core.clock import site_local
 from lifeline.core.csvio import RowError, schema_problems
 from lifeline.core.csvio import csv_records as _records
 from lifeline.core.csvio import file_invalid as _file_invalid
@@ -113,6 +114,7 @@ class _RowChecker:
             actor=actor, cards=[c for c in cards if c]
         )
         self.may_add_household = actor is not None and actor.has_perm("people.add_household")
+        self.place = site_local()  # a row that names no site is at this one (read once)
 
     @staticmethod
     def _ids_in_registry(ids: list[Any]) -> set[Any]:
@@ -152,6 +154,8 @@ class _RowChecker:
         if problems:
             raise ValidationFailed(problems)
         data.pop("household", None)  # the card names it
+        if data.get("site") is None:
+            data["site"] = self.place
         draft = services.person_draft(actor=self.actor, **data)
         return bulk.BulkPerson(draft=draft, card=card)
 

@@ -21,6 +21,7 @@ def only_these_sweeps() -> Iterator[dict[str, Sweep]]:
     sweeps.SWEEPS.update(saved)
 
 
+@pytest.mark.django_db
 def test_a_sweep_that_finds_the_database_locked_is_logged_and_the_others_still_run(
     only_these_sweeps: dict[str, Sweep], caplog: pytest.LogCaptureFixture
 ) -> None:
