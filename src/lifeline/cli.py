@@ -17,6 +17,7 @@ def app_build() -> typer.Typer:
     from lifeline.alerts.cli import app as alert_app
     from lifeline.care.cli import app as care_app
     from lifeline.core.cli import app as site_app
+    from lifeline.core.cli import audit_app
     from lifeline.core.commandline import command_root_build
     from lifeline.intel.cli import app as report_app
     from lifeline.intel.threats.cli import app as threat_app
@@ -42,6 +43,7 @@ def app_build() -> typer.Typer:
             "care": care_app,
             "site": site_app,
             "alert": alert_app,
+            "audit": audit_app,
         }
     )
 

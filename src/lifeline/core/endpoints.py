@@ -1,5 +1,5 @@
-"""The core's API endpoints: an API token for a username and password, the sites, and who
-the caller is."""
+"""The core's API endpoints: an API token for a username and password, the sites, who the
+caller is, and the audit log."""
 
 from __future__ import annotations
 
@@ -22,8 +22,10 @@ from lifeline.core.api import (
     ListApiView,
     actor_of,
     errors,
+    input_parse,
 )
 from lifeline.core.models import Site
+from lifeline.core.selectors import AuditFilters, audit_list
 from lifeline.core.services import token_issue, user_roles
 
 
@@ -95,3 +97,49 @@ class MeApi(ApiView):
             "site": settings.LIFELINE_SITE,
         }
         return Response(MeOutput(data).data)
+
+
+class AuditFilterInput(serializers.Serializer[Any]):
+    actor = serializers.CharField(
+        max_length=150, required=False, allow_blank=True, help_text="a username"
+    )
+    record = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="a record's id, or a kind of record (people.person)",
+    )
+    action = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text="an action (person.register), or all of a kind ending in a dot (person.)",
+    )
+
+
+class AuditEntryOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(source="actor_username")
+    site = serializers.CharField(source="site_code")
+    action = serializers.CharField()
+    record_type = serializers.CharField(source="object_type")
+    record_id = serializers.CharField(source="object_id")
+    summary = serializers.CharField()
+    detail = serializers.DictField()
+
+
+class AuditListApi(ListApiView):
+    """The audit log, newest first (the commander): every write and every read of a protected
+    record, by whom and when. Reading it is itself logged."""
+
+    @extend_schema(
+        operation_id="audit_list",
+        tags=["core"],
+        parameters=[AuditFilterInput],
+        responses={200: AuditEntryOutput(many=True), **errors(400, 401, 403)},
+    )
+    def get(self, request: Request) -> Response:
+        filters = input_parse(AuditFilterInput, request.query_params, strict=False)
+        rows = audit_list(actor=actor_of(request), filters=AuditFilters(**filters))
+        return self.page_response(rows, AuditEntryOutput)

@@ -153,6 +153,7 @@ SECTIONS: tuple[MenuSection, ...] = (
                 ("core.change_setting",),
                 ("web:site_position", "web:site_setting"),
             ),
+            MenuEntry(_("Audit log"), "web:audit", ("core.view_auditentry",)),
             MenuEntry(_("API docs"), "api-docs", ()),
         ),
     ),

@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from lifeline.web import views, views_alerts, views_map, views_matching, views_missions, views_site
+from lifeline.web import (
+    views,
+    views_alerts,
+    views_audit,
+    views_map,
+    views_matching,
+    views_missions,
+    views_site,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -16,6 +24,7 @@ urlpatterns = [
     path("site/", views_site.site_page, name="site"),
     path("site/position/", views_site.site_position, name="site_position"),
     path("site/setting/", views_site.site_setting, name="site_setting"),
+    path("audit/", views_audit.audit_page, name="audit"),
     path("", views.home, name="home"),
     path("alerts/", views_alerts.alert_inbox, name="alerts"),
     path(
