@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -120,6 +121,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "lifeline.core",
     "lifeline.alerts",
     "lifeline.people",
@@ -141,6 +143,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, so that it sees a view's exception first: a busy database answers 503.
     "lifeline.core.middleware.DatabaseBusyMiddleware",
 ]
@@ -223,6 +226,9 @@ LOGOUT_REDIRECT_URL = "web:login"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LIFELINE_MAX_BODY_BYTES", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
+# A session lasts a shift, not a fortnight (Django's default): a laptop left signed in at the
+# registration desk is signed out by the next morning.
+SESSION_COOKIE_AGE = env_int("LIFELINE_SESSION_HOURS", 12) * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -249,7 +255,34 @@ REST_FRAMEWORK = {
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }
 
+# Content-Security-Policy (django-csp): scripts, styles, images and connections from this
+# server only; no inline script or style, no frames, no plugins. Pages pass data to their
+# scripts in data-* attributes or json_script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# The API's schema and docs list every endpoint and field: signed-in callers only, unless an
+# installation chooses to publish them.
+LIFELINE_API_DOCS_PUBLIC = env_bool("LIFELINE_API_DOCS_PUBLIC", False)
+
 SPECTACULAR_SETTINGS = {
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.AllowAny"
+        if LIFELINE_API_DOCS_PUBLIC
+        else "rest_framework.permissions.IsAuthenticated"
+    ],
     "TITLE": "Lifeline API",
     "DESCRIPTION": "Field operations for survivor camps and rescue teams.",
     "VERSION": "0.1.0",
