@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +123,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "axes",
     "lifeline.core",
     "lifeline.alerts",
     "lifeline.people",
@@ -146,7 +148,23 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Last, so that it sees a view's exception first: a busy database answers 503.
     "lifeline.core.middleware.DatabaseBusyMiddleware",
+    # Answers a locked-out sign-in with 429 (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling (django-axes): after LIFELINE_LOGIN_FAILURES wrong passwords for one
+# username from one address, that pair is locked out for LIFELINE_LOGIN_COOLOFF_MINUTES, the
+# right password included. Every failure is also in the audit log (core.apps).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LIFELINE_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LIFELINE_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "lifeline.core.middleware.lockout_response"
 
 ROOT_URLCONF = "lifeline.urls"
 WSGI_APPLICATION = "lifeline.wsgi.application"
@@ -226,6 +244,12 @@ LOGOUT_REDIRECT_URL = "web:login"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LIFELINE_MAX_BODY_BYTES", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
+# The CLI believes `--user NAME` without a password only where this is set: the operator's
+# account on a camp laptop (which can read the database file anyway). Elsewhere, `lifeline
+# login` or LIFELINE_TOKEN.
+LIFELINE_CLI_TRUST_USER = env_bool("LIFELINE_CLI_TRUST_USER", False)
+# An API token (and the CLI's, from `lifeline login`) works this long after it was issued.
+LIFELINE_TOKEN_HOURS = env_int("LIFELINE_TOKEN_HOURS", 7 * 24)
 # A session lasts a shift, not a fortnight (Django's default): a laptop left signed in at the
 # registration desk is signed out by the next morning.
 SESSION_COOKIE_AGE = env_int("LIFELINE_SESSION_HOURS", 12) * 3600
@@ -243,7 +267,7 @@ SECURE_HSTS_SECONDS = 31536000 if LIFELINE_HTTPS else 0
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "lifeline.core.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

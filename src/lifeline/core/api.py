@@ -292,6 +292,7 @@ _ERROR_MEANINGS = {
     404: "no such record",
     409: "the record changed in a way that forbids this (deleted, merged, already undone)",
     413: "the request body is too large",
+    429: "too many failed sign-ins: wait (Retry-After) and try again",
 }
 
 

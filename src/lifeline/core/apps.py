@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_login_failed
 from django.db.models.signals import post_migrate
 
 
@@ -10,6 +11,18 @@ def _roles_after_migrate(**kwargs: Any) -> None:
     from lifeline.core.services import roles_sync
 
     roles_sync()
+
+
+def _login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
+    from lifeline.core.services import login_failure_record
+
+    meta = getattr(request, "META", {}) if request is not None else {}
+    login_failure_record(
+        username=str(credentials.get("username", "")),
+        address=str(meta.get("REMOTE_ADDR", "") or "command line"),
+    )
 
 
 class CoreConfig(AppConfig):
@@ -22,3 +35,5 @@ class CoreConfig(AppConfig):
 
         role_permissions_grant("core", ROLE_GRANTS)
         post_migrate.connect(_roles_after_migrate, dispatch_uid="lifeline.roles_sync")
+        # Every failed sign-in (pages, API token, CLI) goes to the audit log.
+        user_login_failed.connect(_login_failed, dispatch_uid="lifeline.login_failed")

@@ -1,6 +1,7 @@
-"""A database that stays busy (SQLite's one writer held past the busy timeout, a PostgreSQL
-lock timeout) is a moment to wait, not a server error: the caller gets a 503 with Retry-After,
-in JSON for the API and as a page otherwise, instead of an HTML 500."""
+"""Answers to wait, not errors of the server. A database that stays busy (SQLite's one writer
+held past the busy timeout, a PostgreSQL lock timeout) gives a 503 with Retry-After instead of
+an HTML 500; a sign-in locked out after too many wrong passwords a 429. Both in JSON for the
+API and as a page otherwise."""
 
 from __future__ import annotations
 
@@ -49,3 +50,18 @@ class DatabaseBusyMiddleware:
             return None
         log.warning("%s %s: %s (answered 503)", request.method, request.path, exception)
         return busy_response(request)
+
+
+def lockout_response(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    """What a locked-out sign-in gets (django-axes' AXES_LOCKOUT_CALLABLE): 429, in JSON for
+    the API and as a page otherwise, saying when to try again."""
+    from django.conf import settings
+
+    wait = settings.AXES_COOLOFF_TIME
+    message = f"too many failed sign-ins for this account from here; try again in {wait}"
+    headers = {"Retry-After": str(int(wait.total_seconds()))}
+    if request.path.startswith("/api/"):
+        body = {"error": {"code": "throttled", "message": message}}
+        return JsonResponse(body, status=429, headers=headers)
+    page = render_to_string("core/locked.html", {"message": message}, request=request)
+    return HttpResponse(page, status=429, headers=headers)
