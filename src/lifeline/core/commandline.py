@@ -69,7 +69,11 @@ class CliState:
         else:
             path = token_file()
             if not path.exists():
-                raise Forbidden(f"sign in first: lifeline login NAME (or set {ENV_TOKEN})")
+                trusted = f", or say who you are: --user NAME ({ENV_USER})"
+                raise Forbidden(
+                    f"sign in first: lifeline login NAME (or set {ENV_TOKEN}"
+                    f"{trusted if settings.LIFELINE_CLI_TRUST_USER else ''})"
+                )
             user = token_user(path.read_text().strip())
             if user is None:
                 raise Forbidden("your sign-in has expired or was revoked: lifeline login NAME")
