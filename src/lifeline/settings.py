@@ -302,6 +302,10 @@ CONTENT_SECURITY_POLICY = {
 LIFELINE_API_DOCS_PUBLIC = env_bool("LIFELINE_API_DOCS_PUBLIC", False)
 
 SPECTACULAR_SETTINGS = {
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lifeline.core.schema_hooks.error_responses_complete",
+    ],
     "SERVE_PERMISSIONS": [
         "rest_framework.permissions.AllowAny"
         if LIFELINE_API_DOCS_PUBLIC

@@ -184,7 +184,7 @@ class AuditListApi(ListApiView):
         operation_id="audit_list",
         tags=["core"],
         parameters=[AuditFilterInput],
-        responses={200: AuditEntryOutput(many=True), **errors(400, 401, 403)},
+        responses={200: AuditEntryOutput(many=True), **errors(400, 401, 403, 404)},
     )
     def get(self, request: Request) -> Response:
         filters = input_parse(AuditFilterInput, request.query_params, strict=False)
