@@ -77,5 +77,6 @@ def test_the_check_in_vector_reads_as_the_layout_says() -> None:
     assert raw[0] >> 4 == 1 and raw[0] & 0x0F == c.ReportType.CHECK_IN
     assert raw[1] == len(raw) == 30
     assert raw[2:6] == bytes.fromhex("1a2b3c4d")
-    assert int.from_bytes(raw[9:13], "big", signed=True) == 33_515_000
+    assert raw[6:10] == bytes.fromhex("0311f901")  # member, sequence, seconds
+    assert int.from_bytes(raw[10:14], "big", signed=True) == 33_515_000
     assert int.from_bytes(raw[-2:], "big") == c.crc16(raw[:-2])
