@@ -40,6 +40,23 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def get_page_size(self, request: Any) -> int | None:
+        """`page_size` must be a whole number from 1 when given: a wrong one (`null`, `-3`)
+        is a 400 naming it, not silently the default."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None:
+            try:
+                if int(raw) < 1:
+                    raise ValueError(raw)
+            except ValueError:
+                raise ValidationFailed(
+                    {
+                        self.page_size_query_param: f"must be a whole number from 1 to "
+                        f"{self.max_page_size}, got {raw[:20]!r}"
+                    }
+                ) from None
+        return super().get_page_size(request)
+
 
 def error_fields(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     """DRF error details (nested dicts and lists) as {"field.sub": [messages]}: the `fields`
@@ -239,6 +256,18 @@ def input_parse(
             raise ValidationFailed(
                 {key: f"is not a field here (fields: {known})" for key in unknown}
             )
+        # DRF turns a number sent for a text field into text; a JSON body says what it means,
+        # so a number where text belongs is refused (`"notes": 5`).
+        not_text = sorted(
+            name
+            for name, field in serializer.fields.items()
+            if isinstance(field, serializers.CharField)
+            and name in data
+            and data[name] is not None
+            and not isinstance(data[name], str)
+        )
+        if not_text:
+            raise ValidationFailed({name: "must be text (a JSON string)" for name in not_text})
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
@@ -339,6 +368,8 @@ def operations(route: str, *apis: type[APIView], name: str) -> list[URLPattern]:
     handlers["OPTIONS"] = apis[0].as_view()
     allowed = ", ".join(m for m in sorted(handlers) if m not in {"HEAD", "OPTIONS"})
 
+    every = ", ".join([*allowed.split(", "), *(("HEAD",) if "GET" in handlers else ()), "OPTIONS"])
+
     @csrf_exempt
     def dispatch(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         handler = handlers.get(request.method or "")
@@ -347,7 +378,11 @@ def operations(route: str, *apis: type[APIView], name: str) -> list[URLPattern]:
                 "method_not_allowed", f"{request.method} is not allowed here; use {allowed}"
             )
             return JsonResponse(body, status=405, headers={"Allow": allowed})
-        return handler(request, *args, **kwargs)
+        response = handler(request, *args, **kwargs)
+        if response.has_header("Allow"):
+            # Each view knows only its own methods; the URL answers every one of them.
+            response["Allow"] = every
+        return response
 
     return [
         path(route, dispatch, name=name),

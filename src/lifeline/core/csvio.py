@@ -27,7 +27,7 @@ _TAG_SPEC = re.compile(r"\s*#\s*[A-Za-z][A-Za-z0-9_]*(\s*\+\s*[A-Za-z][A-Za-z0-9
 
 @dataclass(frozen=True)
 class Tag:
-    """A hashtag with its attributes: `#affected +name +given`; case and order do not count."""
+    """A hashtag with its attributes: `#beneficiary +name +given`; case and order do not count."""
 
     hashtag: str
     attributes: frozenset[str] = frozenset()

@@ -225,7 +225,7 @@ def test_export_writes_a_file_with_the_hashtag_row(
     assert result.exit_code == 0
     assert "exported 2 persons" in result.stderr
     rows = list(csv.reader(target.open(encoding="utf-8")))
-    assert rows[1][1] == "#affected +name +given"
+    assert rows[1][1] == "#beneficiary +name +given"
     assert sorted(row[1] for row in rows[2:]) == ["Amal", "Rahim"]
     assert not (tmp_path / "out.csv.part").exists()
 

@@ -74,7 +74,11 @@ def test_export_writes_a_header_row_a_hashtag_row_and_one_row_per_person(
 ) -> None:
     rows = export(commander)
     assert rows[0][:3] == ["id", "given_name", "family_name"]
-    assert rows[1][:3] == ["#affected +id", "#affected +name +given", "#affected +name +family"]
+    assert rows[1][:3] == [
+        "#beneficiary +id",
+        "#beneficiary +name +given",
+        "#beneficiary +name +family",
+    ]
     (row,) = by_header(rows)
     assert row["id"] == str(amal.pk)
     assert row["other_names"] == "Um Karim"
