@@ -54,11 +54,13 @@ class TreatmentListApi(ListApiView):
     def get(self, request: Request) -> Response:
         actor = actor_of(request)
         filters = input_parse(schemas.TreatmentFilterInput, request.query_params, strict=False)
-        if filters.get("patient") is not None:
-            states = selectors.patient_treatments(actor=actor, patient=filters["patient"])
-            return Response(schemas.TreatmentOutput(states, many=True).data)
-        qs = selectors.treatment_list(actor=actor, item=filters.get("item"))
         paginator = self.pagination_class()
+        if filters.get("patient") is not None:
+            # Paginated like the other list, as the schema says (issue 17: it was a bare list).
+            every = selectors.patient_treatments(actor=actor, patient=filters["patient"])
+            shown = paginator.paginate_queryset(list(every), request, view=self) or []
+            return paginator.get_paginated_response(schemas.TreatmentOutput(shown, many=True).data)
+        qs = selectors.treatment_list(actor=actor, item=filters.get("item"))
         page = paginator.paginate_queryset(selectors.with_doses(qs), request, view=self)
         states = selectors.treatment_page_states(actor=actor, page=page or [])
         return paginator.get_paginated_response(schemas.TreatmentOutput(states, many=True).data)
