@@ -277,6 +277,8 @@ class PersonDetailOutput(PersonOutput):
         record: PersonRecord = instance
         data = dict(PersonOutput(record.person, context=self.context).data)
         data["age"] = record.age
+        if not record.notes_visible:
+            data["notes"] = ""
         data["location"] = LocationOutput(record.person).data if record.location_visible else None
         data["conditions"] = ConditionNowOutput(record.conditions, many=True).data
         data["timeline"] = TimelineEntryOutput(record.timeline, many=True).data

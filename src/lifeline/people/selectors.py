@@ -43,6 +43,20 @@ def conditions_visible(actor: Actor | None) -> frozenset[str]:
     return frozenset(visible)
 
 
+# Free text (a person's notes, a status event's note) is written by registrars, medics and
+# protection officers about what they see, and may name what a role may not know ("admitted to
+# care", a child's protection situation): only the roles that write or may know it read it.
+NOTES_READERS = ("people.change_person", "people.view_medical", "people.view_protection")
+
+
+def can_see_notes(actor: Actor | None) -> bool:
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and any(actor.has_perm(perm) for perm in NOTES_READERS)
+    )
+
+
 def can_see_location(actor: Actor | None) -> bool:
     return actor is not None and actor.is_authenticated and actor.has_perm("people.view_location")
 
@@ -177,6 +191,7 @@ class PersonRecord:
     person: Person
     age: int | None
     location_visible: bool
+    notes_visible: bool = False
     conditions: list[ConditionNow] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
     merged_records: list[Person] = field(default_factory=list)
@@ -197,6 +212,7 @@ def person_record(*, actor: Actor | None, person_id: Any) -> PersonRecord:
     ids = person_record_ids(person)
     location = can_see_location(actor)
     visible = conditions_visible(actor)
+    notes = can_see_notes(actor)
     events = list(
         StatusEvent.objects.alive()
         .filter(person_id__in=ids)
@@ -221,7 +237,7 @@ def person_record(*, actor: Actor | None, person_id: Any) -> PersonRecord:
             at=e.occurred_at,
             kind="status",
             title=status_labels.get(e.status, e.status),
-            detail=" — ".join(p for p in (_place(e, location), e.note) if p),
+            detail=" — ".join(p for p in (_place(e, location), e.note if notes else "") if p),
             by=e.recorded_by.get_username() if e.recorded_by else "",
         )
         for e in events
@@ -276,6 +292,7 @@ def person_record(*, actor: Actor | None, person_id: Any) -> PersonRecord:
         person=person,
         age=age,
         location_visible=location,
+        notes_visible=notes,
         conditions=sorted(current.values(), key=lambda c: c.label),
         timeline=timeline,
         merged_records=list(Person.objects.filter(merged_into=person)),

@@ -58,7 +58,8 @@ class TreatmentListApi(ListApiView):
         if filters.get("patient") is not None:
             # Paginated like the other list, as the schema says (issue 17: it was a bare list).
             every = selectors.patient_treatments(actor=actor, patient=filters["patient"])
-            shown = paginator.paginate_queryset(list(every), request, view=self) or []
+            rows: Any = list(every)  # DRF pages a list as well as a queryset
+            shown = paginator.paginate_queryset(rows, request, view=self) or []
             return paginator.get_paginated_response(schemas.TreatmentOutput(shown, many=True).data)
         qs = selectors.treatment_list(actor=actor, item=filters.get("item"))
         page = paginator.paginate_queryset(selectors.with_doses(qs), request, view=self)
