@@ -32,10 +32,14 @@ setup: install
 	$(BIN)/python manage.py lifeline_setup
 	$(BIN)/python manage.py lifeline_demo
 
-# The worker raises overdue-mission alerts between page loads; it stops with the server.
+# The worker raises overdue-mission alerts between page loads; it stops with the server, and
+# is started again should it ever exit (the alerts must not stop silently).
 serve: install
 	@echo "Lifeline on http://$(HOST):$(PORT)/ (admin password: var/admin-password)"
-	@$(BIN)/python manage.py lifeline_worker --verbosity 0 & worker=$$!; \
+	@( trap 'kill $$child 2>/dev/null; exit 0' TERM INT; \
+	   while :; do $(BIN)/python manage.py lifeline_worker --verbosity 0 & child=$$!; \
+	     wait $$child; echo "lifeline_worker exited ($$?); restarting in 5 s" >&2; sleep 5; \
+	   done ) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn lifeline.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \
 		--access-logfile - --forwarded-allow-ips=""

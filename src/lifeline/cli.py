@@ -18,7 +18,7 @@ def app_build() -> typer.Typer:
     from lifeline.backups.cli import app as backup_app
     from lifeline.care.cli import app as care_app
     from lifeline.core.cli import app as site_app
-    from lifeline.core.cli import lockdown, unlock
+    from lifeline.core.cli import audit_app, lockdown, unlock
     from lifeline.core.commandline import command_root_build
     from lifeline.facilities.cli import facility_app, watch_app
     from lifeline.intel.cli import app as report_app
@@ -50,6 +50,7 @@ def app_build() -> typer.Typer:
             "watch": watch_app,
             "sync": sync_app,
             "backup": backup_app,
+            "audit": audit_app,
         }
     )
     root.command("lockdown")(lockdown)

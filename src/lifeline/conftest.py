@@ -34,6 +34,14 @@ def _private_var_dir(settings: Any, tmp_path_factory: pytest.TempPathFactory) ->
     index_forget()
 
 
+@pytest.fixture(autouse=True)
+def _cli_trusts_user(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The apps' CLI tests act as `--user NAME`, as the operator's account may; signing in
+    # (lifeline login, LIFELINE_TOKEN) has its own tests in core/tests/test_cli_auth.py.
+    settings.LIFELINE_CLI_TRUST_USER = True
+    monkeypatch.delenv("LIFELINE_TOKEN", raising=False)
+
+
 @pytest.fixture
 def site(db: None) -> Site:
     return site_local()

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -60,8 +62,27 @@ def secret_from_file(path: Path) -> str:
     return value
 
 
+def var_dir_private(path: Path) -> Path:
+    """var/ holds the database, the name index and medical and protection data: the folder is
+    its owner's alone (0700), whatever the umask and however it was made before."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
+
+
+def sqlite_file_private(path: Path) -> Path:
+    """The database file (and its WAL and shared-memory files, which SQLite creates with the
+    database's own mode) readable and writable by its owner only (0600)."""
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if part.exists():
+            part.chmod(0o600)
+    return path
+
+
 BASE_DIR = Path(__file__).resolve().parents[2]
-VAR_DIR = Path(env_str("LIFELINE_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR = var_dir_private(Path(env_str("LIFELINE_VAR_DIR", str(BASE_DIR / "var"))))
 
 DEBUG = env_bool("LIFELINE_DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or secret_from_file(VAR_DIR / "secret_key")
@@ -79,6 +100,9 @@ LIFELINE_RISK_SPREAD_RINGS = env_int("LIFELINE_RISK_SPREAD_RINGS", 2)
 LIFELINE_RISK_FALLOFF = env_float("LIFELINE_RISK_FALLOFF", 0.5)
 LIFELINE_RISK_CAMP_RADIUS_M = env_float("LIFELINE_RISK_CAMP_RADIUS_M", 2000.0)
 LIFELINE_RISK_ROUTE_BUFFER_M = env_float("LIFELINE_RISK_ROUTE_BUFFER_M", 150.0)
+# A route's ends are moved onto the nearest road; an end farther than this is refused (a point
+# far off the map would otherwise be snapped into the town).
+LIFELINE_ROUTE_MAX_SNAP_M = env_float("LIFELINE_ROUTE_MAX_SNAP_M", 2000.0)
 
 ALLOWED_HOSTS = [
     h.strip() for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h
@@ -98,6 +122,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
+    "axes",
     "lifeline.core",
     "lifeline.alerts",
     "lifeline.people",
@@ -128,7 +154,26 @@ MIDDLEWARE = [
     "lifeline.core.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, so that it sees a view's exception first: a busy database answers 503.
+    "lifeline.core.middleware.DatabaseBusyMiddleware",
+    # Answers a locked-out sign-in with 429 (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling (django-axes): after LIFELINE_LOGIN_FAILURES wrong passwords for one
+# username from one address, that pair is locked out for LIFELINE_LOGIN_COOLOFF_MINUTES, the
+# right password included. Every failure is also in the audit log (core.apps).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LIFELINE_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LIFELINE_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "lifeline.core.middleware.lockout_response"
 
 ROOT_URLCONF = "lifeline.urls"
 WSGI_APPLICATION = "lifeline.wsgi.application"
@@ -160,9 +205,10 @@ def database_config() -> dict[str, Any]:
     # Encrypted at rest (SQLCipher, keyed from the site's key: core.keys); its own file, so
     # that switching it on never meets a plain database. `make run` switches it on.
     encrypted = env_bool("LIFELINE_ENCRYPTED", False)
+    name = "lifeline-encrypted.sqlite3" if encrypted else "lifeline.sqlite3"
     return {
         "ENGINE": "lifeline.core.sqlcipher" if encrypted else "django.db.backends.sqlite3",
-        "NAME": str(VAR_DIR / ("lifeline-encrypted.sqlite3" if encrypted else "lifeline.sqlite3")),
+        "NAME": str(sqlite_file_private(VAR_DIR / name)),
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on the
             # busy timeout instead of failing when a read transaction tries to upgrade.
@@ -225,6 +271,15 @@ LOGOUT_REDIRECT_URL = "web:login"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LIFELINE_MAX_BODY_BYTES", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
+# The CLI believes `--user NAME` without a password only where this is set: the operator's
+# account on a camp laptop (which can read the database file anyway). Elsewhere, `lifeline
+# login` or LIFELINE_TOKEN.
+LIFELINE_CLI_TRUST_USER = env_bool("LIFELINE_CLI_TRUST_USER", False)
+# An API token (and the CLI's, from `lifeline login`) works this long after it was issued.
+LIFELINE_TOKEN_HOURS = env_int("LIFELINE_TOKEN_HOURS", 7 * 24)
+# A session lasts a shift, not a fortnight (Django's default): a laptop left signed in at the
+# registration desk is signed out by the next morning.
+SESSION_COOKIE_AGE = env_int("LIFELINE_SESSION_HOURS", 12) * 3600
 SESSION_COOKIE_HTTPONLY = True
 # A session ends after this long without a request (a phone left on a table).
 LIFELINE_SESSION_IDLE_MINUTES = env_int("LIFELINE_SESSION_IDLE_MINUTES", 60)
@@ -241,7 +296,7 @@ SECURE_HSTS_SECONDS = 31536000 if LIFELINE_HTTPS else 0
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "lifeline.core.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -253,7 +308,38 @@ REST_FRAMEWORK = {
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }
 
+# Content-Security-Policy (django-csp): scripts, styles, images and connections from this
+# server only; no inline script or style, no frames, no plugins. Pages pass data to their
+# scripts in data-* attributes or json_script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# The API's schema and docs list every endpoint and field: signed-in callers only, unless an
+# installation chooses to publish them.
+LIFELINE_API_DOCS_PUBLIC = env_bool("LIFELINE_API_DOCS_PUBLIC", False)
+
 SPECTACULAR_SETTINGS = {
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lifeline.core.schema_hooks.error_responses_complete",
+    ],
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.AllowAny"
+        if LIFELINE_API_DOCS_PUBLIC
+        else "rest_framework.permissions.IsAuthenticated"
+    ],
     "TITLE": "Lifeline API",
     "DESCRIPTION": "Field operations for survivor camps and rescue teams.",
     "VERSION": "0.1.0",

@@ -9,7 +9,15 @@ from rest_framework.response import Response
 
 from lifeline.alerts import selectors, services
 from lifeline.alerts.schemas import AlertFilterInput, AlertOutput, AlertResolveInput
-from lifeline.core.api import READ_ERRORS, WRITE_ERRORS, ApiView, ListApiView, input_parse, path_id
+from lifeline.core.api import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ApiView,
+    ListApiView,
+    Needs,
+    input_parse,
+    path_id,
+)
 
 ALERT_ID = path_id("alert_id", "alert")
 
@@ -38,6 +46,8 @@ class AlertListApi(ListApiView):
 class AlertAcknowledgeApi(ApiView):
     """Say that someone has seen the alert and is on it; it stays open."""
 
+    permission = Needs("alerts.acknowledge_alert", "acknowledge alerts")
+
     @extend_schema(
         operation_id="alert_acknowledge",
         tags=["alerts"],
@@ -53,6 +63,8 @@ class AlertAcknowledgeApi(ApiView):
 
 class AlertResolveApi(ApiView):
     """Close the alert with a note of how it was resolved."""
+
+    permission = Needs("alerts.resolve_alert", "resolve alerts")
 
     @extend_schema(
         operation_id="alert_resolve",

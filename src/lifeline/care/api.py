@@ -29,7 +29,7 @@ from lifeline.care.schemas import (
     vitals_split,
 )
 from lifeline.care.triage import QUESTIONS, Outcome
-from lifeline.core.api import READ_ERRORS, WRITE_ERRORS, ApiView, input_parse, path_id
+from lifeline.core.api import READ_ERRORS, WRITE_ERRORS, ApiView, Needs, input_parse, path_id
 
 PATIENT_ID = path_id("patient_id", "patient")
 
@@ -48,6 +48,8 @@ class BoardApi(ApiView):
 
 class PatientAdmitApi(ApiView):
     """Admit a person from the registry to care."""
+
+    permission = Needs("care.record_care", "admit patients")
 
     @extend_schema(
         operation_id="care_admit",
@@ -100,6 +102,8 @@ class TriagePreviewApi(ApiView):
     """Where the answers so far lead: the category, or the one question to ask next.
     Records nothing; a form posts here after each answer."""
 
+    permission = Needs("care.record_care", "triage patients")
+
     @extend_schema(
         operation_id="care_triage_next",
         tags=["care"],
@@ -122,6 +126,8 @@ class TriagePreviewApi(ApiView):
 
 class TriageRecordApi(ApiView):
     """Record a triage; refused while the answers are incomplete, naming the next question."""
+
+    permission = Needs("care.record_care", "triage patients")
 
     @extend_schema(
         operation_id="care_triage",
@@ -146,6 +152,8 @@ class TriageRecordApi(ApiView):
 class VitalsRecordApi(ApiView):
     """Record a set of vital signs."""
 
+    permission = Needs("care.record_care", "record vital signs")
+
     @extend_schema(
         operation_id="care_vitals",
         tags=["care"],
@@ -164,6 +172,8 @@ class VitalsRecordApi(ApiView):
 class DeathRecordApi(ApiView):
     """Record a death in care; the registry records the person as deceased."""
 
+    permission = Needs("care.record_care", "record deaths")
+
     @extend_schema(
         operation_id="care_death",
         tags=["care"],
@@ -181,6 +191,8 @@ class DeathRecordApi(ApiView):
 
 class DischargeApi(ApiView):
     """Discharge a patient (or transfer them elsewhere)."""
+
+    permission = Needs("care.record_care", "discharge patients")
 
     @extend_schema(
         operation_id="care_discharge",

@@ -10,8 +10,10 @@ DRF's generics, which are still importing this module. The core's endpoints are 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Mapping
-from typing import IO, Any, cast
+from dataclasses import dataclass
+from typing import IO, Any, ClassVar, cast
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -23,12 +25,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from lifeline.core.errors import LifelineError, ValidationFailed
+from lifeline.core.errors import Forbidden, LifelineError, ValidationFailed
 from lifeline.core.services import Actor
 
 
@@ -36,6 +39,23 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request: Any) -> int | None:
+        """`page_size` must be a whole number from 1 when given: a wrong one (`null`, `-3`)
+        is a 400 naming it, not silently the default."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None:
+            try:
+                if int(raw) < 1:
+                    raise ValueError(raw)
+            except ValueError:
+                raise ValidationFailed(
+                    {
+                        self.page_size_query_param: f"must be a whole number from 1 to "
+                        f"{self.max_page_size}, got {raw[:20]!r}"
+                    }
+                ) from None
+        return super().get_page_size(request)
 
 
 def error_fields(detail: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -132,6 +152,25 @@ def _meta(parser_context: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return cast(Mapping[str, Any], request.META) if request is not None else {}
 
 
+# No body of ours nests deeper than a few levels; Python's json recurses once per level and
+# fails with a RecursionError (a 500) near 1,000, so deeper bodies are refused before parsing.
+JSON_MAX_DEPTH = 32
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def json_depth(raw: bytes) -> int:
+    """How deeply arrays and objects nest in a JSON text (brackets inside strings ignored)."""
+    depth = deepest = 0
+    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub(b'""', raw)):
+        if match.group() in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
 class BoundedJSONParser(parsers.JSONParser):
     def parse(
         self,
@@ -140,6 +179,10 @@ class BoundedJSONParser(parsers.JSONParser):
         parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
         raw = body_read(stream, _meta(parser_context))
+        if json_depth(raw) > JSON_MAX_DEPTH:
+            raise exceptions.ParseError(
+                f"JSON parse error - the body nests deeper than {JSON_MAX_DEPTH} levels"
+            )
         return super().parse(io.BytesIO(raw), media_type, parser_context)
 
 
@@ -154,10 +197,42 @@ class BoundedFormParser(parsers.FormParser):
         return super().parse(io.BytesIO(raw), media_type, parser_context)
 
 
+@dataclass(frozen=True)
+class Needs:
+    """What a write of the API requires: a permission (or several, of which any one will
+    do), and what the caller is doing, for the message when it is refused."""
+
+    permission: str | tuple[str, ...]
+    doing: str
+
+    @property
+    def any_of(self) -> tuple[str, ...]:
+        return (self.permission,) if isinstance(self.permission, str) else self.permission
+
+
+# `ApiView.permission` of a write that any caller may make (it checks nothing more itself).
+ANY_CALLER = Needs((), "")
+
+
 class ApiView(APIView):
-    """The base of every Lifeline API view: JSON bodies only, within the size limit."""
+    """The base of every Lifeline API view: JSON bodies only, within the size limit.
+
+    A view that writes (POST, PUT, PATCH, DELETE) declares `permission`: what its service
+    will require. It is checked before the body is read, so that a role that may not write
+    learns nothing of the body's rules from a 400; the service still checks for itself."""
 
     parser_classes = [BoundedJSONParser]
+    permission: ClassVar[Needs | None] = None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        needs = self.permission
+        if request.method in SAFE_METHODS or needs is None or not needs.any_of:
+            return
+        for perm in needs.any_of:
+            if request.user.has_perm(perm):
+                return
+        raise Forbidden(f"your role may not {needs.doing} (needs {' or '.join(needs.any_of)})")
 
 
 def actor_of(request: Request) -> Actor:
@@ -181,6 +256,18 @@ def input_parse(
             raise ValidationFailed(
                 {key: f"is not a field here (fields: {known})" for key in unknown}
             )
+        # DRF turns a number sent for a text field into text; a JSON body says what it means,
+        # so a number where text belongs is refused (`"notes": 5`).
+        not_text = sorted(
+            name
+            for name, field in serializer.fields.items()
+            if isinstance(field, serializers.CharField)
+            and name in data
+            and data[name] is not None
+            and not isinstance(data[name], str)
+        )
+        if not_text:
+            raise ValidationFailed({name: "must be text (a JSON string)" for name in not_text})
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
@@ -200,11 +287,15 @@ class ListApiView(ApiView):
     pagination_class = Pagination
 
     def page_response(
-        self, queryset: QuerySet[Any], output: type[serializers.Serializer[Any]]
+        self,
+        queryset: QuerySet[Any],
+        output: type[serializers.Serializer[Any]],
+        *,
+        context: dict[str, Any] | None = None,
     ) -> Response:
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, self.request, view=self)
-        return paginator.get_paginated_response(output(page, many=True).data)
+        return paginator.get_paginated_response(output(page, many=True, context=context or {}).data)
 
 
 class ErrorDetailOutput(serializers.Serializer[Any]):
@@ -230,6 +321,7 @@ _ERROR_MEANINGS = {
     404: "no such record",
     409: "the record changed in a way that forbids this (deleted, merged, already undone)",
     413: "the request body is too large",
+    429: "too many failed sign-ins: wait (Retry-After) and try again",
 }
 
 
@@ -276,6 +368,8 @@ def operations(route: str, *apis: type[APIView], name: str) -> list[URLPattern]:
     handlers["OPTIONS"] = apis[0].as_view()
     allowed = ", ".join(m for m in sorted(handlers) if m not in {"HEAD", "OPTIONS"})
 
+    every = ", ".join([*allowed.split(", "), *(("HEAD",) if "GET" in handlers else ()), "OPTIONS"])
+
     @csrf_exempt
     def dispatch(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         handler = handlers.get(request.method or "")
@@ -284,7 +378,11 @@ def operations(route: str, *apis: type[APIView], name: str) -> list[URLPattern]:
                 "method_not_allowed", f"{request.method} is not allowed here; use {allowed}"
             )
             return JsonResponse(body, status=405, headers={"Allow": allowed})
-        return handler(request, *args, **kwargs)
+        response = handler(request, *args, **kwargs)
+        if response.has_header("Allow"):
+            # Each view knows only its own methods; the URL answers every one of them.
+            response["Allow"] = every
+        return response
 
     return [
         path(route, dispatch, name=name),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_login_failed
 from django.db.models.signals import post_migrate
 
 
@@ -10,6 +11,18 @@ def _roles_after_migrate(**kwargs: Any) -> None:
     from lifeline.core.services import roles_sync
 
     roles_sync()
+
+
+def _login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
+    from lifeline.core.services import login_failure_record
+
+    meta = getattr(request, "META", {}) if request is not None else {}
+    login_failure_record(
+        username=str(credentials.get("username", "")),
+        address=str(meta.get("REMOTE_ADDR", "") or "command line"),
+    )
 
 
 class CoreConfig(AppConfig):
@@ -30,3 +43,5 @@ class CoreConfig(AppConfig):
         from lifeline.core.privacy import seen_on_sign_in
 
         user_logged_in.connect(seen_on_sign_in, dispatch_uid="lifeline.seen_on_sign_in")
+        # Every failed sign-in (pages, API token, CLI) goes to the audit log.
+        user_login_failed.connect(_login_failed, dispatch_uid="lifeline.login_failed")

@@ -1,7 +1,10 @@
-"""`lifeline site ...`: where this site is, and the settings it may change."""
+"""`lifeline site ...`: where this site is, and the settings it may change; `lifeline audit`:
+the audit log (the commander)."""
 
 from __future__ import annotations
 
+import json
+from itertools import islice
 from typing import Annotated
 
 import typer
@@ -9,7 +12,7 @@ import typer
 from lifeline.core import services
 from lifeline.core.clock import site_local
 from lifeline.core.commandline import state_of
-from lifeline.core.selectors import site_settings_list
+from lifeline.core.selectors import AuditFilters, audit_list, site_settings_list
 from lifeline.core.site_settings import value_text
 
 app = typer.Typer(help="This site: where it is and the settings it may change.")
@@ -96,3 +99,52 @@ def unlock(
         detail={"os_user": getpass.getuser()},
     )
     typer.echo("Unlocked: the site's key is back.")
+
+
+audit_app = typer.Typer(help="The audit log: who wrote or saw what, when (the commander).")
+
+
+@audit_app.callback(invoke_without_command=True)
+def audit_show(
+    ctx: typer.Context,
+    actor: Annotated[str, typer.Option(help="only this user's entries (a username)")] = "",
+    record: Annotated[
+        str, typer.Option(help="only this record (an id) or kind of record (people.person)")
+    ] = "",
+    action: Annotated[
+        str, typer.Option(help="only this action (person.register), or a kind (person.)")
+    ] = "",
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="at most this many")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object per line")] = False,
+) -> None:
+    """The audit log, newest first. Reading it is itself logged."""
+    rows = audit_list(
+        actor=state_of(ctx).actor(),
+        filters=AuditFilters(actor=actor, record=record, action=action),
+    )
+    shown = 0
+    for entry in islice(rows.iterator(), limit):
+        shown += 1
+        if as_json:
+            typer.echo(
+                json.dumps(
+                    {
+                        "at": entry.at.isoformat(),
+                        "actor": entry.actor_username,
+                        "action": entry.action,
+                        "record_type": entry.object_type,
+                        "record_id": entry.object_id,
+                        "summary": entry.summary,
+                        "detail": entry.detail,
+                    },
+                    default=str,
+                )
+            )
+        else:
+            record_text = f"{entry.object_type} {entry.object_id}".strip()
+            typer.echo(
+                f"{entry.at:%Y-%m-%d %H:%M:%S}  {entry.actor_username:<12} {entry.action:<20} "
+                f"{record_text}  {entry.summary}".rstrip()
+            )
+    if not shown and not as_json:
+        typer.echo("No entries.")

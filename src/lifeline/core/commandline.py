@@ -1,17 +1,33 @@
 """The machinery of the `lifeline` command that every app's command group uses: who is acting
-(`--user`, `state_of`), and the one place where Lifeline's errors become a message on stderr
-and the error class's exit code, never a traceback. `lifeline.cli` only assembles the groups.
+(`state_of`), and the one place where Lifeline's errors become a message on stderr and the
+error class's exit code, never a traceback. `lifeline.cli` only assembles the groups.
+
+Who is acting is proved, not claimed: `lifeline login NAME` asks the password and keeps an
+API token in a file only its owner can read (~/.config/lifeline/token, or LIFELINE_TOKEN_FILE);
+a script sets LIFELINE_TOKEN. `--user NAME` alone is believed only where the installation says
+so (LIFELINE_CLI_TRUST_USER=1: the operator's own account on the camp laptop, which can read
+the database anyway); otherwise it must name the signed-in user.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 ENV_USER = "LIFELINE_USER"
+ENV_TOKEN = "LIFELINE_TOKEN"  # noqa: S105 - the variable's name, not a secret
+ENV_TOKEN_FILE = "LIFELINE_TOKEN_FILE"  # noqa: S105 - a variable's name
+
+
+def token_file() -> Path:
+    named = os.environ.get(ENV_TOKEN_FILE)
+    return Path(named) if named else Path.home() / ".config" / "lifeline" / "token"
 
 
 class CliState:
@@ -22,14 +38,25 @@ class CliState:
         self._actor: Any = None
 
     def actor(self) -> Any:
-        """The active Lifeline user named by --user; Forbidden when missing or unknown."""
+        """The signed-in user (LIFELINE_TOKEN, or the token `lifeline login` kept), or the
+        one named by --user where the installation trusts it; Forbidden otherwise."""
+        if self._actor is None:
+            self._actor = self._actor_find()
+        return self._actor
+
+    def _actor_find(self) -> Any:
+        from django.conf import settings
         from django.contrib.auth import get_user_model
 
         from lifeline.core.errors import Forbidden
+        from lifeline.core.tokens import token_user
 
-        if self._actor is None:
-            if not self.username:
-                raise Forbidden(f"say who you are: --user NAME (or set {ENV_USER})")
+        key = os.environ.get(ENV_TOKEN, "").strip()
+        if key:
+            user = token_user(key)
+            if user is None:
+                raise Forbidden(f"{ENV_TOKEN} is not a current token; get a new one")
+        elif self.username and settings.LIFELINE_CLI_TRUST_USER:
             user = (
                 get_user_model()
                 .objects.filter(username=self.username, is_active=True)
@@ -38,8 +65,59 @@ class CliState:
             )
             if user is None:
                 raise Forbidden(f"no active Lifeline user named {self.username!r}")
-            self._actor = user
-        return self._actor
+            return user
+        else:
+            path = token_file()
+            if not path.exists():
+                trusted = f", or say who you are: --user NAME ({ENV_USER})"
+                raise Forbidden(
+                    f"sign in first: lifeline login NAME (or set {ENV_TOKEN}"
+                    f"{trusted if settings.LIFELINE_CLI_TRUST_USER else ''})"
+                )
+            user = token_user(path.read_text().strip())
+            if user is None:
+                raise Forbidden("your sign-in has expired or was revoked: lifeline login NAME")
+        if self.username and user.get_username() != self.username:
+            raise Forbidden(f"you are signed in as {user.get_username()!r}, not {self.username!r}")
+        return user
+
+
+def cli_login(username: str, password: str) -> Path:
+    """Check the password (throttled and audited as every sign-in is), then keep a token in
+    a file only this account can read."""
+    from django.contrib.auth import authenticate
+    from django.http import HttpRequest
+
+    from lifeline.core.errors import Forbidden
+    from lifeline.core.passwords import private_file_write
+    from lifeline.core.services import token_issue
+
+    request = HttpRequest()  # django-axes throttles by username and address
+    request.META["REMOTE_ADDR"] = "127.0.0.1"
+    user = authenticate(request, username=username, password=password)
+    if user is None or not user.is_active:
+        if getattr(request, "axes_locked_out", False):
+            raise Forbidden("too many failed sign-ins for this account; wait and try again")
+        raise Forbidden("wrong username or password")
+    path = token_file()
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_file_write(path, token_issue(user=user) + "\n")
+    return path
+
+
+def cli_logout() -> bool:
+    """Revoke the kept token and forget it; False when nobody was signed in here."""
+    from lifeline.core.services import token_revoke
+    from lifeline.core.tokens import token_user
+
+    path = token_file()
+    if not path.exists():
+        return False
+    user = token_user(path.read_text().strip())
+    if user is not None:
+        token_revoke(actor=user, user=user)
+    path.unlink()
+    return True
 
 
 def state_of(ctx: typer.Context) -> CliState:
@@ -109,7 +187,7 @@ def command_root_build(groups: Mapping[str, typer.Typer]) -> typer.Typer:
                 "--user",
                 "-u",
                 envvar=ENV_USER,
-                help="The Lifeline user you act as; their role decides what you may do.",
+                help="The Lifeline user you act as (the one you signed in as).",
             ),
         ] = None,
         lang: Annotated[
@@ -128,6 +206,26 @@ def command_root_build(groups: Mapping[str, typer.Typer]) -> typer.Typer:
 
         translation.activate(environment_language(lang, dict(os.environ)))
         ctx.obj = CliState(user)
+
+    @app.command("login")
+    def login(
+        username: Annotated[str, typer.Argument(help="your Lifeline username")],
+        password_stdin: Annotated[
+            bool, typer.Option("--password-stdin", help="read the password from stdin")
+        ] = False,
+    ) -> None:
+        """Sign in: the password is checked and a token kept for the next commands."""
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = typer.prompt("Password", hide_input=True)
+        path = cli_login(username, password)
+        typer.echo(f"signed in as {username} (token kept in {path}, readable by you only)")
+
+    @app.command("logout")
+    def logout() -> None:
+        """Sign out: the kept token is revoked and forgotten."""
+        typer.echo("signed out" if cli_logout() else "nobody was signed in here")
 
     for name, group in groups.items():
         app.add_typer(group, name=name)

@@ -27,7 +27,7 @@ _TAG_SPEC = re.compile(r"\s*#\s*[A-Za-z][A-Za-z0-9_]*(\s*\+\s*[A-Za-z][A-Za-z0-9
 
 @dataclass(frozen=True)
 class Tag:
-    """A hashtag with its attributes: `#affected +name +given`; case and order do not count."""
+    """A hashtag with its attributes: `#beneficiary +name +given`; case and order do not count."""
 
     hashtag: str
     attributes: frozenset[str] = frozenset()
@@ -104,13 +104,22 @@ def text_decode(raw: bytes) -> str:
 
 
 def csv_records(text: str) -> list[tuple[int, list[str]]]:
-    """The file's rows with the line each ends on (a quoted cell may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    """The file's rows with the line each ends on (a quoted cell may span lines).
+
+    Strict: a quote left open would otherwise swallow every following row into one cell
+    with no error (a person lost), so it is refused naming the line where the row began."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, list[str]]] = []
     try:
         for cells in reader:
             records.append((reader.line_num, cells))
     except csv.Error as exc:
+        start = records[-1][0] + 1 if records else 1
+        if "unexpected end of data" in str(exc):
+            raise file_invalid(
+                f'line {start}: a quoted cell is never closed (a " is missing), so every line '
+                f"after it up to the end ({reader.line_num}) would be read as one cell"
+            ) from exc
         raise file_invalid(f"line {reader.line_num} cannot be read as CSV: {exc}") from exc
     return records
 

@@ -224,7 +224,12 @@ def token_issue(*, user: User) -> str:
     """The API token of a user who has just proved their password (created on first use)."""
     from rest_framework.authtoken.models import Token
 
+    from lifeline.core.tokens import token_expired
+
     token, created = Token.objects.get_or_create(user=user)
+    if not created and token_expired(token):
+        token.delete()  # an expired token is replaced, never extended
+        token, created = Token.objects.create(user=user), True
     audit_record(
         actor=user,
         action="auth.token",
@@ -270,3 +275,34 @@ def site_unlock(
             summary="unlocked with the recovery key",
             detail=detail,
         )
+
+
+@transaction.atomic
+def token_revoke(*, actor: Actor | None, user: User) -> bool:
+    """Revoke a user's API token (their own, or anyone's for the commander); False when they
+    had none. Every program that used it must sign in again."""
+    from rest_framework.authtoken.models import Token
+
+    if actor is None or not actor.is_authenticated:
+        raise Forbidden("sign in to revoke a token")
+    if actor.pk != user.pk:
+        permission_require(actor, "core.change_site", doing="revoke another user's token")
+    deleted, _ = Token.objects.filter(user=user).delete()
+    if deleted:
+        audit_record(
+            actor=actor,
+            action="auth.token_revoke",
+            obj=user,
+            summary=f"API token of {user.get_username()} revoked",
+        )
+    return bool(deleted)
+
+
+def login_failure_record(*, username: str, address: str) -> None:
+    """A failed sign-in (a wrong password, a locked-out account), in the audit log."""
+    audit_record(
+        actor=None,
+        action="auth.failed",
+        summary=f"failed sign-in as {username[:100]!r}",
+        detail={"username": username[:150], "address": address},
+    )

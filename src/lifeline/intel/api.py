@@ -11,7 +11,16 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lifeline.core.api import READ_ERRORS, WRITE_ERRORS, ApiView, ListApiView, input_parse, path_id
+from lifeline.core.api import (
+    ANY_CALLER,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ApiView,
+    ListApiView,
+    Needs,
+    input_parse,
+    path_id,
+)
 from lifeline.core.errors import ValidationFailed
 from lifeline.intel import codec, cot, selectors, services
 from lifeline.intel.radio import values_of
@@ -30,6 +39,12 @@ MISSION_ID = path_id("mission_id", "mission")
 REPORT_ID = path_id("report_id", "field report")
 
 
+# A packet or CoT event becomes a check-in or a field report, as its content says.
+INGEST_NEEDS = Needs(
+    ("intel.add_fieldreport", "missions.checkin_mission"), "file field reports or check teams in"
+)
+
+
 class MissionReportListApi(ListApiView):
     @extend_schema(
         operation_id="mission_report_list",
@@ -46,6 +61,8 @@ class MissionReportListApi(ListApiView):
 class MissionReportFileApi(ApiView):
     """File a field report; `kind` (sitrep, sighting, survivors, casualty, cache) decides
     which other fields it takes. Its side effects are written in the same transaction."""
+
+    permission = Needs("intel.add_fieldreport", "file field reports")
 
     @extend_schema(
         operation_id="mission_report_file",
@@ -118,6 +135,8 @@ def decoded_of(radio: codec.RadioReport) -> dict[str, Any]:
 class PacketDecodeApi(ApiView):
     """Decode a radio packet (base64 or hex) without recording it."""
 
+    permission = ANY_CALLER
+
     @extend_schema(
         operation_id="packet_decode",
         tags=["radio"],
@@ -146,6 +165,11 @@ class PacketIngestApi(ApiView):
     """Record a radio packet: a check-in or a field report with its side effects. A packet
     heard twice is recorded once."""
 
+    permission = Needs(
+        ("intel.add_fieldreport", "missions.checkin_mission"),
+        "file field reports or check teams in",
+    )
+
     @extend_schema(
         operation_id="packet_ingest",
         tags=["radio"],
@@ -160,6 +184,11 @@ class PacketIngestApi(ApiView):
 
 class MissionCotIngestApi(ApiView):
     """Record a Cursor-on-Target event from a TAK client for this mission."""
+
+    permission = Needs(
+        ("intel.add_fieldreport", "missions.checkin_mission"),
+        "file field reports or check teams in",
+    )
 
     @extend_schema(
         operation_id="mission_cot_ingest",

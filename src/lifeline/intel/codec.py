@@ -33,6 +33,8 @@ from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from typing import TypeVar
 
+from lifeline.people.rules import BIDI_CONTROLS
+
 VERSION = 1
 MAX_PACKET_BYTES = 200
 HEADER_FIXED = 2 + 4 + 8 + 2  # version/type, length, tag, coordinates, CRC
@@ -264,7 +266,8 @@ def moment_at(start: dt.datetime, seconds: int) -> dt.datetime:
 
 
 def _unprintable(char: str) -> bool:
-    return unicodedata.category(char) == "Cc" or char in "\ufffe\uffff"
+    # Bidi controls would let a radio text show reversed or disguised (see people.rules).
+    return unicodedata.category(char) == "Cc" or char in "\ufffe\uffff" or char in BIDI_CONTROLS
 
 
 def text_fit(text: str, limit: int) -> str:

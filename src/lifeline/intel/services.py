@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -417,6 +417,9 @@ def _ingest(actor: Actor | None, radio: codec.RadioReport, *, source: str) -> Ra
         if casualty is None:
             raise ValidationFailed({"casualty": f"no team member with radio number {number}"})
         values["casualty"] = casualty
+    heard = _report_heard_before(mission, member, parsed.kind, when, radio)
+    if heard is not None:
+        return RadioIngest(mission, None, heard, radio)
     text = values.pop("text", "")
     report = report_file(
         actor=actor,
@@ -432,6 +435,36 @@ def _ingest(actor: Actor | None, radio: codec.RadioReport, *, source: str) -> Ra
         **values,
     )
     return RadioIngest(mission, None, report, radio)
+
+
+def _radio_identity(radio: codec.RadioReport) -> codec.RadioReport:
+    # The sequence number is the sender's counter, not part of what the report says: a report
+    # typed in on the web has none and its packet says 0, and it wraps at MAX_SEQ.
+    return replace(codec.normalise(radio), fix=replace(radio.fix, seq=0))
+
+
+def _report_heard_before(
+    mission: Mission,
+    member: MissionMember | None,
+    kind: str,
+    when: dt.datetime,
+    radio: codec.RadioReport,
+) -> FieldReport | None:
+    """The stored report this packet says again, whatever its sequence number: the same
+    mission, member and kind within the packet's second, whose radio form is this packet's."""
+    window = dt.timedelta(seconds=1)
+    candidates = FieldReport.objects.alive().filter(
+        mission=mission,
+        member=member,
+        kind=kind,
+        occurred_at__gt=when - window,
+        occurred_at__lt=when + window,
+    )
+    wanted = _radio_identity(radio)
+    for candidate in candidates.select_related("mission", "member"):
+        if _radio_identity(report_radio(candidate)) == wanted:
+            return candidate
+    return None
 
 
 def report_radio(report: FieldReport) -> codec.RadioReport:

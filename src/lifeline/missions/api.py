@@ -15,10 +15,12 @@ from lifeline.core.api import (
     WRITE_ERRORS,
     ApiView,
     ListApiView,
+    Needs,
     input_parse,
     path_id,
 )
 from lifeline.missions import selectors, services
+from lifeline.missions.lifecycle import TRANSITIONS
 from lifeline.missions.schemas import (
     BoardRowOutput,
     CheckInInput,
@@ -45,6 +47,10 @@ MISSION_ID = path_id("mission_id", "mission")
 VEHICLE_ID = path_id("vehicle_id", "vehicle")
 
 
+# A transition's permission depends on the states; any of them lets the body be read.
+TRANSITION_PERMISSIONS = tuple(sorted(set(TRANSITIONS.values())))
+
+
 class MissionBoardApi(ApiView):
     """The missions board: teams out first (overdue first), then planned missions. Reading it
     also raises the alerts of overdue teams."""
@@ -63,6 +69,8 @@ class MissionBoardApi(ApiView):
 
 class MissionPlanApi(ApiView):
     """Plan a mission, with its team, points and vehicles if known."""
+
+    permission = Needs("missions.add_mission", "plan missions")
 
     @extend_schema(
         operation_id="mission_plan",
@@ -93,6 +101,8 @@ class MissionDetailApi(ApiView):
 class MissionUpdateApi(ApiView):
     """Change the plan (only while planned or briefed)."""
 
+    permission = Needs("missions.change_mission", "change missions")
+
     @extend_schema(
         operation_id="mission_update",
         tags=["missions"],
@@ -111,6 +121,8 @@ class MissionUpdateApi(ApiView):
 class MissionTransitionApi(ApiView):
     """Move the mission on: briefed, under way, returning, complete or aborted."""
 
+    permission = Needs(TRANSITION_PERMISSIONS, "move missions on")
+
     @extend_schema(
         operation_id="mission_transition",
         tags=["missions"],
@@ -127,6 +139,8 @@ class MissionTransitionApi(ApiView):
 
 
 class MissionMemberAddApi(ApiView):
+    permission = Needs("missions.change_mission", "change a mission's team")
+
     @extend_schema(
         operation_id="mission_member_add",
         tags=["missions"],
@@ -143,6 +157,8 @@ class MissionMemberAddApi(ApiView):
 
 
 class MissionPointAddApi(ApiView):
+    permission = Needs("missions.change_mission", "change a mission's points")
+
     @extend_schema(
         operation_id="mission_point_add",
         tags=["missions"],
@@ -159,6 +175,8 @@ class MissionPointAddApi(ApiView):
 
 
 class MissionVehicleAssignApi(ApiView):
+    permission = Needs("missions.change_mission", "assign vehicles")
+
     @extend_schema(
         operation_id="mission_vehicle_assign",
         tags=["missions"],
@@ -176,6 +194,8 @@ class MissionVehicleAssignApi(ApiView):
 
 class MissionCheckInApi(ApiView):
     """A team checks in with its position and status."""
+
+    permission = Needs("missions.checkin_mission", "check a team in")
 
     @extend_schema(
         operation_id="mission_checkin",
@@ -196,6 +216,8 @@ class MissionCheckInApi(ApiView):
 
 class MissionDebriefApi(ApiView):
     """The outcomes of a finished mission."""
+
+    permission = Needs("missions.command_mission", "debrief missions")
 
     @extend_schema(
         operation_id="mission_debrief",
@@ -223,6 +245,8 @@ class VehicleListApi(ListApiView):
 
 
 class VehicleRegisterApi(ApiView):
+    permission = Needs("missions.add_vehicle", "register vehicles")
+
     @extend_schema(
         operation_id="vehicle_register",
         tags=["missions"],
@@ -237,6 +261,8 @@ class VehicleRegisterApi(ApiView):
 
 class VehicleUpdateApi(ApiView):
     """Status (ready, in repair, out) and fuel of a vehicle."""
+
+    permission = Needs("missions.change_vehicle", "change vehicles")
 
     @extend_schema(
         operation_id="vehicle_update",

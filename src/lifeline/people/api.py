@@ -17,6 +17,7 @@ from lifeline.core.api import (
     WRITE_ERRORS,
     ApiView,
     ListApiView,
+    Needs,
     actor_of,
     input_parse,
     path_id,
@@ -76,6 +77,8 @@ class PersonListApi(ListApiView):
 class PersonRegisterApi(ApiView):
     """Register a person with their first status and place, and conditions seen at intake."""
 
+    permission = Needs("people.add_person", "register people")
+
     @extend_schema(
         operation_id="person_register",
         tags=["people"],
@@ -106,6 +109,8 @@ class PersonDetailApi(ApiView):
 class PersonUpdateApi(ApiView):
     """Change identity fields; status and conditions have their own endpoints."""
 
+    permission = Needs("people.change_person", "change people's records")
+
     @extend_schema(
         operation_id="person_update",
         tags=["people"],
@@ -124,6 +129,8 @@ class PersonUpdateApi(ApiView):
 class PersonDeleteApi(ApiView):
     """Delete a record (a tombstone: it can be restored). Say why, in `?reason=` or in a JSON
     body `{"reason": "..."}`."""
+
+    permission = Needs("people.delete_person", "delete people's records")
 
     @extend_schema(
         operation_id="person_delete",
@@ -155,6 +162,8 @@ class PersonStatusRecordApi(ApiView):
     """Append a status event (where the person is, in what state); the current status and
     location are derived from these events."""
 
+    permission = Needs("people.record_status", "record a person's status")
+
     @extend_schema(
         operation_id="person_status_record",
         tags=["people"],
@@ -175,6 +184,8 @@ class PersonStatusRecordApi(ApiView):
 
 class PersonConditionRecordApi(ApiView):
     """Append a condition observation (seen present, or `present: false` when resolved)."""
+
+    permission = Needs("people.record_condition", "record a person's condition")
 
     @extend_schema(
         operation_id="person_condition_record",
@@ -211,6 +222,8 @@ class PersonMergeApi(ApiView):
     """Fold the record `duplicate` into this one: both histories kept, the duplicate
     tombstoned; reversible through the merge's undo."""
 
+    permission = Needs("people.merge_person", "merge records")
+
     @extend_schema(
         operation_id="person_merge",
         tags=["people"],
@@ -234,6 +247,8 @@ class PersonMergeApi(ApiView):
 class PersonMergeUndoApi(ApiView):
     """Undo a merge: the duplicate comes back as it was. Answers with the restored record."""
 
+    permission = Needs("people.merge_person", "undo a merge")
+
     @extend_schema(
         operation_id="person_merge_undo",
         tags=["people"],
@@ -253,8 +268,10 @@ class PersonMergeUndoApi(ApiView):
 
 
 def _household_detail(request: Request, household: Household) -> dict[str, Any]:
-    members = selectors.household_members(actor=actor_of(request), household=household)
-    return dict(HouseholdDetailOutput(household, context={"members": list(members)}).data)
+    actor = actor_of(request)
+    members = selectors.household_members(actor=actor, household=household)
+    context = {"members": list(members), "location_visible": selectors.can_see_location(actor)}
+    return dict(HouseholdDetailOutput(household, context=context).data)
 
 
 class HouseholdListApi(ListApiView):
@@ -271,11 +288,14 @@ class HouseholdListApi(ListApiView):
         households = selectors.household_list(
             actor=actor_of(request), q=filters.get("q", ""), site=filters.get("site") or None
         )
-        return self.page_response(households, HouseholdOutput)
+        context = {"location_visible": selectors.can_see_location(actor_of(request))}
+        return self.page_response(households, HouseholdOutput, context=context)
 
 
 class HouseholdCreateApi(ApiView):
     """Create a household; a head, if given, becomes its first member."""
+
+    permission = Needs("people.add_household", "create households")
 
     @extend_schema(
         operation_id="household_create",
@@ -306,6 +326,8 @@ class HouseholdDetailApi(ApiView):
 class HouseholdUpdateApi(ApiView):
     """Change a household's card, shelter, area, head or notes; moving it is `move/`."""
 
+    permission = Needs("people.change_household", "change households")
+
     @extend_schema(
         operation_id="household_update",
         tags=["households"],
@@ -323,6 +345,8 @@ class HouseholdUpdateApi(ApiView):
 
 class HouseholdMoveApi(ApiView):
     """Move a household to another shelter, area or site; every member's history shows it."""
+
+    permission = Needs("people.change_household", "move households")
 
     @extend_schema(
         operation_id="household_move",
@@ -342,6 +366,8 @@ class HouseholdMoveApi(ApiView):
 class HouseholdMemberAddApi(ApiView):
     """Add a person to the household (they leave any household they were in)."""
 
+    permission = Needs("people.change_household", "change households")
+
     @extend_schema(
         operation_id="household_member_add",
         tags=["households"],
@@ -359,6 +385,8 @@ class HouseholdMemberAddApi(ApiView):
 
 class HouseholdMemberRemoveApi(ApiView):
     """Take a person out of the household; if they were its head, it has none."""
+
+    permission = Needs("people.change_household", "change households")
 
     @extend_schema(
         operation_id="household_member_remove",

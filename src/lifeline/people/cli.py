@@ -514,8 +514,11 @@ def person_import(
 # ---- household -----------------------------------------------------------------------------
 
 
-def _household_json(household: Household, members: list[Person] | None = None) -> dict[str, Any]:
-    data = dict(schemas.HouseholdOutput(household).data)
+def _household_json(
+    actor: Actor, household: Household, members: list[Person] | None = None
+) -> dict[str, Any]:
+    context = {"location_visible": selectors.can_see_location(actor)}
+    data = dict(schemas.HouseholdOutput(household, context=context).data)
     if members is not None:
         data["members"] = schemas.PersonSummaryOutput(members, many=True).data
     return data
@@ -550,7 +553,7 @@ def household_add(
     except ValidationFailed as exc:
         raise _flags_renamed(exc) from exc
     if as_json:
-        _json_print(_household_json(household))
+        _json_print(_household_json(actor, household))
     else:
         typer.echo(f"created household {household} ({household.pk})")
 
@@ -566,15 +569,15 @@ def household_show(
     household = _household_resolve(actor, ref)
     members = list(selectors.household_members(actor=actor, household=household))
     if as_json:
-        _json_print(_household_json(household, members))
+        _json_print(_household_json(actor, household, members))
         return
     facts = _table("", "")
     facts.show_header = False
     _row(facts, "ration card", household.ration_card or "")
     _row(facts, "id", household.pk)
     _row(facts, "site", household.site or "")
-    _row(facts, "shelter", household.shelter)
     if selectors.can_see_location(actor):
+        _row(facts, "shelter", household.shelter)
         _row(facts, "area", household.area)
     _row(facts, "head", household.head.full_name if household.head else "")
     if household.notes:

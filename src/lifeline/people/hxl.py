@@ -58,18 +58,25 @@ class Column:
         return tag
 
 
+# A person is `#beneficiary` in HXL: `#affected` is a number (people affected) in HXL's core
+# schema, so a name under it fails hxlvalidate. Files exported before say `#affected`; they
+# import still (OLD_HASHTAGS).
 COLUMNS: tuple[Column, ...] = (
-    Column("id", "id", "#affected +id", Kind.ID, aliases=("person_id", "uuid")),
-    Column("given_name", "given_name", "#affected +name +given", aliases=("given", "first_name")),
+    Column("id", "id", "#beneficiary +id", Kind.ID, aliases=("person_id", "uuid")),
+    Column(
+        "given_name", "given_name", "#beneficiary +name +given", aliases=("given", "first_name")
+    ),
     Column(
         "family_name",
         "family_name",
-        "#affected +name +family",
+        "#beneficiary +name +family",
         aliases=("family", "surname", "last_name"),
     ),
-    Column("other_names", "other_names", "#affected +name +alt", Kind.LIST, aliases=("aliases",)),
+    Column(
+        "other_names", "other_names", "#beneficiary +name +alt", Kind.LIST, aliases=("aliases",)
+    ),
     # Import only: one cell with the whole name, split at its last space.
-    Column("name", "name", "#affected +name", aliases=("full_name",), exported=False),
+    Column("name", "name", "#beneficiary +name", aliases=("full_name",), exported=False),
     Column("sex", "sex", "#sex", Kind.CHOICE, aliases=("gender",)),
     Column(
         "date_of_birth",
@@ -137,12 +144,17 @@ class ColumnAmbiguous(ValueError):
     pass
 
 
+# Hashtags Lifeline wrote before, read as the ones it writes now.
+OLD_HASHTAGS = {"affected": "beneficiary"}
+
+
 def column_by_tag(tag: Tag) -> Column | None:
     """The most specific column whose hashtag is the tag's and whose attributes it carries all
-    of: `#affected +name +given +i_ar` is the given name (extra attributes such as a language
+    of: `#beneficiary +name +given +i_ar` is the given name (extra attributes such as a language
     are allowed)."""
+    hashtag = OLD_HASHTAGS.get(tag.hashtag, tag.hashtag)
     candidates = [
-        c for c in COLUMNS if c.tag.hashtag == tag.hashtag and c.tag.attributes <= tag.attributes
+        c for c in COLUMNS if c.tag.hashtag == hashtag and c.tag.attributes <= tag.attributes
     ]
     if not candidates:
         return None

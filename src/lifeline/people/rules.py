@@ -67,6 +67,32 @@ def is_child(date_of_birth: dt.date | None, today: dt.date) -> bool:
     return date_of_birth is not None and age_on(date_of_birth, today) < 18
 
 
+# Bidirectional controls (embeddings, overrides, isolates, marks) reorder what a reader sees:
+# "\u202eAmal" shows reversed, and a name can be made to look like another. No name needs
+# them (Arabic and Hebrew names read right to left without any), nor does a radio text.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def bidi_controls_in(text: str) -> list[str]:
+    """The bidi controls in a text, as U+XXXX codes (empty when there are none)."""
+    return sorted({f"U+{ord(ch):04X}" for ch in text if ch in BIDI_CONTROLS})
+
+
+def name_problem(text: str) -> str | None:
+    """Why a name cannot be stored, or None. An empty name is the caller's business; a name
+    made only of invisible characters (zero-width spaces, joiners) names nobody."""
+    if not text:
+        return None
+    controls = bidi_controls_in(text)
+    if controls:
+        return f"contains bidirectional control characters ({', '.join(controls)})"
+    if not any(unicodedata.category(ch).startswith("L") for ch in text):
+        return "must contain at least one letter"
+    return None
+
+
 def fold(text: str) -> str:
     """Lower case without accents: what plain search compares."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

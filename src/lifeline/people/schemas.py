@@ -14,6 +14,17 @@ from lifeline.people.fields import HouseholdRefField, PersonRefField
 from lifeline.people.models import Condition, Person, Sex, Status
 
 
+class NameField(serializers.CharField):
+    """A person's name: at least one letter, no bidirectional controls (`rules.name_problem`)."""
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        problem = rules.name_problem(value)
+        if problem is not None:
+            raise serializers.ValidationError(problem)
+        return value
+
+
 class NameListField(serializers.ListField):
     child = serializers.CharField(max_length=100)
 
@@ -25,9 +36,9 @@ class NameListField(serializers.ListField):
 class PersonInput(serializers.Serializer[Any]):
     """Registering a person: identity, the first status and place, conditions seen at intake."""
 
-    given_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    family_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    other_names = NameListField(required=False)
+    given_name = NameField(max_length=100, required=False, allow_blank=True)
+    family_name = NameField(max_length=100, required=False, allow_blank=True)
+    other_names = NameListField(child=NameField(max_length=100), required=False)
     sex = serializers.ChoiceField(choices=Sex.choices, required=False)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     age_years = serializers.IntegerField(
@@ -68,9 +79,9 @@ class PersonInput(serializers.Serializer[Any]):
 class PersonUpdateInput(serializers.Serializer[Any]):
     """Changing identity fields; status and conditions go through their own events."""
 
-    given_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    family_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    other_names = NameListField(required=False)
+    given_name = NameField(max_length=100, required=False, allow_blank=True)
+    family_name = NameField(max_length=100, required=False, allow_blank=True)
+    other_names = NameListField(child=NameField(max_length=100), required=False)
     sex = serializers.ChoiceField(choices=Sex.choices, required=False)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     age_years = serializers.IntegerField(
@@ -187,14 +198,24 @@ class PersonSummaryOutput(serializers.Serializer[Any]):
 
 
 class HouseholdOutput(serializers.Serializer[Any]):
+    """A household; its shelter and area are where its members sleep, so they are shown only
+    when the caller's context says `location_visible` (null otherwise)."""
+
     id = serializers.UUIDField()
     ration_card = serializers.CharField(allow_null=True)
-    shelter = serializers.CharField()
+    shelter = serializers.CharField(allow_null=True)
     site = SiteOutput(allow_null=True)
-    area = serializers.CharField()
+    area = serializers.CharField(allow_null=True)
     head = serializers.UUIDField(source="head_id", allow_null=True)
     notes = serializers.CharField()
     version = serializers.CharField()
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)
+        if not self.context.get("location_visible", False):
+            data["shelter"] = None
+            data["area"] = None
+        return data
 
 
 class PersonOutput(PersonSummaryOutput):
@@ -256,6 +277,8 @@ class PersonDetailOutput(PersonOutput):
         record: PersonRecord = instance
         data = dict(PersonOutput(record.person, context=self.context).data)
         data["age"] = record.age
+        if not record.notes_visible:
+            data["notes"] = ""
         data["location"] = LocationOutput(record.person).data if record.location_visible else None
         data["conditions"] = ConditionNowOutput(record.conditions, many=True).data
         data["timeline"] = TimelineEntryOutput(record.timeline, many=True).data

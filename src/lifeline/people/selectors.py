@@ -44,6 +44,20 @@ def conditions_visible(actor: Actor | None) -> frozenset[str]:
     return frozenset(visible)
 
 
+# Free text (a person's notes, a status event's note) is written by registrars, medics and
+# protection officers about what they see, and may name what a role may not know ("admitted to
+# care", a child's protection situation): only the roles that write or may know it read it.
+NOTES_READERS = ("people.change_person", "people.view_medical", "people.view_protection")
+
+
+def can_see_notes(actor: Actor | None) -> bool:
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and any(actor.has_perm(perm) for perm in NOTES_READERS)
+    )
+
+
 def can_see_location(actor: Actor | None) -> bool:
     return actor is not None and actor.is_authenticated and actor.has_perm("people.view_location")
 
@@ -185,6 +199,7 @@ class PersonRecord:
     person: Person
     age: int | None
     location_visible: bool
+    notes_visible: bool = False
     conditions: list[ConditionNow] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
     merged_records: list[Person] = field(default_factory=list)
@@ -205,6 +220,7 @@ def person_record(*, actor: Actor | None, person_id: Any) -> PersonRecord:
     ids = person_record_ids(person)
     location = can_see_location(actor)
     visible = conditions_visible(actor)
+    notes = can_see_notes(actor)
     events = list(
         StatusEvent.objects.alive()
         .filter(person_id__in=ids)
@@ -229,7 +245,7 @@ def person_record(*, actor: Actor | None, person_id: Any) -> PersonRecord:
             at=e.occurred_at,
             kind="status",
             title=status_labels.get(e.status, e.status),
-            detail=" — ".join(p for p in (_place(e, location), e.note) if p),
+            detail=" — ".join(p for p in (_place(e, location), e.note if notes else "") if p),
             by=e.recorded_by.get_username() if e.recorded_by else "",
         )
         for e in events
@@ -284,6 +300,7 @@ def person_record(*, actor: Actor | None, person_id: Any) -> PersonRecord:
         person=person,
         age=age,
         location_visible=location,
+        notes_visible=notes,
         conditions=sorted(current.values(), key=lambda c: c.label),
         timeline=timeline,
         merged_records=list(Person.objects.filter(merged_into=person)),
@@ -306,12 +323,26 @@ def person_merge_get(*, actor: Actor | None, merge_id: Any) -> PersonMerge:
 
 
 def household_get(*, actor: Actor | None, household_id: Any) -> Household:
+    """One household. Its shelter and area tell where people sleep: only roles that see
+    locations may be shown them, and for those the read is written to the audit log."""
     permission_require(actor, "people.view_household", doing="see households")
     pk = id_parse(household_id, "household")
     household = Household.objects.alive().select_related("head", "site").filter(pk=pk).first()
     if household is None:
         raise NotFound(f"no household with id {pk}")
+    _household_location_audit(actor, household)
     return household
+
+
+def _household_location_audit(actor: Actor | None, household: Household) -> None:
+    if can_see_location(actor) and (household.shelter or household.area):
+        audit_record(
+            actor=actor,
+            action="read.protected",
+            obj=household,
+            summary=str(household),
+            detail={"parts": ["location"]},
+        )
 
 
 def household_by_card(*, actor: Actor | None, ration_card: str) -> Household:
@@ -325,6 +356,7 @@ def household_by_card(*, actor: Actor | None, ration_card: str) -> Household:
     )
     if household is None:
         raise NotFound(f"no household with ration card {ration_card!r}")
+    _household_location_audit(actor, household)
     return household
 
 
@@ -405,7 +437,9 @@ def household_list(
     permission_require(actor, "people.view_household", doing="see households")
     qs = Household.objects.alive().select_related("head", "site")
     if q:
-        qs = qs.filter(Q(ration_card__icontains=q) | Q(shelter__icontains=q))
+        # Searching by shelter would tell a role that may not see it where people sleep.
+        by_shelter = Q(shelter__icontains=q) if can_see_location(actor) else Q(pk__in=[])
+        qs = qs.filter(Q(ration_card__icontains=q) | by_shelter)
     if site:
         qs = qs.filter(Q(site__code=site) | Q(site__id__in=_site_ids(site)))
     return qs.order_by("ration_card", "id")

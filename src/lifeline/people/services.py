@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -56,6 +57,10 @@ def _person_values_check(values: Mapping[str, Any], *, creating: bool) -> dict[s
         family = str(values.get("family_name") or "").strip()
         if not given and not family:
             problems["given_name"] = ["a given or a family name is required"]
+    for name_field in ("given_name", "family_name"):
+        problem = rules.name_problem(str(values.get(name_field) or ""))
+        if problem is not None:
+            problems[name_field] = [problem]
     sex = values.get("sex")
     if sex is not None and sex not in Sex.values:
         problems["sex"] = [f"must be one of {', '.join(Sex.values)}"]
@@ -70,6 +75,9 @@ def _person_values_check(values: Mapping[str, Any], *, creating: bool) -> dict[s
             not isinstance(items, list) or not all(isinstance(i, str) for i in items)
         ):
             problems[list_field] = ["must be a list of text"]
+    named = [rules.name_problem(name) for name in values.get("other_names") or []]
+    if any(named) and "other_names" not in problems:
+        problems["other_names"] = [problem for problem in named if problem]
     return problems
 
 
@@ -130,8 +138,17 @@ def person_record_ids(person: Person) -> list[Any]:
     return [person.pk, *merged]
 
 
-@transaction.atomic
-def person_register(
+@dataclass
+class PersonDraft:
+    """A registration checked and built, not yet written: the person (its cached state set
+    from its first event), that event, and the conditions seen at intake."""
+
+    person: Person
+    event: StatusEvent
+    observations: list[ConditionObservation]
+
+
+def person_draft(
     *,
     actor: Actor | None,
     given_name: str = "",
@@ -153,7 +170,9 @@ def person_register(
     longitude: float | None = None,
     occurred_at: dt.datetime | None = None,
     conditions: Iterable[str] = (),
-) -> Person:
+) -> PersonDraft:
+    """Every rule and permission of a registration, and the rows it would write: what
+    `person_register` writes one at a time and the bulk import (`people.bulk`) many at once."""
     permission_require(actor, "people.add_person", doing="register people")
     dob, estimated = birth_date_resolve(date_of_birth=date_of_birth, age_years=age_years)
     # A date of birth worked out elsewhere (an import, the demo) may itself be an estimate.
@@ -196,8 +215,7 @@ def person_register(
     person.status, person.current_site, person.current_area = status, place, area
     person.current_latitude, person.current_longitude = latitude, longitude
     person.status_since = when
-    person.save()
-    StatusEvent(
+    event = StatusEvent(
         person=person,
         status=status,
         site=place,
@@ -207,11 +225,28 @@ def person_register(
         occurred_at=when,
         recorded_by=actor_user(actor),
         note="registered",
-    ).save()
-    for condition in condition_list:
+    )
+    observations = [
         ConditionObservation(
             person=person, condition=condition, observed_at=when, observed_by=actor_user(actor)
-        ).save()
+        )
+        for condition in condition_list
+    ]
+    return PersonDraft(person=person, event=event, observations=observations)
+
+
+@transaction.atomic
+def person_register(*, actor: Actor | None, **values: Any) -> Person:
+    """Register a person (see `person_draft` for the fields and rules), with the tracing and
+    protection that follow a registration."""
+    draft = person_draft(actor=actor, **values)
+    person = draft.person
+    person.save()
+    draft.event.person = person
+    draft.event.save()
+    for observation in draft.observations:
+        observation.person = person
+        observation.save()
     audit_record(actor=actor, action="person.register", obj=person, summary=person.full_name)
     # Open tracing requests are matched against the newcomer; an unaccompanied child gets a
     # protection case (people.protection owns both rules).

@@ -1,10 +1,10 @@
 """CSV import and export of the person registry, with an HXL hashtag row.
 
-Import parses every row with `people.schemas.PersonInput` and registers it through
-`people.services.person_register` (households by ration card through `household_create`), so a
-file meets the same rules, roles and audit rows as the API. All rows run in one transaction,
-each in its own savepoint: by default one bad row rolls the whole file back (nothing written);
-`partial=True` keeps the good rows. Export reads through `people.selectors` with the actor's
+Import checks every row with `people.schemas.PersonInput` and the rules of a registration
+(`people.services.person_draft`; households by ration card), so a file meets the same rules,
+roles, history and audit rows as the API, then writes them through `people.bulk` in short
+chunks as one batch: by default one bad row means nothing is written; `partial=True` keeps the
+good rows. Export reads through `people.selectors` with the actor's
 role applied (location and condition columns only for the roles that may see them) and writes
 an audit row.
 """
@@ -17,20 +17,20 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, TypeVar
 
-from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from rest_framework import serializers
 
+from lifeline.core.clock import site_local
 from lifeline.core.csvio import RowError, schema_problems, table_write
 from lifeline.core.csvio import csv_records as _records
 from lifeline.core.csvio import file_invalid as _file_invalid
 from lifeline.core.csvio import message_short as _short
 from lifeline.core.csvio import text_decode as _decode
-from lifeline.core.errors import LifelineError, NotFound, ValidationFailed
-from lifeline.core.models import Site
+from lifeline.core.errors import LifelineError, ValidationFailed
 from lifeline.core.services import Actor, audit_record, permission_require
-from lifeline.people import hxl, rules, selectors, services
-from lifeline.people.models import ConditionObservation, Household, Person
+from lifeline.people import bulk, hxl, rules, selectors, services
+from lifeline.people.models import ConditionObservation, Person
 from lifeline.people.schemas import PersonInput
 
 Progress = Callable[[int, int], None]
@@ -93,54 +93,71 @@ def _row_errors(
     return errors
 
 
-def _household_for_card(
-    actor: Actor | None, card: str, site: Site | None
-) -> tuple[Household, bool]:
-    """The household with this ration card, created if the registry has none: (household,
-    created?)."""
-    try:
-        return selectors.household_by_card(actor=actor, ration_card=card), False
-    except NotFound:
-        return services.household_create(actor=actor, ration_card=card, site=site), True
+_Data = tuple[int, list[str]]
 
 
-def _row_import(
-    actor: Actor | None,
-    layout: hxl.Layout,
-    cells: Sequence[str],
-    *,
-    line: int,
-    ids_seen: dict[Any, int],
-) -> bool:
-    """Register the person of one row; True when a household was created for it. Raises
-    ValidationFailed keyed by column key."""
-    parsed = hxl.row_values(layout, cells, today=timezone.localdate())
-    values = parsed.values
-    problems: dict[str, list[str]] = {k: [v] for k, v in parsed.problems.items()}
-    record_id = values.pop("id", None)
-    if record_id is not None:
-        if record_id in ids_seen:
-            problems["id"] = [f"repeats the id of line {ids_seen[record_id]}"]
-        elif Person.objects.filter(pk=record_id).exists():
-            problems["id"] = [
-                "is already in this registry; the file (or this row) was imported before"
+class _RowChecker:
+    """Checks one row as a registration would (`PersonInput`, then `services.person_draft`),
+    writing nothing. One schema instance serves every row: building a serializer per row
+    (its fields deep-copied) cost more than all the rest of an import."""
+
+    def __init__(self, actor: Actor | None, layout: hxl.Layout, records: list[_Data]) -> None:
+        self.actor = actor
+        self.layout = layout
+        self.schema = PersonInput()
+        self.today = timezone.localdate()
+        self.ids_seen: dict[Any, int] = {}
+        parsed = [hxl.row_values(layout, cells, today=self.today).values for _, cells in records]
+        self.ids_taken = self._ids_in_registry([v["id"] for v in parsed if v.get("id")])
+        cards = [str(v.get("ration_card") or "").strip() for v in parsed]
+        self.households, self.deleted_cards = bulk.households_for_cards(
+            actor=actor, cards=[c for c in cards if c]
+        )
+        self.may_add_household = actor is not None and actor.has_perm("people.add_household")
+        self.place = site_local()  # a row that names no site is at this one (read once)
+
+    @staticmethod
+    def _ids_in_registry(ids: list[Any]) -> set[Any]:
+        taken: set[Any] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            taken.update(Person.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+        return taken
+
+    def check(self, line: int, cells: Sequence[str]) -> bulk.BulkPerson:
+        """The row, checked; raises ValidationFailed keyed by column key."""
+        parsed = hxl.row_values(self.layout, cells, today=self.today)
+        values = parsed.values
+        problems: dict[str, list[str]] = {k: [v] for k, v in parsed.problems.items()}
+        record_id = values.pop("id", None)
+        if record_id is not None:
+            if record_id in self.ids_seen:
+                problems["id"] = [f"repeats the id of line {self.ids_seen[record_id]}"]
+            elif record_id in self.ids_taken:
+                problems["id"] = [
+                    "is already in this registry; the file (or this row) was imported before"
+                ]
+            self.ids_seen.setdefault(record_id, line)
+        card = str(values.pop("ration_card", "") or "").strip() or None
+        if card in self.deleted_cards:
+            problems["ration_card"] = [f"{card!r} is already the card of another household"]
+        elif card and card not in self.households and not self.may_add_household:
+            problems["ration_card"] = [
+                "your role may not create households (needs people.add_household)"
             ]
-        ids_seen.setdefault(record_id, line)
-    card = values.pop("ration_card", None)
-    schema = PersonInput(data=values)
-    if not schema.is_valid():
-        problems |= schema_problems(schema.errors)
-    if problems:
-        raise ValidationFailed(problems)
-    data = dict(schema.validated_data)
-    household, created = None, False
-    if card:
+        data: dict[str, Any] = {}
         try:
-            household, created = _household_for_card(actor, card, data.get("site"))
-        except LifelineError as exc:
-            raise ValidationFailed({"ration_card": exc.message}) from exc
-    services.person_register(actor=actor, household=household, **data)
-    return created
+            data = dict(self.schema.run_validation(values))
+        except serializers.ValidationError as exc:
+            detail = exc.detail if isinstance(exc.detail, Mapping) else {"": exc.detail}
+            problems |= schema_problems(detail)
+        if problems:
+            raise ValidationFailed(problems)
+        data.pop("household", None)  # the card names it
+        if data.get("site") is None:
+            data["site"] = self.place
+        draft = services.person_draft(actor=self.actor, **data)
+        return bulk.BulkPerson(draft=draft, card=card)
 
 
 def persons_import_csv(
@@ -152,10 +169,11 @@ def persons_import_csv(
 ) -> ImportReport:
     """Register the persons of a CSV file (UTF-8; a header row, an HXL hashtag row, or both).
 
-    Every row is checked by the same schema and services that write it, inside one
-    transaction. With errors and `partial=False` the transaction is rolled back: nothing is
-    written and the report lists every bad row. With `partial=True` the good rows are kept.
-    A file whose columns cannot be read raises ValidationFailed and writes nothing.
+    Every row is checked by the same schema and rules that write it (`services.person_draft`)
+    before any is written. With errors and `partial=False` nothing is written and the report
+    lists every bad row; with `partial=True` the good rows are written. They are written in
+    short transactions (`people.bulk`), so other writers are not held up, as one batch that
+    a failure removes whole. A file whose columns cannot be read raises ValidationFailed.
     """
     permission_require(actor, "people.add_person", doing="import people")
     records = _records(_decode(stream.read()))
@@ -180,44 +198,38 @@ def persons_import_csv(
     )
     if not data:
         report.warnings.append("the file has no data rows")
-    ids_seen: dict[Any, int] = {}
-    with transaction.atomic():
-        for done, (line, cells) in enumerate(data, start=1):
-            try:
-                with transaction.atomic():  # a savepoint: a bad row leaves nothing behind
-                    created = _row_import(actor, layout, cells, line=line, ids_seen=ids_seen)
-            except ValidationFailed as exc:
-                report.errors += _row_errors(layout, line, exc.fields)
-                report.refused.append(cells)
-            except LifelineError as exc:
-                report.errors.append(RowError(line, "", _short(exc.message)))
-                report.refused.append(cells)
-            except IntegrityError as exc:
-                report.errors.append(RowError(line, "", _short(f"cannot be written: {exc}")))
-                report.refused.append(cells)
-            else:
-                report.imported += 1
-                report.households_created += int(created)
-            if on_progress is not None:
-                on_progress(done, len(data))
-        if report.errors and not partial:
-            # All or nothing: the good rows written so far go with the bad ones.
-            transaction.set_rollback(True)
-            report.imported = report.households_created = 0
-        elif report.imported:
-            report.written = True
-            audit_record(
-                actor=actor,
-                action="person.import",
-                summary=f"{report.imported} persons imported from CSV",
-                detail={
-                    "rows": report.rows,
-                    "imported": report.imported,
-                    "refused": report.refused_count,
-                    "households_created": report.households_created,
-                    "partial": partial,
-                },
-            )
+    checker = _RowChecker(actor, layout, data)
+    good: list[bulk.BulkPerson] = []
+    for line, cells in data:
+        try:
+            good.append(checker.check(line, cells))
+        except ValidationFailed as exc:
+            report.errors += _row_errors(layout, line, exc.fields)
+            report.refused.append(cells)
+        except LifelineError as exc:
+            report.errors.append(RowError(line, "", _short(exc.message)))
+            report.refused.append(cells)
+    if (report.errors and not partial) or not good:
+        # All or nothing: every row was checked before any was written, so nothing was.
+        if on_progress is not None:
+            on_progress(len(data), len(data))
+        return report
+    result = bulk.persons_register_many(
+        actor=actor,
+        rows=good,
+        households=checker.households,
+        on_progress=on_progress,
+        summary=f"{len(good)} persons imported from CSV",
+        detail={
+            "rows": report.rows,
+            "imported": len(good),
+            "refused": report.refused_count,
+            "partial": partial,
+        },
+    )
+    report.imported = result.persons
+    report.households_created = result.households_created
+    report.written = True
     return report
 
 

@@ -13,7 +13,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lifeline.core.api import READ_ERRORS, WRITE_ERRORS, ApiView, ListApiView, input_parse
+from lifeline.core.api import READ_ERRORS, WRITE_ERRORS, ApiView, ListApiView, Needs, input_parse
 from lifeline.routing import selectors, services
 from lifeline.routing.schemas import (
     RouteExportInput,
@@ -28,6 +28,8 @@ class RoutePlanApi(ApiView):
     """The safest route between two points around the active threat zones, with its length
     and exposure; when no way avoids the zones at `avoid_level`, `found` is false, `reason`
     says why and `least_exposed` is the way that crosses them least."""
+
+    permission = Needs("routing.plan_route", "plan routes")
 
     @extend_schema(
         operation_id="route_plan",
@@ -103,6 +105,8 @@ class ThreatZoneListApi(ListApiView):
 
 class ThreatZoneDrawApi(ApiView):
     """Draw a threat zone: polygon of [lat, lon] points, level 0.5..5, optional expiry."""
+
+    permission = Needs("routing.draw_threatzone", "draw threat zones")
 
     @extend_schema(
         operation_id="threat_zone_draw",

@@ -299,6 +299,36 @@ def _route_view(router: Router, route: Route) -> RouteView:
     )
 
 
+def _ends_on_graph(
+    router: Router,
+    graph_name: str,
+    *,
+    origin: tuple[float, float],
+    destination: tuple[float, float],
+) -> tuple[int, int]:
+    """The graph's nodes nearest the two ends; an end farther than
+    LIFELINE_ROUTE_MAX_SNAP_M from every road is refused rather than moved onto the map."""
+    limit = float(settings.LIFELINE_ROUTE_MAX_SNAP_M)
+    nodes: list[int] = []
+    problems: dict[str, str] = {}
+    for name, (lat, lon) in (("origin", origin), ("destination", destination)):
+        node = router.node_nearest(lat, lon)
+        away = haversine_m(lat, lon, float(router.graph.lat[node]), float(router.graph.lon[node]))
+        if away > limit:
+            problems[name] = (
+                f"is {_distance_words(away)} from the nearest road of the map '{graph_name}'; "
+                f"a route starts and ends within {_distance_words(limit)} of it"
+            )
+        nodes.append(node)
+    if problems:
+        raise ValidationFailed(problems)
+    return nodes[0], nodes[1]
+
+
+def _distance_words(metres: float) -> str:
+    return f"{metres / 1000:,.1f} km" if metres >= 1000 else f"{metres:,.0f} m"
+
+
 def route_safest(
     *,
     actor: Actor,
@@ -320,9 +350,9 @@ def route_safest(
         router = loaded.router
         levels = risk_levels(now=now or timezone.now(), zones=zones)
         router.risk_apply({c: v for c, v in levels.items() if v >= ROUTER_RISK_FLOOR})
-        answer = router.route_between(
-            origin,
-            destination,
+        ends = _ends_on_graph(router, stored.name, origin=origin, destination=destination)
+        answer = router.route(
+            *ends,
             risk_weight=risk_weight,
             avoid_level=math.inf if avoid_level is None else avoid_level,
             alternatives=alternatives,

@@ -10,7 +10,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lifeline.core.api import ApiView, ListApiView, actor_of, input_parse
+from lifeline.core.api import ApiView, ListApiView, Needs, actor_of, input_parse
 from lifeline.core.clock import site_local
 from lifeline.supplies import schemas, selectors, services
 from lifeline.supplies.fields import TransferField
@@ -31,6 +31,8 @@ class ItemListApi(ListApiView):
 
 class ItemCreateApi(ApiView):
     """Add an item to the catalogue."""
+
+    permission = Needs("supplies.manage_catalogue", "change the catalogue")
 
     @extend_schema(
         operation_id="item_create",
@@ -71,6 +73,8 @@ class LocationListApi(ListApiView):
 class LocationCreateApi(ApiView):
     """A store, a cache (with its coordinates) or a vehicle."""
 
+    permission = Needs("supplies.manage_catalogue", "add stock locations")
+
     @extend_schema(
         operation_id="location_create",
         tags=TAGS,
@@ -101,6 +105,8 @@ class StockApi(ApiView):
 class MovementCreateApi(ApiView):
     """Record a receipt, salvage, issue or write-off. Refused (nothing written) when it would
     take the stock below zero."""
+
+    permission = Needs("supplies.manage_stock", "record stock")
 
     @extend_schema(
         operation_id="movement_create",
@@ -144,6 +150,8 @@ def movement_record(*, actor: Any, values: dict[str, Any]) -> list[Any]:
 class CountCreateApi(ApiView):
     """A physical count of a lot; the difference goes into the ledger."""
 
+    permission = Needs("supplies.manage_stock", "record stock counts")
+
     @extend_schema(
         operation_id="count_create",
         tags=TAGS,
@@ -158,6 +166,8 @@ class CountCreateApi(ApiView):
 
 
 class TransferCreateApi(ApiView):
+    permission = Needs("supplies.manage_stock", "transfer stock")
+
     @extend_schema(
         operation_id="transfer_send",
         tags=TAGS,
@@ -172,6 +182,8 @@ class TransferCreateApi(ApiView):
 
 
 class TransferReceiveApi(ApiView):
+    permission = Needs("supplies.manage_stock", "receive transfers")
+
     @extend_schema(
         operation_id="transfer_receive", tags=TAGS, request=None, responses=schemas.TransferOutput
     )
@@ -183,6 +195,8 @@ class TransferReceiveApi(ApiView):
 
 
 class ColdChainCreateApi(ApiView):
+    permission = Needs("supplies.manage_stock", "record cold-chain readings")
+
     @extend_schema(
         operation_id="cold_chain_record", tags=TAGS, request=schemas.ColdChainInput, responses=None
     )
@@ -237,6 +251,8 @@ class CycleListApi(ListApiView):
 
 
 class CycleCreateApi(ApiView):
+    permission = Needs("supplies.manage_rations", "set up ration cycles")
+
     @extend_schema(
         operation_id="cycle_create",
         tags=TAGS,
@@ -265,6 +281,8 @@ class PointListApi(ListApiView):
 
 
 class PointCreateApi(ApiView):
+    permission = Needs("supplies.manage_rations", "set up distribution points")
+
     @extend_schema(
         operation_id="point_create",
         tags=TAGS,
@@ -299,6 +317,8 @@ class EntitlementApi(ApiView):
 class RationIssueApi(ApiView):
     """Issue a ration: a distribution row and its ledger rows; once per household, cycle and
     site (409 the second time)."""
+
+    permission = Needs("supplies.issue_ration", "issue rations")
 
     @extend_schema(
         operation_id="ration_issue",

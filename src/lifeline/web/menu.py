@@ -231,6 +231,7 @@ SECTIONS: tuple[MenuSection, ...] = (
                 ("sync.view_peer", "sync.review_conflict"),
                 ("web:sync_conflict_resolve",),
             ),
+            MenuEntry(_("Audit log"), "web:audit", ("core.view_auditentry",)),
             MenuEntry(_("API docs"), "api-docs", ()),
         ),
     ),

@@ -5,6 +5,7 @@ from lifeline.core.privacy import SignOutView
 from lifeline.web import (
     views,
     views_alerts,
+    views_audit,
     views_cards,
     views_exports,
     views_households,
@@ -40,6 +41,7 @@ urlpatterns = [
     ),
     path("site/backup/", views_site.site_backup, name="site_backup"),
     path("site/lockdown/", views_site.site_lockdown, name="site_lockdown"),
+    path("audit/", views_audit.audit_page, name="audit"),
     path("", views.home, name="home"),
     path("alerts/", views_alerts.alert_inbox, name="alerts"),
     path(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -167,7 +168,7 @@ def test_the_inbox_page_shows_the_count_and_resolves_with_a_note(
     three_alerts: dict[str, Alert], commander: Any
 ) -> None:
     client = Client()
-    assert client.login(username=commander.username, password=PASSWORD)
+    assert client.login(request=HttpRequest(), username=commander.username, password=PASSWORD)
     page = client.get(reverse("web:alerts"))
     assert page.status_code == 200
     html = page.content.decode()

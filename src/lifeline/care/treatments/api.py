@@ -17,6 +17,7 @@ from lifeline.core.api import (
     WRITE_ERRORS,
     ApiView,
     ListApiView,
+    Needs,
     actor_of,
     input_parse,
     path_id,
@@ -53,11 +54,14 @@ class TreatmentListApi(ListApiView):
     def get(self, request: Request) -> Response:
         actor = actor_of(request)
         filters = input_parse(schemas.TreatmentFilterInput, request.query_params, strict=False)
-        if filters.get("patient") is not None:
-            states = selectors.patient_treatments(actor=actor, patient=filters["patient"])
-            return Response(schemas.TreatmentOutput(states, many=True).data)
-        qs = selectors.treatment_list(actor=actor, item=filters.get("item"))
         paginator = self.pagination_class()
+        if filters.get("patient") is not None:
+            # Paginated like the other list, as the schema says (issue 17: it was a bare list).
+            every = selectors.patient_treatments(actor=actor, patient=filters["patient"])
+            rows: Any = list(every)  # DRF pages a list as well as a queryset
+            shown = paginator.paginate_queryset(rows, request, view=self) or []
+            return paginator.get_paginated_response(schemas.TreatmentOutput(shown, many=True).data)
+        qs = selectors.treatment_list(actor=actor, item=filters.get("item"))
         page = paginator.paginate_queryset(selectors.with_doses(qs), request, view=self)
         states = selectors.treatment_page_states(actor=actor, page=page or [])
         return paginator.get_paginated_response(schemas.TreatmentOutput(states, many=True).data)
@@ -65,6 +69,8 @@ class TreatmentListApi(ListApiView):
 
 class TreatmentCreateApi(ApiView):
     """Prescribe a course: a dose every N hours for M doses, from a store."""
+
+    permission = Needs("care.prescribe_treatment", "prescribe treatments")
 
     @extend_schema(
         operation_id="treatment_prescribe",
@@ -96,6 +102,8 @@ class DoseCreateApi(ApiView):
     """Give a dose: issues it from the course's store (first expiry first) in the same
     transaction; refused, with nothing written, when the store has not enough."""
 
+    permission = Needs("care.prescribe_treatment", "give doses")
+
     @extend_schema(
         operation_id="dose_give",
         tags=TAGS,
@@ -112,6 +120,8 @@ class DoseCreateApi(ApiView):
 
 
 class TreatmentStopApi(ApiView):
+    permission = Needs("care.prescribe_treatment", "stop treatments")
+
     @extend_schema(
         operation_id="treatment_stop",
         tags=TAGS,
@@ -147,6 +157,8 @@ class AllocationProposeApi(ApiView):
     """Propose who gets the item's stock at the store among the courses waiting for it, by
     the rule of docs/care-allocation.md. Nothing is decided until it is confirmed."""
 
+    permission = Needs("care.allocate_medicine", "propose allocations of medicine")
+
     @extend_schema(
         operation_id="allocation_propose",
         tags=TAGS,
@@ -181,6 +193,8 @@ class AllocationDetailApi(ApiView):
 class AllocationConfirmApi(ApiView):
     """Confirm a proposal as it is, or with overrides (`give` or `withhold`, each with its
     reason). An override serving a lower triage category first is recorded as such."""
+
+    permission = Needs("care.allocate_medicine", "confirm allocations of medicine")
 
     @extend_schema(
         operation_id="allocation_confirm",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.http import HttpRequest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -130,7 +131,7 @@ def test_a_signed_in_browser_session_needs_the_csrf_token_to_write(
     registrar: Any, site: Site
 ) -> None:
     client = APIClient(enforce_csrf_checks=True)
-    client.login(username="registrar", password=PASSWORD)
+    client.login(request=HttpRequest(), username="registrar", password=PASSWORD)
 
     response = client.post("/api/persons/", {"given_name": "Amal"}, format="json")
 

@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.http import HttpRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -49,4 +50,4 @@ def test_a_recreated_admin_gets_the_kept_password_not_a_new_one(var_dir: Path) -
 
     assert password not in out
     assert (var_dir / "admin-password").read_text().strip() == password
-    assert authenticate(username="admin", password=password) is not None
+    assert authenticate(HttpRequest(), username="admin", password=password) is not None

@@ -289,3 +289,43 @@ def test_a_cot_sighting_from_a_tak_client_becomes_a_report(
     assert result.report is not None and result.report.source == "cot"
     assert result.report.details["hostile_group"] == "Jackals"
     assert report_radio(result.report) == codec.normalise(radio)
+
+
+@pytest.mark.parametrize("seq", [None, 5, codec.MAX_SEQ + 7])
+def test_a_stored_reports_packet_heard_again_makes_no_second_report_nor_sighting(
+    mission: Mission, commander: Any, seq: int | None
+) -> None:
+    from lifeline.intel.models import Sighting
+
+    report = report_file(
+        actor=commander,
+        mission=mission,
+        kind="sighting",
+        member=_leader(mission),
+        count=4,
+        armed="yes",
+        direction="n",
+        hostile_group="Jackals",
+        latitude=33.4,
+        longitude=36.1,
+        seq=seq,
+    )
+    packet = codec.encode(report_radio(report))
+
+    result = report_ingest_packet(actor=commander, packet=packet)
+    again = report_ingest_packet(actor=commander, packet=packet)
+
+    assert result.report == report and again.report == report
+    assert FieldReport.objects.count() == 1
+    assert Sighting.objects.count() == 1
+
+
+def test_a_different_report_at_the_same_moment_is_still_filed(
+    mission: Mission, commander: Any
+) -> None:
+    first = report_ingest_packet(actor=commander, packet=_packet(mission, codec.SitRep("a")))
+    second = report_ingest_packet(
+        actor=commander, packet=_packet(mission, codec.SitRep("b"), seq=2)
+    )
+    assert first.report != second.report
+    assert FieldReport.objects.count() == 2

@@ -15,6 +15,7 @@ from lifeline.core.api import (
     WRITE_ERRORS,
     ApiView,
     ListApiView,
+    Needs,
     input_parse,
     input_parse_or_fail,
     path_id,
@@ -70,6 +71,8 @@ class HostileGroupListApi(ListApiView):
 
 
 class HostileGroupCreateApi(ApiView):
+    permission = Needs("intel.add_hostilegroup", "record hostile groups")
+
     @extend_schema(
         operation_id="hostile_group_create",
         tags=["threats"],
@@ -95,6 +98,8 @@ class HostileGroupDetailApi(ApiView):
 
 
 class HostileGroupUpdateApi(ApiView):
+    permission = Needs("intel.change_hostilegroup", "change hostile groups")
+
     @extend_schema(
         operation_id="hostile_group_update",
         tags=["threats"],
@@ -139,6 +144,8 @@ class SightingRecordApi(ApiView):
     """Record a sighting (a radio call, a neighbour's warning); it updates the risk grid and
     may raise an alert when risk rises near the camp or on a mission's route."""
 
+    permission = Needs("intel.add_sighting", "record sightings")
+
     @extend_schema(
         operation_id="sighting_record",
         tags=["threats"],
@@ -165,6 +172,8 @@ class WatchPostListApi(ListApiView):
 
 
 class WatchPostCreateApi(ApiView):
+    permission = Needs("intel.add_watchpost", "set up watch posts")
+
     @extend_schema(
         operation_id="watch_post_create",
         tags=["threats"],
@@ -190,6 +199,8 @@ class PerimeterLogListApi(ListApiView):
 
 class PerimeterLogWriteApi(ApiView):
     """Write what a watch post saw; something hostile also becomes a sighting."""
+
+    permission = Needs("intel.add_perimeterlogentry", "keep the perimeter log")
 
     @extend_schema(
         operation_id="perimeter_log_write",

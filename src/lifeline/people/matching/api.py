@@ -16,6 +16,7 @@ from lifeline.core.api import (
     WRITE_ERRORS,
     ApiView,
     ListApiView,
+    Needs,
     input_parse,
     operations,
     path_id,
@@ -138,6 +139,8 @@ class TracingListApi(ApiView):
 class TracingFileApi(ApiView):
     """File a tracing request; it is matched against the registry at once."""
 
+    permission = Needs("people.trace_family", "file tracing requests")
+
     @extend_schema(
         operation_id="tracing_file",
         tags=["tracing"],
@@ -165,6 +168,8 @@ class TracingDetailApi(ApiView):
 class TracingCloseApi(ApiView):
     """Close a request without a confirmed match (found by other means, or withdrawn)."""
 
+    permission = Needs("people.confirm_tracing", "close tracing requests")
+
     @extend_schema(
         operation_id="tracing_close",
         tags=["tracing"],
@@ -182,6 +187,8 @@ class TracingCloseApi(ApiView):
 class TracingConfirmApi(ApiView):
     """The person proposed is the one sought: the family is linked, the request closed."""
 
+    permission = Needs("people.confirm_tracing", "confirm tracing matches")
+
     @extend_schema(
         operation_id="tracing_confirm",
         tags=["tracing"],
@@ -197,6 +204,8 @@ class TracingConfirmApi(ApiView):
 
 
 class TracingRejectApi(ApiView):
+    permission = Needs("people.confirm_tracing", "reject tracing matches")
+
     @extend_schema(
         operation_id="tracing_reject",
         tags=["tracing"],
@@ -231,6 +240,8 @@ class CaseListApi(ApiView):
 class CaseReviewApi(ApiView):
     """Open a case for every child present with no adult of their household present."""
 
+    permission = Needs("people.manage_protection", "open protection cases")
+
     @extend_schema(
         operation_id="case_review",
         tags=["protection"],
@@ -255,6 +266,8 @@ class CaseDetailApi(ApiView):
 
 
 class CaseUpdateApi(ApiView):
+    permission = Needs("people.manage_protection", "change protection cases")
+
     @extend_schema(
         operation_id="case_update",
         tags=["protection"],
@@ -270,6 +283,8 @@ class CaseUpdateApi(ApiView):
 
 
 class CaseCloseApi(ApiView):
+    permission = Needs("people.manage_protection", "close protection cases")
+
     @extend_schema(
         operation_id="case_close",
         tags=["protection"],

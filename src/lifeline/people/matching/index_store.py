@@ -45,7 +45,7 @@ def index_file_write(index: NameIndex, path: Path, *, database: str) -> None:
     n = index.rows
     meta = {"schema": SCHEMA_VERSION, "watermark": index.watermark, "database": database}
     tmp = path.with_name(path.name + ".tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with io.BytesIO() as fh:  # sealed (encrypted when the database is) before it is written
         np.savez(
             fh,
@@ -71,7 +71,11 @@ def index_file_write(index: NameIndex, path: Path, *, database: str) -> None:
             keys=index.keys,
             key_rows=index.key_rows,
         )
-        tmp.write_bytes(at_rest_seal(fh.getvalue()))
+        sealed = at_rest_seal(fh.getvalue())
+    # Names with households and sites: readable by the server's own account only.
+    with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+        out.write(sealed)
+    tmp.chmod(0o600)  # also when a stale .tmp of another mode was left behind
     os.replace(tmp, path)
 
 

@@ -69,7 +69,7 @@ def test_the_household_detail_lists_its_members(
 
     assert response.status_code == 200
     body = response.json()
-    assert body["shelter"] == "Tent 12"
+    assert body["shelter"] is None  # a viewer is not shown where the household sleeps
     assert [m["given_name"] for m in body["members"]] == ["Hana"]
 
 
@@ -139,3 +139,30 @@ def test_removing_someone_who_is_not_a_member_is_refused_naming_the_person(
 
     assert response.status_code == 400
     assert "person" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("role", ["viewer", "logistics", "medic"])
+def test_a_role_that_may_not_see_locations_is_not_shown_a_households_shelter_or_area(
+    role: str, request: pytest.FixtureRequest, household: Household
+) -> None:
+    user = request.getfixturevalue(role)
+    client = api_as(user)
+
+    detail = client.get(f"/api/households/{household.pk}/").json()
+    listed = client.get("/api/households/").json()["results"][0]
+    by_shelter = client.get("/api/households/?q=Tent 12").json()
+
+    assert (detail["shelter"], detail["area"]) == (None, None)
+    assert (listed["shelter"], listed["area"]) == (None, None)
+    assert by_shelter["count"] == 0
+    assert not AuditEntry.objects.filter(action="read.protected", actor=user).exists()
+
+
+def test_a_registrar_sees_a_households_shelter_and_the_read_is_audited(
+    registrar: Any, household: Household
+) -> None:
+    body = api_as(registrar).get(f"/api/households/{household.pk}/").json()
+
+    assert (body["shelter"], body["area"]) == ("Tent 12", "North")
+    entry = AuditEntry.objects.get(action="read.protected", object_id=str(household.pk))
+    assert entry.detail == {"parts": ["location"]}

@@ -147,8 +147,21 @@ def test_the_progress_bar_is_drawn_on_a_terminal(
         ("Given name;Sex\nAmal;female\n", 2, "is not a column of the person registry"),
         ("given_name\nJos\xe9\n".encode("latin-1"), 2, "not UTF-8 text (byte 0xe9 on line 2)"),
         (f"given_name,notes\nAmal,{'x' * 200_000}\n", 2, "line 2 cannot be read as CSV"),
+        (
+            'given_name,notes\nAmal,"ok\nKarim,x\nHana,y\n',
+            2,
+            "line 2: a quoted cell is never closed",
+        ),
     ],
-    ids=["unknown column", "no name column", "empty", "semicolons", "latin-1", "huge field"],
+    ids=[
+        "unknown column",
+        "no name column",
+        "empty",
+        "semicolons",
+        "latin-1",
+        "huge field",
+        "unterminated quote",
+    ],
 )
 def test_a_file_that_cannot_be_read_is_refused_whole(
     cli: Run,
@@ -212,7 +225,7 @@ def test_export_writes_a_file_with_the_hashtag_row(
     assert result.exit_code == 0
     assert "exported 2 persons" in result.stderr
     rows = list(csv.reader(target.open(encoding="utf-8")))
-    assert rows[1][1] == "#affected +name +given"
+    assert rows[1][1] == "#beneficiary +name +given"
     assert sorted(row[1] for row in rows[2:]) == ["Amal", "Rahim"]
     assert not (tmp_path / "out.csv.part").exists()
 

@@ -74,7 +74,11 @@ def test_export_writes_a_header_row_a_hashtag_row_and_one_row_per_person(
 ) -> None:
     rows = export(commander)
     assert rows[0][:3] == ["id", "given_name", "family_name"]
-    assert rows[1][:3] == ["#affected +id", "#affected +name +given", "#affected +name +family"]
+    assert rows[1][:3] == [
+        "#beneficiary +id",
+        "#beneficiary +name +given",
+        "#beneficiary +name +family",
+    ]
     (row,) = by_header(rows)
     assert row["id"] == str(amal.pk)
     assert row["other_names"] == "Um Karim"
@@ -343,12 +347,16 @@ def test_a_role_that_may_not_create_households_gets_a_row_error_for_a_new_card(
     assert "may not create households" in error.message
 
 
-def test_progress_is_reported_after_each_row(registrar: Any, site: Site) -> None:
+def test_progress_is_reported_after_each_chunk_written(
+    registrar: Any, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lifeline.people import bulk
+
+    monkeypatch.setattr(bulk, "CHUNK_ROWS", 2)
     seen: list[tuple[int, int]] = []
-    import_text(
-        registrar, HEADER + "A,,,,,,\nB,,,,,,\n", on_progress=lambda d, t: seen.append((d, t))
-    )
-    assert seen == [(1, 2), (2, 2)]
+    rows = "".join(f"{name},,,,,,\n" for name in "ABCDE")
+    import_text(registrar, HEADER + rows, on_progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(2, 5), (4, 5), (5, 5)]
 
 
 def test_an_export_imported_again_into_the_same_registry_is_refused(
@@ -397,3 +405,13 @@ def test_an_export_imported_into_an_empty_registry_gives_the_same_persons(
     after = export(commander)
     assert [row[1:] for row in after] == [row[1:] for row in before]
     assert Household.objects.get().ration_card == "DB-0001"
+
+
+def test_an_unterminated_quote_refuses_the_file_naming_the_line_instead_of_losing_rows(
+    registrar: Any, site: Site
+) -> None:
+    text = 'given_name,notes\nAmal,fine\nKarim,"has a quote\nHana,lost\nSami,lost too\n'
+    with pytest.raises(ValidationFailed) as caught:
+        import_text(registrar, text)
+    assert "line 3: a quoted cell is never closed" in caught.value.fields["file"][0]
+    assert Person.objects.count() == 0

@@ -284,3 +284,35 @@ def test_an_export_with_a_bad_point_names_the_field(town: StoredGraph, medic: An
     response = api_as(medic).get("/api/routes/geojson/", {"origin": "north", "destination": "1,2"})
     assert response.status_code == 400
     assert "origin" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"origin": [0, 0], "destination": [89, 179]}, "origin"),
+        ({"origin": list(SCHOOL), "destination": [89, 179]}, "destination"),
+        ({"origin": [SCHOOL[0] + 0.05, SCHOOL[1]], "destination": list(BRAVO)}, "origin"),
+    ],
+)
+def test_a_route_with_an_end_far_off_the_map_is_refused_naming_the_end(
+    town: StoredGraph, commander: Any, body: dict[str, Any], field: str
+) -> None:
+    response = api_as(commander).post("/api/routes/", body, format="json")
+    assert response.status_code == 400, response.json()
+    message = response.json()["error"]["fields"][field][0]
+    assert "from the nearest road" in message and "within 2.0 km" in message
+
+
+def test_an_end_a_little_off_the_road_is_moved_onto_it(
+    town: StoredGraph, commander: Any, settings: Any
+) -> None:
+    near = [SCHOOL[0] + 0.002, SCHOOL[1]]  # about 220 m north
+    response = api_as(commander).post(
+        "/api/routes/", {"origin": near, "destination": list(BRAVO)}, format="json"
+    )
+    assert response.status_code == 200
+    settings.LIFELINE_ROUTE_MAX_SNAP_M = 1
+    refused = api_as(commander).post(
+        "/api/routes/", {"origin": near, "destination": list(BRAVO)}, format="json"
+    )
+    assert refused.status_code == 400 and "origin" in refused.json()["error"]["fields"]

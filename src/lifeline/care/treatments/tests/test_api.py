@@ -44,7 +44,9 @@ def test_a_medic_prescribes_gives_a_dose_and_reads_the_course(
     dose = api.post(f"/api/care/treatments/{body['id']}/doses/", {}, format="json")
     assert dose.status_code == 201, dose.json()
     assert dose.json()["quantity"] == "1.000"
-    listed = api.get(f"/api/care/treatments/?patient={patient.pk}").json()
+    page = api.get(f"/api/care/treatments/?patient={patient.pk}").json()
+    listed = page["results"]  # paginated, as the schema says
+    assert page["count"] == 1
     assert [(t["given"], t["remaining"]) for t in listed] == [(1, 20)]
     assert len(listed[0]["dose_rows"]) == 1
 

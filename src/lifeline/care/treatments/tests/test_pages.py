@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 
 from lifeline.care.models import AllocationDecision, DoseGiven, Patient, Treatment
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def _client(user: Any) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    assert client.login(request=HttpRequest(), username=user.username, password=PASSWORD)
     return client
 
 

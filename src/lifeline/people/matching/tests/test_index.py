@@ -128,6 +128,14 @@ def test_an_index_saved_and_loaded_answers_the_same(tmp_path: Path) -> None:
     assert index_store.index_file_read(path, database="elsewhere") is None
 
 
+def test_the_saved_index_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    index = NameIndex().build([record("Meriem", "Amrani", "female")], watermark=1)
+    path = tmp_path / "search" / "index.npz"
+    index_store.index_file_write(index, path, database="here")
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700
+
+
 def test_a_corrupt_index_file_is_not_used(tmp_path: Path) -> None:
     path = tmp_path / "index.npz"
     path.write_bytes(b"not an index")
