@@ -11,7 +11,15 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lifeline.core.api import READ_ERRORS, WRITE_ERRORS, ApiView, input_parse, path_id
+from lifeline.core.api import (
+    ANY_CALLER,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ApiView,
+    Needs,
+    input_parse,
+    path_id,
+)
 from lifeline.facilities import schemas, selectors, services
 
 FACILITY_ID = path_id("facility_id", "facility")
@@ -36,6 +44,8 @@ class FacilityListApi(ApiView):
 
 
 class FacilityRegisterApi(ApiView):
+    permission = Needs("facilities.add_facility", "register facilities")
+
     @extend_schema(
         operation_id="facility_register",
         tags=TAGS,
@@ -64,6 +74,8 @@ class FacilityDetailApi(ApiView):
 
 class AssessmentApi(ApiView):
     """Record how a facility stands after an event (photos are added through the page)."""
+
+    permission = Needs("facilities.add_damageassessment", "assess damage")
 
     @extend_schema(
         operation_id="facility_assess",
@@ -105,6 +117,8 @@ def work_values(actor: Any, values: dict[str, Any]) -> dict[str, Any]:
 
 
 class WorkRaiseApi(ApiView):
+    permission = Needs("facilities.add_workorder", "raise repair work")
+
     @extend_schema(
         operation_id="work_raise",
         tags=TAGS,
@@ -118,6 +132,8 @@ class WorkRaiseApi(ApiView):
 
 
 class WorkStartApi(ApiView):
+    permission = Needs("facilities.change_workorder", "start repair work")
+
     @extend_schema(
         operation_id="work_start",
         tags=TAGS,
@@ -134,6 +150,8 @@ class WorkStartApi(ApiView):
 class WorkMaterialApi(ApiView):
     """Draw material from the store for the work (the ledger's issue)."""
 
+    permission = Needs("facilities.change_workorder", "draw material for repairs")
+
     @extend_schema(
         operation_id="work_material_draw",
         tags=TAGS,
@@ -149,6 +167,8 @@ class WorkMaterialApi(ApiView):
 
 
 class WorkCloseApi(ApiView):
+    permission = Needs("facilities.change_workorder", "close repair work")
+
     @extend_schema(
         operation_id="work_close",
         tags=TAGS,
@@ -184,6 +204,8 @@ class RosterApi(ApiView):
 
 
 class ShiftPlanApi(ApiView):
+    permission = Needs("facilities.plan_shift", "plan the watch")
+
     @extend_schema(
         operation_id="watch_shift_plan",
         tags=TAGS,
@@ -210,6 +232,8 @@ class ShiftMineApi(ApiView):
 
 
 class ShiftAssignApi(ApiView):
+    permission = Needs("facilities.plan_shift", "change the watch")
+
     @extend_schema(
         operation_id="watch_shift_assign",
         tags=TAGS,
@@ -225,6 +249,8 @@ class ShiftAssignApi(ApiView):
 
 
 class ShiftHandoverApi(ApiView):
+    permission = ANY_CALLER  # the service lets the watcher or the commander write it
+
     @extend_schema(
         operation_id="watch_shift_handover",
         tags=TAGS,

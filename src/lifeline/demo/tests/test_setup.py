@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from lifeline.core.models import AuditEntry, ChangeLogEntry, Setting, Site
 from lifeline.demo.accounts import DEMO_ACCOUNTS, passwords_read
@@ -51,7 +52,7 @@ def test_setup_without_the_demo_creates_this_site_and_the_admin_only(var_dir: Pa
     assert Person.objects.count() == 0
     password = (var_dir / "admin-password").read_text().strip()
     assert password in out
-    assert authenticate(username="admin", password=password) is not None
+    assert authenticate(HttpRequest(), username="admin", password=password) is not None
 
 
 def test_setup_twice_keeps_the_counts_one_admin_and_the_password_file(var_dir: Path) -> None:
@@ -95,7 +96,9 @@ def test_the_demo_creates_one_account_per_role_with_its_password_kept(var_dir: P
         user = User.objects.get(username=account.username)
         assert list(user.groups.values_list("name", flat=True)) == [account.role.value]
         assert kept[account.username] in out
-        assert authenticate(username=account.username, password=kept[account.username])
+        assert authenticate(
+            HttpRequest(), username=account.username, password=kept[account.username]
+        )
 
 
 def test_colonel_rahim_is_a_commander_account(var_dir: Path) -> None:

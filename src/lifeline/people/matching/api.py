@@ -91,6 +91,8 @@ class DuplicateListApi(ListApiView):
 class DuplicateMergeApi(ApiView):
     """Merge a proposed pair: the duplicate folded into the survivor, with the reason."""
 
+    permission = Needs("people.merge_person", "merge records")
+
     @extend_schema(
         operation_id="duplicate_merge",
         tags=["matching"],
@@ -105,6 +107,8 @@ class DuplicateMergeApi(ApiView):
 
 class DuplicateDismissApi(ApiView):
     """Two records proposed as one person are not: the pair is never proposed again."""
+
+    permission = Needs("people.merge_person", "decide on duplicate records")
 
     @extend_schema(
         operation_id="duplicate_dismiss",

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 
 from lifeline.alerts.models import Alert
@@ -30,7 +31,7 @@ JOBS = ["receive", "issue", "count", "transfer", "cold-chain"]
 
 def _client(user: Any) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    assert client.login(request=HttpRequest(), username=user.username, password=PASSWORD)
     return client
 
 

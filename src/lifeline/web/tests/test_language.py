@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
@@ -34,7 +35,7 @@ def test_the_switch_keeps_a_signed_in_users_choice_on_any_browser(
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ar"
 
     elsewhere = Client(HTTP_ACCEPT_LANGUAGE="fr")  # another phone, another browser language
-    assert elsewhere.login(username=commander.username, password=PASSWORD)
+    assert elsewhere.login(request=HttpRequest(), username=commander.username, password=PASSWORD)
     page = elsewhere.get(reverse("web:home")).content.decode()
     assert '<html lang="ar" dir="rtl">' in page
     assert 'value="ar" lang="ar" dir="rtl" aria-current="true" disabled' in page
