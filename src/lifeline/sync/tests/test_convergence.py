@@ -70,9 +70,10 @@ class Run:
         self.rows.append((model, row.pk))
 
     def update(self, site: str, pick: int, which: int, value: str) -> None:
-        if not self.rows:
-            return
-        model, pk = self.rows[pick % len(self.rows)]
+        editable = [(model, pk) for model, pk in self.rows if model in FIELDS]
+        if not editable:
+            return  # status events are appended, never edited
+        model, pk = editable[pick % len(editable)]
         attname = FIELDS[model][which % len(FIELDS[model])]
         label = model._meta.label_lower
         with self.world.at(site):

@@ -37,7 +37,7 @@ def test_the_hxl_person_export_has_the_hashtag_row_and_the_location_for_a_regist
 ) -> None:
     header, tags, *rows = _rows(_get(registrar, "web:persons_export", "hxl"))
     assert header[:3] == ["id", "given_name", "family_name"] and "area" in header
-    assert tags[:2] == ["#affected +id", "#affected +name +given"]
+    assert tags[:2] == ["#beneficiary +id", "#beneficiary +name +given"]
     assert [row[header.index("given_name")] for row in rows] == ["Amal"]
     assert rows[0][header.index("area")] == "Clinic tent"
     assert rows[0][header.index("ration_card")] == "DB-0042"
