@@ -14,6 +14,10 @@ import pytest
 HERE = Path(__file__).resolve().parent
 
 
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="sqlite_only: this benchmark runs on SQLite only for now",
+)
 @pytest.mark.slow
 def test_the_sync_benchmark_runs_at_a_tiny_scale_and_writes_its_figures(tmp_path: Path) -> None:
     # Its own var/ folder: the smoke test never overwrites the figures of a real run.
