@@ -164,6 +164,12 @@ class SchemaForm:
         return self.data is not None
 
     @property
+    def problems(self) -> list[str]:
+        """Every message on the form, fields first: for a page that reports a form posted
+        from elsewhere as flash messages."""
+        return [e for f in self.fields.values() for e in f.errors] + self.errors_other
+
+    @property
     def has_errors(self) -> bool:
         return bool(self.errors_other) or any(f.errors for f in self.fields.values())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -47,3 +48,12 @@ class SiteField(ByCodeOrIdField):
     """A site by code (`desert-base`) or by id."""
 
     model = Site
+
+
+class UserRefField(serializers.SlugRelatedField[User]):
+    """A user by username."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            slug_field="username", queryset=User.objects.filter(is_active=True), **kwargs
+        )

@@ -3,8 +3,6 @@ and calling one selector or service."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -104,18 +102,6 @@ class WorkOpenApi(ApiView):
         return Response(schemas.WorkOutput(rows, many=True).data)
 
 
-def work_values(actor: Any, values: dict[str, Any]) -> dict[str, Any]:
-    """The work input's ids as rows (the facility and, if given, its assessment)."""
-    facility = selectors.facility_get(actor=actor, facility_id=values.pop("facility"))
-    assessment_id = values.pop("assessment", None)
-    assessment = (
-        selectors.assessment_get(actor=actor, assessment_id=assessment_id)
-        if assessment_id
-        else None
-    )
-    return {**values, "facility": facility, "assessment": assessment}
-
-
 class WorkRaiseApi(ApiView):
     permission = Needs("facilities.add_workorder", "raise repair work")
 
@@ -126,7 +112,9 @@ class WorkRaiseApi(ApiView):
         responses={201: schemas.WorkOutput, **WRITE_ERRORS},
     )
     def post(self, request: Request) -> Response:
-        values = work_values(request.user, input_parse(schemas.WorkInput, request.data))
+        values = selectors.work_rows(
+            actor=request.user, values=input_parse(schemas.WorkInput, request.data)
+        )
         order = services.work_order_raise(actor=request.user, **values)
         return Response(schemas.WorkOutput(order).data, status=status.HTTP_201_CREATED)
 

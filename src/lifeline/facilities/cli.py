@@ -123,14 +123,9 @@ def facility_repair(
         schemas.WorkInput,
         {"facility": facility_id, "title": title, "priority": priority, "assessment": assessment},
     )
-    facility = selectors.facility_get(actor=actor, facility_id=values.pop("facility"))
-    assessment_id = values.pop("assessment", None)
-    found = (
-        selectors.assessment_get(actor=actor, assessment_id=assessment_id)
-        if assessment_id
-        else None
+    order = services.work_order_raise(
+        actor=actor, **selectors.work_rows(actor=actor, values=values)
     )
-    order = services.work_order_raise(actor=actor, facility=facility, assessment=found, **values)
     typer.echo(f"{order.pk}  {order.title} raised")
 
 

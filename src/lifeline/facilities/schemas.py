@@ -6,11 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import User
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from lifeline.core.schemas import UserRefField
 from lifeline.facilities.models import (
     CapacityUnit,
     FacilityKind,
@@ -20,15 +20,6 @@ from lifeline.facilities.models import (
 from lifeline.intel.models import WatchPost
 from lifeline.people.fields import PersonRefField
 from lifeline.supplies.fields import ItemField, LocationField
-
-
-class UserRefField(serializers.SlugRelatedField[User]):
-    """A user by username."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(
-            slug_field="username", queryset=User.objects.filter(is_active=True), **kwargs
-        )
 
 
 @extend_schema_field(OpenApiTypes.UUID)

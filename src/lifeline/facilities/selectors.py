@@ -116,6 +116,16 @@ def assessment_get(*, actor: Actor | None, assessment_id: Any) -> DamageAssessme
     return row
 
 
+def work_rows(*, actor: Actor | None, values: dict[str, Any]) -> dict[str, Any]:
+    """A parsed work input with its ids turned into rows: the facility and, when given, the
+    assessment the work repairs (what `services.work_order_raise` takes)."""
+    rest = dict(values)
+    facility = facility_get(actor=actor, facility_id=rest.pop("facility"))
+    assessment_id = rest.pop("assessment", None)
+    assessment = assessment_get(actor=actor, assessment_id=assessment_id) if assessment_id else None
+    return {**rest, "facility": facility, "assessment": assessment}
+
+
 def work_get(*, actor: Actor | None, work_id: Any) -> WorkOrder:
     _see(actor)
     row = (

@@ -251,7 +251,7 @@ def work_material(request: HttpRequest, work_id: str) -> HttpResponse:
         lambda values: services.work_material_draw(actor=request.user, order=order, **values)
     )
     if line is None:
-        for problem in [e for f in form.fields.values() for e in f.errors] + form.errors_other:
+        for problem in form.problems:
             messages.error(request, problem)
     else:
         messages.success(request, _("Material drawn from the store."))
@@ -278,7 +278,7 @@ def work_close(request: HttpRequest, work_id: str) -> HttpResponse:
             prepare=lambda values: {**values, "done": done},
         )
     if closed is None:
-        for problem in [e for f in form.fields.values() for e in f.errors] + form.errors_other:
+        for problem in form.problems:
             messages.error(request, problem)
         return redirect("facilities:work", work_id=order.pk)
     messages.success(request, _("Work closed."))

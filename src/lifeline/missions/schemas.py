@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import User
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from lifeline.core.schemas import UserRefField
 from lifeline.missions.lifecycle import LABELS, State
 from lifeline.missions.models import (
     CheckInStatus,
@@ -34,15 +34,6 @@ def Longitude(**kwargs: Any) -> serializers.FloatField:
 class VehicleRefField(serializers.PrimaryKeyRelatedField[Vehicle]):
     def get_queryset(self) -> Any:
         return Vehicle.objects.alive()
-
-
-class UserRefField(serializers.SlugRelatedField[User]):
-    """A user by username."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(
-            slug_field="username", queryset=User.objects.filter(is_active=True), **kwargs
-        )
 
 
 class MemberInput(serializers.Serializer[Any]):

@@ -75,3 +75,12 @@ def menu_go(page: Any, label: str) -> None:
         menu_button.click()
     nav = page.get_by_role("navigation", name="Main")
     nav.get_by_role("link", name=label, exact=True).click()
+
+
+def sign_in(page: Any, base: str, username: str, password: str) -> None:
+    """Sign in through the login page of the server at `base` and land on home."""
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")

@@ -11,21 +11,13 @@ import pytest
 from django.utils import timezone
 
 from lifeline.conftest import PASSWORD
-from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, menu_go, shots_dir
+from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, menu_go, shots_dir, sign_in
 from lifeline.facilities import services
 from lifeline.facilities.models import Facility, FacilityPhoto, WorkOrder
 from lifeline.facilities.tests.conftest import photo_upload
 from lifeline.intel.models import WatchPost
 
 pytestmark = [*BROWSER_MARKS, pytest.mark.slow]
-
-
-def _sign_in(page: Any, base: str, user: Any) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def _fits(page: Any) -> None:
@@ -40,7 +32,7 @@ def test_assess_a_damaged_shelter_with_a_photo_then_repair_it(
     photo.write_bytes(photo_upload().read())
     page = browser.pages[0] if browser.pages else browser.new_page()
     page.set_default_timeout(15_000)
-    _sign_in(page, live_server.url, commander)
+    sign_in(page, live_server.url, commander.username, PASSWORD)
 
     menu_go(page, "Facilities")
     page.get_by_role("link", name="Shelter C").click()
@@ -86,7 +78,7 @@ def test_plan_tonights_watch_and_see_the_post_left_open(
 ) -> None:
     page = browser.pages[0] if browser.pages else browser.new_page()
     page.set_default_timeout(15_000)
-    _sign_in(page, live_server.url, commander)
+    sign_in(page, live_server.url, commander.username, PASSWORD)
     menu_go(page, "Watch roster")
     page.get_by_role("link", name="Tonight").click()
     tonight = timezone.localtime().replace(hour=18, minute=0, second=0, microsecond=0)

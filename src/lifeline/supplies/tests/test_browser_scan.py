@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lifeline.conftest import PASSWORD
-from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, chromium_context, shots_dir
+from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, chromium_context, shots_dir, sign_in
 from lifeline.core.tests.qr_decode import qr_modules
 from lifeline.supplies.models import Distribution, DistributionPoint, RationCycle
 
@@ -57,14 +57,6 @@ def y4m_of_qr(svg: str, path: Path, *, frames: int = 5) -> Path:
     return path
 
 
-def _sign_in(page: Any, base: str, user: Any) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 @pytest.fixture
 def browser_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -92,7 +84,7 @@ def test_scanning_a_printed_ration_card_with_the_camera_issues_the_ration(
         page.set_default_timeout(20_000)
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        _sign_in(page, live_server.url, logistics)
+        sign_in(page, live_server.url, logistics.username, PASSWORD)
         page.goto(f"{live_server.url}/supplies/points/{point.pk}/")
         assert page.locator("#card").input_value() == ""
 
@@ -138,7 +130,7 @@ def test_without_a_camera_the_screen_says_why_and_a_typed_card_still_works(
     with chromium_context(tmp_path / "profile", PHONE, extra_args=switches) as browser:
         page = browser.pages[0] if browser.pages else browser.new_page()
         page.set_default_timeout(20_000)
-        _sign_in(page, live_server.url, logistics)
+        sign_in(page, live_server.url, logistics.username, PASSWORD)
         page.goto(f"{live_server.url}/supplies/points/{point.pk}/")
         page.get_by_role("button", name="Scan card").click()
         status = page.get_by_role("status").filter(has_text=message)

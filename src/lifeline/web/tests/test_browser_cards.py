@@ -9,20 +9,12 @@ import pytest
 from django.urls import reverse
 
 from lifeline.conftest import PASSWORD
-from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, shots_dir
+from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, shots_dir, sign_in
 from lifeline.people.models import Household, Person
 
 pytestmark = BROWSER_MARKS
 
 MM = 96 / 25.4  # CSS pixels in a millimetre
-
-
-def _sign_in(page: Any, base: str, user: Any) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 @pytest.mark.parametrize("which", ["person", "ration"])
@@ -43,7 +35,7 @@ def test_printing_a_card_hides_the_menu_and_leaves_a_card_sized_card(
     page.set_default_timeout(15_000)
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    _sign_in(page, live_server.url, registrar)
+    sign_in(page, live_server.url, registrar.username, PASSWORD)
     page.goto(f"{live_server.url}{url}")
     card = page.locator("article.print-card")
     assert page.locator("details.menu").is_visible() and card.is_visible()

@@ -8,18 +8,10 @@ from typing import Any
 import pytest
 
 from lifeline.conftest import PASSWORD
-from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, TABLET, shots_dir
+from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, TABLET, shots_dir, sign_in
 
 pytestmark = BROWSER_MARKS
 DESKTOP_WIDE = {"width": 1440, "height": 900}
-
-
-def _sign_in(page: Any, base: str, user: Any) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def test_on_a_phone_a_medic_reaches_care_in_two_taps_and_sees_where_they_are(
@@ -27,7 +19,7 @@ def test_on_a_phone_a_medic_reaches_care_in_two_taps_and_sees_where_they_are(
 ) -> None:
     page = browser.pages[0] if browser.pages else browser.new_page()
     page.set_default_timeout(15_000)
-    _sign_in(page, live_server.url, medic)
+    sign_in(page, live_server.url, medic.username, PASSWORD)
     nav = page.get_by_role("navigation", name="Main")
     patients = nav.get_by_role("link", name="Patients", exact=True)
     assert page.inner_text("details.menu > summary").split() == ["Menu", "Home"]
@@ -48,7 +40,7 @@ def test_from_a_tablet_up_every_group_shows_without_a_tap(
 ) -> None:
     page = browser.pages[0] if browser.pages else browser.new_page()
     page.set_viewport_size(viewport)
-    _sign_in(page, live_server.url, commander)
+    sign_in(page, live_server.url, commander.username, PASSWORD)
     assert not page.locator("details.menu > summary").is_visible()
     links = page.get_by_role("navigation", name="Main").get_by_role("link")
     assert links.count() > 15

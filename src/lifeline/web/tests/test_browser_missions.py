@@ -17,7 +17,7 @@ from lifeline.alerts.models import Alert
 from lifeline.conftest import PASSWORD
 from lifeline.core.models import Site
 from lifeline.core.sweeps import SWEEPS
-from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, menu_go, shots_dir
+from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, menu_go, shots_dir, sign_in
 from lifeline.missions import services
 from lifeline.missions.models import CheckIn, Mission, Vehicle
 from lifeline.missions.tests.conftest import set_out
@@ -38,14 +38,6 @@ def camp(site: Site, commander: Any) -> Site:
     return site
 
 
-def _sign_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 def _tap(page: Any, selector: str, fx: float, fy: float) -> None:
     box = page.locator(selector).bounding_box()
     page.mouse.click(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
@@ -61,7 +53,7 @@ def test_a_commander_plans_a_mission_on_the_map_sees_it_overdue_and_acknowledges
     errors: list[str] = []
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.on("pageerror", lambda e: errors.append(str(e)))
-    _sign_in(page, base, commander.username)
+    sign_in(page, base, commander.username, PASSWORD)
     assert page.viewport_size == PHONE
 
     menu_go(page, "Plan a mission")
@@ -144,7 +136,7 @@ def test_a_field_team_member_checks_in_with_the_phones_position(
     page.set_default_timeout(20_000)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    _sign_in(page, base, field_team.username)
+    sign_in(page, base, field_team.username, PASSWORD)
 
     page.goto(f"{base}/missions/{mission.pk}/")
     page.click("a.button:has-text('Check in')")
@@ -183,7 +175,7 @@ def test_with_the_position_refused_the_page_says_so_and_typing_still_works(
     browser.clear_permissions()
     page = browser.pages[0] if browser.pages else browser.new_page()
     page.set_default_timeout(30_000)
-    _sign_in(page, base, field_team.username)
+    sign_in(page, base, field_team.username, PASSWORD)
     page.goto(f"{base}/missions/{mission.pk}/checkin/")
     page.click("button:has-text('Use my position')")
     status = page.locator("#geo-status.error")

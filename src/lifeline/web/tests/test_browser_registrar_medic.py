@@ -9,7 +9,7 @@ from typing import Any
 
 from lifeline.conftest import PASSWORD
 from lifeline.core.models import Site
-from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, menu_go, shots_dir
+from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, menu_go, shots_dir, sign_in
 from lifeline.people import services
 from lifeline.people.models import Person
 
@@ -18,11 +18,7 @@ pytestmark = BROWSER_MARKS
 
 def _sign_in(page: Any, base: str, user: Any) -> None:
     page.set_default_timeout(15_000)
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, user.username, PASSWORD)
 
 
 def _fits_the_phone(page: Any) -> None:

@@ -16,7 +16,7 @@ import pytest
 from django.urls import Resolver404, resolve
 
 from lifeline.conftest import PASSWORD
-from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, shots_dir
+from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, shots_dir, sign_in
 
 pytestmark = [*BROWSER_MARKS, pytest.mark.slow]
 
@@ -68,14 +68,6 @@ def _page_problems(page: Any, axe: Any, url: str) -> list[str]:
     return problems
 
 
-def _sign_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_a_role_reaches_fits_a_phone_and_passes_axe(
     live_server: Any, demo_cast: Any, browser: Any, role: str
@@ -95,7 +87,7 @@ def test_every_page_a_role_reaches_fits_a_phone_and_passes_axe(
         lambda r: r.status >= 500 and problems.append(f"{r.url}: answered {r.status}"),
     )
 
-    _sign_in(page, base, user.username)
+    sign_in(page, base, user.username, PASSWORD)
     assert page.viewport_size == PHONE
     # The menu itself, open over the home page: it fits, and axe checks it too.
     page.click("details.menu > summary")
