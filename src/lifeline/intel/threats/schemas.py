@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from lifeline.intel.models import (
@@ -35,7 +36,7 @@ class ConfidenceField(serializers.Field[float, Any, Any, Any]):
     """How sure the observer is: a number 0..1 or a word (low, medium, high)."""
 
     default_error_messages = {
-        "invalid": "expected a number from 0 to 1, or low, medium or high",
+        "invalid": _("expected a number from 0 to 1, or low, medium or high"),
     }
 
     def to_internal_value(self, data: Any) -> float:
