@@ -101,7 +101,9 @@ def report_cot_import(
     try:
         xml = file.read_bytes()
     except OSError as exc:
-        raise ValidationFailed({"file": _("cannot be read (%(why)s)") % {"why": exc.strerror}}) from exc
+        raise ValidationFailed(
+            {"file": _("cannot be read (%(why)s)") % {"why": exc.strerror}}
+        ) from exc
     result = services.report_ingest_cot(actor=actor, mission=mission, xml=xml)
     typer.echo(
         _("recorded for %(mission)s: %(readback)s")

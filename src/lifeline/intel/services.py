@@ -205,7 +205,7 @@ def _survivors_effects(actor: Actor | None, report: FieldReport, mission: Missio
     for group in report.details.get("groups") or []:
         band = str(group.get("age_band") or "")
         conditions = SURVIVOR_CONDITIONS_RECORDED[str(group.get("condition") or "unhurt")]
-        for _ in range(int(group["count"])):
+        for _number in range(int(group["count"])):
             total += 1
             person = person_register(
                 actor=actor,
@@ -261,7 +261,9 @@ def _casualty_effects(
     actor: Actor | None, report: FieldReport, mission: Mission, casualty: MissionMember
 ) -> None:
     if casualty.person_id is None:  # checked by _report_problems; kept for the type
-        raise ValidationFailed({"casualty": _("%(member)s has no person record") % {"member": casualty}})
+        raise ValidationFailed(
+            {"casualty": _("%(member)s has no person record") % {"member": casualty}}
+        )
     person = Person.objects.get(pk=casualty.person_id)
     severity = str(report.details.get("severity") or "minor")
     note = f"{severity} on {mission.name}" + (f": {report.text}" if report.text else "")

@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from django.utils.translation import gettext as _
 
 from lifeline.core.commandline import state_of
 from lifeline.core.errors import ValidationFailed
 from lifeline.routing import services
+from lifeline.routing.models import StoredGraph
 from lifeline.routing.schemas import RouteInput
+from lifeline.routing.services import distance_words
 
 app = typer.Typer(help="Safest routes around threat zones, and the road graph they use.")
 
@@ -55,20 +58,39 @@ def route_plan(
         typer.echo(json.dumps(asdict(plan), indent=2))
         return
     if not plan.found:
-        typer.echo(f"No safe route: {plan.reason}")
+        typer.echo(_("No safe route: %(reason)s") % {"reason": plan.reason})
         if plan.least_exposed is not None:
             least = plan.least_exposed
             typer.echo(
-                f"  least exposed way: {least.length_m:.0f} m, exposure {least.exposure:g}, "
-                f"peak risk {least.peak_risk:g}"
+                "  "
+                + _("least exposed way: %(length)s, exposure %(exposure)s, peak risk %(peak)s")
+                % {
+                    "length": distance_words(least.length_m),
+                    "exposure": f"{least.exposure:g}",
+                    "peak": f"{least.peak_risk:g}",
+                }
             )
         raise typer.Exit(code=1)
     for index, route in enumerate(plan.routes):
-        label = "safest" if index == 0 else f"alternative {index}"
-        typer.echo(
-            f"{label}: {route.length_m:.0f} m, exposure {route.exposure:g}, "
-            f"peak risk {route.peak_risk:g}, {len(route.path)} points"
-        )
+        said = {
+            "n": index,
+            "length": distance_words(route.length_m),
+            "exposure": f"{route.exposure:g}",
+            "peak": f"{route.peak_risk:g}",
+            "points": len(route.path),
+        }
+        if index == 0:
+            line = _(
+                "safest: %(length)s, exposure %(exposure)s, peak risk %(peak)s, %(points)d points"
+            )
+        else:
+            line = _(
+                "alternative %(n)d: %(length)s, exposure %(exposure)s, peak risk %(peak)s, "
+                "%(points)d points"
+            )
+        typer.echo(line % said)
+        for turn in route.turns:
+            typer.echo("  " + services.turn_line(turn))
 
 
 @app.command("import-osm")
@@ -79,10 +101,16 @@ def route_import_osm(
 ) -> None:
     """Import roads and paths from an OpenStreetMap file."""
     stored = services.graph_import_osm(actor=state_of(ctx).actor(), path=file, name=name)
-    typer.echo(
-        f"road graph {stored.name} v{stored.version}: "
-        f"{stored.node_count} nodes, {stored.edge_count} edges"
-    )
+    typer.echo(_graph_line(stored))
+
+
+def _graph_line(stored: StoredGraph) -> str:
+    return _("road graph %(name)s v%(version)d: %(nodes)d nodes, %(edges)d edges") % {
+        "name": stored.name,
+        "version": stored.version,
+        "nodes": stored.node_count,
+        "edges": stored.edge_count,
+    }
 
 
 @app.command("demo-town")
@@ -92,7 +120,4 @@ def route_demo_town(
 ) -> None:
     """Generate the demo town of Mavrah as a road graph."""
     stored = services.graph_generate_demo(actor=state_of(ctx).actor(), name=name)
-    typer.echo(
-        f"road graph {stored.name} v{stored.version}: "
-        f"{stored.node_count} nodes, {stored.edge_count} edges"
-    )
+    typer.echo(_graph_line(stored))

@@ -64,7 +64,7 @@ def sighting_sources_attach(*, actor: Actor | None, sightings: Iterable[Sighting
         entries = PerimeterLogEntry.objects.filter(sighting__in=watched).select_related("post")
         seen_from: dict[Any, str] = {}
         for entry in entries if watched else []:
-            said_of = {"post": entry.post.name, "notes": entry.notes}
+            said_of: dict[str, object] = {"post": entry.post.name, "notes": entry.notes}
             if entry.direction and entry.distance_m:
                 said_of |= {"m": entry.distance_m, "toward": entry.direction_display()}
                 text = (
@@ -73,7 +73,9 @@ def sighting_sources_attach(*, actor: Actor | None, sightings: Iterable[Sighting
                     else _("seen from %(post)s, %(m)s m %(toward)s")
                 )
             else:
-                text = _("seen from %(post)s: %(notes)s") if entry.notes else _("seen from %(post)s")
+                text = (
+                    _("seen from %(post)s: %(notes)s") if entry.notes else _("seen from %(post)s")
+                )
             seen_from[entry.sighting_id] = text % said_of
         for row in rows:
             if row.pk in seen_from:

@@ -63,9 +63,13 @@ def _group_problems(values: Mapping[str, Any], group: HostileGroup | None) -> di
             if group is not None:
                 same = same.exclude(pk=group.pk)
             if same.exists():
-                problems["name"] = _("a group named %(name)s is already known") % {"name": repr(name)}
+                problems["name"] = _("a group named %(name)s is already known") % {
+                    "name": repr(name)
+                }
     if "status" in values and values["status"] not in GroupStatus.values:
-        problems["status"] = _("must be one of %(values)s") % {"values": ", ".join(GroupStatus.values)}
+        problems["status"] = _("must be one of %(values)s") % {
+            "values": ", ".join(GroupStatus.values)
+        }
     size = values.get("size_estimate")
     if size is not None and not 0 <= int(size) <= MAX_SIGHTING_COUNT:
         problems["size_estimate"] = _("must be between 0 and %(n)d") % {"n": MAX_SIGHTING_COUNT}
@@ -196,7 +200,9 @@ def _sighting_write(
         latitude=latitude, longitude=longitude, count=count, confidence=confidence, seen_at=seen_at
     )
     if source not in SightingSource.values:
-        problems["source"] = _("must be one of %(values)s") % {"values": ", ".join(SightingSource.values)}
+        problems["source"] = _("must be one of %(values)s") % {
+            "values": ", ".join(SightingSource.values)
+        }
     if hostile_group is not None and hostile_group.deleted_at is not None:
         problems["hostile_group"] = _("was deleted")
     if problems:

@@ -52,6 +52,7 @@ def _group_labels() -> dict[str, str]:
         "notes": _("Notes"),
     }
 
+
 GROUP_FIELDS = ("name", "leader", "size_estimate", "status", "notes")
 ENTRY_FIELDS = (
     "post",
@@ -127,7 +128,9 @@ def group_detail(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
     form = _change_form(group)
     status = 200
     if request.method == "POST":
-        permission_require(request.user, "intel.change_hostilegroup", doing=_("change hostile groups"))
+        permission_require(
+            request.user, "intel.change_hostilegroup", doing=_("change hostile groups")
+        )
         form = _change_form(group, request.POST)
         changed = form.submit(
             lambda values: services.hostile_group_update(
@@ -223,7 +226,9 @@ def _watch_page(
 
 @page_view
 def perimeter_watch(request: HttpRequest) -> HttpResponse:
-    permission_require(request.user, "intel.view_perimeterlogentry", doing=_("read the perimeter log"))
+    permission_require(
+        request.user, "intel.view_perimeterlogentry", doing=_("read the perimeter log")
+    )
     if request.method != "POST":
         return _watch_page(request)
     if request.POST.get("form") == "post":
@@ -236,7 +241,9 @@ def perimeter_watch(request: HttpRequest) -> HttpResponse:
             return _watch_page(request, post_form=post_form, status=400)
         messages.success(request, _("Watch post %(name)s set up.") % {"name": post.name})
         return redirect("intel:watch")
-    permission_require(request.user, "intel.add_perimeterlogentry", doing=_("keep the perimeter log"))
+    permission_require(
+        request.user, "intel.add_perimeterlogentry", doing=_("keep the perimeter log")
+    )
     form = _entry_form(request.user, request.POST)
     entry = form.submit(
         lambda values: services.perimeter_log(actor=request.user, **threat_values_resolve(values))
