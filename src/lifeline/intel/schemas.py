@@ -106,7 +106,7 @@ class PacketInput(serializers.Serializer[Any]):
                 return bytes.fromhex(text)
             return base64.b64decode(text, validate=True)
         except (ValueError, binascii.Error):
-            raise serializers.ValidationError("is neither base64 nor hex") from None
+            raise serializers.ValidationError(_("is neither base64 nor hex")) from None
 
 
 class CotInput(serializers.Serializer[Any]):
