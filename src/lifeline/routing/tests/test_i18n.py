@@ -126,3 +126,24 @@ def test_the_catalogue_is_complete(app: str, language: str) -> None:
     assert len(entries) > 40
     assert [msgid for msgid, text, _fuzzy in entries if not text] == []
     assert [msgid for msgid, _text, fuzzy in entries if fuzzy] == []
+
+
+@pytest.mark.django_db
+def test_the_cli_plans_a_route_in_french_with_its_turn_list(site: Site, commander: Any) -> None:
+    from typer.testing import CliRunner
+
+    from lifeline.core.commandline import command_root_build
+    from lifeline.routing.cli import app as route_app
+
+    runner = CliRunner(env={"LIFELINE_USER": None, "NO_COLOR": "1", "LANG": "C.UTF-8"})
+    app = command_root_build({"route": route_app})
+    user = ["--lang", "fr", "--user", commander.get_username(), "route"]
+    made = runner.invoke(app, [*user, "demo-town"], catch_exceptions=False)
+    assert "réseau routier mavrah v1" in made.output
+    planned = runner.invoke(
+        app, [*user, "plan", "--from", AT_SCHOOL, "--to", AT_BRAVO], catch_exceptions=False
+    )
+    assert planned.exit_code == 0, planned.output
+    lines = planned.output.splitlines()
+    assert lines[0].startswith("le plus sûr : ") and "exposition" in lines[0]
+    assert lines[1].startswith("  Partez par") and lines[-1] == "  Arrivée"
