@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import gpxpy
 import pytest
+from django.conf import settings
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -21,6 +23,14 @@ from lifeline.routing.tests.test_app import AT_BRAVO, AT_SCHOOL, BRAVO, SCHOOL, 
 from lifeline.routing.turns import Turn
 
 LIFELINE = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _language_given_back() -> Iterator[None]:
+    """The CLI and a request's Accept-Language activate a language for the whole thread (the
+    test client's requests run in it): each test here gives English back to the next tests."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.mark.parametrize(
@@ -139,10 +149,10 @@ def test_the_cli_plans_a_route_in_french_with_its_turn_list(site: Site, commande
     app = command_root_build({"route": route_app})
     user = ["--lang", "fr", "--user", commander.get_username(), "route"]
     made = runner.invoke(app, [*user, "demo-town"], catch_exceptions=False)
-    assert "réseau routier mavrah v1" in made.output
     planned = runner.invoke(
         app, [*user, "plan", "--from", AT_SCHOOL, "--to", AT_BRAVO], catch_exceptions=False
     )
+    assert "réseau routier mavrah v1" in made.output
     assert planned.exit_code == 0, planned.output
     lines = planned.output.splitlines()
     assert lines[0].startswith("le plus sûr : ") and "exposition" in lines[0]
