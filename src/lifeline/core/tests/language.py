@@ -64,3 +64,13 @@ def page_language(page: Any) -> tuple[str, str]:
 def page_fits(page: Any) -> bool:
     """No horizontal scrolling: the page is no wider than the screen."""
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def main_text(html: str) -> str:
+    """The text a reader sees in a page's <main> (its options too), tags and markup out."""
+    import html as html_module
+
+    start, end = html.find("<main"), html.rfind("</main>")
+    body = html[start:end] if start >= 0 and end > start else html
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    return html_module.unescape(re.sub(r"<[^>]+>", " ", body))
