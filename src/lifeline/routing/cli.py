@@ -1,4 +1,5 @@
-"""`lifeline route ...`: plan a safest route, import a road graph, generate the demo town."""
+"""`lifeline route ...`: plan a safest route, import a road graph, generate the demo town;
+`lifeline map ...`: add, list and make the offline basemaps the map draws."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ import typer
 
 from lifeline.core.commandline import state_of
 from lifeline.core.errors import ValidationFailed
-from lifeline.routing import services
+from lifeline.routing import selectors, services
 from lifeline.routing.schemas import RouteInput
 
 app = typer.Typer(help="Safest routes around threat zones, and the road graph they use.")
+map_app = typer.Typer(help="Offline basemaps: PMTiles files the map draws under its layers.")
 
 
 @app.command("plan")
@@ -96,3 +98,43 @@ def route_demo_town(
         f"road graph {stored.name} v{stored.version}: "
         f"{stored.node_count} nodes, {stored.edge_count} edges"
     )
+
+
+@map_app.command("add")
+def map_add(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="a PMTiles file (vector, PNG or JPEG tiles)")],
+    name: Annotated[str, typer.Option(help="name it is kept under (default: the file's)")] = "",
+) -> None:
+    """Add a basemap: a PMTiles extract of the region, checked, then kept and served by us."""
+    info = services.basemap_add(actor=state_of(ctx).actor(), source=file, name=name)
+    kept = selectors.basemap_slug(name or file.name.split(".")[0])
+    typer.echo(
+        f"basemap {kept}: {info.tile_type} tiles, zoom {info.min_zoom}-{info.max_zoom}, "
+        f"{info.south:.4f},{info.west:.4f} to {info.north:.4f},{info.east:.4f}"
+    )
+
+
+@map_app.command("list")
+def map_list() -> None:
+    """The basemaps kept, with the area each covers."""
+    kept = selectors.basemap_list()
+    if not kept:
+        typer.echo("no basemap yet: lifeline map add FILE.pmtiles")
+    for row in kept:
+        info = row.info
+        typer.echo(
+            f"{row.name}: {info.tile_type}, zoom {info.min_zoom}-{info.max_zoom}, "
+            f"{info.south:.4f},{info.west:.4f} to {info.north:.4f},{info.east:.4f}, "
+            f"{info.size} bytes"
+        )
+
+
+@map_app.command("demo")
+def map_demo(
+    ctx: typer.Context,
+    graph: Annotated[str, typer.Option(help="stored road graph to draw")] = "mavrah",
+) -> None:
+    """Make the demo's basemap from a stored road graph (streets, places, houses)."""
+    path = services.basemap_demo_make(actor=state_of(ctx).actor(), graph=graph)
+    typer.echo(f"basemap {path.stem}: {path.stat().st_size} bytes")

@@ -97,6 +97,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/close/", views_matching.case_close, name="case_close"),
     # The map: streets, zones, risk and threats, and the safest route between two points.
     path("routing/", views_map.route_map, name="map"),
+    path("routing/basemaps/<slug:name>.pmtiles", views_map.basemap_file, name="basemap_file"),
     # Missions: the board, a mission's page and its phone forms (a report is intel's).
     path("missions/", views_missions.mission_board, name="mission_board"),
     path("missions/new/", views_mission_plan.mission_new, name="mission_new"),
