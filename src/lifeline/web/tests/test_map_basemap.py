@@ -14,7 +14,6 @@ import pytest
 from lifeline.core.models import Site
 from lifeline.core.roles import Role
 from lifeline.routing import basemap, services
-from lifeline.routing.models import StoredGraph
 from lifeline.routing.tests.test_app import BRAVO, around
 from lifeline.web.tests.conftest import ROLES, role_may
 from lifeline.web.views_map import byte_range
