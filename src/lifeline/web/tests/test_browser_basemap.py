@@ -1,0 +1,100 @@
+"""In a real headless Chromium at phone width (390 px): the map page over the demo's basemap.
+The basemap is read from Lifeline itself in parts (range requests answered 206), its tiles are
+drawn on canvases, the layers are on it (a threat zone, the town's places), a layer is switched
+off and on, and two taps plan a route that is drawn over the map."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from lifeline.conftest import PASSWORD
+from lifeline.core.models import Site
+from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, menu_go, shots_dir, sign_in
+from lifeline.routing import services as routing
+from lifeline.routing.tests.test_app import SCHOOL, around
+
+pytestmark = [*BROWSER_MARKS, pytest.mark.slow]
+
+NO_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth + 1"
+# Some canvas of the tile pane has pixels of more than one colour: a basemap was drawn.
+TILES_DRAWN = """() => Array.from(document.querySelectorAll('.leaflet-tile-pane canvas')).some((c) => {
+  if (!c.width || !c.height) return false;
+  const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  for (let i = 4; i < data.length; i += 4 * 97) {
+    if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2]) return true;
+  }
+  return false;
+})"""
+
+
+@pytest.fixture
+def camp(site: Site, commander: Any) -> Site:
+    """The demo town of Mavrah as the road graph and its basemap, the camp at its school."""
+    routing.graph_generate_demo(actor=commander)
+    routing.basemap_demo_make(actor=commander)
+    site.latitude, site.longitude = SCHOOL
+    site.save(update_fields=["latitude", "longitude"])
+    return site
+
+
+def _tap(page: Any, selector: str, fx: float, fy: float) -> None:
+    box = page.locator(selector).bounding_box()
+    page.mouse.click(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+
+
+def test_the_map_draws_the_basemap_its_layers_and_a_tapped_route_on_a_phone(
+    live_server: Any, camp: Site, commander: Any, browser: Any
+) -> None:
+    routing.zone_draw(
+        actor=commander, polygon=around((31.7030, -4.0390), 0.0006), level=3, name="Jace"
+    )
+    base = live_server.url
+    page = browser.pages[0] if browser.pages else browser.new_page()
+    page.set_default_timeout(30_000)
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    parts: list[tuple[int, str]] = []
+    page.on(
+        "response",
+        lambda r: "/routing/basemaps/" in r.url and parts.append((r.status, r.url)),
+    )
+    outside: list[str] = []
+    page.on("request", lambda r: not r.url.startswith(base) and outside.append(r.url))
+    sign_in(page, base, commander.username, PASSWORD)
+    assert page.viewport_size == PHONE
+
+    menu_go(page, "Map")
+    page.wait_for_selector("#route-map.map-live[data-ready]")
+    page.wait_for_function(TILES_DRAWN)
+    assert parts and {status for status, _ in parts} == {206}
+    assert all(url.startswith(f"{base}/routing/basemaps/mavrah.pmtiles") for _, url in parts)
+    # The layers: the zone drawn as an area, the town's places named on the map.
+    zone = page.locator(".leaflet-overlay-pane path[fill='#c00']")
+    assert zone.count() == 1
+    assert page.locator(".leaflet-tooltip", has_text="Extraction Bravo").count() == 1
+    page.screenshot(path=str(shots_dir() / "map-basemap-phone.png"))
+
+    # Threat zones switched off, then on, in the layers control.
+    page.locator(".leaflet-control-layers-toggle").click()
+    toggle = page.get_by_role("checkbox", name="Threat zones", exact=True)
+    toggle.uncheck()
+    assert zone.count() == 0
+    toggle.check()
+    assert zone.count() == 1
+    page.locator("h1").click()  # closes the control
+
+    # Two taps: the start, the destination; the safest route is drawn over the map.
+    page.locator("#route-map").scroll_into_view_if_needed()
+    _tap(page, "#route-map", 0.30, 0.55)
+    page.wait_for_selector("#route-status:has-text('Now click the destination')")
+    _tap(page, "#route-map", 0.70, 0.40)
+    page.wait_for_selector("#route-status:has-text('Safest')")
+    assert page.locator("path.route-line").count() >= 1
+    assert page.locator(".leaflet-tooltip", has_text="Extraction Bravo").count() == 1
+    page.screenshot(path=str(shots_dir() / "map-basemap-route-phone.png"))
+    assert page.evaluate(NO_OVERFLOW)
+    assert outside == []
+    assert errors == []
