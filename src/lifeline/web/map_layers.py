@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lifeline.core.clock import site_local
+from lifeline.core.errors import NotFound
 from lifeline.core.selectors import site_places
 from lifeline.core.services import Actor
 from lifeline.facilities.selectors import facility_list
@@ -23,7 +24,7 @@ from lifeline.intel.threats import selectors as threat_selectors
 from lifeline.missions.selectors import TeamOut, teams_out
 from lifeline.routing import map_presenter, risk, selectors
 from lifeline.routing.graph import RoadGraph
-from lifeline.routing.services import risk_levels, risk_params
+from lifeline.routing.services import graph_unpack, risk_levels, risk_params
 from lifeline.supplies.selectors import location_list
 
 LatLon = tuple[float, float]
@@ -240,3 +241,35 @@ def basemaps_json() -> list[dict[str, Any]]:
         }
         for row in selectors.basemap_list()
     ]
+
+
+def live_map(
+    *,
+    actor: Actor,
+    viewport: map_presenter.Viewport,
+    map_id: str,
+    graph: RoadGraph | None = None,
+    extra: Sequence[Layer] = (),
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """What web/_map_live.html needs: the basemaps, `actor`'s layers (and `extra` ones on top)
+    and the area to show first. `graph`: the road graph whose named places are drawn (the
+    one imported last when not given)."""
+    if graph is None:
+        graph = _graph_latest()
+    layers = [layer.as_json() for layer in map_layers(actor=actor, graph=graph, now=now)]
+    layers += [layer.as_json() for layer in extra]
+    return {
+        "basemaps": basemaps_json(),
+        "basemaps_id": f"{map_id}-basemaps",
+        "layers": layers,
+        "layers_id": f"{map_id}-layers",
+        "bounds": [viewport.south, viewport.west, viewport.north, viewport.east],
+    }
+
+
+def _graph_latest() -> RoadGraph | None:
+    try:
+        return graph_unpack(selectors.graph_get())
+    except NotFound:
+        return None

@@ -106,23 +106,22 @@ def _live_map(
 ) -> dict[str, Any]:
     """What the live map over the basemap needs: the basemaps, this role's layers and the
     planned route (when the query asked for one), and the area to show first."""
-    layers = [
-        layer.as_json() for layer in map_layers.map_layers(actor=request.user, graph=graph, now=now)
-    ]
+    extra = []
     if plan is not None:
         routes = map_layers.Layer("route", _("Planned route"))
         for drawn in map_presenter.plan_routes(plan):
             routes.features.append(
                 map_layers.route_feature(drawn.path, colour=drawn.colour, dashed=drawn.dashed)
             )
-        layers.append(routes.as_json())
-    return {
-        "basemaps": map_layers.basemaps_json(),
-        "basemaps_id": "route-map-basemaps",
-        "layers": layers,
-        "layers_id": "route-map-layers",
-        "bounds": [viewport.south, viewport.west, viewport.north, viewport.east],
-    }
+        extra.append(routes)
+    return map_layers.live_map(
+        actor=request.user,
+        viewport=viewport,
+        map_id="route-map",
+        graph=graph,
+        extra=extra,
+        now=now,
+    )
 
 
 def _route_downloads(query: dict[str, Any], graph: str) -> dict[str, str]:

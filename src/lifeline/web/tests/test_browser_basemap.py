@@ -19,7 +19,8 @@ pytestmark = [*BROWSER_MARKS, pytest.mark.slow]
 
 NO_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth + 1"
 # Some canvas of the tile pane has pixels of more than one colour: a basemap was drawn.
-TILES_DRAWN = """() => Array.from(document.querySelectorAll('.leaflet-tile-pane canvas')).some((c) => {
+TILES_DRAWN = """() => Array.from(
+  document.querySelectorAll('.leaflet-tile-pane canvas')).some((c) => {
   if (!c.width || !c.height) return false;
   const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
   for (let i = 4; i < data.length; i += 4 * 97) {
@@ -78,7 +79,7 @@ def test_the_map_draws_the_basemap_its_layers_and_a_tapped_route_on_a_phone(
     page.screenshot(path=str(shots_dir() / "map-basemap-phone.png"))
 
     # Threat zones switched off, then on, in the layers control.
-    page.locator(".leaflet-control-layers-toggle").click()
+    page.locator(".leaflet-control-layers").hover()  # opens the layers control
     toggle = page.get_by_role("checkbox", name="Threat zones", exact=True)
     toggle.uncheck()
     assert zone.count() == 0
@@ -97,4 +98,33 @@ def test_the_map_draws_the_basemap_its_layers_and_a_tapped_route_on_a_phone(
     page.screenshot(path=str(shots_dir() / "map-basemap-route-phone.png"))
     assert page.evaluate(NO_OVERFLOW)
     assert outside == []
+    assert errors == []
+
+
+def test_a_waypoint_tapped_on_the_basemap_fills_the_mission_form_on_a_phone(
+    live_server: Any, camp: Site, commander: Any, browser: Any
+) -> None:
+    base = live_server.url
+    page = browser.pages[0] if browser.pages else browser.new_page()
+    page.set_default_timeout(30_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in(page, base, commander.username, PASSWORD)
+    menu_go(page, "Plan a mission")
+    page.wait_for_selector("#plan-map.map-live[data-ready]")
+    page.wait_for_function(TILES_DRAWN)
+    page.locator("#plan-map").scroll_into_view_if_needed()
+    _tap(page, "#plan-map", 0.35, 0.45)
+    page.wait_for_function("document.querySelector('#point_lat_0').value !== ''")
+    lat, lon = float(page.input_value("#point_lat_0")), float(page.input_value("#point_lon_0"))
+    assert 31.69 < lat < 31.71 and -4.045 < lon < -4.02  # in the town the map shows
+    page.check("input[name=tap_places][value=extraction]")
+    _tap(page, "#plan-map", 0.65, 0.55)
+    page.wait_for_function("document.querySelector('#point_lat_6').value !== ''")
+    assert page.locator("#plan-map path.tapped").count() == 2
+    page.click("#plan-route")
+    page.wait_for_selector("#plan-map-status:has-text('Safest route between the points')")
+    assert page.locator("#plan-map path.plan-route").count() == 1
+    page.screenshot(path=str(shots_dir() / "plan-basemap-phone.png"), full_page=False)
+    assert page.evaluate(NO_OVERFLOW)
     assert errors == []
