@@ -96,6 +96,12 @@ def test_the_map_draws_the_basemap_its_layers_and_a_tapped_route_on_a_phone(
     assert page.locator("path.route-line").count() >= 1
     assert page.locator(".leaflet-tooltip", has_text="Extraction Bravo").count() == 1
     page.screenshot(path=str(shots_dir() / "map-basemap-route-phone.png"))
+    # Closer in, the houses along the streets (the tiles' deepest zoom and beyond).
+    page.locator(".leaflet-control-zoom-in").click()
+    page.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_function(TILES_DRAWN)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(shots_dir() / "map-basemap-close-phone.png"))
     assert page.evaluate(NO_OVERFLOW)
     assert outside == []
     assert errors == []

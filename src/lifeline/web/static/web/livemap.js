@@ -12,6 +12,7 @@ window.LifelineLiveMap = (function () {
   function areaStyle(id) {
     return (feature) => {
       const p = feature.properties;
+      if (feature.geometry.type === "Point") return {};  // points keep pointOf's style
       if (id === "risk") return {stroke: false, fillColor: "#e07000", fillOpacity: p.opacity};
       if (id === "zones") return {color: "#b00", weight: 1, fillColor: "#c00", fillOpacity: p.opacity};
       if (id === "route") {
@@ -47,7 +48,8 @@ window.LifelineLiveMap = (function () {
       if (!p.label) return;
       // Places, camps and teams keep their names on the map; the rest on a tap.
       const named = id === "places" || (id === "missions" && feature.geometry.type === "Point");
-      layer.bindTooltip(p.label, {permanent: named, direction: "auto", className: "map-label"});
+      layer.bindTooltip(p.label, {permanent: named, direction: "auto", offset: [8, 0],
+        className: "map-label"});
       if (p.href) layer.on("dblclick", () => { window.location.href = p.href; });
     };
   }

@@ -75,7 +75,8 @@
         placed.forEach((p) => {
           L.circleMarker([p.lat, p.lon], {radius: 9, color: "#fff", weight: 2,
             fillColor: colours[p.kind] || "#1d4ed8", fillOpacity: 1, className: `tapped mark-${p.kind}`})
-            .bindTooltip(p.name, {permanent: true, direction: "auto", className: "map-label"})
+            .bindTooltip(p.name, {permanent: true, direction: "auto", offset: [10, 0],
+              className: "map-label"})
             .addTo(taps);
         });
       },
