@@ -320,9 +320,9 @@ def basemap_demo_write(geography: Geography) -> bytes:
     """The demo's basemap as the bytes of a PMTiles file."""
     tiles = basemap_demo_tiles(geography)
     buffer = io.BytesIO()
-    writer = Writer(buffer)
+    writer = Writer(buffer)  # type: ignore[no-untyped-call]
     for (z, x, y), data in sorted(tiles.items(), key=lambda item: zxy_to_tileid(*item[0])):
-        writer.write_tile(zxy_to_tileid(z, x, y), data)
+        writer.write_tile(zxy_to_tileid(z, x, y), data)  # type: ignore[no-untyped-call]
     lats = [p[0] for s in geography.streets for p in s]
     lons = [p[1] for s in geography.streets for p in s]
     low, high = DEMO_ZOOMS
@@ -347,7 +347,7 @@ def basemap_demo_write(geography: Geography) -> bytes:
             for layer in ("earth", "water", "roads", "buildings", "places")
         ],
     }
-    writer.finalize(header, metadata)
+    writer.finalize(header, metadata)  # type: ignore[no-untyped-call]
     return buffer.getvalue()
 
 

@@ -139,11 +139,11 @@ def basemap_add(*, actor: Actor, source: Path | IO[bytes], name: str = "") -> ba
     refused or cut upload leaves nothing behind."""
     permission_require(actor, "routing.import_graph", doing="add basemaps")
     if isinstance(source, Path) and not source.is_file():
-        raise ValidationFailed({"file": _("%(file)s is not a file") % {"file": source}})
+        raise ValidationFailed({"file": str(_("%(file)s is not a file") % {"file": source})})
     stem = name or str(getattr(source, "name", "") or "").split("/")[-1].split(".")[0]
     slug = selectors.basemap_slug(stem)
     if not slug:
-        raise ValidationFailed({"name": _("give the basemap a name of letters and digits")})
+        raise ValidationFailed({"name": str(_("give the basemap a name of letters and digits"))})
     folder = selectors.basemap_dir()
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{slug}.pmtiles"

@@ -158,8 +158,11 @@ def map_layers(
     places = Layer("places", _("Sites, camps and places"))
     home = site_local()
     for site in site_places():
-        kind = "camp" if site.pk == home.pk else "site"
-        places.features.append(_point(site.latitude, site.longitude, label=site.name, kind=kind))
+        if site.latitude is not None and site.longitude is not None:
+            kind = "camp" if site.pk == home.pk else "site"
+            places.features.append(
+                _point(site.latitude, site.longitude, label=site.name, kind=kind)
+            )
     if graph is not None:
         for name, node in sorted(graph.names.items()):
             places.features.append(

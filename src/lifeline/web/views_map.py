@@ -12,13 +12,15 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lifeline.core.errors import ValidationFailed
+from lifeline.core.errors import LifelineError, ValidationFailed
 from lifeline.core.pages import page_view
 from lifeline.core.services import permission_require
 from lifeline.intel.threats import selectors as threat_selectors
@@ -167,12 +169,16 @@ def byte_range(header: str, size: int) -> tuple[int, int] | None:
     return start, end
 
 
-@page_view
-def basemap_file(request: HttpRequest, name: str) -> HttpResponse:
+@login_required
+def basemap_file(request: HttpRequest, name: str) -> HttpResponseBase:
     """A basemap kept under the data folder, served by us in the parts the map asks for (HTTP
-    range requests answered 206): no tile server, no outside host."""
-    permission_require(request.user, "routing.plan_route", doing="see the map")
-    path = selectors.basemap_path(name=name)
+    range requests answered 206): no tile server, no outside host. Its refusals are bare
+    statuses: the map's script reads them, not a person."""
+    try:
+        permission_require(request.user, "routing.plan_route", doing="see the map")
+        path = selectors.basemap_path(name=name)
+    except LifelineError as error:
+        return HttpResponse(error.message, status=error.http_status, content_type="text/plain")
     size = path.stat().st_size
     header = request.headers.get("Range")
     if header is None:
