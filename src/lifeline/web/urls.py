@@ -33,6 +33,7 @@ urlpatterns = [
     path("site/", views_site.site_page, name="site"),
     path("site/position/", views_site.site_position, name="site_position"),
     path("site/setting/", views_site.site_setting, name="site_setting"),
+    path("site/basemap/", views_site.site_basemap, name="site_basemap"),
     path("sync/", views_sync.sync_page, name="sync"),
     path(
         "sync/conflicts/<uuid:conflict_id>/resolve/",

@@ -128,3 +128,37 @@ def test_each_role_gets_only_the_layers_it_may_see(
     assert ("groups" in layers) == role_may(role, "intel.view_hostilegroup")
     assert ("stores" in layers) == role_may(role, "supplies.view_item")
     assert "places" in layers
+
+
+def test_the_commander_uploads_a_basemap_on_the_site_page(
+    site: Site, commander: Any, client: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(commander)
+    upload = SimpleUploadedFile("north-valley.pmtiles", small_basemap())
+    response = client.post("/site/basemap/", {"basemap": upload}, follow=True)
+    page = response.content.decode()
+    assert "Basemap added: zoom 10 to 16" in page
+    assert "north-valley: zoom 10 to 16" in page
+    assert client.get("/routing/basemaps/north-valley.pmtiles").status_code == 200
+
+
+def test_a_bad_upload_is_refused_on_the_site_page_saying_why(
+    site: Site, commander: Any, client: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(commander)
+    upload = SimpleUploadedFile("holiday.pmtiles", b"GIF89a" + bytes(400))
+    page = client.post("/site/basemap/", {"basemap": upload}, follow=True).content.decode()
+    assert "Basemap not added: holiday.pmtiles is not a PMTiles basemap" in page
+    assert "No basemap yet" in page
+
+
+def test_only_the_commander_uploads_basemaps(site: Site, logistics: Any, client: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(logistics)
+    upload = SimpleUploadedFile("region.pmtiles", small_basemap())
+    assert client.post("/site/basemap/", {"basemap": upload}).status_code == 403
