@@ -46,8 +46,8 @@ window.LifelineLiveMap = (function () {
     return (feature, layer) => {
       const p = feature.properties;
       if (!p.label) return;
-      // Places, camps and teams keep their names on the map; the rest on a tap.
-      const named = id === "places" || (id === "missions" && feature.geometry.type === "Point");
+      // Places and camps keep their names on the map; the rest say theirs on a tap.
+      const named = id === "places";
       layer.bindTooltip(p.label, {permanent: named, direction: "auto", offset: [8, 0],
         className: "map-label"});
       if (p.href) layer.on("dblclick", () => { window.location.href = p.href; });
@@ -67,7 +67,7 @@ window.LifelineLiveMap = (function () {
     const basemaps = JSON.parse(document.getElementById(el.dataset.basemaps).textContent);
     const layers = JSON.parse(document.getElementById(el.dataset.layers).textContent);
     const b = el.dataset.bounds.split(",").map(Number);
-    const map = L.map(el, {zoomSnap: 0.5, maxZoom: 19, attributionControl: true});
+    const map = L.map(el, {zoomSnap: 0.25, maxZoom: 19, attributionControl: true});
     map.attributionControl.setPrefix(false);
     map.fitBounds([[b[0], b[1]], [b[2], b[3]]]);
     basemaps.forEach((basemap) => basemapLayer(basemap).addTo(map));
