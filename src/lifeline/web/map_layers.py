@@ -276,3 +276,19 @@ def _graph_latest() -> RoadGraph | None:
         return graph_unpack(selectors.graph_get())
     except NotFound:
         return None
+
+
+def live_pick_map(*, actor: Actor, focus: Sequence[LatLon], map_id: str) -> dict[str, Any] | None:
+    """A live map for picking a point in a form, around `focus` (else the whole road graph);
+    None without a basemap (the form keeps its typed fields and "use my position")."""
+    if not basemaps_json():
+        return None
+    graph = _graph_latest()
+    if graph is None and not focus:
+        return None
+    viewport = (
+        map_presenter.viewport_around(list(focus))
+        if focus
+        else map_presenter.viewport_choose(graph)  # type: ignore[arg-type]
+    )
+    return live_map(actor=actor, viewport=viewport, map_id=map_id, graph=graph)

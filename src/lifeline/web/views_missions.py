@@ -28,6 +28,7 @@ from lifeline.missions import lifecycle, selectors, services
 from lifeline.missions.models import CheckInStatus, Mission, MissionMember
 from lifeline.missions.schemas import CheckInInput, TransitionInput
 from lifeline.missions.sketch import Mark, sketch_of
+from lifeline.web import map_layers
 from lifeline.web.minimaps import mission_map
 
 
@@ -254,5 +255,10 @@ def report_new(request: HttpRequest, mission_id: uuid.UUID) -> HttpResponse:
         "severities": radio.SEVERITIES,
         "units": radio.UNITS,
         "item_rows": range(3),
+        "live": map_layers.live_pick_map(
+            actor=request.user,
+            focus=list(mission.points.alive().values_list("latitude", "longitude")),
+            map_id="report-map",
+        ),
     }
     return render(request, "web/missions/report_form.html", context, status=400 if errors else 200)

@@ -134,3 +134,46 @@ def test_a_waypoint_tapped_on_the_basemap_fills_the_mission_form_on_a_phone(
     page.screenshot(path=str(shots_dir() / "plan-basemap-phone.png"), full_page=False)
     assert page.evaluate(NO_OVERFLOW)
     assert errors == []
+
+
+def test_a_reports_place_tapped_on_the_basemap_fills_its_fields_on_a_phone(
+    live_server: Any, camp: Site, commander: Any, browser: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from lifeline.missions import services as missions
+    from lifeline.routing.tests.test_app import BRAVO
+
+    mission = missions.mission_plan(
+        actor=commander,
+        name="Recon Mavrah",
+        kind="recon",
+        objective="Look at the granary",
+        planned_start=timezone.now() + dt.timedelta(hours=1),
+        checkin_interval_minutes=30,
+        points=[
+            {"kind": "waypoint", "name": "School", "latitude": SCHOOL[0], "longitude": SCHOOL[1]},
+            {"kind": "extraction", "name": "Bravo", "latitude": BRAVO[0], "longitude": BRAVO[1]},
+        ],
+    )
+    base = live_server.url
+    page = browser.pages[0] if browser.pages else browser.new_page()
+    page.set_default_timeout(30_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in(page, base, commander.username, PASSWORD)
+    page.goto(f"{base}/missions/{mission.pk}/report/?kind=sighting")
+    page.wait_for_selector("#report-map.map-live[data-ready]")
+    page.wait_for_function(TILES_DRAWN)
+    page.locator("#report-map").scroll_into_view_if_needed()
+    _tap(page, "#report-map", 0.5, 0.5)
+    page.wait_for_function("document.querySelector('[name=latitude]').value !== ''")
+    lat = float(page.input_value("[name=latitude]"))
+    lon = float(page.input_value("[name=longitude]"))
+    assert min(SCHOOL[0], BRAVO[0]) - 0.003 < lat < max(SCHOOL[0], BRAVO[0]) + 0.003
+    assert min(SCHOOL[1], BRAVO[1]) - 0.003 < lon < max(SCHOOL[1], BRAVO[1]) + 0.003
+    assert page.locator("#report-map path.picked").count() == 1
+    assert page.evaluate(NO_OVERFLOW)
+    assert errors == []

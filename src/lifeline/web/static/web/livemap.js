@@ -80,9 +80,28 @@ window.LifelineLiveMap = (function () {
     });
     // What a page's script draws (routes, tapped points) goes on top.
     const live = {map: map, overlay: L.layerGroup().addTo(map), element: el};
+    if (el.dataset.pick !== undefined) pickInto(live, el.closest("form"));
     made.set(el, live);
     el.dataset.ready = "1";
     return live;
+  }
+  // A map in a form with data-pick: a tap fills the form's latitude and longitude (a report's
+  // place, a zone's corner), and marks where.
+  function pickInto(live, form) {
+    let picked = null;
+    live.map.on("click", (event) => {
+      const at = event.latlng;
+      [["latitude", at.lat], ["longitude", at.lng]].forEach(([name, value]) => {
+        const input = form.querySelector(`[name=${name}]`);
+        input.value = value.toFixed(6);
+        input.dispatchEvent(new Event("input", {bubbles: true}));
+      });
+      if (picked) picked.setLatLng(at);
+      else {
+        picked = L.circleMarker(at, {radius: 9, color: "#fff", weight: 2, fillColor: "#b3261e",
+          fillOpacity: 1, className: "picked"}).addTo(live.overlay);
+      }
+    });
   }
   function ready(el) {
     return made.get(el) || create(el);
