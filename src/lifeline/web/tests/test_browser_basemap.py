@@ -1,7 +1,9 @@
 """In a real headless Chromium at phone width (390 px): the map page over the demo's basemap.
 The basemap is read from Lifeline itself in parts (range requests answered 206), its tiles are
-drawn on canvases, the layers are on it (a threat zone, the town's places), a layer is switched
-off and on, and two taps plan a route that is drawn over the map."""
+drawn on canvases, the layers are on it (a threat zone, the town's places), a layer is
+switched off and on, two taps plan a route that is drawn over the map, and the commander draws
+a threat zone by tapping its corners. A waypoint and a report's place are picked by tapping
+the basemap."""
 
 from __future__ import annotations
 
@@ -102,6 +104,19 @@ def test_the_map_draws_the_basemap_its_layers_and_a_tapped_route_on_a_phone(
     page.wait_for_function(TILES_DRAWN)
     page.wait_for_timeout(500)
     page.screenshot(path=str(shots_dir() / "map-basemap-close-phone.png"))
+
+    # A commander draws a zone: three corners tapped, named, saved; the map shows it.
+    page.click("#zone-draw > summary")
+    for fx, fy in ((0.40, 0.40), (0.60, 0.40), (0.50, 0.60)):
+        _tap(page, "#route-map", fx, fy)
+    page.wait_for_selector("#zone-status:has-text('Corners tapped: 3')")
+    page.fill("#zone-name", "Dogs at the well")
+    page.click("#zone-save")
+    page.wait_for_load_state("load")
+    page.wait_for_selector("#route-map.map-live[data-ready]")
+    page.wait_for_function(
+        "() => document.querySelectorAll(\".leaflet-overlay-pane path[fill='#c00']\").length === 2"
+    )
     assert page.evaluate(NO_OVERFLOW)
     assert outside == []
     assert errors == []
