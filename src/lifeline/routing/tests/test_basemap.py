@@ -142,3 +142,9 @@ def test_the_cli_adds_a_basemap_or_says_why_not(site: Site, commander: Any, tmp_
     refused = runner.invoke(app, ["--user", user, "map", "add", str(bad)])
     assert refused.exit_code != 0
     assert "photo.pmtiles is not a PMTiles basemap" in refused.output
+
+
+@pytest.mark.parametrize(("tile_type", "drawn"), [(2, "png"), (3, "jpg"), (1, "mvt")])
+def test_raster_and_vector_basemaps_are_both_drawn(tile_type: int, drawn: str) -> None:
+    blob = _with_byte(demo_bytes(), 99, tile_type)
+    assert basemap.basemap_header_check(blob[:127], size=len(blob)).tile_type == drawn
