@@ -21,7 +21,7 @@ from lifeline.core.selectors import site_places
 from lifeline.core.services import Actor
 from lifeline.facilities.selectors import facility_list
 from lifeline.intel.threats import selectors as threat_selectors
-from lifeline.missions.selectors import TeamOut, teams_out
+from lifeline.missions.selectors import MissionRecord, TeamOut, teams_out
 from lifeline.routing import map_presenter, risk, selectors
 from lifeline.routing.graph import RoadGraph
 from lifeline.routing.services import graph_unpack, risk_levels, risk_params
@@ -292,3 +292,32 @@ def live_pick_map(*, actor: Actor, focus: Sequence[LatLon], map_id: str) -> dict
         else map_presenter.viewport_choose(graph)  # type: ignore[arg-type]
     )
     return live_map(actor=actor, viewport=viewport, map_id=map_id, graph=graph)
+
+
+def mission_layer(record: MissionRecord) -> Layer:
+    """One mission on its page's map: its points in order (a dashed line), the team's check-ins
+    with a position and the reports with one."""
+    layer = Layer("mission", str(record.mission.name))
+    path = [(p.latitude, p.longitude) for p in record.points]
+    if len(path) > 1:
+        layer.features.append(_line(path, label=record.mission.name, kind="plan"))
+    for point in record.points:
+        layer.features.append(
+            _point(point.latitude, point.longitude, label=point.name, kind=point.kind)
+        )
+    for checkin in record.checkins:
+        if checkin.latitude is not None and checkin.longitude is not None:
+            layer.features.append(
+                _point(
+                    checkin.latitude,
+                    checkin.longitude,
+                    label=timezone.localtime(checkin.at).strftime("%H:%M"),
+                    kind="checkin",
+                )
+            )
+    for event in record.timeline:
+        if event.kind == "report" and event.latitude is not None and event.longitude is not None:
+            layer.features.append(
+                _point(event.latitude, event.longitude, label=event.title, kind="report")
+            )
+    return layer

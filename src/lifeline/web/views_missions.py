@@ -80,10 +80,20 @@ def _mission_page(
         for (current, target), perm in lifecycle.TRANSITIONS.items()
         if current == state and request.user.has_perm(perm)
     ]
+    live = None
+    if picture is not None and map_layers.basemaps_json():
+        live = map_layers.live_map(
+            actor=request.user,
+            viewport=picture.viewport,
+            map_id="mission-map",
+            extra=[map_layers.mission_layer(record)],
+            now=now,
+        )
     context = {
         "record": record,
         "mission": record.mission,
         "picture": picture,
+        "live": live,
         "sketch": _sketch(record) if picture is None else None,
         "now": now,
         "moves": moves,

@@ -162,3 +162,42 @@ def test_only_the_commander_uploads_basemaps(site: Site, logistics: Any, client:
     client.force_login(logistics)
     upload = SimpleUploadedFile("region.pmtiles", small_basemap())
     assert client.post("/site/basemap/", {"basemap": upload}).status_code == 403
+
+
+def test_a_missions_page_draws_its_points_on_the_basemap(
+    kept: bytes, commander: Any, client: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from lifeline.missions import services as missions
+    from lifeline.routing.tests.test_app import SCHOOL
+
+    services.graph_generate_demo(actor=commander)
+    mission = missions.mission_plan(
+        actor=commander,
+        name="Recon Mavrah",
+        kind="recon",
+        objective="Look at the granary",
+        planned_start=timezone.now() + dt.timedelta(hours=1),
+        checkin_interval_minutes=30,
+        points=[
+            {"kind": "waypoint", "name": "School", "latitude": SCHOOL[0], "longitude": SCHOOL[1]},
+            {"kind": "extraction", "name": "Bravo", "latitude": BRAVO[0], "longitude": BRAVO[1]},
+        ],
+    )
+    client.force_login(commander)
+    page = client.get(f"/missions/{mission.pk}/").content.decode()
+    assert 'id="mission-map" class="map-live map-small"' in page
+    found = re.search(
+        r'<script id="mission-map-layers" type="application/json">(.*?)</script>', page
+    )
+    assert found is not None
+    layers = {layer["id"]: layer for layer in json.loads(found.group(1))}
+    points = [f["properties"] for f in layers["mission"]["data"]["features"]]
+    assert [(p["label"], p["kind"]) for p in points] == [
+        ("Recon Mavrah", "plan"),
+        ("School", "waypoint"),
+        ("Bravo", "extraction"),
+    ]

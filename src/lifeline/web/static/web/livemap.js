@@ -7,7 +7,7 @@ window.LifelineLiveMap = (function () {
   const MARKS = {
     camp: "#1f4e9a", site: "#1f4e9a", place: "#334155", waypoint: "#1d4ed8",
     rally: "#0e7490", objective: "#7a3fb0", extraction: "#0a7d2c", team: "#1d4ed8",
-    "team-overdue": "#b3261e",
+    "team-overdue": "#b3261e", checkin: "#0e7490", report: "#b3261e",
   };
   function areaStyle(id) {
     return (feature) => {
@@ -47,7 +47,7 @@ window.LifelineLiveMap = (function () {
       const p = feature.properties;
       if (!p.label) return;
       // Places and camps keep their names on the map; the rest say theirs on a tap.
-      const named = id === "places";
+      const named = id === "places" || id === "mission";
       layer.bindTooltip(p.label, {permanent: named, direction: "auto", offset: [8, 0],
         className: "map-label"});
       if (p.href) layer.on("dblclick", () => { window.location.href = p.href; });
