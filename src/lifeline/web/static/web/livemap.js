@@ -47,7 +47,7 @@ window.LifelineLiveMap = (function () {
       const p = feature.properties;
       if (!p.label) return;
       // Places and camps keep their names on the map; the rest say theirs on a tap.
-      const named = id === "places" || id === "mission";
+      const named = id === "places" || (id === "mission" && feature.geometry.type === "Point");
       layer.bindTooltip(p.label, {permanent: named, direction: "auto", offset: [8, 0],
         className: "map-label"});
       if (p.href) layer.on("dblclick", () => { window.location.href = p.href; });
