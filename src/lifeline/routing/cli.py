@@ -1,23 +1,25 @@
-"""`lifeline route ...`: plan a safest route, import a road graph, generate the demo town."""
+"""`lifeline route ...`: plan a safest route, import a road graph, generate the demo town;
+`lifeline map ...`: add, list and make the offline basemaps the map draws."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from django.utils.translation import gettext as _
 
 from lifeline.core.commandline import state_of
 from lifeline.core.errors import ValidationFailed
-from lifeline.routing import services
+from lifeline.routing import selectors, services
 from lifeline.routing.models import StoredGraph
 from lifeline.routing.schemas import RouteInput
 from lifeline.routing.services import distance_words
 
 app = typer.Typer(help="Safest routes around threat zones, and the road graph they use.")
+map_app = typer.Typer(help="Offline basemaps: PMTiles files the map draws under its layers.")
 
 
 @app.command("plan")
@@ -121,3 +123,67 @@ def route_demo_town(
     """Generate the demo town of Mavrah as a road graph."""
     stored = services.graph_generate_demo(actor=state_of(ctx).actor(), name=name)
     typer.echo(_graph_line(stored))
+
+
+@map_app.command("add")
+def map_add(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="a PMTiles file (vector, PNG or JPEG tiles)")],
+    name: Annotated[str, typer.Option(help="name it is kept under (default: the file's)")] = "",
+) -> None:
+    """Add a basemap: a PMTiles extract of the region, checked, then kept and served by us."""
+    info = services.basemap_add(actor=state_of(ctx).actor(), source=file, name=name)
+    kept = selectors.basemap_slug(name or file.name.split(".")[0])
+    typer.echo(
+        _("basemap %(name)s: %(type)s tiles, zoom %(min)s-%(max)s, %(area)s")
+        % {
+            "name": kept,
+            "type": info.tile_type,
+            "min": info.min_zoom,
+            "max": info.max_zoom,
+            "area": _bounds_words(info),
+        }
+    )
+
+
+@map_app.command("list")
+def map_list() -> None:
+    """The basemaps kept, with the area each covers."""
+    kept = selectors.basemap_list()
+    if not kept:
+        typer.echo(_("no basemap yet: lifeline map add FILE.pmtiles"))
+    for row in kept:
+        info = row.info
+        typer.echo(
+            _("%(name)s: %(type)s, zoom %(min)s-%(max)s, %(area)s, %(size)s bytes")
+            % {
+                "name": row.name,
+                "type": info.tile_type,
+                "min": info.min_zoom,
+                "max": info.max_zoom,
+                "area": _bounds_words(info),
+                "size": info.size,
+            }
+        )
+
+
+@map_app.command("demo")
+def map_demo(
+    ctx: typer.Context,
+    graph: Annotated[str, typer.Option(help="stored road graph to draw")] = "mavrah",
+) -> None:
+    """Make the demo's basemap from a stored road graph (streets, places, houses)."""
+    path = services.basemap_demo_make(actor=state_of(ctx).actor(), graph=graph)
+    typer.echo(
+        _("basemap %(name)s: %(size)s bytes") % {"name": path.stem, "size": path.stat().st_size}
+    )
+
+
+def _bounds_words(info: Any) -> str:
+    # Coordinates stay in the one form GPS units read, whatever the language.
+    return _("%(south)s,%(west)s to %(north)s,%(east)s") % {
+        "south": f"{info.south:.4f}",
+        "west": f"{info.west:.4f}",
+        "north": f"{info.north:.4f}",
+        "east": f"{info.east:.4f}",
+    }

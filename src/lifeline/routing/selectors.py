@@ -1,14 +1,19 @@
-"""Reads of routing: stored graphs and threat zones."""
+"""Reads of routing: stored graphs, threat zones and the basemaps kept under the data folder."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from lifeline.core.errors import NotFound
 from lifeline.core.services import Actor, permission_require
+from lifeline.routing.basemap import BasemapError, BasemapInfo, basemap_inspect
 from lifeline.routing.models import StoredGraph, ThreatZone
 
 
@@ -40,3 +45,43 @@ def zone_list(*, actor: Actor, now: dt.datetime, active_only: bool = True) -> Qu
     if active_only:
         rows = rows.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
     return rows.order_by("-created_at")
+
+
+# ---- basemaps ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Basemap:
+    name: str
+    info: BasemapInfo
+
+
+def basemap_dir() -> Path:
+    return Path(settings.VAR_DIR) / "basemaps"
+
+
+def basemap_slug(text: str) -> str:
+    """A basemap's name as it is kept: lower-case letters, digits and dashes."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+
+
+def basemap_list() -> list[Basemap]:
+    """The basemaps kept, by name; a file that no longer reads as one is left out."""
+    folder = basemap_dir()
+    if not folder.is_dir():
+        return []
+    kept = []
+    for path in sorted(folder.glob("*.pmtiles")):
+        try:
+            kept.append(Basemap(name=path.stem, info=basemap_inspect(path)))
+        except BasemapError:
+            continue
+    return kept
+
+
+def basemap_path(*, name: str) -> Path:
+    """The file of the basemap `name`; NotFound when there is none."""
+    path = basemap_dir() / f"{basemap_slug(name)}.pmtiles"
+    if basemap_slug(name) != name or not path.is_file():
+        raise NotFound(f"no basemap named {name!r}")
+    return path

@@ -16,11 +16,13 @@ import io
 import itertools
 import json
 import math
+import os
+import shutil
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 import numpy as np
 from django.conf import settings
@@ -32,7 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from lifeline.core.errors import Conflict, NotFound, ValidationFailed
 from lifeline.core.services import Actor, audit_record, permission_require
-from lifeline.routing import risk, selectors
+from lifeline.routing import basemap, risk, selectors
 from lifeline.routing.graph import NoSafeRoute, RoadGraph, Route, RouteFound, Router, haversine_m
 from lifeline.routing.models import RiskCell, RiskGrid, StoredGraph, ThreatZone
 from lifeline.routing.osm import OsmError, graph_import_file
@@ -127,6 +129,69 @@ def graph_generate_demo(*, actor: Actor, name: str = "mavrah") -> StoredGraph:
     """The generated demo town of Mavrah as the road graph `name`."""
     permission_require(actor, "routing.import_graph", doing=_("generate road graphs"))
     return _graph_store(actor=actor, name=name, graph=mavrah_town(), source="demo:mavrah")
+
+
+# ---- basemaps ------------------------------------------------------------------------------
+
+
+def basemap_add(*, actor: Actor, source: Path | IO[bytes], name: str = "") -> basemap.BasemapInfo:
+    """Keep a PMTiles basemap (a file path, or an uploaded file's stream) under the data
+    folder as `name` (the file's stem by default), after checking that Lifeline can draw it.
+    A basemap of the same name is replaced. Written to a temporary file, then renamed: a
+    refused or cut upload leaves nothing behind."""
+    permission_require(actor, "routing.import_graph", doing="add basemaps")
+    if isinstance(source, Path) and not source.is_file():
+        raise ValidationFailed({"file": str(_("%(file)s is not a file") % {"file": source})})
+    stem = name or str(getattr(source, "name", "") or "").split("/")[-1].split(".")[0]
+    slug = selectors.basemap_slug(stem)
+    if not slug:
+        raise ValidationFailed({"name": str(_("give the basemap a name of letters and digits"))})
+    folder = selectors.basemap_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{slug}.pmtiles"
+    partial = folder / f".{slug}.pmtiles.part"
+    try:
+        if isinstance(source, Path):
+            shutil.copyfile(source, partial)
+        else:
+            with partial.open("wb") as out:
+                shutil.copyfileobj(source, out, length=1 << 20)
+        shown = (
+            source.name if isinstance(source, Path) else str(getattr(source, "name", "") or "")
+        ) or f"{slug}.pmtiles"
+        info = basemap.basemap_inspect(partial, shown_as=shown)
+    except basemap.BasemapError as exc:
+        partial.unlink(missing_ok=True)
+        raise ValidationFailed({"file": str(exc)}) from exc
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.chmod(0o600)
+    os.replace(partial, target)
+    audit_record(
+        actor=actor,
+        action="routing.basemap_add",
+        summary=f"basemap {slug}: {info.tile_type} z{info.min_zoom}-{info.max_zoom}, "
+        f"{info.size} bytes",
+        detail={"name": slug, "bounds": list(info.bounds()), "size": info.size},
+    )
+    return info
+
+
+def basemap_demo_make(*, actor: Actor, graph: str = "mavrah", name: str = "") -> Path:
+    """The demo's basemap drawn from the stored road graph `graph` (its streets, its named
+    places and houses along its streets), kept as `name` (the graph's name by default).
+    The same graph gives the same file, byte for byte; an unchanged file is not rewritten."""
+    permission_require(actor, "routing.import_graph", doing="make basemaps")
+    stored = selectors.graph_get(name=graph)
+    geography = basemap.geography_of(graph_unpack(stored), name=stored.name.capitalize())
+    blob = basemap.basemap_demo_write(geography)
+    slug = selectors.basemap_slug(name or stored.name)
+    target = selectors.basemap_dir() / f"{slug}.pmtiles"
+    if target.is_file() and target.read_bytes() == blob:
+        return target
+    basemap_add(actor=actor, source=io.BytesIO(blob), name=slug)
+    return target
 
 
 # ---- zones ---------------------------------------------------------------------------------

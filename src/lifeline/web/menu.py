@@ -113,7 +113,12 @@ SECTIONS: tuple[MenuSection, ...] = (
                 "web:mission_new",
                 ("missions.add_mission", "missions.view_vehicle"),
             ),
-            MenuEntry(_("Map"), "web:map", ("routing.plan_route", "routing.view_threatzone")),
+            MenuEntry(
+                _("Map"),
+                "web:map",
+                ("routing.plan_route", "routing.view_threatzone"),
+                ("web:basemap_file",),
+            ),
             MenuEntry(
                 _("Threats"),
                 "intel:groups",
@@ -223,7 +228,13 @@ SECTIONS: tuple[MenuSection, ...] = (
                 _("Site settings"),
                 "web:site",
                 ("core.change_setting",),
-                ("web:site_position", "web:site_setting", "web:site_backup", "web:site_lockdown"),
+                (
+                    "web:site_position",
+                    "web:site_setting",
+                    "web:site_basemap",
+                    "web:site_backup",
+                    "web:site_lockdown",
+                ),
             ),
             MenuEntry(
                 _("Sync"),

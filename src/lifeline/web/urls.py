@@ -33,6 +33,7 @@ urlpatterns = [
     path("site/", views_site.site_page, name="site"),
     path("site/position/", views_site.site_position, name="site_position"),
     path("site/setting/", views_site.site_setting, name="site_setting"),
+    path("site/basemap/", views_site.site_basemap, name="site_basemap"),
     path("sync/", views_sync.sync_page, name="sync"),
     path(
         "sync/conflicts/<uuid:conflict_id>/resolve/",
@@ -97,6 +98,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/close/", views_matching.case_close, name="case_close"),
     # The map: streets, zones, risk and threats, and the safest route between two points.
     path("routing/", views_map.route_map, name="map"),
+    path("routing/basemaps/<slug:name>.pmtiles", views_map.basemap_file, name="basemap_file"),
     # Missions: the board, a mission's page and its phone forms (a report is intel's).
     path("missions/", views_missions.mission_board, name="mission_board"),
     path("missions/new/", views_mission_plan.mission_new, name="mission_new"),
