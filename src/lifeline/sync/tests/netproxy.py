@@ -10,6 +10,7 @@ It prints `listening` once it accepts connections; it stops when its stdin close
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import sys
 import threading
@@ -63,10 +64,8 @@ def _pipe(source: socket.socket, target: socket.socket, delay: float, watch: boo
         pass
     finally:
         for end_ in (source, target):
-            try:
+            with contextlib.suppress(OSError):
                 end_.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 def _serve(client: socket.socket, target: tuple[str, int], delay: float) -> None:

@@ -48,6 +48,15 @@ PORT = 8000
 PROXY_PORT = 9000
 MODELS = (Person, Household, StatusEvent)
 SRC = Path(lifeline.__file__).resolve().parents[1]
+IP = shutil.which("ip") or "/usr/sbin/ip"
+
+
+def _spawn(command: list[str], **kwargs: Any) -> subprocess.Popen[Any]:
+    return subprocess.Popen(command, **kwargs)  # noqa: S603 - our own tools and interpreter
+
+
+def _call(command: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, capture_output=True, text=True)  # noqa: S603 - as above
 
 
 def _netns_refusal() -> str | None:
@@ -57,15 +66,15 @@ def _netns_refusal() -> str | None:
     if os.geteuid() != 0:
         return "network namespaces need root (CI runs as root)"
     probe = f"llprobe{os.getpid()}"
-    made = subprocess.run(["ip", "netns", "add", probe], capture_output=True, text=True)
+    made = _call([IP, "netns", "add", probe])
     if made.returncode != 0:
         return f"`ip netns add` is not permitted here: {made.stderr.strip()}"
-    subprocess.run(["ip", "netns", "del", probe], capture_output=True)
+    _call([IP, "netns", "del", probe])
     return None
 
 
 def _run(*command: str) -> None:
-    done = subprocess.run(command, capture_output=True, text=True)
+    done = _call([IP if command[0] == "ip" else command[0], *command[1:]])
     assert done.returncode == 0, f"{' '.join(command)}: {done.stderr}"
 
 
@@ -92,7 +101,7 @@ class Link:
 
     def down(self) -> None:
         for ns in self.ns.values():  # the veth pair and the rules go with them
-            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+            _call([IP, "netns", "del", ns])
 
     def iptables(self, code: str, *rule: str) -> None:
         _run("ip", "netns", "exec", self.ns[code], "iptables", *rule)
@@ -136,16 +145,29 @@ def _env(var: Path, code: str) -> dict[str, str]:
 class Server:
     def __init__(self, link: Link, code: str, var: Path) -> None:
         self.link, self.code, self.var = link, code, var
-        self.process: subprocess.Popen[bytes] | None = None
+        self.process: subprocess.Popen[Any] | None = None
 
     def start(self) -> None:
         log = (self.var.parent / f"server-{self.code}.log").open("ab")
-        self.process = subprocess.Popen(
+        self.process = _spawn(
             [
-                "ip", "netns", "exec", self.link.ns[self.code], sys.executable, "-m",
-                "gunicorn", "lifeline.wsgi", "--bind", f"{ADDRESS[self.code]}:{PORT}",
-                "--workers", "1", "--threads", "4", "--timeout", "120",
-            ],  # fmt: skip
+                IP,
+                "netns",
+                "exec",
+                self.link.ns[self.code],
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "lifeline.wsgi",
+                "--bind",
+                f"{ADDRESS[self.code]}:{PORT}",
+                "--workers",
+                "1",
+                "--threads",
+                "4",
+                "--timeout",
+                "120",
+            ],
             env=_env(self.var, self.code),
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -158,10 +180,8 @@ class Server:
         deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             assert self.process is not None and self.process.poll() is None, self.log_tail()
-            done = subprocess.run(
-                ["ip", "netns", "exec", self.link.ns[self.code], sys.executable, "-c", probe],
-                capture_output=True,
-            )
+            ns = self.link.ns[self.code]
+            done = _call([IP, "netns", "exec", ns, sys.executable, "-c", probe])
             if done.returncode == 0:
                 return
             time.sleep(0.3)
@@ -189,8 +209,8 @@ class Background:
     """A command in a namespace whose output lines arrive on a queue as they are written."""
 
     def __init__(self, ns: str, command: list[str], env: dict[str, str]) -> None:
-        self.process = subprocess.Popen(
-            ["ip", "netns", "exec", ns, *command],
+        self.process = _spawn(
+            [IP, "netns", "exec", ns, *command],
             env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -239,9 +259,13 @@ def _proxy(link: Link, code: str, to: str, var: Path) -> Background:
     proxy = Background(
         link.ns[code],
         [
-            sys.executable, "-m", "lifeline.sync.tests.netproxy",
-            f"127.0.0.1:{PROXY_PORT}", f"{ADDRESS[to]}:{PORT}", "15",
-        ],  # fmt: skip
+            sys.executable,
+            "-m",
+            "lifeline.sync.tests.netproxy",
+            f"127.0.0.1:{PROXY_PORT}",
+            f"{ADDRESS[to]}:{PORT}",
+            "15",
+        ],
         _env(var, code),
     )
     proxy.wait_for(lambda line: "listening" in line, within=30)
@@ -253,10 +277,21 @@ def _exchange(link: Link, code: str, var: Path, chunk: int) -> Background:
     return Background(
         link.ns[code],
         [
-            sys.executable, "-c", "from lifeline.cli import main; main()",
-            "--user", "chief", "sync", "exchange", f"http://127.0.0.1:{PROXY_PORT}",
-            "--chunk", str(chunk), "--timeout", "3", "--give-up-after", "90",
-        ],  # fmt: skip
+            sys.executable,
+            "-c",
+            "from lifeline.cli import main; main()",
+            "--user",
+            "chief",
+            "sync",
+            "exchange",
+            f"http://127.0.0.1:{PROXY_PORT}",
+            "--chunk",
+            str(chunk),
+            "--timeout",
+            "3",
+            "--give-up-after",
+            "90",
+        ],
         _env(var, code),
     )
 
