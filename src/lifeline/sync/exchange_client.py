@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import http.client
 import json
+import logging
 import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -29,11 +31,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from lifeline.core.clock import site_local, wall_ms
-from lifeline.core.errors import LifelineError, ValidationFailed
+from lifeline.core.errors import LifelineError, NotFound, ValidationFailed
 from lifeline.core.services import Actor, actor_user, audit_record, permission_require
 from lifeline.sync import exchange
 from lifeline.sync.bundle import feed_pack
@@ -41,6 +43,7 @@ from lifeline.sync.exchange import ExchangeRefused
 from lifeline.sync.feed import FeedRefused, FeedScope, cursors_mine, feed_apply, feed_build
 from lifeline.sync.models import Exchange, Peer, PeerLink
 
+logger = logging.getLogger(__name__)
 ProgressFn = Callable[[Exchange], None]
 _RETRY_STATUSES = {502, 503, 504}
 _NETWORK_ERRORS = (
@@ -208,11 +211,59 @@ def _saved(record: Exchange, progress: ProgressFn | None, *fields: str) -> None:
         progress(record)
 
 
-def exchange_start(*, actor: Actor | None, url: str) -> Exchange:
-    """The record of an exchange about to run (checked: the caller may, the address is one)."""
+def exchange_start(*, actor: Actor | None, url: str, peer_code: str | None = None) -> Exchange:
+    """The record of an exchange about to run (checked: the caller may, the address is one;
+    with `peer_code`, the site answering there must be that peer)."""
     permission_require(actor, "sync.change_peer", doing="exchange with a peer site")
     clean = url_clean(url)
-    return Exchange.objects.create(url=clean, started_by=actor_user(actor))
+    peer = None
+    if peer_code is not None:
+        peer = Peer.objects.select_related("site").filter(site__code=peer_code).first()
+        if peer is None:
+            raise ValidationFailed({"peer": f"no peer site {peer_code!r}"})
+    return Exchange.objects.create(url=clean, started_by=actor_user(actor), peer=peer)
+
+
+def exchange_spawn(*, actor: Actor | None, record: Exchange) -> threading.Thread:
+    """Run the exchange in a thread of this process (the page that started it shows its
+    progress from the record); its database connection is closed when it ends."""
+
+    def run() -> None:
+        try:
+            exchange_run(actor=actor, record=record)
+        except LifelineError:
+            pass  # the record says why it stopped
+        except Exception as error:  # a thread's error reaches no one: the record says it
+            logger.exception("sync exchange %s stopped", record.pk)
+            record.state = Exchange.State.FAILED
+            record.message = f"stopped by an error: {error!r}"[:500]
+            record.finished_at = timezone.now()
+            record.save(update_fields=["state", "message", "finished_at"])
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, name=f"sync-exchange-{record.pk}", daemon=True)
+    thread.start()
+    return thread
+
+
+def exchange_get(*, actor: Actor | None, exchange_id: uuid.UUID) -> Exchange:
+    permission_require(actor, "sync.view_peer", doing="see the sync status")
+    record = Exchange.objects.select_related("peer__site").filter(pk=exchange_id).first()
+    if record is None:
+        raise NotFound(f"no exchange {exchange_id}")
+    return record
+
+
+def peer_urls(*, actor: Actor | None) -> dict[str, str]:
+    """Each peer's known address, by site code (learnt at its last exchange)."""
+    permission_require(actor, "sync.view_peer", doing="see the sync status")
+    return dict(PeerLink.objects.exclude(url="").values_list("peer__site__code", "url"))
+
+
+def exchanges_recent(*, actor: Actor | None, limit: int = 5) -> list[Exchange]:
+    permission_require(actor, "sync.view_peer", doing="see the sync status")
+    return list(Exchange.objects.select_related("peer__site")[:limit])
 
 
 def exchange_run(
@@ -268,6 +319,11 @@ def _exchange(link: _Link, record: Exchange, chunk: int, progress: ProgressFn | 
     if hello["site"] == here.pk:
         raise ValidationFailed({"url": f"{record.url} is this site itself"})
     peer = Peer.objects.select_related("site").filter(site_id=hello["site"]).first()
+    expected = record.peer
+    if expected is not None and hello["site"] != expected.site_id:
+        raise ValidationFailed(
+            {"url": f"{hello['name']} answers at {record.url}, not {expected.site.name}"}
+        )
     if peer is None:
         raise ExchangeRefused(
             "unknown_site",
