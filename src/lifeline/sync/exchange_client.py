@@ -34,6 +34,7 @@ from typing import Any
 from django.db import connections, transaction
 from django.utils import timezone
 
+from lifeline.core import hlc
 from lifeline.core.clock import site_local, wall_ms
 from lifeline.core.errors import LifelineError, NotFound, ValidationFailed
 from lifeline.core.services import Actor, actor_user, audit_record, permission_require
@@ -194,10 +195,21 @@ def _seq_next(peer: Peer) -> int:
         return link.seq_out
 
 
-def _advance(position: dict[str, str], ranges: dict[str, list[str]]) -> bool:
+def _advance(position: dict[str, str], feed: dict[str, Any]) -> bool:
+    """Move what was received (or sent) of each writer site to the end of the chunk's range for
+    it, or to its last change carried: a chunk carries each writer's changes after `position`
+    in version order, so everything up to its last one has come."""
+    ends: dict[str, str] = {}
+    for source, pair in (feed.get("ranges") or {}).items():
+        if isinstance(pair, list | tuple) and len(pair) > 1 and pair[1]:
+            ends[str(source)] = str(pair[1])
+    for change in feed["changes"]:
+        version = str(change["v"])
+        source = hlc.decode(version).site
+        if version > ends.get(source, ""):
+            ends[source] = version
     moved = False
-    for source, pair in ranges.items():
-        end = str(pair[1]) if len(pair) > 1 and pair[1] else ""
+    for source, end in ends.items():
         if end > position.get(source, ""):
             position[source] = end
             moved = True
@@ -364,8 +376,7 @@ def _exchange(link: _Link, record: Exchange, chunk: int, progress: ProgressFn | 
         record.pulled += len(feed["changes"])
         record.applied += report.applied
         _saved(record, progress, "pull_total", "pulled", "applied")
-        moved = _advance(since, feed.get("ranges") or {})
-        if not feed.get("more") or not (moved or feed["changes"]):
+        if not _advance(since, feed) or not feed.get("more"):
             break
 
     # Push: from what the peer said it has.
@@ -400,6 +411,5 @@ def _exchange(link: _Link, record: Exchange, chunk: int, progress: ProgressFn | 
         record.pushed += len(out["changes"])
         record.push_total = max(record.push_total, record.pushed)
         _saved(record, progress, "pushed", "push_total")
-        moved = _advance(sent_from, out.get("ranges") or {})
-        if not out.get("more") or not moved:
+        if not _advance(sent_from, out) or not out.get("more"):
             break

@@ -11,6 +11,7 @@ import msgpack
 import pytest
 from django.test import Client
 
+from lifeline.core import hlc
 from lifeline.core.clock import site_local
 from lifeline.core.models import ChangeLogEntry
 from lifeline.people.models import Household, Person, StatusEvent
@@ -322,3 +323,20 @@ def test_a_role_that_may_not_exchange_is_refused(world: WorldMaker) -> None:
         clerk = get_user_model().objects.create_user(username="clerk", password="x" * 20)
         with pytest.raises(Forbidden):
             exchange_start(actor=clerk, url="http://forest.test")
+
+
+def test_what_was_received_moves_past_a_chunks_changes_even_without_a_range() -> None:
+    """A writer the peer has no cursor for comes without a range: the next pull still starts
+    after the last of its changes carried, so the exchange cannot ask for them forever."""
+    writer, other = "a" * 32, "b" * 32
+    position = {other: hlc.Timestamp(5, 0, other).encode()}
+    chunk = {
+        "ranges": {other: ["", hlc.Timestamp(9, 0, other).encode()]},
+        "changes": [{"v": hlc.Timestamp(n, 0, writer).encode()} for n in (3, 4, 7)],
+    }
+    assert exchange_client._advance(position, chunk) is True
+    assert position == {
+        other: hlc.Timestamp(9, 0, other).encode(),
+        writer: hlc.Timestamp(7, 0, writer).encode(),
+    }
+    assert exchange_client._advance(position, chunk) is False  # nothing new: the loop ends
