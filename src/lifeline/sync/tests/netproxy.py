@@ -1,7 +1,5 @@
 """A small TCP proxy for the network test: it delays every piece it forwards (the link's
-latency, since this kernel has no netem), and prints `push-forwarded` on stdout when it has
-passed a whole `POST /api/sync/exchange/push/` request on, before the answer comes back, so
-the test can kill the server in the middle of applying it.
+latency, since this kernel has no netem).
 
     python -m lifeline.sync.tests.netproxy LISTEN_HOST:PORT TARGET_HOST:PORT DELAY_MS
 
@@ -16,8 +14,6 @@ import sys
 import threading
 import time
 
-PUSH = b"POST /api/sync/exchange/push/"
-
 
 def _address(text: str) -> tuple[str, int]:
     host, _, port = text.rpartition(":")
@@ -29,9 +25,7 @@ def _say(word: str) -> None:
     sys.stdout.flush()
 
 
-def _pipe(source: socket.socket, target: socket.socket, delay: float, watch: bool) -> None:
-    head = b""
-    body_left = -1
+def _pipe(source: socket.socket, target: socket.socket, delay: float) -> None:
     try:
         while True:
             data = source.recv(65536)
@@ -39,33 +33,12 @@ def _pipe(source: socket.socket, target: socket.socket, delay: float, watch: boo
                 break
             time.sleep(delay)
             target.sendall(data)
-            if not watch:
-                continue
-            if body_left < 0:
-                head += data
-                end = head.find(b"\r\n\r\n")
-                if end < 0:
-                    continue
-                if not head.startswith(PUSH):
-                    watch = False
-                    continue
-                length = 0
-                for line in head[:end].split(b"\r\n")[1:]:
-                    name, _, value = line.partition(b":")
-                    if name.strip().lower() == b"content-length":
-                        length = int(value.strip())
-                body_left = length - (len(head) - end - 4)
-            else:
-                body_left -= len(data)
-            if body_left <= 0:
-                _say("push-forwarded")
-                watch = False
     except OSError:
         pass
     finally:
-        for end_ in (source, target):
+        for end in (source, target):
             with contextlib.suppress(OSError):
-                end_.shutdown(socket.SHUT_RDWR)
+                end.shutdown(socket.SHUT_RDWR)
 
 
 def _serve(client: socket.socket, target: tuple[str, int], delay: float) -> None:
@@ -76,8 +49,8 @@ def _serve(client: socket.socket, target: tuple[str, int], delay: float) -> None
         return
     upstream.settimeout(None)
     threads = [
-        threading.Thread(target=_pipe, args=(client, upstream, delay, True), daemon=True),
-        threading.Thread(target=_pipe, args=(upstream, client, delay, False), daemon=True),
+        threading.Thread(target=_pipe, args=(client, upstream, delay), daemon=True),
+        threading.Thread(target=_pipe, args=(upstream, client, delay), daemon=True),
     ]
     for thread in threads:
         thread.start()
