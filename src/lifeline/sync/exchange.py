@@ -37,6 +37,7 @@ from lifeline.core import hlc
 from lifeline.core.clock import site_local
 from lifeline.core.errors import LifelineError, ValidationFailed
 from lifeline.core.models import ChangeLogEntry, Site
+from lifeline.core.services import audit_record
 from lifeline.sync.bundle import feed_pack, feed_unpack, private_key_of
 from lifeline.sync.feed import (
     PROTECTED_MODELS,
@@ -298,6 +299,13 @@ def pull_answer(peer: Peer, body: bytes) -> bytes:
         Peer.objects.filter(pk=peer.pk).update(
             acked=_acked_merge(peer, cursors), last_sent_at=timezone.now()
         )
+        if feed["changes"]:  # what left, and for whom (protected records among them)
+            audit_record(
+                actor=None,
+                action="sync.exchange_pull",
+                obj=peer.site,
+                summary=f"{len(feed['changes'])} changes sent to {peer.site.code}",
+            )
     return feed_pack(feed)
 
 
@@ -315,6 +323,14 @@ def push_answer(peer: Peer, body: bytes) -> bytes:
             locked.last_received_at = timezone.now()
             locked.save(update_fields=["acked", "last_received_at"])
             have = cursors_mine()
+            if report.applied or report.conflicts:
+                audit_record(
+                    actor=None,
+                    action="sync.exchange_push",
+                    obj=peer.site,
+                    summary=f"from {peer.site.code}: {report.applied} applied, "
+                    f"{report.conflicts} conflicts",
+                )
     except FeedRefused as exc:
         raise feed_refused(exc) from exc
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:

@@ -290,8 +290,6 @@ def exchange_run(
     """Pull then push with the peer at `record.url` until both sides have each other's
     changes; the record says how far it got (and why it stopped, when it failed)."""
     permission_require(actor, "sync.change_peer", doing="exchange with a peer site")
-    if not 1 <= chunk <= exchange.CHUNK_MAX:
-        raise ValidationFailed({"chunk": f"from 1 to {exchange.CHUNK_MAX} changes"})
 
     def retried() -> None:
         record.retries += 1
@@ -305,6 +303,10 @@ def exchange_run(
         on_retry=retried,
     )
     try:
+        if not 1 <= chunk <= exchange.CHUNK_MAX:
+            raise ValidationFailed({"chunk": f"from 1 to {exchange.CHUNK_MAX} changes"})
+        if timeout <= 0 or give_up_after < 0:
+            raise ValidationFailed({"timeout": "seconds above 0 (and give-up-after from 0)"})
         _exchange(link, record, chunk, progress)
     except (LifelineError, FeedRefused) as error:
         record.state = Exchange.State.FAILED

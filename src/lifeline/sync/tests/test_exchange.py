@@ -13,7 +13,7 @@ from django.test import Client
 
 from lifeline.core import hlc
 from lifeline.core.clock import site_local
-from lifeline.core.models import ChangeLogEntry
+from lifeline.core.models import AuditEntry, ChangeLogEntry
 from lifeline.people.models import Household, Person, StatusEvent
 from lifeline.people.services import person_register
 from lifeline.sync import exchange, exchange_client
@@ -65,6 +65,12 @@ def test_an_exchange_in_chunks_gives_each_site_the_others_registrations(
     assert seen[-1] == ("push", 14, 10)
     assert dump(w, "forest", MODELS) == dump(w, "desert", MODELS)
     assert len(dump(w, "forest", MODELS)) == 24
+    with w.at("forest"):  # the answering site audits what left and what it applied
+        actions = list(AuditEntry.objects.values_list("action", flat=True))
+        assert actions.count("sync.exchange_pull") == 4
+        assert actions.count("sync.exchange_push") == 3
+    with w.at("desert"):
+        assert AuditEntry.objects.filter(action="sync.exchange").count() == 1
     with w.at("desert"):
         peer = Peer.objects.get(site__code="forest")
         assert peer.last_received_at is not None and peer.last_sent_at is not None
@@ -340,3 +346,33 @@ def test_what_was_received_moves_past_a_chunks_changes_even_without_a_range() ->
         writer: hlc.Timestamp(7, 0, writer).encode(),
     }
     assert exchange_client._advance(position, chunk) is False  # nothing new: the loop ends
+
+
+def test_the_cli_exchanges_and_says_what_went_each_way(
+    world: WorldMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from lifeline.cli import app_build
+
+    w = world(list(CAMPS))
+    staff(w, CAMPS)
+    register(w, "forest", ["Amal"])
+    runner = CliRunner(env={"LIFELINE_USER": None, "NO_COLOR": "1"})
+    with served(w, monkeypatch, HOSTS), w.at("desert"):
+        done = runner.invoke(
+            app_build(),
+            ["--user", "chief", "sync", "exchange", "http://forest.test", "--chunk", "1"],
+        )
+        assert done.exit_code == 0, done.output
+        assert "exchanged with forest: 2 change(s) received (2 applied), 0 sent" in done.stdout
+        assert "pull: received 2/2" in done.stderr  # a plain line per chunk: not a terminal
+        bad = runner.invoke(app_build(), ["--user", "chief", "sync", "exchange", "forest.test"])
+        assert bad.exit_code == 2 and "url" in bad.stderr
+        wrong = runner.invoke(
+            app_build(),
+            ["--user", "chief", "sync", "exchange", "http://forest.test", "--chunk", "0"],
+        )
+        assert wrong.exit_code == 2 and "chunk" in wrong.stderr
+        failed = Exchange.objects.get(state=Exchange.State.FAILED)  # the record says why
+        assert "chunk" in failed.message
