@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from lifeline.core.ids import uuid7
 from lifeline.core.models import Site
@@ -181,9 +182,9 @@ class Exchange(models.Model):
     """One HTTP exchange this site started with a peer: its progress, shown while it runs."""
 
     class State(models.TextChoices):
-        RUNNING = "running", "running"
-        DONE = "done", "done"
-        FAILED = "failed", "failed"
+        RUNNING = "running", pgettext_lazy("sync exchange", "running")
+        DONE = "done", pgettext_lazy("sync exchange", "done")
+        FAILED = "failed", pgettext_lazy("sync exchange", "stopped")
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     peer = models.ForeignKey(Peer, null=True, blank=True, on_delete=models.SET_NULL)
