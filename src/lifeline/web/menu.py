@@ -240,7 +240,7 @@ SECTIONS: tuple[MenuSection, ...] = (
                 _("Sync"),
                 "web:sync",
                 ("sync.view_peer", "sync.review_conflict"),
-                ("web:sync_conflict_resolve",),
+                ("web:sync_conflict_resolve", "web:sync_exchange_start", "web:sync_exchange"),
             ),
             MenuEntry(_("Audit log"), "web:audit", ("core.view_auditentry",)),
             MenuEntry(_("API docs"), "api-docs", ()),

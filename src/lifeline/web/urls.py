@@ -17,6 +17,7 @@ from lifeline.web import (
     views_person,
     views_site,
     views_sync,
+    views_sync_exchange,
 )
 
 app_name = "web"
@@ -39,6 +40,12 @@ urlpatterns = [
         "sync/conflicts/<uuid:conflict_id>/resolve/",
         views_sync.sync_conflict_resolve,
         name="sync_conflict_resolve",
+    ),
+    path("sync/exchange/", views_sync_exchange.sync_exchange_start, name="sync_exchange_start"),
+    path(
+        "sync/exchange/<uuid:exchange_id>/",
+        views_sync_exchange.sync_exchange_page,
+        name="sync_exchange",
     ),
     path("site/backup/", views_site.site_backup, name="site_backup"),
     path("site/lockdown/", views_site.site_lockdown, name="site_lockdown"),
