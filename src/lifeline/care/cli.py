@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from django.utils.translation import gettext as _
 
 from lifeline.care import selectors, services
 from lifeline.care.schemas import (
@@ -31,7 +32,9 @@ def _answers_of(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep:
-            raise ValidationFailed({"answer": f"{pair!r} is not QUESTION=ANSWER"})
+            raise ValidationFailed(
+                {"answer": _("“%(pair)s” is not QUESTION=ANSWER") % {"pair": pair}}
+            )
         answers[name.strip()] = value.strip()
     return answers
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.care.models import (
     OPEN_STATUSES,
@@ -55,7 +56,7 @@ def patient_get(*, actor: Actor | None, patient_id: Any) -> Patient:
     pk = id_parse(patient_id, "patient")
     patient = Patient.objects.alive().select_related("person", "site").filter(pk=pk).first()
     if patient is None:
-        raise NotFound(f"no patient with id {pk}")
+        raise NotFound(_("no patient with id %(pk)s") % {"pk": pk})
     return patient
 
 

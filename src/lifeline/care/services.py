@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.care import triage
 from lifeline.care.models import (
@@ -75,18 +76,21 @@ def _when_check(moment: dt.datetime | None, name: str) -> dict[str, list[str]]:
 def _patient_lock(patient: Patient) -> Patient:
     locked = Patient.objects.select_for_update().select_related("person").get(pk=patient.pk)
     if locked.is_deleted:
-        raise Conflict(f"patient {patient.pk} was deleted")
+        raise Conflict(_("patient %(pk)s was deleted") % {"pk": patient.pk})
     return locked
 
 
 def _open_required(patient: Patient, doing: str) -> None:
     if patient.status not in OPEN_STATUSES:
-        raise Conflict(f"cannot {doing}: the patient's stay is {patient.get_status_display()}")
+        raise Conflict(
+            _("cannot %(doing)s: the patient's stay is %(status)s")
+            % {"doing": doing, "status": patient.get_status_display()}
+        )
 
 
 def _after_arrival_require(patient: Patient, when: dt.datetime, field: str) -> None:
     if when < patient.arrived_at:
-        raise ValidationFailed({field: ["is before the patient arrived"]})
+        raise ValidationFailed({field: [_("is before the patient arrived")]})
 
 
 def retriage_minutes(*, site: Site) -> dict[str, int]:
@@ -151,14 +155,20 @@ def patient_admit(
         raise ValidationFailed(problems)
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.merged_into_id is not None:
-        raise Conflict(f"{person} was merged into record {person.merged_into_id}: admit that one")
+        raise Conflict(
+            _("%(person)s was merged into record %(merged_into_id)s: admit that one")
+            % {"person": person, "merged_into_id": person.merged_into_id}
+        )
     if person.is_deleted:
-        raise Conflict(f"{person} was deleted")
+        raise Conflict(_("%(person)s was deleted") % {"person": person})
     if person.status == Status.DECEASED:
-        raise Conflict(f"{person} is recorded as deceased")
+        raise Conflict(_("%(person)s is recorded as deceased") % {"person": person})
     already = Patient.objects.alive().filter(person=person, status__in=OPEN_STATUSES).first()
     if already is not None:
-        raise Conflict(f"{person} is already in care (patient {already.pk})")
+        raise Conflict(
+            _("%(person)s is already in care (patient %(pk)s)")
+            % {"person": person, "pk": already.pk}
+        )
     when = arrived_at or timezone.now()
     patient = Patient(
         person=person,
@@ -221,8 +231,12 @@ def triage_record(
     if outcome.category is None:
         question = cast(Question, outcome.next_question)  # an incomplete walk names it
         raise ValidationFailed(
-            {question.value: f"needed next: {triage.QUESTIONS[question].prompt}"},
-            message=f"the answers are incomplete; next question: {question.value}",
+            {
+                question.value: _("needed next: %(prompt)s")
+                % {"prompt": triage.QUESTIONS[question].prompt}
+            },
+            message=_("the answers are incomplete; next question: %(value)s")
+            % {"value": question.value},
         )
     category, refused = triage.category_final(
         outcome.category, expectant=expectant, reason=expectant_reason
@@ -230,7 +244,7 @@ def triage_record(
     if refused:
         raise ValidationFailed({"expectant_reason": refused})
     if len(expectant_reason) > 300:
-        raise ValidationFailed({"expectant_reason": ["at most 300 characters"]})
+        raise ValidationFailed({"expectant_reason": [_("at most 300 characters")]})
     minutes = retriage_minutes(site=patient.site).get(category)
     due = when + dt.timedelta(minutes=minutes) if minutes else None
     row = TriageAssessment(
@@ -347,7 +361,9 @@ def death_record(
         raise ValidationFailed(problems)
     patient = _patient_lock(patient)
     if patient.status == PatientStatus.DEAD:
-        raise Conflict(f"the death of {patient.person} is already recorded")
+        raise Conflict(
+            _("the death of %(person)s is already recorded") % {"person": patient.person}
+        )
     _open_required(patient, "record a death")
     when = died_at or timezone.now()
     _after_arrival_require(patient, when, "died_at")

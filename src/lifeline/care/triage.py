@@ -16,6 +16,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Algorithm(StrEnum):
@@ -31,16 +38,16 @@ class Category(StrEnum):
     DEAD = "dead"
 
 
-CATEGORY_LABELS: dict[Category, str] = {
-    Category.IMMEDIATE: "Immediate (red)",
-    Category.DELAYED: "Delayed (yellow)",
-    Category.MINOR: "Minor (green)",
-    Category.EXPECTANT: "Expectant (grey)",
-    Category.DEAD: "Dead (black)",
+CATEGORY_LABELS: dict[Category, StrOrPromise] = {
+    Category.IMMEDIATE: gettext_lazy("Immediate (red)"),
+    Category.DELAYED: gettext_lazy("Delayed (yellow)"),
+    Category.MINOR: gettext_lazy("Minor (green)"),
+    Category.EXPECTANT: gettext_lazy("Expectant (grey)"),
+    Category.DEAD: gettext_lazy("Dead (black)"),
 }
-ALGORITHM_LABELS: dict[Algorithm, str] = {
-    Algorithm.START: "START (adult)",
-    Algorithm.JUMPSTART: "JumpSTART (child)",
+ALGORITHM_LABELS: dict[Algorithm, StrOrPromise] = {
+    Algorithm.START: gettext_lazy("START (adult)"),
+    Algorithm.JUMPSTART: gettext_lazy("JumpSTART (child)"),
 }
 # The order of care on the board: who is seen first.
 CATEGORY_ORDER: tuple[Category, ...] = (
@@ -73,12 +80,12 @@ class Avpu(StrEnum):
     UNRESPONSIVE = "unresponsive"
 
 
-AVPU_LABELS: dict[Avpu, str] = {
-    Avpu.ALERT: "Alert",
-    Avpu.VOICE: "Responds to voice",
-    Avpu.PAIN_APPROPRIATE: "Responds to pain appropriately (localises, withdraws)",
-    Avpu.PAIN_INAPPROPRIATE: "Responds to pain inappropriately (moans, posturing)",
-    Avpu.UNRESPONSIVE: "Unresponsive",
+AVPU_LABELS: dict[Avpu, StrOrPromise] = {
+    Avpu.ALERT: gettext_lazy("Alert"),
+    Avpu.VOICE: gettext_lazy("Responds to voice"),
+    Avpu.PAIN_APPROPRIATE: gettext_lazy("Responds to pain appropriately (localises, withdraws)"),
+    Avpu.PAIN_INAPPROPRIATE: gettext_lazy("Responds to pain inappropriately (moans, posturing)"),
+    Avpu.UNRESPONSIVE: gettext_lazy("Unresponsive"),
 }
 
 Answer = bool | int | float | str
@@ -88,34 +95,38 @@ Answer = bool | int | float | str
 class QuestionSpec:
     """How a question is asked and what answers it takes."""
 
-    prompt: str
+    prompt: StrOrPromise
     kind: str  # "bool", "int", "float" or "choice"
-    unit: str = ""
+    unit: StrOrPromise = ""
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[str, ...] = ()
 
 
 QUESTIONS: dict[Question, QuestionSpec] = {
-    Question.WALKS: QuestionSpec("Can the patient walk?", "bool"),
-    Question.BREATHES: QuestionSpec("Is the patient breathing?", "bool"),
+    Question.WALKS: QuestionSpec(gettext_lazy("Can the patient walk?"), "bool"),
+    Question.BREATHES: QuestionSpec(gettext_lazy("Is the patient breathing?"), "bool"),
     Question.BREATHES_AFTER_AIRWAY: QuestionSpec(
-        "Open (position) the airway. Is the patient breathing now?", "bool"
+        gettext_lazy("Open (position) the airway. Is the patient breathing now?"), "bool"
     ),
-    Question.PERIPHERAL_PULSE: QuestionSpec("Is there a palpable peripheral pulse?", "bool"),
+    Question.PERIPHERAL_PULSE: QuestionSpec(
+        gettext_lazy("Is there a palpable peripheral pulse?"), "bool"
+    ),
     Question.BREATHES_AFTER_RESCUE_BREATHS: QuestionSpec(
-        "Give five rescue breaths. Is the child breathing now?", "bool"
+        gettext_lazy("Give five rescue breaths. Is the child breathing now?"), "bool"
     ),
     Question.RESPIRATORY_RATE: QuestionSpec(
-        "Respiratory rate (breaths per minute)?", "int", "/min", 1, 150
+        gettext_lazy("Respiratory rate (breaths per minute)?"), "int", gettext_lazy("/min"), 1, 150
     ),
-    Question.RADIAL_PULSE: QuestionSpec("Is there a radial pulse?", "bool"),
+    Question.RADIAL_PULSE: QuestionSpec(gettext_lazy("Is there a radial pulse?"), "bool"),
     Question.CAPILLARY_REFILL: QuestionSpec(
-        "Capillary refill time (seconds)?", "float", "s", 0, 30
+        gettext_lazy("Capillary refill time (seconds)?"), "float", gettext_lazy("s"), 0, 30
     ),
-    Question.OBEYS_COMMANDS: QuestionSpec("Does the patient obey simple commands?", "bool"),
+    Question.OBEYS_COMMANDS: QuestionSpec(
+        gettext_lazy("Does the patient obey simple commands?"), "bool"
+    ),
     Question.AVPU: QuestionSpec(
-        "Mental status (AVPU)?", "choice", choices=tuple(a.value for a in Avpu)
+        gettext_lazy("Mental status (AVPU)?"), "choice", choices=tuple(a.value for a in Avpu)
     ),
 }
 
@@ -180,29 +191,29 @@ def answer_coerce(question: Question, value: object) -> Answer:
             return True
         if text in {"no", "n", "false", "0"}:
             return False
-        raise ValueError("answer yes or no")
+        raise ValueError(_("answer yes or no"))
     if spec.kind == "choice":
         text = str(value).strip().lower()
         if text not in spec.choices:
-            raise ValueError(f"must be one of {', '.join(spec.choices)}")
+            raise ValueError(_("must be one of %(choices)s") % {"choices": ", ".join(spec.choices)})
         return text
     number: float
     if isinstance(value, bool):
-        raise ValueError("must be a number")
+        raise ValueError(_("must be a number"))
     try:
         number = float(value) if not isinstance(value, int | float) else value  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ValueError("must be a number") from None
+        raise ValueError(_("must be a number")) from None
     if number != number:  # NaN
-        raise ValueError("must be a number")
+        raise ValueError(_("must be a number"))
     if spec.kind == "int":
         if number != int(number):
-            raise ValueError("must be a whole number")
+            raise ValueError(_("must be a whole number"))
         number = int(number)
     if spec.minimum is not None and number < spec.minimum:
-        raise ValueError(f"must be at least {spec.minimum:g}")
+        raise ValueError(_("must be at least %(minimum)s") % {"minimum": f"{spec.minimum:g}"})
     if spec.maximum is not None and number > spec.maximum:
-        raise ValueError(f"must be at most {spec.maximum:g}")
+        raise ValueError(_("must be at most %(maximum)s") % {"maximum": f"{spec.maximum:g}"})
     return number
 
 
@@ -226,53 +237,65 @@ class _Missing(Exception):
         self.question = question
 
 
+# The reasons are kept in English with the assessment (data, as recorded) and shown in the
+# reader's language by `reason_shown`; those naming a threshold say its value (tested).
+_RATE_OVER = gettext_noop("respiratory rate over 30")
+_REFILL_OVER = gettext_noop("capillary refill over 2 s")
+_RATE_OUTSIDE = gettext_noop("respiratory rate outside 15-45")
+
+
+def reason_shown(reason: str) -> str:
+    """A recorded reason in the active language (as recorded when it is not one of ours)."""
+    return _(reason) if reason else ""
+
+
 def _start(walk: _Walk) -> tuple[Category, str]:
     if walk.ask(Question.WALKS):
-        return Category.MINOR, "walks"
+        return Category.MINOR, gettext_noop("walks")
     if not walk.ask(Question.BREATHES):
         if walk.ask(Question.BREATHES_AFTER_AIRWAY):
-            return Category.IMMEDIATE, "breathes only once the airway is opened"
-        return Category.DEAD, "not breathing with the airway open"
+            return Category.IMMEDIATE, gettext_noop("breathes only once the airway is opened")
+        return Category.DEAD, gettext_noop("not breathing with the airway open")
     rate = walk.ask(Question.RESPIRATORY_RATE)
     if float(rate) > START_MAX_RATE:
-        return Category.IMMEDIATE, f"respiratory rate over {START_MAX_RATE}"
+        return Category.IMMEDIATE, _RATE_OVER
     # Perfusion by either sign: the radial pulse (asked), or the capillary refill when that
     # is what the assessor measured instead; a refill given as well is heeded.
     pulse_given = Question.RADIAL_PULSE.value in walk.answers
     refill_given = Question.CAPILLARY_REFILL.value in walk.answers
     if (pulse_given or not refill_given) and not walk.ask(Question.RADIAL_PULSE):
-        return Category.IMMEDIATE, "no radial pulse"
+        return Category.IMMEDIATE, gettext_noop("no radial pulse")
     if refill_given and float(walk.ask(Question.CAPILLARY_REFILL)) > CAPILLARY_REFILL_MAX_SECONDS:
-        return Category.IMMEDIATE, f"capillary refill over {CAPILLARY_REFILL_MAX_SECONDS:g} s"
+        return Category.IMMEDIATE, _REFILL_OVER
     if not walk.ask(Question.OBEYS_COMMANDS):
-        return Category.IMMEDIATE, "does not obey commands"
-    return Category.DELAYED, "breathing, perfused and obeys commands but cannot walk"
+        return Category.IMMEDIATE, gettext_noop("does not obey commands")
+    return Category.DELAYED, gettext_noop("breathing, perfused and obeys commands but cannot walk")
 
 
 def _jumpstart(walk: _Walk) -> tuple[Category, str]:
     # A child too young to walk answers "no" and is assessed by the rest of the tree.
     if walk.ask(Question.WALKS):
-        return Category.MINOR, "walks"
+        return Category.MINOR, gettext_noop("walks")
     if not walk.ask(Question.BREATHES):
         if walk.ask(Question.BREATHES_AFTER_AIRWAY):
-            return Category.IMMEDIATE, "breathes only once the airway is positioned"
+            return Category.IMMEDIATE, gettext_noop("breathes only once the airway is positioned")
         if not walk.ask(Question.PERIPHERAL_PULSE):
-            return Category.DEAD, "apnoeic with no palpable pulse"
+            return Category.DEAD, gettext_noop("apnoeic with no palpable pulse")
         if walk.ask(Question.BREATHES_AFTER_RESCUE_BREATHS):
-            return Category.IMMEDIATE, "breathes after five rescue breaths"
-        return Category.DEAD, "apnoeic after five rescue breaths"
+            return Category.IMMEDIATE, gettext_noop("breathes after five rescue breaths")
+        return Category.DEAD, gettext_noop("apnoeic after five rescue breaths")
     rate = float(walk.ask(Question.RESPIRATORY_RATE))
     if rate < JUMPSTART_MIN_RATE or rate > JUMPSTART_MAX_RATE:
         return (
             Category.IMMEDIATE,
-            f"respiratory rate outside {JUMPSTART_MIN_RATE}-{JUMPSTART_MAX_RATE}",
+            _RATE_OUTSIDE,
         )
     if not walk.ask(Question.PERIPHERAL_PULSE):
-        return Category.IMMEDIATE, "no palpable peripheral pulse"
+        return Category.IMMEDIATE, gettext_noop("no palpable peripheral pulse")
     avpu = walk.ask(Question.AVPU)
     if avpu in {Avpu.PAIN_INAPPROPRIATE, Avpu.UNRESPONSIVE}:
-        return Category.IMMEDIATE, "responds to pain inappropriately or not at all"
-    return Category.DELAYED, "breathing, perfused and responsive but cannot walk"
+        return Category.IMMEDIATE, gettext_noop("responds to pain inappropriately or not at all")
+    return Category.DELAYED, gettext_noop("breathing, perfused and responsive but cannot walk")
 
 
 def triage_assess(algorithm: Algorithm, answers: Mapping[str, Answer]) -> Outcome:
@@ -294,7 +317,7 @@ def category_final(
     if not expectant:
         return algorithm_category, []
     if algorithm_category == Category.DEAD:
-        return algorithm_category, ["the algorithm found the patient dead; not expectant"]
+        return algorithm_category, [_("the algorithm found the patient dead; not expectant")]
     if not reason.strip():
-        return algorithm_category, ["say why the patient is expectant"]
+        return algorithm_category, [_("say why the patient is expectant")]
     return Category.EXPECTANT, []

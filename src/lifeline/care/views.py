@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from rest_framework import serializers
 
@@ -60,7 +61,7 @@ def _parsed(schema: type[serializers.Serializer[Any]], data: dict[str, Any]) -> 
 
 
 # The board's chart: untriaged first, then the triage categories in the board's order.
-CHART_CATEGORIES = [("untriaged", "Not triaged yet")] + [
+CHART_CATEGORIES = [("untriaged", gettext_lazy("Not triaged yet"))] + [
     (c.value, CATEGORY_LABELS[c]) for c in CATEGORY_ORDER if c != Category.DEAD
 ]
 
@@ -159,7 +160,7 @@ def _patient_page(
 
 
 def _category_label(category: str) -> str:
-    return CATEGORY_LABELS[Category(category)] if category else "Not triaged yet"
+    return str(CATEGORY_LABELS[Category(category)]) if category else _("Not triaged yet")
 
 
 @page_view
@@ -177,7 +178,7 @@ def vitals(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
         services.vitals_record(actor=request.user, patient=record, **vitals_split(values))
     except ValidationFailed as failure:
         return _patient_page(request, patient_id, errors=failure.fields)
-    messages.success(request, "Vital signs recorded.")
+    messages.success(request, _("Vital signs recorded."))
     return redirect("care:patient", patient_id=patient_id)
 
 
@@ -219,7 +220,11 @@ def discharge(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     data = {"note": request.POST.get("note", ""), "transferred": request.POST.get("transferred")}
     values = _parsed(DischargeInput, data)
     record = services.patient_discharge(actor=request.user, patient=record, **values)
-    messages.success(request, f"{record.person.full_name}: {record.get_status_display()}.")
+    messages.success(
+        request,
+        _("%(name)s: %(status)s.")
+        % {"name": record.person.full_name, "status": record.get_status_display()},
+    )
     return redirect("care:board")
 
 
@@ -259,8 +264,12 @@ def triage(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{record.person.full_name}: {_category_label(row.category)} by "
-                f"{ALGORITHM_LABELS[Algorithm(row.algorithm)]}.",
+                _("%(name)s: %(category)s by %(algorithm)s.")
+                % {
+                    "name": record.person.full_name,
+                    "category": _category_label(row.category),
+                    "algorithm": ALGORITHM_LABELS[Algorithm(row.algorithm)],
+                },
             )
             return redirect("care:board")
     outcome = selectors.triage_preview(
@@ -295,7 +304,7 @@ def triage(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
 
 def _answer_text(question: Question, answer: Any) -> str:
     if isinstance(answer, bool):
-        return "yes" if answer else "no"
+        return _("yes") if answer else _("no")
     if question == Question.AVPU:
         return AVPU_LABELS[Avpu(str(answer))]
     unit = QUESTIONS[question].unit

@@ -17,6 +17,7 @@ from typing import IO, Annotated, Any
 
 import typer
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rich import box
 from rich.console import Console
@@ -432,9 +433,11 @@ def _import_open(path: str) -> IO[bytes]:
     try:
         return Path(path).open("rb")
     except FileNotFoundError as exc:
-        raise NotFound(f"no file {path}") from exc
+        raise NotFound(_("no file %(path)s") % {"path": path}) from exc
     except OSError as exc:
-        raise ValidationFailed({"file": f"cannot be read: {exc.strerror}"}) from exc
+        raise ValidationFailed(
+            {"file": _("cannot be read: %(strerror)s") % {"strerror": exc.strerror}}
+        ) from exc
 
 
 @person_app.command("import")

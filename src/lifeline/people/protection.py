@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.core.clock import site_local
 from lifeline.core.errors import Conflict, NotFound, ValidationFailed
@@ -224,9 +225,9 @@ def _match_lock(match: TracingMatch) -> TracingMatch:
         .get(pk=match.pk)
     )
     if locked.status != TracingMatchStatus.PROPOSED:
-        raise Conflict(f"this match was already {locked.status}")
+        raise Conflict(_("this match was already %(status)s") % {"status": locked.status})
     if locked.request.status == TracingStatus.CLOSED:
-        raise Conflict("the tracing request is closed")
+        raise Conflict(_("the tracing request is closed"))
     return locked
 
 
@@ -240,7 +241,9 @@ def tracing_match_confirm(
     request = match.request
     found = Person.objects.select_for_update().get(pk=match.person_id)
     if found.is_deleted:
-        raise Conflict(f"{found} was deleted or merged; propose the surviving record")
+        raise Conflict(
+            _("%(found)s was deleted or merged; propose the surviving record") % {"found": found}
+        )
     seeker = (
         Person.objects.select_for_update().get(pk=request.seeker_id) if request.seeker_id else None
     )
@@ -312,7 +315,7 @@ def tracing_request_close(
         raise ValidationFailed(problems)
     request = TracingRequest.objects.select_for_update().get(pk=request.pk)
     if request.status == TracingStatus.CLOSED:
-        raise Conflict("the tracing request is already closed")
+        raise Conflict(_("the tracing request is already closed"))
     now = timezone.now()
     waiting = list(request.matches.filter(status=TracingMatchStatus.PROPOSED))
     for match in waiting:
@@ -343,7 +346,9 @@ def tracing_request_list(
     qs = TracingRequest.objects.alive().select_related("seeker", "found_person")
     if status:
         if status not in TracingStatus.values:
-            raise ValidationFailed({"status": f"must be one of {', '.join(TracingStatus.values)}"})
+            raise ValidationFailed(
+                {"status": _("must be one of %(join)s") % {"join": ", ".join(TracingStatus.values)}}
+            )
         qs = qs.filter(status=status)
     return qs.order_by("-created_at", "id")
 
@@ -359,7 +364,7 @@ def tracing_request_get(*, actor: Actor | None, request_id: Any) -> TracingReque
         .first()
     )
     if request is None:
-        raise NotFound(f"no tracing request with id {pk}")
+        raise NotFound(_("no tracing request with id %(pk)s") % {"pk": pk})
     audit_record(actor=actor, action="read.protected", obj=request, summary=str(request))
     return request
 
@@ -373,7 +378,7 @@ def tracing_match_get(*, actor: Actor | None, match_id: Any) -> TracingMatch:
     pk = id_parse(match_id, "match")
     match = TracingMatch.objects.select_related("request", "person").filter(pk=pk).first()
     if match is None:
-        raise NotFound(f"no tracing match with id {pk}")
+        raise NotFound(_("no tracing match with id %(pk)s") % {"pk": pk})
     return match
 
 
@@ -506,7 +511,7 @@ def case_open(*, actor: Actor | None, child: Person, kind: str, **values: Any) -
     permission_require(actor, "people.manage_protection", doing="open protection cases")
     _case_values_check({"kind": kind, **values})
     if ProtectionCase.objects.alive().filter(child=child, status=CaseStatus.OPEN).exists():
-        raise Conflict("this child already has an open case")
+        raise Conflict(_("this child already has an open case"))
     return _case_open(actor=actor, child=child, kind=kind, why="opened by hand", **values)
 
 
@@ -518,7 +523,7 @@ def case_update(
     _case_values_check(changes)
     case = ProtectionCase.objects.select_for_update().get(pk=case.pk)
     if case.status == CaseStatus.CLOSED:
-        raise Conflict("the case is closed")
+        raise Conflict(_("the case is closed"))
     changed = [k for k, v in changes.items() if getattr(case, k) != v]
     for name in changed:
         setattr(case, name, changes[name])
@@ -549,11 +554,16 @@ def case_close(
         raise ValidationFailed(problems)
     case = ProtectionCase.objects.select_for_update().select_related("child").get(pk=case.pk)
     if case.status == CaseStatus.CLOSED:
-        raise Conflict("the case is already closed")
+        raise Conflict(_("the case is already closed"))
     if outcome == CaseOutcome.AGED_OUT:
         age = _age(case.child, timezone.localdate())
         if age is not None and age < ADULT_YEARS:
-            raise ValidationFailed({"outcome": f"the child is {age}, not yet {ADULT_YEARS}"})
+            raise ValidationFailed(
+                {
+                    "outcome": _("the child is %(age)s, not yet %(ADULT_YEARS)s")
+                    % {"age": age, "ADULT_YEARS": ADULT_YEARS}
+                }
+            )
     label = CaseOutcome(outcome).label
     case.status, case.closed_at, case.outcome = CaseStatus.CLOSED, timezone.now(), outcome
     case.notes = (case.notes + "\n" if case.notes else "") + f"Closed ({label}): {note.strip()}"
@@ -580,7 +590,9 @@ def case_list(*, actor: Actor | None, status: str | None = CaseStatus.OPEN) -> l
     qs = ProtectionCase.objects.alive().select_related("child", "caseworker")
     if status:
         if status not in CaseStatus.values:
-            raise ValidationFailed({"status": f"must be one of {', '.join(CaseStatus.values)}"})
+            raise ValidationFailed(
+                {"status": _("must be one of %(join)s") % {"join": ", ".join(CaseStatus.values)}}
+            )
         qs = qs.filter(status=status)
     risk_order: dict[str, int] = {RiskLevel.HIGH: 0, RiskLevel.MEDIUM: 1, RiskLevel.LOW: 2}
     cases = sorted(qs, key=lambda c: (risk_order.get(c.risk_level, 3), c.created_at))
@@ -603,7 +615,7 @@ def case_get(*, actor: Actor | None, case_id: Any) -> ProtectionCase:
         .first()
     )
     if case is None:
-        raise NotFound(f"no protection case with id {pk}")
+        raise NotFound(_("no protection case with id %(pk)s") % {"pk": pk})
     audit_record(
         actor=actor,
         action="read.protected",

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import Coalesce, FirstValue, RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.core.errors import Forbidden, NotFound, ValidationFailed
 from lifeline.core.ids import id_parse
@@ -67,11 +68,14 @@ def person_get(*, actor: Actor | None, person_id: Any) -> Person:
     pk = id_parse(person_id, "person")
     person = Person.objects.select_related("household", "current_site").filter(pk=pk).first()
     if person is None:
-        raise NotFound(f"no person with id {pk}")
+        raise NotFound(_("no person with id %(pk)s") % {"pk": pk})
     if person.is_deleted:
         if person.merged_into_id:
-            raise NotFound(f"person {pk} was merged into {person.merged_into_id}")
-        raise NotFound(f"person {pk} was deleted")
+            raise NotFound(
+                _("person %(pk)s was merged into %(merged_into_id)s")
+                % {"pk": pk, "merged_into_id": person.merged_into_id}
+            )
+        raise NotFound(_("person %(pk)s was deleted") % {"pk": pk})
     return person
 
 
@@ -153,7 +157,10 @@ def person_list(*, actor: Actor | None, filters: PersonFilters | None = None) ->
         if f.condition not in Condition.values:
             problems["condition"] = f"must be one of {', '.join(Condition.values)}"
         elif f.condition not in conditions_visible(actor):
-            raise Forbidden(f"your role may not filter by the condition {f.condition!r}")
+            raise Forbidden(
+                _("your role may not filter by the condition “%(condition)s”")
+                % {"condition": f.condition}
+            )
         else:
             qs = qs.filter(pk__in=_condition_present_ids(f.condition))
     if problems:
@@ -172,7 +179,7 @@ def person_list(*, actor: Actor | None, filters: PersonFilters | None = None) ->
 def person_find(*, actor: Actor | None, query: str, limit: int = 20) -> list[Person]:
     """Plain name search: every word of the query appears in some name (accents ignored)."""
     if not rules.search_terms(query):
-        raise ValidationFailed({"q": "give at least one name to search for"})
+        raise ValidationFailed({"q": _("give at least one name to search for")})
     return list(person_list(actor=actor, filters=PersonFilters(q=query))[:limit])
 
 
@@ -318,7 +325,7 @@ def person_merge_get(*, actor: Actor | None, merge_id: Any) -> PersonMerge:
         .first()
     )
     if merge is None:
-        raise NotFound(f"no merge with id {pk}")
+        raise NotFound(_("no merge with id %(pk)s") % {"pk": pk})
     return merge
 
 
@@ -329,7 +336,7 @@ def household_get(*, actor: Actor | None, household_id: Any) -> Household:
     pk = id_parse(household_id, "household")
     household = Household.objects.alive().select_related("head", "site").filter(pk=pk).first()
     if household is None:
-        raise NotFound(f"no household with id {pk}")
+        raise NotFound(_("no household with id %(pk)s") % {"pk": pk})
     _household_location_audit(actor, household)
     return household
 
@@ -355,7 +362,9 @@ def household_by_card(*, actor: Actor | None, ration_card: str) -> Household:
         .first()
     )
     if household is None:
-        raise NotFound(f"no household with ration card {ration_card!r}")
+        raise NotFound(
+            _("no household with ration card “%(ration_card)s”") % {"ration_card": ration_card}
+        )
     _household_location_audit(actor, household)
     return household
 
@@ -479,7 +488,7 @@ def arrivals_per_day(
     from django.db.models import Min
 
     if not 1 <= days <= 366:
-        raise ValidationFailed({"days": "must be between 1 and 366"})
+        raise ValidationFailed({"days": _("must be between 1 and 366")})
     today = today or timezone.localdate()
     first_day = today - dt.timedelta(days=days - 1)
     start = timezone.make_aware(dt.datetime.combine(first_day, dt.time.min))

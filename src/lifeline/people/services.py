@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.core.clock import site_local
 from lifeline.core.errors import Conflict, ValidationFailed
@@ -98,10 +99,15 @@ def birth_date_resolve(
 ) -> tuple[dt.date | None, bool]:
     """A date of birth, or one estimated from an age: (date, estimated?)."""
     if date_of_birth is not None and age_years is not None:
-        raise ValidationFailed({"age_years": "give a date of birth or an age, not both"})
+        raise ValidationFailed({"age_years": _("give a date of birth or an age, not both")})
     if age_years is not None:
         if not 0 <= age_years <= rules.MAX_AGE_YEARS:
-            raise ValidationFailed({"age_years": f"must be between 0 and {rules.MAX_AGE_YEARS}"})
+            raise ValidationFailed(
+                {
+                    "age_years": _("must be between 0 and %(MAX_AGE_YEARS)s")
+                    % {"MAX_AGE_YEARS": rules.MAX_AGE_YEARS}
+                }
+            )
         return rules.birth_date_from_age(age_years, _today()), True
     return date_of_birth, False
 
@@ -308,12 +314,13 @@ def _person_lock(person: Person) -> Person:
     """Re-read the row under a lock so that concurrent writers do not interleave."""
     locked = Person.objects.select_for_update().get(pk=person.pk)
     if locked.is_deleted:
-        raise Conflict(f"{person} was deleted" + _merged_suffix(locked))
+        if locked.merged_into_id:
+            raise Conflict(
+                _("%(person)s was deleted (merged into %(survivor)s)")
+                % {"person": person, "survivor": locked.merged_into_id}
+            )
+        raise Conflict(_("%(person)s was deleted") % {"person": person})
     return locked
-
-
-def _merged_suffix(person: Person) -> str:
-    return f" (merged into {person.merged_into_id})" if person.merged_into_id else ""
 
 
 @transaction.atomic
@@ -404,7 +411,7 @@ def person_condition_record(
 def person_delete(*, actor: Actor | None, person: Person, reason: str) -> Person:
     permission_require(actor, "people.delete_person", doing="delete people's records")
     if not reason.strip():
-        raise ValidationFailed({"reason": "say why the record is deleted"})
+        raise ValidationFailed({"reason": _("say why the record is deleted")})
     person = _person_lock(person)
     person.delete()
     for household in Household.objects.alive().filter(head=person):
@@ -440,7 +447,7 @@ def person_merge(
     """Fold `duplicate` into `survivor`: both histories kept, the duplicate tombstoned."""
     permission_require(actor, "people.merge_person", doing="merge records")
     if survivor.pk == duplicate.pk:
-        raise ValidationFailed({"duplicate": "is the same record as the survivor"})
+        raise ValidationFailed({"duplicate": _("is the same record as the survivor")})
     survivor, duplicate = _person_lock(survivor), _person_lock(duplicate)
     filled: dict[str, Any] = {}
     for name in MERGE_FILLABLE:
@@ -499,13 +506,13 @@ def person_merge_undo(*, actor: Actor | None, merge: PersonMerge, reason: str = 
     permission_require(actor, "people.merge_person", doing="undo a merge")
     merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
     if merge.undone_at is not None:
-        raise Conflict("this merge was already undone")
+        raise Conflict(_("this merge was already undone"))
     survivor = Person.objects.select_for_update().get(pk=merge.survivor_id)
     duplicate = Person.objects.select_for_update().get(pk=merge.duplicate_id)
     if duplicate.merged_into_id != survivor.pk:
-        raise Conflict("the duplicate has been merged elsewhere since; undo that merge first")
+        raise Conflict(_("the duplicate has been merged elsewhere since; undo that merge first"))
     if survivor.is_deleted:
-        raise Conflict("the surviving record was merged or deleted since; undo that first")
+        raise Conflict(_("the surviving record was merged or deleted since; undo that first"))
     restored: list[str] = []
     for name, old in (merge.filled_fields.get("fields") or {}).items():
         if name == "household":
@@ -634,7 +641,7 @@ def household_member_add(*, actor: Actor | None, household: Household, person: P
     permission_require(actor, "people.change_household", doing="change households")
     person = _person_lock(person)
     if household.is_deleted:
-        raise ValidationFailed({"household": "was deleted"})
+        raise ValidationFailed({"household": _("was deleted")})
     _member_join(household, person)
     audit_record(
         actor=actor,
@@ -651,7 +658,12 @@ def household_member_remove(*, actor: Actor | None, household: Household, person
     permission_require(actor, "people.change_household", doing="change households")
     person = _person_lock(person)
     if person.household_id != household.pk:
-        raise ValidationFailed({"person": f"{person} is not a member of {household}"})
+        raise ValidationFailed(
+            {
+                "person": _("%(person)s is not a member of %(household)s")
+                % {"person": person, "household": household}
+            }
+        )
     person.household = None
     person.save(update_fields=["household"])
     if household.head_id == person.pk:
@@ -682,7 +694,7 @@ def household_move(
     permission_require(actor, "people.change_household", doing="move households")
     household = Household.objects.select_for_update().get(pk=household.pk)
     if site is None and area is None and shelter is None:
-        raise ValidationFailed({"site": "give a new site, area or shelter"})
+        raise ValidationFailed({"site": _("give a new site, area or shelter")})
     new_site = site or household.site
     changed = []
     for name, value in (("site", new_site), ("area", area), ("shelter", shelter)):

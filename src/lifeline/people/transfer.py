@@ -19,6 +19,7 @@ from typing import IO, Any, TypeVar
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from lifeline.core.clock import site_local
@@ -183,7 +184,7 @@ def persons_import_csv(
         layout = hxl.layout_detect(records[0][1], records[1][1] if len(records) > 1 else None)
     except hxl.LayoutInvalid as exc:
         raise ValidationFailed(
-            exc.problems, message="the file's columns do not match the person registry"
+            exc.problems, message=_("the file's columns do not match the person registry")
         ) from exc
     data = [
         (line, cells)

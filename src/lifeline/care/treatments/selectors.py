@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.care import schedule as plan
 from lifeline.care.models import (
@@ -162,7 +163,7 @@ def treatment_get(
         .first()
     )
     if treatment is None:
-        raise NotFound(f"no treatment {treatment_id}")
+        raise NotFound(_("no treatment %(treatment_id)s") % {"treatment_id": treatment_id})
     audit_record(
         actor=actor,
         action="treatment.view",
@@ -177,7 +178,7 @@ def treatment_find(*, actor: Actor | None, treatment_id: Any) -> Treatment:
     _can_view(actor)
     found = Treatment.objects.alive().filter(pk=id_parse(treatment_id, "treatment")).first()
     if found is None:
-        raise NotFound(f"no treatment {treatment_id}")
+        raise NotFound(_("no treatment %(treatment_id)s") % {"treatment_id": treatment_id})
     return found
 
 
@@ -188,7 +189,7 @@ def allocation_find(*, actor: Actor | None, decision_id: Any) -> AllocationDecis
         AllocationDecision.objects.alive().filter(pk=id_parse(decision_id, "allocation")).first()
     )
     if found is None:
-        raise NotFound(f"no allocation {decision_id}")
+        raise NotFound(_("no allocation %(decision_id)s") % {"decision_id": decision_id})
     return found
 
 
@@ -312,7 +313,7 @@ def allocation_rows(decision: AllocationDecision) -> tuple[AllocationRow, ...]:
     rows = []
     for line in lines:
         c = candidates.get(line["key"], {})
-        patient_id, _, treatment_id = line["key"].partition("/")
+        patient_id, _sep, treatment_id = line["key"].partition("/")
         since = c.get("waiting_since")
         rows.append(
             AllocationRow(
@@ -368,7 +369,7 @@ def allocation_get(*, actor: Actor | None, decision_id: Any) -> AllocationView:
         .first()
     )
     if decision is None:
-        raise NotFound(f"no allocation {decision_id}")
+        raise NotFound(_("no allocation %(decision_id)s") % {"decision_id": decision_id})
     rows = allocation_rows(decision)
     audit_record(
         actor=actor,

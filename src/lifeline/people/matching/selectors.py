@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from lifeline.core.errors import NotFound, ValidationFailed
 from lifeline.core.services import Actor, permission_require
@@ -190,7 +191,7 @@ def _links() -> list[tuple[uuid.UUID, uuid.UUID, Linked]]:
         household,
         site,
         photo,
-        _,
+        _photo_row,
     ) in enumerate(rows):
         names = [given, family, *(others or [])]
         tokens, labels = record_names(names)
@@ -257,4 +258,4 @@ def duplicate_pair_get(*, actor: Actor | None, first: Any, second: Any) -> Dupli
     for pair in duplicates_all(actor=actor):
         if {str(pair.first.pk), str(pair.second.pk)} == {str(first), str(second)}:
             return pair
-    raise NotFound("this pair is not proposed as a duplicate (decided already, or not likely)")
+    raise NotFound(_("this pair is not proposed as a duplicate (decided already, or not likely)"))

@@ -8,6 +8,7 @@ good, and a merge goes through the reversible `people.services.person_merge`.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lifeline.core.errors import Conflict, ValidationFailed
 from lifeline.core.services import Actor, actor_user, audit_record, permission_require
@@ -32,10 +33,10 @@ def _check(a: Person, b: Person, reason: str, *, reason_required: bool) -> None:
     if problems:
         raise ValidationFailed(problems)
     if a.is_deleted or b.is_deleted:
-        raise Conflict("one of these records was merged or deleted since")
+        raise Conflict(_("one of these records was merged or deleted since"))
     first, second = _ordered(a, b)
     if DuplicateDecision.objects.alive().filter(first=first, second=second).exists():
-        raise Conflict("this pair was decided already")
+        raise Conflict(_("this pair was decided already"))
 
 
 @transaction.atomic
