@@ -260,9 +260,9 @@ def patient_board(
             dead.append(row)
         else:
             by_key.setdefault(patient.category or "untriaged", []).append(row)
-    groups = [BoardGroup("untriaged", "Not triaged yet", by_key.get("untriaged", []))]
+    groups = [BoardGroup("untriaged", _("Not triaged yet"), by_key.get("untriaged", []))]
     groups += [
-        BoardGroup(c.value, CATEGORY_LABELS[c], by_key.get(c.value, []))
+        BoardGroup(c.value, str(CATEGORY_LABELS[c]), by_key.get(c.value, []))
         for c in CATEGORY_ORDER
         if c != Category.DEAD
     ]

@@ -252,9 +252,12 @@ class _TextFinder(HTMLParser):
         if tag in {"script", "style"}:
             self._skip += 1
         values = dict(attrs)
-        is_button = tag == "button" or (
-            tag == "input" and (values.get("type") or "").lower() in {"submit", "button", "reset"}
-        )
+        # An input button shows its value; a <button>'s value is only what it submits.
+        is_button = tag == "input" and (values.get("type") or "").lower() in {
+            "submit",
+            "button",
+            "reset",
+        }
         for name, value in attrs:
             shown = name in USER_FACING_ATTRIBUTES or (name == "value" and is_button)
             if value and shown and (words := _untranslated_words(value)):
