@@ -19,7 +19,7 @@ from lifeline.care.schemas import (
     vitals_split,
 )
 from lifeline.care.treatments import cli as treatments_cli
-from lifeline.care.triage import CATEGORY_LABELS, QUESTIONS, Category
+from lifeline.care.triage import CATEGORY_LABELS, QUESTIONS, Category, reason_shown
 from lifeline.core.api import input_parse_or_fail
 from lifeline.core.commandline import state_of
 from lifeline.core.errors import ValidationFailed
@@ -40,7 +40,7 @@ def _answers_of(pairs: list[str]) -> dict[str, str]:
 
 
 def _label(category: str) -> str:
-    return CATEGORY_LABELS[Category(category)] if category else "not triaged"
+    return str(CATEGORY_LABELS[Category(category)]) if category else _("not triaged")
 
 
 @app.command("admit")
@@ -55,7 +55,7 @@ def care_admit(
         AdmitInput, {"person": person_id, "place": place, "complaint": complaint}
     )
     patient = services.patient_admit(actor=state_of(ctx).actor(), **values)
-    typer.echo(f"{patient.pk}  admitted: {patient.person.full_name}")
+    typer.echo(f"{patient.pk}  " + _("admitted: %(name)s") % {"name": patient.person.full_name})
 
 
 @app.command("triage")
@@ -104,7 +104,7 @@ def care_triage(
     for step in row.path:
         typer.echo(f"  {step['question']}: {step['answer']}")
     due = f", re-triage at {row.retriage_due_at:%H:%M}" if row.retriage_due_at else ""
-    typer.echo(f"{_label(row.category)} ({row.algorithm}: {row.reason}){due}")
+    typer.echo(f"{_label(row.category)} ({row.algorithm}: {reason_shown(row.reason)}){due}")
 
 
 @app.command("board")
@@ -123,15 +123,15 @@ def care_board(ctx: typer.Context) -> None:
                 f"  {p.pk}  {p.person.full_name}{where} waiting {row.waiting_minutes} min{flag}"
             )
     if board.dead:
-        typer.echo("Dead:")
+        typer.echo(_("Dead:"))
         for row in board.dead:
             typer.echo(f"  {row.patient.pk}  {row.patient.person.full_name}")
     if board.wounded_untriaged:
-        typer.echo("Wounded in the registry, not in care:")
+        typer.echo(_("Wounded in the registry, not in care:"))
         for person in board.wounded_untriaged:
             typer.echo(f"  {person.pk}  {person.full_name}")
     if not board.open_count and not board.dead:
-        typer.echo("No patients.")
+        typer.echo(_("No patients."))
 
 
 @app.command("show")
@@ -162,7 +162,11 @@ def care_show(ctx: typer.Context, patient_id: str) -> None:
         ]
         typer.echo(f"  {v.observed_at:%Y-%m-%d %H:%M} {', '.join(signs)}")
     for death in record.deaths:
-        typer.echo(f"  died {death.died_at:%Y-%m-%d %H:%M}: {death.cause}")
+        typer.echo(
+            "  "
+            + _("died %(when)s: %(cause)s")
+            % {"when": f"{death.died_at:%Y-%m-%d %H:%M}", "cause": death.cause}
+        )
 
 
 @app.command("vitals")
@@ -199,7 +203,7 @@ def care_vitals(
         VitalsInput, {k: v for k, v in data.items() if v not in (None, "")}
     )
     row = services.vitals_record(actor=actor, patient=patient, **vitals_split(values))
-    typer.echo(f"vital signs recorded at {row.observed_at:%H:%M}")
+    typer.echo(_("vital signs recorded at %(when)s") % {"when": f"{row.observed_at:%H:%M}"})
 
 
 @app.command("death")
@@ -219,7 +223,10 @@ def care_death(
     death = services.death_record(
         actor=actor, patient=patient, **input_parse_or_fail(DeathInput, data)
     )
-    typer.echo(f"death of {patient.person.full_name} recorded at {death.died_at:%Y-%m-%d %H:%M}")
+    typer.echo(
+        _("death of %(name)s recorded at %(when)s")
+        % {"name": patient.person.full_name, "when": f"{death.died_at:%Y-%m-%d %H:%M}"}
+    )
 
 
 @app.command("discharge")

@@ -91,7 +91,9 @@ def _steps_of(assessment: TriageAssessment) -> list[PathStep]:
     steps = []
     for step in assessment.path:
         name = str(step.get("question", ""))
-        prompt = QUESTIONS[Question(name)].prompt if name in Question.__members__.values() else name
+        prompt = (
+            str(QUESTIONS[Question(name)].prompt) if name in Question.__members__.values() else name
+        )
         steps.append(PathStep(name, prompt, step.get("answer")))
     return steps
 
@@ -123,7 +125,7 @@ def _conditions_now(person_ids: list[Any], visible: frozenset[str]) -> dict[Any,
     out: dict[Any, list[str]] = {}
     for (person_id, condition), present in sorted(latest.items(), key=lambda kv: kv[0][1]):
         if present:
-            out.setdefault(person_id, []).append(labels.get(condition, condition))
+            out.setdefault(person_id, []).append(str(labels.get(condition, condition)))
     return out
 
 

@@ -7,7 +7,7 @@ selector, and render; errors become pages or messages on the form."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -52,6 +52,9 @@ from lifeline.people import selectors as people_selectors
 from lifeline.people.matching import lookup
 from lifeline.people.selectors import PersonFilters
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 def _parsed(schema: type[serializers.Serializer[Any]], data: dict[str, Any]) -> dict[str, Any]:
     parser = schema(data={k: v for k, v in data.items() if v not in ("", None)})
@@ -61,9 +64,8 @@ def _parsed(schema: type[serializers.Serializer[Any]], data: dict[str, Any]) -> 
 
 
 # The board's chart: untriaged first, then the triage categories in the board's order.
-CHART_CATEGORIES = [("untriaged", gettext_lazy("Not triaged yet"))] + [
-    (c.value, CATEGORY_LABELS[c]) for c in CATEGORY_ORDER if c != Category.DEAD
-]
+CHART_CATEGORIES: list[tuple[str, StrOrPromise]] = [("untriaged", gettext_lazy("Not triaged yet"))]
+CHART_CATEGORIES += [(c.value, CATEGORY_LABELS[c]) for c in CATEGORY_ORDER if c != Category.DEAD]
 
 
 def _board_site(request: HttpRequest) -> Site:
@@ -85,7 +87,7 @@ def board(request: HttpRequest) -> HttpResponse:
     days, counts = selectors.patients_by_category_per_day(actor=request.user, days=14, site=site)
     chart = bars_by_day_svg(
         days=days,
-        series=series_from_counts(days, counts, CHART_CATEGORIES),
+        series=series_from_counts(days, counts, [(k, str(v)) for k, v in CHART_CATEGORIES]),
         title=_("Patients in care by category, each day of the last two weeks"),
     )
     context = {
@@ -109,7 +111,7 @@ def _admit_form(data: Any = None) -> SchemaForm:
             "complaint": _("What is wrong, in a few words"),
         },
         hints={"place": _("Clinic tent, granary, back of the truck.")},
-        choices={"condition": ADMIT_CONDITIONS},
+        choices={"condition": [(v, str(label)) for v, label in ADMIT_CONDITIONS]},
     )
 
 
@@ -306,7 +308,7 @@ def _answer_text(question: Question, answer: Any) -> str:
     if isinstance(answer, bool):
         return _("yes") if answer else _("no")
     if question == Question.AVPU:
-        return AVPU_LABELS[Avpu(str(answer))]
+        return str(AVPU_LABELS[Avpu(str(answer))])
     unit = QUESTIONS[question].unit
     return f"{answer:g} {unit}".strip() if isinstance(answer, int | float) else str(answer)
 

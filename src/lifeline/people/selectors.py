@@ -251,7 +251,7 @@ def person_record(*, actor: Actor | None, person_id: Any) -> PersonRecord:
         TimelineEntry(
             at=e.occurred_at,
             kind="status",
-            title=status_labels.get(e.status, e.status),
+            title=str(status_labels.get(e.status, e.status)),
             detail=" — ".join(p for p in (_place(e, location), e.note if notes else "") if p),
             by=e.recorded_by.get_username() if e.recorded_by else "",
         )
@@ -270,7 +270,7 @@ def person_record(*, actor: Actor | None, person_id: Any) -> PersonRecord:
             )
         )
         if o.present:
-            current[o.condition] = ConditionNow(o.condition, label, o.observed_at)
+            current[o.condition] = ConditionNow(o.condition, str(label), o.observed_at)
         else:
             current.pop(o.condition, None)
     for m in merges:
