@@ -19,7 +19,7 @@ from lifeline.care.schemas import (
     vitals_split,
 )
 from lifeline.care.treatments import cli as treatments_cli
-from lifeline.care.triage import CATEGORY_LABELS, QUESTIONS, Category, reason_shown
+from lifeline.care.triage import CATEGORY_LABELS, QUESTIONS, Category
 from lifeline.core.api import input_parse_or_fail
 from lifeline.core.commandline import state_of
 from lifeline.core.errors import ValidationFailed
@@ -40,7 +40,7 @@ def _answers_of(pairs: list[str]) -> dict[str, str]:
 
 
 def _label(category: str) -> str:
-    return str(CATEGORY_LABELS[Category(category)]) if category else _("not triaged")
+    return _(CATEGORY_LABELS[Category(category)]) if category else _("not triaged")
 
 
 @app.command("admit")
@@ -93,7 +93,7 @@ def care_triage(
         spec = QUESTIONS[outcome.next_question]
         hint = f" ({'/'.join(spec.choices)})" if spec.choices else ""
         hint = " (yes/no)" if spec.kind == "bool" else hint
-        answers[outcome.next_question.value] = typer.prompt(f"{spec.prompt}{hint}")
+        answers[outcome.next_question.value] = typer.prompt(f"{_(spec.prompt)}{hint}")
     data: dict[str, Any] = {"answers": answers, "looks_like_child": child}
     if expectant_reason:
         data |= {"expectant": True, "expectant_reason": expectant_reason}
@@ -104,7 +104,7 @@ def care_triage(
     for step in row.path:
         typer.echo(f"  {step['question']}: {step['answer']}")
     due = f", re-triage at {row.retriage_due_at:%H:%M}" if row.retriage_due_at else ""
-    typer.echo(f"{_label(row.category)} ({row.algorithm}: {reason_shown(row.reason)}){due}")
+    typer.echo(f"{_label(row.category)} ({row.algorithm}: {_(row.reason)}){due}")
 
 
 @app.command("board")
@@ -144,7 +144,7 @@ def care_show(ctx: typer.Context, patient_id: str) -> None:
         t = view.assessment
         typer.echo(f"  {t.assessed_at:%Y-%m-%d %H:%M} {t.algorithm} -> {t.category}")
         for step in view.steps:
-            typer.echo(f"      {step.prompt} {step.answer}")
+            typer.echo(f"      {_(step.prompt)} {step.answer}")
     for v in record.vitals:
         signs = [
             f"{label} {value}"

@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from lifeline.care.triage import ALGORITHM_LABELS, AVPU_LABELS, CATEGORY_LABELS
 from lifeline.core.models import ReplicatedModel, Site
 
-CategoryChoices = [(c.value, label) for c, label in CATEGORY_LABELS.items()]
-AlgorithmChoices = [(a.value, label) for a, label in ALGORITHM_LABELS.items()]
-AvpuChoices = [(a.value, label) for a, label in AVPU_LABELS.items()]
+# The labels are the rule module's English, translated when shown.
+CategoryChoices = [(c.value, _(label)) for c, label in CATEGORY_LABELS.items()]
+AlgorithmChoices = [(a.value, _(label)) for a, label in ALGORITHM_LABELS.items()]
+AvpuChoices = [(a.value, _(label)) for a, label in AVPU_LABELS.items()]
 
 
 class PatientStatus(models.TextChoices):

@@ -92,7 +92,7 @@ def _steps_of(assessment: TriageAssessment) -> list[PathStep]:
     for step in assessment.path:
         name = str(step.get("question", ""))
         prompt = (
-            str(QUESTIONS[Question(name)].prompt) if name in Question.__members__.values() else name
+            _(QUESTIONS[Question(name)].prompt) if name in Question.__members__.values() else name
         )
         steps.append(PathStep(name, prompt, step.get("answer")))
     return steps
@@ -264,7 +264,7 @@ def patient_board(
             by_key.setdefault(patient.category or "untriaged", []).append(row)
     groups = [BoardGroup("untriaged", _("Not triaged yet"), by_key.get("untriaged", []))]
     groups += [
-        BoardGroup(c.value, str(CATEGORY_LABELS[c]), by_key.get(c.value, []))
+        BoardGroup(c.value, _(CATEGORY_LABELS[c]), by_key.get(c.value, []))
         for c in CATEGORY_ORDER
         if c != Category.DEAD
     ]

@@ -122,8 +122,8 @@ def answers_coerce(raw: Mapping[str, object]) -> dict[str, triage.Answer]:
             continue
         try:
             answers[name] = triage.answer_coerce(question, value)
-        except ValueError as exc:
-            problems[name] = [str(exc)]
+        except triage.AnswerInvalid as exc:
+            problems[name] = [_(exc.message) % exc.params if exc.params else _(exc.message)]
     if problems:
         raise ValidationFailed(problems)
     return answers
@@ -233,7 +233,7 @@ def triage_record(
         raise ValidationFailed(
             {
                 question.value: _("needed next: %(prompt)s")
-                % {"prompt": triage.QUESTIONS[question].prompt}
+                % {"prompt": _(triage.QUESTIONS[question].prompt)}
             },
             message=_("the answers are incomplete; next question: %(value)s")
             % {"value": question.value},
@@ -242,7 +242,7 @@ def triage_record(
         outcome.category, expectant=expectant, reason=expectant_reason
     )
     if refused:
-        raise ValidationFailed({"expectant_reason": refused})
+        raise ValidationFailed({"expectant_reason": [_(problem) for problem in refused]})
     if len(expectant_reason) > 300:
         raise ValidationFailed({"expectant_reason": [_("at most 300 characters")]})
     minutes = retriage_minutes(site=patient.site).get(category)

@@ -16,13 +16,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
 
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
+def gettext_noop(message: str) -> str:
+    """Marks an English message for the catalogues (makemessages looks for this name) without
+    importing Django into this pure module: labels, questions, reasons and problems stay
+    English here, and the pages, the CLI and the API translate them when they show them."""
+    return message
 
 
 class Algorithm(StrEnum):
@@ -38,16 +38,16 @@ class Category(StrEnum):
     DEAD = "dead"
 
 
-CATEGORY_LABELS: dict[Category, StrOrPromise] = {
-    Category.IMMEDIATE: gettext_lazy("Immediate (red)"),
-    Category.DELAYED: gettext_lazy("Delayed (yellow)"),
-    Category.MINOR: gettext_lazy("Minor (green)"),
-    Category.EXPECTANT: gettext_lazy("Expectant (grey)"),
-    Category.DEAD: gettext_lazy("Dead (black)"),
+CATEGORY_LABELS: dict[Category, str] = {
+    Category.IMMEDIATE: gettext_noop("Immediate (red)"),
+    Category.DELAYED: gettext_noop("Delayed (yellow)"),
+    Category.MINOR: gettext_noop("Minor (green)"),
+    Category.EXPECTANT: gettext_noop("Expectant (grey)"),
+    Category.DEAD: gettext_noop("Dead (black)"),
 }
-ALGORITHM_LABELS: dict[Algorithm, StrOrPromise] = {
-    Algorithm.START: gettext_lazy("START (adult)"),
-    Algorithm.JUMPSTART: gettext_lazy("JumpSTART (child)"),
+ALGORITHM_LABELS: dict[Algorithm, str] = {
+    Algorithm.START: gettext_noop("START (adult)"),
+    Algorithm.JUMPSTART: gettext_noop("JumpSTART (child)"),
 }
 # The order of care on the board: who is seen first.
 CATEGORY_ORDER: tuple[Category, ...] = (
@@ -80,53 +80,63 @@ class Avpu(StrEnum):
     UNRESPONSIVE = "unresponsive"
 
 
-AVPU_LABELS: dict[Avpu, StrOrPromise] = {
-    Avpu.ALERT: gettext_lazy("Alert"),
-    Avpu.VOICE: gettext_lazy("Responds to voice"),
-    Avpu.PAIN_APPROPRIATE: gettext_lazy("Responds to pain appropriately (localises, withdraws)"),
-    Avpu.PAIN_INAPPROPRIATE: gettext_lazy("Responds to pain inappropriately (moans, posturing)"),
-    Avpu.UNRESPONSIVE: gettext_lazy("Unresponsive"),
+AVPU_LABELS: dict[Avpu, str] = {
+    Avpu.ALERT: gettext_noop("Alert"),
+    Avpu.VOICE: gettext_noop("Responds to voice"),
+    Avpu.PAIN_APPROPRIATE: gettext_noop("Responds to pain appropriately (localises, withdraws)"),
+    Avpu.PAIN_INAPPROPRIATE: gettext_noop("Responds to pain inappropriately (moans, posturing)"),
+    Avpu.UNRESPONSIVE: gettext_noop("Unresponsive"),
 }
 
 Answer = bool | int | float | str
+
+
+class AnswerInvalid(ValueError):
+    """A refused answer: the English message (marked for the catalogues) and its values, so
+    that the form can say it in the reader's language."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
 
 
 @dataclass(frozen=True)
 class QuestionSpec:
     """How a question is asked and what answers it takes."""
 
-    prompt: StrOrPromise
+    prompt: str
     kind: str  # "bool", "int", "float" or "choice"
-    unit: StrOrPromise = ""
+    unit: str = ""
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[str, ...] = ()
 
 
 QUESTIONS: dict[Question, QuestionSpec] = {
-    Question.WALKS: QuestionSpec(gettext_lazy("Can the patient walk?"), "bool"),
-    Question.BREATHES: QuestionSpec(gettext_lazy("Is the patient breathing?"), "bool"),
+    Question.WALKS: QuestionSpec(gettext_noop("Can the patient walk?"), "bool"),
+    Question.BREATHES: QuestionSpec(gettext_noop("Is the patient breathing?"), "bool"),
     Question.BREATHES_AFTER_AIRWAY: QuestionSpec(
-        gettext_lazy("Open (position) the airway. Is the patient breathing now?"), "bool"
+        gettext_noop("Open (position) the airway. Is the patient breathing now?"), "bool"
     ),
     Question.PERIPHERAL_PULSE: QuestionSpec(
-        gettext_lazy("Is there a palpable peripheral pulse?"), "bool"
+        gettext_noop("Is there a palpable peripheral pulse?"), "bool"
     ),
     Question.BREATHES_AFTER_RESCUE_BREATHS: QuestionSpec(
-        gettext_lazy("Give five rescue breaths. Is the child breathing now?"), "bool"
+        gettext_noop("Give five rescue breaths. Is the child breathing now?"), "bool"
     ),
     Question.RESPIRATORY_RATE: QuestionSpec(
-        gettext_lazy("Respiratory rate (breaths per minute)?"), "int", gettext_lazy("/min"), 1, 150
+        gettext_noop("Respiratory rate (breaths per minute)?"), "int", gettext_noop("/min"), 1, 150
     ),
-    Question.RADIAL_PULSE: QuestionSpec(gettext_lazy("Is there a radial pulse?"), "bool"),
+    Question.RADIAL_PULSE: QuestionSpec(gettext_noop("Is there a radial pulse?"), "bool"),
     Question.CAPILLARY_REFILL: QuestionSpec(
-        gettext_lazy("Capillary refill time (seconds)?"), "float", gettext_lazy("s"), 0, 30
+        gettext_noop("Capillary refill time (seconds)?"), "float", gettext_noop("s"), 0, 30
     ),
     Question.OBEYS_COMMANDS: QuestionSpec(
-        gettext_lazy("Does the patient obey simple commands?"), "bool"
+        gettext_noop("Does the patient obey simple commands?"), "bool"
     ),
     Question.AVPU: QuestionSpec(
-        gettext_lazy("Mental status (AVPU)?"), "choice", choices=tuple(a.value for a in Avpu)
+        gettext_noop("Mental status (AVPU)?"), "choice", choices=tuple(a.value for a in Avpu)
     ),
 }
 
@@ -191,29 +201,35 @@ def answer_coerce(question: Question, value: object) -> Answer:
             return True
         if text in {"no", "n", "false", "0"}:
             return False
-        raise ValueError(_("answer yes or no"))
+        raise AnswerInvalid(gettext_noop("answer yes or no"))
     if spec.kind == "choice":
         text = str(value).strip().lower()
         if text not in spec.choices:
-            raise ValueError(_("must be one of %(choices)s") % {"choices": ", ".join(spec.choices)})
+            raise AnswerInvalid(
+                gettext_noop("must be one of %(choices)s"), choices=", ".join(spec.choices)
+            )
         return text
     number: float
     if isinstance(value, bool):
-        raise ValueError(_("must be a number"))
+        raise AnswerInvalid(gettext_noop("must be a number"))
     try:
         number = float(value) if not isinstance(value, int | float) else value  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ValueError(_("must be a number")) from None
+        raise AnswerInvalid(gettext_noop("must be a number")) from None
     if number != number:  # NaN
-        raise ValueError(_("must be a number"))
+        raise AnswerInvalid(gettext_noop("must be a number"))
     if spec.kind == "int":
         if number != int(number):
-            raise ValueError(_("must be a whole number"))
+            raise AnswerInvalid(gettext_noop("must be a whole number"))
         number = int(number)
     if spec.minimum is not None and number < spec.minimum:
-        raise ValueError(_("must be at least %(minimum)s") % {"minimum": f"{spec.minimum:g}"})
+        raise AnswerInvalid(
+            gettext_noop("must be at least %(minimum)s"), minimum=f"{spec.minimum:g}"
+        )
     if spec.maximum is not None and number > spec.maximum:
-        raise ValueError(_("must be at most %(maximum)s") % {"maximum": f"{spec.maximum:g}"})
+        raise AnswerInvalid(
+            gettext_noop("must be at most %(maximum)s"), maximum=f"{spec.maximum:g}"
+        )
     return number
 
 
@@ -238,15 +254,10 @@ class _Missing(Exception):
 
 
 # The reasons are kept in English with the assessment (data, as recorded) and shown in the
-# reader's language by `reason_shown`; those naming a threshold say its value (tested).
+# reader's language; those naming a threshold say its value (tested).
 _RATE_OVER = gettext_noop("respiratory rate over 30")
 _REFILL_OVER = gettext_noop("capillary refill over 2 s")
 _RATE_OUTSIDE = gettext_noop("respiratory rate outside 15-45")
-
-
-def reason_shown(reason: str) -> str:
-    """A recorded reason in the active language (as recorded when it is not one of ours)."""
-    return _(reason) if reason else ""
 
 
 def _start(walk: _Walk) -> tuple[Category, str]:
@@ -317,7 +328,9 @@ def category_final(
     if not expectant:
         return algorithm_category, []
     if algorithm_category == Category.DEAD:
-        return algorithm_category, [_("the algorithm found the patient dead; not expectant")]
+        return algorithm_category, [
+            gettext_noop("the algorithm found the patient dead; not expectant")
+        ]
     if not reason.strip():
-        return algorithm_category, [_("say why the patient is expectant")]
+        return algorithm_category, [gettext_noop("say why the patient is expectant")]
     return Category.EXPECTANT, []

@@ -65,7 +65,9 @@ def _parsed(schema: type[serializers.Serializer[Any]], data: dict[str, Any]) -> 
 
 # The board's chart: untriaged first, then the triage categories in the board's order.
 CHART_CATEGORIES: list[tuple[str, StrOrPromise]] = [("untriaged", gettext_lazy("Not triaged yet"))]
-CHART_CATEGORIES += [(c.value, CATEGORY_LABELS[c]) for c in CATEGORY_ORDER if c != Category.DEAD]
+CHART_CATEGORIES += [
+    (c.value, gettext_lazy(CATEGORY_LABELS[c])) for c in CATEGORY_ORDER if c != Category.DEAD
+]
 
 
 def _board_site(request: HttpRequest) -> Site:
@@ -162,7 +164,7 @@ def _patient_page(
 
 
 def _category_label(category: str) -> str:
-    return str(CATEGORY_LABELS[Category(category)]) if category else _("Not triaged yet")
+    return _(CATEGORY_LABELS[Category(category)]) if category else _("Not triaged yet")
 
 
 @page_view
@@ -270,7 +272,7 @@ def triage(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
                 % {
                     "name": record.person.full_name,
                     "category": _category_label(row.category),
-                    "algorithm": ALGORITHM_LABELS[Algorithm(row.algorithm)],
+                    "algorithm": _(ALGORITHM_LABELS[Algorithm(row.algorithm)]),
                 },
             )
             return redirect("care:board")
@@ -282,12 +284,12 @@ def triage(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     context = {
         "patient": record,
         "outcome": outcome,
-        "algorithm_label": ALGORITHM_LABELS[outcome.algorithm],
+        "algorithm_label": _(ALGORITHM_LABELS[outcome.algorithm]),
         "looks": post.get("looks", ""),
         "steps": [
             {
                 "key": s.question.value,
-                "prompt": QUESTIONS[s.question].prompt,
+                "prompt": _(QUESTIONS[s.question].prompt),
                 "answer": _answer_text(s.question, s.answer),
                 "value": _answer_value(s.answer),
             }
@@ -295,7 +297,7 @@ def triage(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
         ],
         "question": question.value if question else "",
         "spec": spec,
-        "avpu": [(a.value, AVPU_LABELS[a]) for a in Avpu],
+        "avpu": [(a.value, _(AVPU_LABELS[a])) for a in Avpu],
         "category": outcome.category.value if outcome.category else "",
         "category_label": _category_label(outcome.category.value) if outcome.category else "",
         "errors": errors,
@@ -308,8 +310,8 @@ def _answer_text(question: Question, answer: Any) -> str:
     if isinstance(answer, bool):
         return _("yes") if answer else _("no")
     if question == Question.AVPU:
-        return str(AVPU_LABELS[Avpu(str(answer))])
-    unit = QUESTIONS[question].unit
+        return _(AVPU_LABELS[Avpu(str(answer))])
+    unit = _(QUESTIONS[question].unit) if QUESTIONS[question].unit else ""
     return f"{answer:g} {unit}".strip() if isinstance(answer, int | float) else str(answer)
 
 

@@ -115,15 +115,21 @@ def birth_date_problem(date_of_birth: dt.date, today: dt.date) -> str | None:
     return None
 
 
+def gettext_noop(message: str) -> str:
+    """Marks an English message for the catalogues (makemessages looks for this name) without
+    importing Django into this pure module; whoever shows the message translates it."""
+    return message
+
+
 def coordinates_problems(latitude: float | None, longitude: float | None) -> dict[str, str]:
     problems: dict[str, str] = {}
     if (latitude is None) != (longitude is None):
         missing = "longitude" if longitude is None else "latitude"
-        problems[missing] = "is required when the other coordinate is given"
+        problems[missing] = gettext_noop("is required when the other coordinate is given")
     if latitude is not None and not -90 <= latitude <= 90:
-        problems["latitude"] = "must be between -90 and 90"
+        problems["latitude"] = gettext_noop("must be between -90 and 90")
     if longitude is not None and not -180 <= longitude <= 180:
-        problems["longitude"] = "must be between -180 and 180"
+        problems["longitude"] = gettext_noop("must be between -180 and 180")
     return problems
 
 

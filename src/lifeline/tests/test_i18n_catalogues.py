@@ -398,6 +398,18 @@ def _message_arguments(call: ast.Call, klass: str) -> Iterator[ast.AST]:
     yield from args
 
 
+# The dicts of field messages a service gathers before it raises ValidationFailed with them.
+PROBLEM_DICTS = frozenset({"problems", "errors"})
+
+
+def _messages_in(value: ast.AST) -> list[ast.AST]:
+    if isinstance(value, ast.List | ast.Tuple):
+        return list(value.elts)
+    if isinstance(value, ast.ListComp):
+        return [value.elt]
+    return [value]
+
+
 def python_untranslated(tree: ast.Module, errors: frozenset[str]) -> list[tuple[int, str]]:
     """(line, what) of each message raised, label or choice written as plain text."""
     found: list[tuple[int, str]] = []
@@ -421,7 +433,15 @@ def python_untranslated(tree: ast.Module, errors: frozenset[str]) -> list[tuple[
                 and is_plain_text(node.args[1])
             ):
                 found.append((node.lineno, f"messages.{_name(node.func)}: plain text"))
-        elif isinstance(node, ast.ClassDef):
+        elif isinstance(node, ast.Assign | ast.AugAssign):
+            # problems["field"] = "message": the field messages a ValidationFailed will carry.
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Subscript) and _name(target.value) in PROBLEM_DICTS:
+                    for message in _messages_in(node.value):
+                        if is_plain_text(message):
+                            found.append((node.lineno, f"field message {ast.unparse(message)}"))
+        if isinstance(node, ast.ClassDef):
             bases = {_name(b) for b in node.bases}
             for statement in node.body:
                 if not isinstance(statement, ast.Assign):
@@ -451,6 +471,8 @@ def test_the_python_scan_finds_plain_messages_labels_and_choices() -> None:
         "    raise Conflict(_('%(x)s taken') % {'x': x})\n"
         "    raise ValueError('a developer message stays English')\n"
         "    raise NotFound(message)\n"
+        "    problems['a'] = [f'unknown {x}']\n"
+        "    problems['b'] = _('fine')\n"
         "name = models.CharField(verbose_name='name')\n"
         "class Status(models.TextChoices):\n"
         "    OPEN = 'open', 'Open'\n"
@@ -458,7 +480,7 @@ def test_the_python_scan_finds_plain_messages_labels_and_choices() -> None:
     )
     tree = ast.parse(source)
     found = python_untranslated(tree, error_classes([tree]))
-    assert [line for line, _what in found] == [3, 4, 5, 9, 11], found
+    assert [line for line, _what in found] == [3, 4, 5, 9, 11, 13], found
 
 
 @pytest.fixture(scope="module")

@@ -74,14 +74,18 @@ class TreatmentState:
     @property
     def summary(self) -> str:
         t = self.treatment
-        text = (
-            f"{t.item.name} {q(t.dose_quantity)} {t.dose_unit} every {t.every_hours} h: "
-            f"{self.given} of {t.doses} given"
-        )
+        text = _("%(item)s %(dose)s %(unit)s every %(hours)s h: %(given)s of %(doses)s given") % {
+            "item": t.item.name,
+            "dose": q(t.dose_quantity),
+            "unit": t.dose_unit,
+            "hours": t.every_hours,
+            "given": self.given,
+            "doses": t.doses,
+        }
         if self.missed:
-            text += f", {len(self.missed)} missed"
+            text += _(", %(n)s missed") % {"n": len(self.missed)}
         if t.stopped_at is not None:
-            text += ", stopped"
+            text += _(", stopped")
         return text
 
 
