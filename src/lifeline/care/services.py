@@ -118,7 +118,7 @@ def answers_coerce(raw: Mapping[str, object]) -> dict[str, triage.Answer]:
         try:
             question = Question(name)
         except ValueError:
-            problems[name] = ["is not a triage question"]
+            problems[name] = [_("is not a triage question")]
             continue
         try:
             answers[name] = triage.answer_coerce(question, value)
@@ -146,11 +146,13 @@ def patient_admit(
     permission_require(actor, "care.record_care", doing="admit patients")
     problems = _when_check(arrived_at, "arrived_at")
     if condition and condition not in MEDICAL_CONDITIONS:
-        problems["condition"] = [f"must be one of {', '.join(sorted(MEDICAL_CONDITIONS))}"]
+        problems["condition"] = [
+            _("must be one of %(join)s") % {"join": ", ".join(sorted(MEDICAL_CONDITIONS))}
+        ]
     if len(place) > 80:
-        problems["place"] = ["at most 80 characters"]
+        problems["place"] = [_("at most 80 characters")]
     if len(complaint) > 300:
-        problems["complaint"] = ["at most 300 characters"]
+        problems["complaint"] = [_("at most 300 characters")]
     if problems:
         raise ValidationFailed(problems)
     person = Person.objects.select_for_update().get(pk=person.pk)
@@ -302,20 +304,25 @@ def vitals_record(
     problems = _when_check(observed_at, "observed_at")
     known = {*VITAL_BOUNDS, "avpu"}
     for name in sorted(set(values) - known):
-        problems[name] = ["is not a vital sign"]
+        problems[name] = [_("is not a vital sign")]
     clean: dict[str, Any] = {}
     for name, (low, high) in VITAL_BOUNDS.items():
         value = values.get(name)
         if value is None:
             continue
         if not low <= value <= high:
-            problems[name] = [f"must be between {low:g} and {high:g}"]
+            problems[name] = [
+                _("must be between %(low)s and %(high)s")
+                % {"low": format(low, "g"), "high": format(high, "g")}
+            ]
         clean[name] = value
     avpu = values.get("avpu") or ""
     if avpu and avpu not in {a.value for a in triage.Avpu}:
-        problems["avpu"] = [f"must be one of {', '.join(a.value for a in triage.Avpu)}"]
+        problems["avpu"] = [
+            _("must be one of %(join)s") % {"join": ", ".join(a.value for a in triage.Avpu)}
+        ]
     if not clean and not avpu:
-        problems["vitals"] = ["record at least one vital sign"]
+        problems["vitals"] = [_("record at least one vital sign")]
     if problems:
         raise ValidationFailed(problems)
     patient = _patient_lock(patient)
@@ -354,9 +361,9 @@ def death_record(
     permission_require(actor, "care.record_care", doing="record deaths")
     problems = _when_check(died_at, "died_at")
     if not cause.strip():
-        problems["cause"] = ["is required"]
+        problems["cause"] = [_("is required")]
     elif len(cause) > 300:
-        problems["cause"] = ["at most 300 characters"]
+        problems["cause"] = [_("at most 300 characters")]
     if problems:
         raise ValidationFailed(problems)
     patient = _patient_lock(patient)

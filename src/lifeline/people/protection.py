@@ -134,17 +134,19 @@ def tracing_request_file(
     permission_require(actor, "people.trace_family", doing="file tracing requests")
     problems: dict[str, str] = {}
     if not (given_name.strip() or family_name.strip()):
-        problems["given_name"] = "a given or a family name of the person sought is required"
+        problems["given_name"] = _("a given or a family name of the person sought is required")
     if seeker is None and not seeker_name.strip():
-        problems["seeker_name"] = "say who is looking (a registered person or a name)"
+        problems["seeker_name"] = _("say who is looking (a registered person or a name)")
     if seeker is not None and seeker.is_deleted:
-        problems["seeker"] = "was deleted"
+        problems["seeker"] = _("was deleted")
     if sex not in Sex.values:
-        problems["sex"] = f"must be one of {', '.join(Sex.values)}"
+        problems["sex"] = _("must be one of %(join)s") % {"join": ", ".join(Sex.values)}
     if age_years is not None and not 0 <= age_years <= rules.MAX_AGE_YEARS:
-        problems["age_years"] = f"must be between 0 and {rules.MAX_AGE_YEARS}"
+        problems["age_years"] = _("must be between 0 and %(MAX_AGE_YEARS)s") % {
+            "MAX_AGE_YEARS": rules.MAX_AGE_YEARS
+        }
     if last_seen_on is not None and last_seen_on > timezone.localdate():
-        problems["last_seen_on"] = "is in the future"
+        problems["last_seen_on"] = _("is in the future")
     if problems:
         raise ValidationFailed(problems)
     request = TracingRequest(
@@ -308,9 +310,11 @@ def tracing_request_close(
     permission_require(actor, "people.confirm_tracing", doing="close tracing requests")
     problems: dict[str, str] = {}
     if reason not in CLOSE_REASONS_BY_HAND:
-        problems["reason"] = f"must be one of {', '.join(CLOSE_REASONS_BY_HAND)}"
+        problems["reason"] = _("must be one of %(join)s") % {
+            "join": ", ".join(CLOSE_REASONS_BY_HAND)
+        }
     if not note.strip():
-        problems["note"] = "say why the request is closed"
+        problems["note"] = _("say why the request is closed")
     if problems:
         raise ValidationFailed(problems)
     request = TracingRequest.objects.select_for_update().get(pk=request.pk)
@@ -494,13 +498,13 @@ def _case_values_check(values: Mapping[str, Any]) -> None:
         ("risk_level", RiskLevel),
     ):
         if name in values and values[name] not in choices.values:
-            problems[name] = f"must be one of {', '.join(choices.values)}"
+            problems[name] = _("must be one of %(join)s") % {"join": ", ".join(choices.values)}
     caseworker = values.get("caseworker")
     if caseworker is not None and not caseworker.has_perm("people.manage_protection"):
-        problems["caseworker"] = "must be a protection officer"
+        problems["caseworker"] = _("must be a protection officer")
     unknown = sorted(set(values) - set(CASE_FIELDS))
     for name in unknown:
-        problems[name] = "cannot be changed here"
+        problems[name] = _("cannot be changed here")
     if problems:
         raise ValidationFailed(problems)
 
@@ -547,9 +551,9 @@ def case_close(
     permission_require(actor, "people.manage_protection", doing="close protection cases")
     problems: dict[str, str] = {}
     if outcome not in CaseOutcome.values:
-        problems["outcome"] = f"must be one of {', '.join(CaseOutcome.values)}"
+        problems["outcome"] = _("must be one of %(join)s") % {"join": ", ".join(CaseOutcome.values)}
     if not note.strip():
-        problems["note"] = "say why the case is closed"
+        problems["note"] = _("say why the case is closed")
     if problems:
         raise ValidationFailed(problems)
     case = ProtectionCase.objects.select_for_update().select_related("child").get(pk=case.pk)

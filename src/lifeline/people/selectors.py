@@ -131,7 +131,7 @@ def person_list(*, actor: Actor | None, filters: PersonFilters | None = None) ->
             qs = qs.filter(search_text__contains=term)
     if f.status:
         if f.status not in Status.values:
-            problems["status"] = f"must be one of {', '.join(Status.values)}"
+            problems["status"] = _("must be one of %(join)s") % {"join": ", ".join(Status.values)}
         qs = qs.filter(status=f.status)
     if f.site:
         site = str(f.site)
@@ -147,7 +147,9 @@ def person_list(*, actor: Actor | None, filters: PersonFilters | None = None) ->
         try:
             band = rules.age_band(f.age_band)
         except KeyError:
-            problems["age_band"] = f"must be one of {', '.join(rules.AGE_BAND_CODES)}"
+            problems["age_band"] = _("must be one of %(join)s") % {
+                "join": ", ".join(rules.AGE_BAND_CODES)
+            }
         else:
             oldest_exclusive, youngest = rules.birth_date_range(band, timezone.localdate())
             qs = qs.filter(date_of_birth__lte=youngest)
@@ -155,7 +157,9 @@ def person_list(*, actor: Actor | None, filters: PersonFilters | None = None) ->
                 qs = qs.filter(date_of_birth__gt=oldest_exclusive)
     if f.condition:
         if f.condition not in Condition.values:
-            problems["condition"] = f"must be one of {', '.join(Condition.values)}"
+            problems["condition"] = _("must be one of %(join)s") % {
+                "join": ", ".join(Condition.values)
+            }
         elif f.condition not in conditions_visible(actor):
             raise Forbidden(
                 _("your role may not filter by the condition “%(condition)s”")

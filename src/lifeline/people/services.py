@@ -57,14 +57,14 @@ def _person_values_check(values: Mapping[str, Any], *, creating: bool) -> dict[s
         given = str(values.get("given_name") or "").strip()
         family = str(values.get("family_name") or "").strip()
         if not given and not family:
-            problems["given_name"] = ["a given or a family name is required"]
+            problems["given_name"] = [_("a given or a family name is required")]
     for name_field in ("given_name", "family_name"):
         problem = rules.name_problem(str(values.get(name_field) or ""))
         if problem is not None:
             problems[name_field] = [problem]
     sex = values.get("sex")
     if sex is not None and sex not in Sex.values:
-        problems["sex"] = [f"must be one of {', '.join(Sex.values)}"]
+        problems["sex"] = [_("must be one of %(join)s") % {"join": ", ".join(Sex.values)}]
     dob = values.get("date_of_birth")
     if dob is not None:
         problem = rules.birth_date_problem(dob, _today())
@@ -75,7 +75,7 @@ def _person_values_check(values: Mapping[str, Any], *, creating: bool) -> dict[s
         if items is not None and (
             not isinstance(items, list) or not all(isinstance(i, str) for i in items)
         ):
-            problems[list_field] = ["must be a list of text"]
+            problems[list_field] = [_("must be a list of text")]
     named = [rules.name_problem(name) for name in values.get("other_names") or []]
     if any(named) and "other_names" not in problems:
         problems["other_names"] = [problem for problem in named if problem]
@@ -88,9 +88,9 @@ def _location_check(
     problems = {k: [v] for k, v in rules.coordinates_problems(latitude, longitude).items()}
     if occurred_at is not None:
         if timezone.is_naive(occurred_at):
-            problems["occurred_at"] = ["must include a time zone"]
+            problems["occurred_at"] = [_("must include a time zone")]
         elif occurred_at > timezone.now() + FUTURE_TOLERANCE:
-            problems["occurred_at"] = ["is in the future"]
+            problems["occurred_at"] = [_("is in the future")]
     return problems
 
 
@@ -199,16 +199,16 @@ def person_draft(
     problems = _person_values_check(values, creating=True)
     problems |= _location_check(latitude=latitude, longitude=longitude, occurred_at=occurred_at)
     if status not in Status.values:
-        problems["status"] = [f"must be one of {', '.join(Status.values)}"]
+        problems["status"] = [_("must be one of %(join)s") % {"join": ", ".join(Status.values)}]
     condition_list = list(conditions)
     if condition_list:
         # Conditions seen at intake are condition observations: the same permission applies.
         permission_require(actor, "people.record_condition", doing="record a person's condition")
     unknown = [c for c in condition_list if c not in Condition.values]
     if unknown:
-        problems["conditions"] = [f"unknown condition {c!r}" for c in unknown]
+        problems["conditions"] = [_("unknown condition “%(c)s”") % {"c": c} for c in unknown]
     if household is not None and household.is_deleted:
-        problems["household"] = ["was deleted"]
+        problems["household"] = [_("was deleted")]
     if problems:
         raise ValidationFailed(problems)
 
@@ -285,7 +285,7 @@ def person_update(*, actor: Actor | None, person: Person, changes: Mapping[str, 
     )
     household = changes.get("household")
     if household is not None and household.is_deleted:
-        problems["household"] = ["was deleted"]
+        problems["household"] = [_("was deleted")]
     if problems:
         raise ValidationFailed(problems)
     changed = [name for name, value in changes.items() if getattr(person, name) != value]
@@ -340,9 +340,9 @@ def person_status_record(
     person = _person_lock(person)
     problems = _location_check(latitude=latitude, longitude=longitude, occurred_at=occurred_at)
     if status not in Status.values:
-        problems["status"] = [f"must be one of {', '.join(Status.values)}"]
+        problems["status"] = [_("must be one of %(join)s") % {"join": ", ".join(Status.values)}]
     if person.status == Status.DECEASED and status != Status.DECEASED:
-        problems["status"] = ["the person is recorded as deceased; correct that event first"]
+        problems["status"] = [_("the person is recorded as deceased; correct that event first")]
     if problems:
         raise ValidationFailed(problems)
     event = StatusEvent(
@@ -384,7 +384,9 @@ def person_condition_record(
     if "occurred_at" in problems:
         problems["observed_at"] = problems.pop("occurred_at")
     if condition not in Condition.values:
-        problems["condition"] = [f"must be one of {', '.join(Condition.values)}"]
+        problems["condition"] = [
+            _("must be one of %(join)s") % {"join": ", ".join(Condition.values)}
+        ]
     if problems:
         raise ValidationFailed(problems)
     observation = ConditionObservation(
@@ -563,10 +565,12 @@ def _household_values_check(values: Mapping[str, Any], exclude_pk: Any = None) -
     if card:
         taken = Household.objects.filter(ration_card=card).exclude(pk=exclude_pk).exists()
         if taken:
-            problems["ration_card"] = [f"{card!r} is already the card of another household"]
+            problems["ration_card"] = [
+                _("“%(card)s” is already the card of another household") % {"card": card}
+            ]
     head = values.get("head")
     if head is not None and head.is_deleted:
-        problems["head"] = ["was deleted"]
+        problems["head"] = [_("was deleted")]
     if problems:
         raise ValidationFailed(problems)
 

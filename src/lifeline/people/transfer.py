@@ -133,18 +133,23 @@ class _RowChecker:
         record_id = values.pop("id", None)
         if record_id is not None:
             if record_id in self.ids_seen:
-                problems["id"] = [f"repeats the id of line {self.ids_seen[record_id]}"]
+                problems["id"] = [
+                    _("repeats the id of line %(ids_seen)s")
+                    % {"ids_seen": self.ids_seen[record_id]}
+                ]
             elif record_id in self.ids_taken:
                 problems["id"] = [
-                    "is already in this registry; the file (or this row) was imported before"
+                    _("is already in this registry; the file (or this row) was imported before")
                 ]
             self.ids_seen.setdefault(record_id, line)
         card = str(values.pop("ration_card", "") or "").strip() or None
         if card in self.deleted_cards:
-            problems["ration_card"] = [f"{card!r} is already the card of another household"]
+            problems["ration_card"] = [
+                _("“%(card)s” is already the card of another household") % {"card": card}
+            ]
         elif card and card not in self.households and not self.may_add_household:
             problems["ration_card"] = [
-                "your role may not create households (needs people.add_household)"
+                _("your role may not create households (needs people.add_household)")
             ]
         data: dict[str, Any] = {}
         try:

@@ -95,19 +95,23 @@ def treatment_prescribe(
     permission_require(actor, PRESCRIBE, doing="prescribe treatments")
     problems: dict[str, str] = {}
     if patient.status not in OPEN_STATUSES:
-        problems["patient"] = f"is no longer in care ({patient.get_status_display().lower()})"
+        problems["patient"] = _("is no longer in care (%(lower)s)") % {
+            "lower": patient.get_status_display().lower()
+        }
     if dose_quantity is None or dose_quantity <= 0:
-        problems["dose_quantity"] = "must be more than zero"
+        problems["dose_quantity"] = _("must be more than zero")
     if not 1 <= every_hours <= MAX_EVERY_HOURS:
-        problems["every_hours"] = f"must be from 1 to {MAX_EVERY_HOURS}"
+        problems["every_hours"] = _("must be from 1 to %(MAX_EVERY_HOURS)s") % {
+            "MAX_EVERY_HOURS": MAX_EVERY_HOURS
+        }
     if not 1 <= doses <= MAX_DOSES:
-        problems["doses"] = f"must be from 1 to {MAX_DOSES}"
+        problems["doses"] = _("must be from 1 to %(MAX_DOSES)s") % {"MAX_DOSES": MAX_DOSES}
     if benefit not in Benefit.values:
-        problems["benefit"] = f"must be one of {', '.join(Benefit.values)}"
+        problems["benefit"] = _("must be one of %(join)s") % {"join": ", ".join(Benefit.values)}
     if dose_unit and dose_unit != item.unit:
-        problems["dose_unit"] = (
-            f"doses are issued in the item's unit ({item.unit}): give the dose in {item.unit}"
-        )
+        problems["dose_unit"] = _(
+            "doses are issued in the item's unit (%(unit)s): give the dose in %(unit)s"
+        ) % {"unit": item.unit}
     if problems:
         raise ValidationFailed(problems)
     source = _store_for(patient, store)
@@ -571,13 +575,13 @@ def _override_keys(overrides: Sequence[OverrideInput], keys: Sequence[str]) -> l
         matches = [k for k in keys if ref in k.split("/")]
         if len(matches) != 1:
             problems[f"overrides[{n}].patient"] = (
-                f"{ref!r} is not a patient waiting in this proposal"
+                _("“%(ref)s” is not a patient waiting in this proposal")
                 if not matches
-                else f"{ref!r} has several courses here: name the course"
-            )
+                else _("“%(ref)s” has several courses here: name the course")
+            ) % {"ref": ref}
             continue
         if not o.reason.strip():
-            problems[f"overrides[{n}].reason"] = "an override needs a reason"
+            problems[f"overrides[{n}].reason"] = _("an override needs a reason")
             continue
         found.append(rule.Override(matches[0], o.action, o.reason.strip()[:300], o.quantity))
     if problems:

@@ -70,11 +70,13 @@ def person_candidate(person: Person, today: dt.date | None = None) -> Candidate:
 def _probe_check(query: str, age: int | None, sex: str | None) -> dict[str, str]:
     problems: dict[str, str] = {}
     if not name_parse(query or "").tokens:
-        problems["q"] = "give at least one name to search for"
+        problems["q"] = _("give at least one name to search for")
     if age is not None and not 0 <= age <= rules.MAX_AGE_YEARS:
-        problems["age"] = f"must be between 0 and {rules.MAX_AGE_YEARS}"
+        problems["age"] = _("must be between 0 and %(MAX_AGE_YEARS)s") % {
+            "MAX_AGE_YEARS": rules.MAX_AGE_YEARS
+        }
     if sex not in (None, "", *Sex.values):
-        problems["sex"] = f"must be one of {', '.join(Sex.values)}"
+        problems["sex"] = _("must be one of %(join)s") % {"join": ", ".join(Sex.values)}
     return problems
 
 
@@ -92,7 +94,7 @@ def person_search(
     permission_require(actor, "people.view_person", doing="see people")
     problems = _probe_check(query, age, sex)
     if not 1 <= limit <= MAX_LIMIT:
-        problems["limit"] = f"must be between 1 and {MAX_LIMIT}"
+        problems["limit"] = _("must be between 1 and %(MAX_LIMIT)s") % {"MAX_LIMIT": MAX_LIMIT}
     if problems:
         raise ValidationFailed(problems)
     probe = Probe(

@@ -25,11 +25,11 @@ def _ordered(a: Person, b: Person) -> tuple[Person, Person]:
 def _check(a: Person, b: Person, reason: str, *, reason_required: bool) -> None:
     problems: dict[str, str] = {}
     if a.pk == b.pk:
-        problems["second"] = "is the same record as the first"
+        problems["second"] = _("is the same record as the first")
     if reason_required and not reason.strip():
-        problems["reason"] = "say why these records are one person"
+        problems["reason"] = _("say why these records are one person")
     if len(reason) > REASON_MAX:
-        problems["reason"] = f"at most {REASON_MAX} characters"
+        problems["reason"] = _("at most %(REASON_MAX)s characters") % {"REASON_MAX": REASON_MAX}
     if problems:
         raise ValidationFailed(problems)
     if a.is_deleted or b.is_deleted:
