@@ -107,18 +107,18 @@ def search_terms(query: str) -> list[str]:
     return [term for term in fold(query).split() if term]
 
 
-def birth_date_problem(date_of_birth: dt.date, today: dt.date) -> str | None:
-    if date_of_birth > today:
-        return "is in the future"
-    if date_of_birth < EARLIEST_BIRTH:
-        return f"is before {EARLIEST_BIRTH.isoformat()}"
-    return None
-
-
 def gettext_noop(message: str) -> str:
     """Marks an English message for the catalogues (makemessages looks for this name) without
     importing Django into this pure module; whoever shows the message translates it."""
     return message
+
+
+def birth_date_problem(date_of_birth: dt.date, today: dt.date) -> str | None:
+    if date_of_birth > today:
+        return gettext_noop("is in the future")
+    if date_of_birth < EARLIEST_BIRTH:
+        return gettext_noop("is before 1900-01-01")  # EARLIEST_BIRTH
+    return None
 
 
 def coordinates_problems(latitude: float | None, longitude: float | None) -> dict[str, str]:

@@ -69,7 +69,7 @@ def _person_values_check(values: Mapping[str, Any], *, creating: bool) -> dict[s
     if dob is not None:
         problem = rules.birth_date_problem(dob, _today())
         if problem:
-            problems["date_of_birth"] = [problem]
+            problems["date_of_birth"] = [_(problem)]
     for list_field in ("other_names", "languages"):
         items = values.get(list_field)
         if items is not None and (
@@ -85,7 +85,7 @@ def _person_values_check(values: Mapping[str, Any], *, creating: bool) -> dict[s
 def _location_check(
     *, latitude: float | None, longitude: float | None, occurred_at: dt.datetime | None
 ) -> dict[str, list[str]]:
-    problems = {k: [v] for k, v in rules.coordinates_problems(latitude, longitude).items()}
+    problems = {k: [_(v)] for k, v in rules.coordinates_problems(latitude, longitude).items()}
     if occurred_at is not None:
         if timezone.is_naive(occurred_at):
             problems["occurred_at"] = [_("must include a time zone")]
