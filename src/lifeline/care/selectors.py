@@ -46,7 +46,7 @@ BOARD_DEATHS_FOR = dt.timedelta(hours=48)
 
 
 def _view_require(actor: Actor | None) -> None:
-    permission_require(actor, "care.view_medical", doing="see medical records")
+    permission_require(actor, "care.view_medical", doing=_("see medical records"))
 
 
 def patient_get(*, actor: Actor | None, patient_id: Any) -> Patient:
@@ -297,7 +297,7 @@ def triage_preview(
 ) -> Outcome:
     """Where the answers so far lead for this patient (START or JumpSTART by age or look):
     the category, or the one question the algorithm needs next. Records nothing."""
-    permission_require(actor, "care.record_care", doing="triage patients")
+    permission_require(actor, "care.record_care", doing=_("triage patients"))
     coerced = answers_coerce(answers)
     age = age_years_on(patient.person, on or timezone.localdate())
     algorithm = algorithm_for(age_years=age, looks_like_child=looks_like_child)

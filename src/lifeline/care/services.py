@@ -143,7 +143,7 @@ def patient_admit(
     """Open a stay in care for a person; the registry shows them in care. `condition`: what
     brings them (malnourished, ill, pregnant, wounded...), recorded in the registry as seen at
     admission."""
-    permission_require(actor, "care.record_care", doing="admit patients")
+    permission_require(actor, "care.record_care", doing=_("admit patients"))
     problems = _when_check(arrived_at, "arrived_at")
     if condition and condition not in MEDICAL_CONDITIONS:
         problems["condition"] = [
@@ -218,7 +218,7 @@ def triage_record(
     """Triage (or re-triage) a patient: START or JumpSTART by age or look, with the answers the
     algorithm needs. An incomplete set is refused naming the next question; a clinician may
     record expectant, with a reason, over the algorithm's category."""
-    permission_require(actor, "care.record_care", doing="triage patients")
+    permission_require(actor, "care.record_care", doing=_("triage patients"))
     problems = _when_check(assessed_at, "assessed_at")
     if problems:
         raise ValidationFailed(problems)
@@ -300,7 +300,7 @@ def vitals_record(
     note: str = "",
 ) -> VitalSigns:
     """One set of vital signs; any may be left out, but not all of them."""
-    permission_require(actor, "care.record_care", doing="record vital signs")
+    permission_require(actor, "care.record_care", doing=_("record vital signs"))
     problems = _when_check(observed_at, "observed_at")
     known = {*VITAL_BOUNDS, "avpu"}
     for name in sorted(set(values) - known):
@@ -358,7 +358,7 @@ def death_record(
     note: str = "",
 ) -> Death:
     """A death in care: the stay closes and the registry records the person as deceased."""
-    permission_require(actor, "care.record_care", doing="record deaths")
+    permission_require(actor, "care.record_care", doing=_("record deaths"))
     problems = _when_check(died_at, "died_at")
     if not cause.strip():
         problems["cause"] = [_("is required")]
@@ -414,7 +414,7 @@ def patient_discharge(
     at: dt.datetime | None = None,
 ) -> Patient:
     """Close a stay: discharged (back in the camp) or transferred elsewhere."""
-    permission_require(actor, "care.record_care", doing="discharge patients")
+    permission_require(actor, "care.record_care", doing=_("discharge patients"))
     problems = _when_check(at, "at")
     if problems:
         raise ValidationFailed(problems)

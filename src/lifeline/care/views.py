@@ -122,7 +122,7 @@ def admit(request: HttpRequest) -> HttpResponse:
     """Admit anyone in the registry to care (malnourished, ill, pregnant, wounded...) and go
     straight to their triage. Without a person chosen: find them by name first."""
     actor = request.user
-    permission_require(actor, "care.record_care", doing="admit patients")
+    permission_require(actor, "care.record_care", doing=_("admit patients"))
     person_id = request.POST.get("person") or request.GET.get("person")
     if not person_id:
         q = request.GET.get("q", "").strip()[:200]
@@ -189,7 +189,7 @@ def vitals(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
 @page_view
 def death(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     """Record a death in care, behind a page that names the patient and asks the cause."""
-    permission_require(request.user, "care.record_care", doing="record deaths")
+    permission_require(request.user, "care.record_care", doing=_("record deaths"))
     record = selectors.patient_get(actor=request.user, patient_id=patient_id)
     form = SchemaForm(
         DeathInput,

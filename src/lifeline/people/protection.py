@@ -131,7 +131,7 @@ def tracing_request_file(
     notes: str = "",
 ) -> TracingRequest:
     """File a request and match it against the registry at once."""
-    permission_require(actor, "people.trace_family", doing="file tracing requests")
+    permission_require(actor, "people.trace_family", doing=_("file tracing requests"))
     problems: dict[str, str] = {}
     if not (given_name.strip() or family_name.strip()):
         problems["given_name"] = _("a given or a family name of the person sought is required")
@@ -238,7 +238,7 @@ def tracing_match_confirm(
     *, actor: Actor | None, match: TracingMatch, note: str = ""
 ) -> TracingMatch:
     """The person found is the one sought: link the family and close the request."""
-    permission_require(actor, "people.confirm_tracing", doing="confirm tracing matches")
+    permission_require(actor, "people.confirm_tracing", doing=_("confirm tracing matches"))
     match = _match_lock(match)
     request = match.request
     found = Person.objects.select_for_update().get(pk=match.person_id)
@@ -277,7 +277,7 @@ def tracing_match_confirm(
 def tracing_match_reject(
     *, actor: Actor | None, match: TracingMatch, note: str = ""
 ) -> TracingMatch:
-    permission_require(actor, "people.confirm_tracing", doing="reject tracing matches")
+    permission_require(actor, "people.confirm_tracing", doing=_("reject tracing matches"))
     match = _match_lock(match)
     match.status, match.decided_by = TracingMatchStatus.REJECTED, actor_user(actor)
     match.decided_at, match.note = timezone.now(), note[:300]
@@ -307,7 +307,7 @@ def tracing_request_close(
 ) -> TracingRequest:
     """Close a request without a confirmed match: the person was found by other means, or
     the seeker withdrew it. Proposed matches still waiting are rejected with it."""
-    permission_require(actor, "people.confirm_tracing", doing="close tracing requests")
+    permission_require(actor, "people.confirm_tracing", doing=_("close tracing requests"))
     problems: dict[str, str] = {}
     if reason not in CLOSE_REASONS_BY_HAND:
         problems["reason"] = _("must be one of %(join)s") % {
@@ -346,7 +346,7 @@ def tracing_request_close(
 def tracing_request_list(
     *, actor: Actor | None, status: str | None = None
 ) -> QuerySet[TracingRequest]:
-    permission_require(actor, "people.trace_family", doing="see tracing requests")
+    permission_require(actor, "people.trace_family", doing=_("see tracing requests"))
     qs = TracingRequest.objects.alive().select_related("seeker", "found_person")
     if status:
         if status not in TracingStatus.values:
@@ -359,7 +359,7 @@ def tracing_request_list(
 
 def tracing_request_get(*, actor: Actor | None, request_id: Any) -> TracingRequest:
     """One request with its proposed matches; the read is audited (it names the missing)."""
-    permission_require(actor, "people.trace_family", doing="see tracing requests")
+    permission_require(actor, "people.trace_family", doing=_("see tracing requests"))
     pk = id_parse(request_id, "request")
     request = (
         TracingRequest.objects.alive()
@@ -378,7 +378,7 @@ def tracing_matches(*, request: TracingRequest) -> list[TracingMatch]:
 
 
 def tracing_match_get(*, actor: Actor | None, match_id: Any) -> TracingMatch:
-    permission_require(actor, "people.trace_family", doing="see tracing requests")
+    permission_require(actor, "people.trace_family", doing=_("see tracing requests"))
     pk = id_parse(match_id, "match")
     match = TracingMatch.objects.select_related("request", "person").filter(pk=pk).first()
     if match is None:
@@ -455,7 +455,7 @@ def person_registered(*, actor: Actor | None, person: Person) -> None:
 def cases_open_for_unaccompanied(*, actor: Actor | None = None) -> list[ProtectionCase]:
     """Open a case for every child present with no adult of their household present."""
     if actor is not None:
-        permission_require(actor, "people.manage_protection", doing="open protection cases")
+        permission_require(actor, "people.manage_protection", doing=_("open protection cases"))
     today = timezone.localdate()
     children = list(
         Person.objects.alive()
@@ -512,7 +512,7 @@ def _case_values_check(values: Mapping[str, Any]) -> None:
 @transaction.atomic
 def case_open(*, actor: Actor | None, child: Person, kind: str, **values: Any) -> ProtectionCase:
     """Open a case by hand (a child whose situation the registry does not show)."""
-    permission_require(actor, "people.manage_protection", doing="open protection cases")
+    permission_require(actor, "people.manage_protection", doing=_("open protection cases"))
     _case_values_check({"kind": kind, **values})
     if ProtectionCase.objects.alive().filter(child=child, status=CaseStatus.OPEN).exists():
         raise Conflict(_("this child already has an open case"))
@@ -523,7 +523,7 @@ def case_open(*, actor: Actor | None, child: Person, kind: str, **values: Any) -
 def case_update(
     *, actor: Actor | None, case: ProtectionCase, changes: Mapping[str, Any]
 ) -> ProtectionCase:
-    permission_require(actor, "people.manage_protection", doing="change protection cases")
+    permission_require(actor, "people.manage_protection", doing=_("change protection cases"))
     _case_values_check(changes)
     case = ProtectionCase.objects.select_for_update().get(pk=case.pk)
     if case.status == CaseStatus.CLOSED:
@@ -548,7 +548,7 @@ def case_close(
     *, actor: Actor | None, case: ProtectionCase, outcome: str, note: str
 ) -> ProtectionCase:
     """Close a case: the child was reunified, transferred or has aged out; the note says how."""
-    permission_require(actor, "people.manage_protection", doing="close protection cases")
+    permission_require(actor, "people.manage_protection", doing=_("close protection cases"))
     problems: dict[str, str] = {}
     if outcome not in CaseOutcome.values:
         problems["outcome"] = _("must be one of %(join)s") % {"join": ", ".join(CaseOutcome.values)}
@@ -590,7 +590,7 @@ def case_close(
 
 def case_list(*, actor: Actor | None, status: str | None = CaseStatus.OPEN) -> list[ProtectionCase]:
     """Cases (open by default), highest risk first. Seeing the list is an audited read."""
-    permission_require(actor, "people.view_protection", doing="see protection cases")
+    permission_require(actor, "people.view_protection", doing=_("see protection cases"))
     qs = ProtectionCase.objects.alive().select_related("child", "caseworker")
     if status:
         if status not in CaseStatus.values:
@@ -610,7 +610,7 @@ def case_list(*, actor: Actor | None, status: str | None = CaseStatus.OPEN) -> l
 
 
 def case_get(*, actor: Actor | None, case_id: Any) -> ProtectionCase:
-    permission_require(actor, "people.view_protection", doing="see protection cases")
+    permission_require(actor, "people.view_protection", doing=_("see protection cases"))
     pk = id_parse(case_id, "case")
     case = (
         ProtectionCase.objects.alive()
@@ -631,7 +631,7 @@ def case_get(*, actor: Actor | None, case_id: Any) -> ProtectionCase:
 
 
 def cases_of_child(*, actor: Actor | None, child: Person) -> list[ProtectionCase]:
-    permission_require(actor, "people.view_protection", doing="see protection cases")
+    permission_require(actor, "people.view_protection", doing=_("see protection cases"))
     cases = list(ProtectionCase.objects.alive().filter(Q(child=child)).order_by("-created_at"))
     if cases:
         audit_record(

@@ -64,7 +64,7 @@ def can_see_location(actor: Actor | None) -> bool:
 
 
 def person_get(*, actor: Actor | None, person_id: Any) -> Person:
-    permission_require(actor, "people.view_person", doing="see people")
+    permission_require(actor, "people.view_person", doing=_("see people"))
     pk = id_parse(person_id, "person")
     person = Person.objects.select_related("household", "current_site").filter(pk=pk).first()
     if person is None:
@@ -119,7 +119,7 @@ class PersonFilters:
 
 
 def person_list(*, actor: Actor | None, filters: PersonFilters | None = None) -> QuerySet[Person]:
-    permission_require(actor, "people.view_person", doing="see people")
+    permission_require(actor, "people.view_person", doing=_("see people"))
     f = filters or PersonFilters()
     qs = Person.objects.alive().select_related("current_site", "household")
     problems: dict[str, str] = {}
@@ -320,7 +320,7 @@ def person_record(*, actor: Actor | None, person_id: Any) -> PersonRecord:
 
 
 def person_merge_get(*, actor: Actor | None, merge_id: Any) -> PersonMerge:
-    permission_require(actor, "people.view_person", doing="see people")
+    permission_require(actor, "people.view_person", doing=_("see people"))
     pk = id_parse(merge_id, "merge")
     merge: PersonMerge | None = (
         PersonMerge.objects.alive()
@@ -336,7 +336,7 @@ def person_merge_get(*, actor: Actor | None, merge_id: Any) -> PersonMerge:
 def household_get(*, actor: Actor | None, household_id: Any) -> Household:
     """One household. Its shelter and area tell where people sleep: only roles that see
     locations may be shown them, and for those the read is written to the audit log."""
-    permission_require(actor, "people.view_household", doing="see households")
+    permission_require(actor, "people.view_household", doing=_("see households"))
     pk = id_parse(household_id, "household")
     household = Household.objects.alive().select_related("head", "site").filter(pk=pk).first()
     if household is None:
@@ -357,7 +357,7 @@ def _household_location_audit(actor: Actor | None, household: Household) -> None
 
 
 def household_by_card(*, actor: Actor | None, ration_card: str) -> Household:
-    permission_require(actor, "people.view_household", doing="see households")
+    permission_require(actor, "people.view_household", doing=_("see households"))
     household = (
         Household.objects.alive()
         .select_related("head", "site")
@@ -375,7 +375,7 @@ def household_by_card(*, actor: Actor | None, ration_card: str) -> Household:
 
 def ration_card_suggest(*, actor: Actor | None, site: Site) -> str:
     """The next free ration card number of a site's series (what the card form offers)."""
-    permission_require(actor, "people.view_household", doing="see households")
+    permission_require(actor, "people.view_household", doing=_("see households"))
     cards = [
         card
         for card in Household.objects.filter(site=site, ration_card__isnull=False).values_list(
@@ -435,7 +435,7 @@ def household_size_query(*, ration_card: str, statuses: Sequence[str]) -> Househ
 
 
 def household_members(*, actor: Actor | None, household: Household) -> QuerySet[Person]:
-    permission_require(actor, "people.view_person", doing="see people")
+    permission_require(actor, "people.view_person", doing=_("see people"))
     return (
         Person.objects.alive()
         .filter(household=household)
@@ -447,7 +447,7 @@ def household_members(*, actor: Actor | None, household: Household) -> QuerySet[
 def household_list(
     *, actor: Actor | None, q: str = "", site: str | None = None
 ) -> QuerySet[Household]:
-    permission_require(actor, "people.view_household", doing="see households")
+    permission_require(actor, "people.view_household", doing=_("see households"))
     qs = Household.objects.alive().select_related("head", "site")
     if q:
         # Searching by shelter would tell a role that may not see it where people sleep.

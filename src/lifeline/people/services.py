@@ -179,7 +179,7 @@ def person_draft(
 ) -> PersonDraft:
     """Every rule and permission of a registration, and the rows it would write: what
     `person_register` writes one at a time and the bulk import (`people.bulk`) many at once."""
-    permission_require(actor, "people.add_person", doing="register people")
+    permission_require(actor, "people.add_person", doing=_("register people"))
     dob, estimated = birth_date_resolve(date_of_birth=date_of_birth, age_years=age_years)
     # A date of birth worked out elsewhere (an import, the demo) may itself be an estimate.
     estimated = estimated or (dob is not None and birth_date_estimated)
@@ -203,7 +203,7 @@ def person_draft(
     condition_list = list(conditions)
     if condition_list:
         # Conditions seen at intake are condition observations: the same permission applies.
-        permission_require(actor, "people.record_condition", doing="record a person's condition")
+        permission_require(actor, "people.record_condition", doing=_("record a person's condition"))
     unknown = [c for c in condition_list if c not in Condition.values]
     if unknown:
         problems["conditions"] = [_("unknown condition “%(c)s”") % {"c": c} for c in unknown]
@@ -264,7 +264,7 @@ def person_register(*, actor: Actor | None, **values: Any) -> Person:
 
 @transaction.atomic
 def person_update(*, actor: Actor | None, person: Person, changes: Mapping[str, Any]) -> Person:
-    permission_require(actor, "people.change_person", doing="change people's records")
+    permission_require(actor, "people.change_person", doing=_("change people's records"))
     person = _person_lock(person)
     changes = dict(changes)
     if "age_years" in changes:
@@ -336,7 +336,7 @@ def person_status_record(
     occurred_at: dt.datetime | None = None,
     note: str = "",
 ) -> StatusEvent:
-    permission_require(actor, "people.record_status", doing="record a person's status")
+    permission_require(actor, "people.record_status", doing=_("record a person's status"))
     person = _person_lock(person)
     problems = _location_check(latitude=latitude, longitude=longitude, occurred_at=occurred_at)
     if status not in Status.values:
@@ -378,7 +378,7 @@ def person_condition_record(
     note: str = "",
     observed_at: dt.datetime | None = None,
 ) -> ConditionObservation:
-    permission_require(actor, "people.record_condition", doing="record a person's condition")
+    permission_require(actor, "people.record_condition", doing=_("record a person's condition"))
     person = _person_lock(person)
     problems = _location_check(latitude=None, longitude=None, occurred_at=observed_at)
     if "occurred_at" in problems:
@@ -411,7 +411,7 @@ def person_condition_record(
 
 @transaction.atomic
 def person_delete(*, actor: Actor | None, person: Person, reason: str) -> Person:
-    permission_require(actor, "people.delete_person", doing="delete people's records")
+    permission_require(actor, "people.delete_person", doing=_("delete people's records"))
     if not reason.strip():
         raise ValidationFailed({"reason": _("say why the record is deleted")})
     person = _person_lock(person)
@@ -447,7 +447,7 @@ def person_merge(
     *, actor: Actor | None, survivor: Person, duplicate: Person, reason: str = ""
 ) -> PersonMerge:
     """Fold `duplicate` into `survivor`: both histories kept, the duplicate tombstoned."""
-    permission_require(actor, "people.merge_person", doing="merge records")
+    permission_require(actor, "people.merge_person", doing=_("merge records"))
     if survivor.pk == duplicate.pk:
         raise ValidationFailed({"duplicate": _("is the same record as the survivor")})
     survivor, duplicate = _person_lock(survivor), _person_lock(duplicate)
@@ -505,7 +505,7 @@ def person_merge(
 def person_merge_undo(*, actor: Actor | None, merge: PersonMerge, reason: str = "") -> Person:
     """Restore the duplicate of a merge as it was; fields filled by the merge are emptied again
     unless someone has changed them since."""
-    permission_require(actor, "people.merge_person", doing="undo a merge")
+    permission_require(actor, "people.merge_person", doing=_("undo a merge"))
     merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
     if merge.undone_at is not None:
         raise Conflict(_("this merge was already undone"))
@@ -586,7 +586,7 @@ def household_create(
     head: Person | None = None,
     notes: str = "",
 ) -> Household:
-    permission_require(actor, "people.add_household", doing="create households")
+    permission_require(actor, "people.add_household", doing=_("create households"))
     card = (ration_card or "").strip() or None
     _household_values_check({"ration_card": card, "head": head})
     household = Household(
@@ -608,7 +608,7 @@ HOUSEHOLD_FIELDS = ("ration_card", "shelter", "area", "head", "notes")
 def household_update(
     *, actor: Actor | None, household: Household, changes: Mapping[str, Any]
 ) -> Household:
-    permission_require(actor, "people.change_household", doing="change households")
+    permission_require(actor, "people.change_household", doing=_("change households"))
     household = Household.objects.select_for_update().get(pk=household.pk)
     unknown = sorted(set(changes) - set(HOUSEHOLD_FIELDS))
     if unknown:
@@ -642,7 +642,7 @@ def _member_join(household: Household, person: Person) -> None:
 
 @transaction.atomic
 def household_member_add(*, actor: Actor | None, household: Household, person: Person) -> Person:
-    permission_require(actor, "people.change_household", doing="change households")
+    permission_require(actor, "people.change_household", doing=_("change households"))
     person = _person_lock(person)
     if household.is_deleted:
         raise ValidationFailed({"household": _("was deleted")})
@@ -659,7 +659,7 @@ def household_member_add(*, actor: Actor | None, household: Household, person: P
 
 @transaction.atomic
 def household_member_remove(*, actor: Actor | None, household: Household, person: Person) -> Person:
-    permission_require(actor, "people.change_household", doing="change households")
+    permission_require(actor, "people.change_household", doing=_("change households"))
     person = _person_lock(person)
     if person.household_id != household.pk:
         raise ValidationFailed(
@@ -695,7 +695,7 @@ def household_move(
 ) -> Household:
     """Move a household to another shelter, area or site. Every member gets a status event at
     the new place (`transferred` when the site changes), so their history shows the move."""
-    permission_require(actor, "people.change_household", doing="move households")
+    permission_require(actor, "people.change_household", doing=_("move households"))
     household = Household.objects.select_for_update().get(pk=household.pk)
     if site is None and area is None and shelter is None:
         raise ValidationFailed({"site": _("give a new site, area or shelter")})

@@ -181,7 +181,7 @@ def persons_import_csv(
     short transactions (`people.bulk`), so other writers are not held up, as one batch that
     a failure removes whole. A file whose columns cannot be read raises ValidationFailed.
     """
-    permission_require(actor, "people.add_person", doing="import people")
+    permission_require(actor, "people.add_person", doing=_("import people"))
     records = _records(_decode(stream.read()))
     if not records:
         raise _file_invalid("is empty; it needs a header row (and an HXL hashtag row) then data")

@@ -37,7 +37,7 @@ VIEW = "care.view_medical"
 
 
 def _can_view(actor: Actor | None) -> None:
-    permission_require(actor, VIEW, doing="see medical records")
+    permission_require(actor, VIEW, doing=_("see medical records"))
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ def treatment_prescribe(
 ) -> Treatment:
     """A course for a patient in care: `dose_quantity` of the item (in its unit) every
     `every_hours` hours, `doses` times, from a store of the patient's site."""
-    permission_require(actor, PRESCRIBE, doing="prescribe treatments")
+    permission_require(actor, PRESCRIBE, doing=_("prescribe treatments"))
     problems: dict[str, str] = {}
     if patient.status not in OPEN_STATUSES:
         problems["patient"] = _("is no longer in care (%(lower)s)") % {
@@ -144,7 +144,7 @@ def treatment_prescribe(
 @transaction.atomic
 def treatment_stop(*, actor: Actor | None, treatment: Treatment, reason: str) -> Treatment:
     """End a course before its last dose (finished early, changed, or not available)."""
-    permission_require(actor, PRESCRIBE, doing="stop treatments")
+    permission_require(actor, PRESCRIBE, doing=_("stop treatments"))
     if not reason.strip():
         raise ValidationFailed({"reason": _("say why the course stops")})
     treatment = Treatment.objects.select_for_update().get(pk=treatment.pk)
@@ -192,7 +192,7 @@ def dose_give(
     A dose for a slot of the schedule already given (a second tap, a second medic), one
     outside the course's schedule, or more than the prescribed dose is refused unless the
     medic gives the `reason`, which is kept in the dose's note and the audit row."""
-    permission_require(actor, PRESCRIBE, doing="give doses")
+    permission_require(actor, PRESCRIBE, doing=_("give doses"))
     # One dose at a time per course: the row lock orders two medics giving the same dose.
     treatment = (
         Treatment.objects.select_for_update()
@@ -503,7 +503,7 @@ def allocation_propose(
     """Propose who gets the item's stock at the store among the patients whose courses wait
     for it, by the rule (docs/care-allocation.md). A proposal decides nothing until a medic
     or the commander confirms it."""
-    permission_require(actor, ALLOCATE, doing="propose allocations of medicine")
+    permission_require(actor, ALLOCATE, doing=_("propose allocations of medicine"))
     waiting = _waiting(item, store)
     if not waiting:
         raise ValidationFailed(
@@ -636,7 +636,7 @@ def allocation_confirm(
     triage category while a higher one goes without is allowed and recorded as such.
     Refused when the stock on hand or the waiting patients have changed since the proposal
     (propose again)."""
-    permission_require(actor, ALLOCATE, doing="confirm allocations of medicine")
+    permission_require(actor, ALLOCATE, doing=_("confirm allocations of medicine"))
     decision = (
         AllocationDecision.objects.select_for_update()
         .select_related("item", "store")

@@ -91,7 +91,7 @@ def person_search(
     limit: int = 10,
 ) -> list[SearchMatch]:
     """People whose names match `query` in any spelling, script or order, best first."""
-    permission_require(actor, "people.view_person", doing="see people")
+    permission_require(actor, "people.view_person", doing=_("see people"))
     problems = _probe_check(query, age, sex)
     if not 1 <= limit <= MAX_LIMIT:
         problems["limit"] = _("must be between 1 and %(MAX_LIMIT)s") % {"MAX_LIMIT": MAX_LIMIT}
@@ -232,7 +232,7 @@ def duplicates_all(*, actor: Actor | None) -> list[DuplicatePair]:
 
     The finder is `matching.linkage` (blocking, the evidence weighed, a calibrated
     likelihood); a pair decided "not the same person" is never proposed again."""
-    permission_require(actor, "people.merge_person", doing="look for duplicate records")
+    permission_require(actor, "people.merge_person", doing=_("look for duplicate records"))
     links = _links()
     decided = _decided_pairs()
     kept = []

@@ -49,7 +49,7 @@ def duplicate_dismiss(
     likelihood: float | None = None,
 ) -> DuplicateDecision:
     """Two records the finder proposed are not the same person: never proposed again."""
-    permission_require(actor, "people.merge_person", doing="decide on duplicate records")
+    permission_require(actor, "people.merge_person", doing=_("decide on duplicate records"))
     reason = reason.strip()
     _check(first, second, reason, reason_required=False)
     a, b = _ordered(first, second)
@@ -83,7 +83,7 @@ def duplicate_merge(
 ) -> PersonMerge:
     """Two records are one person: `duplicate` is folded into `survivor` (undoable from the
     person's page), with the reason the registrar gave."""
-    permission_require(actor, "people.merge_person", doing="merge records")
+    permission_require(actor, "people.merge_person", doing=_("merge records"))
     reason = reason.strip()
     _check(survivor, duplicate, reason, reason_required=True)
     a, b = _ordered(survivor, duplicate)
