@@ -35,7 +35,7 @@ def alert_list(
         if alert.resolved_at is not None:
             mark = _("RESOLVED by %(who)s: %(resolution)s") % {
                 "who": alert.resolved_by or "Lifeline",
-                "resolution": alert.resolution,
+                "resolution": alert.shown_resolution,
             }
         elif alert.acknowledged_at is not None:
             mark = (_("ACK %(who)s") % {"who": alert.acknowledged_by or ""}).rstrip()

@@ -4,11 +4,13 @@ and resolved by people."""
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.models import ReplicatedModel
@@ -33,6 +35,16 @@ def alert_text(msgid: str, params: dict[str, object], stored: str) -> str:
         # A translation that names a placeholder the message lacks: the English text, never
         # a broken page.
         return stored
+
+
+# The notes sync's rule writes when it closes an alert as the same as another (stored in
+# English, as every site writes them; shown in the reader's language by `shown_resolution`).
+CLOSED_AS_RESOLVED = gettext_noop("resolved at %(site)s: %(resolution)s")
+CLOSED_AS_SAME = gettext_noop("the same alert as the one raised at %(site)s, kept open")
+_CLOSED_NOTES = (
+    (re.compile(r"resolved at (?P<site>.+?): (?P<resolution>.*)", re.S), CLOSED_AS_RESOLVED),
+    (re.compile(r"the same alert as the one raised at (?P<site>.+), kept open"), CLOSED_AS_SAME),
+)
 
 
 class Alert(ReplicatedModel):
@@ -107,6 +119,19 @@ class Alert(ReplicatedModel):
     @property
     def shown_detail(self) -> str:
         return alert_text(self.detail_msgid, self.params, self.detail)
+
+    @property
+    def shown_resolution(self) -> str:
+        """How it was resolved: a person's words as written; Lifeline's own notes (an alert
+        closed by sync's rule, or by its cause going away) in the reader's language."""
+        if self.resolved_by_id is not None or not self.resolution:
+            return self.resolution
+        if self.same_as is not None:
+            for pattern, msgid in _CLOSED_NOTES:
+                found = pattern.fullmatch(self.resolution)
+                if found:
+                    return gettext(msgid) % found.groupdict()
+        return gettext(self.resolution)
 
     @property
     def is_open(self) -> bool:

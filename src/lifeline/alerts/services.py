@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from lifeline.alerts.kinds import ALERT_KINDS, alert_kind_of
-from lifeline.alerts.models import Alert, Severity
+from lifeline.alerts.models import CLOSED_AS_RESOLVED, CLOSED_AS_SAME, Alert, Severity
 from lifeline.core.errors import Conflict, ValidationFailed
 from lifeline.core.services import Actor, actor_user, audit_record, permission_require
 
@@ -211,7 +211,10 @@ def alerts_converge(ids: Set[uuid.UUID]) -> list[Alert]:
             if cover is None:
                 still_open.append(alert)
                 continue
-            note = f"resolved at {cover.origin_site.name}: {cover.resolution}"
+            note = CLOSED_AS_RESOLVED % {
+                "site": cover.origin_site.name,
+                "resolution": cover.resolution,
+            }
             closed.append(_alert_close_as_same(alert, cover, note))
         if len(still_open) < 2:
             continue
@@ -221,7 +224,7 @@ def alerts_converge(ids: Set[uuid.UUID]) -> list[Alert]:
                 kept.acknowledged_at = other.acknowledged_at
                 kept.acknowledged_by_id = other.acknowledged_by_id
                 kept.save(update_fields=["acknowledged_at", "acknowledged_by"])
-            note = f"the same alert as the one raised at {kept.origin_site.name}, kept open"
+            note = CLOSED_AS_SAME % {"site": kept.origin_site.name}
             closed.append(_alert_close_as_same(other, kept, note))
     return closed
 

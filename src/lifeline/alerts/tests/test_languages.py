@@ -4,10 +4,11 @@ with a finished English text still shows, translated when it is a message of the
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 from rest_framework.test import APIClient
 from typer.testing import CliRunner
@@ -59,6 +60,21 @@ def test_a_finished_text_is_kept_and_translated_when_it_is_a_known_message(site:
     with translation.override("fr"):
         assert known.shown_title == "Ration card AB-9 is shared"  # data as raised
         assert fixed.shown_title == "Résolue : %(title)s"  # looked up in the catalogues
+
+
+def test_the_note_of_an_alert_closed_by_sync_reads_in_the_readers_language(
+    shared_card: Alert,
+) -> None:
+    note = "the same alert as the one raised at Forest camp, kept open"
+    shared_card.resolved_at, shared_card.same_as = timezone.now(), uuid.uuid4()
+    shared_card.resolution = note
+    shared_card.save(update_fields=["resolved_at", "same_as", "resolution"])
+    shared_card.refresh_from_db()
+    with translation.override("fr"):
+        assert shared_card.shown_resolution == (
+            "la même alerte que celle déclenchée à Forest camp, laissée ouverte"
+        )
+    assert shared_card.shown_resolution == note
 
 
 def test_a_message_that_does_not_fit_its_params_is_refused_when_raised(site: Site) -> None:
