@@ -522,17 +522,25 @@ def person_import(
         )
     if not report.errors:
         return
-    saved = f"; the refused rows are in {rejects}" if rejects is not None else ""
+    counts = {"refused": report.refused_count, "rows": report.rows, "imported": report.imported}
     if partial:
         summary = (
-            f"{report.refused_count} of {report.rows} rows were refused; the other "
-            f"{report.imported} were written. Fix the refused rows and import only those{saved}"
+            _(
+                "%(refused)s of %(rows)s rows were refused; the other %(imported)s were written. "
+                "Fix the refused rows and import only those"
+            )
+            % counts
         )
     else:
         summary = (
-            f"{report.refused_count} of {report.rows} rows are invalid; nothing was written. "
-            f"Fix them and import the whole file again{saved}"
+            _(
+                "%(refused)s of %(rows)s rows are invalid; nothing was written. Fix them and "
+                "import the whole file again"
+            )
+            % counts
         )
+    if rejects is not None:
+        summary += _("; the refused rows are in %(path)s") % {"path": rejects}
     problems: dict[str, list[str]] = {}
     for error in report.errors:
         where = f"line {error.line}" + (f", {error.column}" if error.column else "")

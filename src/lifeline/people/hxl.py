@@ -225,7 +225,9 @@ def layout_detect(first: Sequence[str], second: Sequence[str] | None) -> Layout:
         named = f"{where} ({label})" if label != where else where
         if not header.strip() and tag is None:
             columns.append(None)
-            warnings.append(f"{where} has no header and no hashtag; it is ignored")
+            warnings.append(
+                _("%(where)s has no header and no hashtag; it is ignored") % {"where": where}
+            )
             continue
         try:
             column = column_match(header, tag)

@@ -203,7 +203,7 @@ def persons_import_csv(
         header_rows=[cells for _, cells in records[: layout.header_rows]],
     )
     if not data:
-        report.warnings.append("the file has no data rows")
+        report.warnings.append(_("the file has no data rows"))
     checker = _RowChecker(actor, layout, data)
     good: list[bulk.BulkPerson] = []
     for line, cells in data:
