@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.core.errors import ValidationFailed
 from lifeline.core.pages import page_view
@@ -45,7 +46,7 @@ def _route_query(request: HttpRequest) -> dict[str, Any] | None:
 
 @page_view
 def route_map(request: HttpRequest) -> HttpResponse:
-    permission_require(request.user, "routing.plan_route", doing="plan routes")
+    permission_require(request.user, "routing.plan_route", doing=_("plan routes"))
     query = _route_query(request)
     stored = selectors.graph_get(name=request.GET.get("graph") or None)
     graph = graph_unpack(stored)
