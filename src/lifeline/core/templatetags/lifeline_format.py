@@ -21,10 +21,18 @@ from django.utils.translation import gettext as _
 
 register = template.Library()
 
-# The one layout of a moment and of a day on every page (Django format strings).
+# The one layout of a moment and of a day on every page (Django format strings), and where a
+# language writes its months otherwise: French abbreviates them in lower case ("7 déc. 2026").
 MOMENT_FORMAT = "j M Y H:i"
 DAY_FORMAT = "j M Y"
 CLOCK_FORMAT = "H:i"
+MOMENT_FORMATS = {"fr": "j N Y H:i"}
+DAY_FORMATS = {"fr": "j N Y"}
+
+
+def _language() -> str:
+    return (get_language() or "").split("-")[0]
+
 
 # Western digits and separators to Arabic-Indic ones (U+0660..U+0669, the Arabic decimal and
 # thousands separators U+066B, U+066C).
@@ -33,10 +41,7 @@ _ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 def arabic_digits_on() -> bool:
     """True when the page is in Arabic and the site asks for Arabic-Indic digits."""
-    language = get_language() or ""
-    return language.split("-")[0] == "ar" and bool(
-        getattr(settings, "LIFELINE_ARABIC_DIGITS", False)
-    )
+    return _language() == "ar" and bool(getattr(settings, "LIFELINE_ARABIC_DIGITS", False))
 
 
 def localise_digits(text: str) -> str:
@@ -91,7 +96,9 @@ def moment(value: dt.datetime | None) -> str:
         return ""
     if timezone.is_aware(value):
         value = timezone.localtime(value)
-    return localise_digits(formats.date_format(value, MOMENT_FORMAT))
+    return localise_digits(
+        formats.date_format(value, MOMENT_FORMATS.get(_language(), MOMENT_FORMAT))
+    )
 
 
 @register.filter
@@ -101,7 +108,7 @@ def day(value: dt.date | dt.datetime | None) -> str:
         return ""
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    return localise_digits(formats.date_format(value, DAY_FORMAT))
+    return localise_digits(formats.date_format(value, DAY_FORMATS.get(_language(), DAY_FORMAT)))
 
 
 @register.filter
