@@ -35,6 +35,8 @@ class ValidationFailed(LifelineError):
             name: [msgs] if isinstance(msgs, str) else [str(m) for m in msgs]
             for name, msgs in fields.items()
         }
+        # A message made of the fields' own says nothing more than they do (the CLI lists them).
+        self.message_is_fields = message is None
         if message is None:
             message = "; ".join(
                 _("%(field)s: %(messages)s") % {"field": name, "messages": " ".join(msgs)}
