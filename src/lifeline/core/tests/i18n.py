@@ -40,6 +40,29 @@ def _po_strings(path: Path) -> tuple[list[str], list[str]]:
     return ids, strs
 
 
+def po_entries(path: Path) -> list[tuple[str, list[str]]]:
+    """(msgid, its msgstrs: one, or one per plural form) of each entry of a .po file."""
+    entries: list[tuple[str, list[str]]] = []
+    current: list[str] | None = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("msgid "):
+            entries.append(("", []))
+            current = None
+        elif line.startswith("msgstr"):
+            entries[-1][1].append("")
+            current = entries[-1][1]
+        elif line.startswith("msgid_plural ") or not line.startswith('"'):
+            current = None
+            continue
+        text = line[line.index('"') + 1 : line.rindex('"')].replace('\\"', '"')
+        if line.startswith(("msgid ", '"')) and current is None and entries:
+            msgid, strs = entries[-1]
+            entries[-1] = (msgid + text, strs)
+        elif current is not None:
+            current[-1] += text
+    return entries
+
+
 @cache
 def catalogue_words(language: str) -> tuple[frozenset[str], frozenset[str]]:
     """(English words of every msgid, words of every translation into `language`), lowercase."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lifeline.core.tests.i18n import LOCALE_ROOT, _po_strings, template_untranslated
+from lifeline.core.tests.i18n import LOCALE_ROOT, po_entries, template_untranslated
 
 CATALOGUES = sorted(LOCALE_ROOT.glob("*/locale/*/LC_MESSAGES/django.po"))
 # The apps whose templates are translated on this branch; the other i18n helpers' apps are
@@ -35,11 +35,12 @@ def test_the_shell_has_its_catalogues() -> None:
 def test_a_catalogue_has_no_empty_or_fuzzy_message(catalogue: Path) -> None:
     text = catalogue.read_text(encoding="utf-8")
     assert "#, fuzzy" not in text and ", fuzzy" not in text
-    ids, strs = _po_strings(catalogue)
-    # The header is the one entry with an empty msgid; every other msgstr says something.
-    empty = [i for i, value in enumerate(strs) if not value.strip()]
-    assert len(ids) > 1
-    assert empty == [], f"{len(empty)} untranslated messages"
+    entries = po_entries(catalogue)
+    # The header is the one entry with an empty msgid; every other msgstr (each plural form)
+    # says something.
+    empty = [msgid for msgid, strs in entries if msgid and not all(s.strip() for s in strs)]
+    assert len(entries) > 1
+    assert empty == [], f"{len(empty)} untranslated messages: {empty[:5]}"
 
 
 MSGFMT = shutil.which("msgfmt")
