@@ -172,7 +172,7 @@ def site_setting_set(*, actor: Actor | None, site: Site, key: str, text: str) ->
     """Change one of the settings a site may change (see core.site_settings), from text."""
     from lifeline.core.site_settings import SITE_SETTINGS
 
-    permission_require(actor, "core.change_setting", doing="change the site's settings")
+    permission_require(actor, "core.change_setting", doing=_("change the site's settings"))
     spec = SITE_SETTINGS.get(key)
     if spec is None:
         known = ", ".join(sorted(SITE_SETTINGS))
@@ -194,7 +194,7 @@ def site_setting_clear(*, actor: Actor | None, site: Site, key: str) -> bool:
     """Back to the default for one setting; False when it was not set."""
     from lifeline.core.site_settings import SITE_SETTINGS
 
-    permission_require(actor, "core.change_setting", doing="change the site's settings")
+    permission_require(actor, "core.change_setting", doing=_("change the site's settings"))
     if key not in SITE_SETTINGS:
         raise ValidationFailed({"key": _("no setting '%(key)s'") % {"key": key}})
     deleted, _counts = Setting.objects.filter(site=site, key=key).delete()
@@ -208,7 +208,7 @@ def site_position_set(
     *, actor: Actor | None, site: Site, latitude: float, longitude: float
 ) -> Site:
     """Where the camp is: risk rising within LIFELINE_RISK_CAMP_RADIUS_M of it alerts."""
-    permission_require(actor, "core.change_site", doing="set where the site is")
+    permission_require(actor, "core.change_site", doing=_("set where the site is"))
     errors = {}
     if not -90 <= latitude <= 90:
         errors["latitude"] = "between -90 and 90"
@@ -255,7 +255,7 @@ def site_lockdown(*, actor: Actor | None, detail: dict[str, Any] | None = None) 
     from lifeline.core.keys import keys_lockdown, keys_state
 
     if actor is not None:
-        permission_require(actor, "core.change_site", doing="lock the site down")
+        permission_require(actor, "core.change_site", doing=_("lock the site down"))
     if keys_state() != "unlocked":
         return False
     with transaction.atomic():
@@ -275,7 +275,7 @@ def site_unlock(
     from lifeline.core.keys import keys_unlock
 
     if actor is not None:
-        permission_require(actor, "core.change_site", doing="unlock the site")
+        permission_require(actor, "core.change_site", doing=_("unlock the site"))
     keys_unlock(recovery_identity=recovery_identity)
     with transaction.atomic():
         audit_record(
@@ -295,7 +295,7 @@ def token_revoke(*, actor: Actor | None, user: User) -> bool:
     if actor is None or not actor.is_authenticated:
         raise Forbidden(_("sign in to revoke a token"))
     if actor.pk != user.pk:
-        permission_require(actor, "core.change_site", doing="revoke another user's token")
+        permission_require(actor, "core.change_site", doing=_("revoke another user's token"))
     deleted, _counts = Token.objects.filter(user=user).delete()
     if deleted:
         audit_record(
