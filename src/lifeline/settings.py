@@ -239,6 +239,9 @@ if LANGUAGE_CODE not in {code for code, _name in LANGUAGES}:
         f"LIFELINE_LANGUAGE must be one of en, fr, ar, got {LANGUAGE_CODE!r}"
     )
 LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
+# Pages in Arabic write numbers, dates and durations in Western digits (0123456789, what most
+# phones type) unless the site asks for Arabic-Indic ones (٠١٢٣٤٥٦٧٨٩).
+LIFELINE_ARABIC_DIGITS = env_bool("LIFELINE_ARABIC_DIGITS", False)
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

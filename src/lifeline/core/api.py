@@ -20,6 +20,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
 from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -99,13 +100,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(
             error_body(
                 "too_large",
-                "the request body is larger than this server accepts "
-                f"({settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes)",
+                _("the request body is larger than this server accepts (%(limit)d bytes)")
+                % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
             ),
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if isinstance(exc, Http404):
-        return Response(error_body("not_found", str(exc) or "not found"), status=404)
+        return Response(error_body("not_found", str(exc) or _("not found")), status=404)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -232,7 +233,10 @@ class ApiView(APIView):
         for perm in needs.any_of:
             if request.user.has_perm(perm):
                 return
-        raise Forbidden(f"your role may not {needs.doing} (needs {' or '.join(needs.any_of)})")
+        raise Forbidden(
+            _("your role may not %(doing)s (needs %(permission)s)")
+            % {"doing": needs.doing, "permission": " | ".join(needs.any_of)}
+        )
 
 
 def actor_of(request: Request) -> Actor:
@@ -254,7 +258,10 @@ def input_parse(
         if unknown:
             known = ", ".join(serializer.fields)
             raise ValidationFailed(
-                {key: f"is not a field here (fields: {known})" for key in unknown}
+                {
+                    key: _("is not a field here (fields: %(known)s)") % {"known": known}
+                    for key in unknown
+                }
             )
         # DRF turns a number sent for a text field into text; a JSON body says what it means,
         # so a number where text belongs is refused (`"notes": 5`).
@@ -267,7 +274,7 @@ def input_parse(
             and not isinstance(data[name], str)
         )
         if not_text:
-            raise ValidationFailed({name: "must be text (a JSON string)" for name in not_text})
+            raise ValidationFailed({name: _("must be text (a JSON string)") for name in not_text})
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 

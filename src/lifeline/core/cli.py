@@ -8,6 +8,7 @@ from itertools import islice
 from typing import Annotated
 
 import typer
+from django.utils.translation import gettext as _
 
 from lifeline.core import services
 from lifeline.core.clock import site_local
@@ -25,11 +26,18 @@ def site_show() -> None:
     where = (
         f"{site.latitude:.5f},{site.longitude:.5f}"
         if site.latitude is not None and site.longitude is not None
-        else "not set (lifeline site position LAT LON): no camp risk alerts until it is"
+        else _("not set (lifeline site position LAT LON): no camp risk alerts until it is")
     )
-    typer.echo(f"{site.name} ({site.code}), at {where}")
+    typer.echo(
+        _("%(site)s (%(code)s), at %(where)s")
+        % {"site": site.name, "code": site.code, "where": where}
+    )
     for spec, value in site_settings_list(site=site):
-        shown = value_text(value) if value is not None else f"default: {spec.default}"
+        shown = (
+            value_text(value)
+            if value is not None
+            else _("default: %(default)s") % {"default": spec.default}
+        )
         typer.echo(f"{spec.key} = {shown}\n    {spec.meaning}")
 
 
@@ -46,7 +54,11 @@ def site_set(ctx: typer.Context, key: str, value: str) -> None:
 def site_unset(ctx: typer.Context, key: str) -> None:
     """Put a setting back to its default."""
     cleared = services.site_setting_clear(actor=state_of(ctx).actor(), site=site_local(), key=key)
-    typer.echo(f"{key}: back to the default" if cleared else f"{key} was not set")
+    typer.echo(
+        _("%(key)s: back to the default") % {"key": key}
+        if cleared
+        else _("%(key)s was not set") % {"key": key}
+    )
 
 
 @app.command("position")
@@ -59,7 +71,10 @@ def site_position(
     site = services.site_position_set(
         actor=state_of(ctx).actor(), site=site_local(), latitude=latitude, longitude=longitude
     )
-    typer.echo(f"{site.name} is at {site.latitude:.5f},{site.longitude:.5f}")
+    typer.echo(
+        _("%(site)s is at %(latitude).5f,%(longitude).5f")
+        % {"site": site.name, "latitude": site.latitude, "longitude": site.longitude}
+    )
 
 
 def lockdown(
@@ -70,17 +85,21 @@ def lockdown(
     import getpass
 
     if not yes and not typer.confirm(
-        "Destroy this site's key? Backups (and the database, when encrypted) cannot be read "
-        "again until the recovery key held elsewhere unlocks them",
+        _(
+            "Destroy this site's key? Backups (and the database, when encrypted) cannot be read "
+            "again until the recovery key held elsewhere unlocks them"
+        ),
         default=False,
     ):
-        typer.echo("Nothing destroyed.")
+        typer.echo(_("Nothing destroyed."))
         raise typer.Exit(code=1)
     state = state_of(ctx)
     destroyed = services.site_lockdown(
         actor=state.actor() if state.username else None, detail={"os_user": getpass.getuser()}
     )
-    typer.echo("Locked down: the site's key is destroyed." if destroyed else "Already locked.")
+    typer.echo(
+        _("Locked down: the site's key is destroyed.") if destroyed else _("Already locked.")
+    )
 
 
 def unlock(
@@ -98,7 +117,7 @@ def unlock(
         recovery_identity=recovery_key.read(),
         detail={"os_user": getpass.getuser()},
     )
-    typer.echo("Unlocked: the site's key is back.")
+    typer.echo(_("Unlocked: the site's key is back."))
 
 
 audit_app = typer.Typer(help="The audit log: who wrote or saw what, when (the commander).")
@@ -147,4 +166,4 @@ def audit_show(
                 f"{record_text}  {entry.summary}".rstrip()
             )
     if not shown and not as_json:
-        typer.echo("No entries.")
+        typer.echo(_("No entries."))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from django.utils.translation import gettext as _
 from typer.core import TyperGroup
 
 ENV_USER = "LIFELINE_USER"
@@ -55,7 +56,10 @@ class CliState:
         if key:
             user = token_user(key)
             if user is None:
-                raise Forbidden(f"{ENV_TOKEN} is not a current token; get a new one")
+                raise Forbidden(
+                    _("%(variable)s is not a current token; get a new one")
+                    % {"variable": ENV_TOKEN}
+                )
         elif self.username and settings.LIFELINE_CLI_TRUST_USER:
             user = (
                 get_user_model()
@@ -64,21 +68,29 @@ class CliState:
                 .first()
             )
             if user is None:
-                raise Forbidden(f"no active Lifeline user named {self.username!r}")
+                raise Forbidden(
+                    _("no active Lifeline user named %(name)r") % {"name": self.username}
+                )
             return user
         else:
             path = token_file()
             if not path.exists():
-                trusted = f", or say who you are: --user NAME ({ENV_USER})"
-                raise Forbidden(
-                    f"sign in first: lifeline login NAME (or set {ENV_TOKEN}"
-                    f"{trusted if settings.LIFELINE_CLI_TRUST_USER else ''})"
-                )
+                if settings.LIFELINE_CLI_TRUST_USER:
+                    message = _(
+                        "sign in first: lifeline login NAME (or set %(token)s, "
+                        "or say who you are: --user NAME (%(user)s))"
+                    )
+                else:
+                    message = _("sign in first: lifeline login NAME (or set %(token)s)")
+                raise Forbidden(message % {"token": ENV_TOKEN, "user": ENV_USER})
             user = token_user(path.read_text().strip())
             if user is None:
-                raise Forbidden("your sign-in has expired or was revoked: lifeline login NAME")
+                raise Forbidden(_("your sign-in has expired or was revoked: lifeline login NAME"))
         if self.username and user.get_username() != self.username:
-            raise Forbidden(f"you are signed in as {user.get_username()!r}, not {self.username!r}")
+            raise Forbidden(
+                _("you are signed in as %(user)r, not %(name)r")
+                % {"user": user.get_username(), "name": self.username}
+            )
         return user
 
 
@@ -97,8 +109,8 @@ def cli_login(username: str, password: str) -> Path:
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
         if getattr(request, "axes_locked_out", False):
-            raise Forbidden("too many failed sign-ins for this account; wait and try again")
-        raise Forbidden("wrong username or password")
+            raise Forbidden(_("too many failed sign-ins for this account; wait and try again"))
+        raise Forbidden(_("wrong username or password"))
     path = token_file()
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     private_file_write(path, token_issue(user=user) + "\n")
@@ -131,18 +143,15 @@ def error_print(exc: Exception) -> None:
     from lifeline.core.errors import LifelineError, ValidationFailed
 
     if isinstance(exc, ValidationFailed) and exc.fields:
-        joined = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in exc.fields.items())
-        typer.echo(
-            f"error: {exc.message if exc.message != joined else 'the input is not valid'}",
-            err=True,
-        )
+        summary = _("the input is not valid") if exc.message_is_fields else exc.message
+        typer.echo(_("error: %(message)s") % {"message": summary}, err=True)
         for name, messages in exc.fields.items():
             for message in messages:
                 typer.echo(f"  {name}: {message}" if name else f"  {message}", err=True)
     elif isinstance(exc, LifelineError):
-        typer.echo(f"error: {exc.message}", err=True)
+        typer.echo(_("error: %(message)s") % {"message": exc.message}, err=True)
     else:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(_("error: %(message)s") % {"message": exc}, err=True)
 
 
 class LifelineGroup(TyperGroup):
@@ -160,8 +169,10 @@ class LifelineGroup(TyperGroup):
             raise typer.Exit(code=exc.exit_code) from exc
         except DatabaseError as exc:
             # Most often a database that was never migrated: say so without a traceback.
-            typer.echo(f"error: the database refused the command: {exc}", err=True)
-            typer.echo("  (has it been set up? run `make run` or `manage.py migrate`)", err=True)
+            typer.echo(
+                _("error: the database refused the command: %(why)s") % {"why": exc}, err=True
+            )
+            typer.echo(_("  (has it been set up? run `make run` or `manage.py migrate`)"), err=True)
             raise typer.Exit(code=1) from exc
 
 
@@ -218,14 +229,17 @@ def command_root_build(groups: Mapping[str, typer.Typer]) -> typer.Typer:
         if password_stdin:
             password = sys.stdin.readline().rstrip("\n")
         else:
-            password = typer.prompt("Password", hide_input=True)
+            password = typer.prompt(_("Password"), hide_input=True)
         path = cli_login(username, password)
-        typer.echo(f"signed in as {username} (token kept in {path}, readable by you only)")
+        typer.echo(
+            _("signed in as %(name)s (token kept in %(path)s, readable by you only)")
+            % {"name": username, "path": path}
+        )
 
     @app.command("logout")
     def logout() -> None:
         """Sign out: the kept token is revoked and forgotten."""
-        typer.echo("signed out" if cli_logout() else "nobody was signed in here")
+        typer.echo(_("signed out") if cli_logout() else _("nobody was signed in here"))
 
     for name, group in groups.items():
         app.add_typer(group, name=name)

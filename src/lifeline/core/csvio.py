@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.utils.translation import gettext as _
+
 from lifeline.core.errors import ValidationFailed
 
 # Cells that a spreadsheet would run as a formula (CSV injection) are written with a leading
@@ -87,19 +89,22 @@ def message_short(message: str) -> str:
 
 
 def file_invalid(problem: str) -> ValidationFailed:
-    return ValidationFailed({"file": problem}, message="the file cannot be imported")
+    return ValidationFailed({"file": problem}, message=_("the file cannot be imported"))
 
 
 def text_decode(raw: bytes) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise file_invalid("is UTF-16 text; save it as CSV UTF-8 and import it again")
+        raise file_invalid(_("is UTF-16 text; save it as CSV UTF-8 and import it again"))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise file_invalid(
-            f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); "
-            "save it as CSV UTF-8 and import it again"
+            _(
+                "is not UTF-8 text (byte 0x%(byte)02x on line %(line)d); "
+                "save it as CSV UTF-8 and import it again"
+            )
+            % {"byte": raw[exc.start], "line": line}
         ) from exc
 
 
@@ -117,10 +122,16 @@ def csv_records(text: str) -> list[tuple[int, list[str]]]:
         start = records[-1][0] + 1 if records else 1
         if "unexpected end of data" in str(exc):
             raise file_invalid(
-                f'line {start}: a quoted cell is never closed (a " is missing), so every line '
-                f"after it up to the end ({reader.line_num}) would be read as one cell"
+                _(
+                    'line %(line)d: a quoted cell is never closed (a " is missing), so every '
+                    "line after it up to the end (%(end)d) would be read as one cell"
+                )
+                % {"line": start, "end": reader.line_num}
             ) from exc
-        raise file_invalid(f"line {reader.line_num} cannot be read as CSV: {exc}") from exc
+        raise file_invalid(
+            _("line %(line)d cannot be read as CSV: %(why)s")
+            % {"line": reader.line_num, "why": exc}
+        ) from exc
     return records
 
 

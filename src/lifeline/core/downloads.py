@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 FLAVOURS = {"csv": False, "hxl": True}  # flavour -> with the HXL hashtag row
 
@@ -14,7 +15,7 @@ def export_hashtags(flavour: str) -> bool:
     try:
         return FLAVOURS[flavour]
     except KeyError:
-        raise Http404(f"no export as {flavour!r}: csv or hxl") from None
+        raise Http404(_("no export as %(flavour)r: csv or hxl") % {"flavour": flavour}) from None
 
 
 def csv_download(text: str, *, name: str, flavour: str) -> HttpResponse:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -60,8 +61,10 @@ class TokenObtainApi(ApiView):
         if not serializer.is_valid():
             if getattr(http_request, "axes_locked_out", False):
                 raise Throttled(
-                    detail="too many failed sign-ins for this account from here; "
-                    f"try again in {settings.AXES_COOLOFF_TIME}"
+                    detail=_(
+                        "too many failed sign-ins for this account from here; try again in %(wait)s"
+                    )
+                    % {"wait": settings.AXES_COOLOFF_TIME}
                 )
             raise ValidationError(serializer.errors)
         key = token_issue(user=serializer.validated_data["user"])
@@ -99,7 +102,7 @@ class TokenRevokeApi(ApiView):
         if values.get("username"):
             user = User.objects.filter(username=values["username"]).first()
             if user is None:
-                raise NotFound(f"no user named {values['username']!r}")
+                raise NotFound(_("no user named %(name)r") % {"name": values["username"]})
         revoked = token_revoke(actor=actor, user=user)
         return Response(TokenRevokeOutput({"revoked": revoked}).data)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from django.utils.translation import gettext as _
+
 
 class LifelineError(Exception):
     code = "error"
@@ -33,8 +35,15 @@ class ValidationFailed(LifelineError):
             name: [msgs] if isinstance(msgs, str) else [str(m) for m in msgs]
             for name, msgs in fields.items()
         }
+        # A message made of the fields' own says nothing more than they do (the CLI lists them).
+        self.message_is_fields = message is None
         if message is None:
-            message = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in self.fields.items())
+            message = "; ".join(
+                _("%(field)s: %(messages)s") % {"field": name, "messages": " ".join(msgs)}
+                if name
+                else " ".join(msgs)
+                for name, msgs in self.fields.items()
+            )
         super().__init__(message)
 
     def as_dict(self) -> dict[str, object]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from lifeline.core.errors import ValidationFailed
@@ -104,7 +105,7 @@ def _messages_of(detail: Any) -> list[str]:
     if isinstance(detail, Mapping):
         out: list[str] = []
         for key, value in detail.items():
-            prefix = f"item {int(key) + 1}: " if isinstance(key, int) else ""
+            prefix = _("item %(n)d: ") % {"n": int(key) + 1} if isinstance(key, int) else ""
             out.extend(prefix + message for message in _messages_of(value))
         return out
     if isinstance(detail, list | tuple):

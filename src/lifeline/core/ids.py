@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 import uuid_utils.compat
+from django.utils.translation import gettext as _
 
 from lifeline.core.errors import ValidationFailed
 
@@ -20,7 +21,9 @@ def id_parse(value: Any, field: str) -> uuid.UUID:
     try:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
     except ValueError as exc:
-        raise ValidationFailed({field: f"{value!r} is not a valid id"}) from exc
+        raise ValidationFailed(
+            {field: _("%(value)r is not a valid id") % {"value": value}}
+        ) from exc
 
 
 # The namespace of ids derived from what a row is (fixed forever: changing it splits rows).

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pyrage
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from lifeline.core.errors import Conflict, LifelineError, ValidationFailed
 
@@ -124,13 +125,17 @@ def site_identity() -> pyrage.x25519.Identity:
         text = paths.key_file.read_text().strip()
     except FileNotFoundError:
         raise KeysLocked(
-            "the site's key is not here (locked down, or not set up): "
-            "unlock it with the recovery key (lifeline unlock)"
+            _(
+                "the site's key is not here (locked down, or not set up): "
+                "unlock it with the recovery key (lifeline unlock)"
+            )
         ) from None
     try:
         return pyrage.x25519.Identity.from_str(text)
     except pyrage.IdentityError as exc:
-        raise KeysLocked(f"the key file {paths.key_file} does not hold an age key") from exc
+        raise KeysLocked(
+            _("the key file %(path)s does not hold an age key") % {"path": paths.key_file}
+        ) from exc
 
 
 def backup_recipients() -> list[pyrage.x25519.Recipient]:
@@ -141,7 +146,7 @@ def backup_recipients() -> list[pyrage.x25519.Recipient]:
         if path.exists():
             found.append(pyrage.x25519.Recipient.from_str(path.read_text().strip()))
     if not found:
-        raise KeysLocked("the site has no keys yet: run `manage.py lifeline_setup`")
+        raise KeysLocked(_("the site has no keys yet: run `manage.py lifeline_setup`"))
     return found
 
 
@@ -177,22 +182,26 @@ def keys_unlock(*, recovery_identity: str) -> None:
     """Bring back the site's key from its copy encrypted to the recovery key."""
     paths = key_paths()
     if paths.key_file.exists():
-        raise Conflict("the site is not locked: its key is here")
+        raise Conflict(_("the site is not locked: its key is here"))
     try:
         recovery = pyrage.x25519.Identity.from_str(recovery_identity.strip())
     except pyrage.IdentityError as exc:
-        raise ValidationFailed({"recovery": "not an age secret key (AGE-SECRET-KEY-1...)"}) from exc
+        raise ValidationFailed(
+            {"recovery": _("not an age secret key (AGE-SECRET-KEY-1...)")}
+        ) from exc
     try:
         wrapped = paths.wrapped.read_bytes()
     except FileNotFoundError:
-        raise KeysLocked(f"no recovery copy of the site's key at {paths.wrapped}") from None
+        raise KeysLocked(
+            _("no recovery copy of the site's key at %(path)s") % {"path": paths.wrapped}
+        ) from None
     try:
         text = pyrage.decrypt(wrapped, [recovery]).decode().strip()
     except pyrage.DecryptError as exc:
-        raise ValidationFailed({"recovery": "this is not this site's recovery key"}) from exc
+        raise ValidationFailed({"recovery": _("this is not this site's recovery key")}) from exc
     identity = pyrage.x25519.Identity.from_str(text)
     if paths.public.exists() and paths.public.read_text().strip() != str(identity.to_public()):
-        raise ValidationFailed({"recovery": "the recovered key is not this site's"})
+        raise ValidationFailed({"recovery": _("the recovered key is not this site's")})
     file_write_private(paths.key_file, f"{identity}\n".encode())
 
 

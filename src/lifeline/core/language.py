@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from lifeline.core.errors import ValidationFailed
 from lifeline.core.models import UserPreference
@@ -39,7 +40,7 @@ def user_language_set(
     user: AbstractBaseUser, language: str, request: HttpRequest | None = None
 ) -> None:
     if language not in language_codes():
-        raise ValidationFailed({"language": [f"unknown language {language!r}"]})
+        raise ValidationFailed({"language": [_("unknown language %(code)r") % {"code": language}]})
     UserPreference.objects.update_or_create(user_id=user.pk, defaults={"language": language})
     if request is not None:
         request.session[SESSION_KEY] = language
@@ -77,7 +78,12 @@ def environment_language(explicit: str | None, environ: dict[str, str]) -> str:
     if explicit:
         if explicit not in codes:
             raise ValidationFailed(
-                {"lang": [f"unknown language {explicit!r}; one of {', '.join(sorted(codes))}"]}
+                {
+                    "lang": [
+                        _("unknown language %(code)r; one of %(codes)s")
+                        % {"code": explicit, "codes": ", ".join(sorted(codes))}
+                    ]
+                }
             )
         return explicit
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 log = logging.getLogger("lifeline.busy")
 
@@ -29,7 +30,7 @@ def is_database_busy(exc: BaseException) -> bool:
 
 
 def busy_response(request: HttpRequest) -> HttpResponse:
-    message = "the database is busy with another write; try again in a few seconds"
+    message = _("the database is busy with another write; try again in a few seconds")
     headers = {"Retry-After": str(RETRY_AFTER_S)}
     if request.path.startswith("/api/") or "json" in request.headers.get("Accept", ""):
         body = {"error": {"code": "busy", "message": message}}
@@ -58,7 +59,9 @@ def lockout_response(request: HttpRequest, *args: object, **kwargs: object) -> H
     from django.conf import settings
 
     wait = settings.AXES_COOLOFF_TIME
-    message = f"too many failed sign-ins for this account from here; try again in {wait}"
+    message = _("too many failed sign-ins for this account from here; try again in %(wait)s") % {
+        "wait": wait
+    }
     headers = {"Retry-After": str(int(wait.total_seconds()))}
     if request.path.startswith("/api/"):
         body = {"error": {"code": "throttled", "message": message}}

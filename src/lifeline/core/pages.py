@@ -11,21 +11,26 @@ from typing import Concatenate, ParamSpec
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from lifeline.core.errors import Conflict, Forbidden, LifelineError, NotFound, ValidationFailed
 
 P = ParamSpec("P")
 
-TITLES: dict[type[LifelineError], str] = {
-    Forbidden: "Not allowed",
-    NotFound: "Not found",
-    Conflict: "Conflict",
-    ValidationFailed: "Check the request",
+TITLES: dict[type[LifelineError], Promise] = {
+    Forbidden: gettext_lazy("Not allowed"),
+    NotFound: gettext_lazy("Not found"),
+    Conflict: gettext_lazy("Conflict"),
+    ValidationFailed: gettext_lazy("Check the request"),
 }
 
 
 def error_page(request: HttpRequest, error: LifelineError) -> HttpResponse:
-    title = next((t for cls, t in TITLES.items() if isinstance(error, cls)), "Something is wrong")
+    title = next(
+        (t for cls, t in TITLES.items() if isinstance(error, cls)),
+        gettext_lazy("Something is wrong"),
+    )
     fields = error.fields if isinstance(error, ValidationFailed) else {}
     return render(
         request,

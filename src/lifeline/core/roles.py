@@ -8,6 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 
 class Role(StrEnum):
     COMMANDER = "commander"
@@ -17,6 +20,24 @@ class Role(StrEnum):
     PROTECTION = "protection_officer"
     FIELD_TEAM = "field_team"
     VIEWER = "viewer"
+
+
+# What a person reads for each role (the codes stay the groups' names).
+ROLE_LABELS: dict[str, Promise] = {
+    Role.COMMANDER: _("commander"),
+    Role.REGISTRAR: _("registrar"),
+    Role.MEDIC: _("medic"),
+    Role.LOGISTICS: _("logistics"),
+    Role.PROTECTION: _("protection officer"),
+    Role.FIELD_TEAM: _("field team"),
+    Role.VIEWER: _("viewer"),
+}
+
+
+def role_label(name: str) -> str:
+    """The role's name in the reader's language; an unknown group keeps its own name."""
+    label = ROLE_LABELS.get(name)
+    return str(label) if label is not None else name
 
 
 _GRANTS: dict[str, dict[Role, frozenset[str]]] = {}  # app label -> role -> its permissions

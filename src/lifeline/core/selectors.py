@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from lifeline.core.models import AuditEntry, Setting, Site
 from lifeline.core.services import Actor, audit_record, permission_require
@@ -41,7 +42,7 @@ class AuditFilters:
 def audit_list(*, actor: Actor | None, filters: AuditFilters | None = None) -> QuerySet[AuditEntry]:
     """The audit log, newest first, for the roles that may read it (the commander). Reading it
     is itself written to the log: it names who saw whose records."""
-    permission_require(actor, "core.view_auditentry", doing="read the audit log")
+    permission_require(actor, "core.view_auditentry", doing=_("read the audit log"))
     f = filters or AuditFilters()
     rows = AuditEntry.objects.all()
     if f.actor:

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from lifeline.core.errors import Forbidden, ValidationFailed
 from lifeline.core.models import AuditEntry, Setting, Site, insert_many
@@ -66,9 +67,12 @@ def actor_user(actor: Actor | None) -> User | None:
 def permission_require(actor: Actor | None, perm: str, *, doing: str) -> None:
     """Refuse unless the actor holds `perm`; `doing` says what was refused, for the message."""
     if actor is None or not actor.is_authenticated:
-        raise Forbidden(f"sign in to {doing}")
+        raise Forbidden(_("sign in to %(doing)s") % {"doing": doing})
     if not actor.has_perm(perm):
-        raise Forbidden(f"your role may not {doing} (needs {perm})")
+        raise Forbidden(
+            _("your role may not %(doing)s (needs %(permission)s)")
+            % {"doing": doing, "permission": perm}
+        )
 
 
 def roles_sync() -> None:
@@ -77,7 +81,7 @@ def roles_sync() -> None:
     Permissions of apps not yet migrated are skipped; post_migrate runs this after every app.
     """
     for role, perms in role_permissions().items():
-        group, _ = Group.objects.get_or_create(name=role.value)
+        group, _created = Group.objects.get_or_create(name=role.value)
         wanted = []
         for label in sorted(perms):
             app_label, codename = label.split(".", 1)
@@ -101,10 +105,10 @@ def user_create(
 ) -> User:
     user_model = User
     if not username:
-        raise ValidationFailed({"username": "is required"})
+        raise ValidationFailed({"username": _("is required")})
     if user_model.objects.filter(username=username).exists():
-        raise ValidationFailed({"username": f"{username!r} is taken"})
-    given, _, family = full_name.partition(" ")
+        raise ValidationFailed({"username": _("%(name)r is taken") % {"name": username}})
+    given, _space, family = full_name.partition(" ")
     if superuser:
         user = user_model.objects.create_superuser(
             username=username, password=password, first_name=given, last_name=family
@@ -156,7 +160,7 @@ def setting_put(*, actor: Actor | None, site: Site, key: str, value: Any) -> Set
     """Set a per-site setting (a flag such as the demo marker, a standard)."""
     from django.utils import timezone
 
-    row, _ = Setting.objects.update_or_create(
+    row, _created = Setting.objects.update_or_create(
         site=site, key=key, defaults={"value": value, "updated_at": timezone.now()}
     )
     audit_record(actor=actor, action="setting.put", summary=f"{key} at {site.code}")
@@ -168,11 +172,16 @@ def site_setting_set(*, actor: Actor | None, site: Site, key: str, text: str) ->
     """Change one of the settings a site may change (see core.site_settings), from text."""
     from lifeline.core.site_settings import SITE_SETTINGS
 
-    permission_require(actor, "core.change_setting", doing="change the site's settings")
+    permission_require(actor, "core.change_setting", doing=_("change the site's settings"))
     spec = SITE_SETTINGS.get(key)
     if spec is None:
         known = ", ".join(sorted(SITE_SETTINGS))
-        raise ValidationFailed({"key": f"no setting '{key}'; the settings are: {known}"})
+        raise ValidationFailed(
+            {
+                "key": _("no setting '%(key)s'; the settings are: %(known)s")
+                % {"key": key, "known": known}
+            }
+        )
     try:
         value = spec.parse(text)
     except ValueError as exc:
@@ -185,10 +194,10 @@ def site_setting_clear(*, actor: Actor | None, site: Site, key: str) -> bool:
     """Back to the default for one setting; False when it was not set."""
     from lifeline.core.site_settings import SITE_SETTINGS
 
-    permission_require(actor, "core.change_setting", doing="change the site's settings")
+    permission_require(actor, "core.change_setting", doing=_("change the site's settings"))
     if key not in SITE_SETTINGS:
-        raise ValidationFailed({"key": f"no setting '{key}'"})
-    deleted, _ = Setting.objects.filter(site=site, key=key).delete()
+        raise ValidationFailed({"key": _("no setting '%(key)s'") % {"key": key}})
+    deleted, _counts = Setting.objects.filter(site=site, key=key).delete()
     if deleted:
         audit_record(actor=actor, action="setting.clear", summary=f"{key} at {site.code}")
     return bool(deleted)
@@ -199,7 +208,7 @@ def site_position_set(
     *, actor: Actor | None, site: Site, latitude: float, longitude: float
 ) -> Site:
     """Where the camp is: risk rising within LIFELINE_RISK_CAMP_RADIUS_M of it alerts."""
-    permission_require(actor, "core.change_site", doing="set where the site is")
+    permission_require(actor, "core.change_site", doing=_("set where the site is"))
     errors = {}
     if not -90 <= latitude <= 90:
         errors["latitude"] = "between -90 and 90"
@@ -246,7 +255,7 @@ def site_lockdown(*, actor: Actor | None, detail: dict[str, Any] | None = None) 
     from lifeline.core.keys import keys_lockdown, keys_state
 
     if actor is not None:
-        permission_require(actor, "core.change_site", doing="lock the site down")
+        permission_require(actor, "core.change_site", doing=_("lock the site down"))
     if keys_state() != "unlocked":
         return False
     with transaction.atomic():
@@ -266,7 +275,7 @@ def site_unlock(
     from lifeline.core.keys import keys_unlock
 
     if actor is not None:
-        permission_require(actor, "core.change_site", doing="unlock the site")
+        permission_require(actor, "core.change_site", doing=_("unlock the site"))
     keys_unlock(recovery_identity=recovery_identity)
     with transaction.atomic():
         audit_record(
@@ -284,10 +293,10 @@ def token_revoke(*, actor: Actor | None, user: User) -> bool:
     from rest_framework.authtoken.models import Token
 
     if actor is None or not actor.is_authenticated:
-        raise Forbidden("sign in to revoke a token")
+        raise Forbidden(_("sign in to revoke a token"))
     if actor.pk != user.pk:
-        permission_require(actor, "core.change_site", doing="revoke another user's token")
-    deleted, _ = Token.objects.filter(user=user).delete()
+        permission_require(actor, "core.change_site", doing=_("revoke another user's token"))
+    deleted, _counts = Token.objects.filter(user=user).delete()
     if deleted:
         audit_record(
             actor=actor,

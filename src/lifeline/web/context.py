@@ -14,6 +14,7 @@ from django.utils.functional import SimpleLazyObject
 
 from lifeline.alerts.selectors import alert_open_count
 from lifeline.core.clock import site_local
+from lifeline.core.roles import role_label
 from lifeline.core.services import user_roles
 from lifeline.web.menu import menu_for
 
@@ -22,7 +23,9 @@ def site_context(request: HttpRequest) -> dict[str, Any]:
     return {
         "site_code": settings.LIFELINE_SITE,
         "site_name": SimpleLazyObject(lambda: site_local().name),
-        "user_roles": SimpleLazyObject(lambda: user_roles(request.user)),
+        "user_roles": SimpleLazyObject(
+            lambda: [role_label(name) for name in user_roles(request.user)]
+        ),
     }
 
 

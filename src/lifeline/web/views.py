@@ -114,8 +114,8 @@ def _status_form(actor: Actor, data: QueryDict | None = None) -> SchemaForm:
         names,
         data=data,
         initial={"site": settings.LIFELINE_SITE},
-        labels={"occurred_at": "When", "note": "Note"},
-        hints={"occurred_at": "Leave empty for now."},
+        labels={"occurred_at": _("When"), "note": _("Note")},
+        hints={"occurred_at": _("Leave empty for now.")},
         # A death is recorded on its own page, behind a confirmation with a reason.
         choices={
             "site": site_choices(),
@@ -171,7 +171,7 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 @page_view
 @require_POST
 def person_status(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
-    permission_require(request.user, "people.record_status", doing="record a person's status")
+    permission_require(request.user, "people.record_status", doing=_("record a person's status"))
     person = selectors.person_get(actor=request.user, person_id=person_id)
     form = _status_form(request.user, request.POST)
 
@@ -186,14 +186,18 @@ def person_status(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     )
     if event is None:
         return _person_page(request, person_id, status_form=form, status=400)
-    messages.success(request, f"Status recorded: {event.get_status_display()}.")
+    messages.success(
+        request, _("Status recorded: %(status)s.") % {"status": event.get_status_display()}
+    )
     return redirect("web:person_detail", person_id=person.pk)
 
 
 @page_view
 @require_POST
 def person_condition(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
-    permission_require(request.user, "people.record_condition", doing="record a person's condition")
+    permission_require(
+        request.user, "people.record_condition", doing=_("record a person's condition")
+    )
     person = selectors.person_get(actor=request.user, person_id=person_id)
     form = _condition_form(request.POST)
     observation = form.submit(
@@ -201,7 +205,7 @@ def person_condition(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse
     )
     if observation is None:
         return _person_page(request, person_id, condition_form=form, status=400)
-    messages.success(request, "Condition recorded.")
+    messages.success(request, _("Condition recorded."))
     return redirect("web:person_detail", person_id=person.pk)
 
 
@@ -238,17 +242,17 @@ def _register_form(actor: Actor, data: QueryDict | None = None) -> SchemaForm:
         data=data,
         initial={"sex": "unknown", "status": "present", "site": settings.LIFELINE_SITE},
         labels={
-            "age_years": "Or age in years",
-            "household": "Household ration card",
-            "conditions": "Conditions seen at intake",
-            "latitude": "Latitude",
-            "longitude": "Longitude",
+            "age_years": _("Or age in years"),
+            "household": _("Household ration card"),
+            "conditions": _("Conditions seen at intake"),
+            "latitude": _("Latitude"),
+            "longitude": _("Longitude"),
         },
         hints={
-            "other_names": "Separate names with commas.",
-            "languages": "Separate languages with commas.",
-            "age_years": "When the date of birth is not known.",
-            "household": "Leave empty if the household is not registered yet.",
+            "other_names": _("Separate names with commas."),
+            "languages": _("Separate languages with commas."),
+            "age_years": _("When the date of birth is not known."),
+            "household": _("Leave empty if the household is not registered yet."),
         },
         widgets={"phone": "tel", "household": "text"},
         choices={"site": site_choices()},
@@ -303,7 +307,7 @@ def _register_unless_known(actor: Actor, *, different: bool) -> Any:
 
 @page_view
 def person_new(request: HttpRequest) -> HttpResponse:
-    permission_require(request.user, "people.add_person", doing="register people")
+    permission_require(request.user, "people.add_person", doing=_("register people"))
     if request.method != "POST":
         return render(request, "web/person_form.html", {"form": _register_form(request.user)})
     form = _register_form(request.user, request.POST)

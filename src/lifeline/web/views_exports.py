@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from lifeline.core.downloads import csv_download, export_hashtags
 from lifeline.core.errors import ValidationFailed
@@ -24,7 +25,7 @@ def persons_export(request: HttpRequest, flavour: str) -> HttpResponse:
     if filters is None:
         problems = {name: f.errors for name, f in form.fields.items() if f.errors}
         raise ValidationFailed(
-            problems or {"": form.errors_other}, message="the download's filters are wrong"
+            problems or {"": form.errors_other}, message=_("the download's filters are wrong")
         )
     # A name searched: the persons the box found in any spelling, not only its exact words.
     filters = lookup.registry_search_filters(actor=request.user, filters=filters)

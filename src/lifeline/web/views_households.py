@@ -51,7 +51,7 @@ def _new_form(actor: Actor, data: QueryDict | None = None) -> SchemaForm:
 @page_view
 def household_new(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    permission_require(actor, "people.add_household", doing="create households")
+    permission_require(actor, "people.add_household", doing=_("create households"))
     form = _new_form(actor, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         household = form.submit(lambda v: services.household_create(actor=actor, **v))
@@ -127,7 +127,7 @@ def household_page(
 def household_card_issue(request: HttpRequest, household_id: uuid.UUID) -> HttpResponse:
     """Issue a ration card to a household, or replace the one it has."""
     actor = request.user
-    permission_require(actor, "people.change_household", doing="issue ration cards")
+    permission_require(actor, "people.change_household", doing=_("issue ration cards"))
     household = selectors.household_get(actor=actor, household_id=household_id)
     had = household.ration_card
     form = _card_form(actor, household, request.POST)
@@ -162,7 +162,7 @@ def _member_from(request: HttpRequest) -> Any:
 def household_member(request: HttpRequest, household_id: uuid.UUID) -> HttpResponse:
     """Add a person found in the registry to the household, or make a member its head."""
     actor = request.user
-    permission_require(actor, "people.change_household", doing="change households")
+    permission_require(actor, "people.change_household", doing=_("change households"))
     household = selectors.household_get(actor=actor, household_id=household_id)
     person = _member_from(request)
     if person is None:

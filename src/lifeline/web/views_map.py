@@ -52,7 +52,7 @@ def _route_query(request: HttpRequest) -> dict[str, Any] | None:
 
 @page_view
 def route_map(request: HttpRequest) -> HttpResponse:
-    permission_require(request.user, "routing.plan_route", doing="plan routes")
+    permission_require(request.user, "routing.plan_route", doing=_("plan routes"))
     query = _route_query(request)
     stored = selectors.graph_get(name=request.GET.get("graph") or None)
     graph = graph_unpack(stored)

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lifeline.core.forms import SchemaForm
@@ -128,12 +129,21 @@ def tracing_list(request: HttpRequest) -> HttpResponse:
         TracingInput,
         TRACING_FIELDS,
         data=request.POST if request.method == "POST" else None,
-        labels={"seeker_name": "Who is looking", "age_years": "Age"},
+        labels={"seeker_name": _("Who is looking"), "age_years": _("Age")},
     )
     if request.method == "POST":
         filed = form.submit(lambda v: protection.tracing_request_file(actor=request.user, **v))
         if filed is not None:
-            messages.success(request, f"Request filed; {filed.matches.count()} match(es) proposed.")
+            count = filed.matches.count()
+            messages.success(
+                request,
+                ngettext(
+                    "Request filed; %(count)d match proposed.",
+                    "Request filed; %(count)d matches proposed.",
+                    count,
+                )
+                % {"count": count},
+            )
             return redirect("web:tracing_detail", request_id=filed.pk)
     return render(
         request,
@@ -157,10 +167,10 @@ def tracing_decide(request: HttpRequest, match_id: str) -> HttpResponse:
     note = request.POST.get("note", "")
     if request.POST.get("decision") == "confirm":
         protection.tracing_match_confirm(actor=request.user, match=match, note=note)
-        messages.success(request, "Confirmed: the family is linked and the request closed.")
+        messages.success(request, _("Confirmed: the family is linked and the request closed."))
     else:
         protection.tracing_match_reject(actor=request.user, match=match, note=note)
-        messages.success(request, "Rejected.")
+        messages.success(request, _("Rejected."))
     return redirect("web:tracing_detail", request_id=match.request_id)
 
 
@@ -172,14 +182,17 @@ def tracing_close(request: HttpRequest, request_id: str) -> HttpResponse:
         TracingCloseInput,
         ("reason", "note"),
         data=request.POST if request.method == "POST" else None,
-        labels={"reason": "Why is it closed", "note": "Note"},
+        labels={"reason": _("Why is it closed"), "note": _("Note")},
     )
     if request.method == "POST":
         closed = form.submit(
             lambda v: protection.tracing_request_close(actor=request.user, request=found, **v)
         )
         if closed is not None:
-            messages.success(request, f"Request closed: {closed.get_closed_reason_display()}.")
+            messages.success(
+                request,
+                _("Request closed: %(reason)s.") % {"reason": closed.get_closed_reason_display()},
+            )
             return redirect("web:tracing_detail", request_id=found.pk)
     return render(
         request,
@@ -210,7 +223,7 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
             lambda v: protection.case_update(actor=request.user, case=case, changes=v)
         )
         if updated is not None:
-            messages.success(request, "Case updated.")
+            messages.success(request, _("Case updated."))
             return redirect("web:case_detail", case_id=case.pk)
     return render(
         request,
@@ -233,7 +246,9 @@ def case_close(request: HttpRequest, case_id: str) -> HttpResponse:
     if request.method == "POST":
         closed = form.submit(lambda v: protection.case_close(actor=request.user, case=case, **v))
         if closed is not None:
-            messages.success(request, f"Case closed: {closed.get_outcome_display()}.")
+            messages.success(
+                request, _("Case closed: %(outcome)s.") % {"outcome": closed.get_outcome_display()}
+            )
             return redirect("web:case_detail", case_id=case.pk)
     return render(
         request,

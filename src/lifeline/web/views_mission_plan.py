@@ -202,7 +202,7 @@ def _errors_place(
 @page_view
 def mission_new(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    permission_require(actor, "missions.add_mission", doing="plan missions")
+    permission_require(actor, "missions.add_mission", doing=_("plan missions"))
     posted = request.POST if request.method == "POST" else None
     form = _plan_form(posted)
     rows = _point_rows(posted)

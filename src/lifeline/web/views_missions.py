@@ -12,7 +12,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from rest_framework import serializers
 
@@ -124,7 +126,11 @@ def mission_transition(request: HttpRequest, mission_id: uuid.UUID) -> HttpRespo
         row = services.mission_transition(actor=request.user, mission=mission, **values)
     except ValidationFailed as failure:
         return _mission_page(request, mission_id, errors=failure.fields)
-    messages.success(request, f"{mission.name} is now {row.get_to_state_display().lower()}.")
+    messages.success(
+        request,
+        _("%(mission)s is now %(state)s.")
+        % {"mission": mission.name, "state": row.get_to_state_display().lower()},
+    )
     return redirect("web:mission_detail", mission_id=mission.pk)
 
 
@@ -155,7 +161,7 @@ def _checkin_form(
 @page_view
 def mission_checkin(request: HttpRequest, mission_id: uuid.UUID) -> HttpResponse:
     """A team's check-in from a phone: its status and, with "use my position", where it is."""
-    permission_require(request.user, "missions.checkin_mission", doing="check teams in")
+    permission_require(request.user, "missions.checkin_mission", doing=_("check teams in"))
     mission = selectors.mission_get(actor=request.user, mission_id=mission_id)
     if mission.state not in lifecycle.OUT:
         label = lifecycle.LABELS[lifecycle.State(mission.state)].lower()
@@ -230,6 +236,42 @@ def _report_data(kind: str, post: Any) -> dict[str, Any]:
     return data
 
 
+# The radio codec's words (intel.radio keeps plain codes) as the phone form shows them.
+RADIO_WORDS: dict[str, Promise] = {
+    "unknown": gettext_lazy("unknown"),
+    "no": gettext_lazy("no"),
+    "yes": gettext_lazy("yes"),
+    "n": gettext_lazy("north"),
+    "ne": gettext_lazy("north-east"),
+    "e": gettext_lazy("east"),
+    "se": gettext_lazy("south-east"),
+    "s": gettext_lazy("south"),
+    "sw": gettext_lazy("south-west"),
+    "w": gettext_lazy("west"),
+    "nw": gettext_lazy("north-west"),
+    "stationary": gettext_lazy("stationary"),
+    "unhurt": gettext_lazy("unhurt"),
+    "wounded": gettext_lazy("wounded"),
+    "ill": gettext_lazy("ill"),
+    "malnourished": gettext_lazy("malnourished"),
+    "dehydrated": gettext_lazy("dehydrated"),
+    "critical": gettext_lazy("critical"),
+    "minor": gettext_lazy("minor"),
+    "serious": gettext_lazy("serious"),
+    "killed": gettext_lazy("killed"),
+    "piece": gettext_lazy("piece"),
+    "box": gettext_lazy("box"),
+    "crate": gettext_lazy("crate"),
+    "litre": gettext_lazy("litre"),
+    "kg": gettext_lazy("kg"),
+    "dose": gettext_lazy("dose"),
+}
+
+
+def _radio_choices(codes: list[str]) -> list[tuple[str, Promise | str]]:
+    return [(code, RADIO_WORDS.get(code, code)) for code in codes]
+
+
 @page_view
 def report_new(request: HttpRequest, mission_id: uuid.UUID) -> HttpResponse:
     mission: Mission = selectors.mission_get(actor=request.user, mission_id=mission_id)
@@ -245,9 +287,9 @@ def report_new(request: HttpRequest, mission_id: uuid.UUID) -> HttpResponse:
         except ValidationFailed as failure:
             errors = failure.fields
         else:
-            messages.success(request, f"{report.get_kind_display()} filed.")
+            messages.success(request, _("%(kind)s filed.") % {"kind": report.get_kind_display()})
             if report.evacuation_mission_id:
-                messages.info(request, "An evacuation mission was planned for the survivors.")
+                messages.info(request, _("An evacuation mission was planned for the survivors."))
             return redirect("web:mission_detail", mission_id=mission.pk)
     members = list(mission.members.alive().select_related("person"))
     context = {
@@ -259,11 +301,11 @@ def report_new(request: HttpRequest, mission_id: uuid.UUID) -> HttpResponse:
         "errors": errors,
         "post": request.POST if request.method == "POST" else {},
         "age_bands": list(enumerate(radio.AGE_BANDS)),
-        "armed": radio.ARMED,
-        "directions": radio.DIRECTIONS,
-        "conditions": radio.SURVIVOR_CONDITIONS,
-        "severities": radio.SEVERITIES,
-        "units": radio.UNITS,
+        "armed": _radio_choices(radio.ARMED),
+        "directions": _radio_choices(radio.DIRECTIONS),
+        "conditions": _radio_choices(radio.SURVIVOR_CONDITIONS),
+        "severities": _radio_choices(radio.SEVERITIES),
+        "units": _radio_choices(radio.UNITS),
         "item_rows": range(3),
         "live": map_layers.live_pick_map(
             actor=request.user,

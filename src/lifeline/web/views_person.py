@@ -43,7 +43,7 @@ def person_death(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Record that a person died. A patient in care dies in care: that is the care record's
     death, with its cause, and this page sends there."""
     actor = request.user
-    permission_require(actor, "people.record_status", doing="record a person's status")
+    permission_require(actor, "people.record_status", doing=_("record a person's status"))
     person = selectors.person_get(actor=actor, person_id=person_id)
     if person.status == Status.DECEASED:
         raise Conflict(_("%(name)s is already recorded as deceased") % {"name": person.full_name})
@@ -82,7 +82,7 @@ def person_merge_undo(
 ) -> HttpResponse:
     """Split a record merged into this person back out, as it was before the merge."""
     actor = request.user
-    permission_require(actor, "people.merge_person", doing="undo a merge")
+    permission_require(actor, "people.merge_person", doing=_("undo a merge"))
     person = selectors.person_get(actor=actor, person_id=person_id)
     merge = selectors.person_merge_get(actor=actor, merge_id=merge_id)
     if merge.survivor_id != person.pk:

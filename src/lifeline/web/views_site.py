@@ -27,7 +27,7 @@ CHANGE = "core.change_setting"
 
 @page_view
 def site_page(request: HttpRequest) -> HttpResponse:
-    permission_require(request.user, CHANGE, doing="see the site's settings")
+    permission_require(request.user, CHANGE, doing=_("see the site's settings"))
     site = site_local()
     rows = [
         (spec, value_text(value) if value is not None else "")
@@ -53,16 +53,20 @@ def site_position(request: HttpRequest) -> HttpResponse:
         latitude = float(request.POST.get("latitude", ""))
         longitude = float(request.POST.get("longitude", ""))
     except ValueError:
-        messages.error(request, "Position not changed: latitude and longitude are numbers.")
+        messages.error(request, _("Position not changed: latitude and longitude are numbers."))
         return redirect("web:site")
     try:
         site = services.site_position_set(
             actor=request.user, site=site_local(), latitude=latitude, longitude=longitude
         )
     except ValidationFailed as error:
-        messages.error(request, f"Position not changed: {error.message}.")
+        messages.error(request, _("Position not changed: %(why)s.") % {"why": error.message})
     else:
-        messages.success(request, f"{site.name} is at {latitude:.5f}, {longitude:.5f}.")
+        messages.success(
+            request,
+            _("%(site)s is at %(latitude).5f, %(longitude).5f.")
+            % {"site": site.name, "latitude": latitude, "longitude": longitude},
+        )
     return redirect("web:site")
 
 
@@ -77,14 +81,18 @@ def site_setting(request: HttpRequest) -> HttpResponse:
     try:
         if request.POST.get("action") == "unset":
             services.site_setting_clear(actor=request.user, site=site_local(), key=key)
-            messages.success(request, f"{title}: back to the default.")
+            messages.success(request, _("%(setting)s: back to the default.") % {"setting": title})
         else:
             row = services.site_setting_set(
                 actor=request.user, site=site_local(), key=key, text=request.POST.get("value", "")
             )
-            messages.success(request, f"{title}: {value_text(row.value)}{unit}.")
+            messages.success(
+                request,
+                _("%(setting)s: %(value)s%(unit)s.")
+                % {"setting": title, "value": value_text(row.value), "unit": unit},
+            )
     except ValidationFailed as error:
-        messages.error(request, f"Not changed: {error.message}.")
+        messages.error(request, _("Not changed: %(why)s.") % {"why": error.message})
     return redirect("web:site")
 
 
@@ -164,7 +172,7 @@ def site_backup(request: HttpRequest) -> HttpResponse:
 @page_view
 def site_lockdown(request: HttpRequest) -> HttpResponse:
     """Destroy the site's key, behind a confirmation (the commander)."""
-    permission_require(request.user, "core.change_site", doing="lock the site down")
+    permission_require(request.user, "core.change_site", doing=_("lock the site down"))
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":
             messages.error(request, _("Not locked down: tick the box to confirm."))

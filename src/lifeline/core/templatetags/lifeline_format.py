@@ -2,7 +2,11 @@
 
 Pages load these with `{% load lifeline_format %}`. A duration reads as a person says it
 ("6 h", "2 days", "45 min"), a moment in one format everywhere ("7 Dec 2026 14:05"), so that a
-reader never converts units or compares three date layouts.
+reader never converts units or compares three date layouts. Month names, units and number
+separators follow the active language (Django's catalogues and format modules: "7 déc. 2026",
+Arabic-Indic digits when the site asks for them). Digits are Western by default, as
+most Arabic-speaking field teams type them; LIFELINE_ARABIC_DIGITS turns Arabic-Indic digits on
+for pages in Arabic.
 """
 
 from __future__ import annotations
@@ -10,15 +14,41 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.conf import settings
 from django.utils import formats, timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 register = template.Library()
 
-# The one layout of a moment and of a day on every page (Django format strings).
+# The one layout of a moment and of a day on every page (Django format strings), and where a
+# language writes its months otherwise: French abbreviates them in lower case ("7 déc. 2026").
 MOMENT_FORMAT = "j M Y H:i"
 DAY_FORMAT = "j M Y"
+CLOCK_FORMAT = "H:i"
+MOMENT_FORMATS = {"fr": "j N Y H:i"}
+DAY_FORMATS = {"fr": "j N Y"}
+
+
+def _language() -> str:
+    return (get_language() or "").split("-")[0]
+
+
+# Western digits and separators to Arabic-Indic ones (U+0660..U+0669, the Arabic decimal and
+# thousands separators U+066B, U+066C).
+_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def arabic_digits_on() -> bool:
+    """True when the page is in Arabic and the site asks for Arabic-Indic digits."""
+    return _language() == "ar" and bool(getattr(settings, "LIFELINE_ARABIC_DIGITS", False))
+
+
+def localise_digits(text: str) -> str:
+    """The digits of `text` as the site writes them in the active language."""
+    if not arabic_digits_on():
+        return text
+    return text.translate(_ARABIC_INDIC)
 
 
 def duration_words(minutes: float | None) -> str:
@@ -41,14 +71,22 @@ def duration_words(minutes: float | None) -> str:
     return sign + ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
 
 
+def _number_text(value: float | int, decimals: int | None = None) -> str:
+    text = formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    if arabic_digits_on():
+        # Arabic-Indic digits take the Arabic separators (Django's "ar" format uses , and .).
+        text = text.replace(",", "\x00").replace(".", "\u066c").replace("\x00", "\u066b")
+    return localise_digits(text)
+
+
 @register.filter
 def duration(value: dt.timedelta | float | int | None) -> str:
     """`{{ interval|duration }}`: a timedelta or a number of minutes, in words."""
     if value is None or value == "":
         return ""
     if isinstance(value, dt.timedelta):
-        return duration_words(value.total_seconds() / 60)
-    return duration_words(float(value))
+        return localise_digits(duration_words(value.total_seconds() / 60))
+    return localise_digits(duration_words(float(value)))
 
 
 @register.filter
@@ -58,7 +96,9 @@ def moment(value: dt.datetime | None) -> str:
         return ""
     if timezone.is_aware(value):
         value = timezone.localtime(value)
-    return formats.date_format(value, MOMENT_FORMAT)
+    return localise_digits(
+        formats.date_format(value, MOMENT_FORMATS.get(_language(), MOMENT_FORMAT))
+    )
 
 
 @register.filter
@@ -68,7 +108,32 @@ def day(value: dt.date | dt.datetime | None) -> str:
         return ""
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    return formats.date_format(value, DAY_FORMAT)
+    return localise_digits(formats.date_format(value, DAY_FORMATS.get(_language(), DAY_FORMAT)))
+
+
+@register.filter
+def clock(value: dt.datetime | dt.time | None) -> str:
+    """`{{ row.due_at|clock }}`: the local time of day (14:05), for a moment within the day."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return localise_digits(formats.time_format(value, CLOCK_FORMAT))
+
+
+@register.filter
+def number(value: float | int | str | None, decimals: int | None = None) -> str:
+    """`{{ count|number }}`, `{{ weight|number:1 }}`: a quantity with the language's grouping
+    and decimal separator (12 500 in French), in the site's digits."""
+    if value is None or value == "":
+        return ""
+    try:
+        numeric = float(value) if isinstance(value, str) else value
+    except ValueError:
+        return str(value)
+    if decimals is None and isinstance(numeric, float) and numeric.is_integer():
+        numeric = int(numeric)
+    return _number_text(numeric, decimals)
 
 
 @register.filter
@@ -79,4 +144,4 @@ def days_left(value: float | None) -> str:
     if value < 1:
         return _("under a day")
     n = int(value)
-    return ngettext("%(n)d day", "%(n)d days", n) % {"n": n}
+    return localise_digits(ngettext("%(n)d day", "%(n)d days", n) % {"n": n})

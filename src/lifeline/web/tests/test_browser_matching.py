@@ -105,7 +105,7 @@ def test_a_protection_officer_files_a_request_and_confirms_the_match(
     page.fill("#id_seeker_name", "Khadija Ouali")
     page.fill("#id_last_seen_place", "Ayoub's camp")
     page.click("button:has-text('File')")
-    page.wait_for_selector("text=Request filed; 1 match(es) proposed.")
+    page.wait_for_selector("text=Request filed; 1 match proposed.")  # the plural said right
     request = TracingRequest.objects.get(given_name="Ilyas")
     assert page.url == f"{live_server.url}/tracing/{request.pk}/"
     row = page.locator("table.rows tbody tr")

@@ -53,10 +53,41 @@ def test_an_unknown_language_or_an_outside_address_changes_nothing(
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
 
 
-def test_the_switch_is_offered_before_and_after_sign_in(client: Client, commander: Any) -> None:
-    assert 'name="language" value="fr"' in client.get(reverse("web:login")).content.decode()
+def _header(page: str) -> str:
+    return page[page.index('<header class="top">') : page.index("</header>")]
+
+
+def test_the_switch_is_offered_in_the_header_before_and_after_sign_in(
+    client: Client, commander: Any
+) -> None:
+    assert 'name="language" value="fr"' in _header(
+        client.get(reverse("web:login")).content.decode()
+    )
     client.force_login(commander)
-    assert 'name="language" value="fr"' in client.get(reverse("web:home")).content.decode()
+    assert 'name="language" value="fr"' in _header(client.get(reverse("web:home")).content.decode())
+
+
+def test_the_login_page_speaks_the_browsers_language(client: Client, db: None) -> None:
+    page = client.get(reverse("web:login"), HTTP_ACCEPT_LANGUAGE="fr-CA,fr;q=0.9").content.decode()
+    assert "Mot de passe" in page and "Password" not in page
+    page = client.get(reverse("web:login"), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "كلمة المرور" in page and "Password" not in page
+
+
+def test_lifeline_language_is_the_default_when_the_browser_asks_for_none_we_have(
+    client: Client, db: None, settings: Any
+) -> None:
+    settings.LANGUAGE_CODE = "fr"
+    page = client.get(reverse("web:login"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert '<html lang="fr" dir="ltr">' in page and "Mot de passe" in page
+
+
+def test_the_menu_and_the_roles_read_in_the_users_language(client: Client, commander: Any) -> None:
+    client.force_login(commander)
+    client.post(reverse("web:language"), {"language": "ar", "next": "/"})
+    header = _header(client.get(reverse("web:home")).content.decode())
+    assert "القائد" in header and "commander" not in header.replace(commander.username, "")
+    assert "السجل" in header and "تسجيل الخروج" in header
 
 
 def test_the_api_answers_in_the_language_asked(client: Client, commander: Any) -> None:

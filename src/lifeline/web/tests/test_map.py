@@ -66,7 +66,7 @@ def test_the_map_page_plans_the_route_in_its_query_and_shows_the_area_around_it(
     assert "Extraction Bravo" in page and "Extraction Alpha" not in page
     refused = client.get("/routing/?from=north&to=31.7,-4.0")
     assert refused.status_code == 400
-    assert "<strong>from</strong>: expected [lat, lon]" in refused.content.decode()
+    assert "<strong><bdi>from</bdi></strong>: expected [lat, lon]" in refused.content.decode()
 
 
 def test_a_route_planned_on_the_map_page_offers_its_gpx_and_geojson(

@@ -149,4 +149,4 @@ def test_a_merged_record_says_where_it_went(client: Client, commander: Any, amal
     response = client.get(_page(duplicate))
     assert response.status_code == 404
     assert f"merged into {amal.pk}".encode() in response.content
-    assert b"Also recorded as: Amal H." in client.get(_page(amal)).content
+    assert b"Also recorded as: <bdi>Amal H.</bdi>" in client.get(_page(amal)).content
