@@ -26,6 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.alerts.models import Alert, Severity
 from lifeline.alerts.services import alert_raise, alert_resolve_by_system
@@ -65,7 +66,7 @@ def _operator(actor: Actor | None) -> dict[str, str]:
     try:
         return {"os_user": getpass.getuser()}
     except (KeyError, OSError):
-        return {"os_user": "unknown"}
+        return {"os_user": _("unknown")}
 
 
 def _require(actor: Actor | None, *, doing: str) -> None:
@@ -165,7 +166,7 @@ def backup_create(
 ) -> BackupRecord:
     """Back up the database and the media to `folder` (the site's backup folder by default);
     with `verify`, prove it at once by restoring it into a scratch database."""
-    _require(actor, doing="make a backup")
+    _require(actor, doing=_("make a backup"))
     from lifeline.core.clock import site_local
 
     site = site_local()
@@ -382,7 +383,7 @@ def backup_restore(
 ) -> VerifyReport:
     """Replace this site's database and media with a backup's, once it has been verified.
     What is here now is backed up first (when it can still be read), unless told not to."""
-    _require(actor, doing="restore a backup")
+    _require(actor, doing=_("restore a backup"))
     path = Path(path)
     with archive.scratch_folder(_staging_parent()) as scratch:
         report = _opened_checked(path, identities, scratch)

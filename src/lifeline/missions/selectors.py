@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.models import Permission, User
 from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.core.errors import NotFound, ValidationFailed
 from lifeline.core.ids import id_parse
@@ -90,7 +91,7 @@ def mission_board(
 ) -> list[MissionStatus]:
     """Missions out first (overdue first among them), then planned ones, then (optionally)
     finished ones; each with its team."""
-    permission_require(actor, "missions.view_mission", doing="see missions")
+    permission_require(actor, "missions.view_mission", doing=_("see missions"))
     now = now or timezone.now()
     base: QuerySet[Mission] = Mission.objects.alive()
     if not include_final:
@@ -111,7 +112,7 @@ def mission_board(
 
 
 def mission_get(*, actor: Actor | None, mission_id: Any) -> Mission:
-    permission_require(actor, "missions.view_mission", doing="see missions")
+    permission_require(actor, "missions.view_mission", doing=_("see missions"))
     pk = id_parse(mission_id, "mission")
     mission = Mission.objects.alive().filter(pk=pk).first()
     if mission is None:
@@ -213,12 +214,12 @@ def mission_record(
 
 
 def vehicle_list(*, actor: Actor | None) -> QuerySet[Vehicle]:
-    permission_require(actor, "missions.view_vehicle", doing="see vehicles")
+    permission_require(actor, "missions.view_vehicle", doing=_("see vehicles"))
     return Vehicle.objects.alive().order_by("name")
 
 
 def vehicle_get(*, actor: Actor | None, vehicle_id: Any) -> Vehicle:
-    permission_require(actor, "missions.view_vehicle", doing="see vehicles")
+    permission_require(actor, "missions.view_vehicle", doing=_("see vehicles"))
     pk = id_parse(vehicle_id, "vehicle")
     vehicle = Vehicle.objects.alive().filter(pk=pk).first()
     if vehicle is None:
@@ -285,7 +286,7 @@ def teams_out(*, actor: Actor | None, now: dt.datetime | None = None) -> list[Te
 def team_candidates(*, actor: Actor | None) -> list[User]:
     """Whom a commander may put in a team from the planning page: every active user whose
     role may check a team in (field teams and commanders), by name."""
-    permission_require(actor, "missions.add_mission", doing="plan missions")
+    permission_require(actor, "missions.add_mission", doing=_("plan missions"))
     may = Q(codename="checkin_mission", content_type__app_label="missions")
     perms = Permission.objects.filter(may)
     return list(
@@ -298,7 +299,7 @@ def team_candidates(*, actor: Actor | None) -> list[User]:
 
 def mission_members(*, actor: Actor | None, mission: Mission) -> list[MissionMember]:
     """A mission's team, by radio number."""
-    permission_require(actor, "missions.view_mission", doing="see missions")
+    permission_require(actor, "missions.view_mission", doing=_("see missions"))
     return list(
         MissionMember.objects.alive()
         .filter(mission=mission)

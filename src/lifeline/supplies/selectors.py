@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.alerts.models import Severity
 from lifeline.core.errors import NotFound, ValidationFailed
@@ -42,7 +43,7 @@ OBSERVED_WINDOW_DAYS = 14
 
 
 def _can_view(actor: Actor | None) -> None:
-    permission_require(actor, "supplies.view_item", doing="see stock")
+    permission_require(actor, "supplies.view_item", doing=_("see stock"))
 
 
 def item_list(*, actor: Actor | None, category: str | None = None) -> QuerySet[Item]:
@@ -64,7 +65,7 @@ def item_get(*, actor: Actor | None, ref: Any) -> Item:
         except ValueError:
             item = None
     if item is None:
-        raise NotFound(f"no item {text!r}")
+        raise NotFound(_("no item %(ref)r") % {"ref": text})
     return item
 
 
@@ -92,7 +93,7 @@ def location_get(*, actor: Actor | None, ref: Any) -> Location:
         except ValueError:
             location = None
     if location is None:
-        raise NotFound(f"no location {text!r}")
+        raise NotFound(_("no location %(ref)r") % {"ref": text})
     return location
 
 
@@ -100,7 +101,7 @@ def lot_get(*, actor: Actor | None, lot_id: Any) -> Lot:
     _can_view(actor)
     lot = Lot.objects.alive().select_related("item").filter(pk=id_parse(lot_id, "lot")).first()
     if lot is None:
-        raise NotFound(f"no lot {lot_id}")
+        raise NotFound(_("no lot %(id)s") % {"id": lot_id})
     return lot
 
 
@@ -268,7 +269,7 @@ def days_of_supply(
     present (items that give kcal or water) or by the consumption observed lately."""
     _can_view(actor)
     if basis not in {"auto", "sphere", "observed"}:
-        raise ValidationFailed({"basis": "must be auto, sphere or observed"})
+        raise ValidationFailed({"basis": _("must be auto, sphere or observed")})
     today = today or timezone.localdate()
     on_hand = on_hand_total(item=item, site=site)
     need: tuple[Decimal, str] | None = None
@@ -283,7 +284,10 @@ def days_of_supply(
         )
         if need is None and basis == "sphere":
             raise ValidationFailed(
-                {"basis": f"{item.name} has no kcal or litres per unit for a Sphere standard"}
+                {
+                    "basis": _("%(item)s has no kcal or litres per unit for a Sphere standard")
+                    % {"item": item.name}
+                }
             )
     if need is None:
         need = (consumption_observed(item=item, site=site, today=today), "observed")
@@ -402,7 +406,7 @@ def stock_alerts(
 
 
 def cycle_list(*, actor: Actor | None, site: Site | None = None) -> QuerySet[RationCycle]:
-    permission_require(actor, "supplies.view_distribution", doing="see ration cycles")
+    permission_require(actor, "supplies.view_distribution", doing=_("see ration cycles"))
     qs = RationCycle.objects.alive().select_related("site")
     if site is not None:
         qs = qs.filter(site=site)
@@ -410,7 +414,7 @@ def cycle_list(*, actor: Actor | None, site: Site | None = None) -> QuerySet[Rat
 
 
 def cycle_get(*, actor: Actor | None, cycle_id: Any) -> RationCycle:
-    permission_require(actor, "supplies.view_distribution", doing="see ration cycles")
+    permission_require(actor, "supplies.view_distribution", doing=_("see ration cycles"))
     cycle = (
         RationCycle.objects.alive()
         .select_related("site")
@@ -418,12 +422,12 @@ def cycle_get(*, actor: Actor | None, cycle_id: Any) -> RationCycle:
         .first()
     )
     if cycle is None:
-        raise NotFound(f"no ration cycle {cycle_id}")
+        raise NotFound(_("no ration cycle %(id)s") % {"id": cycle_id})
     return cycle
 
 
 def point_list(*, actor: Actor | None, site: Site | None = None) -> QuerySet[DistributionPoint]:
-    permission_require(actor, "supplies.view_distribution", doing="see distribution points")
+    permission_require(actor, "supplies.view_distribution", doing=_("see distribution points"))
     qs = DistributionPoint.objects.alive().select_related("site", "location")
     if site is not None:
         qs = qs.filter(site=site)
@@ -431,7 +435,7 @@ def point_list(*, actor: Actor | None, site: Site | None = None) -> QuerySet[Dis
 
 
 def point_get(*, actor: Actor | None, point_id: Any) -> DistributionPoint:
-    permission_require(actor, "supplies.view_distribution", doing="see distribution points")
+    permission_require(actor, "supplies.view_distribution", doing=_("see distribution points"))
     point = (
         DistributionPoint.objects.alive()
         .select_related("site", "location")
@@ -439,7 +443,7 @@ def point_get(*, actor: Actor | None, point_id: Any) -> DistributionPoint:
         .first()
     )
     if point is None:
-        raise NotFound(f"no distribution point {point_id}")
+        raise NotFound(_("no distribution point %(id)s") % {"id": point_id})
     return point
 
 
@@ -452,7 +456,7 @@ def distributions_count(*, cycle: RationCycle | None, point: DistributionPoint) 
 
 def cycle_distributions(*, actor: Actor | None, cycle: RationCycle) -> QuerySet[Distribution]:
     """The rations issued in a cycle at every point, oldest first (its export)."""
-    permission_require(actor, "supplies.view_distribution", doing="see distributions")
+    permission_require(actor, "supplies.view_distribution", doing=_("see distributions"))
     return (
         Distribution.objects.filter(cycle=cycle)
         .select_related("household", "point", "site", "cycle", "issued_by")
@@ -632,5 +636,5 @@ def transfer_get(*, actor: Actor | None, transfer_id: Any) -> Transfer:
         .first()
     )
     if transfer is None:
-        raise NotFound(f"no transfer {transfer_id}")
+        raise NotFound(_("no transfer %(id)s") % {"id": transfer_id})
     return transfer

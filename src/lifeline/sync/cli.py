@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from django.utils.translation import gettext as _
 
 from lifeline.core.commandline import state_of
 from lifeline.core.errors import ValidationFailed
@@ -129,6 +130,6 @@ def sync_resolve(
     try:
         pk = uuid.UUID(conflict_id)
     except ValueError as exc:
-        raise ValidationFailed({"conflict_id": "not a conflict id"}) from exc
+        raise ValidationFailed({"conflict_id": _("not a conflict id")}) from exc
     services.conflict_resolve(actor=state_of(ctx).actor(), conflict_id=pk, keep=keep)
     typer.echo(f"conflict {pk}: kept the {keep}")

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.core.clock import site_local
 from lifeline.core.errors import Conflict as ConflictError
@@ -76,7 +77,7 @@ def site_identity() -> str:
 def peer_register(*, actor: Actor | None, identity: str, may_hold_protected: bool = False) -> Peer:
     """Accept bundles from the site whose identity (from `lifeline sync identity` there) this
     is; `may_hold_protected` lets children's cases and medical records leave for it."""
-    permission_require(actor, "sync.change_peer", doing="register a peer site")
+    permission_require(actor, "sync.change_peer", doing=_("register a peer site"))
     parts = identity.strip().split(":")
     if len(parts) != 4 or parts[0] != IDENTITY_PREFIX:
         raise ValidationFailed(
@@ -85,22 +86,22 @@ def peer_register(*, actor: Actor | None, identity: str, may_hold_protected: boo
                 "identity` prints it at the other site"
             }
         )
-    _, code, site_id, key_text = parts
+    _prefix, code, site_id, key_text = parts
     try:
         site_uuid = uuid.UUID(site_id)
         public = base64.urlsafe_b64decode(key_text + "=" * (-len(key_text) % 4))
     except (ValueError, binascii.Error) as exc:
         raise ValidationFailed({"identity": f"cannot read it: {exc}"}) from exc
     if len(public) != 32:
-        raise ValidationFailed({"identity": "the key is not an ed25519 public key"})
+        raise ValidationFailed({"identity": _("the key is not an ed25519 public key")})
     if site_uuid == site_local().pk:
-        raise ValidationFailed({"identity": "that is this site's own identity"})
+        raise ValidationFailed({"identity": _("that is this site's own identity")})
     site = Site.objects.filter(pk=site_uuid).first()
     if site is None:
         if Site.objects.filter(code=code).exists():
             raise ValidationFailed({"identity": f"site code {code!r} names another site here"})
         site = Site.objects.create(id=site_uuid, code=code, name=code.replace("-", " ").title())
-    peer, _ = Peer.objects.update_or_create(
+    peer, _created = Peer.objects.update_or_create(
         site=site, defaults={"public_key": public, "may_hold_protected": may_hold_protected}
     )
     audit_record(
@@ -133,7 +134,7 @@ class ExportResult:
 @transaction.atomic
 def bundle_export(*, actor: Actor | None, path: Path, peer_code: str | None = None) -> ExportResult:
     """Write a bundle of what `peer_code` lacks (everything without a peer) to `path`."""
-    permission_require(actor, "sync.change_peer", doing="export a sync bundle")
+    permission_require(actor, "sync.change_peer", doing=_("export a sync bundle"))
     peer = peer_by_code(peer_code) if peer_code else None
     here = site_local()
     if peer is not None:
@@ -142,7 +143,7 @@ def bundle_export(*, actor: Actor | None, path: Path, peer_code: str | None = No
         shared = bool(setting_get(site=here, key=SHARE_PROTECTED_SETTING, default=False))
         scope = FeedScope(since={}, protected=shared)
     feed = feed_build(scope=scope, recipient=peer.site if peer is not None else None)
-    counter, _ = BundleCounter.objects.select_for_update().get_or_create(site=here)
+    counter, _created = BundleCounter.objects.select_for_update().get_or_create(site=here)
     counter.seq += 1
     counter.save(update_fields=["seq"])
     feed["bundle_id"] = str(uuid.uuid4())
@@ -171,7 +172,7 @@ class ImportResult:
 
 def bundle_import(*, actor: Actor | None, data: bytes) -> ImportResult:
     """Check a bundle whole, then apply it in one transaction; refused bundles change nothing."""
-    permission_require(actor, "sync.change_peer", doing="import a sync bundle")
+    permission_require(actor, "sync.change_peer", doing=_("import a sync bundle"))
     header = bundle_header(data)
     here = site_local()
     if header.sender == here.pk:
@@ -242,9 +243,9 @@ def bundle_import(*, actor: Actor | None, data: bytes) -> ImportResult:
 def conflict_resolve(*, actor: Actor | None, conflict_id: uuid.UUID, keep: str) -> Conflict:
     """Close a conflict: keep the value that won ("winner"), or keep the other one ("loser"),
     which writes it again as a new change (a new version, so every site takes it)."""
-    permission_require(actor, "sync.review_conflict", doing="review sync conflicts")
+    permission_require(actor, "sync.review_conflict", doing=_("review sync conflicts"))
     if keep not in {"winner", "loser"}:
-        raise ValidationFailed({"keep": "winner or loser"})
+        raise ValidationFailed({"keep": _("winner or loser")})
     conflict = Conflict.objects.select_for_update().filter(pk=conflict_id).first()
     if conflict is None:
         raise NotFound(f"no conflict {conflict_id}")
