@@ -116,7 +116,7 @@ def mission_get(*, actor: Actor | None, mission_id: Any) -> Mission:
     pk = id_parse(mission_id, "mission")
     mission = Mission.objects.alive().filter(pk=pk).first()
     if mission is None:
-        raise NotFound(f"no mission with id {pk}")
+        raise NotFound(_("no mission with id %(id)s") % {"id": pk})
     return mission
 
 
@@ -157,6 +157,10 @@ class MissionRecord:
     timeline: list[TimelineEntry]
 
 
+def _with_note(summary: str, note: str) -> str:
+    return _("%(summary)s: %(note)s") % {"summary": summary, "note": note} if note else summary
+
+
 def mission_record(
     *, actor: Actor | None, mission_id: Any, now: dt.datetime | None = None
 ) -> MissionRecord:
@@ -187,8 +191,8 @@ def mission_record(
         TimelineEntry(
             t.at,
             "transition",
-            f"{lifecycle.LABELS[lifecycle.State(t.to_state)]}" + (f": {t.note}" if t.note else ""),
-            t.by.get_username() if t.by else "system",
+            _with_note(_(lifecycle.LABELS[lifecycle.State(t.to_state)]), t.note),
+            t.by.get_username() if t.by else _("system"),
         )
         for t in transitions
     ]
@@ -196,7 +200,7 @@ def mission_record(
         TimelineEntry(
             c.at,
             "checkin",
-            f"Check-in {c.get_status_display()}" + (f": {c.note}" if c.note else ""),
+            _with_note(_("Check-in %(status)s") % {"status": c.get_status_display()}, c.note),
             c.member.display_name
             if c.member
             else (c.recorded_by.get_username() if c.recorded_by else ""),
@@ -223,7 +227,7 @@ def vehicle_get(*, actor: Actor | None, vehicle_id: Any) -> Vehicle:
     pk = id_parse(vehicle_id, "vehicle")
     vehicle = Vehicle.objects.alive().filter(pk=pk).first()
     if vehicle is None:
-        raise NotFound(f"no vehicle with id {pk}")
+        raise NotFound(_("no vehicle with id %(id)s") % {"id": pk})
     return vehicle
 
 
@@ -231,7 +235,7 @@ def member_get(*, mission: Mission, member_id: Any, field: str = "member") -> Mi
     pk = id_parse(member_id, field)
     member = MissionMember.objects.alive().filter(pk=pk, mission=mission).first()
     if member is None:
-        raise ValidationFailed({field: f"no member {pk} in this mission's team"})
+        raise ValidationFailed({field: _("no member %(id)s in this mission's team") % {"id": pk}})
     return member
 
 

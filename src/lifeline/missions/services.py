@@ -61,7 +61,7 @@ MISSION_FIELDS = (
 def _mission_lock(mission: Mission) -> Mission:
     locked = Mission.objects.select_for_update().get(pk=mission.pk)
     if locked.is_deleted:
-        raise Conflict(f"mission {mission} was deleted")
+        raise Conflict(_("mission %(mission)s was deleted") % {"mission": mission})
     return locked
 
 
@@ -80,7 +80,9 @@ def _mission_values_check(values: Mapping[str, Any]) -> dict[str, list[str]]:
     if "name" in values and not str(values["name"] or "").strip():
         problems["name"] = [_("is required")]
     if "kind" in values and values["kind"] not in MissionKind.values:
-        problems["kind"] = [f"must be one of {', '.join(MissionKind.values)}"]
+        problems["kind"] = [
+            _("must be one of %(values)s") % {"values": ", ".join(MissionKind.values)}
+        ]
     start, end = values.get("planned_start"), values.get("planned_end")
     for name, moment in (("planned_start", start), ("planned_end", end)):
         if moment is not None and timezone.is_naive(moment):
@@ -200,7 +202,8 @@ def mission_update(*, actor: Actor | None, mission: Mission, changes: Mapping[st
 def _planning_require(mission: Mission, doing: str) -> None:
     if mission.state not in lifecycle.PLANNING:
         raise Conflict(
-            f"cannot {doing}: the mission is {lifecycle.LABELS[State(mission.state)].lower()}"
+            _("cannot %(doing)s: the mission is %(state)s")
+            % {"doing": doing, "state": _(lifecycle.LABELS[State(mission.state)]).lower()}
         )
 
 
@@ -218,12 +221,14 @@ def _member_add(
     if person is not None and person.is_deleted:
         problems["person"] = [_("was deleted")]
     if role not in MemberRole.values:
-        problems["role"] = [f"must be one of {', '.join(MemberRole.values)}"]
+        problems["role"] = [
+            _("must be one of %(values)s") % {"values": ", ".join(MemberRole.values)}
+        ]
     team = MissionMember.objects.alive().filter(mission=mission)
     if person is not None and team.filter(person=person).exists():
-        problems["person"] = [f"{person} is already in the team"]
+        problems["person"] = [_("%(name)s is already in the team") % {"name": person}]
     if user is not None and team.filter(user=user).exists():
-        problems["user"] = [f"{user.get_username()} is already in the team"]
+        problems["user"] = [_("%(name)s is already in the team") % {"name": user.get_username()}]
     if problems:
         raise ValidationFailed(problems)
     last = MissionMember.objects.filter(mission=mission).aggregate(n=Max("radio_number"))["n"]
@@ -269,7 +274,9 @@ def mission_point_create(
     add on behalf of a report (the extraction point of the evacuation it requests)."""
     problems = {k: [v] for k, v in coordinates_problems(latitude, longitude).items()}
     if kind not in PointKind.values:
-        problems["kind"] = [f"must be one of {', '.join(PointKind.values)}"]
+        problems["kind"] = [
+            _("must be one of %(values)s") % {"values": ", ".join(PointKind.values)}
+        ]
     if not name.strip():
         problems["name"] = [_("is required")]
     if problems:
@@ -312,9 +319,11 @@ def _vehicle_assign(mission: Mission, vehicle: Vehicle) -> MissionVehicle:
     if vehicle.is_deleted:
         raise ValidationFailed({"vehicle": _("was deleted")})
     if vehicle.status == VehicleStatus.IN_REPAIR:
-        raise ValidationFailed({"vehicle": f"{vehicle} is in repair"})
+        raise ValidationFailed({"vehicle": _("%(vehicle)s is in repair") % {"vehicle": vehicle}})
     if MissionVehicle.objects.alive().filter(mission=mission, vehicle=vehicle).exists():
-        raise ValidationFailed({"vehicle": f"{vehicle} is already assigned"})
+        raise ValidationFailed(
+            {"vehicle": _("%(vehicle)s is already assigned") % {"vehicle": vehicle}}
+        )
     link = MissionVehicle(mission=mission, vehicle=vehicle)
     link.save()
     return link
@@ -373,7 +382,9 @@ def _vehicle_check(
     if name is not None and not name.strip():
         problems["name"] = [_("is required")]
     if status is not None and status not in VehicleStatus.values:
-        problems["status"] = [f"must be one of {', '.join(VehicleStatus.values)}"]
+        problems["status"] = [
+            _("must be one of %(values)s") % {"values": ", ".join(VehicleStatus.values)}
+        ]
     if fuel_percent is not None and not 0 <= fuel_percent <= 100:
         problems["fuel_percent"] = [_("must be between 0 and 100")]
     return problems
@@ -423,14 +434,14 @@ def mission_transition(
     exist and who may make them. Setting out takes the vehicles out; the end brings them back."""
     permission_require(actor, "missions.view_mission", doing=_("see missions"))
     mission = _mission_lock(mission)
-    problem = lifecycle.transition_problem(mission.state, to)
+    problem = lifecycle.transition_problem(mission.state, to, translate=_)
     if problem:
         raise Conflict(problem)
     target = State(to)
     permission_require(
         actor,
         lifecycle.transition_permission(mission.state, target),
-        doing=f"make a mission {lifecycle.LABELS[target].lower()}",
+        doing=_("make a mission %(state)s") % {"state": _(lifecycle.LABELS[target]).lower()},
     )
     problems = _when_check(at, "at")
     if problems:
@@ -483,12 +494,16 @@ def mission_checkin(
     permission_require(actor, "missions.checkin_mission", doing=_("check a team in"))
     mission = _mission_lock(mission)
     if mission.state not in lifecycle.OUT:
-        label = lifecycle.LABELS[State(mission.state)].lower()
-        raise Conflict(f"only a team that is out checks in; this mission is {label}")
+        label = _(lifecycle.LABELS[State(mission.state)]).lower()
+        raise Conflict(
+            _("only a team that is out checks in; this mission is %(state)s") % {"state": label}
+        )
     problems = {k: [v] for k, v in coordinates_problems(latitude, longitude).items()}
     problems |= _when_check(at, "at")
     if status not in CheckInStatus.values:
-        problems["status"] = [f"must be one of {', '.join(CheckInStatus.values)}"]
+        problems["status"] = [
+            _("must be one of %(values)s") % {"values": ", ".join(CheckInStatus.values)}
+        ]
     if member is not None and member.mission_id != mission.pk:
         problems["member"] = [_("is not in this mission's team")]
     if problems:
