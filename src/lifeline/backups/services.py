@@ -66,7 +66,7 @@ def _operator(actor: Actor | None) -> dict[str, str]:
     try:
         return {"os_user": getpass.getuser()}
     except (KeyError, OSError):
-        return {"os_user": _("unknown")}
+        return {"os_user": "unknown"}
 
 
 def _require(actor: Actor | None, *, doing: str) -> None:
