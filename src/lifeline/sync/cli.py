@@ -106,8 +106,8 @@ def sync_status(ctx: typer.Context) -> None:
     status = selectors.sync_status(actor=state_of(ctx).actor())
     typer.echo(
         _(
-            "%(site)s: conflicts open: %(conflicts)s, changes waiting for their parent: "
-            "%(waiting)s, held (clock ahead): %(held)s"
+            "%(site)s: %(conflicts)s conflict(s) open, %(waiting)s change(s) waiting for their "
+            "parent, %(held)s held (clock ahead)"
         )
         % {
             "site": status.site_code,
@@ -122,8 +122,8 @@ def sync_status(ctx: typer.Context) -> None:
         typer.echo(
             "  "
             + _(
-                "%(code)s (%(name)s): sent %(sent)s, received %(received)s, changes not sent: "
-                "%(not_sent)s, conflicts open: %(conflicts)s"
+                "%(code)s (%(name)s): sent %(sent)s, received %(received)s, %(not_sent)s "
+                "change(s) not sent, %(conflicts)s conflict(s) open"
             )
             % {
                 "code": peer.code,
