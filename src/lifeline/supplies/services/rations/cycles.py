@@ -47,7 +47,7 @@ def ration_cycle_create(
         except ArithmeticError:
             per_person = Decimal(-1)
         if not per_person.is_finite() or per_person <= 0:
-            problems[f"basket[{index}].per_person"] = "must be a number above zero"
+            problems[f"basket[{index}].per_person"] = _("must be a number above zero")
         clean.append({"item": str(line.get("item")), "per_person": str(per_person)})
     if max_household_size < 1:
         problems["max_household_size"] = _("must be at least 1")
