@@ -14,11 +14,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.models import ReplicatedModel, Site
+from lifeline.core.templatetags.lifeline_format import day as day_said
 from lifeline.people.models import Household
 
 
@@ -108,8 +109,8 @@ class Lot(ReplicatedModel):
         batch = self.batch or gettext("no batch")
         if self.expiry_date is None:
             return batch
-        # The day as every page shows it, its month in the user's language.
-        day = formats.date_format(self.expiry_date, "j M Y")
+        # The day as every page shows it (`|day`), its month in the user's language.
+        day = day_said(self.expiry_date)
         return gettext("%(batch)s exp. %(day)s") % {"batch": batch, "day": day}
 
 

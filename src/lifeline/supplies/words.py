@@ -8,7 +8,7 @@ symbols in every language."""
 from __future__ import annotations
 
 from django.utils.functional import Promise
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 
 BASIS_WORDS: dict[str, Promise] = {
     "sphere_kcal": pgettext_lazy("supply basis", "kcal per person per day (Sphere)"),
@@ -66,3 +66,14 @@ def basis_word(basis: str) -> str:
 
 def severity_word(severity: str) -> str:
     return str(SEVERITY_WORDS.get(severity, severity.capitalize()))
+
+
+def days_word(days: float | None) -> str:
+    """Days of supply in words ("under a day", "12 days"), as the pages' `days_left` says
+    them, for titles worded when read."""
+    if days is None:
+        return gettext("no use recorded")
+    if days < 1:
+        return gettext("under a day")
+    n = int(days)
+    return ngettext("%(n)s day", "%(n)s days", n) % {"n": n}
