@@ -23,7 +23,12 @@ pytestmark = BROWSER_MARKS
 
 
 def test_the_missions_board_reads_in_arabic_on_a_phone(
-    live_server: Any, browser: Any, site: Site, commander: Any, mission: Mission
+    live_server: Any,
+    browser: Any,
+    site: Site,
+    commander: Any,
+    field_team: Any,
+    mission: Mission,
 ) -> None:
     set_out(mission, commander)
     convoy = services.mission_plan(
@@ -45,7 +50,8 @@ def test_the_missions_board_reads_in_arabic_on_a_phone(
     planned = page.locator("table.missions-planned tbody tr").inner_text()
     assert out_state.strip() == "جارية"
     assert "قافلة" in planned and "مخطط لها" in planned
-    names = (mission.name, convoy.name, "Rafiq Haddad", "RAFIQ", commander.username, site.name)
+    team = ("Rafiq Haddad", "RAFIQ", field_team.username)
+    names = (mission.name, convoy.name, *team, commander.username, site.name)
     assert english_left(out_state + planned, "ar", names=names) == []
     page.screenshot(path=str(shots_dir() / "missions-ar.png"), full_page=True)
 
