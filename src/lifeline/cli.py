@@ -27,6 +27,7 @@ def app_build() -> typer.Typer:
     from lifeline.people.cli import household_app, person_app
     from lifeline.people.matching.cli import case_app, search_app, tracing_app
     from lifeline.routing.cli import app as route_app
+    from lifeline.routing.cli import map_app
     from lifeline.supplies.cli import ration_app, stock_app
     from lifeline.sync.cli import app as sync_app
 
@@ -38,6 +39,7 @@ def app_build() -> typer.Typer:
             "tracing": tracing_app,
             "case": case_app,
             "route": route_app,
+            "map": map_app,
             "mission": mission_app,
             "report": report_app,
             "threat": threat_app,

@@ -42,6 +42,17 @@ def _cli_trusts_user(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LIFELINE_TOKEN", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _site_language() -> Any:
+    # A request in Arabic (Accept-Language, the user's choice) or `--lang fr` activates its
+    # language for the whole thread; every test starts and ends in the site's default.
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def site(db: None) -> Site:
     return site_local()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from django.utils.translation import gettext as _
 
 from lifeline.alerts import selectors, services
 from lifeline.alerts.schemas import AlertFilterInput, AlertResolveInput
@@ -32,17 +33,20 @@ def alert_list(
     for alert in alerts:
         shown += 1
         if alert.resolved_at is not None:
-            mark = f"RESOLVED by {alert.resolved_by or 'Lifeline'}: {alert.resolution}"
+            mark = _("RESOLVED by %(who)s: %(resolution)s") % {
+                "who": alert.resolved_by or "Lifeline",
+                "resolution": alert.shown_resolution,
+            }
         elif alert.acknowledged_at is not None:
-            mark = f"ACK {alert.acknowledged_by or ''}".rstrip()
+            mark = (_("ACK %(who)s") % {"who": alert.acknowledged_by or ""}).rstrip()
         else:
-            mark = "NEW"
+            mark = _("NEW")
         typer.echo(
-            f"{alert.pk}  {alert.severity.upper():<8} {alert.raised_at:%Y-%m-%d %H:%M}  "
-            f"{alert.kind}  {alert.title}  [{mark}]"
+            f"{alert.pk}  {alert.get_severity_display().upper():<8} "
+            f"{alert.raised_at:%Y-%m-%d %H:%M}  {alert.kind}  {alert.shown_title}  [{mark}]"
         )
     if not shown:
-        typer.echo("No alerts." if values["state"] != "open" else "No open alerts.")
+        typer.echo(_("No alerts.") if values["state"] != "open" else _("No open alerts."))
 
 
 @app.command("ack")
@@ -51,7 +55,7 @@ def alert_ack(ctx: typer.Context, alert_id: str) -> None:
     actor = state_of(ctx).actor()
     alert = selectors.alert_get(actor=actor, alert_id=alert_id)
     alert = services.alert_acknowledge(actor=actor, alert=alert)
-    typer.echo(f"Acknowledged: {alert.title}")
+    typer.echo(_("Acknowledged: %(title)s") % {"title": alert.shown_title})
 
 
 @app.command("resolve")
@@ -65,4 +69,4 @@ def alert_resolve(
     values = input_parse_or_fail(AlertResolveInput, {"resolution": resolution})
     alert = selectors.alert_get(actor=actor, alert_id=alert_id)
     alert = services.alert_resolve(actor=actor, alert=alert, resolution=values["resolution"])
-    typer.echo(f"Resolved: {alert.title}")
+    typer.echo(_("Resolved: %(title)s") % {"title": alert.shown_title})

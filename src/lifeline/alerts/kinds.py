@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+
 
 @dataclass(frozen=True)
 class AlertKind:
     kind: str  # "<app>.<what>", e.g. "mission.overdue"
-    meaning: str  # what a person should look at, in words
+    # What a person should look at, in words: gettext_lazy("...") so each reader reads it in
+    # their language.
+    meaning: str | Promise
     # Who may see, acknowledge and resolve alerts of this kind (with the alert's own
     # permission, if it has one); empty: every signed-in role.
     permission: str = ""

@@ -28,6 +28,10 @@ class AlertResolveInput(serializers.Serializer[Any]):
 
 class AlertOutput(serializers.ModelSerializer[Alert]):
     kind_meaning = serializers.SerializerMethodField()
+    # The messages in the request's language (Accept-Language); the field names stay.
+    title = serializers.CharField(source="shown_title", read_only=True)
+    detail = serializers.CharField(source="shown_detail", read_only=True)
+    resolution = serializers.CharField(source="shown_resolution", read_only=True)
     acknowledged_by = serializers.SlugRelatedField[Any](slug_field="username", read_only=True)
     resolved_by = serializers.SlugRelatedField[Any](slug_field="username", read_only=True)
 

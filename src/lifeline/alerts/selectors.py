@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from lifeline.alerts.kinds import ALERT_KINDS
 from lifeline.alerts.models import Alert, Severity
@@ -81,7 +82,7 @@ def alert_get(*, actor: Actor | None, alert_id: Any) -> Alert:
     pk = id_parse(alert_id, "alert")
     alert = alert_list(actor=actor, open_only=False).filter(pk=pk).first()
     if alert is None:
-        raise NotFound(f"no such alert: {pk}")
+        raise NotFound(_("no such alert: %(pk)s") % {"pk": pk})
     return alert
 
 

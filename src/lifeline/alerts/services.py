@@ -5,13 +5,15 @@ that per origin site; `alerts_converge`, the apply hook, holds it across sites."
 from __future__ import annotations
 
 import uuid
-from collections.abc import Set
+from collections.abc import Mapping, Set
 
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from lifeline.alerts.kinds import ALERT_KINDS, alert_kind_of
-from lifeline.alerts.models import Alert, Severity
+from lifeline.alerts.models import CLOSED_AS_RESOLVED, CLOSED_AS_SAME, Alert, Severity
 from lifeline.core.errors import Conflict, ValidationFailed
 from lifeline.core.services import Actor, actor_user, audit_record, permission_require
 
@@ -21,16 +23,27 @@ def alert_raise(
     *,
     kind: str,
     key: str,
-    title: str,
+    title: str | Promise,
     severity: str = Severity.WARNING,
-    detail: str = "",
+    detail: str | Promise = "",
+    params: Mapping[str, object] | None = None,
     subject: models.Model | None = None,
     permission: str = "",
 ) -> Alert:
-    """Open an alert, or return the open one with the same kind and key (raised once)."""
+    """Open an alert, or return the open one with the same kind and key (raised once).
+
+    So that each reader sees it in their own language, give the title (and detail) as a
+    message marked for translation with named placeholders, and their values in `params`:
+    `title=gettext_lazy("Team %(team)s is overdue"), params={"team": team.name}` (or
+    `gettext_noop`). A finished text with no params is kept as it is and shown translated
+    only when it is itself a message of the catalogues."""
     alert_kind_of(kind)  # a kind nobody declared is a mistake in the raising code
     if severity not in Severity.values:
-        raise ValidationFailed({"severity": f"must be one of {', '.join(Severity.values)}"})
+        raise ValidationFailed(
+            {"severity": _("must be one of %(choices)s") % {"choices": ", ".join(Severity.values)}}
+        )
+    title_msgid, title_text, values = _alert_message(title, params)
+    detail_msgid, detail_text, _values = _alert_message(detail, params)
     # One raised at another site (arrived by sync) counts too; the constraint, which holds
     # per origin site, closes the race between this site's own writers below.
     found = _alert_open(kind, key)
@@ -40,8 +53,11 @@ def alert_raise(
         kind=kind,
         key=key,
         severity=severity,
-        title=title[:200],
-        detail=detail,
+        title=title_text[:200],
+        detail=detail_text,
+        title_msgid=title_msgid[:200],
+        detail_msgid=detail_msgid,
+        params=values,
         subject_type=subject._meta.label_lower if subject is not None else "",
         subject_id=str(subject.pk) if subject is not None else "",
         permission=permission,
@@ -59,6 +75,27 @@ def alert_raise(
         return found
     audit_record(actor=None, action="alert.raise", obj=alert, summary=alert.title)
     return alert
+
+
+def _alert_message(
+    message: str | Promise, params: Mapping[str, object] | None
+) -> tuple[str, str, dict[str, object]]:
+    """(msgid, the English text, params as JSON values) of a message given to alert_raise."""
+    values = {name: _json_value(value) for name, value in (params or {}).items()}
+    with translation.override(None):  # a lazy message gives its msgid, untranslated
+        msgid = str(message)
+    if not isinstance(message, Promise) and not values:
+        return "", msgid, values  # a finished text
+    try:
+        return msgid, msgid % values if values else msgid, values
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ValueError(f"alert message {msgid!r} does not fit its params {values!r}") from exc
+
+
+def _json_value(value: object) -> object:
+    """A placeholder's value as JSON keeps it: numbers and text as they are, the rest
+    (ids, decimals, dates, names of rows) as their text."""
+    return value if value is None or isinstance(value, bool | int | float | str) else str(value)
 
 
 def _alert_open(kind: str, key: str) -> Alert | None:
@@ -80,12 +117,14 @@ def _alert_locked(actor: Actor | None, alert: Alert, *, doing: str) -> Alert:
 @transaction.atomic
 def alert_acknowledge(*, actor: Actor | None, alert: Alert) -> Alert:
     """Someone has seen the alert and is on it: who and when. It stays open."""
-    permission_require(actor, "alerts.acknowledge_alert", doing="acknowledge alerts")
-    alert = _alert_locked(actor, alert, doing="acknowledge this alert")
+    permission_require(actor, "alerts.acknowledge_alert", doing=_("acknowledge alerts"))
+    alert = _alert_locked(actor, alert, doing=_("acknowledge this alert"))
     if alert.resolved_at is not None:
-        raise Conflict("this alert is already resolved")
+        raise Conflict(_("this alert is already resolved"))
     if alert.acknowledged_at is not None:
-        raise Conflict(f"this alert is already acknowledged by {alert.acknowledged_by}")
+        raise Conflict(
+            _("this alert is already acknowledged by %(user)s") % {"user": alert.acknowledged_by}
+        )
     alert.acknowledged_at = timezone.now()
     alert.acknowledged_by = actor_user(actor)
     alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
@@ -97,12 +136,12 @@ def alert_acknowledge(*, actor: Actor | None, alert: Alert) -> Alert:
 def alert_resolve(*, actor: Actor | None, alert: Alert, resolution: str) -> Alert:
     """Close the alert with a note of how it was resolved; resolving one nobody acknowledged
     acknowledges it too."""
-    permission_require(actor, "alerts.resolve_alert", doing="resolve alerts")
-    alert = _alert_locked(actor, alert, doing="resolve this alert")
+    permission_require(actor, "alerts.resolve_alert", doing=_("resolve alerts"))
+    alert = _alert_locked(actor, alert, doing=_("resolve this alert"))
     if not resolution.strip():
-        raise ValidationFailed({"resolution": "say how it was resolved"})
+        raise ValidationFailed({"resolution": _("say how it was resolved")})
     if alert.resolved_at is not None:
-        raise Conflict("this alert is already resolved")
+        raise Conflict(_("this alert is already resolved"))
     now = timezone.now()
     changed = ["resolved_at", "resolved_by", "resolution"]
     alert.resolved_at = now
@@ -172,7 +211,10 @@ def alerts_converge(ids: Set[uuid.UUID]) -> list[Alert]:
             if cover is None:
                 still_open.append(alert)
                 continue
-            note = f"resolved at {cover.origin_site.name}: {cover.resolution}"
+            note = CLOSED_AS_RESOLVED % {
+                "site": cover.origin_site.name,
+                "resolution": cover.resolution,
+            }
             closed.append(_alert_close_as_same(alert, cover, note))
         if len(still_open) < 2:
             continue
@@ -182,7 +224,7 @@ def alerts_converge(ids: Set[uuid.UUID]) -> list[Alert]:
                 kept.acknowledged_at = other.acknowledged_at
                 kept.acknowledged_by_id = other.acknowledged_by_id
                 kept.save(update_fields=["acknowledged_at", "acknowledged_by"])
-            note = f"the same alert as the one raised at {kept.origin_site.name}, kept open"
+            note = CLOSED_AS_SAME % {"site": kept.origin_site.name}
             closed.append(_alert_close_as_same(other, kept, note))
     return closed
 

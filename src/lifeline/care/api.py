@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -89,9 +90,9 @@ def preview_data(outcome: Outcome) -> dict[str, Any]:
         if question is None or spec is None
         else {
             "key": question.value,
-            "prompt": spec.prompt,
+            "prompt": _(spec.prompt),
             "kind": spec.kind,
-            "unit": spec.unit,
+            "unit": _(spec.unit) if spec.unit else "",
             "choices": list(spec.choices),
         },
         "path": [{"question": s.question.value, "answer": s.answer} for s in outcome.path],

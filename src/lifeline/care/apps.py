@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy, gettext_noop
 
 
 class CareConfig(AppConfig):
     name = "lifeline.care"
     label = "care"
-    verbose_name = "Care"
+    verbose_name = gettext_lazy("Care")
 
     def ready(self) -> None:
         from lifeline.care import allocation, arrivals
@@ -26,35 +27,43 @@ class CareConfig(AppConfig):
         site_setting_declare(
             SiteSettingSpec(
                 key=RETRIAGE_SETTING,
-                meaning="minutes until a patient of a category is triaged again",
+                meaning=gettext_noop("minutes until a patient of a category is triaged again"),
                 default=value_text(RETRIAGE_MINUTES_DEFAULT),
                 parse=parse_minutes_by(RETRIAGE_MINUTES_DEFAULT),
-                label="Triage again after",
-                unit="minutes, by category (immediate=15, delayed=60)",
+                label=gettext_noop("Triage again after"),
+                unit=gettext_noop("minutes, by category (immediate=15, delayed=60)"),
             ),
             SiteSettingSpec(
                 key=SETTING_STORE,
-                meaning="the store (its code) that doses come from when a course names none",
-                default="the site's only store; with several, each course names its store",
+                meaning=gettext_noop(
+                    "the store (its code) that doses come from when a course names none"
+                ),
+                default=gettext_noop(
+                    "the site's only store; with several, each course names its store"
+                ),
                 parse=parse_code,
-                label="Doses come from the store",
-                unit="the store's code",
+                label=gettext_noop("Doses come from the store"),
+                unit=gettext_noop("the store's code"),
             ),
             SiteSettingSpec(
                 key=allocation.SETTING_CHILDREN_FIRST,
-                meaning="scarce medicine goes to children first within a triage category",
+                meaning=gettext_noop(
+                    "scarce medicine goes to children first within a triage category"
+                ),
                 default="no",
                 parse=parse_yes_no,
-                label="Scarce medicine to children first",
-                unit="yes or no",
+                label=gettext_noop("Scarce medicine to children first"),
+                unit=gettext_noop("yes or no"),
             ),
             SiteSettingSpec(
                 key=allocation.SETTING_CHILD_AGE_BELOW,
-                meaning="the age (years) below which a patient counts as a child there",
+                meaning=gettext_noop(
+                    "the age (years) below which a patient counts as a child there"
+                ),
                 default=str(allocation.CHILD_AGE_BELOW),
                 parse=parse_positive_int,
-                label="Children are those under",
-                unit="years",
+                label=gettext_noop("Children are those under"),
+                unit=gettext_noop("years"),
             ),
         )
         role_permissions_grant("care", ROLE_GRANTS)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from django.utils.translation import gettext as _
 
 from lifeline.care import selectors, services
 from lifeline.care.schemas import (
@@ -31,13 +32,15 @@ def _answers_of(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep:
-            raise ValidationFailed({"answer": f"{pair!r} is not QUESTION=ANSWER"})
+            raise ValidationFailed(
+                {"answer": _("“%(pair)s” is not QUESTION=ANSWER") % {"pair": pair}}
+            )
         answers[name.strip()] = value.strip()
     return answers
 
 
 def _label(category: str) -> str:
-    return CATEGORY_LABELS[Category(category)] if category else "not triaged"
+    return _(CATEGORY_LABELS[Category(category)]) if category else _("not triaged")
 
 
 @app.command("admit")
@@ -52,7 +55,7 @@ def care_admit(
         AdmitInput, {"person": person_id, "place": place, "complaint": complaint}
     )
     patient = services.patient_admit(actor=state_of(ctx).actor(), **values)
-    typer.echo(f"{patient.pk}  admitted: {patient.person.full_name}")
+    typer.echo(f"{patient.pk}  " + _("admitted: %(name)s") % {"name": patient.person.full_name})
 
 
 @app.command("triage")
@@ -90,7 +93,7 @@ def care_triage(
         spec = QUESTIONS[outcome.next_question]
         hint = f" ({'/'.join(spec.choices)})" if spec.choices else ""
         hint = " (yes/no)" if spec.kind == "bool" else hint
-        answers[outcome.next_question.value] = typer.prompt(f"{spec.prompt}{hint}")
+        answers[outcome.next_question.value] = typer.prompt(f"{_(spec.prompt)}{hint}")
     data: dict[str, Any] = {"answers": answers, "looks_like_child": child}
     if expectant_reason:
         data |= {"expectant": True, "expectant_reason": expectant_reason}
@@ -101,7 +104,7 @@ def care_triage(
     for step in row.path:
         typer.echo(f"  {step['question']}: {step['answer']}")
     due = f", re-triage at {row.retriage_due_at:%H:%M}" if row.retriage_due_at else ""
-    typer.echo(f"{_label(row.category)} ({row.algorithm}: {row.reason}){due}")
+    typer.echo(f"{_label(row.category)} ({row.algorithm}: {_(row.reason)}){due}")
 
 
 @app.command("board")
@@ -120,15 +123,15 @@ def care_board(ctx: typer.Context) -> None:
                 f"  {p.pk}  {p.person.full_name}{where} waiting {row.waiting_minutes} min{flag}"
             )
     if board.dead:
-        typer.echo("Dead:")
+        typer.echo(_("Dead:"))
         for row in board.dead:
             typer.echo(f"  {row.patient.pk}  {row.patient.person.full_name}")
     if board.wounded_untriaged:
-        typer.echo("Wounded in the registry, not in care:")
+        typer.echo(_("Wounded in the registry, not in care:"))
         for person in board.wounded_untriaged:
             typer.echo(f"  {person.pk}  {person.full_name}")
     if not board.open_count and not board.dead:
-        typer.echo("No patients.")
+        typer.echo(_("No patients."))
 
 
 @app.command("show")
@@ -141,7 +144,7 @@ def care_show(ctx: typer.Context, patient_id: str) -> None:
         t = view.assessment
         typer.echo(f"  {t.assessed_at:%Y-%m-%d %H:%M} {t.algorithm} -> {t.category}")
         for step in view.steps:
-            typer.echo(f"      {step.prompt} {step.answer}")
+            typer.echo(f"      {_(step.prompt)} {step.answer}")
     for v in record.vitals:
         signs = [
             f"{label} {value}"
@@ -159,7 +162,11 @@ def care_show(ctx: typer.Context, patient_id: str) -> None:
         ]
         typer.echo(f"  {v.observed_at:%Y-%m-%d %H:%M} {', '.join(signs)}")
     for death in record.deaths:
-        typer.echo(f"  died {death.died_at:%Y-%m-%d %H:%M}: {death.cause}")
+        typer.echo(
+            "  "
+            + _("died %(when)s: %(cause)s")
+            % {"when": f"{death.died_at:%Y-%m-%d %H:%M}", "cause": death.cause}
+        )
 
 
 @app.command("vitals")
@@ -196,7 +203,7 @@ def care_vitals(
         VitalsInput, {k: v for k, v in data.items() if v not in (None, "")}
     )
     row = services.vitals_record(actor=actor, patient=patient, **vitals_split(values))
-    typer.echo(f"vital signs recorded at {row.observed_at:%H:%M}")
+    typer.echo(_("vital signs recorded at %(when)s") % {"when": f"{row.observed_at:%H:%M}"})
 
 
 @app.command("death")
@@ -216,7 +223,10 @@ def care_death(
     death = services.death_record(
         actor=actor, patient=patient, **input_parse_or_fail(DeathInput, data)
     )
-    typer.echo(f"death of {patient.person.full_name} recorded at {death.died_at:%Y-%m-%d %H:%M}")
+    typer.echo(
+        _("death of %(name)s recorded at %(when)s")
+        % {"name": patient.person.full_name, "when": f"{death.died_at:%Y-%m-%d %H:%M}"}
+    )
 
 
 @app.command("discharge")

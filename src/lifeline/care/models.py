@@ -12,21 +12,23 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lifeline.care.triage import ALGORITHM_LABELS, AVPU_LABELS, CATEGORY_LABELS
 from lifeline.core.models import ReplicatedModel, Site
 
-CategoryChoices = [(c.value, label) for c, label in CATEGORY_LABELS.items()]
-AlgorithmChoices = [(a.value, label) for a, label in ALGORITHM_LABELS.items()]
-AvpuChoices = [(a.value, label) for a, label in AVPU_LABELS.items()]
+# The labels are the rule module's English, translated when shown.
+CategoryChoices = [(c.value, _(label)) for c, label in CATEGORY_LABELS.items()]
+AlgorithmChoices = [(a.value, _(label)) for a, label in ALGORITHM_LABELS.items()]
+AvpuChoices = [(a.value, _(label)) for a, label in AVPU_LABELS.items()]
 
 
 class PatientStatus(models.TextChoices):
-    WAITING = "waiting", "Waiting"
-    IN_TREATMENT = "in_treatment", "In treatment"
-    DISCHARGED = "discharged", "Discharged"
-    DEAD = "dead", "Dead"
-    TRANSFERRED = "transferred", "Transferred"
+    WAITING = "waiting", _("Waiting")
+    IN_TREATMENT = "in_treatment", _("In treatment")
+    DISCHARGED = "discharged", _("Discharged")
+    DEAD = "dead", _("Dead")
+    TRANSFERRED = "transferred", _("Transferred")
 
 
 OPEN_STATUSES = frozenset({PatientStatus.WAITING, PatientStatus.IN_TREATMENT})
@@ -123,7 +125,7 @@ class VitalSigns(ReplicatedModel):
     class Meta:
         ordering = ["observed_at", "version"]
         indexes = [models.Index(fields=["patient", "observed_at"])]
-        verbose_name_plural = "vital signs"
+        verbose_name_plural = _("vital signs")
 
     def __str__(self) -> str:
         return f"vitals of {self.patient_id} at {self.observed_at:%H:%M}"
@@ -154,9 +156,9 @@ class Death(ReplicatedModel):
 class Benefit(models.TextChoices):
     """The expected benefit of a medicine for a patient, as the medic judges it."""
 
-    HIGH = "high", "High"
-    MEDIUM = "medium", "Medium"
-    LOW = "low", "Low"
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
 
 
 class Treatment(ReplicatedModel):
@@ -215,16 +217,16 @@ class DoseGiven(ReplicatedModel):
     class Meta:
         ordering = ["given_at", "version"]
         indexes = [models.Index(fields=["treatment", "given_at"])]
-        verbose_name_plural = "doses given"
+        verbose_name_plural = _("doses given")
 
     def __str__(self) -> str:
         return f"dose of {self.treatment_id} at {self.given_at:%Y-%m-%d %H:%M}"
 
 
 class AllocationStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    CONFIRMED = "confirmed", "Confirmed as proposed"
-    OVERRIDDEN = "overridden", "Confirmed with overrides"
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed as proposed")
+    OVERRIDDEN = "overridden", _("Confirmed with overrides")
 
 
 class AllocationDecision(ReplicatedModel):

@@ -23,12 +23,31 @@ DUE = "due"  # its time has come, within the grace
 UPCOMING = "upcoming"
 
 
+def gettext_noop(message: str) -> str:
+    """Marks an English word for the catalogues without importing Django (a pure module):
+    the pages translate it when they show it."""
+    return message
+
+
+STATE_LABELS = {
+    GIVEN: gettext_noop("given"),
+    MISSED: gettext_noop("missed"),
+    DUE: gettext_noop("due"),
+    UPCOMING: gettext_noop("upcoming"),
+}
+
+
 @dataclass(frozen=True)
 class Slot:
     number: int  # 1 is the first dose
     due_at: dt.datetime
     state: str
     given_at: dt.datetime | None = None
+
+    @property
+    def state_label(self) -> str:
+        """The state in words (English: translated where it is shown)."""
+        return STATE_LABELS.get(self.state, self.state)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.care.models import (
     OPEN_STATUSES,
@@ -45,7 +46,7 @@ BOARD_DEATHS_FOR = dt.timedelta(hours=48)
 
 
 def _view_require(actor: Actor | None) -> None:
-    permission_require(actor, "care.view_medical", doing="see medical records")
+    permission_require(actor, "care.view_medical", doing=_("see medical records"))
 
 
 def patient_get(*, actor: Actor | None, patient_id: Any) -> Patient:
@@ -55,7 +56,7 @@ def patient_get(*, actor: Actor | None, patient_id: Any) -> Patient:
     pk = id_parse(patient_id, "patient")
     patient = Patient.objects.alive().select_related("person", "site").filter(pk=pk).first()
     if patient is None:
-        raise NotFound(f"no patient with id {pk}")
+        raise NotFound(_("no patient with id %(pk)s") % {"pk": pk})
     return patient
 
 
@@ -90,7 +91,9 @@ def _steps_of(assessment: TriageAssessment) -> list[PathStep]:
     steps = []
     for step in assessment.path:
         name = str(step.get("question", ""))
-        prompt = QUESTIONS[Question(name)].prompt if name in Question.__members__.values() else name
+        prompt = (
+            _(QUESTIONS[Question(name)].prompt) if name in Question.__members__.values() else name
+        )
         steps.append(PathStep(name, prompt, step.get("answer")))
     return steps
 
@@ -122,7 +125,7 @@ def _conditions_now(person_ids: list[Any], visible: frozenset[str]) -> dict[Any,
     out: dict[Any, list[str]] = {}
     for (person_id, condition), present in sorted(latest.items(), key=lambda kv: kv[0][1]):
         if present:
-            out.setdefault(person_id, []).append(labels.get(condition, condition))
+            out.setdefault(person_id, []).append(str(labels.get(condition, condition)))
     return out
 
 
@@ -259,9 +262,9 @@ def patient_board(
             dead.append(row)
         else:
             by_key.setdefault(patient.category or "untriaged", []).append(row)
-    groups = [BoardGroup("untriaged", "Not triaged yet", by_key.get("untriaged", []))]
+    groups = [BoardGroup("untriaged", _("Not triaged yet"), by_key.get("untriaged", []))]
     groups += [
-        BoardGroup(c.value, CATEGORY_LABELS[c], by_key.get(c.value, []))
+        BoardGroup(c.value, _(CATEGORY_LABELS[c]), by_key.get(c.value, []))
         for c in CATEGORY_ORDER
         if c != Category.DEAD
     ]
@@ -294,7 +297,7 @@ def triage_preview(
 ) -> Outcome:
     """Where the answers so far lead for this patient (START or JumpSTART by age or look):
     the category, or the one question the algorithm needs next. Records nothing."""
-    permission_require(actor, "care.record_care", doing="triage patients")
+    permission_require(actor, "care.record_care", doing=_("triage patients"))
     coerced = answers_coerce(answers)
     age = age_years_on(patient.person, on or timezone.localdate())
     algorithm = algorithm_for(age_years=age, looks_like_child=looks_like_child)

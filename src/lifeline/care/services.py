@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.care import triage
 from lifeline.care.models import (
@@ -75,18 +76,21 @@ def _when_check(moment: dt.datetime | None, name: str) -> dict[str, list[str]]:
 def _patient_lock(patient: Patient) -> Patient:
     locked = Patient.objects.select_for_update().select_related("person").get(pk=patient.pk)
     if locked.is_deleted:
-        raise Conflict(f"patient {patient.pk} was deleted")
+        raise Conflict(_("patient %(pk)s was deleted") % {"pk": patient.pk})
     return locked
 
 
 def _open_required(patient: Patient, doing: str) -> None:
     if patient.status not in OPEN_STATUSES:
-        raise Conflict(f"cannot {doing}: the patient's stay is {patient.get_status_display()}")
+        raise Conflict(
+            _("cannot %(doing)s: the patient's stay is %(status)s")
+            % {"doing": doing, "status": patient.get_status_display()}
+        )
 
 
 def _after_arrival_require(patient: Patient, when: dt.datetime, field: str) -> None:
     if when < patient.arrived_at:
-        raise ValidationFailed({field: ["is before the patient arrived"]})
+        raise ValidationFailed({field: [_("is before the patient arrived")]})
 
 
 def retriage_minutes(*, site: Site) -> dict[str, int]:
@@ -114,12 +118,12 @@ def answers_coerce(raw: Mapping[str, object]) -> dict[str, triage.Answer]:
         try:
             question = Question(name)
         except ValueError:
-            problems[name] = ["is not a triage question"]
+            problems[name] = [_("is not a triage question")]
             continue
         try:
             answers[name] = triage.answer_coerce(question, value)
-        except ValueError as exc:
-            problems[name] = [str(exc)]
+        except triage.AnswerInvalid as exc:
+            problems[name] = [_(exc.message) % exc.params if exc.params else _(exc.message)]
     if problems:
         raise ValidationFailed(problems)
     return answers
@@ -139,26 +143,34 @@ def patient_admit(
     """Open a stay in care for a person; the registry shows them in care. `condition`: what
     brings them (malnourished, ill, pregnant, wounded...), recorded in the registry as seen at
     admission."""
-    permission_require(actor, "care.record_care", doing="admit patients")
+    permission_require(actor, "care.record_care", doing=_("admit patients"))
     problems = _when_check(arrived_at, "arrived_at")
     if condition and condition not in MEDICAL_CONDITIONS:
-        problems["condition"] = [f"must be one of {', '.join(sorted(MEDICAL_CONDITIONS))}"]
+        problems["condition"] = [
+            _("must be one of %(join)s") % {"join": ", ".join(sorted(MEDICAL_CONDITIONS))}
+        ]
     if len(place) > 80:
-        problems["place"] = ["at most 80 characters"]
+        problems["place"] = [_("at most 80 characters")]
     if len(complaint) > 300:
-        problems["complaint"] = ["at most 300 characters"]
+        problems["complaint"] = [_("at most 300 characters")]
     if problems:
         raise ValidationFailed(problems)
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.merged_into_id is not None:
-        raise Conflict(f"{person} was merged into record {person.merged_into_id}: admit that one")
+        raise Conflict(
+            _("%(person)s was merged into record %(merged_into_id)s: admit that one")
+            % {"person": person, "merged_into_id": person.merged_into_id}
+        )
     if person.is_deleted:
-        raise Conflict(f"{person} was deleted")
+        raise Conflict(_("%(person)s was deleted") % {"person": person})
     if person.status == Status.DECEASED:
-        raise Conflict(f"{person} is recorded as deceased")
+        raise Conflict(_("%(person)s is recorded as deceased") % {"person": person})
     already = Patient.objects.alive().filter(person=person, status__in=OPEN_STATUSES).first()
     if already is not None:
-        raise Conflict(f"{person} is already in care (patient {already.pk})")
+        raise Conflict(
+            _("%(person)s is already in care (patient %(pk)s)")
+            % {"person": person, "pk": already.pk}
+        )
     when = arrived_at or timezone.now()
     patient = Patient(
         person=person,
@@ -206,7 +218,7 @@ def triage_record(
     """Triage (or re-triage) a patient: START or JumpSTART by age or look, with the answers the
     algorithm needs. An incomplete set is refused naming the next question; a clinician may
     record expectant, with a reason, over the algorithm's category."""
-    permission_require(actor, "care.record_care", doing="triage patients")
+    permission_require(actor, "care.record_care", doing=_("triage patients"))
     problems = _when_check(assessed_at, "assessed_at")
     if problems:
         raise ValidationFailed(problems)
@@ -221,16 +233,20 @@ def triage_record(
     if outcome.category is None:
         question = cast(Question, outcome.next_question)  # an incomplete walk names it
         raise ValidationFailed(
-            {question.value: f"needed next: {triage.QUESTIONS[question].prompt}"},
-            message=f"the answers are incomplete; next question: {question.value}",
+            {
+                question.value: _("needed next: %(prompt)s")
+                % {"prompt": _(triage.QUESTIONS[question].prompt)}
+            },
+            message=_("the answers are incomplete; next question: %(value)s")
+            % {"value": question.value},
         )
     category, refused = triage.category_final(
         outcome.category, expectant=expectant, reason=expectant_reason
     )
     if refused:
-        raise ValidationFailed({"expectant_reason": refused})
+        raise ValidationFailed({"expectant_reason": [_(problem) for problem in refused]})
     if len(expectant_reason) > 300:
-        raise ValidationFailed({"expectant_reason": ["at most 300 characters"]})
+        raise ValidationFailed({"expectant_reason": [_("at most 300 characters")]})
     minutes = retriage_minutes(site=patient.site).get(category)
     due = when + dt.timedelta(minutes=minutes) if minutes else None
     row = TriageAssessment(
@@ -284,24 +300,29 @@ def vitals_record(
     note: str = "",
 ) -> VitalSigns:
     """One set of vital signs; any may be left out, but not all of them."""
-    permission_require(actor, "care.record_care", doing="record vital signs")
+    permission_require(actor, "care.record_care", doing=_("record vital signs"))
     problems = _when_check(observed_at, "observed_at")
     known = {*VITAL_BOUNDS, "avpu"}
     for name in sorted(set(values) - known):
-        problems[name] = ["is not a vital sign"]
+        problems[name] = [_("is not a vital sign")]
     clean: dict[str, Any] = {}
     for name, (low, high) in VITAL_BOUNDS.items():
         value = values.get(name)
         if value is None:
             continue
         if not low <= value <= high:
-            problems[name] = [f"must be between {low:g} and {high:g}"]
+            problems[name] = [
+                _("must be between %(low)s and %(high)s")
+                % {"low": format(low, "g"), "high": format(high, "g")}
+            ]
         clean[name] = value
     avpu = values.get("avpu") or ""
     if avpu and avpu not in {a.value for a in triage.Avpu}:
-        problems["avpu"] = [f"must be one of {', '.join(a.value for a in triage.Avpu)}"]
+        problems["avpu"] = [
+            _("must be one of %(join)s") % {"join": ", ".join(a.value for a in triage.Avpu)}
+        ]
     if not clean and not avpu:
-        problems["vitals"] = ["record at least one vital sign"]
+        problems["vitals"] = [_("record at least one vital sign")]
     if problems:
         raise ValidationFailed(problems)
     patient = _patient_lock(patient)
@@ -337,17 +358,19 @@ def death_record(
     note: str = "",
 ) -> Death:
     """A death in care: the stay closes and the registry records the person as deceased."""
-    permission_require(actor, "care.record_care", doing="record deaths")
+    permission_require(actor, "care.record_care", doing=_("record deaths"))
     problems = _when_check(died_at, "died_at")
     if not cause.strip():
-        problems["cause"] = ["is required"]
+        problems["cause"] = [_("is required")]
     elif len(cause) > 300:
-        problems["cause"] = ["at most 300 characters"]
+        problems["cause"] = [_("at most 300 characters")]
     if problems:
         raise ValidationFailed(problems)
     patient = _patient_lock(patient)
     if patient.status == PatientStatus.DEAD:
-        raise Conflict(f"the death of {patient.person} is already recorded")
+        raise Conflict(
+            _("the death of %(person)s is already recorded") % {"person": patient.person}
+        )
     _open_required(patient, "record a death")
     when = died_at or timezone.now()
     _after_arrival_require(patient, when, "died_at")
@@ -391,7 +414,7 @@ def patient_discharge(
     at: dt.datetime | None = None,
 ) -> Patient:
     """Close a stay: discharged (back in the camp) or transferred elsewhere."""
-    permission_require(actor, "care.record_care", doing="discharge patients")
+    permission_require(actor, "care.record_care", doing=_("discharge patients"))
     problems = _when_check(at, "at")
     if problems:
         raise ValidationFailed(problems)

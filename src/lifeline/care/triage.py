@@ -18,6 +18,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 
+def gettext_noop(message: str) -> str:
+    """Marks an English message for the catalogues (makemessages looks for this name) without
+    importing Django into this pure module: labels, questions, reasons and problems stay
+    English here, and the pages, the CLI and the API translate them when they show them."""
+    return message
+
+
 class Algorithm(StrEnum):
     START = "start"
     JUMPSTART = "jumpstart"
@@ -32,15 +39,15 @@ class Category(StrEnum):
 
 
 CATEGORY_LABELS: dict[Category, str] = {
-    Category.IMMEDIATE: "Immediate (red)",
-    Category.DELAYED: "Delayed (yellow)",
-    Category.MINOR: "Minor (green)",
-    Category.EXPECTANT: "Expectant (grey)",
-    Category.DEAD: "Dead (black)",
+    Category.IMMEDIATE: gettext_noop("Immediate (red)"),
+    Category.DELAYED: gettext_noop("Delayed (yellow)"),
+    Category.MINOR: gettext_noop("Minor (green)"),
+    Category.EXPECTANT: gettext_noop("Expectant (grey)"),
+    Category.DEAD: gettext_noop("Dead (black)"),
 }
 ALGORITHM_LABELS: dict[Algorithm, str] = {
-    Algorithm.START: "START (adult)",
-    Algorithm.JUMPSTART: "JumpSTART (child)",
+    Algorithm.START: gettext_noop("START (adult)"),
+    Algorithm.JUMPSTART: gettext_noop("JumpSTART (child)"),
 }
 # The order of care on the board: who is seen first.
 CATEGORY_ORDER: tuple[Category, ...] = (
@@ -74,14 +81,24 @@ class Avpu(StrEnum):
 
 
 AVPU_LABELS: dict[Avpu, str] = {
-    Avpu.ALERT: "Alert",
-    Avpu.VOICE: "Responds to voice",
-    Avpu.PAIN_APPROPRIATE: "Responds to pain appropriately (localises, withdraws)",
-    Avpu.PAIN_INAPPROPRIATE: "Responds to pain inappropriately (moans, posturing)",
-    Avpu.UNRESPONSIVE: "Unresponsive",
+    Avpu.ALERT: gettext_noop("Alert"),
+    Avpu.VOICE: gettext_noop("Responds to voice"),
+    Avpu.PAIN_APPROPRIATE: gettext_noop("Responds to pain appropriately (localises, withdraws)"),
+    Avpu.PAIN_INAPPROPRIATE: gettext_noop("Responds to pain inappropriately (moans, posturing)"),
+    Avpu.UNRESPONSIVE: gettext_noop("Unresponsive"),
 }
 
 Answer = bool | int | float | str
+
+
+class AnswerInvalid(ValueError):
+    """A refused answer: the English message (marked for the catalogues) and its values, so
+    that the form can say it in the reader's language."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -97,25 +114,29 @@ class QuestionSpec:
 
 
 QUESTIONS: dict[Question, QuestionSpec] = {
-    Question.WALKS: QuestionSpec("Can the patient walk?", "bool"),
-    Question.BREATHES: QuestionSpec("Is the patient breathing?", "bool"),
+    Question.WALKS: QuestionSpec(gettext_noop("Can the patient walk?"), "bool"),
+    Question.BREATHES: QuestionSpec(gettext_noop("Is the patient breathing?"), "bool"),
     Question.BREATHES_AFTER_AIRWAY: QuestionSpec(
-        "Open (position) the airway. Is the patient breathing now?", "bool"
+        gettext_noop("Open (position) the airway. Is the patient breathing now?"), "bool"
     ),
-    Question.PERIPHERAL_PULSE: QuestionSpec("Is there a palpable peripheral pulse?", "bool"),
+    Question.PERIPHERAL_PULSE: QuestionSpec(
+        gettext_noop("Is there a palpable peripheral pulse?"), "bool"
+    ),
     Question.BREATHES_AFTER_RESCUE_BREATHS: QuestionSpec(
-        "Give five rescue breaths. Is the child breathing now?", "bool"
+        gettext_noop("Give five rescue breaths. Is the child breathing now?"), "bool"
     ),
     Question.RESPIRATORY_RATE: QuestionSpec(
-        "Respiratory rate (breaths per minute)?", "int", "/min", 1, 150
+        gettext_noop("Respiratory rate (breaths per minute)?"), "int", gettext_noop("/min"), 1, 150
     ),
-    Question.RADIAL_PULSE: QuestionSpec("Is there a radial pulse?", "bool"),
+    Question.RADIAL_PULSE: QuestionSpec(gettext_noop("Is there a radial pulse?"), "bool"),
     Question.CAPILLARY_REFILL: QuestionSpec(
-        "Capillary refill time (seconds)?", "float", "s", 0, 30
+        gettext_noop("Capillary refill time (seconds)?"), "float", gettext_noop("s"), 0, 30
     ),
-    Question.OBEYS_COMMANDS: QuestionSpec("Does the patient obey simple commands?", "bool"),
+    Question.OBEYS_COMMANDS: QuestionSpec(
+        gettext_noop("Does the patient obey simple commands?"), "bool"
+    ),
     Question.AVPU: QuestionSpec(
-        "Mental status (AVPU)?", "choice", choices=tuple(a.value for a in Avpu)
+        gettext_noop("Mental status (AVPU)?"), "choice", choices=tuple(a.value for a in Avpu)
     ),
 }
 
@@ -180,29 +201,35 @@ def answer_coerce(question: Question, value: object) -> Answer:
             return True
         if text in {"no", "n", "false", "0"}:
             return False
-        raise ValueError("answer yes or no")
+        raise AnswerInvalid(gettext_noop("answer yes or no"))
     if spec.kind == "choice":
         text = str(value).strip().lower()
         if text not in spec.choices:
-            raise ValueError(f"must be one of {', '.join(spec.choices)}")
+            raise AnswerInvalid(
+                gettext_noop("must be one of %(choices)s"), choices=", ".join(spec.choices)
+            )
         return text
     number: float
     if isinstance(value, bool):
-        raise ValueError("must be a number")
+        raise AnswerInvalid(gettext_noop("must be a number"))
     try:
         number = float(value) if not isinstance(value, int | float) else value  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ValueError("must be a number") from None
+        raise AnswerInvalid(gettext_noop("must be a number")) from None
     if number != number:  # NaN
-        raise ValueError("must be a number")
+        raise AnswerInvalid(gettext_noop("must be a number"))
     if spec.kind == "int":
         if number != int(number):
-            raise ValueError("must be a whole number")
+            raise AnswerInvalid(gettext_noop("must be a whole number"))
         number = int(number)
     if spec.minimum is not None and number < spec.minimum:
-        raise ValueError(f"must be at least {spec.minimum:g}")
+        raise AnswerInvalid(
+            gettext_noop("must be at least %(minimum)s"), minimum=f"{spec.minimum:g}"
+        )
     if spec.maximum is not None and number > spec.maximum:
-        raise ValueError(f"must be at most {spec.maximum:g}")
+        raise AnswerInvalid(
+            gettext_noop("must be at most %(maximum)s"), maximum=f"{spec.maximum:g}"
+        )
     return number
 
 
@@ -226,53 +253,60 @@ class _Missing(Exception):
         self.question = question
 
 
+# The reasons are kept in English with the assessment (data, as recorded) and shown in the
+# reader's language; those naming a threshold say its value (tested).
+_RATE_OVER = gettext_noop("respiratory rate over 30")
+_REFILL_OVER = gettext_noop("capillary refill over 2 s")
+_RATE_OUTSIDE = gettext_noop("respiratory rate outside 15-45")
+
+
 def _start(walk: _Walk) -> tuple[Category, str]:
     if walk.ask(Question.WALKS):
-        return Category.MINOR, "walks"
+        return Category.MINOR, gettext_noop("walks")
     if not walk.ask(Question.BREATHES):
         if walk.ask(Question.BREATHES_AFTER_AIRWAY):
-            return Category.IMMEDIATE, "breathes only once the airway is opened"
-        return Category.DEAD, "not breathing with the airway open"
+            return Category.IMMEDIATE, gettext_noop("breathes only once the airway is opened")
+        return Category.DEAD, gettext_noop("not breathing with the airway open")
     rate = walk.ask(Question.RESPIRATORY_RATE)
     if float(rate) > START_MAX_RATE:
-        return Category.IMMEDIATE, f"respiratory rate over {START_MAX_RATE}"
+        return Category.IMMEDIATE, _RATE_OVER
     # Perfusion by either sign: the radial pulse (asked), or the capillary refill when that
     # is what the assessor measured instead; a refill given as well is heeded.
     pulse_given = Question.RADIAL_PULSE.value in walk.answers
     refill_given = Question.CAPILLARY_REFILL.value in walk.answers
     if (pulse_given or not refill_given) and not walk.ask(Question.RADIAL_PULSE):
-        return Category.IMMEDIATE, "no radial pulse"
+        return Category.IMMEDIATE, gettext_noop("no radial pulse")
     if refill_given and float(walk.ask(Question.CAPILLARY_REFILL)) > CAPILLARY_REFILL_MAX_SECONDS:
-        return Category.IMMEDIATE, f"capillary refill over {CAPILLARY_REFILL_MAX_SECONDS:g} s"
+        return Category.IMMEDIATE, _REFILL_OVER
     if not walk.ask(Question.OBEYS_COMMANDS):
-        return Category.IMMEDIATE, "does not obey commands"
-    return Category.DELAYED, "breathing, perfused and obeys commands but cannot walk"
+        return Category.IMMEDIATE, gettext_noop("does not obey commands")
+    return Category.DELAYED, gettext_noop("breathing, perfused and obeys commands but cannot walk")
 
 
 def _jumpstart(walk: _Walk) -> tuple[Category, str]:
     # A child too young to walk answers "no" and is assessed by the rest of the tree.
     if walk.ask(Question.WALKS):
-        return Category.MINOR, "walks"
+        return Category.MINOR, gettext_noop("walks")
     if not walk.ask(Question.BREATHES):
         if walk.ask(Question.BREATHES_AFTER_AIRWAY):
-            return Category.IMMEDIATE, "breathes only once the airway is positioned"
+            return Category.IMMEDIATE, gettext_noop("breathes only once the airway is positioned")
         if not walk.ask(Question.PERIPHERAL_PULSE):
-            return Category.DEAD, "apnoeic with no palpable pulse"
+            return Category.DEAD, gettext_noop("apnoeic with no palpable pulse")
         if walk.ask(Question.BREATHES_AFTER_RESCUE_BREATHS):
-            return Category.IMMEDIATE, "breathes after five rescue breaths"
-        return Category.DEAD, "apnoeic after five rescue breaths"
+            return Category.IMMEDIATE, gettext_noop("breathes after five rescue breaths")
+        return Category.DEAD, gettext_noop("apnoeic after five rescue breaths")
     rate = float(walk.ask(Question.RESPIRATORY_RATE))
     if rate < JUMPSTART_MIN_RATE or rate > JUMPSTART_MAX_RATE:
         return (
             Category.IMMEDIATE,
-            f"respiratory rate outside {JUMPSTART_MIN_RATE}-{JUMPSTART_MAX_RATE}",
+            _RATE_OUTSIDE,
         )
     if not walk.ask(Question.PERIPHERAL_PULSE):
-        return Category.IMMEDIATE, "no palpable peripheral pulse"
+        return Category.IMMEDIATE, gettext_noop("no palpable peripheral pulse")
     avpu = walk.ask(Question.AVPU)
     if avpu in {Avpu.PAIN_INAPPROPRIATE, Avpu.UNRESPONSIVE}:
-        return Category.IMMEDIATE, "responds to pain inappropriately or not at all"
-    return Category.DELAYED, "breathing, perfused and responsive but cannot walk"
+        return Category.IMMEDIATE, gettext_noop("responds to pain inappropriately or not at all")
+    return Category.DELAYED, gettext_noop("breathing, perfused and responsive but cannot walk")
 
 
 def triage_assess(algorithm: Algorithm, answers: Mapping[str, Answer]) -> Outcome:
@@ -294,7 +328,9 @@ def category_final(
     if not expectant:
         return algorithm_category, []
     if algorithm_category == Category.DEAD:
-        return algorithm_category, ["the algorithm found the patient dead; not expectant"]
+        return algorithm_category, [
+            gettext_noop("the algorithm found the patient dead; not expectant")
+        ]
     if not reason.strip():
-        return algorithm_category, ["say why the patient is expectant"]
+        return algorithm_category, [gettext_noop("say why the patient is expectant")]
     return Category.EXPECTANT, []

@@ -7,12 +7,13 @@ selector, and render; errors become pages or messages on the form."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from rest_framework import serializers
 
@@ -51,6 +52,9 @@ from lifeline.people import selectors as people_selectors
 from lifeline.people.matching import lookup
 from lifeline.people.selectors import PersonFilters
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 def _parsed(schema: type[serializers.Serializer[Any]], data: dict[str, Any]) -> dict[str, Any]:
     parser = schema(data={k: v for k, v in data.items() if v not in ("", None)})
@@ -60,8 +64,9 @@ def _parsed(schema: type[serializers.Serializer[Any]], data: dict[str, Any]) -> 
 
 
 # The board's chart: untriaged first, then the triage categories in the board's order.
-CHART_CATEGORIES = [("untriaged", "Not triaged yet")] + [
-    (c.value, CATEGORY_LABELS[c]) for c in CATEGORY_ORDER if c != Category.DEAD
+CHART_CATEGORIES: list[tuple[str, StrOrPromise]] = [("untriaged", gettext_lazy("Not triaged yet"))]
+CHART_CATEGORIES += [
+    (c.value, gettext_lazy(CATEGORY_LABELS[c])) for c in CATEGORY_ORDER if c != Category.DEAD
 ]
 
 
@@ -84,7 +89,7 @@ def board(request: HttpRequest) -> HttpResponse:
     days, counts = selectors.patients_by_category_per_day(actor=request.user, days=14, site=site)
     chart = bars_by_day_svg(
         days=days,
-        series=series_from_counts(days, counts, CHART_CATEGORIES),
+        series=series_from_counts(days, counts, [(k, str(v)) for k, v in CHART_CATEGORIES]),
         title=_("Patients in care by category, each day of the last two weeks"),
     )
     context = {
@@ -108,7 +113,7 @@ def _admit_form(data: Any = None) -> SchemaForm:
             "complaint": _("What is wrong, in a few words"),
         },
         hints={"place": _("Clinic tent, granary, back of the truck.")},
-        choices={"condition": ADMIT_CONDITIONS},
+        choices={"condition": [(v, str(label)) for v, label in ADMIT_CONDITIONS]},
     )
 
 
@@ -117,7 +122,7 @@ def admit(request: HttpRequest) -> HttpResponse:
     """Admit anyone in the registry to care (malnourished, ill, pregnant, wounded...) and go
     straight to their triage. Without a person chosen: find them by name first."""
     actor = request.user
-    permission_require(actor, "care.record_care", doing="admit patients")
+    permission_require(actor, "care.record_care", doing=_("admit patients"))
     person_id = request.POST.get("person") or request.GET.get("person")
     if not person_id:
         q = request.GET.get("q", "").strip()[:200]
@@ -159,7 +164,7 @@ def _patient_page(
 
 
 def _category_label(category: str) -> str:
-    return CATEGORY_LABELS[Category(category)] if category else "Not triaged yet"
+    return _(CATEGORY_LABELS[Category(category)]) if category else _("Not triaged yet")
 
 
 @page_view
@@ -177,14 +182,14 @@ def vitals(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
         services.vitals_record(actor=request.user, patient=record, **vitals_split(values))
     except ValidationFailed as failure:
         return _patient_page(request, patient_id, errors=failure.fields)
-    messages.success(request, "Vital signs recorded.")
+    messages.success(request, _("Vital signs recorded."))
     return redirect("care:patient", patient_id=patient_id)
 
 
 @page_view
 def death(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     """Record a death in care, behind a page that names the patient and asks the cause."""
-    permission_require(request.user, "care.record_care", doing="record deaths")
+    permission_require(request.user, "care.record_care", doing=_("record deaths"))
     record = selectors.patient_get(actor=request.user, patient_id=patient_id)
     form = SchemaForm(
         DeathInput,
@@ -219,7 +224,11 @@ def discharge(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     data = {"note": request.POST.get("note", ""), "transferred": request.POST.get("transferred")}
     values = _parsed(DischargeInput, data)
     record = services.patient_discharge(actor=request.user, patient=record, **values)
-    messages.success(request, f"{record.person.full_name}: {record.get_status_display()}.")
+    messages.success(
+        request,
+        _("%(name)s: %(status)s.")
+        % {"name": record.person.full_name, "status": record.get_status_display()},
+    )
     return redirect("care:board")
 
 
@@ -259,8 +268,12 @@ def triage(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{record.person.full_name}: {_category_label(row.category)} by "
-                f"{ALGORITHM_LABELS[Algorithm(row.algorithm)]}.",
+                _("%(name)s: %(category)s by %(algorithm)s.")
+                % {
+                    "name": record.person.full_name,
+                    "category": _category_label(row.category),
+                    "algorithm": _(ALGORITHM_LABELS[Algorithm(row.algorithm)]),
+                },
             )
             return redirect("care:board")
     outcome = selectors.triage_preview(
@@ -271,12 +284,12 @@ def triage(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     context = {
         "patient": record,
         "outcome": outcome,
-        "algorithm_label": ALGORITHM_LABELS[outcome.algorithm],
+        "algorithm_label": _(ALGORITHM_LABELS[outcome.algorithm]),
         "looks": post.get("looks", ""),
         "steps": [
             {
                 "key": s.question.value,
-                "prompt": QUESTIONS[s.question].prompt,
+                "prompt": _(QUESTIONS[s.question].prompt),
                 "answer": _answer_text(s.question, s.answer),
                 "value": _answer_value(s.answer),
             }
@@ -284,7 +297,7 @@ def triage(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
         ],
         "question": question.value if question else "",
         "spec": spec,
-        "avpu": [(a.value, AVPU_LABELS[a]) for a in Avpu],
+        "avpu": [(a.value, _(AVPU_LABELS[a])) for a in Avpu],
         "category": outcome.category.value if outcome.category else "",
         "category_label": _category_label(outcome.category.value) if outcome.category else "",
         "errors": errors,
@@ -295,10 +308,10 @@ def triage(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
 
 def _answer_text(question: Question, answer: Any) -> str:
     if isinstance(answer, bool):
-        return "yes" if answer else "no"
+        return _("yes") if answer else _("no")
     if question == Question.AVPU:
-        return AVPU_LABELS[Avpu(str(answer))]
-    unit = QUESTIONS[question].unit
+        return _(AVPU_LABELS[Avpu(str(answer))])
+    unit = _(QUESTIONS[question].unit) if QUESTIONS[question].unit else ""
     return f"{answer:g} {unit}".strip() if isinstance(answer, int | float) else str(answer)
 
 

@@ -18,6 +18,13 @@ def site_choices() -> list[tuple[str, str]]:
     return list(Site.objects.order_by("name").values_list("code", "name"))
 
 
+def site_places() -> list[Site]:
+    """Every known site with a position, by name: the camps and bases drawn on the map."""
+    return list(
+        Site.objects.filter(latitude__isnull=False, longitude__isnull=False).order_by("name")
+    )
+
+
 def site_settings_list(*, site: Site) -> list[tuple[SiteSettingSpec, Any]]:
     """Every setting a site may change, by key, with its value there (None: the default)."""
     values = dict(Setting.objects.filter(site=site).values_list("key", "value"))

@@ -1,6 +1,7 @@
-"""The routing part of the demo: the generated town of Mavrah as the road graph, and the
-zones the stories speak of (the hot streets Rafiq's extraction route avoids, the rubble of
-the storage building). Calls only routing's services; deterministic."""
+"""The routing part of the demo: the generated town of Mavrah as the road graph, its basemap
+(drawn from the graph into var/basemaps, so that the map looks like a map), and the zones the
+stories speak of (the hot streets Rafiq's extraction route avoids, the rubble of the storage
+building). Calls only routing's services; deterministic."""
 
 from __future__ import annotations
 
@@ -27,9 +28,11 @@ DEMO_ZONES: tuple[dict[str, object], ...] = (
 
 
 def load(*, actor_by_role: Mapping[str, Actor]) -> StoredGraph:
-    """Store the Mavrah town graph and draw the demo zones, as the commander (once)."""
+    """Store the Mavrah town graph, make its basemap and draw the demo zones, as the commander
+    (once)."""
     commander = actor_by_role["commander"]
     graph = services.graph_generate_demo(actor=commander, name="mavrah")
+    services.basemap_demo_make(actor=commander, graph=graph.name)
     drawn = set(ThreatZone.objects.alive().values_list("name", flat=True))
     for zone in DEMO_ZONES:
         if zone["name"] not in drawn:

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FacilitiesConfig(AppConfig):
     name = "lifeline.facilities"
     label = "facilities"
-    verbose_name = "Facilities and the watch"
+    verbose_name = _("Facilities and the watch")
 
     def ready(self) -> None:
         from lifeline.alerts.kinds import AlertKind, alert_kind_declare

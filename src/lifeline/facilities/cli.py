@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.core.api import input_parse_or_fail
 from lifeline.core.commandline import state_of
@@ -30,7 +31,7 @@ def facility_list(
     """This site's facilities, those that need work first."""
     rows = selectors.facility_list(actor=state_of(ctx).actor(), kind=kind, state=state)
     if not rows:
-        typer.echo("No facilities.")
+        typer.echo(_("No facilities."))
     for f in rows:
         capacity = (
             f"  {f.capacity_usable}/{f.capacity} {f.get_capacity_unit_display()}"
@@ -65,7 +66,7 @@ def facility_add(
         },
     )
     facility = services.facility_register(actor=state_of(ctx).actor(), **values)
-    typer.echo(f"{facility.pk}  {facility.name} registered")
+    typer.echo(f"{facility.pk}  " + _("%(name)s registered") % {"name": facility.name})
 
 
 @facility_app.command("assess")
@@ -101,7 +102,7 @@ def facility_work(ctx: typer.Context) -> None:
     """Open repair work, most urgent first."""
     rows = selectors.work_open_list(actor=state_of(ctx).actor())
     if not rows:
-        typer.echo("No open work.")
+        typer.echo(_("No open work."))
     for w in rows:
         typer.echo(
             f"{w.pk}  {w.get_priority_display():<7} {w.get_status_display():<12} "
@@ -126,7 +127,7 @@ def facility_repair(
     order = services.work_order_raise(
         actor=actor, **selectors.work_rows(actor=actor, values=values)
     )
-    typer.echo(f"{order.pk}  {order.title} raised")
+    typer.echo(f"{order.pk}  " + _("%(title)s raised") % {"title": order.title})
 
 
 @facility_app.command("done")
@@ -152,21 +153,28 @@ def watch_roster(
     view = selectors.roster_view(actor=state_of(ctx).actor(), start=timezone.now(), hours=hours)
     names: dict[object, str] = {p.pk: p.name for p in view.posts}
     for s in view.shifts:
-        who = s.person.full_name if s.person else (s.user.get_username() if s.user else "NOBODY")
+        who = s.person.full_name if s.person else (s.user.get_username() if s.user else _("NOBODY"))
         span = f"{_local(s.starts_at)}-{timezone.localtime(s.ends_at):%H:%M}"
         typer.echo(f"{s.pk}  {span}  {s.post.name:<14} {who}")
     for gap in view.check.gaps:
-        typer.echo(
-            f"UNCOVERED  {names.get(gap.post, gap.post)} {_local(gap.start)} to {_local(gap.end)}"
-        )
+        said = {"post": names.get(gap.post, gap.post), "start": _local(gap.start)}
+        said["end"] = _local(gap.end)
+        typer.echo(_("UNCOVERED  %(post)s %(start)s to %(end)s") % said)
     for clash in view.check.clashes:
-        typer.echo(f"TWO POSTS  shifts {clash.first} and {clash.second}")
+        typer.echo(
+            _("TWO POSTS  shifts %(first)s and %(second)s")
+            % {"first": clash.first, "second": clash.second}
+        )
     for rest in view.check.short_rests:
         typer.echo(
-            f"SHORT REST  {rest.rest.total_seconds() / 3600:.1f} h before shift {rest.after}"
+            _("SHORT REST  %(hours)s h before shift %(shift)s")
+            % {"hours": f"{rest.rest.total_seconds() / 3600:.1f}", "shift": rest.after}
         )
     for day in view.check.long_days:
-        typer.echo(f"LONG DAY  {day.hours:g} h from {_local(day.start)}")
+        typer.echo(
+            _("LONG DAY  %(hours)s h from %(start)s")
+            % {"hours": f"{day.hours:g}", "start": _local(day.start)}
+        )
 
 
 @watch_app.command("plan")
@@ -184,7 +192,7 @@ def watch_plan(
         {"post": post, "starts_at": starts_at, "ends_at": ends_at, "person": person, "user": user},
     )
     shift = services.shift_plan(actor=state_of(ctx).actor(), **values)
-    typer.echo(f"{shift.pk}  {shift} planned")
+    typer.echo(f"{shift.pk}  " + _("%(shift)s planned") % {"shift": shift})
 
 
 @watch_app.command("mine")
@@ -192,7 +200,7 @@ def watch_mine(ctx: typer.Context) -> None:
     """Your own shifts from now on."""
     rows = selectors.shifts_of_user(actor=state_of(ctx).actor())
     if not rows:
-        typer.echo("No shifts ahead.")
+        typer.echo(_("No shifts ahead."))
     for s in rows:
         typer.echo(
             f"{s.pk}  {_local(s.starts_at)}-{timezone.localtime(s.ends_at):%H:%M}  {s.post.name}"

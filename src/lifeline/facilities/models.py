@@ -79,7 +79,7 @@ class Facility(ReplicatedModel):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "facilities"
+        verbose_name_plural = _("facilities")
 
     def __str__(self) -> str:
         return self.name
@@ -107,7 +107,7 @@ class DamageAssessment(ReplicatedModel):
     assessed_at = models.DateTimeField(default=timezone.now)
     severity = models.PositiveSmallIntegerField(choices=Severity.choices)
     safe_to_use = models.BooleanField()
-    damage = models.TextField(help_text="what is damaged")
+    damage = models.TextField(help_text=_("what is damaged"))
     # How much of the facility's capacity is lost (people, litres a day, beds...).
     capacity_lost = models.PositiveIntegerField(default=0)
     assessed_by = models.ForeignKey(

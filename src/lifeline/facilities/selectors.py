@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.core.clock import site_local
 from lifeline.core.errors import NotFound, ValidationFailed
@@ -44,7 +45,7 @@ STATE_ORDER: dict[str, int] = {
 
 
 def _see(actor: Actor | None) -> None:
-    permission_require(actor, "facilities.view_facility", doing="see the camp's facilities")
+    permission_require(actor, "facilities.view_facility", doing=_("see the camp's facilities"))
 
 
 def facility_list(
@@ -61,11 +62,13 @@ def facility_list(
         rows = rows.filter(site=site_local())
     if kind:
         if kind not in FacilityKind.values:
-            raise ValidationFailed({"kind": [f"unknown kind {kind!r}"]})
+            raise ValidationFailed({"kind": [_("unknown kind %(kind)s") % {"kind": repr(kind)}]})
         rows = rows.filter(kind=kind)
     if state:
         if state not in FacilityState.values:
-            raise ValidationFailed({"state": [f"unknown state {state!r}"]})
+            raise ValidationFailed(
+                {"state": [_("unknown state %(state)s") % {"state": repr(state)}]}
+            )
         rows = rows.filter(state=state)
     return sorted(rows, key=lambda f: (STATE_ORDER.get(f.state, 9), f.kind, f.name))
 
@@ -74,7 +77,7 @@ def facility_get(*, actor: Actor | None, facility_id: Any) -> Facility:
     _see(actor)
     row = Facility.objects.alive().filter(pk=id_parse(facility_id, "facility")).first()
     if row is None:
-        raise NotFound(f"no facility {facility_id}")
+        raise NotFound(_("no facility %(id)s") % {"id": facility_id})
     return row
 
 
@@ -112,7 +115,7 @@ def assessment_get(*, actor: Actor | None, assessment_id: Any) -> DamageAssessme
         .first()
     )
     if row is None:
-        raise ValidationFailed({"assessment": [f"no assessment {assessment_id}"]})
+        raise ValidationFailed({"assessment": [_("no assessment %(id)s") % {"id": assessment_id}]})
     return row
 
 
@@ -135,7 +138,7 @@ def work_get(*, actor: Actor | None, work_id: Any) -> WorkOrder:
         .first()
     )
     if row is None:
-        raise NotFound(f"no work order {work_id}")
+        raise NotFound(_("no work order %(id)s") % {"id": work_id})
     return row
 
 
@@ -198,9 +201,9 @@ class RosterView:
 
 
 def roster_view(*, actor: Actor | None, start: dt.datetime, hours: int = 24) -> RosterView:
-    permission_require(actor, "facilities.view_shift", doing="see the watch roster")
+    permission_require(actor, "facilities.view_shift", doing=_("see the watch roster"))
     if not 1 <= hours <= 24 * 14:
-        raise ValidationFailed({"hours": ["between 1 hour and 14 days"]})
+        raise ValidationFailed({"hours": [_("between 1 hour and 14 days")]})
     end = start + dt.timedelta(hours=hours)
     posts = list(watch_post_list(actor=actor).filter(site=site_local()))
     shifts = list(
@@ -233,10 +236,10 @@ def shift_get(*, actor: Actor | None, shift_id: Any) -> Shift:
         .first()
     )
     if row is None:
-        raise NotFound(f"no shift {shift_id}")
+        raise NotFound(_("no shift %(id)s") % {"id": shift_id})
     mine = actor is not None and actor.is_authenticated and row.user_id == actor.pk
     if not mine:
-        permission_require(actor, "facilities.view_shift", doing="see the watch roster")
+        permission_require(actor, "facilities.view_shift", doing=_("see the watch roster"))
     return row
 
 

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from lifeline.alerts.models import Alert
@@ -77,23 +78,25 @@ def facility_register(
 ) -> Facility:
     """A building or work of this camp (or of another site, for a headquarters that keeps
     a camp's register, or a demo)."""
-    permission_require(actor, "facilities.add_facility", doing="register facilities")
+    permission_require(actor, "facilities.add_facility", doing=_("register facilities"))
     problems: dict[str, list[str]] = {}
     if not name.strip():
-        problems["name"] = ["give the facility a name"]
+        problems["name"] = [_("give the facility a name")]
     if kind not in FacilityKind.values:
-        problems["kind"] = [f"unknown kind {kind!r}"]
+        problems["kind"] = [_("unknown kind %(kind)s") % {"kind": repr(kind)}]
     if (latitude is None) != (longitude is None):
-        problems["latitude"] = ["give both latitude and longitude, or neither"]
+        problems["latitude"] = [_("give both latitude and longitude, or neither")]
     elif latitude is not None and longitude is not None:
         problems.update(
             {name: [message] for name, message in coordinates_problems(latitude, longitude).items()}
         )
     if capacity is not None and capacity < 0:
-        problems["capacity"] = ["a capacity is zero or more"]
+        problems["capacity"] = [_("a capacity is zero or more")]
     site = site or site_local()
     if Facility.objects.alive().filter(site=site, name__iexact=name.strip()).exists():
-        problems["name"] = [f"a facility named {name.strip()!r} is already registered here"]
+        problems["name"] = [
+            _("a facility named %(name)s is already registered here") % {"name": repr(name.strip())}
+        ]
     if problems:
         raise ValidationFailed(problems)
     facility = Facility(
@@ -181,14 +184,16 @@ def _photo_store(
     """Keep a phone's photo: checked to be an image, turned upright, resized, EXIF (and the
     position it may carry) dropped."""
     if upload.size is not None and upload.size > PHOTO_MAX_BYTES:
-        raise ValidationFailed({"photo": [f"{upload.name}: larger than 15 MB"]})
+        raise ValidationFailed(
+            {"photo": [_("%(file)s: larger than 15 MB") % {"file": upload.name}]}
+        )
     try:
         with Image.open(upload) as source:
             source.load()
             image = ImageOps.exif_transpose(source).convert("RGB")
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise ValidationFailed(
-            {"photo": [f"{upload.name}: not a photo (JPEG, PNG, WebP)"]}
+            {"photo": [_("%(file)s: not a photo (JPEG, PNG, WebP)") % {"file": upload.name}]}
         ) from exc
     image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
     out = io.BytesIO()
@@ -217,24 +222,24 @@ def damage_assess(
     assessed_at: dt.datetime | None = None,
 ) -> DamageAssessment:
     """Record how a facility stands after an event; its state and the camp's picture follow."""
-    permission_require(actor, "facilities.add_damageassessment", doing="assess damage")
+    permission_require(actor, "facilities.add_damageassessment", doing=_("assess damage"))
     problems: dict[str, list[str]] = {}
     if severity not in Severity.values:
-        problems["severity"] = ["choose a step of the damage scale (0 to 4)"]
+        problems["severity"] = [_("choose a step of the damage scale (0 to 4)")]
     if severity > Severity.NONE and not damage.strip():
-        problems["damage"] = ["say what is damaged"]
+        problems["damage"] = [_("say what is damaged")]
     if capacity_lost < 0:
-        problems["capacity_lost"] = ["zero or more"]
+        problems["capacity_lost"] = [_("zero or more")]
     elif facility.capacity is not None and capacity_lost > facility.capacity:
         problems["capacity_lost"] = [
-            f"more than the facility's capacity ({facility.capacity} "
-            f"{facility.get_capacity_unit_display()})"
+            _("more than the facility's capacity (%(capacity)s %(unit)s)")
+            % {"capacity": facility.capacity, "unit": facility.get_capacity_unit_display()}
         ]
     now = timezone.now()
     if assessed_at is not None and assessed_at > now + dt.timedelta(minutes=10):
-        problems["assessed_at"] = ["in the future"]
+        problems["assessed_at"] = [_("in the future")]
     if severity == Severity.DESTROYED and safe_to_use:
-        problems["safe_to_use"] = ["a destroyed facility is not safe to use"]
+        problems["safe_to_use"] = [_("a destroyed facility is not safe to use")]
     if problems:
         raise ValidationFailed(problems)
     assessment = DamageAssessment(
@@ -285,14 +290,14 @@ def work_order_raise(
     assessment: DamageAssessment | None = None,
     assigned_to: Any = None,
 ) -> WorkOrder:
-    permission_require(actor, "facilities.add_workorder", doing="raise repair work")
+    permission_require(actor, "facilities.add_workorder", doing=_("raise repair work"))
     problems: dict[str, list[str]] = {}
     if not title.strip():
-        problems["title"] = ["say what is to be done"]
+        problems["title"] = [_("say what is to be done")]
     if priority not in WorkPriority.values:
-        problems["priority"] = [f"unknown priority {priority!r}"]
+        problems["priority"] = [_("unknown priority %(priority)s") % {"priority": repr(priority)}]
     if assessment is not None and assessment.facility_id != facility.pk:
-        problems["assessment"] = ["that assessment is of another facility"]
+        problems["assessment"] = [_("that assessment is of another facility")]
     if problems:
         raise ValidationFailed(problems)
     order = WorkOrder(
@@ -314,10 +319,12 @@ def _order_locked(order: WorkOrder) -> WorkOrder:
 
 @transaction.atomic
 def work_order_start(*, actor: Actor | None, order: WorkOrder) -> WorkOrder:
-    permission_require(actor, "facilities.change_workorder", doing="start repair work")
+    permission_require(actor, "facilities.change_workorder", doing=_("start repair work"))
     order = _order_locked(order)
     if order.status != WorkStatus.OPEN:
-        raise Conflict(f"this work is {order.get_status_display().lower()}, not open")
+        raise Conflict(
+            _("this work is %(status)s, not open") % {"status": order.get_status_display().lower()}
+        )
     order.status = WorkStatus.IN_PROGRESS
     order.started_at = timezone.now()
     order.save(update_fields=["status", "started_at"])
@@ -337,10 +344,10 @@ def work_material_draw(
 ) -> WorkMaterial:
     """Draw material for the work from the store: the ledger's issue (earliest expiry first),
     and a line on the work order."""
-    permission_require(actor, "facilities.change_workorder", doing="draw material for repairs")
+    permission_require(actor, "facilities.change_workorder", doing=_("draw material for repairs"))
     order = _order_locked(order)
     if order.status in {WorkStatus.DONE, WorkStatus.CANCELLED}:
-        raise Conflict("this work is closed")
+        raise Conflict(_("this work is closed"))
     stock_issue(
         actor=actor,
         location=location,
@@ -370,13 +377,17 @@ def work_order_close(
 ) -> WorkOrder:
     """Done (the facility works again, if the work was the repair of an assessment) or
     cancelled, with a note saying what was done or why not."""
-    permission_require(actor, "facilities.change_workorder", doing="close repair work")
+    permission_require(actor, "facilities.change_workorder", doing=_("close repair work"))
     order = _order_locked(order)
     if order.status in {WorkStatus.DONE, WorkStatus.CANCELLED}:
-        raise Conflict(f"this work is already {order.get_status_display().lower()}")
+        raise Conflict(
+            _("this work is already done")
+            if order.status == WorkStatus.DONE
+            else _("this work is already cancelled")
+        )
     if not note.strip():
         raise ValidationFailed(
-            {"note": ["say what was done" if done else "say why it is cancelled"]}
+            {"note": [_("say what was done") if done else _("say why it is cancelled")]}
         )
     now = timezone.now()
     order.status = WorkStatus.DONE if done else WorkStatus.CANCELLED
@@ -463,18 +474,18 @@ def _shift_problems(
 ) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     if post is None:
-        problems["post"] = ["choose a watch post"]
+        problems["post"] = [_("choose a watch post")]
     if starts_at is None:
-        problems["starts_at"] = ["say when the shift starts"]
+        problems["starts_at"] = [_("say when the shift starts")]
     if ends_at is None:
-        problems["ends_at"] = ["say when the shift ends"]
+        problems["ends_at"] = [_("say when the shift ends")]
     if starts_at is not None and ends_at is not None:
         if ends_at <= starts_at:
-            problems["ends_at"] = ["the shift ends after it starts"]
+            problems["ends_at"] = [_("the shift ends after it starts")]
         elif ends_at - starts_at > dt.timedelta(hours=24):
-            problems["ends_at"] = ["a shift lasts at most 24 hours"]
+            problems["ends_at"] = [_("a shift lasts at most 24 hours")]
     if person is not None and person.deleted_at is not None:
-        problems["person"] = ["that person's record was removed"]
+        problems["person"] = [_("that person's record was removed")]
     if problems or starts_at is None or ends_at is None:
         return problems
     overlapping = Shift.objects.alive().filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
@@ -489,9 +500,13 @@ def _shift_problems(
         other = overlapping.filter(**{field: who}).select_related("post").first()
         if other is not None:
             problems[field] = [
-                f"{name} already stands {other.post.name} from "
-                f"{timezone.localtime(other.starts_at):%d %b %H:%M} to "
-                f"{timezone.localtime(other.ends_at):%H:%M}"
+                _("%(name)s already stands %(post)s from %(start)s to %(end)s")
+                % {
+                    "name": name,
+                    "post": other.post.name,
+                    "start": f"{timezone.localtime(other.starts_at):%Y-%m-%d %H:%M}",
+                    "end": f"{timezone.localtime(other.ends_at):%H:%M}",
+                }
             ]
     return problems
 
@@ -508,7 +523,7 @@ def shift_plan(
 ) -> Shift:
     """A shift on the roster. Nobody on two posts at once is refused here; too little rest
     and long days are allowed (a short-handed camp may need them) but flagged by the check."""
-    permission_require(actor, "facilities.plan_shift", doing="plan the watch")
+    permission_require(actor, "facilities.plan_shift", doing=_("plan the watch"))
     problems = _shift_problems(post, starts_at, ends_at, person, user)
     if problems:
         raise ValidationFailed(problems)
@@ -529,7 +544,7 @@ def shift_plan(
 def shift_assign(
     *, actor: Actor | None, shift: Shift, person: Person | None, user: Any = None
 ) -> Shift:
-    permission_require(actor, "facilities.plan_shift", doing="change the watch")
+    permission_require(actor, "facilities.plan_shift", doing=_("change the watch"))
     shift = Shift.objects.select_for_update().select_related("post").get(pk=shift.pk)
     problems = _shift_problems(
         shift.post, shift.starts_at, shift.ends_at, person, user, exclude=shift.pk
@@ -544,7 +559,7 @@ def shift_assign(
 
 @transaction.atomic
 def shift_cancel(*, actor: Actor | None, shift: Shift) -> None:
-    permission_require(actor, "facilities.plan_shift", doing="change the watch")
+    permission_require(actor, "facilities.plan_shift", doing=_("change the watch"))
     shift.delete()
     audit_record(actor=actor, action="watch.cancel", obj=shift, summary=str(shift))
 
@@ -555,10 +570,10 @@ def shift_handover(*, actor: Actor | None, shift: Shift, note: str) -> Shift:
     mine = actor is not None and actor.is_authenticated and shift.user_id == actor.pk
     if not mine and not (actor is not None and actor.has_perm("facilities.plan_shift")):
         raise Forbidden(
-            "only the one who stands this shift, or the commander, writes its hand-over"
+            _("only the one who stands this shift, or the commander, writes its hand-over")
         )
     if not note.strip():
-        raise ValidationFailed({"note": ["write what the next watch must know"]})
+        raise ValidationFailed({"note": [_("write what the next watch must know")]})
     shift = Shift.objects.select_for_update().get(pk=shift.pk)
     shift.handover_note = note.strip()
     shift.save(update_fields=["handover_note"])

@@ -68,14 +68,21 @@ def _register_form(data: Any = None) -> SchemaForm:
         schemas.FacilityInput,
         ["name", "kind", "capacity", "latitude", "longitude", "notes"],
         data=data,
-        labels={"capacity": _("Capacity (people, beds or litres a day)")},
+        labels={
+            "name": _("Name"),
+            "kind": _("Kind"),
+            "capacity": _("Capacity (people, beds or litres a day)"),
+            "latitude": _("Latitude"),
+            "longitude": _("Longitude"),
+            "notes": _("Notes"),
+        },
         widgets={"notes": "textarea"},
     )
 
 
 @page_view
 def facility_new(request: HttpRequest) -> HttpResponse:
-    permission_require(request.user, "facilities.add_facility", doing="register facilities")
+    permission_require(request.user, "facilities.add_facility", doing=_("register facilities"))
     form = _register_form(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         facility = form.submit(
@@ -124,7 +131,7 @@ def _assess_form(data: Any = None) -> SchemaForm:
 @page_view
 def facility_assess(request: HttpRequest, facility_id: str) -> HttpResponse:
     facility = selectors.facility_get(actor=request.user, facility_id=facility_id)
-    permission_require(request.user, "facilities.add_damageassessment", doing="assess damage")
+    permission_require(request.user, "facilities.add_damageassessment", doing=_("assess damage"))
     form = _assess_form(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         try:
@@ -149,14 +156,14 @@ def _work_form(data: Any = None) -> SchemaForm:
         schemas.WorkInput,
         ["title", "priority"],
         data=data,
-        labels={"title": _("What is to be done")},
+        labels={"title": _("What is to be done"), "priority": _("Priority")},
     )
 
 
 @page_view
 def work_new(request: HttpRequest, facility_id: str) -> HttpResponse:
     facility = selectors.facility_get(actor=request.user, facility_id=facility_id)
-    permission_require(request.user, "facilities.add_workorder", doing="raise repair work")
+    permission_require(request.user, "facilities.add_workorder", doing=_("raise repair work"))
     assessment_id = request.GET.get("assessment") or request.POST.get("assessment") or ""
     assessment = (
         selectors.assessment_get(actor=request.user, assessment_id=assessment_id)
@@ -190,7 +197,7 @@ def _material_form(request: HttpRequest, data: Any = None) -> SchemaForm:
         schemas.MaterialInput,
         ["item", "location", "quantity"],
         data=data,
-        labels={"location": _("From the store")},
+        labels={"item": _("Item"), "location": _("From the store"), "quantity": _("Quantity")},
         choices={
             "item": [(i.code, f"{i.name} ({i.unit})") for i in item_list(actor=request.user)],
             "location": [(loc.code, loc.name) for loc in location_list(actor=request.user)],
@@ -287,7 +294,7 @@ def work_close(request: HttpRequest, work_id: str) -> HttpResponse:
 
 @page_view
 def photo(request: HttpRequest, photo_id: str) -> HttpResponse:
-    permission_require(request.user, "facilities.view_facility", doing="see facility photos")
+    permission_require(request.user, "facilities.view_facility", doing=_("see facility photos"))
     row = FacilityPhoto.objects.alive().filter(pk=photo_id).first()
     if row is None or not row.image:
         raise Http404
@@ -345,7 +352,7 @@ def roster(request: HttpRequest) -> HttpResponse:
     can_plan = _can(request, "facilities.plan_shift")
     form = _shift_form(request, view.posts, request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        permission_require(request.user, "facilities.plan_shift", doing="plan the watch")
+        permission_require(request.user, "facilities.plan_shift", doing=_("plan the watch"))
         shift = form.submit(lambda values: services.shift_plan(actor=request.user, **values))
         if shift is not None:
             messages.success(request, _("Shift planned."))

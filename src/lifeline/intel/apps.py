@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IntelConfig(AppConfig):
     name = "lifeline.intel"
     label = "intel"
-    verbose_name = "Intelligence"
+    verbose_name = _("Intelligence")
 
     def ready(self) -> None:
         from lifeline.alerts.kinds import AlertKind, alert_kind_declare

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from django.utils.translation import gettext as _
 
 from lifeline.core.api import input_parse_or_fail
 from lifeline.core.commandline import state_of
@@ -32,9 +33,13 @@ def report_file(
     try:
         data: Any = json.loads(report)
     except json.JSONDecodeError as exc:
-        raise ValidationFailed({"report": f"is not JSON ({exc.msg})"}) from exc
+        raise ValidationFailed({"report": _("is not JSON (%(why)s)") % {"why": exc.msg}}) from exc
     row = services.report_file_from_input(actor=actor, mission=mission, data=data)
-    typer.echo(f"{row.pk}  {row.get_kind_display()} filed for {mission.name}")
+    filed = _("%(kind)s filed for %(mission)s") % {
+        "kind": row.get_kind_display(),
+        "mission": mission.name,
+    }
+    typer.echo(f"{row.pk}  {filed}")
 
 
 @app.command("encode")
@@ -70,8 +75,11 @@ def report_ingest(
     """Record a packet heard on the radio: a check-in or a report with its side effects."""
     raw = input_parse_or_fail(PacketInput, {"packet": packet})["packet"]
     result = services.report_ingest_packet(actor=state_of(ctx).actor(), packet=raw)
-    what = "check-in" if result.checkin else "report"
-    typer.echo(f"{what} recorded for {result.mission.name}: {codec.readback(result.radio)}")
+    said = {"mission": result.mission.name, "readback": codec.readback(result.radio)}
+    if result.checkin:
+        typer.echo(_("check-in recorded for %(mission)s: %(readback)s") % said)
+    else:
+        typer.echo(_("report recorded for %(mission)s: %(readback)s") % said)
 
 
 @app.command("cot-export")
@@ -93,6 +101,11 @@ def report_cot_import(
     try:
         xml = file.read_bytes()
     except OSError as exc:
-        raise ValidationFailed({"file": f"cannot be read ({exc.strerror})"}) from exc
+        raise ValidationFailed(
+            {"file": _("cannot be read (%(why)s)") % {"why": exc.strerror}}
+        ) from exc
     result = services.report_ingest_cot(actor=actor, mission=mission, xml=xml)
-    typer.echo(f"recorded for {mission.name}: {codec.readback(result.radio)}")
+    typer.echo(
+        _("recorded for %(mission)s: %(readback)s")
+        % {"mission": mission.name, "readback": codec.readback(result.radio)}
+    )

@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.models import ReplicatedModel
 
@@ -17,17 +18,17 @@ from lifeline.core.models import ReplicatedModel
 
 
 class ReportKind(models.TextChoices):
-    SITREP = "sitrep", "Situation report"
-    SIGHTING = "sighting", "Sighting or contact"
-    SURVIVORS = "survivors", "Survivors found"
-    CASUALTY = "casualty", "Casualty"
-    CACHE = "cache", "Cache found"
+    SITREP = "sitrep", _("Situation report")
+    SIGHTING = "sighting", _("Sighting or contact")
+    SURVIVORS = "survivors", _("Survivors found")
+    CASUALTY = "casualty", _("Casualty")
+    CACHE = "cache", _("Cache found")
 
 
 class ReportSource(models.TextChoices):
-    WEB = "web", "Web or API"
-    RADIO = "radio", "Radio packet"
-    COT = "cot", "Cursor-on-Target"
+    WEB = "web", _("Web or API")
+    RADIO = "radio", _("Radio packet")
+    COT = "cot", _("Cursor-on-Target")
 
 
 class FieldReport(ReplicatedModel):
@@ -88,9 +89,9 @@ class ReportPerson(ReplicatedModel):
 
 
 class GroupStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    QUIET = "quiet", "Quiet (not seen lately)"
-    DISBANDED = "disbanded", "Disbanded"
+    ACTIVE = "active", _("Active")
+    QUIET = "quiet", _("Quiet (not seen lately)")
+    DISBANDED = "disbanded", _("Disbanded")
 
 
 class HostileGroup(ReplicatedModel):
@@ -116,9 +117,9 @@ class HostileGroup(ReplicatedModel):
 
 
 class SightingSource(models.TextChoices):
-    REPORT = "report", "Field report"
-    WATCH = "watch", "Perimeter watch post"
-    RADIO = "radio", "Radio"
+    REPORT = "report", _("Field report")
+    WATCH = "watch", _("Perimeter watch post")
+    RADIO = "radio", _("Radio")
 
 
 class Sighting(ReplicatedModel):
@@ -169,11 +170,24 @@ class WatchPost(ReplicatedModel):
 
 
 class WatchSeen(models.TextChoices):
-    NOTHING = "nothing", "All quiet"
-    FRIENDLY = "friendly", "Our own people"
-    CIVILIANS = "civilians", "Civilians"
-    UNKNOWN = "unknown", "Unknown people"
-    HOSTILE = "hostile", "Hostile"
+    NOTHING = "nothing", _("All quiet")
+    FRIENDLY = "friendly", _("Our own people")
+    CIVILIANS = "civilians", _("Civilians")
+    UNKNOWN = "unknown", _("Unknown people")
+    HOSTILE = "hostile", _("Hostile")
+
+
+# Where something was, seen from a watch post: the code kept in the rows, the word shown.
+COMPASS_WORDS = {
+    "n": _("north"),
+    "ne": _("north-east"),
+    "e": _("east"),
+    "se": _("south-east"),
+    "s": _("south"),
+    "sw": _("south-west"),
+    "w": _("west"),
+    "nw": _("north-west"),
+}
 
 
 class PerimeterLogEntry(ReplicatedModel):
@@ -200,10 +214,15 @@ class PerimeterLogEntry(ReplicatedModel):
 
     class Meta:
         ordering = ["-observed_at"]
-        verbose_name_plural = "perimeter log entries"
+        verbose_name_plural = _("perimeter log entries")
 
     def __str__(self) -> str:
         return f"{self.post_id} {self.seen} at {self.observed_at:%H:%M}"
+
+    def direction_display(self) -> str:
+        """The direction as a word of the reader's language ("north-east"), or ""."""
+        word = COMPASS_WORDS.get(self.direction)
+        return str(word) if word is not None else self.direction.upper()
 
 
 class RiskWatch(models.Model):

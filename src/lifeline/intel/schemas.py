@@ -7,6 +7,7 @@ import base64
 import binascii
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from lifeline.intel import radio
@@ -27,7 +28,7 @@ class ReportBaseInput(serializers.Serializer[Any]):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if (attrs.get("latitude") is None) != (attrs.get("longitude") is None):
             missing = "longitude" if attrs.get("longitude") is None else "latitude"
-            raise serializers.ValidationError({missing: "give both coordinates or neither"})
+            raise serializers.ValidationError({missing: _("give both coordinates or neither")})
         return attrs
 
 
@@ -105,7 +106,7 @@ class PacketInput(serializers.Serializer[Any]):
                 return bytes.fromhex(text)
             return base64.b64decode(text, validate=True)
         except (ValueError, binascii.Error):
-            raise serializers.ValidationError("is neither base64 nor hex") from None
+            raise serializers.ValidationError(_("is neither base64 nor hex")) from None
 
 
 class CotInput(serializers.Serializer[Any]):

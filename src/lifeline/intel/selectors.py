@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from lifeline.core.errors import NotFound, ValidationFailed
 from lifeline.core.services import Actor, permission_require
@@ -21,7 +22,7 @@ def report_list(
 ) -> QuerySet[FieldReport]:
     """Field reports, newest first. They say where people were found: a role that may not
     see reports is refused."""
-    permission_require(actor, "intel.view_fieldreport", doing="see field reports")
+    permission_require(actor, "intel.view_fieldreport", doing=_("see field reports"))
     qs = FieldReport.objects.alive().select_related("mission", "member", "reporter")
     if mission is not None:
         qs = qs.filter(mission=mission)
@@ -31,11 +32,13 @@ def report_list(
 
 
 def report_get(*, actor: Actor | None, report_id: Any) -> FieldReport:
-    permission_require(actor, "intel.view_fieldreport", doing="see field reports")
+    permission_require(actor, "intel.view_fieldreport", doing=_("see field reports"))
     try:
         pk = report_id if isinstance(report_id, uuid.UUID) else uuid.UUID(str(report_id))
     except ValueError as exc:
-        raise ValidationFailed({"report": f"{report_id!r} is not a valid id"}) from exc
+        raise ValidationFailed(
+            {"report": _("%(id)s is not a valid id") % {"id": repr(report_id)}}
+        ) from exc
     report = (
         FieldReport.objects.alive()
         .select_related("mission", "member", "reporter", "evacuation_mission")
@@ -44,7 +47,7 @@ def report_get(*, actor: Actor | None, report_id: Any) -> FieldReport:
         .first()
     )
     if report is None:
-        raise NotFound(f"no field report with id {pk}")
+        raise NotFound(_("no field report with id %(id)s") % {"id": pk})
     return report
 
 

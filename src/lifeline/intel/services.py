@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.alerts.models import Severity
 from lifeline.alerts.services import alert_raise
@@ -66,26 +67,28 @@ def _report_problems(
     if kind == "survivors":
         groups = values.get("groups") or []
         if not groups:
-            problems["groups"] = ["say how many were found (at least one group)"]
+            problems["groups"] = [_("say how many were found (at least one group)")]
         total = sum(int(g.get("count") or 0) for g in groups)
         if total > MAX_SURVIVORS_PER_REPORT:
             problems["groups"] = [
-                f"{total} people in one report; split reports above {MAX_SURVIVORS_PER_REPORT}"
+                _("%(n)d people in one report; split reports above %(most)d")
+                % {"n": total, "most": MAX_SURVIVORS_PER_REPORT}
             ]
         if values.get("latitude") is None and mission.latitude is None:
-            problems["latitude"] = ["say where they were found (coordinates)"]
+            problems["latitude"] = [_("say where they were found (coordinates)")]
     if kind == "casualty":
         member = values.get("casualty")
         if member is None:
-            problems["casualty"] = ["say which team member"]
+            problems["casualty"] = [_("say which team member")]
         elif member.mission_id != mission.pk:
-            problems["casualty"] = ["is not in this mission's team"]
+            problems["casualty"] = [_("is not in this mission's team")]
         elif member.person_id is None:
             problems["casualty"] = [
-                f"{member} has no person record in the registry to record the wound on"
+                _("%(member)s has no person record in the registry to record the wound on")
+                % {"member": member}
             ]
     if kind == "cache" and not values.get("items"):
-        problems["items"] = ["list at least one item"]
+        problems["items"] = [_("list at least one item")]
     problems |= {
         k: [v]
         for k, v in coordinates_problems(values.get("latitude"), values.get("longitude")).items()
@@ -114,9 +117,11 @@ def report_file(
     [{age_band, condition, count}], place); casualty (casualty: a MissionMember, severity);
     cache (items: [{name, quantity, unit}], place).
     """
-    permission_require(actor, "intel.add_fieldreport", doing="file field reports")
+    permission_require(actor, "intel.add_fieldreport", doing=_("file field reports"))
     if kind not in ReportKind.values:
-        raise ValidationFailed({"kind": f"must be one of {', '.join(ReportKind.values)}"})
+        raise ValidationFailed(
+            {"kind": _("must be one of %(values)s") % {"values": ", ".join(ReportKind.values)}}
+        )
     # A late report typed in after the team is back is still a report: any state is fine.
     mission = Mission.objects.select_for_update().get(pk=mission.pk)
     problems = _report_problems(
@@ -124,11 +129,11 @@ def report_file(
     )
     if occurred_at is not None:
         if timezone.is_naive(occurred_at):
-            problems["occurred_at"] = ["must include a time zone"]
+            problems["occurred_at"] = [_("must include a time zone")]
         elif occurred_at > timezone.now() + dt.timedelta(minutes=10):
-            problems["occurred_at"] = ["is in the future"]
+            problems["occurred_at"] = [_("is in the future")]
     if member is not None and member.mission_id != mission.pk:
-        problems["member"] = ["is not in this mission's team"]
+        problems["member"] = [_("is not in this mission's team")]
     if problems:
         raise ValidationFailed(problems)
     if seq is not None:
@@ -200,7 +205,7 @@ def _survivors_effects(actor: Actor | None, report: FieldReport, mission: Missio
     for group in report.details.get("groups") or []:
         band = str(group.get("age_band") or "")
         conditions = SURVIVOR_CONDITIONS_RECORDED[str(group.get("condition") or "unhurt")]
-        for _ in range(int(group["count"])):
+        for _number in range(int(group["count"])):
             total += 1
             person = person_register(
                 actor=actor,
@@ -256,7 +261,9 @@ def _casualty_effects(
     actor: Actor | None, report: FieldReport, mission: Mission, casualty: MissionMember
 ) -> None:
     if casualty.person_id is None:  # checked by _report_problems; kept for the type
-        raise ValidationFailed({"casualty": f"{casualty} has no person record"})
+        raise ValidationFailed(
+            {"casualty": _("%(member)s has no person record") % {"member": casualty}}
+        )
     person = Person.objects.get(pk=casualty.person_id)
     severity = str(report.details.get("severity") or "minor")
     note = f"{severity} on {mission.name}" + (f": {report.text}" if report.text else "")
@@ -361,7 +368,7 @@ class RadioIngest:
 def mission_by_tag(tag: int) -> Mission:
     candidates = list(Mission.objects.alive().filter(radio_tag=tag).order_by("-planned_start")[:2])
     if not candidates:
-        raise NotFound(f"no mission with radio tag {tag:08X}")
+        raise NotFound(_("no mission with radio tag %(tag)s") % {"tag": f"{tag:08X}"})
     return candidates[0]
 
 
@@ -415,7 +422,9 @@ def _ingest(actor: Actor | None, radio: codec.RadioReport, *, source: str) -> Ra
         number = values.pop("casualty_radio_number")
         casualty = member_by_radio_number(mission, number)
         if casualty is None:
-            raise ValidationFailed({"casualty": f"no team member with radio number {number}"})
+            raise ValidationFailed(
+                {"casualty": _("no team member with radio number %(n)s") % {"n": number}}
+            )
         values["casualty"] = casualty
     heard = _report_heard_before(mission, member, parsed.kind, when, radio)
     if heard is not None:

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class PeopleConfig(AppConfig):
     name = "lifeline.people"
     label = "people"
-    verbose_name = "People"
+    verbose_name = gettext_lazy("People")
 
     def ready(self) -> None:
         from lifeline.alerts.kinds import AlertKind, alert_kind_declare
@@ -18,12 +19,14 @@ class PeopleConfig(AppConfig):
         alert_kind_declare(
             AlertKind(
                 kind=arrivals.CARD_SHARED_KIND,
-                meaning="two households hold one ration card, given at two sites while apart",
+                meaning=gettext_lazy(
+                    "two households hold one ration card, given at two sites while apart"
+                ),
                 permission="people.view_household",
             ),
             AlertKind(
                 kind=arrivals.CASES_TWICE_KIND,
-                meaning="a child has two open protection cases, opened at two sites",
+                meaning=gettext_lazy("a child has two open protection cases, opened at two sites"),
                 permission="people.view_protection",
             ),
         )

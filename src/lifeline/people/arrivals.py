@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from lifeline.alerts.models import Severity
 from lifeline.alerts.services import alert_raise
@@ -316,15 +317,16 @@ def households_arrived(ids: Set[uuid.UUID]) -> None:
         holders = list(
             Household.objects.alive().filter(ration_card=card).select_related("site").order_by("id")
         )
-        places = ", ".join(h.site.name if h.site else "no site" for h in holders)
+        places = ", ".join(h.site.name if h.site else "-" for h in holders)
         alert_raise(
             kind=CARD_SHARED_KIND,
             key=card,
-            title=f"Ration card {card} is held by {len(holders)} households",
-            detail=(
-                f"Given at two sites while they were apart ({places}). Rations go to the first "
+            title=gettext_lazy("Ration card %(card)s is held by %(count)s households"),
+            detail=gettext_lazy(
+                "Given at two sites while they were apart (%(places)s). Rations go to the first "
                 "registered until one of them is given a new card."
             ),
+            params={"card": card, "count": len(holders), "places": places},
             subject=holders[-1],
         )
 
@@ -349,12 +351,12 @@ def protection_cases_arrived(ids: Set[uuid.UUID]) -> None:
         alert_raise(
             kind=CASES_TWICE_KIND,
             key=str(child_id),
-            title=f"A child has {len(cases)} open protection cases",
-            detail=(
-                "Opened at two sites while they were apart ("
-                + ", ".join(c.origin_site.name for c in cases)
-                + "). Both are kept: keep one, close the other."
+            title=gettext_lazy("A child has %(count)s open protection cases"),
+            detail=gettext_lazy(
+                "Opened at two sites while they were apart (%(places)s). Both are kept: keep "
+                "one, close the other."
             ),
+            params={"count": len(cases), "places": ", ".join(c.origin_site.name for c in cases)},
             severity=Severity.WARNING,
             subject=cases[0],
             permission="people.view_protection",

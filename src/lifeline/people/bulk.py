@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.core.clock import site_local
 from lifeline.core.ids import uuid7
@@ -122,12 +123,12 @@ def persons_register_many(
     """Write checked rows (see `services.person_draft`) in short chunks. `households` maps the
     cards that exist already; the others get a new household. The import's own audit row
     (`person.import`, with `summary` and `detail`) is written last, with the batch id."""
-    permission_require(actor, "people.add_person", doing="import people")
+    permission_require(actor, "people.add_person", doing=_("import people"))
     result = BulkResult(batch=uuid7())
     written = _Written()
     new_cards = sorted({row.card for row in rows if row.card and row.card not in households})
     if new_cards:
-        permission_require(actor, "people.add_household", doing="create households")
+        permission_require(actor, "people.add_household", doing=_("create households"))
     try:
         place = site_local()
         households = dict(households)

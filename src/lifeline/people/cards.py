@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.core.services import Actor, audit_record, permission_require
 from lifeline.people import rules
@@ -69,7 +70,7 @@ def person_card(*, actor: Actor | None, person_id: Any) -> PersonCard:
 def household_card(*, actor: Actor | None, household_id: Any) -> RationCard:
     """A household's ration card with its members, audited as a read of the household."""
     household = household_get(actor=actor, household_id=household_id)
-    permission_require(actor, "people.view_person", doing="see people")
+    permission_require(actor, "people.view_person", doing=_("see people"))
     members = [
         CardMember(person=p, age=_age(p))
         for p in household_members(actor=actor, household=household)

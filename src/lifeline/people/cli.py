@@ -17,6 +17,8 @@ from typing import IO, Annotated, Any
 
 import typer
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import serializers
 from rich import box
 from rich.console import Console
@@ -194,7 +196,7 @@ def person_add(
     if as_json:
         _json_print(schemas.PersonSummaryOutput(person).data)
     else:
-        typer.echo(f"registered {_person_line(person)}")
+        typer.echo(_("registered %(person)s") % {"person": _person_line(person)})
 
 
 @person_app.command("show")
@@ -338,7 +340,13 @@ def person_status(
         )
     else:
         typer.echo(
-            f"{person.full_name}: {event.status} at {event.site} ({_when(event.occurred_at)})"
+            _("%(name)s: %(status)s at %(site)s (%(when)s)")
+            % {
+                "name": person.full_name,
+                "status": event.status,
+                "site": event.site,
+                "when": _when(event.occurred_at),
+            }
         )
 
 
@@ -362,8 +370,9 @@ def person_condition(
         observation = services.person_condition_record(actor=actor, person=person, **data)
     except ValidationFailed as exc:
         raise _flags_renamed(exc) from exc
-    seen = "observed" if observation.present else "resolved"
-    typer.echo(f"{person.full_name}: {observation.condition} {seen}")
+    seen = _("%(name)s: %(condition)s observed") if observation.present else None
+    seen = seen or _("%(name)s: %(condition)s resolved")
+    typer.echo(seen % {"name": person.full_name, "condition": observation.condition})
 
 
 @person_app.command("merge")
@@ -382,7 +391,14 @@ def person_merge(
     merge = services.person_merge(
         actor=actor, survivor=survivor, duplicate=duplicate, reason=reason
     )
-    typer.echo(f"merged {_person_line(duplicate)} into {_person_line(survivor)} (merge {merge.pk})")
+    typer.echo(
+        _("merged %(duplicate)s into %(survivor)s (merge %(merge)s)")
+        % {
+            "duplicate": _person_line(duplicate),
+            "survivor": _person_line(survivor),
+            "merge": merge.pk,
+        }
+    )
 
 
 @person_app.command("export")
@@ -414,7 +430,11 @@ def person_export(
             os.replace(part, target)
         finally:
             part.unlink(missing_ok=True)
-    typer.echo(f"exported {count} persons to {'stdout' if path == '-' else path}", err=True)
+    typer.echo(
+        ngettext("exported %(n)s person to %(to)s", "exported %(n)s persons to %(to)s", count)
+        % {"n": count, "to": "stdout" if path == "-" else path},
+        err=True,
+    )
 
 
 def _rejects_write(path: Path, report: transfer.ImportReport) -> None:
@@ -432,9 +452,11 @@ def _import_open(path: str) -> IO[bytes]:
     try:
         return Path(path).open("rb")
     except FileNotFoundError as exc:
-        raise NotFound(f"no file {path}") from exc
+        raise NotFound(_("no file %(path)s") % {"path": path}) from exc
     except OSError as exc:
-        raise ValidationFailed({"file": f"cannot be read: {exc.strerror}"}) from exc
+        raise ValidationFailed(
+            {"file": _("cannot be read: %(strerror)s") % {"strerror": exc.strerror}}
+        ) from exc
 
 
 @person_app.command("import")
@@ -480,7 +502,7 @@ def person_import(
         if stream is not sys.stdin.buffer:
             stream.close()
     for warning in report.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        typer.echo(_("warning: %(warning)s") % {"warning": warning}, err=True)
     if rejects is not None and report.refused:
         _rejects_write(rejects, report)
     if as_json:
@@ -488,22 +510,37 @@ def person_import(
     elif report.imported or not report.errors:
         created = report.households_created
         households = (
-            f" ({created} household{'s' if created != 1 else ''} created)" if created else ""
+            ngettext(" (%(n)s household created)", " (%(n)s households created)", created)
+            % {"n": created}
+            if created
+            else ""
         )
-        typer.echo(f"imported {report.imported} of {report.rows} rows{households}")
+        typer.echo(
+            _("imported %(imported)s of %(rows)s rows")
+            % {"imported": report.imported, "rows": report.rows}
+            + households
+        )
     if not report.errors:
         return
-    saved = f"; the refused rows are in {rejects}" if rejects is not None else ""
+    counts = {"refused": report.refused_count, "rows": report.rows, "imported": report.imported}
     if partial:
         summary = (
-            f"{report.refused_count} of {report.rows} rows were refused; the other "
-            f"{report.imported} were written. Fix the refused rows and import only those{saved}"
+            _(
+                "%(refused)s of %(rows)s rows were refused; the other %(imported)s were written. "
+                "Fix the refused rows and import only those"
+            )
+            % counts
         )
     else:
         summary = (
-            f"{report.refused_count} of {report.rows} rows are invalid; nothing was written. "
-            f"Fix them and import the whole file again{saved}"
+            _(
+                "%(refused)s of %(rows)s rows are invalid; nothing was written. Fix them and "
+                "import the whole file again"
+            )
+            % counts
         )
+    if rejects is not None:
+        summary += _("; the refused rows are in %(path)s") % {"path": rejects}
     problems: dict[str, list[str]] = {}
     for error in report.errors:
         where = f"line {error.line}" + (f", {error.column}" if error.column else "")
@@ -555,7 +592,10 @@ def household_add(
     if as_json:
         _json_print(_household_json(actor, household))
     else:
-        typer.echo(f"created household {household} ({household.pk})")
+        typer.echo(
+            _("created household %(household)s (%(id)s)")
+            % {"household": household, "id": household.pk}
+        )
 
 
 @household_app.command("show")
@@ -611,7 +651,9 @@ def household_move(
     except ValidationFailed as exc:
         raise _flags_renamed(exc) from exc
     place = " · ".join(str(p) for p in (household.site, household.area, household.shelter) if p)
-    typer.echo(f"household {household} is now at {place}")
+    typer.echo(
+        _("household %(household)s is now at %(place)s") % {"household": household, "place": place}
+    )
 
 
 @household_app.command("add-member")
@@ -625,4 +667,7 @@ def household_add_member(
     household = _household_resolve(actor, ref)
     person = selectors.person_get(actor=actor, person_id=person_id)
     services.household_member_add(actor=actor, household=household, person=person)
-    typer.echo(f"{_person_line(person)} joined household {household}")
+    typer.echo(
+        _("%(person)s joined household %(household)s")
+        % {"person": _person_line(person), "household": household}
+    )

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from lifeline.core.csvio import (
     FORMULA_GUARD,
     FORMULA_STARTS,
@@ -223,7 +225,9 @@ def layout_detect(first: Sequence[str], second: Sequence[str] | None) -> Layout:
         named = f"{where} ({label})" if label != where else where
         if not header.strip() and tag is None:
             columns.append(None)
-            warnings.append(f"{where} has no header and no hashtag; it is ignored")
+            warnings.append(
+                _("%(where)s has no header and no hashtag; it is ignored") % {"where": where}
+            )
             continue
         try:
             column = column_match(header, tag)
@@ -232,15 +236,18 @@ def layout_detect(first: Sequence[str], second: Sequence[str] | None) -> Layout:
             columns.append(None)
             continue
         if column is None:
-            problems[named] = "is not a column of the person registry"
+            problems[named] = _("is not a column of the person registry")
         elif column.key in seen:
-            problems[named] = f"repeats the {column.key} column ({seen[column.key]})"
+            problems[named] = _("repeats the %(key)s column (%(seen)s)") % {
+                "key": column.key,
+                "seen": seen[column.key],
+            }
             column = None
         else:
             seen[column.key] = named
         columns.append(column)
     if not problems and not any(key in seen for key in NAME_KEYS):
-        problems["columns"] = "the file needs a given_name, family_name or name column"
+        problems["columns"] = _("the file needs a given_name, family_name or name column")
     if problems:
         known = ", ".join(c.header for c in COLUMNS)
         problems.setdefault("known columns", known)
@@ -284,7 +291,10 @@ def row_values(layout: Layout, cells: Sequence[str], *, today: dt.date) -> RowVa
     out = RowValues()
     width = len(layout.columns)
     if any(cell.strip() for cell in cells[width:]):
-        out.problems[""] = f"the row has {len(cells)} cells but the header has {width}"
+        out.problems[""] = _("the row has %(len)s cells but the header has %(width)s") % {
+            "len": len(cells),
+            "width": width,
+        }
         return out
     for column, cell in zip(layout.columns, [*cells, *[""] * (width - len(cells))], strict=False):
         if column is None or not cell.strip():
@@ -301,12 +311,12 @@ def row_values(layout: Layout, cells: Sequence[str], *, today: dt.date) -> RowVa
             try:
                 value = uuid.UUID(text)
             except ValueError:
-                out.problems[column.key] = f"{text[:40]!r} is not a valid id"
+                out.problems[column.key] = _("“%(text)s” is not a valid id") % {"text": text[:40]}
                 continue
         out.values[column.key] = value
     full_name = out.values.pop("name", None)
     if full_name and not out.values.get("given_name") and not out.values.get("family_name"):
-        given, _, family = str(full_name).rpartition(" ")
+        given, _space, family = str(full_name).rpartition(" ")
         out.values["given_name"], out.values["family_name"] = (
             (given.strip(), family) if given.strip() else (family, "")
         )

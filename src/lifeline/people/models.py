@@ -12,38 +12,39 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.models import ReplicatedModel, Site
 
 
 class Sex(models.TextChoices):
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    OTHER = "other", "Other"
-    UNKNOWN = "unknown", "Unknown"
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class Status(models.TextChoices):
-    PRESENT = "present", "Present"
-    MISSING = "missing", "Missing"
-    IN_CARE = "in_care", "In care"
-    EVACUATED = "evacuated", "Evacuated"
-    TRANSFERRED = "transferred", "Transferred"
-    DECEASED = "deceased", "Deceased"
+    PRESENT = "present", _("Present")
+    MISSING = "missing", _("Missing")
+    IN_CARE = "in_care", _("In care")
+    EVACUATED = "evacuated", _("Evacuated")
+    TRANSFERRED = "transferred", _("Transferred")
+    DECEASED = "deceased", _("Deceased")
 
 
 class Condition(models.TextChoices):
-    MALNOURISHED = "malnourished", "Malnourished"
-    DEHYDRATED = "dehydrated", "Dehydrated"
-    WOUNDED = "wounded", "Wounded"
-    ILL = "ill", "Ill"
-    PREGNANT = "pregnant", "Pregnant"
-    DISABLED = "disabled", "Disabled"
-    CHRONIC_ILLNESS = "chronic_illness", "Chronic illness"
-    TRAUMATISED = "traumatised", "Psychological trauma"
-    UNACCOMPANIED_CHILD = "unaccompanied_child", "Unaccompanied child"
-    SEPARATED_CHILD = "separated_child", "Separated child"
-    ELDERLY_ALONE = "elderly_alone", "Elderly person alone"
+    MALNOURISHED = "malnourished", _("Malnourished")
+    DEHYDRATED = "dehydrated", _("Dehydrated")
+    WOUNDED = "wounded", _("Wounded")
+    ILL = "ill", _("Ill")
+    PREGNANT = "pregnant", _("Pregnant")
+    DISABLED = "disabled", _("Disabled")
+    CHRONIC_ILLNESS = "chronic_illness", _("Chronic illness")
+    TRAUMATISED = "traumatised", _("Psychological trauma")
+    UNACCOMPANIED_CHILD = "unaccompanied_child", _("Unaccompanied child")
+    SEPARATED_CHILD = "separated_child", _("Separated child")
+    ELDERLY_ALONE = "elderly_alone", _("Elderly person alone")
 
 
 PROTECTION_CONDITIONS = frozenset(
@@ -212,15 +213,15 @@ class PersonMerge(ReplicatedModel):
 
 
 class TracingStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    MATCHED = "matched", "Match proposed"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", _("Open")
+    MATCHED = "matched", _("Match proposed")
+    CLOSED = "closed", _("Closed")
 
 
 class TracingCloseReason(models.TextChoices):
-    MATCHED = "matched", "Found: a proposed match was confirmed"
-    FOUND_ELSEWHERE = "found_elsewhere", "Found by other means"
-    WITHDRAWN = "withdrawn", "Withdrawn by the seeker"
+    MATCHED = "matched", _("Found: a proposed match was confirmed")
+    FOUND_ELSEWHERE = "found_elsewhere", _("Found by other means")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the seeker")
 
 
 class TracingRequest(ReplicatedModel):
@@ -269,9 +270,9 @@ class TracingRequest(ReplicatedModel):
 
 
 class TracingMatchStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    CONFIRMED = "confirmed", "Confirmed"
-    REJECTED = "rejected", "Rejected"
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
 
 
 class TracingMatch(ReplicatedModel):
@@ -306,35 +307,35 @@ class TracingMatch(ReplicatedModel):
 
 
 class CaseKind(models.TextChoices):
-    UNACCOMPANIED = "unaccompanied", "Unaccompanied child"
-    SEPARATED = "separated", "Separated child"
+    UNACCOMPANIED = "unaccompanied", _("Unaccompanied child")
+    SEPARATED = "separated", _("Separated child")
 
 
 class CareArrangement(models.TextChoices):
-    NONE = "none", "None yet"
-    INTERIM = "interim_care", "Interim care"
-    KINSHIP = "kinship", "Kinship care"
-    FOSTER = "foster", "Foster family"
-    RESIDENTIAL = "residential", "Residential care"
-    INDEPENDENT = "independent", "Supervised independent living"
-    REUNIFIED = "reunified", "Reunified with family"
+    NONE = "none", _("None yet")
+    INTERIM = "interim_care", _("Interim care")
+    KINSHIP = "kinship", _("Kinship care")
+    FOSTER = "foster", _("Foster family")
+    RESIDENTIAL = "residential", _("Residential care")
+    INDEPENDENT = "independent", _("Supervised independent living")
+    REUNIFIED = "reunified", _("Reunified with family")
 
 
 class RiskLevel(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
 
 
 class CaseStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
 
 
 class CaseOutcome(models.TextChoices):
-    REUNIFIED = "reunified", "Reunified with family"
-    TRANSFERRED = "transferred", "Transferred to another agency or site"
-    AGED_OUT = "aged_out", "Aged out (turned 18)"
+    REUNIFIED = "reunified", _("Reunified with family")
+    TRANSFERRED = "transferred", _("Transferred to another agency or site")
+    AGED_OUT = "aged_out", _("Aged out (turned 18)")
 
 
 class ProtectionCase(ReplicatedModel):
@@ -380,8 +381,8 @@ class ProtectionCase(ReplicatedModel):
 
 
 class DuplicateOutcome(models.TextChoices):
-    MERGED = "merged", "Merged"
-    DISTINCT = "distinct", "Not the same person"
+    MERGED = "merged", _("Merged")
+    DISTINCT = "distinct", _("Not the same person")
 
 
 class DuplicateDecision(ReplicatedModel):

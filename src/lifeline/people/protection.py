@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.core.clock import site_local
 from lifeline.core.errors import Conflict, NotFound, ValidationFailed
@@ -130,20 +131,22 @@ def tracing_request_file(
     notes: str = "",
 ) -> TracingRequest:
     """File a request and match it against the registry at once."""
-    permission_require(actor, "people.trace_family", doing="file tracing requests")
+    permission_require(actor, "people.trace_family", doing=_("file tracing requests"))
     problems: dict[str, str] = {}
     if not (given_name.strip() or family_name.strip()):
-        problems["given_name"] = "a given or a family name of the person sought is required"
+        problems["given_name"] = _("a given or a family name of the person sought is required")
     if seeker is None and not seeker_name.strip():
-        problems["seeker_name"] = "say who is looking (a registered person or a name)"
+        problems["seeker_name"] = _("say who is looking (a registered person or a name)")
     if seeker is not None and seeker.is_deleted:
-        problems["seeker"] = "was deleted"
+        problems["seeker"] = _("was deleted")
     if sex not in Sex.values:
-        problems["sex"] = f"must be one of {', '.join(Sex.values)}"
+        problems["sex"] = _("must be one of %(join)s") % {"join": ", ".join(Sex.values)}
     if age_years is not None and not 0 <= age_years <= rules.MAX_AGE_YEARS:
-        problems["age_years"] = f"must be between 0 and {rules.MAX_AGE_YEARS}"
+        problems["age_years"] = _("must be between 0 and %(MAX_AGE_YEARS)s") % {
+            "MAX_AGE_YEARS": rules.MAX_AGE_YEARS
+        }
     if last_seen_on is not None and last_seen_on > timezone.localdate():
-        problems["last_seen_on"] = "is in the future"
+        problems["last_seen_on"] = _("is in the future")
     if problems:
         raise ValidationFailed(problems)
     request = TracingRequest(
@@ -224,9 +227,9 @@ def _match_lock(match: TracingMatch) -> TracingMatch:
         .get(pk=match.pk)
     )
     if locked.status != TracingMatchStatus.PROPOSED:
-        raise Conflict(f"this match was already {locked.status}")
+        raise Conflict(_("this match was already %(status)s") % {"status": locked.status})
     if locked.request.status == TracingStatus.CLOSED:
-        raise Conflict("the tracing request is closed")
+        raise Conflict(_("the tracing request is closed"))
     return locked
 
 
@@ -235,12 +238,14 @@ def tracing_match_confirm(
     *, actor: Actor | None, match: TracingMatch, note: str = ""
 ) -> TracingMatch:
     """The person found is the one sought: link the family and close the request."""
-    permission_require(actor, "people.confirm_tracing", doing="confirm tracing matches")
+    permission_require(actor, "people.confirm_tracing", doing=_("confirm tracing matches"))
     match = _match_lock(match)
     request = match.request
     found = Person.objects.select_for_update().get(pk=match.person_id)
     if found.is_deleted:
-        raise Conflict(f"{found} was deleted or merged; propose the surviving record")
+        raise Conflict(
+            _("%(found)s was deleted or merged; propose the surviving record") % {"found": found}
+        )
     seeker = (
         Person.objects.select_for_update().get(pk=request.seeker_id) if request.seeker_id else None
     )
@@ -272,7 +277,7 @@ def tracing_match_confirm(
 def tracing_match_reject(
     *, actor: Actor | None, match: TracingMatch, note: str = ""
 ) -> TracingMatch:
-    permission_require(actor, "people.confirm_tracing", doing="reject tracing matches")
+    permission_require(actor, "people.confirm_tracing", doing=_("reject tracing matches"))
     match = _match_lock(match)
     match.status, match.decided_by = TracingMatchStatus.REJECTED, actor_user(actor)
     match.decided_at, match.note = timezone.now(), note[:300]
@@ -302,17 +307,19 @@ def tracing_request_close(
 ) -> TracingRequest:
     """Close a request without a confirmed match: the person was found by other means, or
     the seeker withdrew it. Proposed matches still waiting are rejected with it."""
-    permission_require(actor, "people.confirm_tracing", doing="close tracing requests")
+    permission_require(actor, "people.confirm_tracing", doing=_("close tracing requests"))
     problems: dict[str, str] = {}
     if reason not in CLOSE_REASONS_BY_HAND:
-        problems["reason"] = f"must be one of {', '.join(CLOSE_REASONS_BY_HAND)}"
+        problems["reason"] = _("must be one of %(join)s") % {
+            "join": ", ".join(CLOSE_REASONS_BY_HAND)
+        }
     if not note.strip():
-        problems["note"] = "say why the request is closed"
+        problems["note"] = _("say why the request is closed")
     if problems:
         raise ValidationFailed(problems)
     request = TracingRequest.objects.select_for_update().get(pk=request.pk)
     if request.status == TracingStatus.CLOSED:
-        raise Conflict("the tracing request is already closed")
+        raise Conflict(_("the tracing request is already closed"))
     now = timezone.now()
     waiting = list(request.matches.filter(status=TracingMatchStatus.PROPOSED))
     for match in waiting:
@@ -339,18 +346,20 @@ def tracing_request_close(
 def tracing_request_list(
     *, actor: Actor | None, status: str | None = None
 ) -> QuerySet[TracingRequest]:
-    permission_require(actor, "people.trace_family", doing="see tracing requests")
+    permission_require(actor, "people.trace_family", doing=_("see tracing requests"))
     qs = TracingRequest.objects.alive().select_related("seeker", "found_person")
     if status:
         if status not in TracingStatus.values:
-            raise ValidationFailed({"status": f"must be one of {', '.join(TracingStatus.values)}"})
+            raise ValidationFailed(
+                {"status": _("must be one of %(join)s") % {"join": ", ".join(TracingStatus.values)}}
+            )
         qs = qs.filter(status=status)
     return qs.order_by("-created_at", "id")
 
 
 def tracing_request_get(*, actor: Actor | None, request_id: Any) -> TracingRequest:
     """One request with its proposed matches; the read is audited (it names the missing)."""
-    permission_require(actor, "people.trace_family", doing="see tracing requests")
+    permission_require(actor, "people.trace_family", doing=_("see tracing requests"))
     pk = id_parse(request_id, "request")
     request = (
         TracingRequest.objects.alive()
@@ -359,7 +368,7 @@ def tracing_request_get(*, actor: Actor | None, request_id: Any) -> TracingReque
         .first()
     )
     if request is None:
-        raise NotFound(f"no tracing request with id {pk}")
+        raise NotFound(_("no tracing request with id %(pk)s") % {"pk": pk})
     audit_record(actor=actor, action="read.protected", obj=request, summary=str(request))
     return request
 
@@ -369,11 +378,11 @@ def tracing_matches(*, request: TracingRequest) -> list[TracingMatch]:
 
 
 def tracing_match_get(*, actor: Actor | None, match_id: Any) -> TracingMatch:
-    permission_require(actor, "people.trace_family", doing="see tracing requests")
+    permission_require(actor, "people.trace_family", doing=_("see tracing requests"))
     pk = id_parse(match_id, "match")
     match = TracingMatch.objects.select_related("request", "person").filter(pk=pk).first()
     if match is None:
-        raise NotFound(f"no tracing match with id {pk}")
+        raise NotFound(_("no tracing match with id %(pk)s") % {"pk": pk})
     return match
 
 
@@ -446,7 +455,7 @@ def person_registered(*, actor: Actor | None, person: Person) -> None:
 def cases_open_for_unaccompanied(*, actor: Actor | None = None) -> list[ProtectionCase]:
     """Open a case for every child present with no adult of their household present."""
     if actor is not None:
-        permission_require(actor, "people.manage_protection", doing="open protection cases")
+        permission_require(actor, "people.manage_protection", doing=_("open protection cases"))
     today = timezone.localdate()
     children = list(
         Person.objects.alive()
@@ -489,13 +498,13 @@ def _case_values_check(values: Mapping[str, Any]) -> None:
         ("risk_level", RiskLevel),
     ):
         if name in values and values[name] not in choices.values:
-            problems[name] = f"must be one of {', '.join(choices.values)}"
+            problems[name] = _("must be one of %(join)s") % {"join": ", ".join(choices.values)}
     caseworker = values.get("caseworker")
     if caseworker is not None and not caseworker.has_perm("people.manage_protection"):
-        problems["caseworker"] = "must be a protection officer"
+        problems["caseworker"] = _("must be a protection officer")
     unknown = sorted(set(values) - set(CASE_FIELDS))
     for name in unknown:
-        problems[name] = "cannot be changed here"
+        problems[name] = _("cannot be changed here")
     if problems:
         raise ValidationFailed(problems)
 
@@ -503,10 +512,10 @@ def _case_values_check(values: Mapping[str, Any]) -> None:
 @transaction.atomic
 def case_open(*, actor: Actor | None, child: Person, kind: str, **values: Any) -> ProtectionCase:
     """Open a case by hand (a child whose situation the registry does not show)."""
-    permission_require(actor, "people.manage_protection", doing="open protection cases")
+    permission_require(actor, "people.manage_protection", doing=_("open protection cases"))
     _case_values_check({"kind": kind, **values})
     if ProtectionCase.objects.alive().filter(child=child, status=CaseStatus.OPEN).exists():
-        raise Conflict("this child already has an open case")
+        raise Conflict(_("this child already has an open case"))
     return _case_open(actor=actor, child=child, kind=kind, why="opened by hand", **values)
 
 
@@ -514,11 +523,11 @@ def case_open(*, actor: Actor | None, child: Person, kind: str, **values: Any) -
 def case_update(
     *, actor: Actor | None, case: ProtectionCase, changes: Mapping[str, Any]
 ) -> ProtectionCase:
-    permission_require(actor, "people.manage_protection", doing="change protection cases")
+    permission_require(actor, "people.manage_protection", doing=_("change protection cases"))
     _case_values_check(changes)
     case = ProtectionCase.objects.select_for_update().get(pk=case.pk)
     if case.status == CaseStatus.CLOSED:
-        raise Conflict("the case is closed")
+        raise Conflict(_("the case is closed"))
     changed = [k for k, v in changes.items() if getattr(case, k) != v]
     for name in changed:
         setattr(case, name, changes[name])
@@ -539,21 +548,26 @@ def case_close(
     *, actor: Actor | None, case: ProtectionCase, outcome: str, note: str
 ) -> ProtectionCase:
     """Close a case: the child was reunified, transferred or has aged out; the note says how."""
-    permission_require(actor, "people.manage_protection", doing="close protection cases")
+    permission_require(actor, "people.manage_protection", doing=_("close protection cases"))
     problems: dict[str, str] = {}
     if outcome not in CaseOutcome.values:
-        problems["outcome"] = f"must be one of {', '.join(CaseOutcome.values)}"
+        problems["outcome"] = _("must be one of %(join)s") % {"join": ", ".join(CaseOutcome.values)}
     if not note.strip():
-        problems["note"] = "say why the case is closed"
+        problems["note"] = _("say why the case is closed")
     if problems:
         raise ValidationFailed(problems)
     case = ProtectionCase.objects.select_for_update().select_related("child").get(pk=case.pk)
     if case.status == CaseStatus.CLOSED:
-        raise Conflict("the case is already closed")
+        raise Conflict(_("the case is already closed"))
     if outcome == CaseOutcome.AGED_OUT:
         age = _age(case.child, timezone.localdate())
         if age is not None and age < ADULT_YEARS:
-            raise ValidationFailed({"outcome": f"the child is {age}, not yet {ADULT_YEARS}"})
+            raise ValidationFailed(
+                {
+                    "outcome": _("the child is %(age)s, not yet %(ADULT_YEARS)s")
+                    % {"age": age, "ADULT_YEARS": ADULT_YEARS}
+                }
+            )
     label = CaseOutcome(outcome).label
     case.status, case.closed_at, case.outcome = CaseStatus.CLOSED, timezone.now(), outcome
     case.notes = (case.notes + "\n" if case.notes else "") + f"Closed ({label}): {note.strip()}"
@@ -576,11 +590,13 @@ def case_close(
 
 def case_list(*, actor: Actor | None, status: str | None = CaseStatus.OPEN) -> list[ProtectionCase]:
     """Cases (open by default), highest risk first. Seeing the list is an audited read."""
-    permission_require(actor, "people.view_protection", doing="see protection cases")
+    permission_require(actor, "people.view_protection", doing=_("see protection cases"))
     qs = ProtectionCase.objects.alive().select_related("child", "caseworker")
     if status:
         if status not in CaseStatus.values:
-            raise ValidationFailed({"status": f"must be one of {', '.join(CaseStatus.values)}"})
+            raise ValidationFailed(
+                {"status": _("must be one of %(join)s") % {"join": ", ".join(CaseStatus.values)}}
+            )
         qs = qs.filter(status=status)
     risk_order: dict[str, int] = {RiskLevel.HIGH: 0, RiskLevel.MEDIUM: 1, RiskLevel.LOW: 2}
     cases = sorted(qs, key=lambda c: (risk_order.get(c.risk_level, 3), c.created_at))
@@ -594,7 +610,7 @@ def case_list(*, actor: Actor | None, status: str | None = CaseStatus.OPEN) -> l
 
 
 def case_get(*, actor: Actor | None, case_id: Any) -> ProtectionCase:
-    permission_require(actor, "people.view_protection", doing="see protection cases")
+    permission_require(actor, "people.view_protection", doing=_("see protection cases"))
     pk = id_parse(case_id, "case")
     case = (
         ProtectionCase.objects.alive()
@@ -603,7 +619,7 @@ def case_get(*, actor: Actor | None, case_id: Any) -> ProtectionCase:
         .first()
     )
     if case is None:
-        raise NotFound(f"no protection case with id {pk}")
+        raise NotFound(_("no protection case with id %(pk)s") % {"pk": pk})
     audit_record(
         actor=actor,
         action="read.protected",
@@ -615,7 +631,7 @@ def case_get(*, actor: Actor | None, case_id: Any) -> ProtectionCase:
 
 
 def cases_of_child(*, actor: Actor | None, child: Person) -> list[ProtectionCase]:
-    permission_require(actor, "people.view_protection", doing="see protection cases")
+    permission_require(actor, "people.view_protection", doing=_("see protection cases"))
     cases = list(ProtectionCase.objects.alive().filter(Q(child=child)).order_by("-created_at"))
     if cases:
         audit_record(

@@ -107,11 +107,17 @@ def search_terms(query: str) -> list[str]:
     return [term for term in fold(query).split() if term]
 
 
+def gettext_noop(message: str) -> str:
+    """Marks an English message for the catalogues (makemessages looks for this name) without
+    importing Django into this pure module; whoever shows the message translates it."""
+    return message
+
+
 def birth_date_problem(date_of_birth: dt.date, today: dt.date) -> str | None:
     if date_of_birth > today:
-        return "is in the future"
+        return gettext_noop("is in the future")
     if date_of_birth < EARLIEST_BIRTH:
-        return f"is before {EARLIEST_BIRTH.isoformat()}"
+        return gettext_noop("is before 1900-01-01")  # EARLIEST_BIRTH
     return None
 
 
@@ -119,11 +125,11 @@ def coordinates_problems(latitude: float | None, longitude: float | None) -> dic
     problems: dict[str, str] = {}
     if (latitude is None) != (longitude is None):
         missing = "longitude" if longitude is None else "latitude"
-        problems[missing] = "is required when the other coordinate is given"
+        problems[missing] = gettext_noop("is required when the other coordinate is given")
     if latitude is not None and not -90 <= latitude <= 90:
-        problems["latitude"] = "must be between -90 and 90"
+        problems["latitude"] = gettext_noop("must be between -90 and 90")
     if longitude is not None and not -180 <= longitude <= 180:
-        problems["longitude"] = "must be between -180 and 180"
+        problems["longitude"] = gettext_noop("must be between -180 and 180")
     return problems
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import Coalesce, FirstValue, RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.core.errors import Forbidden, NotFound, ValidationFailed
 from lifeline.core.ids import id_parse
@@ -63,15 +64,18 @@ def can_see_location(actor: Actor | None) -> bool:
 
 
 def person_get(*, actor: Actor | None, person_id: Any) -> Person:
-    permission_require(actor, "people.view_person", doing="see people")
+    permission_require(actor, "people.view_person", doing=_("see people"))
     pk = id_parse(person_id, "person")
     person = Person.objects.select_related("household", "current_site").filter(pk=pk).first()
     if person is None:
-        raise NotFound(f"no person with id {pk}")
+        raise NotFound(_("no person with id %(pk)s") % {"pk": pk})
     if person.is_deleted:
         if person.merged_into_id:
-            raise NotFound(f"person {pk} was merged into {person.merged_into_id}")
-        raise NotFound(f"person {pk} was deleted")
+            raise NotFound(
+                _("person %(pk)s was merged into %(merged_into_id)s")
+                % {"pk": pk, "merged_into_id": person.merged_into_id}
+            )
+        raise NotFound(_("person %(pk)s was deleted") % {"pk": pk})
     return person
 
 
@@ -115,7 +119,7 @@ class PersonFilters:
 
 
 def person_list(*, actor: Actor | None, filters: PersonFilters | None = None) -> QuerySet[Person]:
-    permission_require(actor, "people.view_person", doing="see people")
+    permission_require(actor, "people.view_person", doing=_("see people"))
     f = filters or PersonFilters()
     qs = Person.objects.alive().select_related("current_site", "household")
     problems: dict[str, str] = {}
@@ -127,7 +131,7 @@ def person_list(*, actor: Actor | None, filters: PersonFilters | None = None) ->
             qs = qs.filter(search_text__contains=term)
     if f.status:
         if f.status not in Status.values:
-            problems["status"] = f"must be one of {', '.join(Status.values)}"
+            problems["status"] = _("must be one of %(join)s") % {"join": ", ".join(Status.values)}
         qs = qs.filter(status=f.status)
     if f.site:
         site = str(f.site)
@@ -143,7 +147,9 @@ def person_list(*, actor: Actor | None, filters: PersonFilters | None = None) ->
         try:
             band = rules.age_band(f.age_band)
         except KeyError:
-            problems["age_band"] = f"must be one of {', '.join(rules.AGE_BAND_CODES)}"
+            problems["age_band"] = _("must be one of %(join)s") % {
+                "join": ", ".join(rules.AGE_BAND_CODES)
+            }
         else:
             oldest_exclusive, youngest = rules.birth_date_range(band, timezone.localdate())
             qs = qs.filter(date_of_birth__lte=youngest)
@@ -151,9 +157,14 @@ def person_list(*, actor: Actor | None, filters: PersonFilters | None = None) ->
                 qs = qs.filter(date_of_birth__gt=oldest_exclusive)
     if f.condition:
         if f.condition not in Condition.values:
-            problems["condition"] = f"must be one of {', '.join(Condition.values)}"
+            problems["condition"] = _("must be one of %(join)s") % {
+                "join": ", ".join(Condition.values)
+            }
         elif f.condition not in conditions_visible(actor):
-            raise Forbidden(f"your role may not filter by the condition {f.condition!r}")
+            raise Forbidden(
+                _("your role may not filter by the condition “%(condition)s”")
+                % {"condition": f.condition}
+            )
         else:
             qs = qs.filter(pk__in=_condition_present_ids(f.condition))
     if problems:
@@ -172,7 +183,7 @@ def person_list(*, actor: Actor | None, filters: PersonFilters | None = None) ->
 def person_find(*, actor: Actor | None, query: str, limit: int = 20) -> list[Person]:
     """Plain name search: every word of the query appears in some name (accents ignored)."""
     if not rules.search_terms(query):
-        raise ValidationFailed({"q": "give at least one name to search for"})
+        raise ValidationFailed({"q": _("give at least one name to search for")})
     return list(person_list(actor=actor, filters=PersonFilters(q=query))[:limit])
 
 
@@ -244,7 +255,7 @@ def person_record(*, actor: Actor | None, person_id: Any) -> PersonRecord:
         TimelineEntry(
             at=e.occurred_at,
             kind="status",
-            title=status_labels.get(e.status, e.status),
+            title=str(status_labels.get(e.status, e.status)),
             detail=" — ".join(p for p in (_place(e, location), e.note if notes else "") if p),
             by=e.recorded_by.get_username() if e.recorded_by else "",
         )
@@ -263,7 +274,7 @@ def person_record(*, actor: Actor | None, person_id: Any) -> PersonRecord:
             )
         )
         if o.present:
-            current[o.condition] = ConditionNow(o.condition, label, o.observed_at)
+            current[o.condition] = ConditionNow(o.condition, str(label), o.observed_at)
         else:
             current.pop(o.condition, None)
     for m in merges:
@@ -309,7 +320,7 @@ def person_record(*, actor: Actor | None, person_id: Any) -> PersonRecord:
 
 
 def person_merge_get(*, actor: Actor | None, merge_id: Any) -> PersonMerge:
-    permission_require(actor, "people.view_person", doing="see people")
+    permission_require(actor, "people.view_person", doing=_("see people"))
     pk = id_parse(merge_id, "merge")
     merge: PersonMerge | None = (
         PersonMerge.objects.alive()
@@ -318,18 +329,18 @@ def person_merge_get(*, actor: Actor | None, merge_id: Any) -> PersonMerge:
         .first()
     )
     if merge is None:
-        raise NotFound(f"no merge with id {pk}")
+        raise NotFound(_("no merge with id %(pk)s") % {"pk": pk})
     return merge
 
 
 def household_get(*, actor: Actor | None, household_id: Any) -> Household:
     """One household. Its shelter and area tell where people sleep: only roles that see
     locations may be shown them, and for those the read is written to the audit log."""
-    permission_require(actor, "people.view_household", doing="see households")
+    permission_require(actor, "people.view_household", doing=_("see households"))
     pk = id_parse(household_id, "household")
     household = Household.objects.alive().select_related("head", "site").filter(pk=pk).first()
     if household is None:
-        raise NotFound(f"no household with id {pk}")
+        raise NotFound(_("no household with id %(pk)s") % {"pk": pk})
     _household_location_audit(actor, household)
     return household
 
@@ -346,7 +357,7 @@ def _household_location_audit(actor: Actor | None, household: Household) -> None
 
 
 def household_by_card(*, actor: Actor | None, ration_card: str) -> Household:
-    permission_require(actor, "people.view_household", doing="see households")
+    permission_require(actor, "people.view_household", doing=_("see households"))
     household = (
         Household.objects.alive()
         .select_related("head", "site")
@@ -355,14 +366,16 @@ def household_by_card(*, actor: Actor | None, ration_card: str) -> Household:
         .first()
     )
     if household is None:
-        raise NotFound(f"no household with ration card {ration_card!r}")
+        raise NotFound(
+            _("no household with ration card “%(ration_card)s”") % {"ration_card": ration_card}
+        )
     _household_location_audit(actor, household)
     return household
 
 
 def ration_card_suggest(*, actor: Actor | None, site: Site) -> str:
     """The next free ration card number of a site's series (what the card form offers)."""
-    permission_require(actor, "people.view_household", doing="see households")
+    permission_require(actor, "people.view_household", doing=_("see households"))
     cards = [
         card
         for card in Household.objects.filter(site=site, ration_card__isnull=False).values_list(
@@ -422,7 +435,7 @@ def household_size_query(*, ration_card: str, statuses: Sequence[str]) -> Househ
 
 
 def household_members(*, actor: Actor | None, household: Household) -> QuerySet[Person]:
-    permission_require(actor, "people.view_person", doing="see people")
+    permission_require(actor, "people.view_person", doing=_("see people"))
     return (
         Person.objects.alive()
         .filter(household=household)
@@ -434,7 +447,7 @@ def household_members(*, actor: Actor | None, household: Household) -> QuerySet[
 def household_list(
     *, actor: Actor | None, q: str = "", site: str | None = None
 ) -> QuerySet[Household]:
-    permission_require(actor, "people.view_household", doing="see households")
+    permission_require(actor, "people.view_household", doing=_("see households"))
     qs = Household.objects.alive().select_related("head", "site")
     if q:
         # Searching by shelter would tell a role that may not see it where people sleep.
@@ -479,7 +492,7 @@ def arrivals_per_day(
     from django.db.models import Min
 
     if not 1 <= days <= 366:
-        raise ValidationFailed({"days": "must be between 1 and 366"})
+        raise ValidationFailed({"days": _("must be between 1 and 366")})
     today = today or timezone.localdate()
     first_day = today - dt.timedelta(days=days - 1)
     start = timezone.make_aware(dt.datetime.combine(first_day, dt.time.min))

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.core.clock import site_local
 from lifeline.core.errors import Conflict, ValidationFailed
@@ -56,25 +57,25 @@ def _person_values_check(values: Mapping[str, Any], *, creating: bool) -> dict[s
         given = str(values.get("given_name") or "").strip()
         family = str(values.get("family_name") or "").strip()
         if not given and not family:
-            problems["given_name"] = ["a given or a family name is required"]
+            problems["given_name"] = [_("a given or a family name is required")]
     for name_field in ("given_name", "family_name"):
         problem = rules.name_problem(str(values.get(name_field) or ""))
         if problem is not None:
             problems[name_field] = [problem]
     sex = values.get("sex")
     if sex is not None and sex not in Sex.values:
-        problems["sex"] = [f"must be one of {', '.join(Sex.values)}"]
+        problems["sex"] = [_("must be one of %(join)s") % {"join": ", ".join(Sex.values)}]
     dob = values.get("date_of_birth")
     if dob is not None:
         problem = rules.birth_date_problem(dob, _today())
         if problem:
-            problems["date_of_birth"] = [problem]
+            problems["date_of_birth"] = [_(problem)]
     for list_field in ("other_names", "languages"):
         items = values.get(list_field)
         if items is not None and (
             not isinstance(items, list) or not all(isinstance(i, str) for i in items)
         ):
-            problems[list_field] = ["must be a list of text"]
+            problems[list_field] = [_("must be a list of text")]
     named = [rules.name_problem(name) for name in values.get("other_names") or []]
     if any(named) and "other_names" not in problems:
         problems["other_names"] = [problem for problem in named if problem]
@@ -84,12 +85,12 @@ def _person_values_check(values: Mapping[str, Any], *, creating: bool) -> dict[s
 def _location_check(
     *, latitude: float | None, longitude: float | None, occurred_at: dt.datetime | None
 ) -> dict[str, list[str]]:
-    problems = {k: [v] for k, v in rules.coordinates_problems(latitude, longitude).items()}
+    problems = {k: [_(v)] for k, v in rules.coordinates_problems(latitude, longitude).items()}
     if occurred_at is not None:
         if timezone.is_naive(occurred_at):
-            problems["occurred_at"] = ["must include a time zone"]
+            problems["occurred_at"] = [_("must include a time zone")]
         elif occurred_at > timezone.now() + FUTURE_TOLERANCE:
-            problems["occurred_at"] = ["is in the future"]
+            problems["occurred_at"] = [_("is in the future")]
     return problems
 
 
@@ -98,10 +99,15 @@ def birth_date_resolve(
 ) -> tuple[dt.date | None, bool]:
     """A date of birth, or one estimated from an age: (date, estimated?)."""
     if date_of_birth is not None and age_years is not None:
-        raise ValidationFailed({"age_years": "give a date of birth or an age, not both"})
+        raise ValidationFailed({"age_years": _("give a date of birth or an age, not both")})
     if age_years is not None:
         if not 0 <= age_years <= rules.MAX_AGE_YEARS:
-            raise ValidationFailed({"age_years": f"must be between 0 and {rules.MAX_AGE_YEARS}"})
+            raise ValidationFailed(
+                {
+                    "age_years": _("must be between 0 and %(MAX_AGE_YEARS)s")
+                    % {"MAX_AGE_YEARS": rules.MAX_AGE_YEARS}
+                }
+            )
         return rules.birth_date_from_age(age_years, _today()), True
     return date_of_birth, False
 
@@ -173,7 +179,7 @@ def person_draft(
 ) -> PersonDraft:
     """Every rule and permission of a registration, and the rows it would write: what
     `person_register` writes one at a time and the bulk import (`people.bulk`) many at once."""
-    permission_require(actor, "people.add_person", doing="register people")
+    permission_require(actor, "people.add_person", doing=_("register people"))
     dob, estimated = birth_date_resolve(date_of_birth=date_of_birth, age_years=age_years)
     # A date of birth worked out elsewhere (an import, the demo) may itself be an estimate.
     estimated = estimated or (dob is not None and birth_date_estimated)
@@ -193,16 +199,16 @@ def person_draft(
     problems = _person_values_check(values, creating=True)
     problems |= _location_check(latitude=latitude, longitude=longitude, occurred_at=occurred_at)
     if status not in Status.values:
-        problems["status"] = [f"must be one of {', '.join(Status.values)}"]
+        problems["status"] = [_("must be one of %(join)s") % {"join": ", ".join(Status.values)}]
     condition_list = list(conditions)
     if condition_list:
         # Conditions seen at intake are condition observations: the same permission applies.
-        permission_require(actor, "people.record_condition", doing="record a person's condition")
+        permission_require(actor, "people.record_condition", doing=_("record a person's condition"))
     unknown = [c for c in condition_list if c not in Condition.values]
     if unknown:
-        problems["conditions"] = [f"unknown condition {c!r}" for c in unknown]
+        problems["conditions"] = [_("unknown condition “%(c)s”") % {"c": c} for c in unknown]
     if household is not None and household.is_deleted:
-        problems["household"] = ["was deleted"]
+        problems["household"] = [_("was deleted")]
     if problems:
         raise ValidationFailed(problems)
 
@@ -258,7 +264,7 @@ def person_register(*, actor: Actor | None, **values: Any) -> Person:
 
 @transaction.atomic
 def person_update(*, actor: Actor | None, person: Person, changes: Mapping[str, Any]) -> Person:
-    permission_require(actor, "people.change_person", doing="change people's records")
+    permission_require(actor, "people.change_person", doing=_("change people's records"))
     person = _person_lock(person)
     changes = dict(changes)
     if "age_years" in changes:
@@ -279,7 +285,7 @@ def person_update(*, actor: Actor | None, person: Person, changes: Mapping[str, 
     )
     household = changes.get("household")
     if household is not None and household.is_deleted:
-        problems["household"] = ["was deleted"]
+        problems["household"] = [_("was deleted")]
     if problems:
         raise ValidationFailed(problems)
     changed = [name for name, value in changes.items() if getattr(person, name) != value]
@@ -308,12 +314,13 @@ def _person_lock(person: Person) -> Person:
     """Re-read the row under a lock so that concurrent writers do not interleave."""
     locked = Person.objects.select_for_update().get(pk=person.pk)
     if locked.is_deleted:
-        raise Conflict(f"{person} was deleted" + _merged_suffix(locked))
+        if locked.merged_into_id:
+            raise Conflict(
+                _("%(person)s was deleted (merged into %(survivor)s)")
+                % {"person": person, "survivor": locked.merged_into_id}
+            )
+        raise Conflict(_("%(person)s was deleted") % {"person": person})
     return locked
-
-
-def _merged_suffix(person: Person) -> str:
-    return f" (merged into {person.merged_into_id})" if person.merged_into_id else ""
 
 
 @transaction.atomic
@@ -329,13 +336,13 @@ def person_status_record(
     occurred_at: dt.datetime | None = None,
     note: str = "",
 ) -> StatusEvent:
-    permission_require(actor, "people.record_status", doing="record a person's status")
+    permission_require(actor, "people.record_status", doing=_("record a person's status"))
     person = _person_lock(person)
     problems = _location_check(latitude=latitude, longitude=longitude, occurred_at=occurred_at)
     if status not in Status.values:
-        problems["status"] = [f"must be one of {', '.join(Status.values)}"]
+        problems["status"] = [_("must be one of %(join)s") % {"join": ", ".join(Status.values)}]
     if person.status == Status.DECEASED and status != Status.DECEASED:
-        problems["status"] = ["the person is recorded as deceased; correct that event first"]
+        problems["status"] = [_("the person is recorded as deceased; correct that event first")]
     if problems:
         raise ValidationFailed(problems)
     event = StatusEvent(
@@ -371,13 +378,15 @@ def person_condition_record(
     note: str = "",
     observed_at: dt.datetime | None = None,
 ) -> ConditionObservation:
-    permission_require(actor, "people.record_condition", doing="record a person's condition")
+    permission_require(actor, "people.record_condition", doing=_("record a person's condition"))
     person = _person_lock(person)
     problems = _location_check(latitude=None, longitude=None, occurred_at=observed_at)
     if "occurred_at" in problems:
         problems["observed_at"] = problems.pop("occurred_at")
     if condition not in Condition.values:
-        problems["condition"] = [f"must be one of {', '.join(Condition.values)}"]
+        problems["condition"] = [
+            _("must be one of %(join)s") % {"join": ", ".join(Condition.values)}
+        ]
     if problems:
         raise ValidationFailed(problems)
     observation = ConditionObservation(
@@ -402,9 +411,9 @@ def person_condition_record(
 
 @transaction.atomic
 def person_delete(*, actor: Actor | None, person: Person, reason: str) -> Person:
-    permission_require(actor, "people.delete_person", doing="delete people's records")
+    permission_require(actor, "people.delete_person", doing=_("delete people's records"))
     if not reason.strip():
-        raise ValidationFailed({"reason": "say why the record is deleted"})
+        raise ValidationFailed({"reason": _("say why the record is deleted")})
     person = _person_lock(person)
     person.delete()
     for household in Household.objects.alive().filter(head=person):
@@ -438,9 +447,9 @@ def person_merge(
     *, actor: Actor | None, survivor: Person, duplicate: Person, reason: str = ""
 ) -> PersonMerge:
     """Fold `duplicate` into `survivor`: both histories kept, the duplicate tombstoned."""
-    permission_require(actor, "people.merge_person", doing="merge records")
+    permission_require(actor, "people.merge_person", doing=_("merge records"))
     if survivor.pk == duplicate.pk:
-        raise ValidationFailed({"duplicate": "is the same record as the survivor"})
+        raise ValidationFailed({"duplicate": _("is the same record as the survivor")})
     survivor, duplicate = _person_lock(survivor), _person_lock(duplicate)
     filled: dict[str, Any] = {}
     for name in MERGE_FILLABLE:
@@ -496,16 +505,16 @@ def person_merge(
 def person_merge_undo(*, actor: Actor | None, merge: PersonMerge, reason: str = "") -> Person:
     """Restore the duplicate of a merge as it was; fields filled by the merge are emptied again
     unless someone has changed them since."""
-    permission_require(actor, "people.merge_person", doing="undo a merge")
+    permission_require(actor, "people.merge_person", doing=_("undo a merge"))
     merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
     if merge.undone_at is not None:
-        raise Conflict("this merge was already undone")
+        raise Conflict(_("this merge was already undone"))
     survivor = Person.objects.select_for_update().get(pk=merge.survivor_id)
     duplicate = Person.objects.select_for_update().get(pk=merge.duplicate_id)
     if duplicate.merged_into_id != survivor.pk:
-        raise Conflict("the duplicate has been merged elsewhere since; undo that merge first")
+        raise Conflict(_("the duplicate has been merged elsewhere since; undo that merge first"))
     if survivor.is_deleted:
-        raise Conflict("the surviving record was merged or deleted since; undo that first")
+        raise Conflict(_("the surviving record was merged or deleted since; undo that first"))
     restored: list[str] = []
     for name, old in (merge.filled_fields.get("fields") or {}).items():
         if name == "household":
@@ -556,10 +565,12 @@ def _household_values_check(values: Mapping[str, Any], exclude_pk: Any = None) -
     if card:
         taken = Household.objects.filter(ration_card=card).exclude(pk=exclude_pk).exists()
         if taken:
-            problems["ration_card"] = [f"{card!r} is already the card of another household"]
+            problems["ration_card"] = [
+                _("“%(card)s” is already the card of another household") % {"card": card}
+            ]
     head = values.get("head")
     if head is not None and head.is_deleted:
-        problems["head"] = ["was deleted"]
+        problems["head"] = [_("was deleted")]
     if problems:
         raise ValidationFailed(problems)
 
@@ -575,7 +586,7 @@ def household_create(
     head: Person | None = None,
     notes: str = "",
 ) -> Household:
-    permission_require(actor, "people.add_household", doing="create households")
+    permission_require(actor, "people.add_household", doing=_("create households"))
     card = (ration_card or "").strip() or None
     _household_values_check({"ration_card": card, "head": head})
     household = Household(
@@ -597,7 +608,7 @@ HOUSEHOLD_FIELDS = ("ration_card", "shelter", "area", "head", "notes")
 def household_update(
     *, actor: Actor | None, household: Household, changes: Mapping[str, Any]
 ) -> Household:
-    permission_require(actor, "people.change_household", doing="change households")
+    permission_require(actor, "people.change_household", doing=_("change households"))
     household = Household.objects.select_for_update().get(pk=household.pk)
     unknown = sorted(set(changes) - set(HOUSEHOLD_FIELDS))
     if unknown:
@@ -631,10 +642,10 @@ def _member_join(household: Household, person: Person) -> None:
 
 @transaction.atomic
 def household_member_add(*, actor: Actor | None, household: Household, person: Person) -> Person:
-    permission_require(actor, "people.change_household", doing="change households")
+    permission_require(actor, "people.change_household", doing=_("change households"))
     person = _person_lock(person)
     if household.is_deleted:
-        raise ValidationFailed({"household": "was deleted"})
+        raise ValidationFailed({"household": _("was deleted")})
     _member_join(household, person)
     audit_record(
         actor=actor,
@@ -648,10 +659,15 @@ def household_member_add(*, actor: Actor | None, household: Household, person: P
 
 @transaction.atomic
 def household_member_remove(*, actor: Actor | None, household: Household, person: Person) -> Person:
-    permission_require(actor, "people.change_household", doing="change households")
+    permission_require(actor, "people.change_household", doing=_("change households"))
     person = _person_lock(person)
     if person.household_id != household.pk:
-        raise ValidationFailed({"person": f"{person} is not a member of {household}"})
+        raise ValidationFailed(
+            {
+                "person": _("%(person)s is not a member of %(household)s")
+                % {"person": person, "household": household}
+            }
+        )
     person.household = None
     person.save(update_fields=["household"])
     if household.head_id == person.pk:
@@ -679,10 +695,10 @@ def household_move(
 ) -> Household:
     """Move a household to another shelter, area or site. Every member gets a status event at
     the new place (`transferred` when the site changes), so their history shows the move."""
-    permission_require(actor, "people.change_household", doing="move households")
+    permission_require(actor, "people.change_household", doing=_("move households"))
     household = Household.objects.select_for_update().get(pk=household.pk)
     if site is None and area is None and shelter is None:
-        raise ValidationFailed({"site": "give a new site, area or shelter"})
+        raise ValidationFailed({"site": _("give a new site, area or shelter")})
     new_site = site or household.site
     changed = []
     for name, value in (("site", new_site), ("area", area), ("shelter", shelter)):

@@ -19,6 +19,7 @@ from typing import IO, Any, TypeVar
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from lifeline.core.clock import site_local
@@ -132,18 +133,23 @@ class _RowChecker:
         record_id = values.pop("id", None)
         if record_id is not None:
             if record_id in self.ids_seen:
-                problems["id"] = [f"repeats the id of line {self.ids_seen[record_id]}"]
+                problems["id"] = [
+                    _("repeats the id of line %(ids_seen)s")
+                    % {"ids_seen": self.ids_seen[record_id]}
+                ]
             elif record_id in self.ids_taken:
                 problems["id"] = [
-                    "is already in this registry; the file (or this row) was imported before"
+                    _("is already in this registry; the file (or this row) was imported before")
                 ]
             self.ids_seen.setdefault(record_id, line)
         card = str(values.pop("ration_card", "") or "").strip() or None
         if card in self.deleted_cards:
-            problems["ration_card"] = [f"{card!r} is already the card of another household"]
+            problems["ration_card"] = [
+                _("“%(card)s” is already the card of another household") % {"card": card}
+            ]
         elif card and card not in self.households and not self.may_add_household:
             problems["ration_card"] = [
-                "your role may not create households (needs people.add_household)"
+                _("your role may not create households (needs people.add_household)")
             ]
         data: dict[str, Any] = {}
         try:
@@ -175,7 +181,7 @@ def persons_import_csv(
     short transactions (`people.bulk`), so other writers are not held up, as one batch that
     a failure removes whole. A file whose columns cannot be read raises ValidationFailed.
     """
-    permission_require(actor, "people.add_person", doing="import people")
+    permission_require(actor, "people.add_person", doing=_("import people"))
     records = _records(_decode(stream.read()))
     if not records:
         raise _file_invalid("is empty; it needs a header row (and an HXL hashtag row) then data")
@@ -183,7 +189,7 @@ def persons_import_csv(
         layout = hxl.layout_detect(records[0][1], records[1][1] if len(records) > 1 else None)
     except hxl.LayoutInvalid as exc:
         raise ValidationFailed(
-            exc.problems, message="the file's columns do not match the person registry"
+            exc.problems, message=_("the file's columns do not match the person registry")
         ) from exc
     data = [
         (line, cells)
@@ -197,7 +203,7 @@ def persons_import_csv(
         header_rows=[cells for _, cells in records[: layout.header_rows]],
     )
     if not data:
-        report.warnings.append("the file has no data rows")
+        report.warnings.append(_("the file has no data rows"))
     checker = _RowChecker(actor, layout, data)
     good: list[bulk.BulkPerson] = []
     for line, cells in data:

@@ -206,6 +206,11 @@ class NoSafeRoute:
     destination: int
     avoid_level: float
     least_exposed: Route | None
+    # Which of NO_ROUTE_CAUSES: the services say the reason again in the user's language.
+    cause: str = "crossing"
+
+
+NO_ROUTE_CAUSES = ("unconnected", "start", "destination", "crossing")
 
 
 RouteAnswer = RouteFound | NoSafeRoute
@@ -512,11 +517,14 @@ class Router:
             # Weighting risk far above length finds the way that is exposed least.
             weight = max(risk_weight, _LEAST_EXPOSED_WEIGHT)
             least = self._search(origin, destination, weight, math.inf, self._ones)
+        cause = "crossing"
         if least is None:
-            reason = "the two points are not connected by any road or path"
+            cause, reason = "unconnected", "the two points are not connected by any road or path"
         elif self.node_risk(origin) >= avoid_level:
+            cause = "start"
             reason = f"the start is inside a zone at risk level {avoid_level:g} or above"
         elif self.node_risk(destination) >= avoid_level:
+            cause = "destination"
             reason = f"the destination is inside a zone at risk level {avoid_level:g} or above"
         else:
             reason = (
@@ -529,6 +537,7 @@ class Router:
             destination=destination,
             avoid_level=avoid_level,
             least_exposed=least,
+            cause=cause,
         )
 
     def route_between(

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
+from django.utils.translation import gettext as _
 
 from lifeline.routing import risk
 from lifeline.routing.graph import EARTH_RADIUS_M, FloatArray, IntArray, RoadGraph
@@ -287,13 +288,24 @@ def _js_number(value: float) -> str:
 def plan_status(plan: PlanShown) -> str:
     """What the page says about a plan, in the words of the page's script."""
     if not plan.found:
-        least = " (dashed: the least exposed way)" if plan.least_exposed is not None else ""
-        return f"No safe route: {plan.reason}{least}"
-    return " · ".join(
-        f"{f'Alternative {i}' if i else 'Safest'}: {round(route.length_m)} m, "
-        f"exposure {_js_number(route.exposure)}, peak risk {_js_number(route.peak_risk)}"
-        for i, route in enumerate(plan.routes)
-    )
+        status = _("No safe route: %(reason)s") % {"reason": plan.reason}
+        if plan.least_exposed is None:
+            return status
+        return _("%(status)s (dashed: the least exposed way)") % {"status": status}
+    lines = []
+    for i, route in enumerate(plan.routes):
+        said = {
+            "n": i,
+            "length": round(route.length_m),
+            "exposure": _js_number(route.exposure),
+            "peak": _js_number(route.peak_risk),
+        }
+        if i:
+            line = _("Alternative %(n)d: %(length)s m, exposure %(exposure)s, peak risk %(peak)s")
+        else:
+            line = _("Safest: %(length)s m, exposure %(exposure)s, peak risk %(peak)s")
+        lines.append(line % said)
+    return " · ".join(lines)
 
 
 def plan_focus(ends: Sequence[LatLon], plan: PlanShown) -> list[LatLon]:

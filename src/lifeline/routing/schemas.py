@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -32,8 +33,8 @@ class PointField(serializers.Field[tuple[float, float], Any, Any, Any]):
     """A point as [lat, lon] or as the text "LAT,LON"."""
 
     default_error_messages = {
-        "invalid": 'expected [lat, lon] or "LAT,LON"',
-        "range": "latitude must be within -90..90 and longitude within -180..180",
+        "invalid": _('expected [lat, lon] or "LAT,LON"'),
+        "range": _("latitude must be within -90..90 and longitude within -180..180"),
     }
 
     def to_internal_value(self, data: Any) -> tuple[float, float]:

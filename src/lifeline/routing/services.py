@@ -16,21 +16,25 @@ import io
 import itertools
 import json
 import math
+import os
+import shutil
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lifeline.core.errors import Conflict, NotFound, ValidationFailed
 from lifeline.core.services import Actor, audit_record, permission_require
-from lifeline.routing import risk, selectors
+from lifeline.routing import basemap, risk, selectors
 from lifeline.routing.graph import NoSafeRoute, RoadGraph, Route, RouteFound, Router, haversine_m
 from lifeline.routing.models import RiskCell, RiskGrid, StoredGraph, ThreatZone
 from lifeline.routing.osm import OsmError, graph_import_file
@@ -109,10 +113,10 @@ def _graph_store(*, actor: Actor, name: str, graph: RoadGraph, source: str) -> S
 
 def graph_import_osm(*, actor: Actor, path: str | Path, name: str = "") -> StoredGraph:
     """Import an .osm or .pbf file as the road graph `name` (the file's stem by default)."""
-    permission_require(actor, "routing.import_graph", doing="import road graphs")
+    permission_require(actor, "routing.import_graph", doing=_("import road graphs"))
     path = Path(path)
     if not path.is_file():
-        raise ValidationFailed({"file": f"{path} is not a file"})
+        raise ValidationFailed({"file": _("%(file)s is not a file") % {"file": path}})
     try:
         graph = graph_import_file(path)
     except OsmError as exc:
@@ -123,8 +127,71 @@ def graph_import_osm(*, actor: Actor, path: str | Path, name: str = "") -> Store
 
 def graph_generate_demo(*, actor: Actor, name: str = "mavrah") -> StoredGraph:
     """The generated demo town of Mavrah as the road graph `name`."""
-    permission_require(actor, "routing.import_graph", doing="generate road graphs")
+    permission_require(actor, "routing.import_graph", doing=_("generate road graphs"))
     return _graph_store(actor=actor, name=name, graph=mavrah_town(), source="demo:mavrah")
+
+
+# ---- basemaps ------------------------------------------------------------------------------
+
+
+def basemap_add(*, actor: Actor, source: Path | IO[bytes], name: str = "") -> basemap.BasemapInfo:
+    """Keep a PMTiles basemap (a file path, or an uploaded file's stream) under the data
+    folder as `name` (the file's stem by default), after checking that Lifeline can draw it.
+    A basemap of the same name is replaced. Written to a temporary file, then renamed: a
+    refused or cut upload leaves nothing behind."""
+    permission_require(actor, "routing.import_graph", doing="add basemaps")
+    if isinstance(source, Path) and not source.is_file():
+        raise ValidationFailed({"file": str(_("%(file)s is not a file") % {"file": source})})
+    stem = name or str(getattr(source, "name", "") or "").split("/")[-1].split(".")[0]
+    slug = selectors.basemap_slug(stem)
+    if not slug:
+        raise ValidationFailed({"name": str(_("give the basemap a name of letters and digits"))})
+    folder = selectors.basemap_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{slug}.pmtiles"
+    partial = folder / f".{slug}.pmtiles.part"
+    try:
+        if isinstance(source, Path):
+            shutil.copyfile(source, partial)
+        else:
+            with partial.open("wb") as out:
+                shutil.copyfileobj(source, out, length=1 << 20)
+        shown = (
+            source.name if isinstance(source, Path) else str(getattr(source, "name", "") or "")
+        ) or f"{slug}.pmtiles"
+        info = basemap.basemap_inspect(partial, shown_as=shown)
+    except basemap.BasemapError as exc:
+        partial.unlink(missing_ok=True)
+        raise ValidationFailed({"file": str(exc)}) from exc
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.chmod(0o600)
+    os.replace(partial, target)
+    audit_record(
+        actor=actor,
+        action="routing.basemap_add",
+        summary=f"basemap {slug}: {info.tile_type} z{info.min_zoom}-{info.max_zoom}, "
+        f"{info.size} bytes",
+        detail={"name": slug, "bounds": list(info.bounds()), "size": info.size},
+    )
+    return info
+
+
+def basemap_demo_make(*, actor: Actor, graph: str = "mavrah", name: str = "") -> Path:
+    """The demo's basemap drawn from the stored road graph `graph` (its streets, its named
+    places and houses along its streets), kept as `name` (the graph's name by default).
+    The same graph gives the same file, byte for byte; an unchanged file is not rewritten."""
+    permission_require(actor, "routing.import_graph", doing="make basemaps")
+    stored = selectors.graph_get(name=graph)
+    geography = basemap.geography_of(graph_unpack(stored), name=stored.name.capitalize())
+    blob = basemap.basemap_demo_write(geography)
+    slug = selectors.basemap_slug(name or stored.name)
+    target = selectors.basemap_dir() / f"{slug}.pmtiles"
+    if target.is_file() and target.read_bytes() == blob:
+        return target
+    basemap_add(actor=actor, source=io.BytesIO(blob), name=slug)
+    return target
 
 
 # ---- zones ---------------------------------------------------------------------------------
@@ -140,15 +207,15 @@ def zone_draw(
     note: str = "",
     name: str = "",
 ) -> ThreatZone:
-    permission_require(actor, "routing.draw_threatzone", doing="draw threat zones")
+    permission_require(actor, "routing.draw_threatzone", doing=_("draw threat zones"))
     points = [(float(p[0]), float(p[1])) for p in polygon]
     errors: dict[str, str] = {}
     if len(points) < 3:
-        errors["polygon"] = "needs at least three points"
+        errors["polygon"] = _("needs at least three points")
     if not 0.5 <= level <= 5:
-        errors["level"] = "must be between 0.5 and 5"
+        errors["level"] = _("must be between 0.5 and 5")
     if expires_at is not None and expires_at <= timezone.now():
-        errors["expires_at"] = "is already past"
+        errors["expires_at"] = _("is already past")
     if errors:
         raise ValidationFailed(errors)
     zone = ThreatZone(
@@ -241,35 +308,67 @@ def _zone_levels(zones: list[ThreatZone]) -> dict[int, float]:
     return levels
 
 
+# The street's name is data, put into the sentence of the user's language as it was mapped.
 _ACTION_TEXT = {
-    "depart": _("Start along {street}, heading {heading}"),
-    "straight": _("Continue onto {street}"),
-    "slight_left": _("Bear left onto {street}"),
-    "slight_right": _("Bear right onto {street}"),
-    "left": _("Turn left onto {street}"),
-    "right": _("Turn right onto {street}"),
-    "sharp_left": _("Turn sharp left onto {street}"),
-    "sharp_right": _("Turn sharp right onto {street}"),
-    "u_turn": _("Turn back along {street}"),
-    "arrive": _("Arrive"),
+    "depart": gettext_lazy("Start along %(street)s, heading %(heading)s"),
+    "straight": gettext_lazy("Continue onto %(street)s"),
+    "slight_left": gettext_lazy("Bear left onto %(street)s"),
+    "slight_right": gettext_lazy("Bear right onto %(street)s"),
+    "left": gettext_lazy("Turn left onto %(street)s"),
+    "right": gettext_lazy("Turn right onto %(street)s"),
+    "sharp_left": gettext_lazy("Turn sharp left onto %(street)s"),
+    "sharp_right": gettext_lazy("Turn sharp right onto %(street)s"),
+    "u_turn": gettext_lazy("Turn back along %(street)s"),
+    "arrive": gettext_lazy("Arrive"),
 }
 _HEADINGS = (
-    _("north"),
-    _("north-east"),
-    _("east"),
-    _("south-east"),
-    _("south"),
-    _("south-west"),
-    _("west"),
-    _("north-west"),
+    gettext_lazy("north"),
+    gettext_lazy("north-east"),
+    gettext_lazy("east"),
+    gettext_lazy("south-east"),
+    gettext_lazy("south"),
+    gettext_lazy("south-west"),
+    gettext_lazy("west"),
+    gettext_lazy("north-west"),
 )
 
 
 def turn_text(turn: Turn) -> str:
     """The instruction as a person reads it: "Turn left onto Main Street"."""
-    street = turn.street or str(_("the way with no name"))
-    heading = _HEADINGS[round(turn.bearing / 45.0) % 8]
-    return str(_ACTION_TEXT[turn.action]).format(street=street, heading=heading)
+    street = turn.street or _("the way with no name")
+    heading = str(_HEADINGS[round(turn.bearing / 45.0) % 8])
+    return str(_ACTION_TEXT[turn.action]) % {"street": street, "heading": heading}
+
+
+def turn_line(turn: TurnView) -> str:
+    """A line of the printed turn list: the instruction and how far to go along it."""
+    if not turn.distance_m:
+        return turn.text
+    return _("%(instruction)s (%(distance)s)") % {
+        "instruction": turn.text,
+        "distance": distance_words(turn.distance_m),
+    }
+
+
+def no_route_reason(answer: NoSafeRoute) -> str:
+    """Why no route avoids the zones, in the user's language."""
+    said = {"level": f"{answer.avoid_level:g}"}
+    if answer.cause == "unconnected":
+        return _("the two points are not connected by any road or path")
+    if answer.cause == "start":
+        return _("the start is inside a zone at risk level %(level)s or above") % said
+    if answer.cause == "destination":
+        return _("the destination is inside a zone at risk level %(level)s or above") % said
+    if answer.least_exposed is None:
+        return answer.reason
+    said["peak"] = f"{answer.least_exposed.peak_risk:g}"
+    return (
+        _(
+            "every way crosses a zone at risk level %(level)s or above; "
+            "the least exposed one peaks at %(peak)s"
+        )
+        % said
+    )
 
 
 def _route_view(router: Router, route: Route) -> RouteView:
@@ -315,18 +414,22 @@ def _ends_on_graph(
         node = router.node_nearest(lat, lon)
         away = haversine_m(lat, lon, float(router.graph.lat[node]), float(router.graph.lon[node]))
         if away > limit:
-            problems[name] = (
-                f"is {_distance_words(away)} from the nearest road of the map '{graph_name}'; "
-                f"a route starts and ends within {_distance_words(limit)} of it"
-            )
+            problems[name] = _(
+                "is %(away)s from the nearest road of the map '%(map)s'; "
+                "a route starts and ends within %(limit)s of it"
+            ) % {"away": distance_words(away), "map": graph_name, "limit": distance_words(limit)}
         nodes.append(node)
     if problems:
         raise ValidationFailed(problems)
     return nodes[0], nodes[1]
 
 
-def _distance_words(metres: float) -> str:
-    return f"{metres / 1000:,.1f} km" if metres >= 1000 else f"{metres:,.0f} m"
+def distance_words(metres: float) -> str:
+    """A distance as a person reads it, in kilometres from 1 km, in the user's language."""
+    if metres >= 1000:
+        km = number_format(round(metres / 1000, 1), decimal_pos=1, force_grouping=True)
+        return _("%(n)s km") % {"n": km}
+    return _("%(n)s m") % {"n": number_format(round(metres), force_grouping=True)}
 
 
 def route_safest(
@@ -342,7 +445,7 @@ def route_safest(
 ) -> RoutePlan:
     """The safest route between two points over the stored graph, around the active zones:
     least length + risk_weight x exposure, never through a cell at `avoid_level` or above."""
-    permission_require(actor, "routing.plan_route", doing="plan routes")
+    permission_require(actor, "routing.plan_route", doing=_("plan routes"))
     stored = selectors.graph_get(name=graph)
     zones = selectors.zones_active(now=now or timezone.now())
     loaded = _router_for(stored)
@@ -361,7 +464,7 @@ def route_safest(
             least = answer.least_exposed
             return RoutePlan(
                 found=False,
-                reason=answer.reason,
+                reason=no_route_reason(answer),
                 graph=stored.name,
                 routes=[],
                 least_exposed=_route_view(router, least) if least is not None else None,
@@ -447,7 +550,9 @@ def route_export(
     """The safest route between two points as a file for a GPS unit (GPX) or a map (GeoJSON),
     with its turns; a route that cannot avoid the zones is refused with the reason."""
     if file_format not in EXPORT_FORMATS:
-        raise ValidationFailed({"format": f"expected one of {', '.join(EXPORT_FORMATS)}"})
+        raise ValidationFailed(
+            {"format": _("expected one of %(values)s") % {"values": ", ".join(EXPORT_FORMATS)}}
+        )
     plan = route_safest(
         actor=actor,
         origin=origin,
@@ -458,24 +563,21 @@ def route_export(
         now=now,
     )
     if not plan.found:
-        raise Conflict(str(_("No safe route to export: {reason}").format(reason=plan.reason)))
+        raise Conflict(_("No safe route to export: %(reason)s") % {"reason": plan.reason})
     route = plan.routes[0]
-    name = str(_("Safest route on {graph}").format(graph=plan.graph))
-    description = str(
-        _("{length} m, exposure {exposure}, peak risk {peak}").format(
-            length=round(route.length_m), exposure=route.exposure, peak=route.peak_risk
-        )
-    )
+    name = _("Safest route on %(graph)s") % {"graph": plan.graph}
+    description = _("%(length)s, exposure %(exposure)s, peak risk %(peak)s") % {
+        "length": distance_words(route.length_m),
+        "exposure": f"{route.exposure:g}",
+        "peak": f"{route.peak_risk:g}",
+    }
     stem = f"route-{plan.graph}-{(now or timezone.now()).strftime('%Y%m%d-%H%M')}"
     if file_format == "gpx":
         text = route_gpx(
             name=name,
             description=description,
             path=route.path,
-            turns=[
-                (t.lat, t.lon, f"{t.text} ({round(t.distance_m)} m)" if t.distance_m else t.text)
-                for t in route.turns
-            ],
+            turns=[(t.lat, t.lon, turn_line(t)) for t in route.turns],
         )
         return RouteFile(text, "application/gpx+xml", f"{stem}.gpx")
     collection = route_geojson(

@@ -100,6 +100,39 @@ def sync_import(
     )
 
 
+@app.command("exchange")
+def sync_exchange(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="the peer's address, e.g. http://10.0.0.2:8000")],
+    chunk: Annotated[int, typer.Option(help="changes per request")] = 500,
+    timeout: Annotated[float, typer.Option(help="seconds to wait for one answer")] = 20.0,
+    give_up_after: Annotated[
+        float, typer.Option(help="seconds of failed requests before stopping (it resumes)")
+    ] = 300.0,
+) -> None:
+    """Exchange changes with a peer over HTTP (pull, then push), in signed chunks; a cut
+    link is retried, and an exchange stopped resumes where it was."""
+    from lifeline.sync.exchange_client import exchange_run, exchange_start
+    from lifeline.sync.progress import ExchangeBar
+
+    actor = state_of(ctx).actor()
+    record = exchange_start(actor=actor, url=url)
+    with ExchangeBar() as bar:
+        done = exchange_run(
+            actor=actor,
+            record=record,
+            chunk=chunk,
+            timeout=timeout,
+            give_up_after=give_up_after,
+            progress=bar.update,
+        )
+    peer = done.peer.site.code if done.peer is not None else url
+    typer.echo(
+        f"exchanged with {peer}: {done.pulled} change(s) received ({done.applied} applied), "
+        f"{done.pushed} sent, {done.retries} request(s) sent again"
+    )
+
+
 @app.command("status")
 def sync_status(ctx: typer.Context) -> None:
     """Per peer: last exchange, changes not yet sent, conflicts open."""

@@ -111,8 +111,12 @@ class FeedScope:
     protected: bool
 
 
-def feed_build(*, scope: FeedScope, recipient: Site | None) -> dict[str, Any]:
-    """The feed of every change the receiver lacks (per writer site, after `scope.since`)."""
+def feed_build(
+    *, scope: FeedScope, recipient: Site | None, limit: int | None = None
+) -> dict[str, Any]:
+    """The feed of every change the receiver lacks (per writer site, after `scope.since`);
+    with `limit`, a chunk of at most that many, each writer's range ending at its last change
+    carried, and `more` true when changes were left for the next chunk."""
     here = site_local()
     have = cursors_mine()
     sources: set[uuid.UUID] = {
@@ -123,6 +127,7 @@ def feed_build(*, scope: FeedScope, recipient: Site | None) -> dict[str, Any]:
     changes: list[dict[str, Any]] = []
     ranges: dict[str, list[str]] = {}
     user_ids: set[int] = set()
+    more = False
     for source in sorted(sources, key=lambda s: s.hex):
         since = scope.since.get(source.hex, "")
         entries = ChangeLogEntry.objects.filter(source_site=source, version__gt=since).order_by(
@@ -130,12 +135,22 @@ def feed_build(*, scope: FeedScope, recipient: Site | None) -> dict[str, Any]:
         )
         if not scope.protected:
             entries = entries.exclude(model__in=PROTECTED_MODELS)
-        for entry in entries.iterator(chunk_size=2000):
+        room = None if limit is None else limit - len(changes)
+        if room is not None and room <= 0:
+            more = more or entries.exists()
+            continue
+        last = None
+        window = entries if room is None else entries[:room]
+        for entry in window.iterator(chunk_size=2000):
             change = _entry_change(entry, user_ids)
             if change is not None:
                 changes.append(change)
+            last = entry.version
+        cut = room is not None and last is not None and entries.filter(version__gt=last).exists()
+        more = more or cut
         if source.hex in have:
-            ranges[source.hex] = [since, have[source.hex]]
+            end = min(last, have[source.hex]) if cut and last is not None else have[source.hex]
+            ranges[source.hex] = [since, end]
     actors, key_of = _actor_table(user_ids)
     for change in changes:
         for attname, value in change["fields"].items():
@@ -154,6 +169,7 @@ def feed_build(*, scope: FeedScope, recipient: Site | None) -> dict[str, Any]:
         "settings": _settings_of(here),
         "actors": actors,
         "changes": changes,
+        "more": more,
     }
 
 

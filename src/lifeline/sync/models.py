@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lifeline.core.ids import uuid7
 from lifeline.core.models import Site
@@ -159,3 +160,54 @@ class BundleImport(models.Model):
 
     def __str__(self) -> str:
         return f"bundle {self.seq} from {self.sender_id}"
+
+
+# -- the HTTP exchange (sync/exchange.py) ---------------------------------------------------
+
+
+class PeerLink(models.Model):
+    """How this site reaches a peer over HTTP, and the numbers of the signed requests between
+    them: each request carries a number higher than the last one accepted from its sender, so
+    a request captured and sent again is refused."""
+
+    peer = models.OneToOneField(Peer, primary_key=True, on_delete=models.CASCADE)
+    url = models.CharField(max_length=300, blank=True)  # where the peer answers, if known
+    seq_out = models.BigIntegerField(default=0)  # the last number this site signed for it
+    seq_in = models.BigIntegerField(default=0)  # the last number accepted from it
+
+    def __str__(self) -> str:
+        return f"link to {self.peer_id} at {self.url or '?'}"
+
+
+class Exchange(models.Model):
+    """One HTTP exchange this site started with a peer: its progress, shown while it runs."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", pgettext_lazy("sync exchange", "running")
+        DONE = "done", pgettext_lazy("sync exchange", "done")
+        FAILED = "failed", pgettext_lazy("sync exchange", "stopped")
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    peer = models.ForeignKey(Peer, null=True, blank=True, on_delete=models.SET_NULL)
+    url = models.CharField(max_length=300)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
+    phase = models.CharField(max_length=10, blank=True)  # "pull" or "push"
+    pulled = models.IntegerField(default=0)  # changes received so far
+    pull_total = models.IntegerField(default=0)  # changes the peer had for us when asked
+    pushed = models.IntegerField(default=0)
+    push_total = models.IntegerField(default=0)
+    applied = models.IntegerField(default=0)  # of the changes received, applied here
+    retries = models.IntegerField(default=0)  # requests sent again after a network failure
+    message = models.CharField(max_length=500, blank=True)  # why it failed
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"exchange with {self.url}: {self.state}"

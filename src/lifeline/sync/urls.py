@@ -3,8 +3,13 @@
 from django.urls import URLPattern
 
 from lifeline.core.api import operations
-from lifeline.sync import api
+from lifeline.sync import api, api_exchange
 
 urlpatterns: list[URLPattern] = [
     *operations("sync/status/", api.SyncStatusApi, name="api-sync-status"),
+    *operations(
+        "sync/exchange/hello/", api_exchange.ExchangeHelloApi, name="api-sync-exchange-hello"
+    ),
+    *operations("sync/exchange/pull/", api_exchange.ExchangePullApi, name="api-sync-exchange-pull"),
+    *operations("sync/exchange/push/", api_exchange.ExchangePushApi, name="api-sync-exchange-push"),
 ]

@@ -17,6 +17,7 @@ from lifeline.web import (
     views_person,
     views_site,
     views_sync,
+    views_sync_exchange,
 )
 
 app_name = "web"
@@ -33,11 +34,18 @@ urlpatterns = [
     path("site/", views_site.site_page, name="site"),
     path("site/position/", views_site.site_position, name="site_position"),
     path("site/setting/", views_site.site_setting, name="site_setting"),
+    path("site/basemap/", views_site.site_basemap, name="site_basemap"),
     path("sync/", views_sync.sync_page, name="sync"),
     path(
         "sync/conflicts/<uuid:conflict_id>/resolve/",
         views_sync.sync_conflict_resolve,
         name="sync_conflict_resolve",
+    ),
+    path("sync/exchange/", views_sync_exchange.sync_exchange_start, name="sync_exchange_start"),
+    path(
+        "sync/exchange/<uuid:exchange_id>/",
+        views_sync_exchange.sync_exchange_page,
+        name="sync_exchange",
     ),
     path("site/backup/", views_site.site_backup, name="site_backup"),
     path("site/lockdown/", views_site.site_lockdown, name="site_lockdown"),
@@ -97,6 +105,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/close/", views_matching.case_close, name="case_close"),
     # The map: streets, zones, risk and threats, and the safest route between two points.
     path("routing/", views_map.route_map, name="map"),
+    path("routing/basemaps/<slug:name>.pmtiles", views_map.basemap_file, name="basemap_file"),
     # Missions: the board, a mission's page and its phone forms (a report is intel's).
     path("missions/", views_missions.mission_board, name="mission_board"),
     path("missions/new/", views_mission_plan.mission_new, name="mission_new"),

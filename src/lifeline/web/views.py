@@ -56,7 +56,7 @@ def _filter_form(actor: Actor, data: QueryDict) -> SchemaForm:
         widgets={"q": "search"},
         choices={
             "site": site_choices(),
-            "condition": [(v, label) for v, label in Condition.choices if v in visible],
+            "condition": [(v, str(label)) for v, label in Condition.choices if v in visible],
         },
     )
 
@@ -119,7 +119,7 @@ def _status_form(actor: Actor, data: QueryDict | None = None) -> SchemaForm:
         # A death is recorded on its own page, behind a confirmation with a reason.
         choices={
             "site": site_choices(),
-            "status": [(v, label) for v, label in Status.choices if v != Status.DECEASED],
+            "status": [(v, str(label)) for v, label in Status.choices if v != Status.DECEASED],
         },
     )
 

@@ -77,7 +77,7 @@ def alert_acknowledge(request: HttpRequest, alert_id: str) -> HttpResponse:
     except Conflict as error:
         messages.warning(request, error.message)
     else:
-        messages.success(request, _("Acknowledged: %(title)s") % {"title": alert.title})
+        messages.success(request, _("Acknowledged: %(title)s") % {"title": alert.shown_title})
     return _back(request)
 
 
@@ -92,10 +92,10 @@ def alert_resolve(request: HttpRequest, alert_id: str) -> HttpResponse:
     except ValidationFailed:
         messages.error(
             request,
-            _("Not resolved: say how it was resolved (%(title)s).") % {"title": alert.title},
+            _("Not resolved: say how it was resolved (%(title)s).") % {"title": alert.shown_title},
         )
     except Conflict as error:
         messages.warning(request, error.message)
     else:
-        messages.success(request, _("Resolved: %(title)s") % {"title": alert.title})
+        messages.success(request, _("Resolved: %(title)s") % {"title": alert.shown_title})
     return _back(request)

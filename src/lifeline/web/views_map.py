@@ -7,21 +7,28 @@ picture's: it puts intel's threats on routing's streets, and routing reads nothi
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from lifeline.core.errors import ValidationFailed
+from lifeline.core.errors import LifelineError, ValidationFailed
 from lifeline.core.pages import page_view
 from lifeline.core.services import permission_require
 from lifeline.intel.threats import selectors as threat_selectors
 from lifeline.routing import map_presenter, selectors
+from lifeline.routing.graph import RoadGraph
 from lifeline.routing.schemas import RouteInput
 from lifeline.routing.services import graph_unpack, risk_levels, risk_params, route_safest
+from lifeline.web import map_layers
 
 ROUTE_QUERY = {"from": "origin", "to": "destination"}
 ROUTE_OPTIONS = ("risk_weight", "avoid_level", "alternatives")
@@ -70,6 +77,11 @@ def route_map(request: HttpRequest) -> HttpResponse:
         half_life_s=half_life_s,
     )
     status = map_presenter.plan_status(plan) if plan is not None else ""
+    live = (
+        _live_map(request, graph, picture.viewport, plan, now)
+        if map_layers.basemaps_json()
+        else None
+    )
     downloads: dict[str, str] = {}
     if query is not None and plan is not None and plan.found:
         downloads = _route_downloads(query, stored.name)
@@ -82,7 +94,35 @@ def route_map(request: HttpRequest) -> HttpResponse:
             "status": status,
             "now": now,
             "downloads": downloads,
+            "live": live,
         },
+    )
+
+
+def _live_map(
+    request: HttpRequest,
+    graph: RoadGraph,
+    viewport: map_presenter.Viewport,
+    plan: map_presenter.PlanShown | None,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """What the live map over the basemap needs: the basemaps, this role's layers and the
+    planned route (when the query asked for one), and the area to show first."""
+    extra = []
+    if plan is not None:
+        routes = map_layers.Layer("route", _("Planned route"))
+        for drawn in map_presenter.plan_routes(plan):
+            routes.features.append(
+                map_layers.route_feature(drawn.path, colour=drawn.colour, dashed=drawn.dashed)
+            )
+        extra.append(routes)
+    return map_layers.live_map(
+        actor=request.user,
+        viewport=viewport,
+        map_id="route-map",
+        graph=graph,
+        extra=extra,
+        now=now,
     )
 
 
@@ -101,3 +141,62 @@ def _route_downloads(query: dict[str, Any], graph: str) -> dict[str, str]:
         "gpx": f"{reverse('api-route-gpx')}?{encoded}",
         "geojson": f"{reverse('api-route-geojson')}?{encoded}",
     }
+
+
+# ---- basemap files -------------------------------------------------------------------------
+
+RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# A phone keeps the parts of the basemap it read for an hour (the file changes only when a
+# basemap of the same name is added again).
+BASEMAP_CACHE = "private, max-age=3600"
+
+
+def byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """The first and last byte a `Range` header asks of a file of `size` bytes; None when it
+    asks for none we can give (416). Only one range: what PMTiles readers send."""
+    match = RANGE.match(header.strip())
+    if match is None or size == 0:
+        return None
+    first, last = match.groups()
+    if first == "":
+        if last == "" or int(last) == 0:
+            return None
+        return max(0, size - int(last)), size - 1  # the last N bytes
+    start = int(first)
+    end = size - 1 if last == "" else min(int(last), size - 1)
+    if start > end:
+        return None
+    return start, end
+
+
+@login_required
+def basemap_file(request: HttpRequest, name: str) -> HttpResponseBase:
+    """A basemap kept under the data folder, served by us in the parts the map asks for (HTTP
+    range requests answered 206): no tile server, no outside host. Its refusals are bare
+    statuses: the map's script reads them, not a person."""
+    try:
+        permission_require(request.user, "routing.plan_route", doing="see the map")
+        path = selectors.basemap_path(name=name)
+    except LifelineError as error:
+        return HttpResponse(error.message, status=error.http_status, content_type="text/plain")
+    size = path.stat().st_size
+    header = request.headers.get("Range")
+    if header is None:
+        whole = FileResponse(path.open("rb"), content_type="application/octet-stream")
+        whole["Accept-Ranges"] = "bytes"
+        whole["Cache-Control"] = BASEMAP_CACHE
+        return whole
+    wanted = byte_range(header, size)
+    if wanted is None:
+        refused = HttpResponse(status=416)
+        refused["Content-Range"] = f"bytes */{size}"
+        return refused
+    start, end = wanted
+    with path.open("rb") as handle:
+        handle.seek(start)
+        part = handle.read(end - start + 1)
+    response = HttpResponse(part, status=206, content_type="application/octet-stream")
+    response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = BASEMAP_CACHE
+    return response

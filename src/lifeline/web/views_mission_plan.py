@@ -26,6 +26,7 @@ from lifeline.missions.models import PointKind, VehicleStatus
 from lifeline.missions.schemas import MissionInput, MissionPointInput
 from lifeline.people.selectors import person_list
 from lifeline.routing.map_presenter import MarkDrawn
+from lifeline.web import map_layers
 from lifeline.web.minimaps import plan_map
 
 PLAN_FIELDS = (
@@ -234,6 +235,7 @@ def mission_new(request: HttpRequest) -> HttpResponse:
         for r in rows
         if not r.errors and _is_number(r.latitude) and _is_number(r.longitude)
     ]
+    picture = plan_map(actor=actor, marks=marks)
     context = {
         "form": form,
         "rows": rows,
@@ -243,7 +245,10 @@ def mission_new(request: HttpRequest) -> HttpResponse:
         "vehicle_choices": _vehicle_choices(actor),
         "vehicles": vehicles,
         "other_errors": other_errors,
-        "picture": plan_map(actor=actor, marks=marks),
+        "picture": picture,
+        "live": map_layers.live_map(actor=actor, viewport=picture.viewport, map_id="plan-map")
+        if picture is not None and map_layers.basemaps_json()
+        else None,
         "now": timezone.now(),
         "can_route": actor.has_perm("routing.plan_route"),
     }

@@ -28,6 +28,7 @@ from lifeline.missions import lifecycle, selectors, services
 from lifeline.missions.models import CheckInStatus, Mission, MissionMember
 from lifeline.missions.schemas import CheckInInput, TransitionInput
 from lifeline.missions.sketch import Mark, sketch_of
+from lifeline.web import map_layers
 from lifeline.web.minimaps import mission_map
 
 
@@ -79,10 +80,20 @@ def _mission_page(
         for (current, target), perm in lifecycle.TRANSITIONS.items()
         if current == state and request.user.has_perm(perm)
     ]
+    live = None
+    if picture is not None and map_layers.basemaps_json():
+        live = map_layers.live_map(
+            actor=request.user,
+            viewport=picture.viewport,
+            map_id="mission-map",
+            extra=[map_layers.mission_layer(record)],
+            now=now,
+        )
     context = {
         "record": record,
         "mission": record.mission,
         "picture": picture,
+        "live": live,
         "sketch": _sketch(record) if picture is None else None,
         "now": now,
         "moves": moves,
@@ -254,5 +265,10 @@ def report_new(request: HttpRequest, mission_id: uuid.UUID) -> HttpResponse:
         "severities": radio.SEVERITIES,
         "units": radio.UNITS,
         "item_rows": range(3),
+        "live": map_layers.live_pick_map(
+            actor=request.user,
+            focus=list(mission.points.alive().values_list("latitude", "longitude")),
+            map_id="report-map",
+        ),
     }
     return render(request, "web/missions/report_form.html", context, status=400 if errors else 200)

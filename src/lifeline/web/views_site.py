@@ -1,5 +1,5 @@
-"""This site's page: where the camp is, the settings it may change, its backups and the
-lockdown button (the commander)."""
+"""This site's page: where the camp is, the settings it may change, its backups, the offline
+basemaps the map draws and the lockdown button (the commander)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from lifeline.core.pages import page_view
 from lifeline.core.selectors import site_settings_list
 from lifeline.core.services import permission_require
 from lifeline.core.site_settings import SITE_SETTINGS, value_text
+from lifeline.routing import selectors as routing_selectors
+from lifeline.routing import services as routing_services
 
 CHANGE = "core.change_setting"
 
@@ -34,7 +36,13 @@ def site_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/site.html",
-        {"site": site, "rows": rows, "here": "site", **backups_context()},
+        {
+            "site": site,
+            "rows": rows,
+            "here": "site",
+            "basemaps": routing_selectors.basemap_list(),
+            **backups_context(),
+        },
     )
 
 
@@ -77,6 +85,33 @@ def site_setting(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"{title}: {value_text(row.value)}{unit}.")
     except ValidationFailed as error:
         messages.error(request, f"Not changed: {error.message}.")
+    return redirect("web:site")
+
+
+@page_view
+@require_POST
+def site_basemap(request: HttpRequest) -> HttpResponse:
+    """A basemap uploaded by the commander: checked, kept under the data folder (audited)."""
+    permission_require(request.user, "core.change_site", doing="add basemaps")
+    upload = request.FILES.get("basemap")
+    if upload is None:
+        messages.error(request, _("Basemap not added: choose a PMTiles file."))
+        return redirect("web:site")
+    try:
+        info = routing_services.basemap_add(
+            actor=request.user, source=upload, name=request.POST.get("name", "")
+        )
+    except ValidationFailed as error:
+        problem = "; ".join(str(m) for messages_ in error.fields.values() for m in messages_)
+        messages.error(
+            request, _("Basemap not added: %(problem)s.") % {"problem": problem or error.message}
+        )
+    else:
+        messages.success(
+            request,
+            _("Basemap added: zoom %(low)s to %(high)s; the map draws it from now on.")
+            % {"low": info.min_zoom, "high": info.max_zoom},
+        )
     return redirect("web:site")
 
 

@@ -16,7 +16,7 @@ from lifeline.core.errors import Conflict as ConflictError
 from lifeline.core.errors import NotFound, ValidationFailed
 from lifeline.core.models import Site
 from lifeline.core.pages import page_view
-from lifeline.sync import selectors, services
+from lifeline.sync import exchange_client, selectors, services
 from lifeline.sync.models import Conflict
 
 SHOWN = 50  # conflicts on the page, newest first
@@ -76,10 +76,19 @@ def sync_page(request: HttpRequest) -> HttpResponse:
     shown = list(selectors.conflicts_open(actor=request.user)[:SHOWN]) if can_review else []
     titles = _titles(shown)
     conflicts = [_described(c, sites, titles) for c in shown]
+    addresses = exchange_client.peer_urls(actor=request.user)
     return render(
         request,
         "web/sync.html",
-        {"status": status, "conflicts": conflicts, "can_review": can_review},
+        {
+            "status": status,
+            "conflicts": conflicts,
+            "can_review": can_review,
+            # The HTTP exchange (views_sync_exchange): each peer's address, the last exchanges.
+            "peer_rows": [(peer, addresses.get(peer.code, "")) for peer in status.peers],
+            "can_exchange": request.user.has_perm("sync.change_peer"),
+            "exchanges": exchange_client.exchanges_recent(actor=request.user),
+        },
     )
 
 

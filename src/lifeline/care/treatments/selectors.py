@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.care import schedule as plan
 from lifeline.care.models import (
@@ -36,7 +37,7 @@ VIEW = "care.view_medical"
 
 
 def _can_view(actor: Actor | None) -> None:
-    permission_require(actor, VIEW, doing="see medical records")
+    permission_require(actor, VIEW, doing=_("see medical records"))
 
 
 @dataclass(frozen=True)
@@ -73,14 +74,18 @@ class TreatmentState:
     @property
     def summary(self) -> str:
         t = self.treatment
-        text = (
-            f"{t.item.name} {q(t.dose_quantity)} {t.dose_unit} every {t.every_hours} h: "
-            f"{self.given} of {t.doses} given"
-        )
+        text = _("%(item)s %(dose)s %(unit)s every %(hours)s h: %(given)s of %(doses)s given") % {
+            "item": t.item.name,
+            "dose": q(t.dose_quantity),
+            "unit": t.dose_unit,
+            "hours": t.every_hours,
+            "given": self.given,
+            "doses": t.doses,
+        }
         if self.missed:
-            text += f", {len(self.missed)} missed"
+            text += _(", %(n)s missed") % {"n": len(self.missed)}
         if t.stopped_at is not None:
-            text += ", stopped"
+            text += _(", stopped")
         return text
 
 
@@ -162,7 +167,7 @@ def treatment_get(
         .first()
     )
     if treatment is None:
-        raise NotFound(f"no treatment {treatment_id}")
+        raise NotFound(_("no treatment %(treatment_id)s") % {"treatment_id": treatment_id})
     audit_record(
         actor=actor,
         action="treatment.view",
@@ -177,7 +182,7 @@ def treatment_find(*, actor: Actor | None, treatment_id: Any) -> Treatment:
     _can_view(actor)
     found = Treatment.objects.alive().filter(pk=id_parse(treatment_id, "treatment")).first()
     if found is None:
-        raise NotFound(f"no treatment {treatment_id}")
+        raise NotFound(_("no treatment %(treatment_id)s") % {"treatment_id": treatment_id})
     return found
 
 
@@ -188,7 +193,7 @@ def allocation_find(*, actor: Actor | None, decision_id: Any) -> AllocationDecis
         AllocationDecision.objects.alive().filter(pk=id_parse(decision_id, "allocation")).first()
     )
     if found is None:
-        raise NotFound(f"no allocation {decision_id}")
+        raise NotFound(_("no allocation %(decision_id)s") % {"decision_id": decision_id})
     return found
 
 
@@ -312,7 +317,7 @@ def allocation_rows(decision: AllocationDecision) -> tuple[AllocationRow, ...]:
     rows = []
     for line in lines:
         c = candidates.get(line["key"], {})
-        patient_id, _, treatment_id = line["key"].partition("/")
+        patient_id, _sep, treatment_id = line["key"].partition("/")
         since = c.get("waiting_since")
         rows.append(
             AllocationRow(
@@ -368,7 +373,7 @@ def allocation_get(*, actor: Actor | None, decision_id: Any) -> AllocationView:
         .first()
     )
     if decision is None:
-        raise NotFound(f"no allocation {decision_id}")
+        raise NotFound(_("no allocation %(decision_id)s") % {"decision_id": decision_id})
     rows = allocation_rows(decision)
     audit_record(
         actor=actor,

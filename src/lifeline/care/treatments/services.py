@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.care import allocation as rule
 from lifeline.care import schedule
@@ -58,7 +59,9 @@ def _store_for(patient: Patient, store: Location | None) -> Location:
     or the site's only store."""
     if store is not None:
         if store.site_id != patient.site_id:
-            raise ValidationFailed({"store": f"{store.name} is not at the patient's site"})
+            raise ValidationFailed(
+                {"store": _("%(name)s is not at the patient's site") % {"name": store.name}}
+            )
         return store
     code = setting_get(site=patient.site, key=SETTING_STORE)
     stores = Location.objects.alive().filter(site_id=patient.site_id, kind=LocationKind.STORE)
@@ -69,7 +72,7 @@ def _store_for(patient: Patient, store: Location | None) -> Location:
     found = list(stores[:2])
     if len(found) == 1:
         return found[0]
-    raise ValidationFailed({"store": "name the store the doses come from"})
+    raise ValidationFailed({"store": _("name the store the doses come from")})
 
 
 @transaction.atomic
@@ -89,22 +92,26 @@ def treatment_prescribe(
 ) -> Treatment:
     """A course for a patient in care: `dose_quantity` of the item (in its unit) every
     `every_hours` hours, `doses` times, from a store of the patient's site."""
-    permission_require(actor, PRESCRIBE, doing="prescribe treatments")
+    permission_require(actor, PRESCRIBE, doing=_("prescribe treatments"))
     problems: dict[str, str] = {}
     if patient.status not in OPEN_STATUSES:
-        problems["patient"] = f"is no longer in care ({patient.get_status_display().lower()})"
+        problems["patient"] = _("is no longer in care (%(lower)s)") % {
+            "lower": patient.get_status_display().lower()
+        }
     if dose_quantity is None or dose_quantity <= 0:
-        problems["dose_quantity"] = "must be more than zero"
+        problems["dose_quantity"] = _("must be more than zero")
     if not 1 <= every_hours <= MAX_EVERY_HOURS:
-        problems["every_hours"] = f"must be from 1 to {MAX_EVERY_HOURS}"
+        problems["every_hours"] = _("must be from 1 to %(MAX_EVERY_HOURS)s") % {
+            "MAX_EVERY_HOURS": MAX_EVERY_HOURS
+        }
     if not 1 <= doses <= MAX_DOSES:
-        problems["doses"] = f"must be from 1 to {MAX_DOSES}"
+        problems["doses"] = _("must be from 1 to %(MAX_DOSES)s") % {"MAX_DOSES": MAX_DOSES}
     if benefit not in Benefit.values:
-        problems["benefit"] = f"must be one of {', '.join(Benefit.values)}"
+        problems["benefit"] = _("must be one of %(join)s") % {"join": ", ".join(Benefit.values)}
     if dose_unit and dose_unit != item.unit:
-        problems["dose_unit"] = (
-            f"doses are issued in the item's unit ({item.unit}): give the dose in {item.unit}"
-        )
+        problems["dose_unit"] = _(
+            "doses are issued in the item's unit (%(unit)s): give the dose in %(unit)s"
+        ) % {"unit": item.unit}
     if problems:
         raise ValidationFailed(problems)
     source = _store_for(patient, store)
@@ -137,12 +144,15 @@ def treatment_prescribe(
 @transaction.atomic
 def treatment_stop(*, actor: Actor | None, treatment: Treatment, reason: str) -> Treatment:
     """End a course before its last dose (finished early, changed, or not available)."""
-    permission_require(actor, PRESCRIBE, doing="stop treatments")
+    permission_require(actor, PRESCRIBE, doing=_("stop treatments"))
     if not reason.strip():
-        raise ValidationFailed({"reason": "say why the course stops"})
+        raise ValidationFailed({"reason": _("say why the course stops")})
     treatment = Treatment.objects.select_for_update().get(pk=treatment.pk)
     if treatment.stopped_at is not None:
-        raise Conflict(f"this course was stopped on {treatment.stopped_at:%Y-%m-%d %H:%M}")
+        raise Conflict(
+            _("this course was stopped on %(stopped_at)s")
+            % {"stopped_at": format(treatment.stopped_at, "%Y-%m-%d %H:%M")}
+        )
     treatment.stopped_at = timezone.now()
     treatment.stop_reason = reason.strip()[:300]
     treatment.save(update_fields=["stopped_at", "stop_reason"])
@@ -182,7 +192,7 @@ def dose_give(
     A dose for a slot of the schedule already given (a second tap, a second medic), one
     outside the course's schedule, or more than the prescribed dose is refused unless the
     medic gives the `reason`, which is kept in the dose's note and the audit row."""
-    permission_require(actor, PRESCRIBE, doing="give doses")
+    permission_require(actor, PRESCRIBE, doing=_("give doses"))
     # One dose at a time per course: the row lock orders two medics giving the same dose.
     treatment = (
         Treatment.objects.select_for_update()
@@ -191,21 +201,27 @@ def dose_give(
     )
     amount = treatment.dose_quantity if quantity is None else quantity
     if amount is None or amount <= 0:
-        raise ValidationFailed({"quantity": "must be more than zero"})
+        raise ValidationFailed({"quantity": _("must be more than zero")})
     if given_at is not None and given_at > timezone.now() + FUTURE_TOLERANCE:
-        raise ValidationFailed({"given_at": "is in the future: record a dose once it is given"})
+        raise ValidationFailed({"given_at": _("is in the future: record a dose once it is given")})
     if treatment.patient.status not in OPEN_STATUSES:
         raise Conflict(
-            f"the patient is no longer in care ({treatment.patient.get_status_display().lower()})"
+            _("the patient is no longer in care (%(lower)s)")
+            % {"lower": treatment.patient.get_status_display().lower()}
         )
     if treatment.stopped_at is not None:
-        raise Conflict(f"this course was stopped: {treatment.stop_reason}")
+        raise Conflict(
+            _("this course was stopped: %(stop_reason)s") % {"stop_reason": treatment.stop_reason}
+        )
     given_times = list(
         DoseGiven.objects.alive().filter(treatment=treatment).values_list("given_at", flat=True)
     )
     given = len(given_times)
     if given >= treatment.doses:
-        raise Conflict(f"the course is complete: {given} of {treatment.doses} doses given")
+        raise Conflict(
+            _("the course is complete: %(given)s of %(doses)s doses given")
+            % {"given": given, "doses": treatment.doses}
+        )
     at = given_at or timezone.now()
     reason = reason.strip()
     if not reason:
@@ -213,9 +229,15 @@ def dose_give(
     withheld = _withheld_by_decision(treatment)
     if withheld is not None:
         raise Conflict(
-            f"the allocation confirmed on {withheld.decision.decided_at:%Y-%m-%d %H:%M} gave "
-            f"this patient no {treatment.item.name} ({withheld.reason}); propose a new "
-            "allocation or confirm one with an override first"
+            _(
+                "the allocation confirmed on %(decided_at)s gave this patient no %(name)s "
+                "(%(reason)s); propose a new allocation or confirm one with an override first"
+            )
+            % {
+                "decided_at": format(withheld.decision.decided_at, "%Y-%m-%d %H:%M"),
+                "name": treatment.item.name,
+                "reason": withheld.reason,
+            }
         )
     item, store = treatment.item, treatment.store
     today = timezone.localdate()
@@ -242,9 +264,18 @@ def dose_give(
         raise ValidationFailed(
             {
                 "quantity": (
-                    f"not enough {item.name} at {store.name} for this dose: {q(usable)} "
-                    f"{item.unit} on hand{past_date}, the dose is {q(amount)}; nothing was "
-                    "given or recorded"
+                    _(
+                        "not enough %(name)s at %(name2)s for this dose: %(q)s %(unit)s on "
+                        "hand%(past_date)s, the dose is %(q2)s; nothing was given or recorded"
+                    )
+                    % {
+                        "name": item.name,
+                        "name2": store.name,
+                        "q": q(usable),
+                        "unit": item.unit,
+                        "past_date": past_date,
+                        "q2": q(amount),
+                    }
                 )
             }
         ) from exc
@@ -314,11 +345,19 @@ def _others_share_keep(treatment: Treatment, amount: Decimal, today: dt.date) ->
     usable = on_hand_total(item=treatment.item, location=treatment.store, usable_on=today)
     if owed > 0 and usable - amount < owed:
         raise Conflict(
-            f"{q(usable)} {treatment.item.unit} of {treatment.item.name} at "
-            f"{treatment.store.name}, of which {q(owed)} is owed to the other patients of the "
-            f"allocation confirmed on {timezone.localtime(decision.decided_at):%Y-%m-%d %H:%M}: "
-            "this dose would take from their share; propose a new allocation, or give a reason "
-            "to record it"
+            _(
+                "%(q)s %(unit)s of %(name)s at %(name2)s, of which %(q2)s is owed to the other "
+                "patients of the allocation confirmed on %(localtime)s: this dose would take "
+                "from their share; propose a new allocation, or give a reason to record it"
+            )
+            % {
+                "q": q(usable),
+                "unit": treatment.item.unit,
+                "name": treatment.item.name,
+                "name2": treatment.store.name,
+                "q2": q(owed),
+                "localtime": format(timezone.localtime(decision.decided_at), "%Y-%m-%d %H:%M"),
+            }
         )
 
 
@@ -331,8 +370,15 @@ def _dose_on_schedule_require(
         raise ValidationFailed(
             {
                 "quantity": (
-                    f"{q(amount)} is more than the prescribed dose of {q(treatment.dose_quantity)} "
-                    f"{treatment.dose_unit}: give a reason to record it"
+                    _(
+                        "%(q)s is more than the prescribed dose of %(q2)s %(dose_unit)s: give a "
+                        "reason to record it"
+                    )
+                    % {
+                        "q": q(amount),
+                        "q2": q(treatment.dose_quantity),
+                        "dose_unit": treatment.dose_unit,
+                    }
                 )
             }
         )
@@ -345,16 +391,25 @@ def _dose_on_schedule_require(
 
     if not 0 <= slot < treatment.doses:
         raise Conflict(
-            f"this time is outside the course (dose 1 at {when(start)}, "
-            f"every {treatment.every_hours} h, {treatment.doses} doses): give a reason to "
-            "record it"
+            _(
+                "this time is outside the course (dose 1 at %(when)s, every %(every_hours)s h, "
+                "%(doses)s doses): give a reason to record it"
+            )
+            % {"when": when(start), "every_hours": treatment.every_hours, "doses": treatment.doses}
         )
     for earlier in given_times:
         if schedule.slot_of(start, every, earlier) == slot:
             raise Conflict(
-                f"dose {slot + 1} (due {when(start + slot * every)}) was already given at "
-                f"{when(earlier)}; the next dose is due {when(start + (slot + 1) * every)}: "
-                "give a reason to record another"
+                _(
+                    "dose %(value)s (due %(when)s) was already given at %(when2)s; the next dose "
+                    "is due %(when3)s: give a reason to record another"
+                )
+                % {
+                    "value": slot + 1,
+                    "when": when(start + slot * every),
+                    "when2": when(earlier),
+                    "when3": when(start + (slot + 1) * every),
+                }
             )
 
 
@@ -448,11 +503,14 @@ def allocation_propose(
     """Propose who gets the item's stock at the store among the patients whose courses wait
     for it, by the rule (docs/care-allocation.md). A proposal decides nothing until a medic
     or the commander confirms it."""
-    permission_require(actor, ALLOCATE, doing="propose allocations of medicine")
+    permission_require(actor, ALLOCATE, doing=_("propose allocations of medicine"))
     waiting = _waiting(item, store)
     if not waiting:
         raise ValidationFailed(
-            {"item": f"no course of {item.name} from {store.name} is waiting for doses"}
+            {
+                "item": _("no course of %(name)s from %(name2)s is waiting for doses")
+                % {"name": item.name, "name2": store.name}
+            }
         )
     today = timezone.localdate()
     candidates = [_candidate(t, given, today) for t, given in waiting]
@@ -517,13 +575,13 @@ def _override_keys(overrides: Sequence[OverrideInput], keys: Sequence[str]) -> l
         matches = [k for k in keys if ref in k.split("/")]
         if len(matches) != 1:
             problems[f"overrides[{n}].patient"] = (
-                f"{ref!r} is not a patient waiting in this proposal"
+                _("“%(ref)s” is not a patient waiting in this proposal")
                 if not matches
-                else f"{ref!r} has several courses here: name the course"
-            )
+                else _("“%(ref)s” has several courses here: name the course")
+            ) % {"ref": ref}
             continue
         if not o.reason.strip():
-            problems[f"overrides[{n}].reason"] = "an override needs a reason"
+            problems[f"overrides[{n}].reason"] = _("an override needs a reason")
             continue
         found.append(rule.Override(matches[0], o.action, o.reason.strip()[:300], o.quantity))
     if problems:
@@ -557,8 +615,11 @@ def _patients_unchanged_require(
     changes += [f"{c.name} now waits for it too" for key, c in now.items() if key not in then]
     if changes:
         raise Conflict(
-            f"the patients waiting for {decision.item.name} changed since this proposal "
-            f"({'; '.join(changes)}): propose again"
+            _(
+                "the patients waiting for %(name)s changed since this proposal (%(join)s): "
+                "propose again"
+            )
+            % {"name": decision.item.name, "join": "; ".join(changes)}
         )
 
 
@@ -575,21 +636,32 @@ def allocation_confirm(
     triage category while a higher one goes without is allowed and recorded as such.
     Refused when the stock on hand or the waiting patients have changed since the proposal
     (propose again)."""
-    permission_require(actor, ALLOCATE, doing="confirm allocations of medicine")
+    permission_require(actor, ALLOCATE, doing=_("confirm allocations of medicine"))
     decision = (
         AllocationDecision.objects.select_for_update()
         .select_related("item", "store")
         .get(pk=decision.pk)
     )
     if decision.status != AllocationStatus.PROPOSED:
-        raise Conflict(f"this allocation was already decided ({decision.get_status_display()})")
+        raise Conflict(
+            _("this allocation was already decided (%(get_status_display)s)")
+            % {"get_status_display": decision.get_status_display()}
+        )
     on_hand = on_hand_total(
         item=decision.item, location=decision.store, usable_on=timezone.localdate()
     )
     if on_hand != decision.stock:
         raise Conflict(
-            f"the stock of {decision.item.name} at {decision.store.name} changed since this "
-            f"proposal ({q(decision.stock)} then, {q(on_hand)} now): propose again"
+            _(
+                "the stock of %(name)s at %(name2)s changed since this proposal (%(q)s then, "
+                "%(q2)s now): propose again"
+            )
+            % {
+                "name": decision.item.name,
+                "name2": decision.store.name,
+                "q": q(decision.stock),
+                "q2": q(on_hand),
+            }
         )
     candidates = [_candidate_from_json(row) for row in decision.proposal.get("candidates", [])]
     _patients_unchanged_require(decision, candidates)

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from lifeline.care import allocation as rule
 from lifeline.care.selectors import patient_get
@@ -61,12 +62,12 @@ def _prescribe_form(actor: Actor, patient: Any, data: Any = None) -> SchemaForm:
         data=data,
         initial={"every_hours": 8, "benefit": "medium"},
         labels={
-            "item": "Medicine",
-            "dose_quantity": "One dose",
-            "every_hours": "Every (hours)",
-            "doses": "Number of doses",
-            "benefit": "Expected benefit",
-            "starts_at": "First dose",
+            "item": _("Medicine"),
+            "dose_quantity": _("One dose"),
+            "every_hours": _("Every (hours)"),
+            "doses": _("Number of doses"),
+            "benefit": _("Expected benefit"),
+            "starts_at": _("First dose"),
         },
         hints={
             "dose_quantity": "in the item's unit (tablets, vials)",
@@ -92,7 +93,7 @@ def patient_treatments_page(request: HttpRequest, patient_id: uuid.UUID) -> Http
                 prepare=lambda values: {**values, "patient": str(patient.pk)},
             )
             if done is not None:
-                messages.success(request, f"Prescribed {done.item.name}")
+                messages.success(request, _("Prescribed %(item)s") % {"item": done.item.name})
                 return redirect(request.path)
         elif action in {"dose", "stop"}:
             try:
@@ -103,14 +104,18 @@ def patient_treatments_page(request: HttpRequest, patient_id: uuid.UUID) -> Http
                     dose = services.dose_give(actor=actor, treatment=treatment)
                     messages.success(
                         request,
-                        f"Dose given: {dose.quantity.normalize():f} {treatment.dose_unit} "
-                        f"of {treatment.item.name}",
+                        _("Dose given: %(quantity)s %(unit)s of %(item)s")
+                        % {
+                            "quantity": f"{dose.quantity.normalize():f}",
+                            "unit": treatment.dose_unit,
+                            "item": treatment.item.name,
+                        },
                     )
                 else:
                     services.treatment_stop(
                         actor=actor, treatment=treatment, reason=request.POST.get("reason", "")
                     )
-                    messages.success(request, "Course stopped")
+                    messages.success(request, _("Course stopped"))
             except LifelineError as error:
                 messages.error(request, error.message)
             return redirect(request.path)
@@ -138,7 +143,7 @@ def allocations_page(request: HttpRequest) -> HttpResponse:
         ("item", "store", "partial_courses"),
         data=request.POST if request.method == "POST" else None,
         initial={"partial_courses": "false"},
-        labels={"item": "Medicine", "partial_courses": "Allow one partial course"},
+        labels={"item": _("Medicine"), "partial_courses": _("Allow one partial course")},
         hints={"partial_courses": "never for antibiotics: a partial course may not cure"},
         choices={"item": _medicines(actor), "store": _stores(actor)},
     )
@@ -228,7 +233,7 @@ def allocation_page(request: HttpRequest, allocation_id: uuid.UUID) -> HttpRespo
         except LifelineError as error:
             problems = _problems(error, view.rows, overrides)
         else:
-            messages.success(request, "Allocation confirmed")
+            messages.success(request, _("Allocation confirmed"))
             return redirect(request.path)
     lines = [
         {

@@ -59,3 +59,12 @@ def test_a_second_load_adds_nothing(loaded: Cast) -> None:
     roles = {"commander": loaded.commander, "field_team": loaded.field_team}
     assert threats_demo.load(actor_by_role=roles) == []
     assert Sighting.objects.count() == before
+
+
+def test_the_demo_has_mavrahs_basemap_made_from_its_road_graph(loaded: Cast) -> None:
+    from lifeline.routing import selectors as routing_selectors
+
+    kept = routing_selectors.basemap_list()
+    assert [row.name for row in kept] == ["mavrah"]
+    info = kept[0].info
+    assert info.vector and info.south < 31.6940 < 31.7075 < info.north

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lifeline.core.api import input_parse_or_fail
 from lifeline.core.commandline import state_of
@@ -23,15 +25,21 @@ def threat_groups(ctx: typer.Context) -> None:
     """The hostile groups known, with when and where each was last seen."""
     for group in selectors.hostile_group_list(actor=state_of(ctx).actor()):
         seen = (
-            f"last seen {group.last_seen_at:%Y-%m-%d %H:%M} at "
-            f"{group.last_seen_latitude:.5f},{group.last_seen_longitude:.5f}"
+            _("last seen %(when)s at %(where)s")
+            % {
+                "when": f"{group.last_seen_at:%Y-%m-%d %H:%M}",
+                "where": f"{group.last_seen_latitude:.5f},{group.last_seen_longitude:.5f}",
+            }
             if group.last_seen_at is not None
-            else "not seen yet"
+            else _("not seen yet")
         )
-        size = f"~{group.size_estimate}" if group.size_estimate is not None else "size unknown"
+        size = f"~{group.size_estimate}" if group.size_estimate is not None else _("size unknown")
+        count = getattr(group, "sighting_count", 0)
+        sightings = ngettext("%(n)d sighting", "%(n)d sightings", count) % {"n": count}
+        leader = group.leader or _("leader unknown")
         typer.echo(
-            f"{group.pk}  {group.name} ({group.leader or 'leader unknown'}, {size}, "
-            f"{group.status}): {seen}, {getattr(group, 'sighting_count', 0)} sighting(s)"
+            f"{group.pk}  {group.name} ({leader}, {size}, "
+            f"{group.get_status_display()}): {seen}, {sightings}"
         )
 
 
@@ -63,7 +71,7 @@ def threat_sighting(
     notes: Annotated[str, typer.Option(help="anything else")] = "",
 ) -> None:
     """Record a sighting (it updates the risk map and may raise an alert)."""
-    lat, _, lon = at.partition(",")
+    lat, _comma, lon = at.partition(",")
     sighting = sighting_parse_and_record(
         state_of(ctx).actor(),
         {
@@ -76,20 +84,28 @@ def threat_sighting(
             "notes": notes,
         },
     )
-    known = f" ({sighting.hostile_group.name})" if sighting.hostile_group else ""
-    typer.echo(f"{sighting.pk}  {sighting.count} seen{known}")
+    said = {"n": sighting.count}
+    if sighting.hostile_group:
+        said["group"] = sighting.hostile_group.name
+        text = _("%(n)d seen (%(group)s)") % said
+    else:
+        text = _("%(n)d seen") % said
+    typer.echo(f"{sighting.pk}  {text}")
 
 
 @app.command("sightings")
 def threat_sightings(ctx: typer.Context, limit: int = 20) -> None:
     """The latest sightings."""
     for row in selectors.sighting_list(actor=state_of(ctx).actor())[:limit]:
-        who = row.hostile_group.name if row.hostile_group else row.group_name or "unknown"
-        typer.echo(
-            f"{row.seen_at:%Y-%m-%d %H:%M}  {row.count:>4} x {who} at "
-            f"{row.latitude:.5f},{row.longitude:.5f} ({row.get_source_display()}, "
-            f"confidence {row.confidence:g})"
-        )
+        who = row.hostile_group.name if row.hostile_group else row.group_name or _("unknown")
+        line = _("%(n)s x %(who)s at %(where)s (%(source)s, confidence %(sure)s)") % {
+            "n": f"{row.count:>4}",
+            "who": who,
+            "where": f"{row.latitude:.5f},{row.longitude:.5f}",
+            "source": row.get_source_display(),
+            "sure": f"{row.confidence:g}",
+        }
+        typer.echo(f"{row.seen_at:%Y-%m-%d %H:%M}  {line}")
 
 
 @app.command("watch")
@@ -115,5 +131,9 @@ def threat_watch(
     if distance is not None:
         data["distance_m"] = distance
     entry = perimeter_parse_and_log(state_of(ctx).actor(), data)
-    made = " and a sighting" if entry.sighting_id else ""
-    typer.echo(f"{entry.pk}  logged{made}: {entry.post.name}, {entry.get_seen_display()}")
+    said = {"post": entry.post.name, "seen": entry.get_seen_display()}
+    if entry.sighting_id:
+        text = _("logged and a sighting: %(post)s, %(seen)s") % said
+    else:
+        text = _("logged: %(post)s, %(seen)s") % said
+    typer.echo(f"{entry.pk}  {text}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -35,7 +36,7 @@ class ConfidenceField(serializers.Field[float, Any, Any, Any]):
     """How sure the observer is: a number 0..1 or a word (low, medium, high)."""
 
     default_error_messages = {
-        "invalid": "expected a number from 0 to 1, or low, medium or high",
+        "invalid": _("expected a number from 0 to 1, or low, medium or high"),
     }
 
     def to_internal_value(self, data: Any) -> float:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from lifeline.core.errors import NotFound, ValidationFailed
 from lifeline.core.ids import id_parse
@@ -63,20 +64,26 @@ def sighting_sources_attach(*, actor: Actor | None, sightings: Iterable[Sighting
         entries = PerimeterLogEntry.objects.filter(sighting__in=watched).select_related("post")
         seen_from: dict[Any, str] = {}
         for entry in entries if watched else []:
-            where = (
-                f" {entry.distance_m} m {entry.direction.upper()}"
-                if entry.direction and entry.distance_m
-                else ""
-            )
-            notes = f": {entry.notes}" if entry.notes else ""
-            seen_from[entry.sighting_id] = f"seen from {entry.post.name}{where}{notes}"
+            said_of: dict[str, object] = {"post": entry.post.name, "notes": entry.notes}
+            if entry.direction and entry.distance_m:
+                said_of |= {"m": entry.distance_m, "toward": entry.direction_display()}
+                text = (
+                    _("seen from %(post)s, %(m)s m %(toward)s: %(notes)s")
+                    if entry.notes
+                    else _("seen from %(post)s, %(m)s m %(toward)s")
+                )
+            else:
+                text = (
+                    _("seen from %(post)s: %(notes)s") if entry.notes else _("seen from %(post)s")
+                )
+            seen_from[entry.sighting_id] = text % said_of
         for row in rows:
             if row.pk in seen_from:
                 row.source_notes = seen_from[row.pk]  # type: ignore[attr-defined]
 
 
 def hostile_group_list(*, actor: Actor | None) -> QuerySet[HostileGroup]:
-    permission_require(actor, "intel.view_hostilegroup", doing="see hostile groups")
+    permission_require(actor, "intel.view_hostilegroup", doing=_("see hostile groups"))
     return (
         HostileGroup.objects.alive()
         .annotate(sighting_count=Count("sightings", filter=Q(sightings__deleted_at__isnull=True)))
@@ -88,7 +95,7 @@ def hostile_group_get(*, actor: Actor | None, group_id: Any) -> HostileGroup:
     pk = id_parse(group_id, "group")
     group = hostile_group_list(actor=actor).filter(pk=pk).first()
     if group is None:
-        raise NotFound(f"no hostile group with id {pk}")
+        raise NotFound(_("no hostile group with id %(id)s") % {"id": pk})
     return group
 
 
@@ -98,7 +105,7 @@ def hostile_group_for_field(value: Any, field: str = "hostile_group") -> Hostile
         return None
     group = HostileGroup.objects.alive().filter(pk=id_parse(value, field)).first()
     if group is None:
-        raise ValidationFailed({field: f"no hostile group with id {value}"})
+        raise ValidationFailed({field: _("no hostile group with id %(id)s") % {"id": value}})
     return group
 
 
@@ -109,7 +116,7 @@ def sighting_list(
     since: dt.datetime | None = None,
 ) -> QuerySet[Sighting]:
     """Sightings, newest first."""
-    permission_require(actor, "intel.view_sighting", doing="see sightings")
+    permission_require(actor, "intel.view_sighting", doing=_("see sightings"))
     rows = Sighting.objects.alive().select_related("hostile_group", "reported_by")
     if group is not None:
         rows = rows.filter(hostile_group=group)
@@ -119,21 +126,21 @@ def sighting_list(
 
 
 def watch_post_list(*, actor: Actor | None) -> QuerySet[WatchPost]:
-    permission_require(actor, "intel.view_watchpost", doing="see the watch posts")
+    permission_require(actor, "intel.view_watchpost", doing=_("see the watch posts"))
     return WatchPost.objects.alive().order_by("name")
 
 
 def watch_post_for_field(value: Any, field: str = "post") -> WatchPost:
     post = WatchPost.objects.alive().filter(pk=id_parse(value, field)).first()
     if post is None:
-        raise ValidationFailed({field: f"no watch post with id {value}"})
+        raise ValidationFailed({field: _("no watch post with id %(id)s") % {"id": value}})
     return post
 
 
 def perimeter_log_list(
     *, actor: Actor | None, post: WatchPost | None = None
 ) -> QuerySet[PerimeterLogEntry]:
-    permission_require(actor, "intel.view_perimeterlogentry", doing="read the perimeter log")
+    permission_require(actor, "intel.view_perimeterlogentry", doing=_("read the perimeter log"))
     rows = PerimeterLogEntry.objects.alive().select_related("post", "recorded_by", "hostile_group")
     if post is not None:
         rows = rows.filter(post=post)

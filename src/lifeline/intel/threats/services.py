@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.core.clock import site_local
 from lifeline.core.errors import Conflict, ValidationFailed
@@ -56,18 +57,22 @@ def _group_problems(values: Mapping[str, Any], group: HostileGroup | None) -> di
     if "name" in values:
         name = str(values["name"] or "").strip()
         if not name:
-            problems["name"] = "is required"
+            problems["name"] = _("is required")
         else:
             same = HostileGroup.objects.alive().filter(name__iexact=name)
             if group is not None:
                 same = same.exclude(pk=group.pk)
             if same.exists():
-                problems["name"] = f"a group named {name!r} is already known"
+                problems["name"] = _("a group named %(name)s is already known") % {
+                    "name": repr(name)
+                }
     if "status" in values and values["status"] not in GroupStatus.values:
-        problems["status"] = f"must be one of {', '.join(GroupStatus.values)}"
+        problems["status"] = _("must be one of %(values)s") % {
+            "values": ", ".join(GroupStatus.values)
+        }
     size = values.get("size_estimate")
     if size is not None and not 0 <= int(size) <= MAX_SIGHTING_COUNT:
-        problems["size_estimate"] = f"must be between 0 and {MAX_SIGHTING_COUNT}"
+        problems["size_estimate"] = _("must be between 0 and %(n)d") % {"n": MAX_SIGHTING_COUNT}
     return problems
 
 
@@ -81,7 +86,7 @@ def hostile_group_create(
     notes: str = "",
     status: str = GroupStatus.ACTIVE,
 ) -> HostileGroup:
-    permission_require(actor, "intel.add_hostilegroup", doing="record hostile groups")
+    permission_require(actor, "intel.add_hostilegroup", doing=_("record hostile groups"))
     values = {"name": name, "size_estimate": size_estimate, "status": status}
     problems = _group_problems(values, None)
     if problems:
@@ -105,13 +110,13 @@ GROUP_FIELDS = ("name", "leader", "size_estimate", "notes", "status")
 def hostile_group_update(
     *, actor: Actor | None, group: HostileGroup, changes: Mapping[str, Any]
 ) -> HostileGroup:
-    permission_require(actor, "intel.change_hostilegroup", doing="change hostile groups")
+    permission_require(actor, "intel.change_hostilegroup", doing=_("change hostile groups"))
     unknown = sorted(set(changes) - set(GROUP_FIELDS))
     if unknown:
-        raise ValidationFailed({k: "cannot be changed here" for k in unknown})
+        raise ValidationFailed({k: _("cannot be changed here") for k in unknown})
     group = HostileGroup.objects.select_for_update().get(pk=group.pk)
     if group.deleted_at is not None:
-        raise Conflict("this group was deleted")
+        raise Conflict(_("this group was deleted"))
     problems = _group_problems(changes, group)
     if problems:
         raise ValidationFailed(problems)
@@ -160,18 +165,18 @@ def _sighting_problems(
 ) -> dict[str, str]:
     problems: dict[str, str] = {}
     if latitude is None or longitude is None:
-        problems["latitude" if latitude is None else "longitude"] = "say where (coordinates)"
+        problems["latitude" if latitude is None else "longitude"] = _("say where (coordinates)")
     else:
         problems |= coordinates_problems(latitude, longitude)
     if not 0 <= int(count) <= MAX_SIGHTING_COUNT:
-        problems["count"] = f"must be between 0 and {MAX_SIGHTING_COUNT}"
+        problems["count"] = _("must be between 0 and %(n)d") % {"n": MAX_SIGHTING_COUNT}
     if not 0.0 <= float(confidence) <= 1.0:
-        problems["confidence"] = "must be between 0 and 1 (or low, medium, high)"
+        problems["confidence"] = _("must be between 0 and 1 (or low, medium, high)")
     if seen_at is not None:
         if timezone.is_naive(seen_at):
-            problems["seen_at"] = "must include a time zone"
+            problems["seen_at"] = _("must include a time zone")
         elif seen_at > timezone.now() + dt.timedelta(minutes=10):
-            problems["seen_at"] = "is in the future"
+            problems["seen_at"] = _("is in the future")
     return problems
 
 
@@ -195,9 +200,11 @@ def _sighting_write(
         latitude=latitude, longitude=longitude, count=count, confidence=confidence, seen_at=seen_at
     )
     if source not in SightingSource.values:
-        problems["source"] = f"must be one of {', '.join(SightingSource.values)}"
+        problems["source"] = _("must be one of %(values)s") % {
+            "values": ", ".join(SightingSource.values)
+        }
     if hostile_group is not None and hostile_group.deleted_at is not None:
-        problems["hostile_group"] = "was deleted"
+        problems["hostile_group"] = _("was deleted")
     if problems:
         raise ValidationFailed(problems)
     if hostile_group is None and group_name:
@@ -246,7 +253,7 @@ def sighting_record(
     notes: str = "",
 ) -> Sighting:
     """Record a sighting heard of directly (a radio call, a neighbour's warning)."""
-    permission_require(actor, "intel.add_sighting", doing="record sightings")
+    permission_require(actor, "intel.add_sighting", doing=_("record sightings"))
     return _sighting_write(
         actor=actor,
         latitude=latitude,
@@ -297,12 +304,14 @@ def sighting_from_report(*, actor: Actor | None, report: FieldReport) -> Sightin
 def watch_post_create(
     *, actor: Actor | None, name: str, latitude: float, longitude: float, notes: str = ""
 ) -> WatchPost:
-    permission_require(actor, "intel.add_watchpost", doing="set up watch posts")
+    permission_require(actor, "intel.add_watchpost", doing=_("set up watch posts"))
     problems: dict[str, str] = dict(coordinates_problems(latitude, longitude))
     if not name.strip():
-        problems["name"] = "is required"
+        problems["name"] = _("is required")
     elif WatchPost.objects.alive().filter(site=site_local(), name__iexact=name.strip()).exists():
-        problems["name"] = f"this camp has a post named {name.strip()!r} already"
+        problems["name"] = _("this camp has a post named %(name)s already") % {
+            "name": repr(name.strip())
+        }
     if problems:
         raise ValidationFailed(problems)
     post = WatchPost(
@@ -335,26 +344,26 @@ def perimeter_log(
     direction and a distance, that far from the post that way, else at the centre of the
     post's risk cell. The sighting says nothing of the post (every role reads sightings; the
     posts are the watch's): its notes stay empty, and the post's exact place is not its."""
-    permission_require(actor, "intel.add_perimeterlogentry", doing="keep the perimeter log")
+    permission_require(actor, "intel.add_perimeterlogentry", doing=_("keep the perimeter log"))
     problems: dict[str, str] = {}
     if seen not in WatchSeen.values:
-        problems["seen"] = f"must be one of {', '.join(WatchSeen.values)}"
+        problems["seen"] = _("must be one of %(values)s") % {"values": ", ".join(WatchSeen.values)}
     if direction and direction not in BEARINGS:
-        problems["direction"] = f"must be one of {', '.join(BEARINGS)}"
+        problems["direction"] = _("must be one of %(values)s") % {"values": ", ".join(BEARINGS)}
     if seen == WatchSeen.HOSTILE and count < 1:
-        problems["count"] = "say how many hostiles were seen (at least 1)"
+        problems["count"] = _("say how many hostiles were seen (at least 1)")
     if seen == WatchSeen.NOTHING and count:
-        problems["count"] = "all quiet means nobody seen: leave the count at 0"
+        problems["count"] = _("all quiet means nobody seen: leave the count at 0")
     if distance_m is not None and not direction:
-        problems["direction"] = "give the direction with the distance"
+        problems["direction"] = _("give the direction with the distance")
     if post.deleted_at is not None:
-        problems["post"] = "was removed"
+        problems["post"] = _("was removed")
     if not 0.0 <= confidence <= 1.0:
-        problems["confidence"] = "must be between 0 and 1 (or low, medium, high)"
+        problems["confidence"] = _("must be between 0 and 1 (or low, medium, high)")
     if observed_at is not None and (
         timezone.is_naive(observed_at) or observed_at > timezone.now() + dt.timedelta(minutes=10)
     ):
-        problems["observed_at"] = "must be a time with its zone, not in the future"
+        problems["observed_at"] = _("must be a time with its zone, not in the future")
     if problems:
         raise ValidationFailed(problems)
     entry = PerimeterLogEntry(

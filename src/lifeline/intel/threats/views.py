@@ -11,11 +11,13 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lifeline.core.forms import SchemaForm
 from lifeline.core.pages import page_view
 from lifeline.core.services import Actor, permission_require
-from lifeline.intel.models import HostileGroup
+from lifeline.intel.models import COMPASS_WORDS, HostileGroup
 from lifeline.intel.threats import selectors, services
 from lifeline.intel.threats.api import threat_values_resolve
 from lifeline.intel.threats.schemas import (
@@ -27,9 +29,30 @@ from lifeline.intel.threats.schemas import (
 )
 from lifeline.missions.sketch import Mark, sketch_of
 
-CONFIDENCE_CHOICES = [
-    (word, f"{word.capitalize()} ({value:g})") for word, value in CONFIDENCE_WORDS.items()
-]
+CONFIDENCE_LABELS = {
+    "low": gettext_lazy("Low (%(value)s)"),
+    "medium": gettext_lazy("Medium (%(value)s)"),
+    "high": gettext_lazy("High (%(value)s)"),
+}
+
+
+def _confidence_choices() -> list[tuple[str, str]]:
+    return [
+        (word, str(CONFIDENCE_LABELS[word]) % {"value": f"{value:g}"})
+        for word, value in CONFIDENCE_WORDS.items()
+    ]
+
+
+def _group_labels() -> dict[str, str]:
+    return {
+        "name": _("Name"),
+        "leader": _("Leader"),
+        "size_estimate": _("How many, about"),
+        "status": _("Status"),
+        "notes": _("Notes"),
+    }
+
+
 GROUP_FIELDS = ("name", "leader", "size_estimate", "status", "notes")
 ENTRY_FIELDS = (
     "post",
@@ -49,7 +72,7 @@ def _group_form(data: QueryDict | None = None) -> SchemaForm:
         HostileGroupInput,
         GROUP_FIELDS,
         data=data,
-        labels={"size_estimate": "How many, about"},
+        labels=_group_labels(),
         widgets={"notes": "textarea"},
     )
 
@@ -75,12 +98,12 @@ def _groups_page(
 def group_list(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _groups_page(request)
-    permission_require(request.user, "intel.add_hostilegroup", doing="record hostile groups")
+    permission_require(request.user, "intel.add_hostilegroup", doing=_("record hostile groups"))
     form = _group_form(request.POST)
     group = form.submit(lambda values: services.hostile_group_create(actor=request.user, **values))
     if group is None:
         return _groups_page(request, form=form, status=400)
-    messages.success(request, f"{group.name} recorded.")
+    messages.success(request, _("%(name)s recorded.") % {"name": group.name})
     return redirect("intel:group_detail", group_id=group.pk)
 
 
@@ -94,7 +117,7 @@ def _change_form(group: HostileGroup, data: QueryDict | None = None) -> SchemaFo
         GROUP_FIELDS,
         data=data,
         initial=initial,
-        labels={"size_estimate": "How many, about"},
+        labels=_group_labels(),
         widgets={"notes": "textarea"},
     )
 
@@ -105,7 +128,9 @@ def group_detail(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
     form = _change_form(group)
     status = 200
     if request.method == "POST":
-        permission_require(request.user, "intel.change_hostilegroup", doing="change hostile groups")
+        permission_require(
+            request.user, "intel.change_hostilegroup", doing=_("change hostile groups")
+        )
         form = _change_form(group, request.POST)
         changed = form.submit(
             lambda values: services.hostile_group_update(
@@ -113,13 +138,13 @@ def group_detail(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
             )
         )
         if changed is not None:
-            messages.success(request, f"{changed.name} changed.")
+            messages.success(request, _("%(name)s changed.") % {"name": changed.name})
             return redirect("intel:group_detail", group_id=group.pk)
         status = 400
     sightings = list(selectors.sighting_list(actor=request.user, group=group)[:200])
     selectors.sighting_sources_attach(actor=request.user, sightings=sightings)
     marks = [
-        Mark("report", f"{s.seen_at:%d %b %H:%M}: {s.count}", s.latitude, s.longitude)
+        Mark("report", f"{s.seen_at:%d/%m %H:%M}: {s.count}", s.latitude, s.longitude)
         for s in sightings
     ]
     context = {
@@ -147,21 +172,38 @@ def _entry_form(actor: Actor, data: QueryDict | None = None) -> SchemaForm:
             "confidence": "medium",
         },
         labels={
-            "post": "Watch post",
-            "seen": "What was seen",
-            "count": "How many",
-            "direction": "Where, from the post",
-            "distance_m": "How far (metres)",
-            "hostile_group": "Which group, if known",
-            "observed_at": "When",
+            "post": _("Watch post"),
+            "seen": _("What was seen"),
+            "count": _("How many"),
+            "direction": _("Where, from the post"),
+            "distance_m": _("How far (metres)"),
+            "hostile_group": _("Which group, if known"),
+            "confidence": _("How sure"),
+            "observed_at": _("When"),
+            "notes": _("Notes"),
         },
-        hints={"observed_at": "Leave empty for now.", "distance_m": "A guess is fine."},
-        choices={"post": posts, "hostile_group": groups, "confidence": CONFIDENCE_CHOICES},
+        hints={"observed_at": _("Leave empty for now."), "distance_m": _("A guess is fine.")},
+        choices={
+            "post": posts,
+            "hostile_group": groups,
+            "confidence": _confidence_choices(),
+            "direction": [(code, str(word)) for code, word in COMPASS_WORDS.items()],
+        },
     )
 
 
 def _post_form(data: QueryDict | None = None) -> SchemaForm:
-    return SchemaForm(WatchPostInput, ("name", "latitude", "longitude", "notes"), data=data)
+    return SchemaForm(
+        WatchPostInput,
+        ("name", "latitude", "longitude", "notes"),
+        data=data,
+        labels={
+            "name": _("Name"),
+            "latitude": _("Latitude"),
+            "longitude": _("Longitude"),
+            "notes": _("Notes"),
+        },
+    )
 
 
 def _watch_page(
@@ -184,26 +226,34 @@ def _watch_page(
 
 @page_view
 def perimeter_watch(request: HttpRequest) -> HttpResponse:
-    permission_require(request.user, "intel.view_perimeterlogentry", doing="read the perimeter log")
+    permission_require(
+        request.user, "intel.view_perimeterlogentry", doing=_("read the perimeter log")
+    )
     if request.method != "POST":
         return _watch_page(request)
     if request.POST.get("form") == "post":
-        permission_require(request.user, "intel.add_watchpost", doing="set up watch posts")
+        permission_require(request.user, "intel.add_watchpost", doing=_("set up watch posts"))
         post_form = _post_form(request.POST)
         post = post_form.submit(
             lambda values: services.watch_post_create(actor=request.user, **values)
         )
         if post is None:
             return _watch_page(request, post_form=post_form, status=400)
-        messages.success(request, f"Watch post {post.name} set up.")
+        messages.success(request, _("Watch post %(name)s set up.") % {"name": post.name})
         return redirect("intel:watch")
-    permission_require(request.user, "intel.add_perimeterlogentry", doing="keep the perimeter log")
+    permission_require(
+        request.user, "intel.add_perimeterlogentry", doing=_("keep the perimeter log")
+    )
     form = _entry_form(request.user, request.POST)
     entry = form.submit(
         lambda values: services.perimeter_log(actor=request.user, **threat_values_resolve(values))
     )
     if entry is None:
         return _watch_page(request, form=form, status=400)
-    made = " A sighting was recorded; the risk map is updated." if entry.sighting_id else ""
-    messages.success(request, f"Logged: {entry.post.name}, {entry.get_seen_display()}.{made}")
+    said = {"post": entry.post.name, "seen": entry.get_seen_display()}
+    if entry.sighting_id:
+        text = _("Logged: %(post)s, %(seen)s. A sighting was recorded; the risk map is updated.")
+    else:
+        text = _("Logged: %(post)s, %(seen)s.")
+    messages.success(request, text % said)
     return redirect("intel:watch")

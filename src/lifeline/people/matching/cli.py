@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lifeline.core.commandline import state_of
 from lifeline.people import protection
@@ -179,8 +181,15 @@ def _tracing_print(request: Any, as_json: bool) -> None:
             {**TracingOutput(request).data, "matches": TracingMatchOutput(matches, many=True).data}
         )
         return
-    typer.echo(f"tracing request {request.pk}: {request.seeker_name} looks for "
-               f"{request.sought_name} ({request.status})")  # fmt: skip
+    typer.echo(
+        _("tracing request %(id)s: %(seeker)s looks for %(sought)s (%(status)s)")
+        % {
+            "id": request.pk,
+            "seeker": request.seeker_name,
+            "sought": request.sought_name,
+            "status": request.status,
+        }
+    )
     table = _table("match", "status", "score", "person", "why")
     for match in matches:
         _row(table, match.pk, match.status, f"{match.score:.2f}", _person_text(match.person),
@@ -219,7 +228,10 @@ def tracing_confirm(
     actor = state_of(ctx).actor()
     match = protection.tracing_match_get(actor=actor, match_id=match_id)
     protection.tracing_match_confirm(actor=actor, match=match, note=note)
-    typer.echo(f"confirmed: {match.person.full_name} is {match.request.sought_name}")
+    typer.echo(
+        _("confirmed: %(person)s is %(sought)s")
+        % {"person": match.person.full_name, "sought": match.request.sought_name}
+    )
 
 
 @tracing_app.command("reject")
@@ -229,7 +241,10 @@ def tracing_reject(
     actor = state_of(ctx).actor()
     match = protection.tracing_match_get(actor=actor, match_id=match_id)
     protection.tracing_match_reject(actor=actor, match=match, note=note)
-    typer.echo(f"rejected: {match.person.full_name} is not {match.request.sought_name}")
+    typer.echo(
+        _("rejected: %(person)s is not %(sought)s")
+        % {"person": match.person.full_name, "sought": match.request.sought_name}
+    )
 
 
 @tracing_app.command("close")
@@ -246,7 +261,10 @@ def tracing_close(
     request = protection.tracing_request_get(actor=actor, request_id=request_id)
     values = _parsed(TracingCloseInput, {"reason": reason, "note": note})
     protection.tracing_request_close(actor=actor, request=request, **values)
-    typer.echo(f"closed tracing request {request.pk} ({values['reason']})")
+    typer.echo(
+        _("closed tracing request %(id)s (%(reason)s)")
+        % {"id": request.pk, "reason": values["reason"]}
+    )
 
 
 @case_app.command("list")
@@ -300,7 +318,7 @@ def case_update(
          "next_follow_up": next_follow_up, "last_follow_up": last_follow_up, "notes": note},
     )  # fmt: skip
     protection.case_update(actor=actor, case=case, changes=changes)
-    typer.echo(f"updated case {case.pk}")
+    typer.echo(_("updated case %(id)s") % {"id": case.pk})
 
 
 @case_app.command("review")
@@ -308,7 +326,9 @@ def case_review(ctx: typer.Context) -> None:
     """Open a case for every child present with no adult of their household present."""
     actor = state_of(ctx).actor()
     opened = protection.cases_open_for_unaccompanied(actor=actor)
-    typer.echo(f"{len(opened)} case(s) opened")
+    typer.echo(
+        ngettext("%(n)s case opened", "%(n)s cases opened", len(opened)) % {"n": len(opened)}
+    )
 
 
 @case_app.command("close")
@@ -322,7 +342,9 @@ def case_close(
     case = protection.case_get(actor=actor, case_id=case_id)
     values = _parsed(CaseCloseInput, {"outcome": outcome, "note": note})
     protection.case_close(actor=actor, case=case, **values)
-    typer.echo(f"closed case {case.pk} ({values['outcome']})")
+    typer.echo(
+        _("closed case %(id)s (%(outcome)s)") % {"id": case.pk, "outcome": values["outcome"]}
+    )
 
 
 __all__ = ["case_app", "search_app", "tracing_app"]

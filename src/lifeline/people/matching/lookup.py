@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.core.services import Actor, permission_require
 from lifeline.people import rules
@@ -103,7 +104,7 @@ def registration_duplicates(
     """Registered persons a new arrival probably is, best first. A person whose registered
     name is a placeholder ("Unknown") is never proposed on the name alone, nor is any person
     for an arrival whose own name is one."""
-    permission_require(actor, "people.add_person", doing="register people")
+    permission_require(actor, "people.add_person", doing=_("register people"))
     if person_is_unnamed(given_name, family_name):
         return []
     others = [n for n in (other_names or ()) if isinstance(n, str)]

@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from lifeline.core.errors import NotFound, ValidationFailed
 from lifeline.core.services import Actor, permission_require
@@ -69,11 +70,13 @@ def person_candidate(person: Person, today: dt.date | None = None) -> Candidate:
 def _probe_check(query: str, age: int | None, sex: str | None) -> dict[str, str]:
     problems: dict[str, str] = {}
     if not name_parse(query or "").tokens:
-        problems["q"] = "give at least one name to search for"
+        problems["q"] = _("give at least one name to search for")
     if age is not None and not 0 <= age <= rules.MAX_AGE_YEARS:
-        problems["age"] = f"must be between 0 and {rules.MAX_AGE_YEARS}"
+        problems["age"] = _("must be between 0 and %(MAX_AGE_YEARS)s") % {
+            "MAX_AGE_YEARS": rules.MAX_AGE_YEARS
+        }
     if sex not in (None, "", *Sex.values):
-        problems["sex"] = f"must be one of {', '.join(Sex.values)}"
+        problems["sex"] = _("must be one of %(join)s") % {"join": ", ".join(Sex.values)}
     return problems
 
 
@@ -88,10 +91,10 @@ def person_search(
     limit: int = 10,
 ) -> list[SearchMatch]:
     """People whose names match `query` in any spelling, script or order, best first."""
-    permission_require(actor, "people.view_person", doing="see people")
+    permission_require(actor, "people.view_person", doing=_("see people"))
     problems = _probe_check(query, age, sex)
     if not 1 <= limit <= MAX_LIMIT:
-        problems["limit"] = f"must be between 1 and {MAX_LIMIT}"
+        problems["limit"] = _("must be between 1 and %(MAX_LIMIT)s") % {"MAX_LIMIT": MAX_LIMIT}
     if problems:
         raise ValidationFailed(problems)
     probe = Probe(
@@ -190,7 +193,7 @@ def _links() -> list[tuple[uuid.UUID, uuid.UUID, Linked]]:
         household,
         site,
         photo,
-        _,
+        _photo_row,
     ) in enumerate(rows):
         names = [given, family, *(others or [])]
         tokens, labels = record_names(names)
@@ -229,7 +232,7 @@ def duplicates_all(*, actor: Actor | None) -> list[DuplicatePair]:
 
     The finder is `matching.linkage` (blocking, the evidence weighed, a calibrated
     likelihood); a pair decided "not the same person" is never proposed again."""
-    permission_require(actor, "people.merge_person", doing="look for duplicate records")
+    permission_require(actor, "people.merge_person", doing=_("look for duplicate records"))
     links = _links()
     decided = _decided_pairs()
     kept = []
@@ -257,4 +260,4 @@ def duplicate_pair_get(*, actor: Actor | None, first: Any, second: Any) -> Dupli
     for pair in duplicates_all(actor=actor):
         if {str(pair.first.pk), str(pair.second.pk)} == {str(first), str(second)}:
             return pair
-    raise NotFound("this pair is not proposed as a duplicate (decided already, or not likely)")
+    raise NotFound(_("this pair is not proposed as a duplicate (decided already, or not likely)"))

@@ -8,6 +8,7 @@ good, and a merge goes through the reversible `people.services.person_merge`.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lifeline.core.errors import Conflict, ValidationFailed
 from lifeline.core.services import Actor, actor_user, audit_record, permission_require
@@ -24,18 +25,18 @@ def _ordered(a: Person, b: Person) -> tuple[Person, Person]:
 def _check(a: Person, b: Person, reason: str, *, reason_required: bool) -> None:
     problems: dict[str, str] = {}
     if a.pk == b.pk:
-        problems["second"] = "is the same record as the first"
+        problems["second"] = _("is the same record as the first")
     if reason_required and not reason.strip():
-        problems["reason"] = "say why these records are one person"
+        problems["reason"] = _("say why these records are one person")
     if len(reason) > REASON_MAX:
-        problems["reason"] = f"at most {REASON_MAX} characters"
+        problems["reason"] = _("at most %(REASON_MAX)s characters") % {"REASON_MAX": REASON_MAX}
     if problems:
         raise ValidationFailed(problems)
     if a.is_deleted or b.is_deleted:
-        raise Conflict("one of these records was merged or deleted since")
+        raise Conflict(_("one of these records was merged or deleted since"))
     first, second = _ordered(a, b)
     if DuplicateDecision.objects.alive().filter(first=first, second=second).exists():
-        raise Conflict("this pair was decided already")
+        raise Conflict(_("this pair was decided already"))
 
 
 @transaction.atomic
@@ -48,7 +49,7 @@ def duplicate_dismiss(
     likelihood: float | None = None,
 ) -> DuplicateDecision:
     """Two records the finder proposed are not the same person: never proposed again."""
-    permission_require(actor, "people.merge_person", doing="decide on duplicate records")
+    permission_require(actor, "people.merge_person", doing=_("decide on duplicate records"))
     reason = reason.strip()
     _check(first, second, reason, reason_required=False)
     a, b = _ordered(first, second)
@@ -82,7 +83,7 @@ def duplicate_merge(
 ) -> PersonMerge:
     """Two records are one person: `duplicate` is folded into `survivor` (undoable from the
     person's page), with the reason the registrar gave."""
-    permission_require(actor, "people.merge_person", doing="merge records")
+    permission_require(actor, "people.merge_person", doing=_("merge records"))
     reason = reason.strip()
     _check(survivor, duplicate, reason, reason_required=True)
     a, b = _ordered(survivor, duplicate)

@@ -167,8 +167,8 @@ def test_the_cli_names_a_group_records_a_sighting_and_refuses_a_bad_place(
     )
     assert seen.exit_code == 0 and "(Jace's band)" in seen.output
     listed = runner.invoke(app, [*user, "groups"])
-    assert "Jace's band (Jace, ~8, active): last seen" in listed.output
-    assert "1 sighting(s)" in listed.output
+    assert "Jace's band (Jace, ~8, Active): last seen" in listed.output
+    assert listed.output.rstrip().endswith(", 1 sighting")
     bad = runner.invoke(app, [*user, "sighting", "--at", "north", "--count", "5"])
     assert bad.exit_code == 2 and "latitude" in bad.output
     assert HostileGroup.objects.count() == 1 and Sighting.objects.count() == 1

@@ -44,4 +44,4 @@ def test_the_watch_logs_hostiles_from_a_phone(
     assert (sighting.count, sighting.hostile_group.name) == (3, "Jace's band")
     menu_go(page, "Threats")
     page.wait_for_url(f"{live_server.url}/intel/groups/")
-    assert "seen from Ridge 700 m NE" in page.inner_text("main")
+    assert "seen from Ridge, 700 m north-east" in page.inner_text("main")

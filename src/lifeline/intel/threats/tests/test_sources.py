@@ -131,7 +131,7 @@ def test_a_watch_sighting_given_a_direction_and_distance_names_neither_post_nor_
     (row,) = api_rows(viewer)
     assert row["source_notes"] is None and "400" not in str(row) and "North" not in str(row)
     (row,) = api_rows(field_team)
-    assert row["source_notes"] == "seen from North gate 400 m E"
+    assert row["source_notes"] == "seen from North gate, 400 m east"
     assert PerimeterLogEntry.objects.get().sighting_id == entry.sighting.pk
 
 
