@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_noop
 
 
 class BackupsConfig(AppConfig):
@@ -16,7 +17,7 @@ class BackupsConfig(AppConfig):
         alert_kind_declare(
             AlertKind(
                 kind=services.STALE_KIND,
-                meaning="the last good backup is older than the schedule allows",
+                meaning=gettext_noop("the last good backup is older than the schedule allows"),
                 permission="core.change_setting",
             )
         )

@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 import pyrage
+from django.utils.translation import gettext as _
 
 from lifeline.core.errors import LifelineError
 from lifeline.core.keys import directory_sync
@@ -127,7 +128,9 @@ def archive_write(
                 hashing = _Hashing(raw)
                 tar.addfile(info, io.BufferedReader(hashing, CHUNK))
             if hashing.size != info.size:
-                raise BackupInvalid(f"{part.name} changed while it was copied; try again")
+                raise BackupInvalid(
+                    _("%(name)s changed while it was copied; try again") % {"name": part.name}
+                )
             sums[part.name] = {"sha256": hashing.sha256.hexdigest(), "bytes": hashing.size}
         body = json.dumps({**manifest, "parts": sums}, indent=1, sort_keys=True).encode()
         info = tarfile.TarInfo(MANIFEST)
@@ -174,11 +177,14 @@ def archive_open(path: Path, *, identities: list[Any], scratch: Path) -> Opened:
         with path.open("rb") as source, plain.open("wb") as target:
             pyrage.decrypt_io(source, target, identities)
     except FileNotFoundError:
-        raise BackupInvalid(f"no backup file at {path}") from None
+        raise BackupInvalid(_("no backup file at %(path)s") % {"path": path}) from None
     except (pyrage.DecryptError, OSError, ValueError) as exc:
         raise BackupInvalid(
-            f"{path.name} cannot be decrypted: it is damaged or truncated, or it was not made "
-            f"for this site's key ({exc})"
+            _(
+                "%(name)s cannot be decrypted: it is damaged or truncated, or it was not made "
+                "for this site's key (%(exc)s)"
+            )
+            % {"name": path.name, "exc": exc}
         ) from exc
     content = scratch / "content"
     content.mkdir()
@@ -188,10 +194,16 @@ def archive_open(path: Path, *, identities: list[Any], scratch: Path) -> Opened:
         with tarfile.open(plain, "r:gz") as tar:
             for member in tar:
                 if not member.isfile() or not _safe_name(member.name):
-                    raise BackupInvalid(f"{path.name} holds an unexpected entry {member.name!r}")
+                    raise BackupInvalid(
+                        _("%(name)s holds an unexpected entry %(entry)r")
+                        % {"name": path.name, "entry": member.name}
+                    )
                 stream = tar.extractfile(member)
                 if stream is None:  # never for a regular file
-                    raise BackupInvalid(f"{path.name}: {member.name!r} cannot be read")
+                    raise BackupInvalid(
+                        _("%(name)s: %(entry)r cannot be read")
+                        % {"name": path.name, "entry": member.name}
+                    )
                 if member.name == MANIFEST:
                     manifest = json.loads(stream.read())
                     continue
@@ -204,18 +216,29 @@ def archive_open(path: Path, *, identities: list[Any], scratch: Path) -> Opened:
                         out.write(chunk)
                 sums[member.name] = {"sha256": digest.hexdigest(), "bytes": member.size}
     except (tarfile.TarError, EOFError, OSError, json.JSONDecodeError) as exc:
-        raise BackupInvalid(f"{path.name} is damaged: {exc}") from exc
+        raise BackupInvalid(
+            _("%(name)s is damaged: %(exc)s") % {"name": path.name, "exc": exc}
+        ) from exc
     if manifest is None or manifest.get("format") != FORMAT:
-        raise BackupInvalid(f"{path.name} has no Lifeline manifest: it is not a Lifeline backup")
+        raise BackupInvalid(
+            _("%(name)s has no Lifeline manifest: it is not a Lifeline backup")
+            % {"name": path.name}
+        )
     opened = Opened(manifest=manifest, folder=content)
     listed = manifest.get("parts", {})
     for name in sorted(set(listed) | set(sums)):
         if name not in sums:
-            opened.problems.append(f"{name} is listed in the manifest but missing")
+            opened.problems.append(
+                _("%(name)s is listed in the manifest but missing") % {"name": name}
+            )
         elif name not in listed:
-            opened.problems.append(f"{name} is in the archive but not in the manifest")
+            opened.problems.append(
+                _("%(name)s is in the archive but not in the manifest") % {"name": name}
+            )
         elif sums[name]["sha256"] != listed[name].get("sha256"):
-            opened.problems.append(f"{name} does not match its sha256 in the manifest")
+            opened.problems.append(
+                _("%(name)s does not match its sha256 in the manifest") % {"name": name}
+            )
     return opened
 
 

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 import pyrage
 import typer
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lifeline.backups import services
 from lifeline.backups.archive import BackupInvalid
@@ -31,7 +33,9 @@ def _identities(path: Path | None) -> list[pyrage.x25519.Identity] | None:
     try:
         return [pyrage.x25519.Identity.from_str(path.read_text().strip())]
     except (OSError, pyrage.IdentityError) as exc:
-        raise ValidationFailed({"identity": f"{path} does not hold an age secret key"}) from exc
+        raise ValidationFailed(
+            {"identity": _("%(path)s does not hold an age secret key") % {"path": path}}
+        ) from exc
 
 
 def _actor(ctx: typer.Context) -> Any:
@@ -49,14 +53,22 @@ def backup_create(
     record = services.backup_create(actor=_actor(ctx), folder=to, verify=verify)
     typer.echo(f"{Path(record.folder) / record.file_name}")
     typer.echo(
-        f"  {record.size_bytes:,} bytes, {record.rows:,} rows, {record.media_files} media "
-        f"file(s), {record.seconds:.1f} s"
+        "  "
+        + _("%(bytes)s bytes, %(rows)s rows, media files: %(media)s, %(seconds)s s")
+        % {
+            "bytes": f"{record.size_bytes:,}",
+            "rows": f"{record.rows:,}",
+            "media": record.media_files,
+            "seconds": f"{record.seconds:.1f}",
+        }
     )
     if verify:
         if record.problems:
-            typer.echo(f"  NOT VERIFIED: {record.problems}", err=True)
+            typer.echo(
+                "  " + _("NOT VERIFIED: %(problems)s") % {"problems": record.problems}, err=True
+            )
             raise typer.Exit(code=BackupInvalid.exit_code)
-        typer.echo("  verified: restored into a scratch database, every check passed")
+        typer.echo("  " + _("verified: restored into a scratch database, every check passed"))
 
 
 @app.command("verify")
@@ -68,14 +80,22 @@ def backup_verify(
     report = services.backup_verify(path=file, identities=_identities(identity))
     made = report.manifest.get("created_at", "?")
     if not report.ok:
-        typer.echo(f"{file.name}: NOT GOOD (made {made})", err=True)
+        typer.echo(
+            _("%(file)s: NOT GOOD (made %(made)s)") % {"file": file.name, "made": made}, err=True
+        )
         for problem in report.problems:
             typer.echo(f"  {problem}", err=True)
         raise typer.Exit(code=BackupInvalid.exit_code)
     rows = sum(report.counts.values())
     typer.echo(
-        f"{file.name}: good (site {report.manifest.get('site')}, made {made}, {rows:,} rows, "
-        f"{report.manifest.get('media_files', 0)} media file(s))"
+        _("%(file)s: good (site %(site)s, made %(made)s, %(rows)s rows, media files: %(media)s)")
+        % {
+            "file": file.name,
+            "site": report.manifest.get("site"),
+            "made": made,
+            "rows": f"{rows:,}",
+            "media": report.manifest.get("media_files", 0),
+        }
     )
 
 
@@ -88,18 +108,24 @@ def backup_restore(
 ) -> None:
     """Replace this site's database and photos with a backup's (stop the server first)."""
     if not yes and not typer.confirm(
-        f"Replace this site's database and photos with {file.name}? What is here now is "
-        "backed up first",
+        _(
+            "Replace this site's database and photos with %(file)s? What is here now is "
+            "backed up first"
+        )
+        % {"file": file.name},
         default=False,
     ):
-        typer.echo("Nothing restored.")
+        typer.echo(_("Nothing restored."))
         raise typer.Exit(code=1)
     report = services.backup_restore(
         actor=_actor(ctx),
         path=file,
         identities=_identities(identity),
     )
-    typer.echo(f"Restored {file.name} (made {report.manifest.get('created_at', '?')}).")
+    typer.echo(
+        _("Restored %(file)s (made %(made)s).")
+        % {"file": file.name, "made": report.manifest.get("created_at", "?")}
+    )
 
 
 @app.command("list")
@@ -107,13 +133,14 @@ def backup_list_command(ctx: typer.Context) -> None:
     """The backups this site made and still keeps, newest first."""
     for record in backup_list(actor=state_of(ctx).actor()):
         state = (
-            "verified"
+            _("verified")
             if record.verified_at and not record.problems
-            else ("NOT GOOD" if record.problems else "not verified")
+            else (_("NOT GOOD") if record.problems else _("not verified"))
         )
         typer.echo(
             f"{record.created_at:%Y-%m-%d %H:%M} {record.file_name} "
-            f"{record.size_bytes:,} bytes {state}"
+            + _("%(bytes)s bytes") % {"bytes": f"{record.size_bytes:,}"}
+            + f" {state}"
         )
 
 
@@ -121,4 +148,7 @@ def backup_list_command(ctx: typer.Context) -> None:
 def backup_prune() -> None:
     """Remove the backups the retention rule does not keep."""
     removed = services.backups_prune()
-    typer.echo(f"{len(removed)} backup(s) removed" + (": " + ", ".join(removed) if removed else ""))
+    said = ngettext("%(n)s backup removed", "%(n)s backups removed", len(removed)) % {
+        "n": len(removed)
+    }
+    typer.echo(said + (": " + ", ".join(removed) if removed else ""))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from lifeline.backups.models import BackupRecord
 from lifeline.core.services import Actor, permission_require
@@ -18,5 +19,5 @@ def backup_last_good() -> BackupRecord | None:
 
 
 def backup_list(*, actor: Actor | None, limit: int = 10) -> QuerySet[BackupRecord]:
-    permission_require(actor, "core.change_setting", doing="see the backups")
+    permission_require(actor, "core.change_setting", doing=_("see the backups"))
     return BackupRecord.objects.filter(removed_at__isnull=True).order_by("-created_at")[:limit]

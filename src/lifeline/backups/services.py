@@ -26,6 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.alerts.models import Alert, Severity
 from lifeline.alerts.services import alert_raise, alert_resolve_by_system
@@ -141,8 +142,11 @@ def _tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
         raise BackupUnavailable(
-            f"{name} is not installed: a PostgreSQL site is backed up with {name} "
-            "(apt-get install postgresql-client), or by the database server's own backups"
+            _(
+                "%(name)s is not installed: a PostgreSQL site is backed up with %(name)s "
+                "(apt-get install postgresql-client), or by the database server's own backups"
+            )
+            % {"name": name}
         )
     return found
 
@@ -165,7 +169,7 @@ def backup_create(
 ) -> BackupRecord:
     """Back up the database and the media to `folder` (the site's backup folder by default);
     with `verify`, prove it at once by restoring it into a scratch database."""
-    _require(actor, doing="make a backup")
+    _require(actor, doing=_("make a backup"))
     from lifeline.core.clock import site_local
 
     site = site_local()
@@ -308,14 +312,21 @@ def _check_sqlite(report: VerifyReport, database: Path) -> None:
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:
-        report.problems.append(f"the database does not open: {exc}")
+        report.problems.append(_("the database does not open: %(exc)s") % {"exc": exc})
         return
     if integrity != ["ok"]:
-        report.problems.append("integrity check: " + "; ".join(integrity[:5]))
+        report.problems.append(
+            _("integrity check: %(problems)s") % {"problems": "; ".join(integrity[:5])}
+        )
     for table in sorted(set(expected) | set(report.counts)):
         if expected.get(table) != report.counts.get(table):
             report.problems.append(
-                f"{table}: {report.counts.get(table)} rows, the manifest says {expected.get(table)}"
+                _("%(table)s: %(rows)s rows, the manifest says %(expected)s")
+                % {
+                    "table": table,
+                    "rows": report.counts.get(table),
+                    "expected": expected.get(table),
+                }
             )
     if report.problems:
         return
@@ -323,7 +334,9 @@ def _check_sqlite(report: VerifyReport, database: Path) -> None:
 
     with _scratch_database(database) as alias:
         mismatches = stock_ledger_mismatches(using=alias)
-    report.problems += [f"stock ledger and balances differ: {m}" for m in mismatches[:10]]
+    report.problems += [
+        _("stock ledger and balances differ: %(lines)s") % {"lines": m} for m in mismatches[:10]
+    ]
 
 
 def _check_pg(report: VerifyReport, dump: Path) -> None:
@@ -331,7 +344,10 @@ def _check_pg(report: VerifyReport, dump: Path) -> None:
         [_tool("pg_restore"), "--list", str(dump)], capture_output=True, check=False
     )
     if result.returncode != 0:
-        report.problems.append(f"pg_restore cannot read the dump: {result.stderr.decode()[:300]}")
+        report.problems.append(
+            _("pg_restore cannot read the dump: %(error)s")
+            % {"error": result.stderr.decode()[:300]}
+        )
 
 
 def _opened_checked(path: Path, identities: list[Any] | None, scratch: Path) -> VerifyReport:
@@ -345,7 +361,7 @@ def _opened_checked(path: Path, identities: list[Any] | None, scratch: Path) -> 
     elif part == PG_DUMP_PART:
         _check_pg(report, opened.part(PG_DUMP_PART))
     else:
-        report.problems.append("the manifest names no database")
+        report.problems.append(_("the manifest names no database"))
     return report
 
 
@@ -382,12 +398,15 @@ def backup_restore(
 ) -> VerifyReport:
     """Replace this site's database and media with a backup's, once it has been verified.
     What is here now is backed up first (when it can still be read), unless told not to."""
-    _require(actor, doing="restore a backup")
+    _require(actor, doing=_("restore a backup"))
     path = Path(path)
     with archive.scratch_folder(_staging_parent()) as scratch:
         report = _opened_checked(path, identities, scratch)
         if not report.ok:
-            raise BackupInvalid(f"{path.name} is not restored: " + "; ".join(report.problems[:5]))
+            raise BackupInvalid(
+                _("%(name)s is not restored: %(problems)s")
+                % {"name": path.name, "problems": "; ".join(report.problems[:5])}
+            )
         before = _backup_before_restore() if backup_before else ""
         content = scratch / "content"
         if report.manifest["database"]["part"] == DATABASE_PART:

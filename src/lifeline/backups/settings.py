@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from lifeline.core.clock import site_local
 from lifeline.core.services import setting_get
@@ -22,19 +23,19 @@ KEEP_DAYS_DEFAULT = 30
 SPECS = (
     SiteSettingSpec(
         key=EVERY_HOURS_SETTING,
-        meaning="hours between two backups made by the worker",
+        meaning=gettext_noop("hours between two backups made by the worker"),
         default=f"every {EVERY_HOURS_DEFAULT} hours",
         parse=parse_positive_number,
     ),
     SiteSettingSpec(
         key=KEEP_LAST_SETTING,
-        meaning="how many of the newest backups are always kept",
+        meaning=gettext_noop("how many of the newest backups are always kept"),
         default=f"the last {KEEP_LAST_DEFAULT}",
         parse=parse_positive_int,
     ),
     SiteSettingSpec(
         key=KEEP_DAYS_SETTING,
-        meaning="days for which the newest backup of each day is kept",
+        meaning=gettext_noop("days for which the newest backup of each day is kept"),
         default=f"{KEEP_DAYS_DEFAULT} days",
         parse=parse_positive_int,
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -70,7 +71,7 @@ class MissionBoardApi(ApiView):
 class MissionPlanApi(ApiView):
     """Plan a mission, with its team, points and vehicles if known."""
 
-    permission = Needs("missions.add_mission", "plan missions")
+    permission = Needs("missions.add_mission", gettext_noop("plan missions"))
 
     @extend_schema(
         operation_id="mission_plan",
@@ -101,7 +102,7 @@ class MissionDetailApi(ApiView):
 class MissionUpdateApi(ApiView):
     """Change the plan (only while planned or briefed)."""
 
-    permission = Needs("missions.change_mission", "change missions")
+    permission = Needs("missions.change_mission", gettext_noop("change missions"))
 
     @extend_schema(
         operation_id="mission_update",
@@ -121,7 +122,7 @@ class MissionUpdateApi(ApiView):
 class MissionTransitionApi(ApiView):
     """Move the mission on: briefed, under way, returning, complete or aborted."""
 
-    permission = Needs(TRANSITION_PERMISSIONS, "move missions on")
+    permission = Needs(TRANSITION_PERMISSIONS, gettext_noop("move missions on"))
 
     @extend_schema(
         operation_id="mission_transition",
@@ -139,7 +140,7 @@ class MissionTransitionApi(ApiView):
 
 
 class MissionMemberAddApi(ApiView):
-    permission = Needs("missions.change_mission", "change a mission's team")
+    permission = Needs("missions.change_mission", gettext_noop("change a mission's team"))
 
     @extend_schema(
         operation_id="mission_member_add",
@@ -157,7 +158,7 @@ class MissionMemberAddApi(ApiView):
 
 
 class MissionPointAddApi(ApiView):
-    permission = Needs("missions.change_mission", "change a mission's points")
+    permission = Needs("missions.change_mission", gettext_noop("change a mission's points"))
 
     @extend_schema(
         operation_id="mission_point_add",
@@ -175,7 +176,7 @@ class MissionPointAddApi(ApiView):
 
 
 class MissionVehicleAssignApi(ApiView):
-    permission = Needs("missions.change_mission", "assign vehicles")
+    permission = Needs("missions.change_mission", gettext_noop("assign vehicles"))
 
     @extend_schema(
         operation_id="mission_vehicle_assign",
@@ -195,7 +196,7 @@ class MissionVehicleAssignApi(ApiView):
 class MissionCheckInApi(ApiView):
     """A team checks in with its position and status."""
 
-    permission = Needs("missions.checkin_mission", "check a team in")
+    permission = Needs("missions.checkin_mission", gettext_noop("check a team in"))
 
     @extend_schema(
         operation_id="mission_checkin",
@@ -217,7 +218,7 @@ class MissionCheckInApi(ApiView):
 class MissionDebriefApi(ApiView):
     """The outcomes of a finished mission."""
 
-    permission = Needs("missions.command_mission", "debrief missions")
+    permission = Needs("missions.command_mission", gettext_noop("debrief missions"))
 
     @extend_schema(
         operation_id="mission_debrief",
@@ -245,7 +246,7 @@ class VehicleListApi(ListApiView):
 
 
 class VehicleRegisterApi(ApiView):
-    permission = Needs("missions.add_vehicle", "register vehicles")
+    permission = Needs("missions.add_vehicle", gettext_noop("register vehicles"))
 
     @extend_schema(
         operation_id="vehicle_register",
@@ -262,7 +263,7 @@ class VehicleRegisterApi(ApiView):
 class VehicleUpdateApi(ApiView):
     """Status (ready, in repair, out) and fuel of a vehicle."""
 
-    permission = Needs("missions.change_vehicle", "change vehicles")
+    permission = Needs("missions.change_vehicle", gettext_noop("change vehicles"))
 
     @extend_schema(
         operation_id="vehicle_update",

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_noop
 
 
 class MissionsConfig(AppConfig):
@@ -22,17 +23,19 @@ class MissionsConfig(AppConfig):
         alert_kind_declare(
             AlertKind(
                 kind=OVERDUE_KIND,
-                meaning="a team out has missed its check-in window",
+                meaning=gettext_noop("a team out has missed its check-in window"),
                 permission="missions.view_mission",
             ),
             AlertKind(
                 kind=NEED_HELP_KIND,
-                meaning="a team checked in asking for help",
+                meaning=gettext_noop("a team checked in asking for help"),
                 permission="missions.view_mission",
             ),
             AlertKind(
                 kind=arrivals.RADIO_TWICE_KIND,
-                meaning="two members of a team were given one radio number at two sites",
+                meaning=gettext_noop(
+                    "two members of a team were given one radio number at two sites"
+                ),
                 permission="missions.view_mission",
             ),
         )

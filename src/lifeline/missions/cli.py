@@ -7,6 +7,8 @@ import json
 from typing import Annotated, Any
 
 import typer
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lifeline.core.api import input_parse_or_fail
 from lifeline.core.commandline import state_of
@@ -21,7 +23,7 @@ def _json_arg(raw: str, name: str) -> Any:
     try:
         return json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise ValidationFailed({name: f"is not JSON ({exc.msg})"}) from exc
+        raise ValidationFailed({name: _("is not JSON (%(error)s)") % {"error": exc.msg}}) from exc
 
 
 @app.command("list")
@@ -31,12 +33,16 @@ def mission_list(ctx: typer.Context) -> None:
     rows = selectors.mission_board(actor=actor)
     services.missions_overdue_sweep()
     if not rows:
-        typer.echo("No missions.")
+        typer.echo(_("No missions."))
     for row in rows:
         m = row.mission
         last = f"{row.last_checkin_at:%Y-%m-%d %H:%M}" if row.last_checkin_at else "-"
-        flag = "  OVERDUE" if row.overdue else ""
-        typer.echo(f"{m.pk}  {m.state:<10} {m.name}  last check-in {last}{flag}")
+        flag = "  " + _("OVERDUE") if row.overdue else ""
+        typer.echo(
+            f"{m.pk}  {m.state:<10} {m.name}  "
+            + _("last check-in %(when)s") % {"when": last}
+            + flag
+        )
 
 
 @app.command("show")
@@ -44,11 +50,19 @@ def mission_show(ctx: typer.Context, mission_id: str) -> None:
     """One mission: its team, points and timeline."""
     record = selectors.mission_record(actor=state_of(ctx).actor(), mission_id=mission_id)
     m = record.mission
-    typer.echo(f"{m.name} ({m.get_kind_display()}) - {m.state}, radio tag {m.radio_tag:08X}")
+    typer.echo(
+        _("%(name)s (%(kind)s) - %(state)s, radio tag %(tag)s")
+        % {
+            "name": m.name,
+            "kind": m.get_kind_display(),
+            "state": m.get_state_display(),
+            "tag": f"{m.radio_tag:08X}",
+        }
+    )
     if m.objective:
-        typer.echo(f"Objective: {m.objective}")
+        typer.echo(_("Objective: %(text)s") % {"text": m.objective})
     if m.standing_orders:
-        typer.echo(f"Standing orders: {m.standing_orders}")
+        typer.echo(_("Standing orders: %(text)s") % {"text": m.standing_orders})
     for member in record.members:
         typer.echo(f"  U{member.radio_number} {member} ({member.get_role_display()})")
     for point in record.points:
@@ -56,7 +70,9 @@ def mission_show(ctx: typer.Context, mission_id: str) -> None:
     for entry in record.timeline:
         typer.echo(f"  {entry.at:%Y-%m-%d %H:%M} {entry.kind:<10} {entry.summary} ({entry.by})")
     if record.status.overdue:
-        typer.echo(f"OVERDUE: check-in was due at {record.status.due_at:%H:%M}")
+        typer.echo(
+            _("OVERDUE: check-in was due at %(when)s") % {"when": f"{record.status.due_at:%H:%M}"}
+        )
 
 
 @app.command("plan")
@@ -68,7 +84,7 @@ def mission_plan(
     "planned_start": "2026-03-01T06:00Z"}'."""
     values = input_parse_or_fail(MissionInput, _json_arg(plan, "plan"))
     mission = services.mission_plan(actor=state_of(ctx).actor(), **values)
-    typer.echo(f"{mission.pk}  planned: {mission.name}")
+    typer.echo(f"{mission.pk}  " + _("planned: %(name)s") % {"name": mission.name})
 
 
 @app.command("move")
@@ -101,7 +117,14 @@ def mission_checkin(
     data = {"latitude": lat, "longitude": lon, "status": status, "note": note}
     values = input_parse_or_fail(CheckInInput, {k: v for k, v in data.items() if v is not None})
     checkin = services.mission_checkin(actor=actor, mission=mission, **values)
-    typer.echo(f"{mission.name}: checked in {checkin.status} at {checkin.at:%H:%M}")
+    typer.echo(
+        _("%(name)s: checked in %(status)s at %(when)s")
+        % {
+            "name": mission.name,
+            "status": checkin.get_status_display(),
+            "when": f"{checkin.at:%H:%M}",
+        }
+    )
 
 
 @app.command("sweep")
@@ -111,4 +134,7 @@ def mission_sweep(ctx: typer.Context) -> None:
     alerts = services.missions_overdue_sweep()
     for alert in alerts:
         typer.echo(alert.title)
-    typer.echo(f"{len(alerts)} mission(s) overdue")
+    typer.echo(
+        ngettext("%(n)s mission overdue", "%(n)s missions overdue", len(alerts))
+        % {"n": len(alerts)}
+    )

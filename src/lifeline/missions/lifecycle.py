@@ -4,7 +4,14 @@ and when a team that has not checked in is overdue."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from enum import StrEnum
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for the catalogues (makemessages reads the name) without Django: the
+    caller translates it where it is shown (`translate=gettext`, `models.StateChoices`)."""
+    return message
 
 
 class State(StrEnum):
@@ -17,12 +24,12 @@ class State(StrEnum):
 
 
 LABELS = {
-    State.PLANNED: "Planned",
-    State.BRIEFED: "Briefed",
-    State.UNDER_WAY: "Under way",
-    State.RETURNING: "Returning",
-    State.COMPLETE: "Complete",
-    State.ABORTED: "Aborted",
+    State.PLANNED: gettext_noop("Planned"),
+    State.BRIEFED: gettext_noop("Briefed"),
+    State.UNDER_WAY: gettext_noop("Under way"),
+    State.RETURNING: gettext_noop("Returning"),
+    State.COMPLETE: gettext_noop("Complete"),
+    State.ABORTED: gettext_noop("Aborted"),
 }
 
 # Commanders plan, brief, close and abort; a team may set out and turn for home itself.
@@ -47,23 +54,46 @@ OUT = frozenset({State.UNDER_WAY, State.RETURNING})
 PLANNING = frozenset({State.PLANNED, State.BRIEFED})
 
 
-def transition_problem(current: str, target: str) -> str | None:
-    """Why `current` may not become `target`, or None when it may."""
+def transition_problem(
+    current: str, target: str, *, translate: Callable[[str], str] = str
+) -> str | None:
+    """Why `current` may not become `target`, or None when it may; `translate` (gettext)
+    gives the message and the states' names in the user's language."""
+
+    def said(state: State) -> str:
+        return translate(LABELS[state]).lower()
+
     try:
         now, then = State(current), State(target)
     except ValueError:
-        return f"unknown state {target!r}; states are {', '.join(State)}"
+        return translate(gettext_noop("unknown state %(state)r; states are %(states)s")) % {
+            "state": target,
+            "states": ", ".join(State),
+        }
     if (now, then) in TRANSITIONS:
         return None
     if now in FINAL:
-        return f"the mission is {LABELS[now].lower()}; that is final"
+        return translate(gettext_noop("the mission is %(state)s; that is final")) % {
+            "state": said(now)
+        }
     if now == then:
-        return f"the mission is already {LABELS[now].lower()}"
-    allowed = [LABELS[b].lower() for (a, b) in TRANSITIONS if a == now]
-    return (
-        f"a mission that is {LABELS[now].lower()} cannot become {LABELS[then].lower()}; "
-        f"next it can be {' or '.join(allowed)}"
-    )
+        return translate(gettext_noop("the mission is already %(state)s")) % {"state": said(now)}
+    allowed = [said(b) for (a, b) in TRANSITIONS if a == now]
+    if len(allowed) == 2:
+        message = gettext_noop(
+            "a mission that is %(state)s cannot become %(target)s; next it can be %(first)s "
+            "or %(second)s"
+        )
+    else:
+        message = gettext_noop(
+            "a mission that is %(state)s cannot become %(target)s; next it can be %(first)s"
+        )
+    return translate(message) % {
+        "state": said(now),
+        "target": said(then),
+        "first": allowed[0],
+        "second": allowed[-1],
+    }
 
 
 def transition_permission(current: str, target: str) -> str:

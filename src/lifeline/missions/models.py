@@ -12,22 +12,24 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.models import ReplicatedModel
 from lifeline.missions.lifecycle import LABELS, State
 
 
 class MissionKind(models.TextChoices):
-    RECON = "recon", "Recon"
-    SUPPLY_RUN = "supply_run", "Supply run"
-    SALVAGE = "salvage", "Salvage"
-    SEARCH_AND_RESCUE = "search_and_rescue", "Search and rescue"
-    EVACUATION = "evacuation", "Evacuation"
-    CONVOY = "convoy", "Convoy"
-    PATROL = "patrol", "Patrol"
+    RECON = "recon", _("Recon")
+    SUPPLY_RUN = "supply_run", _("Supply run")
+    SALVAGE = "salvage", _("Salvage")
+    SEARCH_AND_RESCUE = "search_and_rescue", _("Search and rescue")
+    EVACUATION = "evacuation", _("Evacuation")
+    CONVOY = "convoy", _("Convoy")
+    PATROL = "patrol", _("Patrol")
 
 
-StateChoices = [(state.value, LABELS[state]) for state in State]
+# The states' names are marked in `lifecycle` (pure) and translated here, when shown.
+StateChoices = [(state.value, _(LABELS[state])) for state in State]
 
 
 class Mission(ReplicatedModel):
@@ -64,13 +66,13 @@ class Mission(ReplicatedModel):
 
 
 class MemberRole(models.TextChoices):
-    LEADER = "leader", "Leader"
-    SECOND = "second", "Second in command"
-    MEDIC = "medic", "Medic"
-    DRIVER = "driver", "Driver"
-    SCOUT = "scout", "Scout"
-    RADIO = "radio_operator", "Radio operator"
-    MEMBER = "member", "Member"
+    LEADER = "leader", _("Leader")
+    SECOND = "second", _("Second in command")
+    MEDIC = "medic", _("Medic")
+    DRIVER = "driver", _("Driver")
+    SCOUT = "scout", _("Scout")
+    RADIO = "radio_operator", _("Radio operator")
+    MEMBER = "member", _("Member")
 
 
 class MissionMember(ReplicatedModel):
@@ -115,9 +117,9 @@ class MissionMember(ReplicatedModel):
 
 
 class VehicleStatus(models.TextChoices):
-    READY = "ready", "Ready"
-    IN_REPAIR = "in_repair", "In repair"
-    OUT = "out", "Out"
+    READY = "ready", _("Ready")
+    IN_REPAIR = "in_repair", _("In repair")
+    OUT = "out", _("Out")
 
 
 class Vehicle(ReplicatedModel):
@@ -147,10 +149,10 @@ class MissionVehicle(ReplicatedModel):
 
 
 class PointKind(models.TextChoices):
-    WAYPOINT = "waypoint", "Waypoint"
-    RALLY = "rally", "Rally point"
-    EXTRACTION = "extraction", "Extraction point"
-    OBJECTIVE = "objective", "Objective"
+    WAYPOINT = "waypoint", _("Waypoint")
+    RALLY = "rally", _("Rally point")
+    EXTRACTION = "extraction", _("Extraction point")
+    OBJECTIVE = "objective", _("Objective")
 
 
 class MissionPoint(ReplicatedModel):
@@ -188,17 +190,17 @@ class MissionTransition(ReplicatedModel):
 
 
 class CheckInStatus(models.TextChoices):
-    OK = "ok", "OK"
-    DELAYED = "delayed", "Delayed"
-    NEED_HELP = "need_help", "Needs help"
-    CONTACT = "contact", "In contact"
-    RETURNING = "returning", "Returning"
+    OK = "ok", _("OK")
+    DELAYED = "delayed", _("Delayed")
+    NEED_HELP = "need_help", _("Needs help")
+    CONTACT = "contact", _("In contact")
+    RETURNING = "returning", _("Returning")
 
 
 class Source(models.TextChoices):
-    WEB = "web", "Web or API"
-    RADIO = "radio", "Radio packet"
-    COT = "cot", "Cursor-on-Target"
+    WEB = "web", _("Web or API")
+    RADIO = "radio", _("Radio packet")
+    COT = "cot", _("Cursor-on-Target")
 
 
 class CheckIn(ReplicatedModel):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -44,7 +46,7 @@ class MemberInput(serializers.Serializer[Any]):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("person") is None and attrs.get("user") is None:
-            raise serializers.ValidationError({"person": "give a person, a user, or both"})
+            raise serializers.ValidationError({"person": _("give a person, a user, or both")})
         return attrs
 
 
@@ -88,7 +90,7 @@ class MissionUpdateInput(serializers.Serializer[Any]):
 
 
 class TransitionInput(serializers.Serializer[Any]):
-    to = serializers.ChoiceField(choices=[(s.value, LABELS[s]) for s in State])
+    to = serializers.ChoiceField(choices=[(s.value, gettext_lazy(LABELS[s])) for s in State])
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
     at = serializers.DateTimeField(required=False, allow_null=True)
 

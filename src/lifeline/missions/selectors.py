@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.models import Permission, User
 from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.core.errors import NotFound, ValidationFailed
 from lifeline.core.ids import id_parse
@@ -90,7 +91,7 @@ def mission_board(
 ) -> list[MissionStatus]:
     """Missions out first (overdue first among them), then planned ones, then (optionally)
     finished ones; each with its team."""
-    permission_require(actor, "missions.view_mission", doing="see missions")
+    permission_require(actor, "missions.view_mission", doing=_("see missions"))
     now = now or timezone.now()
     base: QuerySet[Mission] = Mission.objects.alive()
     if not include_final:
@@ -111,11 +112,11 @@ def mission_board(
 
 
 def mission_get(*, actor: Actor | None, mission_id: Any) -> Mission:
-    permission_require(actor, "missions.view_mission", doing="see missions")
+    permission_require(actor, "missions.view_mission", doing=_("see missions"))
     pk = id_parse(mission_id, "mission")
     mission = Mission.objects.alive().filter(pk=pk).first()
     if mission is None:
-        raise NotFound(f"no mission with id {pk}")
+        raise NotFound(_("no mission with id %(id)s") % {"id": pk})
     return mission
 
 
@@ -156,6 +157,10 @@ class MissionRecord:
     timeline: list[TimelineEntry]
 
 
+def _with_note(summary: str, note: str) -> str:
+    return _("%(summary)s: %(note)s") % {"summary": summary, "note": note} if note else summary
+
+
 def mission_record(
     *, actor: Actor | None, mission_id: Any, now: dt.datetime | None = None
 ) -> MissionRecord:
@@ -186,8 +191,8 @@ def mission_record(
         TimelineEntry(
             t.at,
             "transition",
-            f"{lifecycle.LABELS[lifecycle.State(t.to_state)]}" + (f": {t.note}" if t.note else ""),
-            t.by.get_username() if t.by else "system",
+            _with_note(_(lifecycle.LABELS[lifecycle.State(t.to_state)]), t.note),
+            t.by.get_username() if t.by else _("system"),
         )
         for t in transitions
     ]
@@ -195,7 +200,7 @@ def mission_record(
         TimelineEntry(
             c.at,
             "checkin",
-            f"Check-in {c.get_status_display()}" + (f": {c.note}" if c.note else ""),
+            _with_note(_("Check-in %(status)s") % {"status": c.get_status_display()}, c.note),
             c.member.display_name
             if c.member
             else (c.recorded_by.get_username() if c.recorded_by else ""),
@@ -213,16 +218,16 @@ def mission_record(
 
 
 def vehicle_list(*, actor: Actor | None) -> QuerySet[Vehicle]:
-    permission_require(actor, "missions.view_vehicle", doing="see vehicles")
+    permission_require(actor, "missions.view_vehicle", doing=_("see vehicles"))
     return Vehicle.objects.alive().order_by("name")
 
 
 def vehicle_get(*, actor: Actor | None, vehicle_id: Any) -> Vehicle:
-    permission_require(actor, "missions.view_vehicle", doing="see vehicles")
+    permission_require(actor, "missions.view_vehicle", doing=_("see vehicles"))
     pk = id_parse(vehicle_id, "vehicle")
     vehicle = Vehicle.objects.alive().filter(pk=pk).first()
     if vehicle is None:
-        raise NotFound(f"no vehicle with id {pk}")
+        raise NotFound(_("no vehicle with id %(id)s") % {"id": pk})
     return vehicle
 
 
@@ -230,7 +235,7 @@ def member_get(*, mission: Mission, member_id: Any, field: str = "member") -> Mi
     pk = id_parse(member_id, field)
     member = MissionMember.objects.alive().filter(pk=pk, mission=mission).first()
     if member is None:
-        raise ValidationFailed({field: f"no member {pk} in this mission's team"})
+        raise ValidationFailed({field: _("no member %(id)s in this mission's team") % {"id": pk}})
     return member
 
 
@@ -285,7 +290,7 @@ def teams_out(*, actor: Actor | None, now: dt.datetime | None = None) -> list[Te
 def team_candidates(*, actor: Actor | None) -> list[User]:
     """Whom a commander may put in a team from the planning page: every active user whose
     role may check a team in (field teams and commanders), by name."""
-    permission_require(actor, "missions.add_mission", doing="plan missions")
+    permission_require(actor, "missions.add_mission", doing=_("plan missions"))
     may = Q(codename="checkin_mission", content_type__app_label="missions")
     perms = Permission.objects.filter(may)
     return list(
@@ -298,7 +303,7 @@ def team_candidates(*, actor: Actor | None) -> list[User]:
 
 def mission_members(*, actor: Actor | None, mission: Mission) -> list[MissionMember]:
     """A mission's team, by radio number."""
-    permission_require(actor, "missions.view_mission", doing="see missions")
+    permission_require(actor, "missions.view_mission", doing=_("see missions"))
     return list(
         MissionMember.objects.alive()
         .filter(mission=mission)

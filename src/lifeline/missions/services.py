@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.alerts.models import Alert, Severity
 from lifeline.alerts.services import alert_raise
@@ -60,7 +61,7 @@ MISSION_FIELDS = (
 def _mission_lock(mission: Mission) -> Mission:
     locked = Mission.objects.select_for_update().get(pk=mission.pk)
     if locked.is_deleted:
-        raise Conflict(f"mission {mission} was deleted")
+        raise Conflict(_("mission %(mission)s was deleted") % {"mission": mission})
     return locked
 
 
@@ -68,29 +69,31 @@ def _when_check(moment: dt.datetime | None, name: str) -> dict[str, list[str]]:
     if moment is None:
         return {}
     if timezone.is_naive(moment):
-        return {name: ["must include a time zone"]}
+        return {name: [_("must include a time zone")]}
     if moment > timezone.now() + FUTURE_TOLERANCE:
-        return {name: ["is in the future"]}
+        return {name: [_("is in the future")]}
     return {}
 
 
 def _mission_values_check(values: Mapping[str, Any]) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     if "name" in values and not str(values["name"] or "").strip():
-        problems["name"] = ["is required"]
+        problems["name"] = [_("is required")]
     if "kind" in values and values["kind"] not in MissionKind.values:
-        problems["kind"] = [f"must be one of {', '.join(MissionKind.values)}"]
+        problems["kind"] = [
+            _("must be one of %(values)s") % {"values": ", ".join(MissionKind.values)}
+        ]
     start, end = values.get("planned_start"), values.get("planned_end")
     for name, moment in (("planned_start", start), ("planned_end", end)):
         if moment is not None and timezone.is_naive(moment):
-            problems[name] = ["must include a time zone"]
+            problems[name] = [_("must include a time zone")]
     if "planned_start" in values and start is None:
-        problems["planned_start"] = ["is required"]
+        problems["planned_start"] = [_("is required")]
     if start is not None and end is not None and "planned_end" not in problems and end < start:
-        problems["planned_end"] = ["is before the planned start"]
+        problems["planned_end"] = [_("is before the planned start")]
     interval = values.get("checkin_interval_minutes")
     if interval is not None and not 1 <= interval <= 24 * 60:
-        problems["checkin_interval_minutes"] = ["must be between 1 and 1440 minutes"]
+        problems["checkin_interval_minutes"] = [_("must be between 1 and 1440 minutes")]
     if "latitude" in values or "longitude" in values:
         for name, msg in coordinates_problems(
             values.get("latitude"), values.get("longitude")
@@ -127,7 +130,7 @@ def mission_create(*, actor: Actor | None, values: Mapping[str, Any], note: str)
     check (`mission_plan`), or create on behalf of a report (an evacuation request)."""
     unknown = sorted(set(values) - set(MISSION_FIELDS))
     if unknown:
-        raise ValidationFailed({name: "is not a mission field" for name in unknown})
+        raise ValidationFailed({name: _("is not a mission field") for name in unknown})
     problems = _mission_values_check({"name": "", "kind": "", "planned_start": None, **values})
     if problems:
         raise ValidationFailed(problems)
@@ -149,7 +152,7 @@ def mission_plan(
     **values: Any,
 ) -> Mission:
     """Plan a mission: the mission, and optionally its team, points and vehicles at once."""
-    permission_require(actor, "missions.add_mission", doing="plan missions")
+    permission_require(actor, "missions.add_mission", doing=_("plan missions"))
     mission = mission_create(actor=actor, values=values, note="planned")
     for index, member in enumerate(members):
         _prefixed(f"members[{index}]", lambda m=member: _member_add(mission, **m))
@@ -171,12 +174,12 @@ def _prefixed(prefix: str, write: Any) -> None:
 
 @transaction.atomic
 def mission_update(*, actor: Actor | None, mission: Mission, changes: Mapping[str, Any]) -> Mission:
-    permission_require(actor, "missions.change_mission", doing="change missions")
+    permission_require(actor, "missions.change_mission", doing=_("change missions"))
     mission = _mission_lock(mission)
     _planning_require(mission, "change the plan")
     unknown = sorted(set(changes) - set(MISSION_FIELDS))
     if unknown:
-        raise ValidationFailed({name: "cannot be changed here" for name in unknown})
+        raise ValidationFailed({name: _("cannot be changed here") for name in unknown})
     merged = {f: getattr(mission, f) for f in MISSION_FIELDS} | dict(changes)
     problems = _mission_values_check(merged)
     if problems:
@@ -199,7 +202,8 @@ def mission_update(*, actor: Actor | None, mission: Mission, changes: Mapping[st
 def _planning_require(mission: Mission, doing: str) -> None:
     if mission.state not in lifecycle.PLANNING:
         raise Conflict(
-            f"cannot {doing}: the mission is {lifecycle.LABELS[State(mission.state)].lower()}"
+            _("cannot %(doing)s: the mission is %(state)s")
+            % {"doing": doing, "state": _(lifecycle.LABELS[State(mission.state)]).lower()}
         )
 
 
@@ -213,16 +217,18 @@ def _member_add(
 ) -> MissionMember:
     problems: dict[str, list[str]] = {}
     if person is None and user is None:
-        problems["person"] = ["give a person from the registry, a user, or both"]
+        problems["person"] = [_("give a person from the registry, a user, or both")]
     if person is not None and person.is_deleted:
-        problems["person"] = ["was deleted"]
+        problems["person"] = [_("was deleted")]
     if role not in MemberRole.values:
-        problems["role"] = [f"must be one of {', '.join(MemberRole.values)}"]
+        problems["role"] = [
+            _("must be one of %(values)s") % {"values": ", ".join(MemberRole.values)}
+        ]
     team = MissionMember.objects.alive().filter(mission=mission)
     if person is not None and team.filter(person=person).exists():
-        problems["person"] = [f"{person} is already in the team"]
+        problems["person"] = [_("%(name)s is already in the team") % {"name": person}]
     if user is not None and team.filter(user=user).exists():
-        problems["user"] = [f"{user.get_username()} is already in the team"]
+        problems["user"] = [_("%(name)s is already in the team") % {"name": user.get_username()}]
     if problems:
         raise ValidationFailed(problems)
     last = MissionMember.objects.filter(mission=mission).aggregate(n=Max("radio_number"))["n"]
@@ -240,7 +246,7 @@ def _member_add(
 
 @transaction.atomic
 def mission_member_add(*, actor: Actor | None, mission: Mission, **values: Any) -> MissionMember:
-    permission_require(actor, "missions.change_mission", doing="change a mission's team")
+    permission_require(actor, "missions.change_mission", doing=_("change a mission's team"))
     mission = _mission_lock(mission)
     _planning_require(mission, "change the team")
     member = _member_add(mission, **values)
@@ -268,9 +274,11 @@ def mission_point_create(
     add on behalf of a report (the extraction point of the evacuation it requests)."""
     problems = {k: [v] for k, v in coordinates_problems(latitude, longitude).items()}
     if kind not in PointKind.values:
-        problems["kind"] = [f"must be one of {', '.join(PointKind.values)}"]
+        problems["kind"] = [
+            _("must be one of %(values)s") % {"values": ", ".join(PointKind.values)}
+        ]
     if not name.strip():
-        problems["name"] = ["is required"]
+        problems["name"] = [_("is required")]
     if problems:
         raise ValidationFailed(problems)
     if sequence is None:
@@ -292,10 +300,10 @@ def mission_point_create(
 def mission_point_add(*, actor: Actor | None, mission: Mission, **values: Any) -> MissionPoint:
     """A waypoint, rally, extraction or objective point; they may be added while out too (an
     extraction point moved under fire)."""
-    permission_require(actor, "missions.change_mission", doing="change a mission's points")
+    permission_require(actor, "missions.change_mission", doing=_("change a mission's points"))
     mission = _mission_lock(mission)
     if mission.state in lifecycle.FINAL:
-        raise Conflict("the mission is over; its points are history")
+        raise Conflict(_("the mission is over; its points are history"))
     point = mission_point_create(mission=mission, **values)
     audit_record(
         actor=actor,
@@ -309,11 +317,13 @@ def mission_point_add(*, actor: Actor | None, mission: Mission, **values: Any) -
 
 def _vehicle_assign(mission: Mission, vehicle: Vehicle) -> MissionVehicle:
     if vehicle.is_deleted:
-        raise ValidationFailed({"vehicle": "was deleted"})
+        raise ValidationFailed({"vehicle": _("was deleted")})
     if vehicle.status == VehicleStatus.IN_REPAIR:
-        raise ValidationFailed({"vehicle": f"{vehicle} is in repair"})
+        raise ValidationFailed({"vehicle": _("%(vehicle)s is in repair") % {"vehicle": vehicle}})
     if MissionVehicle.objects.alive().filter(mission=mission, vehicle=vehicle).exists():
-        raise ValidationFailed({"vehicle": f"{vehicle} is already assigned"})
+        raise ValidationFailed(
+            {"vehicle": _("%(vehicle)s is already assigned") % {"vehicle": vehicle}}
+        )
     link = MissionVehicle(mission=mission, vehicle=vehicle)
     link.save()
     return link
@@ -323,7 +333,7 @@ def _vehicle_assign(mission: Mission, vehicle: Vehicle) -> MissionVehicle:
 def mission_vehicle_assign(
     *, actor: Actor | None, mission: Mission, vehicle: Vehicle
 ) -> MissionVehicle:
-    permission_require(actor, "missions.change_mission", doing="assign vehicles")
+    permission_require(actor, "missions.change_mission", doing=_("assign vehicles"))
     mission = _mission_lock(mission)
     _planning_require(mission, "assign vehicles")
     link = _vehicle_assign(mission, Vehicle.objects.select_for_update().get(pk=vehicle.pk))
@@ -348,7 +358,7 @@ def vehicle_register(
     fuel_percent: int = 100,
     notes: str = "",
 ) -> Vehicle:
-    permission_require(actor, "missions.add_vehicle", doing="register vehicles")
+    permission_require(actor, "missions.add_vehicle", doing=_("register vehicles"))
     problems = _vehicle_check(name=name, status=status, fuel_percent=fuel_percent)
     if problems:
         raise ValidationFailed(problems)
@@ -370,23 +380,25 @@ def _vehicle_check(
 ) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     if name is not None and not name.strip():
-        problems["name"] = ["is required"]
+        problems["name"] = [_("is required")]
     if status is not None and status not in VehicleStatus.values:
-        problems["status"] = [f"must be one of {', '.join(VehicleStatus.values)}"]
+        problems["status"] = [
+            _("must be one of %(values)s") % {"values": ", ".join(VehicleStatus.values)}
+        ]
     if fuel_percent is not None and not 0 <= fuel_percent <= 100:
-        problems["fuel_percent"] = ["must be between 0 and 100"]
+        problems["fuel_percent"] = [_("must be between 0 and 100")]
     return problems
 
 
 @transaction.atomic
 def vehicle_update(*, actor: Actor | None, vehicle: Vehicle, changes: Mapping[str, Any]) -> Vehicle:
     """Status (ready, in repair, out), fuel and notes of a vehicle."""
-    permission_require(actor, "missions.change_vehicle", doing="change vehicles")
+    permission_require(actor, "missions.change_vehicle", doing=_("change vehicles"))
     vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
     allowed = {"name", "kind", "plate", "status", "fuel_percent", "notes"}
     unknown = sorted(set(changes) - allowed)
     if unknown:
-        raise ValidationFailed({name: "cannot be changed here" for name in unknown})
+        raise ValidationFailed({name: _("cannot be changed here") for name in unknown})
     problems = _vehicle_check(
         name=changes.get("name"),
         status=changes.get("status"),
@@ -420,16 +432,16 @@ def mission_transition(
 ) -> MissionTransition:
     """Move a mission to its next state; the rule table (missions.lifecycle) says which moves
     exist and who may make them. Setting out takes the vehicles out; the end brings them back."""
-    permission_require(actor, "missions.view_mission", doing="see missions")
+    permission_require(actor, "missions.view_mission", doing=_("see missions"))
     mission = _mission_lock(mission)
-    problem = lifecycle.transition_problem(mission.state, to)
+    problem = lifecycle.transition_problem(mission.state, to, translate=_)
     if problem:
         raise Conflict(problem)
     target = State(to)
     permission_require(
         actor,
         lifecycle.transition_permission(mission.state, target),
-        doing=f"make a mission {lifecycle.LABELS[target].lower()}",
+        doing=_("make a mission %(state)s") % {"state": _(lifecycle.LABELS[target]).lower()},
     )
     problems = _when_check(at, "at")
     if problems:
@@ -479,17 +491,21 @@ def mission_checkin(
 ) -> CheckIn:
     """A team checks in. A packet heard twice (same member and packet number) is recorded
     once: the first check-in is returned."""
-    permission_require(actor, "missions.checkin_mission", doing="check a team in")
+    permission_require(actor, "missions.checkin_mission", doing=_("check a team in"))
     mission = _mission_lock(mission)
     if mission.state not in lifecycle.OUT:
-        label = lifecycle.LABELS[State(mission.state)].lower()
-        raise Conflict(f"only a team that is out checks in; this mission is {label}")
+        label = _(lifecycle.LABELS[State(mission.state)]).lower()
+        raise Conflict(
+            _("only a team that is out checks in; this mission is %(state)s") % {"state": label}
+        )
     problems = {k: [v] for k, v in coordinates_problems(latitude, longitude).items()}
     problems |= _when_check(at, "at")
     if status not in CheckInStatus.values:
-        problems["status"] = [f"must be one of {', '.join(CheckInStatus.values)}"]
+        problems["status"] = [
+            _("must be one of %(values)s") % {"values": ", ".join(CheckInStatus.values)}
+        ]
     if member is not None and member.mission_id != mission.pk:
-        problems["member"] = ["is not in this mission's team"]
+        problems["member"] = [_("is not in this mission's team")]
     if problems:
         raise ValidationFailed(problems)
     if seq is not None:
@@ -539,17 +555,17 @@ def mission_debrief(
     summary: str = "",
 ) -> Debrief:
     """The outcomes of a finished mission: people found, supplies recovered, casualties."""
-    permission_require(actor, "missions.command_mission", doing="debrief missions")
+    permission_require(actor, "missions.command_mission", doing=_("debrief missions"))
     mission = _mission_lock(mission)
     if mission.state not in lifecycle.FINAL:
-        raise Conflict("debrief a mission once it is complete or aborted")
+        raise Conflict(_("debrief a mission once it is complete or aborted"))
     if Debrief.objects.alive().filter(mission=mission).exists():
-        raise Conflict("this mission has been debriefed")
+        raise Conflict(_("this mission has been debriefed"))
     problems: dict[str, list[str]] = {}
     if people_found < 0:
-        problems["people_found"] = ["cannot be negative"]
+        problems["people_found"] = [_("cannot be negative")]
     if casualties < 0:
-        problems["casualties"] = ["cannot be negative"]
+        problems["casualties"] = [_("cannot be negative")]
     supplies = [dict(s) for s in supplies_recovered]
     if problems:
         raise ValidationFailed(problems)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -32,7 +33,7 @@ class ItemListApi(ListApiView):
 class ItemCreateApi(ApiView):
     """Add an item to the catalogue."""
 
-    permission = Needs("supplies.manage_catalogue", "change the catalogue")
+    permission = Needs("supplies.manage_catalogue", gettext_noop("change the catalogue"))
 
     @extend_schema(
         operation_id="item_create",
@@ -73,7 +74,7 @@ class LocationListApi(ListApiView):
 class LocationCreateApi(ApiView):
     """A store, a cache (with its coordinates) or a vehicle."""
 
-    permission = Needs("supplies.manage_catalogue", "add stock locations")
+    permission = Needs("supplies.manage_catalogue", gettext_noop("add stock locations"))
 
     @extend_schema(
         operation_id="location_create",
@@ -106,7 +107,7 @@ class MovementCreateApi(ApiView):
     """Record a receipt, salvage, issue or write-off. Refused (nothing written) when it would
     take the stock below zero."""
 
-    permission = Needs("supplies.manage_stock", "record stock")
+    permission = Needs("supplies.manage_stock", gettext_noop("record stock"))
 
     @extend_schema(
         operation_id="movement_create",
@@ -150,7 +151,7 @@ def movement_record(*, actor: Any, values: dict[str, Any]) -> list[Any]:
 class CountCreateApi(ApiView):
     """A physical count of a lot; the difference goes into the ledger."""
 
-    permission = Needs("supplies.manage_stock", "record stock counts")
+    permission = Needs("supplies.manage_stock", gettext_noop("record stock counts"))
 
     @extend_schema(
         operation_id="count_create",
@@ -166,7 +167,7 @@ class CountCreateApi(ApiView):
 
 
 class TransferCreateApi(ApiView):
-    permission = Needs("supplies.manage_stock", "transfer stock")
+    permission = Needs("supplies.manage_stock", gettext_noop("transfer stock"))
 
     @extend_schema(
         operation_id="transfer_send",
@@ -182,7 +183,7 @@ class TransferCreateApi(ApiView):
 
 
 class TransferReceiveApi(ApiView):
-    permission = Needs("supplies.manage_stock", "receive transfers")
+    permission = Needs("supplies.manage_stock", gettext_noop("receive transfers"))
 
     @extend_schema(
         operation_id="transfer_receive", tags=TAGS, request=None, responses=schemas.TransferOutput
@@ -195,7 +196,7 @@ class TransferReceiveApi(ApiView):
 
 
 class ColdChainCreateApi(ApiView):
-    permission = Needs("supplies.manage_stock", "record cold-chain readings")
+    permission = Needs("supplies.manage_stock", gettext_noop("record cold-chain readings"))
 
     @extend_schema(
         operation_id="cold_chain_record", tags=TAGS, request=schemas.ColdChainInput, responses=None
@@ -251,7 +252,7 @@ class CycleListApi(ListApiView):
 
 
 class CycleCreateApi(ApiView):
-    permission = Needs("supplies.manage_rations", "set up ration cycles")
+    permission = Needs("supplies.manage_rations", gettext_noop("set up ration cycles"))
 
     @extend_schema(
         operation_id="cycle_create",
@@ -281,7 +282,7 @@ class PointListApi(ListApiView):
 
 
 class PointCreateApi(ApiView):
-    permission = Needs("supplies.manage_rations", "set up distribution points")
+    permission = Needs("supplies.manage_rations", gettext_noop("set up distribution points"))
 
     @extend_schema(
         operation_id="point_create",
@@ -318,7 +319,7 @@ class RationIssueApi(ApiView):
     """Issue a ration: a distribution row and its ledger rows; once per household, cycle and
     site (409 the second time)."""
 
-    permission = Needs("supplies.issue_ration", "issue rations")
+    permission = Needs("supplies.issue_ration", gettext_noop("issue rations"))
 
     @extend_schema(
         operation_id="ration_issue",

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_noop
 
 
 class SuppliesConfig(AppConfig):
@@ -23,19 +24,23 @@ class SuppliesConfig(AppConfig):
         site_setting_declare(
             SiteSettingSpec(
                 key=rules.SETTING_KCAL,
-                meaning="kilocalories per person per day, for the days of supply of food",
+                meaning=gettext_noop(
+                    "kilocalories per person per day, for the days of supply of food"
+                ),
                 default=f"{rules.SPHERE_KCAL} (the Sphere minimum)",
                 parse=parse_positive_number,
-                label="Food per person per day",
+                label=gettext_noop("Food per person per day"),
                 unit="kcal",
             ),
             SiteSettingSpec(
                 key=rules.SETTING_WATER,
-                meaning="litres of water per person per day, for the days of supply of water",
+                meaning=gettext_noop(
+                    "litres of water per person per day, for the days of supply of water"
+                ),
                 default=f"{rules.SPHERE_WATER_LITRES} (the Sphere minimum)",
                 parse=parse_positive_number,
-                label="Water per person per day",
-                unit="litres",
+                label=gettext_noop("Water per person per day"),
+                unit=gettext_noop("litres"),
             ),
         )
         role_permissions_grant("supplies", ROLE_GRANTS)
@@ -43,31 +48,35 @@ class SuppliesConfig(AppConfig):
         alert_kind_declare(
             AlertKind(
                 kind="supplies.below_reorder",
-                meaning="an item's stock at a site is below its reorder level",
+                meaning=gettext_noop("an item's stock at a site is below its reorder level"),
             ),
             AlertKind(
                 kind="supplies.stockout_soon",
-                meaning="an item runs out at a site within the horizon",
+                meaning=gettext_noop("an item runs out at a site within the horizon"),
             ),
             AlertKind(
                 kind="supplies.lot_expiring",
-                meaning="a lot in stock expires within the horizon, or has expired",
+                meaning=gettext_noop("a lot in stock expires within the horizon, or has expired"),
             ),
             AlertKind(
                 kind="supplies.cold_chain_excursion",
-                meaning="a fridge or cold box read outside 2-8 °C",
+                meaning=gettext_noop("a fridge or cold box read outside 2-8 °C"),
             ),
             AlertKind(
                 kind="supplies.vvm_discard",
-                meaning="a vaccine lot's vial monitor is past the discard point",
+                meaning=gettext_noop("a vaccine lot's vial monitor is past the discard point"),
             ),
             AlertKind(
                 kind="supplies.double_collection",
-                meaning="a household collected twice in one period, at two sites or laptops",
+                meaning=gettext_noop(
+                    "a household collected twice in one period, at two sites or laptops"
+                ),
             ),
             AlertKind(
                 kind=OVERDRAWN_KIND,
-                meaning="the sites' ledgers, merged, take more of a lot than there was",
+                meaning=gettext_noop(
+                    "the sites' ledgers, merged, take more of a lot than there was"
+                ),
             ),
         )
         # Rows from another site: balances summed again, double collections found.

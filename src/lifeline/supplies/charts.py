@@ -12,6 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from html import escape
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from lifeline.supplies.rules import quantity_text
@@ -26,7 +27,8 @@ Scale = Callable[[dt.date, Decimal], tuple[float, float]]
 
 
 def _day_label(day: dt.date) -> str:
-    return f"{day.day} {day:%b}"
+    # Django's "M" is the month's short name in the user's language ("janv.", "يناير").
+    return escape(formats.date_format(day, "j M"))
 
 
 def _scaler(

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import serializers
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -21,6 +23,7 @@ from lifeline.core.services import permission_require
 from lifeline.supplies import schemas, selectors, services, transfer
 from lifeline.supplies.api import movement_record
 from lifeline.supplies.rules import quantity_text
+from lifeline.supplies.words import basis_word
 
 stock_app = typer.Typer(help="Stock: what is where, receipts, issues, counts, alerts.")
 ration_app = typer.Typer(help="Rations: cycles, entitlements, issuing at a distribution point.")
@@ -83,7 +86,10 @@ def stock_move(
         },
     )
     for movement in movement_record(actor=state_of(ctx).actor(), values=values):
-        typer.echo(f"{movement.kind} {quantity_text(movement.quantity)} lot {movement.lot}")
+        typer.echo(
+            _("%(kind)s %(qty)s lot %(lot)s")
+            % {"kind": movement.kind, "qty": quantity_text(movement.quantity), "lot": movement.lot}
+        )
 
 
 @stock_app.command("days")
@@ -98,10 +104,21 @@ def stock_days(
     supply = selectors.days_of_supply(
         actor=state_of(ctx).actor(), item=values["item"], site=site, basis=values["basis"]
     )
-    days = "no consumption" if supply.days is None else f"{supply.days:.1f} days"
-    typer.echo(f"{values['item'].name} at {site.name}: {days} ({supply.basis})")
+    if supply.days is None:
+        days = _("no consumption")
+    else:
+        days = ngettext("%(n)s day", "%(n)s days", round(supply.days)) % {"n": f"{supply.days:.1f}"}
+    typer.echo(
+        _("%(item)s at %(site)s: %(days)s (%(basis)s)")
+        % {
+            "item": values["item"].name,
+            "site": site.name,
+            "days": days,
+            "basis": basis_word(supply.basis),
+        }
+    )
     if supply.stockout_on:
-        typer.echo(f"runs out around {supply.stockout_on:%Y-%m-%d}")
+        typer.echo(_("runs out around %(day)s") % {"day": f"{supply.stockout_on:%Y-%m-%d}"})
 
 
 @stock_app.command("alerts")
@@ -132,7 +149,7 @@ def _import(kind: str, ctx: typer.Context, path: Path, partial: bool) -> None:
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True
         ) as progress,
     ):
-        task = progress.add_task(f"importing {kind}", total=None)
+        task = progress.add_task(_("importing %(what)s") % {"what": kind}, total=None)
         report = run(
             actor=actor,
             stream=stream,
@@ -140,12 +157,24 @@ def _import(kind: str, ctx: typer.Context, path: Path, partial: bool) -> None:
             on_progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
     for error in report.errors:
-        where = f"line {error.line}" + (f", {error.column}" if error.column else "")
+        where = _("line %(n)s") % {"n": error.line} + (f", {error.column}" if error.column else "")
         typer.echo(f"  {where}: {error.message}", err=True)
     if report.errors and not report.written:
-        typer.echo(f"{len(report.errors)} problems; nothing was imported", err=True)
+        problems = len(report.errors)
+        typer.echo(
+            ngettext(
+                "%(n)s problem; nothing was imported",
+                "%(n)s problems; nothing was imported",
+                problems,
+            )
+            % {"n": problems},
+            err=True,
+        )
         raise typer.Exit(code=2)
-    typer.echo(f"imported {report.imported} of {report.rows} rows")
+    typer.echo(
+        ngettext("imported %(n)s of %(rows)s row", "imported %(n)s of %(rows)s rows", report.rows)
+        % {"n": report.imported, "rows": report.rows}
+    )
 
 
 @stock_app.command("import-catalogue")
@@ -172,7 +201,7 @@ def stock_export(
     """Write the catalogue or a count sheet (stock on hand) as CSV with hashtags to stdout."""
     actor = state_of(ctx).actor()
     if what not in {"catalogue", "counts"}:
-        raise ValidationFailed({"what": "must be catalogue or counts"})
+        raise ValidationFailed({"what": _("must be catalogue or counts")})
     text = (
         transfer.catalogue_export_csv(actor=actor)
         if what == "catalogue"
@@ -185,7 +214,7 @@ def stock_export(
 def ration_cycles(ctx: typer.Context) -> None:
     """The ration cycles and their ids."""
     for cycle in selectors.cycle_list(actor=state_of(ctx).actor()):
-        state = "closed" if cycle.closed_at else "open"
+        state = _("closed") if cycle.closed_at else _("open")
         typer.echo(f"{cycle.pk}  {cycle.name}  {cycle.starts_on}..{cycle.ends_on}  {state}")
 
 
@@ -221,8 +250,11 @@ def ration_issue(
 @ration_app.command("doubles")
 def ration_doubles(ctx: typer.Context) -> None:
     """Find households that collected one cycle at two sites; raise an alert per pair."""
-    permission_require(state_of(ctx).actor(), "supplies.manage_rations", doing="check rations")
+    permission_require(state_of(ctx).actor(), "supplies.manage_rations", doing=_("check rations"))
     found = services.double_collections_find()
     for pair in found:
         typer.echo(pair.alert.title)
-    typer.echo(f"{len(found)} double collections")
+    typer.echo(
+        ngettext("%(n)s double collection", "%(n)s double collections", len(found))
+        % {"n": len(found)}
+    )

@@ -15,21 +15,23 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.models import ReplicatedModel, Site
+from lifeline.core.templatetags.lifeline_format import day as day_said
 from lifeline.people.models import Household
-from lifeline.supplies.rules import day_text
 
 
 class Category(models.TextChoices):
-    MEDICINE = "medicine", "Medicine"
-    VACCINE = "vaccine", "Vaccine"
-    FOOD = "food", "Food"
-    WATER = "water", "Water"
-    FUEL = "fuel", "Fuel"
-    SHELTER = "shelter", "Shelter"
-    HYGIENE = "hygiene", "Hygiene"
-    OTHER = "other", "Other"
+    MEDICINE = "medicine", _("Medicine")
+    VACCINE = "vaccine", _("Vaccine")
+    FOOD = "food", _("Food")
+    WATER = "water", _("Water")
+    FUEL = "fuel", _("Fuel")
+    SHELTER = "shelter", _("Shelter")
+    HYGIENE = "hygiene", _("Hygiene")
+    OTHER = "other", _("Other")
 
 
 class Item(ReplicatedModel):
@@ -60,9 +62,9 @@ class Item(ReplicatedModel):
 
 
 class LocationKind(models.TextChoices):
-    STORE = "store", "Store"
-    CACHE = "cache", "Cache"
-    VEHICLE = "vehicle", "Vehicle"
+    STORE = "store", _("Store")
+    CACHE = "cache", _("Cache")
+    VEHICLE = "vehicle", _("Vehicle")
 
 
 class Location(ReplicatedModel):
@@ -104,8 +106,12 @@ class Lot(ReplicatedModel):
         indexes = [models.Index(fields=["item", "batch"])]
 
     def __str__(self) -> str:
-        expiry = f" exp. {day_text(self.expiry_date)}" if self.expiry_date else ""
-        return f"{self.batch or 'no batch'}{expiry}"
+        batch = self.batch or gettext("no batch")
+        if self.expiry_date is None:
+            return batch
+        # The day as every page shows it (`|day`), its month in the user's language.
+        day = day_said(self.expiry_date)
+        return gettext("%(batch)s exp. %(day)s") % {"batch": batch, "day": day}
 
 
 class Transfer(ReplicatedModel):
@@ -128,16 +134,16 @@ class Transfer(ReplicatedModel):
 
 
 class MovementKind(models.TextChoices):
-    RECEIPT = "receipt", "Receipt"
-    SALVAGE = "salvage", "Salvage found in the field"
-    ISSUE = "issue", "Issue"
-    RATION = "ration", "Ration issued"
-    TRANSFER_OUT = "transfer_out", "Transfer out"
-    TRANSFER_IN = "transfer_in", "Transfer in"
-    LOSS = "loss", "Loss"
-    EXPIRY = "expiry", "Expiry write-off"
-    DAMAGE = "damage", "Damage write-off"
-    COUNT = "count", "Count reconciliation"
+    RECEIPT = "receipt", _("Receipt")
+    SALVAGE = "salvage", _("Salvage found in the field")
+    ISSUE = "issue", _("Issue")
+    RATION = "ration", _("Ration issued")
+    TRANSFER_OUT = "transfer_out", _("Transfer out")
+    TRANSFER_IN = "transfer_in", _("Transfer in")
+    LOSS = "loss", _("Loss")
+    EXPIRY = "expiry", _("Expiry write-off")
+    DAMAGE = "damage", _("Damage write-off")
+    COUNT = "count", _("Count reconciliation")
 
 
 INBOUND = frozenset({MovementKind.RECEIPT, MovementKind.SALVAGE, MovementKind.TRANSFER_IN})

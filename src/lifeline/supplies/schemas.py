@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from lifeline.core.schemas import ByCodeOrIdField, SiteField
@@ -150,11 +151,11 @@ class TransferFormInput(serializers.Serializer[Any]):
         for n in range(2, TRANSFER_FORM_LINES + 1):
             item, quantity = attrs.get(f"item_{n}"), attrs.get(f"quantity_{n}")
             if item is not None and quantity is None:
-                problems[f"quantity_{n}"] = "how much of it?"
+                problems[f"quantity_{n}"] = _("how much of it?")
             elif item is None and quantity is not None:
-                problems[f"item_{n}"] = "which item?"
+                problems[f"item_{n}"] = _("which item?")
             elif item is not None and item.pk in seen:
-                problems[f"item_{n}"] = "is already on this transfer: put it on one line"
+                problems[f"item_{n}"] = _("is already on this transfer: put it on one line")
             if item is not None:
                 seen.add(item.pk)
         if problems:

@@ -12,13 +12,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext as _
 
 from lifeline.alerts.models import Severity
 from lifeline.core.errors import NotFound, ValidationFailed
 from lifeline.core.ids import id_parse
 from lifeline.core.models import Site
 from lifeline.core.services import Actor, permission_require, setting_get
+from lifeline.core.templatetags.lifeline_format import day
 from lifeline.people.models import Status
 from lifeline.people.selectors import PersonFilters, person_list
 from lifeline.supplies import rules
@@ -37,12 +40,13 @@ from lifeline.supplies.models import (
     Transfer,
 )
 from lifeline.supplies.rules import quantity_text as q
+from lifeline.supplies.words import days_word, unit_word
 
 OBSERVED_WINDOW_DAYS = 14
 
 
 def _can_view(actor: Actor | None) -> None:
-    permission_require(actor, "supplies.view_item", doing="see stock")
+    permission_require(actor, "supplies.view_item", doing=_("see stock"))
 
 
 def item_list(*, actor: Actor | None, category: str | None = None) -> QuerySet[Item]:
@@ -64,7 +68,7 @@ def item_get(*, actor: Actor | None, ref: Any) -> Item:
         except ValueError:
             item = None
     if item is None:
-        raise NotFound(f"no item {text!r}")
+        raise NotFound(_("no item %(ref)r") % {"ref": text})
     return item
 
 
@@ -92,7 +96,7 @@ def location_get(*, actor: Actor | None, ref: Any) -> Location:
         except ValueError:
             location = None
     if location is None:
-        raise NotFound(f"no location {text!r}")
+        raise NotFound(_("no location %(ref)r") % {"ref": text})
     return location
 
 
@@ -100,7 +104,7 @@ def lot_get(*, actor: Actor | None, lot_id: Any) -> Lot:
     _can_view(actor)
     lot = Lot.objects.alive().select_related("item").filter(pk=id_parse(lot_id, "lot")).first()
     if lot is None:
-        raise NotFound(f"no lot {lot_id}")
+        raise NotFound(_("no lot %(id)s") % {"id": lot_id})
     return lot
 
 
@@ -268,7 +272,7 @@ def days_of_supply(
     present (items that give kcal or water) or by the consumption observed lately."""
     _can_view(actor)
     if basis not in {"auto", "sphere", "observed"}:
-        raise ValidationFailed({"basis": "must be auto, sphere or observed"})
+        raise ValidationFailed({"basis": _("must be auto, sphere or observed")})
     today = today or timezone.localdate()
     on_hand = on_hand_total(item=item, site=site)
     need: tuple[Decimal, str] | None = None
@@ -283,7 +287,10 @@ def days_of_supply(
         )
         if need is None and basis == "sphere":
             raise ValidationFailed(
-                {"basis": f"{item.name} has no kcal or litres per unit for a Sphere standard"}
+                {
+                    "basis": _("%(item)s has no kcal or litres per unit for a Sphere standard")
+                    % {"item": item.name}
+                }
             )
     if need is None:
         need = (consumption_observed(item=item, site=site, today=today), "observed")
@@ -291,12 +298,60 @@ def days_of_supply(
 
 
 @dataclass(frozen=True)
+class Days:
+    """Days of supply, said in the reader's language when a title is read."""
+
+    days: float | None
+
+
+@dataclass(frozen=True)
+class Unit:
+    """An item's unit as entered, translated when it is a common one (`words.unit_word`)."""
+
+    unit: str
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word of the message's own (marked with gettext_noop), translated when read."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class StockAlert:
+    """A stock problem found now. Its title is worded when read, in the reader's language:
+    `message` is the English text (marked for the catalogues) and `params` its values, days
+    and units said in words then; `title_english` is what an alert stores."""
+
     kind: str
     key: str
-    title: str
+    message: str
+    params: dict[str, object]
     severity: str
     detail: str = ""
+
+    @property
+    def title(self) -> str:
+        words = {name: _said(value) for name, value in self.params.items()}
+        return gettext(self.message) % words
+
+    @property
+    def title_english(self) -> str:
+        with translation.override("en"):
+            return self.title
+
+
+def _said(value: object) -> object:
+    if isinstance(value, dt.date):
+        return day(value)
+    if isinstance(value, Days):
+        return days_word(value.days)
+    if isinstance(value, Unit):
+        return unit_word(value.unit)
+    if isinstance(value, Word):
+        return gettext(value.text)
+    return value
 
 
 def stock_alerts(
@@ -320,8 +375,17 @@ def stock_alerts(
                 StockAlert(
                     "supplies.below_reorder",
                     f"{site.pk}:{item.pk}:{today:%Y-%m-%d}",
-                    f"{item.name}: {q(on_hand)} {item.unit} at {site.name}, below the reorder "
-                    f"level of {q(item.reorder_level)}",
+                    gettext_noop(
+                        "%(item)s: %(qty)s %(unit)s at %(site)s, below the reorder level of "
+                        "%(level)s"
+                    ),
+                    {
+                        "item": item.name,
+                        "qty": q(on_hand),
+                        "unit": Unit(item.unit),
+                        "site": site.name,
+                        "level": q(item.reorder_level),
+                    },
                     Severity.WARNING,
                 )
             )
@@ -335,9 +399,15 @@ def stock_alerts(
                 StockAlert(
                     "supplies.stockout_soon",
                     f"{site.pk}:{item.pk}:{supply.stockout_on:%Y-%m-%d}",
-                    f"{item.name} runs out at {site.name} around "
-                    f"{rules.day_text(supply.stockout_on)} ({rules.days_text(supply.days)} of "
-                    "supply)",
+                    gettext_noop(
+                        "%(item)s runs out at %(site)s around %(day)s (%(days)s of supply)"
+                    ),
+                    {
+                        "item": item.name,
+                        "site": site.name,
+                        "day": supply.stockout_on,
+                        "days": Days(supply.days),
+                    },
                     Severity.CRITICAL if (supply.days or 0) < 3 else Severity.WARNING,
                 )
             )
@@ -357,10 +427,21 @@ def stock_alerts(
             StockAlert(
                 "supplies.lot_expiring",
                 f"{balance.location_id}:{balance.lot_id}",
-                f"{balance.item.name} lot {balance.lot.batch or 'without batch'}: "
-                f"{q(balance.quantity)} {balance.item.unit} "
-                f"at {balance.location.name} {'expired' if expired else 'expires'} "
-                f"{rules.day_text(balance.expiry_date)}",
+                gettext_noop(
+                    "%(item)s lot %(batch)s: %(qty)s %(unit)s at %(where)s expired %(day)s"
+                )
+                if expired
+                else gettext_noop(
+                    "%(item)s lot %(batch)s: %(qty)s %(unit)s at %(where)s expires %(day)s"
+                ),
+                {
+                    "item": balance.item.name,
+                    "batch": balance.lot.batch or Word(gettext_noop("without batch")),
+                    "qty": q(balance.quantity),
+                    "unit": Unit(balance.item.unit),
+                    "where": balance.location.name,
+                    "day": balance.expiry_date,
+                },
                 Severity.CRITICAL if expired else Severity.WARNING,
             )
         )
@@ -376,8 +457,8 @@ def stock_alerts(
                 StockAlert(
                     "supplies.cold_chain_excursion",
                     f"{reading.location_id}:{reading.recorded_at:%Y-%m-%d}",
-                    f"Cold chain: {reading.temperature_c} °C at {reading.location.name} "
-                    "(keep 2-8 °C)",
+                    gettext_noop("Cold chain: %(t)s °C at %(where)s (keep 2-8 °C)"),
+                    {"t": reading.temperature_c, "where": reading.location.name},
                     Severity.CRITICAL,
                 )
             )
@@ -393,8 +474,12 @@ def stock_alerts(
             StockAlert(
                 "supplies.vvm_discard",
                 str(balance.lot_id),
-                f"{balance.item.name} lot {balance.lot}: vial monitor at stage "
-                f"{balance.lot.vvm_stage}, do not use",
+                gettext_noop("%(item)s lot %(lot)s: vial monitor at stage %(stage)s, do not use"),
+                {
+                    "item": balance.item.name,
+                    "lot": balance.lot.batch or Word(gettext_noop("without batch")),
+                    "stage": balance.lot.vvm_stage,
+                },
                 Severity.CRITICAL,
             )
         )
@@ -402,7 +487,7 @@ def stock_alerts(
 
 
 def cycle_list(*, actor: Actor | None, site: Site | None = None) -> QuerySet[RationCycle]:
-    permission_require(actor, "supplies.view_distribution", doing="see ration cycles")
+    permission_require(actor, "supplies.view_distribution", doing=_("see ration cycles"))
     qs = RationCycle.objects.alive().select_related("site")
     if site is not None:
         qs = qs.filter(site=site)
@@ -410,7 +495,7 @@ def cycle_list(*, actor: Actor | None, site: Site | None = None) -> QuerySet[Rat
 
 
 def cycle_get(*, actor: Actor | None, cycle_id: Any) -> RationCycle:
-    permission_require(actor, "supplies.view_distribution", doing="see ration cycles")
+    permission_require(actor, "supplies.view_distribution", doing=_("see ration cycles"))
     cycle = (
         RationCycle.objects.alive()
         .select_related("site")
@@ -418,12 +503,12 @@ def cycle_get(*, actor: Actor | None, cycle_id: Any) -> RationCycle:
         .first()
     )
     if cycle is None:
-        raise NotFound(f"no ration cycle {cycle_id}")
+        raise NotFound(_("no ration cycle %(id)s") % {"id": cycle_id})
     return cycle
 
 
 def point_list(*, actor: Actor | None, site: Site | None = None) -> QuerySet[DistributionPoint]:
-    permission_require(actor, "supplies.view_distribution", doing="see distribution points")
+    permission_require(actor, "supplies.view_distribution", doing=_("see distribution points"))
     qs = DistributionPoint.objects.alive().select_related("site", "location")
     if site is not None:
         qs = qs.filter(site=site)
@@ -431,7 +516,7 @@ def point_list(*, actor: Actor | None, site: Site | None = None) -> QuerySet[Dis
 
 
 def point_get(*, actor: Actor | None, point_id: Any) -> DistributionPoint:
-    permission_require(actor, "supplies.view_distribution", doing="see distribution points")
+    permission_require(actor, "supplies.view_distribution", doing=_("see distribution points"))
     point = (
         DistributionPoint.objects.alive()
         .select_related("site", "location")
@@ -439,7 +524,7 @@ def point_get(*, actor: Actor | None, point_id: Any) -> DistributionPoint:
         .first()
     )
     if point is None:
-        raise NotFound(f"no distribution point {point_id}")
+        raise NotFound(_("no distribution point %(id)s") % {"id": point_id})
     return point
 
 
@@ -452,7 +537,7 @@ def distributions_count(*, cycle: RationCycle | None, point: DistributionPoint) 
 
 def cycle_distributions(*, actor: Actor | None, cycle: RationCycle) -> QuerySet[Distribution]:
     """The rations issued in a cycle at every point, oldest first (its export)."""
-    permission_require(actor, "supplies.view_distribution", doing="see distributions")
+    permission_require(actor, "supplies.view_distribution", doing=_("see distributions"))
     return (
         Distribution.objects.filter(cycle=cycle)
         .select_related("household", "point", "site", "cycle", "issued_by")
@@ -632,5 +717,5 @@ def transfer_get(*, actor: Actor | None, transfer_id: Any) -> Transfer:
         .first()
     )
     if transfer is None:
-        raise NotFound(f"no transfer {transfer_id}")
+        raise NotFound(_("no transfer %(id)s") % {"id": transfer_id})
     return transfer

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from lifeline.core import csvio
 from lifeline.core.errors import LifelineError, ValidationFailed
@@ -108,15 +109,17 @@ def _layout(
         ) or by_name.get(csvio.header_normalise(header))
         label = header.strip() or (str(tag) if tag else f"column {csvio.column_letter(index)}")
         if column is None and (header.strip() or tag):
-            problems[f"column {csvio.column_letter(index)} ({label})"] = "is not a known column"
+            problems[f"column {csvio.column_letter(index)} ({label})"] = _("is not a known column")
         found.append(column)
         labels.append(label)
     missing = [c.key for c in columns[:2] if c not in found]
     if missing:
-        problems["columns"] = f"the file needs the columns {', '.join(missing)}"
+        problems["columns"] = _("the file needs the columns %(columns)s") % {
+            "columns": ", ".join(missing)
+        }
     if problems:
         problems["known columns"] = ", ".join(f"{c.key} ({c.tag_text})" for c in columns)
-        raise ValidationFailed(problems, message="the file's columns are not the expected ones")
+        raise ValidationFailed(problems, message=_("the file's columns are not the expected ones"))
     return header_rows, found, labels
 
 
@@ -191,7 +194,7 @@ def catalogue_import_csv(
     partial: bool = False,
 ) -> ImportReport:
     """Add items, or change the items whose code is already in the catalogue."""
-    permission_require(actor, "supplies.manage_catalogue", doing="import the catalogue")
+    permission_require(actor, "supplies.manage_catalogue", doing=_("import the catalogue"))
 
     def write(values: dict[str, str]) -> None:
         existing = Item.objects.alive().filter(code=values.get("code", "")).first()
@@ -225,7 +228,7 @@ def counts_import_csv(
     partial: bool = False,
 ) -> ImportReport:
     """A physical count sheet: each row's difference from the ledger becomes a count row."""
-    permission_require(actor, "supplies.manage_stock", doing="import stock counts")
+    permission_require(actor, "supplies.manage_stock", doing=_("import stock counts"))
 
     def write(values: dict[str, str]) -> None:
         clean = _parsed(schemas.CountSheetRowInput, values)

@@ -24,6 +24,7 @@ from lifeline.core.services import Actor
 from lifeline.supplies import rules, selectors, services
 from lifeline.supplies.charts import burn_down_svg, sparkline_svg
 from lifeline.supplies.models import RationCycle
+from lifeline.supplies.words import unit_word
 
 HISTORY_DAYS = 30
 EXPIRY_DAYS = 30
@@ -91,7 +92,7 @@ def item_page(request: HttpRequest, code: str) -> HttpResponse:
         history=history,
         projection=projection,
         reorder_level=item.reorder_level,
-        unit=item.unit,
+        unit=unit_word(item.unit),
         daily_need=supply.daily_need,
     )
     return render(
@@ -154,7 +155,9 @@ def point_page(request: HttpRequest, point_id: uuid.UUID) -> HttpResponse:
         try:
             services.ration_issue(actor=actor, point=point, cycle=cycle, ration_card=card)
         except LifelineError as error:
-            messages.error(request, f"{card}: {error.message}")
+            messages.error(
+                request, _("%(card)s: %(problem)s") % {"card": card, "problem": error.message}
+            )
             return redirect(f"{request.path}?cycle={cycle.pk}&card={card}")
         messages.success(request, _("%(card)s: ration issued.") % {"card": card})
         return redirect(f"{request.path}?cycle={cycle.pk}")

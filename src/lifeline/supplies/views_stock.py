@@ -24,12 +24,13 @@ from lifeline.core.services import Actor, permission_require
 from lifeline.supplies import rules, schemas, selectors, services
 from lifeline.supplies.models import LocationKind, MovementKind
 from lifeline.supplies.rules import quantity_text as q
+from lifeline.supplies.words import unit_word
 
 MANAGE = "supplies.manage_stock"
 
 
 def _item_choices(actor: Actor) -> Choices:
-    return [(i.code, f"{i.name} ({i.unit})") for i in selectors.item_list(actor=actor)]
+    return [(i.code, f"{i.name} ({unit_word(i.unit)})") for i in selectors.item_list(actor=actor)]
 
 
 def _location_choices(actor: Actor, *, here_only: bool = True, kind: str | None = None) -> Choices:
@@ -91,7 +92,7 @@ def _receive_form(actor: Actor, data: QueryDict | None = None) -> SchemaForm:
 @page_view
 def stock_receive_page(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    permission_require(actor, MANAGE, doing="record stock")
+    permission_require(actor, MANAGE, doing=_("record stock"))
     form = _receive_form(actor, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         movement = form.submit(
@@ -113,7 +114,7 @@ def stock_receive_page(request: HttpRequest) -> HttpResponse:
                 _("Received %(qty)s %(unit)s of %(item)s at %(where)s (lot %(lot)s).")
                 % {
                     "qty": q(movement.quantity),
-                    "unit": movement.item.unit,
+                    "unit": unit_word(movement.item.unit),
                     "item": movement.item.name,
                     "where": movement.location.name,
                     "lot": movement.lot,
@@ -148,7 +149,7 @@ def _issue_form(actor: Actor, data: QueryDict | None = None) -> SchemaForm:
 @page_view
 def stock_issue_page(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    permission_require(actor, MANAGE, doing="issue stock")
+    permission_require(actor, MANAGE, doing=_("issue stock"))
     form = _issue_form(actor, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         movements = form.submit(
@@ -168,7 +169,7 @@ def stock_issue_page(request: HttpRequest) -> HttpResponse:
                 _("Issued %(qty)s %(unit)s of %(item)s from %(where)s.")
                 % {
                     "qty": q(-sum((m.quantity for m in movements), Decimal(0))),
-                    "unit": first.item.unit,
+                    "unit": unit_word(first.item.unit),
                     "item": first.item.name,
                     "where": first.location.name,
                 },
@@ -216,7 +217,7 @@ def stock_count_page(request: HttpRequest) -> HttpResponse:
     """A stock take: the ledger's lines to count (a tap fills the form), the count, and the
     variances recorded lately."""
     actor = request.user
-    permission_require(actor, MANAGE, doing="record stock counts")
+    permission_require(actor, MANAGE, doing=_("record stock counts"))
     site = site_local()
     lines = selectors.lots_known(actor=actor, site=site)
     if request.method == "POST":
@@ -235,7 +236,7 @@ def stock_count_page(request: HttpRequest) -> HttpResponse:
                 )
                 % {
                     "counted": q(values["counted"]),
-                    "unit": values["lot"].item.unit,
+                    "unit": unit_word(values["lot"].item.unit),
                     "item": values["lot"].item.name,
                     "where": values["location"].name,
                     "ledger": q(ledger),
@@ -318,7 +319,7 @@ def _transfer_form(actor: Actor, data: QueryDict | None = None) -> SchemaForm:
 @page_view
 def stock_transfer_page(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    permission_require(actor, MANAGE, doing="transfer stock")
+    permission_require(actor, MANAGE, doing=_("transfer stock"))
     form = _transfer_form(actor, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         transfer = form.submit(
@@ -353,7 +354,7 @@ def stock_transfer_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def transfer_receive_page(request: HttpRequest, transfer_id: uuid.UUID) -> HttpResponse:
     actor = request.user
-    permission_require(actor, MANAGE, doing="receive transfers")
+    permission_require(actor, MANAGE, doing=_("receive transfers"))
     transfer = selectors.transfer_get(actor=actor, transfer_id=transfer_id)
     services.transfer_receive(actor=actor, transfer=transfer)
     messages.success(
@@ -401,7 +402,7 @@ def _cold_chain_codes(actor: Actor) -> set[str]:
 @page_view
 def cold_chain_page(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    permission_require(actor, MANAGE, doing="record cold-chain readings")
+    permission_require(actor, MANAGE, doing=_("record cold-chain readings"))
     form = _cold_chain_form(actor, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         reading = form.submit(lambda v: services.cold_chain_record(actor=actor, **v))

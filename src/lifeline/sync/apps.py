@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_noop
 
 
 class SyncConfig(AppConfig):
@@ -20,14 +21,14 @@ class SyncConfig(AppConfig):
         alert_kind_declare(
             AlertKind(
                 kind=CLOCK_AHEAD_KIND,
-                meaning="another site's clock runs ahead: its changes are held back",
+                meaning=gettext_noop("another site's clock runs ahead: its changes are held back"),
                 permission="sync.review_conflict",
             )
         )
         site_setting_declare(
             SiteSettingSpec(
                 key=CLOCK_AHEAD_SETTING,
-                meaning=(
+                meaning=gettext_noop(
                     "how far ahead of this site's clock another site's change may be stamped "
                     "before it is held back (minutes)"
                 ),
@@ -36,7 +37,7 @@ class SyncConfig(AppConfig):
             ),
             SiteSettingSpec(
                 key=SHARE_PROTECTED_SETTING,
-                meaning=(
+                meaning=gettext_noop(
                     "whether bundles made for no particular peer carry children's protection "
                     "cases and medical records"
                 ),

@@ -33,6 +33,7 @@ import msgpack
 import zstandard
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.utils.translation import gettext as _
 
 from lifeline.core import hlc
 from lifeline.core.errors import ValidationFailed
@@ -53,7 +54,10 @@ class BundleRefused(ValidationFailed):
     unknown_site, signature, replayed, recipient, format, schema)."""
 
     def __init__(self, reason: str, message: str) -> None:
-        super().__init__({"bundle": message}, f"the bundle is refused ({reason.replace('_', ' ')})")
+        super().__init__(
+            {"bundle": message},
+            _("the bundle is refused (%(reason)s)") % {"reason": reason.replace("_", " ")},
+        )
         self.reason = reason
         self.detail = message
 
@@ -92,30 +96,39 @@ def bundle_write(
 def bundle_header(data: bytes) -> BundleHeader:
     """The header of a bundle, once the file is whole and unchanged; refused otherwise."""
     if len(data) < len(MAGIC) or data[: len(MAGIC)] != MAGIC:
-        raise BundleRefused("corrupt", "this file is not a Lifeline sync bundle")
+        raise BundleRefused("corrupt", _("this file is not a Lifeline sync bundle"))
     if len(data) < HEADER_SIZE:
         raise BundleRefused(
-            "truncated", f"the bundle is cut short: {len(data)} bytes, its header alone is 156"
+            "truncated",
+            _("the bundle is cut short: %(n)s bytes, its header alone is 156") % {"n": len(data)},
         )
-    _, fmt, flags, sender, bundle_id, seq, length, digest = _HEADER.unpack_from(data)
+    _magic, fmt, flags, sender, bundle_id, seq, length, digest = _HEADER.unpack_from(data)
     if fmt > FORMAT:
         raise BundleRefused(
             "format",
-            f"the bundle is in sync format {fmt}; this site reads formats 1 to {FORMAT}: "
-            "update Lifeline here to read it",
+            _(
+                "the bundle is in sync format %(fmt)s; this site reads formats 1 to %(newest)s: "
+                "update Lifeline here to read it"
+            )
+            % {"fmt": fmt, "newest": FORMAT},
         )
     body = len(data) - HEADER_SIZE
     if body < length:
         raise BundleRefused(
             "truncated",
-            f"the bundle is cut short: {body} of its {length} payload bytes are here; "
-            "copy it again",
+            _(
+                "the bundle is cut short: %(body)s of its %(length)s payload bytes are here; "
+                "copy it again"
+            )
+            % {"body": body, "length": length},
         )
     if body > length:
-        raise BundleRefused("corrupt", f"the bundle has {body - length} bytes too many")
+        raise BundleRefused(
+            "corrupt", _("the bundle has %(n)s bytes too many") % {"n": body - length}
+        )
     if hashlib.sha256(data[HEADER_SIZE:]).digest() != digest:
         raise BundleRefused(
-            "corrupt", "the bundle is damaged: its checksum does not match; copy it again"
+            "corrupt", _("the bundle is damaged: its checksum does not match; copy it again")
         )
     return BundleHeader(
         format=fmt,
@@ -131,7 +144,10 @@ def bundle_header(data: bytes) -> BundleHeader:
 
 def bundle_verify(data: bytes, header: BundleHeader, public_key: bytes, sender_name: str) -> None:
     if not header.signed:
-        raise BundleRefused("unsigned", f"the bundle from {sender_name} is not signed")
+        raise BundleRefused(
+            "unsigned",
+            _("the bundle from %(sender_name)s is not signed") % {"sender_name": sender_name},
+        )
     try:
         Ed25519PublicKey.from_public_bytes(public_key).verify(
             header.signature, data[: _HEADER.size]
@@ -139,8 +155,11 @@ def bundle_verify(data: bytes, header: BundleHeader, public_key: bytes, sender_n
     except InvalidSignature:
         raise BundleRefused(
             "signature",
-            f"the bundle's signature is not {sender_name}'s: it was not written by that site "
-            "or has been changed",
+            _(
+                "the bundle's signature is not %(sender_name)s's: it was not written by that "
+                "site or has been changed"
+            )
+            % {"sender_name": sender_name},
         ) from None
 
 
@@ -162,7 +181,9 @@ def bundle_feed(data: bytes) -> dict[str, Any]:
     try:
         return feed_unpack(data[HEADER_SIZE:])
     except (zstandard.ZstdError, ValueError, TypeError, KeyError, IndexError) as exc:
-        raise BundleRefused("corrupt", f"the bundle's content cannot be read: {exc}") from exc
+        raise BundleRefused(
+            "corrupt", _("the bundle's content cannot be read: %(exc)s") % {"exc": exc}
+        ) from exc
 
 
 # -- the compact form of a feed -------------------------------------------------------------

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from django.utils.translation import gettext as _
 
 from lifeline.core.commandline import state_of
 from lifeline.core.errors import ValidationFailed
@@ -20,7 +21,7 @@ app.add_typer(peer_app, name="peer")
 
 
 def _when(value: object) -> str:
-    return f"{value:%Y-%m-%d %H:%M} UTC" if value is not None else "never"
+    return f"{value:%Y-%m-%d %H:%M} UTC" if value is not None else _("never")
 
 
 @app.command("identity")
@@ -42,8 +43,11 @@ def peer_add(
     peer = services.peer_register(
         actor=state_of(ctx).actor(), identity=identity, may_hold_protected=protected
     )
-    held = "may" if peer.may_hold_protected else "may not"
-    typer.echo(f"peer {peer.site.code} registered; it {held} hold protected records")
+    if peer.may_hold_protected:
+        said = _("peer %(code)s registered; it may hold protected records")
+    else:
+        said = _("peer %(code)s registered; it may not hold protected records")
+    typer.echo(said % {"code": peer.site.code})
 
 
 @app.command("export")
@@ -56,8 +60,12 @@ def sync_export(
 ) -> None:
     """Write a bundle of this site's changes for a USB stick."""
     done = services.bundle_export(actor=state_of(ctx).actor(), path=file, peer_code=peer)
-    whom = f" for {done.peer}" if done.peer else ""
-    typer.echo(f"bundle {done.seq}{whom}: {done.changes} changes, {done.bytes:,} bytes -> {file}")
+    words = {"seq": done.seq, "peer": done.peer, "n": done.changes, "bytes": f"{done.bytes:,}"}
+    if done.peer:
+        said = _("bundle %(seq)s for %(peer)s: %(n)s changes, %(bytes)s bytes -> %(file)s")
+    else:
+        said = _("bundle %(seq)s: %(n)s changes, %(bytes)s bytes -> %(file)s")
+    typer.echo(said % {**words, "file": file})
 
 
 @app.command("import")
@@ -68,14 +76,27 @@ def sync_import(
     try:
         data = file.read_bytes()
     except OSError as exc:
-        raise ValidationFailed({"file": f"cannot read {file}: {exc.strerror}"}) from exc
+        raise ValidationFailed(
+            {"file": _("cannot read %(file)s: %(error)s") % {"file": file, "error": exc.strerror}}
+        ) from exc
     done = services.bundle_import(actor=state_of(ctx).actor(), data=data)
     report = done.report.apply
     typer.echo(
-        f"bundle {done.seq} from {done.sender}: {report.received} changes, "
-        f"{report.applied} applied, {report.duplicates} already here, "
-        f"{report.waiting} waiting for their parent, {report.held} held (clock ahead), "
-        f"{report.conflicts} conflicts kept for review"
+        _(
+            "bundle %(seq)s from %(sender)s: %(received)s changes, %(applied)s applied, "
+            "%(duplicates)s already here, %(waiting)s waiting for their parent, %(held)s held "
+            "(clock ahead), %(conflicts)s conflicts kept for review"
+        )
+        % {
+            "seq": done.seq,
+            "sender": done.sender,
+            "received": report.received,
+            "applied": report.applied,
+            "duplicates": report.duplicates,
+            "waiting": report.waiting,
+            "held": report.held,
+            "conflicts": report.conflicts,
+        }
     )
 
 
@@ -117,17 +138,34 @@ def sync_status(ctx: typer.Context) -> None:
     """Per peer: last exchange, changes not yet sent, conflicts open."""
     status = selectors.sync_status(actor=state_of(ctx).actor())
     typer.echo(
-        f"{status.site_code}: {status.conflicts_open} conflict(s) open, "
-        f"{status.waiting_for_parent} change(s) waiting for their parent, "
-        f"{status.held_for_clock} held (clock ahead)"
+        _(
+            "%(site)s: %(conflicts)s conflict(s) open, %(waiting)s change(s) waiting for their "
+            "parent, %(held)s held (clock ahead)"
+        )
+        % {
+            "site": status.site_code,
+            "conflicts": status.conflicts_open,
+            "waiting": status.waiting_for_parent,
+            "held": status.held_for_clock,
+        }
     )
     if not status.peers:
-        typer.echo("no peers yet: `lifeline sync peer add IDENTITY`")
+        typer.echo(_("no peers yet: `lifeline sync peer add IDENTITY`"))
     for peer in status.peers:
         typer.echo(
-            f"  {peer.code} ({peer.name}): sent {_when(peer.last_sent_at)}, received "
-            f"{_when(peer.last_received_at)}, {peer.changes_not_sent} change(s) not sent, "
-            f"{peer.conflicts_open} conflict(s) open"
+            "  "
+            + _(
+                "%(code)s (%(name)s): sent %(sent)s, received %(received)s, %(not_sent)s "
+                "change(s) not sent, %(conflicts)s conflict(s) open"
+            )
+            % {
+                "code": peer.code,
+                "name": peer.name,
+                "sent": _when(peer.last_sent_at),
+                "received": _when(peer.last_received_at),
+                "not_sent": peer.changes_not_sent,
+                "conflicts": peer.conflicts_open,
+            }
         )
 
 
@@ -149,7 +187,7 @@ def sync_conflicts(
             f"({sites.get(c.loser_site, '?')}){state}"
         )
     if not shown:
-        typer.echo("no conflicts to review")
+        typer.echo(_("no conflicts to review"))
 
 
 @app.command("resolve")
@@ -162,6 +200,7 @@ def sync_resolve(
     try:
         pk = uuid.UUID(conflict_id)
     except ValueError as exc:
-        raise ValidationFailed({"conflict_id": "not a conflict id"}) from exc
+        raise ValidationFailed({"conflict_id": _("not a conflict id")}) from exc
     services.conflict_resolve(actor=state_of(ctx).actor(), conflict_id=pk, keep=keep)
-    typer.echo(f"conflict {pk}: kept the {keep}")
+    kept = _("kept the value that won") if keep == "winner" else _("kept the value that lost")
+    typer.echo(_("conflict %(id)s: %(kept)s") % {"id": pk, "kept": kept})

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from lifeline.core.clock import site_local
 from lifeline.core.errors import ValidationFailed
@@ -229,10 +230,16 @@ def feed_check(feed: dict[str, Any]) -> None:
     if not isinstance(version, int) or version > FORMAT or version < 1:
         raise FeedRefused(
             "format",
-            f"this feed is in sync format {version}; this site reads formats 1 to {FORMAT}: "
-            "update Lifeline here"
+            _(
+                "this feed is in sync format %(version)s; this site reads formats 1 to "
+                "%(newest)s: update Lifeline here"
+            )
+            % {"version": version, "newest": FORMAT}
             if isinstance(version, int) and version > FORMAT
-            else f"this feed is in sync format {version!r}; this site reads formats 1 to {FORMAT}",
+            else _(
+                "this feed is in sync format %(version)r; this site reads formats 1 to %(newest)s"
+            )
+            % {"version": version, "newest": FORMAT},
         )
     schema = feed.get("schema") or {}
     for app, floor in SCHEMA_FLOORS.items():
@@ -240,8 +247,11 @@ def feed_check(feed: dict[str, Any]) -> None:
         if isinstance(theirs, int) and 0 < theirs < floor:
             raise FeedRefused(
                 "schema",
-                f"the sender's {app} is at migration {theirs:04d}; this site accepts {app} "
-                f"changes from migration {floor:04d}: update Lifeline at the sender",
+                _(
+                    "the sender's %(app)s is at migration %(theirs)s; this site accepts %(app)s "
+                    "changes from migration %(floor)s: update Lifeline at the sender"
+                )
+                % {"app": app, "theirs": f"{theirs:04d}", "floor": f"{floor:04d}"},
             )
 
 
@@ -281,7 +291,8 @@ def _sites_upsert(sites: Iterable[dict[str, Any]]) -> list[uuid.UUID]:
             if Site.objects.filter(code=code).exists():
                 raise FeedRefused(
                     "sites",
-                    f"site code {code!r} names another site here: two installations share it",
+                    _("site code %(code)r names another site here: two installations share it")
+                    % {"code": code},
                 )
             Site.objects.create(
                 id=site_id,

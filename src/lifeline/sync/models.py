@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from lifeline.core.ids import uuid7
@@ -74,9 +75,9 @@ class PendingChange(models.Model):
     clock is too far ahead of ours. Kept whole (as it travelled) and retried on every apply."""
 
     class Reason(models.TextChoices):
-        PARENT = "parent", "waiting for the row it points to"
-        CLOCK = "clock", "stamped too far ahead of this site's clock"
-        REFUSED = "refused", "refused by this site's database"
+        PARENT = "parent", _("waiting for the row it points to")
+        CLOCK = "clock", _("stamped too far ahead of this site's clock")
+        REFUSED = "refused", _("refused by this site's database")
 
     version = models.CharField(max_length=64, primary_key=True)
     source_site = models.UUIDField(db_index=True)

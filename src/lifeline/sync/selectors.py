@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from lifeline.core.clock import site_local
 from lifeline.core.models import ChangeLogEntry
@@ -50,7 +51,7 @@ def _not_sent(peer: Peer) -> int:
 
 
 def sync_status(*, actor: Actor | None) -> SyncStatus:
-    permission_require(actor, "sync.view_peer", doing="see the sync status")
+    permission_require(actor, "sync.view_peer", doing=_("see the sync status"))
     open_conflicts = Conflict.objects.filter(resolved_at__isnull=True)
     peers = []
     for peer in Peer.objects.select_related("site").order_by("site__code"):
@@ -80,7 +81,7 @@ def sync_status(*, actor: Actor | None) -> SyncStatus:
 
 
 def conflicts_open(*, actor: Actor | None, include_resolved: bool = False) -> QuerySet[Conflict]:
-    permission_require(actor, "sync.review_conflict", doing="review sync conflicts")
+    permission_require(actor, "sync.review_conflict", doing=_("review sync conflicts"))
     rows = Conflict.objects.all()
     if not include_resolved:
         rows = rows.filter(resolved_at__isnull=True)

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.core.clock import site_local
 from lifeline.core.errors import Conflict as ConflictError
@@ -76,31 +77,38 @@ def site_identity() -> str:
 def peer_register(*, actor: Actor | None, identity: str, may_hold_protected: bool = False) -> Peer:
     """Accept bundles from the site whose identity (from `lifeline sync identity` there) this
     is; `may_hold_protected` lets children's cases and medical records leave for it."""
-    permission_require(actor, "sync.change_peer", doing="register a peer site")
+    permission_require(actor, "sync.change_peer", doing=_("register a peer site"))
     parts = identity.strip().split(":")
     if len(parts) != 4 or parts[0] != IDENTITY_PREFIX:
         raise ValidationFailed(
             {
-                "identity": f"expected {IDENTITY_PREFIX}:CODE:SITE-ID:KEY, as `lifeline sync "
-                "identity` prints it at the other site"
+                "identity": _(
+                    "expected %(prefix)s:CODE:SITE-ID:KEY, as `lifeline sync identity` prints "
+                    "it at the other site"
+                )
+                % {"prefix": IDENTITY_PREFIX}
             }
         )
-    _, code, site_id, key_text = parts
+    _prefix, code, site_id, key_text = parts
     try:
         site_uuid = uuid.UUID(site_id)
         public = base64.urlsafe_b64decode(key_text + "=" * (-len(key_text) % 4))
     except (ValueError, binascii.Error) as exc:
-        raise ValidationFailed({"identity": f"cannot read it: {exc}"}) from exc
+        raise ValidationFailed(
+            {"identity": _("cannot read it: %(error)s") % {"error": exc}}
+        ) from exc
     if len(public) != 32:
-        raise ValidationFailed({"identity": "the key is not an ed25519 public key"})
+        raise ValidationFailed({"identity": _("the key is not an ed25519 public key")})
     if site_uuid == site_local().pk:
-        raise ValidationFailed({"identity": "that is this site's own identity"})
+        raise ValidationFailed({"identity": _("that is this site's own identity")})
     site = Site.objects.filter(pk=site_uuid).first()
     if site is None:
         if Site.objects.filter(code=code).exists():
-            raise ValidationFailed({"identity": f"site code {code!r} names another site here"})
+            raise ValidationFailed(
+                {"identity": _("site code %(code)r names another site here") % {"code": code}}
+            )
         site = Site.objects.create(id=site_uuid, code=code, name=code.replace("-", " ").title())
-    peer, _ = Peer.objects.update_or_create(
+    peer, _created = Peer.objects.update_or_create(
         site=site, defaults={"public_key": public, "may_hold_protected": may_hold_protected}
     )
     audit_record(
@@ -116,8 +124,11 @@ def peer_register(*, actor: Actor | None, identity: str, may_hold_protected: boo
 def peer_by_code(code: str) -> Peer:
     peer = Peer.objects.select_related("site").filter(site__code=code).first()
     if peer is None:
-        known = ", ".join(Peer.objects.values_list("site__code", flat=True)) or "none yet"
-        raise NotFound(f"no peer site '{code}' (registered peers: {known})")
+        known = ", ".join(Peer.objects.values_list("site__code", flat=True)) or _("none yet")
+        raise NotFound(
+            _("no peer site '%(code)s' (registered peers: %(known)s)")
+            % {"code": code, "known": known}
+        )
     return peer
 
 
@@ -133,7 +144,7 @@ class ExportResult:
 @transaction.atomic
 def bundle_export(*, actor: Actor | None, path: Path, peer_code: str | None = None) -> ExportResult:
     """Write a bundle of what `peer_code` lacks (everything without a peer) to `path`."""
-    permission_require(actor, "sync.change_peer", doing="export a sync bundle")
+    permission_require(actor, "sync.change_peer", doing=_("export a sync bundle"))
     peer = peer_by_code(peer_code) if peer_code else None
     here = site_local()
     if peer is not None:
@@ -142,7 +153,7 @@ def bundle_export(*, actor: Actor | None, path: Path, peer_code: str | None = No
         shared = bool(setting_get(site=here, key=SHARE_PROTECTED_SETTING, default=False))
         scope = FeedScope(since={}, protected=shared)
     feed = feed_build(scope=scope, recipient=peer.site if peer is not None else None)
-    counter, _ = BundleCounter.objects.select_for_update().get_or_create(site=here)
+    counter, _created = BundleCounter.objects.select_for_update().get_or_create(site=here)
     counter.seq += 1
     counter.save(update_fields=["seq"])
     feed["bundle_id"] = str(uuid.uuid4())
@@ -171,17 +182,20 @@ class ImportResult:
 
 def bundle_import(*, actor: Actor | None, data: bytes) -> ImportResult:
     """Check a bundle whole, then apply it in one transaction; refused bundles change nothing."""
-    permission_require(actor, "sync.change_peer", doing="import a sync bundle")
+    permission_require(actor, "sync.change_peer", doing=_("import a sync bundle"))
     header = bundle_header(data)
     here = site_local()
     if header.sender == here.pk:
-        raise BundleRefused("replayed", "this bundle was written by this site")
+        raise BundleRefused("replayed", _("this bundle was written by this site"))
     peer = Peer.objects.select_related("site").filter(site_id=header.sender).first()
     if peer is None:
         raise BundleRefused(
             "unknown_site",
-            f"the bundle comes from site {header.sender}, which is not a registered peer: "
-            "register it with `lifeline sync peer add IDENTITY` first",
+            _(
+                "the bundle comes from site %(site)s, which is not a registered peer: register "
+                "it with `lifeline sync peer add IDENTITY` first"
+            )
+            % {"site": header.sender},
         )
     bundle_verify(data, header, bytes(peer.public_key), peer.site.name)
     feed = bundle_feed(data)
@@ -194,7 +208,8 @@ def bundle_import(*, actor: Actor | None, data: bytes) -> ImportResult:
         named = {str(site.get("id")): site.get("name") for site in feed.get("sites") or []}
         raise BundleRefused(
             "recipient",
-            f"the bundle was made for {named.get(str(recipient)) or recipient}, not for this site",
+            _("the bundle was made for %(site)s, not for this site")
+            % {"site": named.get(str(recipient)) or recipient},
         )
     with transaction.atomic():
         peer = Peer.objects.select_for_update().select_related("site").get(pk=peer.pk)
@@ -202,15 +217,21 @@ def bundle_import(*, actor: Actor | None, data: bytes) -> ImportResult:
         if done is not None:
             raise BundleRefused(
                 "replayed",
-                f"bundle {header.seq} from {peer.site.name} was already imported "
-                f"({done.imported_at:%Y-%m-%d %H:%M} UTC)",
+                _("bundle %(seq)s from %(site)s was already imported (%(when)s UTC)")
+                % {
+                    "seq": header.seq,
+                    "site": peer.site.name,
+                    "when": f"{done.imported_at:%Y-%m-%d %H:%M}",
+                },
             )
         if header.seq <= peer.last_bundle_seq:
             raise BundleRefused(
                 "replayed",
-                f"bundle {header.seq} from {peer.site.name} is older than bundle "
-                f"{peer.last_bundle_seq} already imported: everything in it came with that one "
-                "or will come with the next",
+                _(
+                    "bundle %(seq)s from %(site)s is older than bundle %(last)s already "
+                    "imported: everything in it came with that one or will come with the next"
+                )
+                % {"seq": header.seq, "site": peer.site.name, "last": peer.last_bundle_seq},
             )
         report = feed_apply(feed)
         acked = dict(peer.acked)
@@ -242,14 +263,14 @@ def bundle_import(*, actor: Actor | None, data: bytes) -> ImportResult:
 def conflict_resolve(*, actor: Actor | None, conflict_id: uuid.UUID, keep: str) -> Conflict:
     """Close a conflict: keep the value that won ("winner"), or keep the other one ("loser"),
     which writes it again as a new change (a new version, so every site takes it)."""
-    permission_require(actor, "sync.review_conflict", doing="review sync conflicts")
+    permission_require(actor, "sync.review_conflict", doing=_("review sync conflicts"))
     if keep not in {"winner", "loser"}:
-        raise ValidationFailed({"keep": "winner or loser"})
+        raise ValidationFailed({"keep": _("winner or loser")})
     conflict = Conflict.objects.select_for_update().filter(pk=conflict_id).first()
     if conflict is None:
-        raise NotFound(f"no conflict {conflict_id}")
+        raise NotFound(_("no conflict %(id)s") % {"id": conflict_id})
     if conflict.resolved_at is not None:
-        raise ConflictError("this conflict is already resolved")
+        raise ConflictError(_("this conflict is already resolved"))
     if keep == "loser":
         _write_value(conflict)
     conflict.resolved_at = timezone.now()
@@ -267,10 +288,15 @@ def conflict_resolve(*, actor: Actor | None, conflict_id: uuid.UUID, keep: str) 
 def _write_value(conflict: Conflict) -> None:
     plan = model_plan(conflict.model)
     if plan is None or conflict.field not in plan.fields:
-        raise ValidationFailed({"field": f"{conflict.model}.{conflict.field} is not known here"})
+        raise ValidationFailed(
+            {
+                "field": _("%(field)s is not known here")
+                % {"field": f"{conflict.model}.{conflict.field}"}
+            }
+        )
     row = plan.model._base_manager.filter(pk=conflict.object_id).first()
     if row is None:
-        raise NotFound(f"the {conflict.model} of this conflict is not here")
+        raise NotFound(_("the %(model)s of this conflict is not here") % {"model": conflict.model})
     field: Any = plan.fields[conflict.field]
     setattr(row, conflict.field, field.to_python(conflict.loser_value))
     row.save(update_fields=[field.name])

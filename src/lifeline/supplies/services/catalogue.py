@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lifeline.core.errors import ValidationFailed
 from lifeline.core.ids import uuid_named
@@ -34,12 +35,14 @@ ITEM_FIELDS = (
 
 @transaction.atomic
 def item_create(*, actor: Actor | None, code: str, name: str, **values: Any) -> Item:
-    permission_require(actor, "supplies.manage_catalogue", doing="change the catalogue")
+    permission_require(actor, "supplies.manage_catalogue", doing=_("change the catalogue"))
     unknown = sorted(set(values) - set(ITEM_FIELDS))
     if unknown:
-        raise ValidationFailed({n: "is not a field of an item" for n in unknown})
+        raise ValidationFailed({n: _("is not a field of an item") for n in unknown})
     if Item.objects.filter(code=code).exists():
-        raise ValidationFailed({"code": f"{code!r} is already the code of an item"})
+        raise ValidationFailed(
+            {"code": _("%(code)r is already the code of an item") % {"code": code}}
+        )
     item = Item(id=item_id_of(code), code=code, name=name, **values)
     item.save()
     audit_record(actor=actor, action="item.create", obj=item, summary=item.name)
@@ -58,10 +61,10 @@ def location_id_of(site: Site, code: str) -> Any:
 
 @transaction.atomic
 def item_update(*, actor: Actor | None, item: Item, changes: Mapping[str, Any]) -> Item:
-    permission_require(actor, "supplies.manage_catalogue", doing="change the catalogue")
+    permission_require(actor, "supplies.manage_catalogue", doing=_("change the catalogue"))
     unknown = sorted(set(changes) - set(ITEM_FIELDS))
     if unknown:
-        raise ValidationFailed({n: "cannot be changed here" for n in unknown})
+        raise ValidationFailed({n: _("cannot be changed here") for n in unknown})
     item = Item.objects.select_for_update().get(pk=item.pk)
     changed = [name for name, value in changes.items() if getattr(item, name) != value]
     if not changed:
@@ -88,16 +91,19 @@ def location_create(
     cold_chain: bool = False,
     notes: str = "",
 ) -> Location:
-    permission_require(actor, "supplies.manage_catalogue", doing="add stock locations")
+    permission_require(actor, "supplies.manage_catalogue", doing=_("add stock locations"))
     problems: dict[str, str] = {}
     if Location.objects.filter(site=site, code=code).exists():
-        problems["code"] = f"{code!r} is already the code of a location at {site.name}"
+        problems["code"] = _("%(code)r is already the code of a location at %(site)s") % {
+            "code": code,
+            "site": site.name,
+        }
     if kind not in LocationKind.values:
-        problems["kind"] = f"must be one of {', '.join(LocationKind.values)}"
+        problems["kind"] = _("must be one of %(kinds)s") % {"kinds": ", ".join(LocationKind.values)}
     if (latitude is None) != (longitude is None):
-        problems["latitude" if latitude is None else "longitude"] = "give both coordinates"
+        problems["latitude" if latitude is None else "longitude"] = _("give both coordinates")
     if kind == LocationKind.CACHE and latitude is None:
-        problems["latitude"] = "a cache needs its coordinates, to be found again"
+        problems["latitude"] = _("a cache needs its coordinates, to be found again")
     if problems:
         raise ValidationFailed(problems)
     location = Location(

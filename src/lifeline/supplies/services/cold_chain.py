@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.alerts.models import Severity
 from lifeline.alerts.services import alert_raise
@@ -27,7 +28,7 @@ def cold_chain_record(
     recorded_at: dt.datetime | None = None,
 ) -> ColdChainReading:
     """A temperature reading of a fridge or cold box; outside 2-8 °C raises an alert."""
-    permission_require(actor, "supplies.manage_stock", doing="record cold-chain readings")
+    permission_require(actor, "supplies.manage_stock", doing=_("record cold-chain readings"))
     reading = ColdChainReading(
         location=location,
         temperature_c=temperature_c,
@@ -55,9 +56,9 @@ def cold_chain_record(
 @transaction.atomic
 def lot_vvm_record(*, actor: Actor | None, lot: Lot, stage: int) -> Lot:
     """The vaccine vial monitor stage seen on a lot; past the discard point raises an alert."""
-    permission_require(actor, "supplies.manage_stock", doing="record vial monitor stages")
+    permission_require(actor, "supplies.manage_stock", doing=_("record vial monitor stages"))
     if not 1 <= stage <= 4:
-        raise ValidationFailed({"vvm_stage": "must be 1, 2, 3 or 4"})
+        raise ValidationFailed({"vvm_stage": _("must be 1, 2, 3 or 4")})
     lot = Lot.objects.select_for_update().select_related("item").get(pk=lot.pk)
     lot.vvm_stage = stage
     lot.save(update_fields=["vvm_stage"])

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.alerts.services import alert_raise
 from lifeline.core.errors import Conflict, ValidationFailed
@@ -36,6 +37,7 @@ from lifeline.supplies.models import (
     Transfer,
 )
 from lifeline.supplies.rules import quantity_text as q
+from lifeline.supplies.words import unit_word
 
 WRITE_OFF_KINDS = (MovementKind.LOSS, MovementKind.EXPIRY, MovementKind.DAMAGE)
 
@@ -46,7 +48,7 @@ def _user(actor: Actor | None) -> Any:
 
 def _positive(quantity: Decimal, name: str = "quantity") -> Decimal:
     if quantity is None or quantity <= 0:
-        raise ValidationFailed({name: "must be more than zero"})
+        raise ValidationFailed({name: _("must be more than zero")})
     return quantity
 
 
@@ -85,10 +87,18 @@ def _balance_move(lot: Lot, location: Location, quantity: Decimal, item: Item) -
     if after < 0:
         raise ValidationFailed(
             {
-                "quantity": (
-                    f"only {q(current)} {item.unit} of {item.name} (lot {lot}) on hand at "
-                    f"{location.name}; cannot take {q(-quantity)}"
+                "quantity": _(
+                    "only %(available)s %(unit)s of %(item)s (lot %(lot)s) on hand at "
+                    "%(where)s; cannot take %(wanted)s"
                 )
+                % {
+                    "available": q(current),
+                    "unit": unit_word(item.unit),
+                    "item": item.name,
+                    "lot": lot,
+                    "where": location.name,
+                    "wanted": q(-quantity),
+                }
             }
         )
     if balance is None:
@@ -144,10 +154,17 @@ def _fefo_plan(
     except rules.NotEnoughStock as exc:
         raise ValidationFailed(
             {
-                "quantity": (
-                    f"only {q(exc.available)} {item.unit} of {item.name} on hand at "
-                    f"{location.name}; cannot take {q(quantity)}"
+                "quantity": _(
+                    "only %(available)s %(unit)s of %(item)s on hand at %(where)s; cannot "
+                    "take %(wanted)s"
                 )
+                % {
+                    "available": q(exc.available),
+                    "unit": unit_word(item.unit),
+                    "item": item.name,
+                    "where": location.name,
+                    "wanted": q(quantity),
+                }
             }
         ) from exc
 
@@ -237,10 +254,10 @@ def stock_receive(
     occurred_at: dt.datetime | None = None,
 ) -> Movement:
     """Stock arriving: a delivery (receipt) or supplies found in the field (salvage)."""
-    permission_require(actor, "supplies.manage_stock", doing="record stock")
+    permission_require(actor, "supplies.manage_stock", doing=_("record stock"))
     _positive(quantity)
     if vvm_stage is not None and not 1 <= vvm_stage <= 4:
-        raise ValidationFailed({"vvm_stage": "must be 1, 2, 3 or 4"})
+        raise ValidationFailed({"vvm_stage": _("must be 1, 2, 3 or 4")})
     lot = _lot_ensure(item, batch, expiry_date, vvm_stage)
     kind = MovementKind.SALVAGE if salvage else MovementKind.RECEIPT
     movement = _movement_write(
@@ -267,7 +284,7 @@ def stock_issue(
     *, actor: Actor | None, location: Location, item: Item, quantity: Decimal, note: str = ""
 ) -> list[Movement]:
     """Issue stock for use (a clinic, a team): earliest expiry first."""
-    permission_require(actor, "supplies.manage_stock", doing="issue stock")
+    permission_require(actor, "supplies.manage_stock", doing=_("issue stock"))
     _positive(quantity)
     movements = _fefo_take(
         actor=actor,
@@ -298,12 +315,16 @@ def stock_write_off(
     note: str = "",
 ) -> list[Movement]:
     """Loss, expiry or damage: from a named lot, or earliest expiry first."""
-    permission_require(actor, "supplies.manage_stock", doing="write off stock")
+    permission_require(actor, "supplies.manage_stock", doing=_("write off stock"))
     _positive(quantity)
     if kind not in WRITE_OFF_KINDS:
-        raise ValidationFailed({"kind": f"must be one of {', '.join(WRITE_OFF_KINDS)}"})
+        raise ValidationFailed(
+            {"kind": _("must be one of %(kinds)s") % {"kinds": ", ".join(WRITE_OFF_KINDS)}}
+        )
     if lot is not None and lot.item_id != item.pk:
-        raise ValidationFailed({"lot": f"is a lot of another item, not of {item.name}"})
+        raise ValidationFailed(
+            {"lot": _("is a lot of another item, not of %(item)s") % {"item": item.name}}
+        )
     if lot is None:
         movements = _fefo_take(
             actor=actor, kind=kind, item=item, location=location, quantity=quantity, note=note
@@ -339,9 +360,9 @@ def stock_count(
     note: str = "",
 ) -> Movement | None:
     """A physical count: the difference from the ledger is written as a count movement."""
-    permission_require(actor, "supplies.manage_stock", doing="record stock counts")
+    permission_require(actor, "supplies.manage_stock", doing=_("record stock counts"))
     if counted is None or counted < 0:
-        raise ValidationFailed({"counted": "must be zero or more"})
+        raise ValidationFailed({"counted": _("must be zero or more")})
     balance = StockBalance.objects.select_for_update().filter(location=location, lot=lot).first()
     on_hand = balance.quantity if balance is not None else Decimal(0)
     difference = counted - on_hand
@@ -379,7 +400,7 @@ def stock_count_batch(
 ) -> Movement | None:
     """A count of a lot named by its batch and expiry (a count sheet row); a lot the ledger
     does not know yet is created, and the whole count is its first movement."""
-    permission_require(actor, "supplies.manage_stock", doing="record stock counts")
+    permission_require(actor, "supplies.manage_stock", doing=_("record stock counts"))
     lot = _lot_ensure(item, batch, expiry_date, None)
     return stock_count(actor=actor, location=location, lot=lot, counted=counted, note=note)
 
@@ -401,14 +422,17 @@ def transfer_send(
     note: str = "",
 ) -> Transfer:
     """Send stock: transfer-out rows at the source; it is in transit until received."""
-    permission_require(actor, "supplies.manage_stock", doing="transfer stock")
+    permission_require(actor, "supplies.manage_stock", doing=_("transfer stock"))
     problems: dict[str, str] = {}
     if source.pk == destination.pk:
-        problems["destination"] = "is the source itself"
+        problems["destination"] = _("is the source itself")
     if vehicle is not None and vehicle.kind != LocationKind.VEHICLE:
-        problems["vehicle"] = f"{vehicle.name} is a {vehicle.kind}, not a vehicle"
+        problems["vehicle"] = _("%(name)s is a %(kind)s, not a vehicle") % {
+            "name": vehicle.name,
+            "kind": vehicle.get_kind_display().lower(),
+        }
     if not lines:
-        problems["lines"] = "send at least one item"
+        problems["lines"] = _("send at least one item")
     if problems:
         raise ValidationFailed(problems)
     transfer = Transfer(source=source, destination=destination, vehicle=vehicle, note=note)
@@ -435,10 +459,13 @@ def transfer_send(
 @transaction.atomic
 def transfer_receive(*, actor: Actor | None, transfer: Transfer) -> list[Movement]:
     """The stock in transit arrives: transfer-in rows of the same lots at the destination."""
-    permission_require(actor, "supplies.manage_stock", doing="receive transfers")
+    permission_require(actor, "supplies.manage_stock", doing=_("receive transfers"))
     transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
     if transfer.received_at is not None:
-        raise Conflict(f"this transfer was received on {transfer.received_at:%Y-%m-%d %H:%M}")
+        raise Conflict(
+            _("this transfer was received on %(when)s")
+            % {"when": f"{transfer.received_at:%Y-%m-%d %H:%M}"}
+        )
     outs = list(
         transfer.movements.filter(kind=MovementKind.TRANSFER_OUT).select_related(
             "item", "lot", "location"

@@ -101,7 +101,7 @@ def stock_alerts_raise(*, actor: Actor | None, site: Site, horizon_days: int = 1
             alert_raise(
                 kind=found.kind,
                 key=found.key,
-                title=found.title,
+                title=found.title_english,  # stored; the page words it again when read
                 severity=found.severity,
                 detail=found.detail,
             )

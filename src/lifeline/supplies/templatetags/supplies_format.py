@@ -1,5 +1,5 @@
 """How supplies' figures read on a page: the basis of a days-of-supply figure in words (never
-its internal name), a quantity as people write it, and a severity's word.
+its internal name), a quantity as people write it, a severity's word and a unit (`words`).
 Pages load these with `{% load supplies_format %}`."""
 
 from __future__ import annotations
@@ -7,37 +7,29 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
-from django.utils.translation import gettext_lazy as _
 
+from lifeline.supplies import words
 from lifeline.supplies.rules import quantity_text
 
 register = template.Library()
-
-BASIS_WORDS = {
-    "sphere_kcal": _("kcal per person per day (Sphere)"),
-    "sphere_water": _("litres of water per person per day (Sphere)"),
-    "observed": _("use over the last 14 days"),
-    "none": _("no use recorded"),
-}
-
-SEVERITY_WORDS = {
-    "critical": _("Critical"),
-    "warning": _("Warning"),
-    "info": _("Info"),
-    "ok": _("Enough"),
-}
 
 
 @register.filter
 def supply_basis(basis: str) -> str:
     """`{{ supply.basis|supply_basis }}`: what the days of supply were counted against."""
-    return str(BASIS_WORDS.get(basis, basis.replace("_", " ")))
+    return words.basis_word(basis)
 
 
 @register.filter
 def severity_word(severity: str) -> str:
     """`{{ alert.severity|severity_word }}`: "Critical", "Warning" (shown with the colour)."""
-    return str(SEVERITY_WORDS.get(severity, severity.capitalize()))
+    return words.severity_word(severity)
+
+
+@register.filter
+def unit_word(unit: str) -> str:
+    """`{{ item.unit|unit_word }}`: "tablet" as "comprimé" in French; an unknown unit as typed."""
+    return words.unit_word(unit)
 
 
 @register.filter

@@ -94,3 +94,39 @@ def test_a_second_issue_of_one_card_exits_with_the_conflict_code(
     second = run(*args)
     assert second.exit_code == 5
     assert "already collected" in second.output
+
+
+@pytest.fixture
+def english_after() -> Any:
+    """`--lang` activates a language in this thread: the tests after this one read English."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+def test_the_ration_commands_speak_french_with_lang_fr(
+    english_after: None,
+    logistics: Any,
+    make_household: Any,
+    cycle: Any,
+    point: Any,
+    store: Location,
+    flour: Item,
+) -> None:
+    from decimal import Decimal
+
+    from lifeline.supplies import services
+
+    services.stock_receive(actor=logistics, location=store, item=flour, quantity=Decimal(50))
+    make_household("RC-FR", 2)
+    args = ["--lang", "fr", "--user", "logistics", "ration", "issue", "RC-FR"]
+    args += ["--cycle", str(cycle.pk), "--point", str(point.pk)]
+    assert run(*args).exit_code == 0
+    second = run(*args)
+    assert second.exit_code == 5
+    assert "la carte de ration RC-FR a déjà retiré Cycle 7" in second.output
+    days = run("--lang", "fr", "--user", "logistics", "stock", "days", "flour")
+    assert days.exit_code == 0, days.output
+    assert "Wheat flour à " in days.output and "jours" in days.output
+    assert "kcal par personne et par jour (Sphère)" in days.output

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.core.errors import Conflict, LifelineError, ValidationFailed
 from lifeline.core.groupcommit import GroupCommit
@@ -31,6 +32,7 @@ from lifeline.people.models import Household
 from lifeline.supplies import rules
 from lifeline.supplies.models import Distribution, Item, Location, Lot, Movement, MovementKind
 from lifeline.supplies.rules import quantity_text as q
+from lifeline.supplies.words import unit_word
 
 
 def _db_id(model: type[Any], value: Any) -> Any:
@@ -46,8 +48,23 @@ def _decimal(value: Any) -> Decimal:
 
 
 def _collected_message(cycle_name: str, card: str, site_name: str, at: dt.datetime | None) -> str:
-    when = f" on {timezone.localtime(at):%Y-%m-%d %H:%M}" if at is not None else ""
-    return f"ration card {card} has already collected {cycle_name} at {site_name}{when}"
+    words = {"card": card, "cycle": cycle_name, "site": site_name}
+    if at is None:
+        return _("ration card %(card)s has already collected %(cycle)s at %(site)s") % words
+    when = f"{timezone.localtime(at):%Y-%m-%d %H:%M}"
+    return _("ration card %(card)s has already collected %(cycle)s at %(site)s on %(when)s") % {
+        **words,
+        "when": when,
+    }
+
+
+class _Collected(Conflict):
+    """The card has collected this cycle here: the refusal keeps when, so that the process
+    that asked (in its user's language) words it, not the group-commit leader."""
+
+    def __init__(self, issue: _Issue, at: dt.datetime | None) -> None:
+        super().__init__(_collected_message(issue.cycle_name, issue.card, issue.site_name, at))
+        self.at = at
 
 
 class _LotsChanged(Exception):
@@ -242,10 +259,17 @@ def _issue_takes(issue: _Issue, lots: _Lots, *, every_lot: bool) -> list[_Take] 
                 raise _LotsChanged from exc
             return ValidationFailed(
                 {
-                    "quantity": (
-                        f"only {q(exc.available)} {want.unit} of {want.name} on hand at "
-                        f"{issue.location_name}; cannot take {q(want.quantity)}"
+                    "quantity": _(
+                        "only %(available)s %(unit)s of %(item)s on hand at %(where)s; cannot "
+                        "take %(wanted)s"
                     )
+                    % {
+                        "available": q(exc.available),
+                        "unit": unit_word(want.unit),
+                        "item": want.name,
+                        "where": issue.location_name,
+                        "wanted": q(want.quantity),
+                    }
                 }
             )
         takes += [(balance_id, lot, want.item_id, take) for (balance_id, lot), take in picks]
@@ -300,7 +324,7 @@ def _collected_refusal(issue: _Issue) -> Conflict:
         .values_list("issued_at", flat=True)
         .first()
     )
-    return Conflict(_collected_message(issue.cycle_name, issue.card, issue.site_name, earlier))
+    return _Collected(issue, earlier)
 
 
 def _issues_write(issues: Sequence[_Issue]) -> list[Distribution | LifelineError]:
@@ -323,9 +347,7 @@ def _issues_write(issues: Sequence[_Issue]) -> list[Distribution | LifelineError
             outcomes[index] = _collected_refusal(issue)
         elif key in first_of:  # the same card twice in this batch: the first one collects
             at = first_of[key].issued_at
-            outcomes[index] = Conflict(
-                _collected_message(issue.cycle_name, issue.card, issue.site_name, at)
-            )
+            outcomes[index] = _Collected(issue, at)
         else:
             first_of[key] = issue
     pending = [i for i, outcome in enumerate(outcomes) if outcome is None]
@@ -410,12 +432,17 @@ def _outcome_payload(outcome: Distribution | LifelineError) -> dict[str, Any]:
         }
     if isinstance(outcome, ValidationFailed):
         return {"invalid": outcome.fields}
+    if isinstance(outcome, _Collected):
+        return {"collected_at": outcome.at.isoformat() if outcome.at is not None else None}
     return {"conflict": outcome.message}
 
 
 def _outcome_of(issue: _Issue, payload: Mapping[str, Any]) -> Distribution | LifelineError:
     if "invalid" in payload:
         return ValidationFailed(payload["invalid"])
+    if "collected_at" in payload:
+        at = payload["collected_at"]
+        return _Collected(issue, dt.datetime.fromisoformat(at) if at is not None else None)
     if "conflict" in payload:
         return Conflict(payload["conflict"])
     distribution = issue.distribution()

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.core.errors import Conflict, ValidationFailed
 from lifeline.core.models import Site
@@ -28,17 +29,17 @@ def ration_cycle_create(
     max_household_size: int = 10,
 ) -> RationCycle:
     """A round of rations: what each person's share is ({"item": code, "per_person": q})."""
-    permission_require(actor, "supplies.manage_rations", doing="set up ration cycles")
+    permission_require(actor, "supplies.manage_rations", doing=_("set up ration cycles"))
     problems: dict[str, str] = {}
     if ends_on < starts_on:
-        problems["ends_on"] = "is before starts_on"
+        problems["ends_on"] = _("is before starts_on")
     if not basket:
-        problems["basket"] = "list at least one item"
+        problems["basket"] = _("list at least one item")
     codes = [str(line.get("item", "")) for line in basket]
     known = set(Item.objects.filter(code__in=codes).values_list("code", flat=True))
     missing = [c for c in codes if c not in known]
     if missing:
-        problems["basket"] = f"unknown items: {', '.join(missing)}"
+        problems["basket"] = _("unknown items: %(items)s") % {"items": ", ".join(missing)}
     clean: list[dict[str, str]] = []
     for index, line in enumerate(basket):
         try:
@@ -46,10 +47,10 @@ def ration_cycle_create(
         except ArithmeticError:
             per_person = Decimal(-1)
         if not per_person.is_finite() or per_person <= 0:
-            problems[f"basket[{index}].per_person"] = "must be a number above zero"
+            problems[f"basket[{index}].per_person"] = _("must be a number above zero")
         clean.append({"item": str(line.get("item")), "per_person": str(per_person)})
     if max_household_size < 1:
-        problems["max_household_size"] = "must be at least 1"
+        problems["max_household_size"] = _("must be at least 1")
     if problems:
         raise ValidationFailed(problems)
     cycle = RationCycle(
@@ -67,10 +68,10 @@ def ration_cycle_create(
 
 @transaction.atomic
 def ration_cycle_close(*, actor: Actor | None, cycle: RationCycle) -> RationCycle:
-    permission_require(actor, "supplies.manage_rations", doing="close ration cycles")
+    permission_require(actor, "supplies.manage_rations", doing=_("close ration cycles"))
     cycle = RationCycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.closed_at is not None:
-        raise Conflict(f"{cycle.name} is already closed")
+        raise Conflict(_("%(cycle)s is already closed") % {"cycle": cycle.name})
     cycle.closed_at = timezone.now()
     cycle.save(update_fields=["closed_at"])
     audit_record(actor=actor, action="ration.cycle_close", obj=cycle, summary=cycle.name)
@@ -81,9 +82,14 @@ def ration_cycle_close(*, actor: Actor | None, cycle: RationCycle) -> RationCycl
 def distribution_point_create(
     *, actor: Actor | None, site: Site, name: str, location: Location
 ) -> DistributionPoint:
-    permission_require(actor, "supplies.manage_rations", doing="set up distribution points")
+    permission_require(actor, "supplies.manage_rations", doing=_("set up distribution points"))
     if location.site_id != site.pk:
-        raise ValidationFailed({"location": f"{location.name} is not at {site.name}"})
+        raise ValidationFailed(
+            {
+                "location": _("%(location)s is not at %(site)s")
+                % {"location": location.name, "site": site.name}
+            }
+        )
     point = DistributionPoint(site=site, name=name, location=location)
     point.save()
     audit_record(actor=actor, action="ration.point_create", obj=point, summary=name)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from lifeline.core.errors import NotFound, ValidationFailed
 from lifeline.core.models import Site
@@ -96,10 +97,10 @@ def _household_and_cycle(cycle: RationCycle, card: str) -> tuple[Any, int, str, 
         )
         row = cursor.fetchone()
     if row is None:
-        raise NotFound(f"no ration cycle {cycle.pk}")
+        raise NotFound(_("no ration cycle %(id)s") % {"id": cycle.pk})
     size = household.result(row[0], row[1])
     if size is None:
-        raise NotFound(f"no household with ration card {card!r}")
+        raise NotFound(_("no household with ration card %(card)r") % {"card": card})
     return size.household_id, size.persons, str(row[2]), bool(row[3])
 
 
@@ -114,7 +115,7 @@ def entitlement_for(
     (`items` is accepted for older callers; the cycle's plan holds the basket's items.)"""
     card = ration_card.strip()
     if not card:
-        raise ValidationFailed({"ration_card": "enter or scan a ration card"})
+        raise ValidationFailed({"ration_card": _("enter or scan a ration card")})
     household_id, size, version, _closed = _household_and_cycle(cycle, card)
     plan = _cycle_plan(cycle, version)
     lines = [

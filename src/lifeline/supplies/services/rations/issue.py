@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.core.clock import site_local
 from lifeline.core.errors import Conflict, LifelineError, ValidationFailed
@@ -31,15 +32,17 @@ def _issue_prepare(
 ) -> _Issue:
     """Everything an issue needs before its write, checked: the permission, the card, the
     household and its size, the cycle open, the entitlement."""
-    permission_require(actor, "supplies.issue_ration", doing="issue rations")
+    permission_require(actor, "supplies.issue_ration", doing=_("issue rations"))
     if cycle.site_id != point.site_id:
-        raise ValidationFailed({"cycle": f"{cycle.name} is not a cycle of this point's site"})
+        raise ValidationFailed(
+            {"cycle": _("%(cycle)s is not a cycle of this point's site") % {"cycle": cycle.name}}
+        )
     card = ration_card.strip()
     if not card:
-        raise ValidationFailed({"ration_card": "enter or scan a ration card"})
+        raise ValidationFailed({"ration_card": _("enter or scan a ration card")})
     household_id, size, version, closed = _household_and_cycle(cycle, card)
     if closed or cycle.closed_at is not None:
-        raise Conflict(f"{cycle.name} is closed")
+        raise Conflict(_("%(cycle)s is closed") % {"cycle": cycle.name})
     plan = _cycle_plan(cycle, version)
     user = _user(actor)
     # The distribution's site is this installation (the point's own, but for a second laptop
