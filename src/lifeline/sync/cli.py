@@ -14,7 +14,7 @@ from django.utils import timezone
 from lifeline.core.commandline import state_of
 from lifeline.core.errors import ValidationFailed
 from lifeline.core.models import Site
-from lifeline.sync import digest, selectors, services
+from lifeline.sync import digest, holders, selectors, services
 
 app = typer.Typer(help="Sync between sites: bundles, peers, status, conflicts.")
 peer_app = typer.Typer(help="The sites this one exchanges with.")
@@ -100,6 +100,25 @@ def sync_status(ctx: typer.Context) -> None:
             f"{_when(peer.last_received_at)}, {peer.changes_not_sent} change(s) not sent, "
             f"{peer.conflicts_open} conflict(s) open"
         )
+
+
+@app.command("where")
+def sync_where(
+    ctx: typer.Context,
+    model: Annotated[str, typer.Argument(help="the record's kind, e.g. people.person")],
+    record_id: Annotated[str, typer.Argument(help="the record's id")],
+) -> None:
+    """The sites known to hold a record (this site, its creator, its writers, the peers that
+    acknowledged its changes)."""
+    try:
+        pk = uuid.UUID(record_id)
+    except ValueError as exc:
+        raise ValidationFailed({"record_id": "not a record id"}) from exc
+    held = holders.record_sites(actor=state_of(ctx).actor(), model=model, object_id=pk)
+    for site in held.sites:
+        where = " (this site)" if site.here else ""
+        version = "latest version" if site.latest else "an older version"
+        typer.echo(f"{site.code}{where}: {site.name}, {version}")
 
 
 @app.command("conflicts")

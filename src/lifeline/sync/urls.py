@@ -7,4 +7,9 @@ from lifeline.sync import api
 
 urlpatterns: list[URLPattern] = [
     *operations("sync/status/", api.SyncStatusApi, name="api-sync-status"),
+    *operations(
+        "sync/records/<str:model>/<uuid:object_id>/",
+        api.RecordSitesApi,
+        name="api-sync-record-sites",
+    ),
 ]
