@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, Set
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -169,8 +169,15 @@ def _derived_write(rows: list[list[Any]]) -> None:
     sets = ", ".join(f"{quote(f.column)} = %s" for f in _DERIVED)
     table, key = quote(Person._meta.db_table), quote(pk.column)
     sql = f"UPDATE {table} SET {sets} WHERE {key} = %s"  # noqa: S608
+    # Text and numbers are stored as they are; the other columns through their field.
+    plain = [
+        isinstance(f, models.CharField | models.FloatField) and not f.is_relation for f in _DERIVED
+    ]
     prepared = [
-        [f.get_db_prep_save(value, conn) for f, value in zip(_DERIVED, row, strict=False)]
+        [
+            value if simple or value is None else f.get_db_prep_save(value, conn)
+            for f, simple, value in zip(_DERIVED, plain, row, strict=False)
+        ]
         + [pk.get_db_prep_save(row[-1], conn)]
         for row in rows
     ]
