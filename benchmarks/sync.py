@@ -55,31 +55,63 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.scale < 30:
         parser.error("--scale must be at least 30")
     settings = django_settings()
-    if not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        print("sync benchmark: runs on SQLite only for now (each site is its own file)")
+    default = dict(settings.DATABASES["default"])
+    on_postgres = not default["ENGINE"].endswith("sqlite3")
+    if on_postgres and "postgresql" not in default["ENGINE"]:
+        print("sync benchmark: runs on SQLite, or with a PostgreSQL headquarters")
         return 2
     folder = bench_dir() / f"sync-sites-{os.getpid()}"  # two runs at once never share files
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    settings.DATABASES["default"]["NAME"] = str(folder / "unused.sqlite3")
+    # The camps are SQLite files; on PostgreSQL the headquarters (and the baseline) are
+    # databases of that server, made for this run and dropped afterwards.
+    if on_postgres:  # the camps as Lifeline's settings make an SQLite database
+        settings.DATABASES["default"] = {
+            **default,
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(folder / "unused.sqlite3"),
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA foreign_keys=ON;",
+            },
+            "CONN_MAX_AGE": 0,
+        }
+    else:
+        settings.DATABASES["default"]["NAME"] = str(folder / "unused.sqlite3")
     import django
 
     django.setup()
+    servers: dict[str, dict[str, Any]] = {}
+    if on_postgres:
+        from common import _pg_admin
+
+        for code in (HQ, BASELINE):
+            name = f"lifeline_bench_sync_{code}_{os.getpid()}"
+            _pg_admin(default, f'CREATE DATABASE "{name}"')
+            servers[code] = {**default, "NAME": name}
     try:
-        results = run(args.scale, args.seed, folder)
+        results = run(args.scale, args.seed, folder, servers)
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
+        for config in servers.values():
+            _pg_admin(default, f'DROP DATABASE IF EXISTS "{config["NAME"]}"')
     return 0 if results["targets_hold"] else 1
 
 
-def run(scale: int, seed: int, folder: Path) -> dict[str, Any]:
+def run(
+    scale: int, seed: int, folder: Path, servers: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
     from common import database_label
     from django.db import connection
 
-    from lifeline.sync.tests.sites import SiteWorld, template_database
+    from lifeline.sync.tests.sites import SiteWorld, database_migrate, template_database
 
-    world = SiteWorld(folder, [*CAMPS, HQ, BASELINE], template_database(folder))
+    for config in (servers or {}).values():
+        database_migrate(config)
+    world = SiteWorld(folder, [*CAMPS, HQ, BASELINE], template_database(folder), servers)
     with world.at(HQ):
         label = database_label(connection)
     print(f"sync benchmark: {scale:,} changes from {len(CAMPS)} camps on {label}", flush=True)
@@ -113,17 +145,25 @@ def run(scale: int, seed: int, folder: Path) -> dict[str, Any]:
     apply_per_s = changes / apply_s
     baseline_per_s = changes / baseline_s
     json_ratio = json_bytes / bundle_bytes
+    on_sqlite = label.startswith("SQLite")
     targets = {
         "json_ratio": json_ratio >= 5,
-        "apply_per_s": apply_per_s >= 5_000,
         "converged": converged,
         "lost": lost == 0,
     }
+    if on_sqlite:  # the rate's target is SQLite's; a PostgreSQL headquarters' is reported
+        targets["apply_per_s"] = apply_per_s >= 5_000
     figures = [
         Figure("changes", changes),
         Figure("bundle_bytes", bundle_bytes, json_bytes),
         Figure("json_ratio", json_ratio, None, "≥ 5", targets["json_ratio"]),
-        Figure("apply_per_s", apply_per_s, baseline_per_s, "≥ 5,000", targets["apply_per_s"]),
+        Figure(
+            "apply_per_s",
+            apply_per_s,
+            baseline_per_s,
+            "≥ 5,000" if on_sqlite else "—",
+            targets.get("apply_per_s"),
+        ),
         Figure("apply_cpu_per_s", changes / apply_cpu_s),
         Figure("conflicts kept", conflicts),
         Figure("converged (1 = yes)", float(converged), None, "yes", converged),
@@ -155,7 +195,8 @@ def run(scale: int, seed: int, folder: Path) -> dict[str, Any]:
         "machine": machine_info(label),
         "targets_hold": all(targets.values()),
     }
-    results_write(BENCH, results)
+    # A PostgreSQL headquarters' figures beside SQLite's, not over them.
+    results_write(BENCH if on_sqlite else f"{BENCH}_postgresql", results)
     return results
 
 

@@ -485,24 +485,36 @@ def encode(report: RadioReport) -> bytes:
         + _varint(_zigzag(fix.seconds))
         + struct.pack(">ii", fix.lat_e6, fix.lon_e6)
     )
-    payload = head + _body_bytes(report.body)
-    length = 2 + len(payload) + 2
-    if length > MAX_PACKET_BYTES:  # pragma: no cover - the limits make this unreachable
-        raise CodecError(f"report needs {length} bytes, more than {MAX_PACKET_BYTES}")
-    packet = bytes([VERSION << 4 | report.type, length]) + payload
+    return frame(report.type, head + _body_bytes(report.body))
+
+
+# ---- the frame every packet shares ---------------------------------------------------------
+
+# The packet kind of a sync digest (`lifeline.sync.radio`): a site's urgent changes carried in
+# this codec's frame, beside the report types (which stay below it).
+SYNC_DIGEST = 0x0E
+FRAME_OVERHEAD = 2 + 2  # version/kind and length, then the CRC
+
+
+def frame(kind: int, payload: bytes) -> bytes:
+    """A packet: version and kind, length, the payload, CRC-16 (what `unframe` checks)."""
+    length = FRAME_OVERHEAD + len(payload)
+    if length > MAX_PACKET_BYTES:
+        raise CodecError(f"packet needs {length} bytes, more than {MAX_PACKET_BYTES}")
+    if not 0 <= kind <= 0x0F:
+        raise CodecError(f"packet kind {kind} is not a nibble")
+    packet = bytes([VERSION << 4 | kind, length]) + payload
     return packet + struct.pack(">H", crc16(packet))
 
 
-# ---- decode --------------------------------------------------------------------------------
-
-
-def decode(packet: bytes) -> RadioReport:
-    """The report in a packet, or CodecError saying why the packet is refused."""
+def unframe(packet: bytes, *, minimum: int = FRAME_OVERHEAD) -> tuple[int, bytes]:
+    """The kind and payload of a packet whose version, length and checksum hold, or
+    CodecError saying why it is refused."""
     if not isinstance(packet, bytes | bytearray | memoryview):
         raise CodecError("a packet is bytes")
     data = bytes(packet)
-    if len(data) < HEADER_FIXED:
-        raise CodecError(f"packet too short: {len(data)} bytes, a packet has at least 16")
+    if len(data) < minimum:
+        raise CodecError(f"packet too short: {len(data)} bytes, a packet has at least {minimum}")
     version, kind = data[0] >> 4, data[0] & 0x0F
     if version != VERSION:
         raise CodecError(f"unsupported codec version {version} (this end speaks {VERSION})")
@@ -512,11 +524,22 @@ def decode(packet: bytes) -> RadioReport:
     (expected,) = struct.unpack(">H", data[-2:])
     if crc16(data[:-2]) != expected:
         raise CodecError("checksum mismatch: the packet was corrupted on the way")
+    return kind, data[2:-2]
+
+
+# ---- decode --------------------------------------------------------------------------------
+
+
+def decode(packet: bytes) -> RadioReport:
+    """The report in a packet, or CodecError saying why the packet is refused."""
+    kind, payload = unframe(packet, minimum=HEADER_FIXED)
+    if kind == SYNC_DIGEST:
+        raise CodecError("this packet is a sync digest, not a field report: lifeline sync radio")
     try:
         report_type = ReportType(kind)
     except ValueError:
         raise CodecError(f"unknown report type {kind}") from None
-    reader = _Reader(data[:-2], 2)
+    reader = _Reader(payload, 0)
     (tag,) = struct.unpack(">I", reader.take(4, "mission tag"))
     member = reader.varint("member", MAX_MEMBER)
     seq = reader.varint("seq", MAX_SEQ)
@@ -646,7 +669,9 @@ def readback(report: RadioReport) -> str:
 
 
 __all__ = [
+    "FRAME_OVERHEAD",
     "MAX_PACKET_BYTES",
+    "SYNC_DIGEST",
     "TEXT_LIMITS",
     "AgeBand",
     "Armed",
@@ -670,6 +695,8 @@ __all__ = [
     "Unit",
     "decode",
     "encode",
+    "frame",
     "normalise",
     "readback",
+    "unframe",
 ]

@@ -9,7 +9,7 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from lifeline.alerts.kinds import AlertKind, alert_kind_declare
-        from lifeline.core.replication import after_apply_register
+        from lifeline.core.replication import after_apply_register, after_apply_register_together
         from lifeline.core.roles import role_permissions_grant
         from lifeline.people import arrivals
         from lifeline.people.matching.selectors import duplicates_forget
@@ -33,8 +33,10 @@ class PeopleConfig(AppConfig):
         # Rows from another site: derived state, the name index and tracing, and the rules
         # that hold across sites (people.arrivals). Households and merges before persons is
         # not needed: each hook reads what it needs.
-        after_apply_register("people.person", arrivals.persons_arrived)
-        after_apply_register("people.statusevent", arrivals.status_events_arrived)
+        # A person's state comes from the person and its status events: derived once per batch.
+        after_apply_register_together(
+            ("people.person", "people.statusevent"), arrivals.persons_and_events_arrived
+        )
         after_apply_register("people.personmerge", arrivals.merges_arrived)
         after_apply_register("people.tracingrequest", arrivals.tracing_requests_arrived)
         after_apply_register("people.household", arrivals.households_arrived)

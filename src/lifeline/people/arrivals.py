@@ -13,17 +13,17 @@ cases for one child are kept and raised as alerts for a person to review.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator, Set
+from collections.abc import Iterable, Iterator, Mapping, Set
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from lifeline.alerts.models import Severity
 from lifeline.alerts.services import alert_raise
-from lifeline.people import protection
+from lifeline.people import protection, rules
 from lifeline.people.matching.index_store import index_persons_refresh
 from lifeline.people.matching.names import candidate_score
 from lifeline.people.matching.selectors import person_candidate
@@ -38,7 +38,6 @@ from lifeline.people.models import (
     TracingRequest,
     TracingStatus,
 )
-from lifeline.people.services import _search_text_of
 
 CARD_SHARED_KIND = "people.ration_card_shared"
 CASES_TWICE_KIND = "people.protection_case_twice"
@@ -53,30 +52,44 @@ EXHAUSTIVE_PAIRS = 20_000
 def persons_arrived(ids: Set[uuid.UUID]) -> None:
     """Persons registered or changed at another site: merges settled, their state and search
     text derived here, the name index brought up to date, open tracing requests matched."""
-    arrived = _persons(ids)
-    merged = {p.pk for p in arrived if p.merged_into_id is not None}
-    touched = person_merges_settle(merged) if merged else set()
-    # The survivors their records were merged into count those records' events too.
-    into = {p.merged_into_id for p in arrived if p.merged_into_id is not None}
-    persons = _persons(set(ids) | touched | into) if touched or into else arrived
-    persons_derive(persons)
-    index_persons_refresh(p.pk for p in persons)
-    _tracing_match_arrivals([p for p in persons if p.pk in ids and not p.is_deleted])
+    _persons_and_events_arrived(ids, set())
 
 
 @transaction.atomic
 def status_events_arrived(ids: Set[uuid.UUID]) -> None:
     """Status events from another site move their person (and the survivor their record was
     merged into): status, site and place derived again, and the site in the name index."""
-    owners: set[uuid.UUID] = set()
-    for chunk in _chunks(ids):
+    _persons_and_events_arrived(set(), ids)
+
+
+@transaction.atomic
+def persons_and_events_arrived(applied: Mapping[str, Set[uuid.UUID]]) -> None:
+    """Persons and status events of one batch together (sync's hook over both models): each
+    person's state is derived once, however many of its rows and events came."""
+    _persons_and_events_arrived(
+        applied.get("people.person", set()), applied.get("people.statusevent", set())
+    )
+
+
+def _persons_and_events_arrived(ids: Set[uuid.UUID], event_ids: Set[uuid.UUID]) -> None:
+    derive: set[uuid.UUID] = set()
+    if ids:
+        links: dict[uuid.UUID, uuid.UUID | None] = {}
+        for chunk in _chunks(ids):
+            links.update(Person.objects.filter(pk__in=chunk).values_list("id", "merged_into_id"))
+        merged = {pk for pk, into in links.items() if into is not None}
+        touched = person_merges_settle(merged) if merged else set()
+        # The survivors their records were merged into count those records' events too.
+        derive |= set(ids) | touched | {into for into in links.values() if into is not None}
+    for chunk in _chunks(event_ids):
         pairs = StatusEvent.objects.filter(pk__in=chunk).values_list(
             "person_id", "person__merged_into_id"
         )
-        owners.update(pid for pair in pairs for pid in pair if pid is not None)
-    persons = _persons(owners)
-    persons_derive(persons)
-    index_persons_refresh(p.pk for p in persons)
+        derive.update(pid for pair in pairs for pid in pair if pid is not None)
+    persons_state_derive(derive)
+    index_persons_refresh(derive)
+    if ids:
+        _tracing_match_arrivals(ids)
 
 
 @transaction.atomic
@@ -85,53 +98,71 @@ def merges_arrived(ids: Set[uuid.UUID]) -> None:
     pairs = PersonMerge.objects.filter(pk__in=list(ids)).values_list("survivor_id", "duplicate_id")
     involved = {pid for pair in pairs for pid in pair}
     touched = person_merges_settle(involved)
-    persons = _persons(touched | involved)
-    persons_derive(persons)
-    index_persons_refresh(p.pk for p in persons)
-
-
-def persons_derive(persons: list[Person]) -> None:
-    """What `services.person_state_refresh` and the search text give each person, for a
-    batch: the events of the persons and of their merged records read once, one write per
-    person (derived fields: local, no new version)."""
-    owner = {p.pk: p.pk for p in persons}
-    for chunk in _chunks(owner):
-        merged = Person.objects.filter(merged_into_id__in=chunk).values_list("id", "merged_into")
-        owner.update({pid: into for pid, into in merged if into is not None})
-    latest: dict[uuid.UUID, StatusEvent] = {}
-    for chunk in _chunks(owner):
-        events = StatusEvent.objects.alive().filter(person_id__in=chunk).only(*_EVENT_FIELDS)
-        for event in events:
-            mine = owner[event.person_id]
-            known = latest.get(mine)
-            if known is None or (event.occurred_at, event.version) > (
-                known.occurred_at,
-                known.version,
-            ):
-                latest[mine] = event
-    changed: list[Person] = []
-    for person in persons:
-        last = latest.get(person.pk)
-        before = [getattr(person, f.attname) for f in _DERIVED]
-        person.search_text = _search_text_of(person)
-        person.status = last.status if last else Status.PRESENT
-        person.current_site_id = last.site_id if last else None
-        person.current_area = last.area if last else ""
-        person.current_latitude = last.latitude if last else None
-        person.current_longitude = last.longitude if last else None
-        person.status_since = last.occurred_at if last else None
-        if [getattr(person, f.attname) for f in _DERIVED] != before:
-            changed.append(person)
-    _derived_write(changed)
+    persons = touched | involved
+    persons_state_derive(persons)
+    index_persons_refresh(persons)
 
 
 # The derived columns of a person: a local cache, written without a version or a change-log
 # row (what `save(update_fields=<derived>)` does), in one statement for a batch.
 _DERIVED = [f for f in Person._meta.concrete_fields if f.name in Person.derived_fields]
+_DERIVED_NAMES = [f.attname for f in _DERIVED]
+_NAME_FIELDS = ("given_name", "family_name", "other_names", "callsign")
+# What the derivation reads of a status event, the newest by (occurred_at, version) winning.
+_EVENT_VALUES = (
+    "person_id", "occurred_at", "version", "status", "site_id", "area", "latitude", "longitude",
+)  # fmt: skip
 
 
-def _derived_write(persons: list[Person]) -> None:
-    if not persons:
+def persons_state_derive(ids: Iterable[uuid.UUID]) -> None:
+    """What `services.person_state_refresh` and the search text give each person, for a
+    batch: the events of the persons and of their merged records read once (as plain values,
+    not model instances: a batch may hold tens of thousands), one statement writing the
+    persons whose derived columns change (derived fields: local, no new version)."""
+    wanted = list(dict.fromkeys(ids))
+    owner = {pk: pk for pk in wanted}
+    if not owner:
+        return
+    for chunk in _chunks(owner):
+        merged = Person.objects.filter(merged_into_id__in=chunk).values_list("id", "merged_into")
+        owner.update({pid: into for pid, into in merged if into is not None})
+    latest: dict[uuid.UUID, tuple[Any, ...]] = {}
+    for chunk in _chunks(owner):
+        events = StatusEvent.objects.alive().filter(person_id__in=chunk)
+        for event in events.values_list(*_EVENT_VALUES):
+            mine = owner[event[0]]
+            known = latest.get(mine)
+            if known is None or event[1:3] > known[1:3]:
+                latest[mine] = event
+    changed: list[list[Any]] = []
+    for chunk in _chunks(wanted):
+        for pk, given, family, others, callsign, *before in Person.objects.filter(
+            pk__in=chunk
+        ).values_list("id", *_NAME_FIELDS, *_DERIVED_NAMES):
+            last = latest.get(pk)
+            derived = {
+                "search_text": rules.search_text([given, family, *(others or []), callsign]),
+                "status": last[3] if last else Status.PRESENT,
+                "current_site_id": last[4] if last else None,
+                "current_area": last[5] if last else "",
+                "current_latitude": last[6] if last else None,
+                "current_longitude": last[7] if last else None,
+                "status_since": last[1] if last else None,
+            }
+            after = [derived[name] for name in _DERIVED_NAMES]
+            if after != before:
+                changed.append([*after, pk])
+    _derived_write(changed)
+
+
+def persons_derive(persons: list[Person]) -> None:
+    """`persons_state_derive` for persons at hand."""
+    persons_state_derive(p.pk for p in persons)
+
+
+def _derived_write(rows: list[list[Any]]) -> None:
+    """Rows of the derived columns' values (in `_DERIVED` order) followed by the person's id."""
+    if not rows:
         return
     conn = transaction.get_connection()
     quote = conn.ops.quote_name
@@ -139,30 +170,20 @@ def _derived_write(persons: list[Person]) -> None:
     sets = ", ".join(f"{quote(f.column)} = %s" for f in _DERIVED)
     table, key = quote(Person._meta.db_table), quote(pk.column)
     sql = f"UPDATE {table} SET {sets} WHERE {key} = %s"  # noqa: S608
-    rows = [
-        [f.get_db_prep_save(getattr(p, f.attname), conn) for f in _DERIVED]
-        + [pk.get_db_prep_save(p.pk, conn)]
-        for p in persons
+    # Text and numbers are stored as they are; the other columns through their field.
+    plain = [
+        isinstance(f, models.CharField | models.FloatField) and not f.is_relation for f in _DERIVED
+    ]
+    prepared = [
+        [
+            value if simple or value is None else f.get_db_prep_save(value, conn)
+            for f, simple, value in zip(_DERIVED, plain, row, strict=False)
+        ]
+        + [pk.get_db_prep_save(row[-1], conn)]
+        for row in rows
     ]
     with conn.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
-# What the hooks read of a person and of a status event (a batch may hold thousands).
-_PERSON_FIELDS = (
-    "id", "given_name", "family_name", "other_names", "callsign", "merged_into", "deleted_at",
-    *sorted(Person.derived_fields),
-)  # fmt: skip
-_EVENT_FIELDS = (
-    "id", "person", "status", "site", "area", "latitude", "longitude", "occurred_at", "version",
-)  # fmt: skip
-
-
-def _persons(ids: Iterable[uuid.UUID]) -> list[Person]:
-    found: list[Person] = []
-    for chunk in _chunks(ids):
-        found += Person.objects.filter(pk__in=chunk).only(*_PERSON_FIELDS)
-    return found
+        cursor.executemany(sql, prepared)
 
 
 def _chunks(ids: Iterable[Any], size: int = 500) -> Iterator[list[Any]]:
@@ -254,11 +275,9 @@ def _root(pid: uuid.UUID, parent: dict[uuid.UUID, uuid.UUID | None]) -> uuid.UUI
 # ---- tracing ---------------------------------------------------------------------------------
 
 
-def _tracing_match_arrivals(persons: list[Person]) -> None:
+def _tracing_match_arrivals(ids: Set[uuid.UUID]) -> None:
     """Persons registered at another site scored against the open requests here (once for the
     whole batch, not a read of the requests per person)."""
-    if not persons:
-        return
     requests = list(
         TracingRequest.objects.alive().filter(
             status__in=[TracingStatus.OPEN, TracingStatus.MATCHED]
@@ -266,16 +285,14 @@ def _tracing_match_arrivals(persons: list[Person]) -> None:
     )
     if not requests:
         return
-    if len(persons) * len(requests) > EXHAUSTIVE_PAIRS:
+    if len(ids) * len(requests) > EXHAUSTIVE_PAIRS:
         # A large bundle: each request asks the name index (which holds the arrivals now)
         # for its best matches, rather than scoring every pair.
         for request in requests:
             protection.tracing_match_run(request=request)
         return
     probes = [(request, protection.tracing_probe(request)) for request in requests]
-    for person in Person.objects.filter(pk__in=[p.pk for p in persons]).select_related(
-        "current_site"
-    ):
+    for person in Person.objects.alive().filter(pk__in=list(ids)).select_related("current_site"):
         candidate = person_candidate(person)
         for request, probe in probes:
             scored = candidate_score(probe, candidate)

@@ -270,6 +270,7 @@ def _unpack_feed(packed: dict[str, Any]) -> dict[str, Any]:
         number, site = pair
         return hlc.Timestamp(number >> 16, number & 0xFFFF, sites[site]).encode()
 
+    origins = [uuid.UUID(hex=site) for site in sites]  # one object per site, not per change
     feed = dict(packed["head"])
     feed["changes"] = [
         {
@@ -278,7 +279,7 @@ def _unpack_feed(packed: dict[str, Any]) -> dict[str, Any]:
             "id": uuid.UUID(bytes=object_id),
             "op": _OPS[op],
             "v": version(v),
-            "origin": uuid.UUID(hex=sites[origin]),
+            "origin": origins[origin],
             "fields": fields,
             "base": {k: version(b) for k, b in base.items()},
             "schema": schema,

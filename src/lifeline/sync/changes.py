@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from lifeline.core import hlc
@@ -33,7 +34,7 @@ class Change:
         # Read many times on the apply path: decoded once. Also refuses a malformed version.
         stamp = hlc.decode(self.version)
         object.__setattr__(self, "ms", stamp.ms)
-        object.__setattr__(self, "source_site", uuid.UUID(hex=stamp.site))
+        object.__setattr__(self, "source_site", _site_uuid(stamp.site))
 
     def base_of(self, attname: str) -> str:
         """The version the field had when the writer wrote it ("" for a create)."""
@@ -63,6 +64,12 @@ class Change:
             base=dict(data.get("base") or {}),
             schema=int(data.get("schema") or 0),
         )
+
+
+@lru_cache(maxsize=256)
+def _site_uuid(hex_id: str) -> uuid.UUID:
+    """A writer site's id (few sites, many changes: made once each)."""
+    return uuid.UUID(hex=hex_id)
 
 
 def _uuid(value: object) -> uuid.UUID:

@@ -3,21 +3,25 @@ and the conflicts to review, through the same services and selectors as the page
 
 from __future__ import annotations
 
+import sys
 import uuid
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lifeline.core.commandline import state_of
 from lifeline.core.errors import ValidationFailed
 from lifeline.core.models import Site
-from lifeline.sync import selectors, services
+from lifeline.sync import digest, holders, selectors, services
 
 app = typer.Typer(help="Sync between sites: bundles, peers, status, conflicts.")
 peer_app = typer.Typer(help="The sites this one exchanges with.")
 app.add_typer(peer_app, name="peer")
+radio_app = typer.Typer(help="The radio digest: urgent changes in packets of 200 bytes.")
+app.add_typer(radio_app, name="radio")
 
 
 def _when(value: object) -> str:
@@ -169,6 +173,25 @@ def sync_status(ctx: typer.Context) -> None:
         )
 
 
+@app.command("where")
+def sync_where(
+    ctx: typer.Context,
+    model: Annotated[str, typer.Argument(help="the record's kind, e.g. people.person")],
+    record_id: Annotated[str, typer.Argument(help="the record's id")],
+) -> None:
+    """The sites known to hold a record (this site, its creator, its writers, the peers that
+    acknowledged its changes)."""
+    try:
+        pk = uuid.UUID(record_id)
+    except ValueError as exc:
+        raise ValidationFailed({"record_id": "not a record id"}) from exc
+    held = holders.record_sites(actor=state_of(ctx).actor(), model=model, object_id=pk)
+    for site in held.sites:
+        where = " (this site)" if site.here else ""
+        version = "latest version" if site.latest else "an older version"
+        typer.echo(f"{site.code}{where}: {site.name}, {version}")
+
+
 @app.command("conflicts")
 def sync_conflicts(
     ctx: typer.Context,
@@ -204,3 +227,56 @@ def sync_resolve(
     services.conflict_resolve(actor=state_of(ctx).actor(), conflict_id=pk, keep=keep)
     kept = _("kept the value that won") if keep == "winner" else _("kept the value that lost")
     typer.echo(_("conflict %(id)s: %(kept)s") % {"id": pk, "kept": kept})
+
+
+@radio_app.command("export")
+def radio_export(
+    ctx: typer.Context,
+    since: Annotated[
+        str, typer.Option(help="changes stamped since: a duration (90m, 6h, 2d) or a moment")
+    ] = "24h",
+    out: Annotated[
+        Path | None, typer.Option(help="write the lines here, not to the screen")
+    ] = None,
+) -> None:
+    """Persons' status, check-ins and alerts as packets, one line of text each, to send by
+    radio in any order (a packet lost or heard twice does no harm)."""
+    moment = digest.since_parse(since, now=timezone.now())
+    done = digest.radio_export(actor=state_of(ctx).actor(), since=moment)
+    text = "".join(f"{line}\n" for line in done.lines)
+    if out is not None:
+        out.write_text(text)
+    else:
+        typer.echo(text, nl=False)
+    note = f"; {done.too_large} too large for radio (they go by bundle)" if done.too_large else ""
+    typer.echo(f"{done.changes} changes in {len(done.lines)} packets{note}", err=True)
+
+
+@radio_app.command("import")
+def radio_import(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="the lines received ('-': read them here)")] = "-",
+) -> None:
+    """Apply the messages whose packets all arrived; say what was refused or is missing."""
+    if file == "-":
+        lines = sys.stdin.read().splitlines()
+    else:
+        try:
+            lines = Path(file).read_text(errors="replace").splitlines()
+        except OSError as exc:
+            raise ValidationFailed({"file": f"cannot read {file}: {exc.strerror}"}) from exc
+    done = digest.radio_import(actor=state_of(ctx).actor(), lines=lines)
+    report = done.report.apply if done.report is not None else None
+    applied = report.applied if report is not None else 0
+    already = report.duplicates if report is not None else 0
+    waiting = report.waiting if report is not None else 0
+    typer.echo(
+        f"{done.packets} packets, {done.messages} messages whole: {applied} changes applied, "
+        f"{already} already here, {waiting} waiting for their parent"
+    )
+    for line in done.incomplete:
+        typer.echo(f"  incomplete: {line}")
+    for line in done.refused:
+        typer.echo(f"  refused: {line}")
+    if done.refused:
+        raise typer.Exit(code=1)

@@ -49,6 +49,8 @@ def _datetime_sqlite(value: Any) -> Any:
 
 
 def _json_text(value: Any) -> Any:
+    if not value and isinstance(value, dict | list):  # most bases, lists and versions
+        return "{}" if isinstance(value, dict) else "[]"
     return json.dumps(value)
 
 

@@ -37,3 +37,19 @@ class SyncStatusOutput(serializers.Serializer[Any]):
         child=serializers.CharField(),
         help_text="per writer site (id hex), the version up to which this site has its changes",
     )
+
+
+class SiteHoldingOutput(serializers.Serializer[Any]):
+    code = serializers.CharField(help_text="the site's code")
+    name = serializers.CharField()
+    here = serializers.BooleanField(help_text="this site")
+    latest = serializers.BooleanField(
+        help_text="holds the newest version known here (else an older one)"
+    )
+
+
+class RecordSitesOutput(serializers.Serializer[Any]):
+    model = serializers.CharField(help_text="the record's kind, e.g. people.person")
+    object_id = serializers.UUIDField()
+    version = serializers.CharField(help_text="the newest version of the record known here")
+    sites = SiteHoldingOutput(many=True, help_text="the sites known to hold it, this site first")

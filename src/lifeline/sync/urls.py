@@ -12,4 +12,9 @@ urlpatterns: list[URLPattern] = [
     ),
     *operations("sync/exchange/pull/", api_exchange.ExchangePullApi, name="api-sync-exchange-pull"),
     *operations("sync/exchange/push/", api_exchange.ExchangePushApi, name="api-sync-exchange-push"),
+    *operations(
+        "sync/records/<str:model>/<uuid:object_id>/",
+        api.RecordSitesApi,
+        name="api-sync-record-sites",
+    ),
 ]

@@ -30,6 +30,7 @@ from lifeline.people.schemas import (
     PersonInput,
     StatusInput,
 )
+from lifeline.sync.holders import record_sites
 from lifeline.web.picture import operating_picture
 from lifeline.web.views_households import household_page
 
@@ -158,6 +159,11 @@ def _person_page(
             "status_form": status_form,
             "condition_form": condition_form,
             "conditions_seen": bool(selectors.conditions_visible(user)),
+            "held_at": (
+                record_sites(actor=user, model="people.person", object_id=record.person.pk).sites
+                if user.has_perm("people.view_person")
+                else []
+            ),
         },
         status=status,
     )

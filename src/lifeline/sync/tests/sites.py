@@ -9,7 +9,7 @@ each site, so a new world costs a file copy, not a migration.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -17,20 +17,27 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.sqlite3.base import DatabaseWrapper
+from django.db.utils import load_backend
 from django.test import override_settings
 
 
-def _wrapper(path: Path) -> DatabaseWrapper:
-    config = {**connections["default"].settings_dict, "NAME": str(path)}
-    config["TEST"] = {**config.get("TEST", {}), "NAME": str(path)}
+def _wrapper(where: Path | Mapping[str, Any]) -> BaseDatabaseWrapper:
+    """A connection to a site's SQLite file, or to the database a settings dict names (a
+    PostgreSQL headquarters beside SQLite camps)."""
+    if not isinstance(where, Path):
+        config = connections.configure_settings({"default": dict(where)})["default"]
+        return load_backend(config["ENGINE"]).DatabaseWrapper(config, alias="default")  # type: ignore[no-any-return]
+    config = {**connections["default"].settings_dict, "NAME": str(where)}
+    config["TEST"] = {**config.get("TEST", {}), "NAME": str(where)}
     return DatabaseWrapper(config, alias="default")
 
 
 @contextmanager
-def _connected(path: Path) -> Iterator[DatabaseWrapper]:
+def _connected(where: Path | Mapping[str, Any]) -> Iterator[BaseDatabaseWrapper]:
     original = connections["default"]
-    wrapper = _wrapper(path)
+    wrapper = _wrapper(where)
     connections["default"] = wrapper
     try:
         yield wrapper
@@ -48,12 +55,29 @@ def template_database(directory: Path) -> Path:
     return path
 
 
+def database_migrate(config: Mapping[str, Any]) -> None:
+    """Migrate the (empty) database a settings dict names."""
+    with _connected(config):
+        call_command("migrate", verbosity=0, interactive=False)
+
+
 class SiteWorld:
-    def __init__(self, directory: Path, codes: Sequence[str], template: Path) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        codes: Sequence[str],
+        template: Path,
+        databases: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
+        """A site per code: a copy of the template SQLite file, or, for a code in
+        `databases`, the (migrated) database that settings dict names."""
         self.directory = directory
         self.codes = list(codes)
-        self.paths: dict[str, Path] = {}
+        self.paths: dict[str, Path | Mapping[str, Any]] = {}
         for code in self.codes:
+            if databases and code in databases:
+                self.paths[code] = databases[code]
+                continue
             path = directory / f"{code}.sqlite3"
             shutil.copyfile(template, path)
             self.paths[code] = path

@@ -1,0 +1,286 @@
+"""The radio digest: the most urgent changes (persons' status, mission check-ins, alerts) as
+signed messages in radio packets of at most 200 bytes (`sync.radio`), applied at the other
+site through the one apply path (`feed_apply`), like a bundle's.
+
+A message is one change, whole (a value is never cut: a cut value would stand for the
+change's version everywhere), with the actors it names, signed by the sending site's key:
+
+    deflate(msgpack([format, sender id, model, id, op, version, origin, fields, base, schema,
+                     actors])) + ed25519 signature (64 bytes) of b"LLRADIO1" + the above
+
+Idempotent: a change is applied once however many times its packets are heard (its version
+is its identity); a lost packet leaves its message waiting, reported, nothing of it applied;
+the next digest (`--since` earlier) or a bundle brings it. Cursors do not move: a digest is
+not a complete range of anyone's changes.
+"""
+
+from __future__ import annotations
+
+import uuid
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import msgpack
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+from django.utils.timezone import is_aware, make_aware
+from django.utils.translation import gettext as _
+
+from lifeline.core import hlc
+from lifeline.core.clock import site_local
+from lifeline.core.errors import ValidationFailed
+from lifeline.core.models import ChangeLogEntry
+from lifeline.core.services import Actor, audit_record, permission_require
+from lifeline.intel.codec import CodecError
+from lifeline.sync import radio
+from lifeline.sync.bundle import _compact, _msgpack_default, _msgpack_ext, private_key_of
+from lifeline.sync.feed import (
+    FORMAT,
+    PROTECTED_MODELS,
+    FeedReport,
+    _actor_table,
+    _ActorRef,
+    _entry_change,
+    feed_apply,
+)
+from lifeline.sync.models import Peer
+
+# What a radio digest carries: what a camp and its teams need to know first.
+URGENT_MODELS = ("people.statusevent", "missions.checkin", "alerts.alert")
+_SIGNED = b"LLRADIO1"
+_SIGNATURE = 64
+_OPS = ("create", "update", "delete")
+
+
+_UNITS = {"m": 60, "h": 3600, "d": 86_400}
+
+
+def since_parse(text: str, *, now: datetime) -> datetime:
+    """`--since`: a duration back from now (90m, 6h, 2d) or a moment (2026-12-07T10:00)."""
+    value = text.strip()
+    if value[:-1].isdigit() and value[-1:] in _UNITS:
+        return now - timedelta(seconds=int(value[:-1]) * _UNITS[value[-1]])
+    moment = parse_datetime(value)
+    if moment is None:
+        raise ValidationFailed(
+            {
+                "since": _("a duration (90m, 6h, 2d) or a moment (2026-12-07T10:00), not %(v)r")
+                % {"v": text}
+            }
+        )
+    return moment if is_aware(moment) else make_aware(moment, UTC)
+
+
+@dataclass(frozen=True)
+class RadioExport:
+    lines: list[str]
+    changes: int
+    too_large: int  # changes whose message needs more than radio.MAX_PARTS packets
+
+
+@dataclass
+class RadioImport:
+    packets: int = 0
+    messages: int = 0
+    report: FeedReport | None = None
+    refused: list[str] = field(default_factory=list)  # what was refused, and why
+    incomplete: list[str] = field(default_factory=list)  # messages with packets missing
+
+
+def _version_packed(version: str) -> list[Any]:
+    stamp = hlc.decode(version)
+    return [(stamp.ms << 16) | stamp.counter, bytes.fromhex(stamp.site)]
+
+
+def _version_text(packed: list[Any]) -> str:
+    number, site = packed
+    return hlc.Timestamp(number >> 16, number & 0xFFFF, bytes(site).hex()).encode()
+
+
+def _message(change: dict[str, Any], actors: dict[str, dict[str, Any]], sender: uuid.UUID) -> bytes:
+    named = [
+        [
+            uuid.UUID(key).bytes,
+            info["username"],
+            uuid.UUID(info["site"]).bytes if info["site"] else None,
+        ]
+        for key, info in actors.items()
+        if key in {str(v) for v in change["fields"].values()}
+    ]
+    body = [
+        FORMAT,
+        sender.bytes,
+        change["model"],
+        uuid.UUID(str(change["id"])).bytes,
+        _OPS.index(change["op"]),
+        _version_packed(change["v"]),
+        uuid.UUID(str(change["origin"])).bytes,
+        _compact(change["fields"]),
+        {k: _version_packed(v) for k, v in (change.get("base") or {}).items()},
+        change.get("schema") or 0,
+        named,
+    ]
+    packed = msgpack.packb(body, default=_msgpack_default, use_bin_type=True)
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return deflate.compress(packed) + deflate.flush()
+
+
+@transaction.atomic
+def radio_export(*, actor: Actor | None, since: datetime) -> RadioExport:
+    """The packets (as lines of text) of this site's urgent changes stamped since `since`,
+    its own and those it received, oldest first."""
+    permission_require(actor, "sync.change_peer", doing=_("export a radio digest"))
+    from lifeline.sync.services import site_key
+
+    here = site_local()
+    key = private_key_of(bytes(site_key().private_key))
+    bound = hlc.Timestamp(int(since.timestamp() * 1000), 0, "").encode()
+    entries = (
+        ChangeLogEntry.objects.filter(model__in=URGENT_MODELS, version__gte=bound)
+        .exclude(model__in=PROTECTED_MODELS)
+        .order_by("version")
+    )
+    user_ids: set[int] = set()
+    changes = [c for c in (_entry_change(e, user_ids) for e in entries) if c is not None]
+    actors, key_of = _actor_table(user_ids)
+    lines: list[str] = []
+    too_large = 0
+    tag = here.pk.bytes[-4:]
+    for change in changes:
+        for attname, value in change["fields"].items():
+            if isinstance(value, _ActorRef):
+                change["fields"][attname] = key_of.get(value.user_id)
+        body = _message(change, actors, here.pk)
+        message = body + key.sign(_SIGNED + body)
+        try:
+            packets = radio.message_packets(message, sender_tag=tag)
+        except CodecError:
+            too_large += 1  # travels by bundle or exchange instead
+            continue
+        lines.extend(radio.packet_line(p) for p in packets)
+    audit_record(
+        actor=actor,
+        action="sync.radio_export",
+        summary=f"radio digest: {len(changes) - too_large} changes in {len(lines)} packets",
+    )
+    return RadioExport(lines=lines, changes=len(changes) - too_large, too_large=too_large)
+
+
+def _unpack(body: bytes) -> tuple[uuid.UUID, dict[str, Any], dict[str, dict[str, Any]]]:
+    """The sender, the change (in the feed's form) and the actors of a message's body."""
+    try:
+        raw = zlib.decompress(body, -15)
+        fmt, sender, model, object_id, op, version, origin, fields, base, schema, named = (
+            msgpack.unpackb(raw, ext_hook=_msgpack_ext, raw=False, strict_map_key=False)
+        )
+        if not isinstance(fmt, int) or fmt > FORMAT:
+            raise ValidationFailed(
+                {
+                    "format": _("a radio digest in sync format %(n)s; this site reads 1 to %(m)s")
+                    % {"n": fmt, "m": FORMAT}
+                }
+            )
+        change = {
+            "model": str(model),
+            "id": uuid.UUID(bytes=bytes(object_id)),
+            "op": _OPS[op],
+            "v": _version_text(version),
+            "origin": uuid.UUID(bytes=bytes(origin)),
+            "fields": dict(fields),
+            "base": {str(k): _version_text(v) for k, v in dict(base).items()},
+            "schema": int(schema),
+        }
+        actors = {
+            str(uuid.UUID(bytes=bytes(k))): {
+                "username": str(name),
+                "site": str(uuid.UUID(bytes=bytes(home))) if home else None,
+            }
+            for k, name, home in named
+        }
+        return uuid.UUID(bytes=bytes(sender)), change, actors
+    except ValidationFailed:
+        raise
+    except (zlib.error, ValueError, TypeError, KeyError, IndexError, hlc.ClockFormatError) as exc:
+        raise CodecError(f"the message cannot be read: {exc}") from None
+
+
+def radio_import(*, actor: Actor | None, lines: Iterable[str]) -> RadioImport:
+    """Apply the whole, signed messages among these lines (one packet each) through the one
+    apply path; say which lines were refused and which messages still miss packets."""
+    permission_require(actor, "sync.change_peer", doing=_("import a radio digest"))
+    result = RadioImport()
+    parts: list[radio.Part] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        result.packets += 1
+        try:
+            parts.append(radio.packet_part(radio.line_packet(line)))
+        except CodecError as exc:
+            result.refused.append(_("line %(n)s: %(why)s") % {"n": number, "why": exc})
+    try:
+        assembled = radio.parts_assemble(parts)
+    except CodecError as exc:
+        raise ValidationFailed({"packets": str(exc)}) from exc
+    for sender_tag, tag, have, count in assembled.incomplete:
+        result.incomplete.append(
+            _("message %(tag)s from %(site)s: %(have)s of %(count)s packets")
+            % {"tag": tag.hex(), "site": sender_tag.hex(), "have": have, "count": count}
+        )
+    peers = {p.site_id: p for p in Peer.objects.select_related("site")}
+    changes: list[dict[str, Any]] = []
+    actors: dict[str, dict[str, Any]] = {}
+    senders: list[uuid.UUID] = []
+    for sender_tag, message in assembled.messages:
+        body, signature = message[:-_SIGNATURE], message[-_SIGNATURE:]
+        try:
+            sender, change, named = _unpack(body)
+        except (CodecError, ValidationFailed) as exc:
+            result.refused.append(
+                _("a message from %(site)s: %(why)s") % {"site": sender_tag.hex(), "why": exc}
+            )
+            continue
+        peer = peers.get(sender)
+        if peer is None or sender.bytes[-4:] != sender_tag:
+            result.refused.append(
+                _("a message from site %(site)s, which is not a registered peer") % {"site": sender}
+            )
+            continue
+        try:
+            Ed25519PublicKey.from_public_bytes(bytes(peer.public_key)).verify(
+                signature, _SIGNED + body
+            )
+        except InvalidSignature:
+            result.refused.append(
+                _("a message not signed by %(site)s's key: written elsewhere or changed")
+                % {"site": peer.site.name}
+            )
+            continue
+        changes.append(change)
+        senders.append(sender)
+        actors.update(named)
+        result.messages += 1
+    if changes:
+        with transaction.atomic():
+            feed = {
+                "format": FORMAT,
+                "sender": {"id": str(senders[0])},  # no settings travel by radio
+                "sites": [],
+                "settings": [],
+                "actors": actors,
+                "changes": changes,
+                "ranges": {},
+            }
+            result.report = feed_apply(feed)
+            audit_record(
+                actor=actor,
+                action="sync.radio_import",
+                summary=f"radio digest: {result.messages} messages, "
+                f"{result.report.apply.applied} changes applied",
+            )
+    return result
