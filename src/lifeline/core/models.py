@@ -8,8 +8,10 @@ in the same transaction, so the feed that sync ships cannot miss a write.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
-from datetime import datetime, time
+import weakref
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
 from operator import attrgetter
 from typing import Any, ClassVar, TypeVar
 
@@ -272,28 +274,165 @@ def _version_site(version: str) -> uuid.UUID | None:
 
 
 def replicated_create_many(rows: Sequence[ReplicatedModel]) -> None:
-    """Create new replicated rows of one transaction with one clock tick, one insert per model
-    and one insert of their change-log rows: what a hot path (a ration queue) needs. Each row
+    """Create new replicated rows of one transaction with one clock tick, one INSERT per model
+    and one INSERT of their change-log rows: what a hot path (a ration queue) needs. Each row
     still gets its own version, in order, and its change-log row, as `save()` would give it."""
     from lifeline.core.clock import clock_tick_many
 
     if not rows:
         return
     with transaction.atomic(savepoint=False):
-        now = timezone.now()
         stamps = clock_tick_many(len(rows))
-        by_model: dict[type[ReplicatedModel], list[ReplicatedModel]] = {}
-        for row, stamp in zip(rows, stamps, strict=True):
-            if not row._state.adding:
-                raise ValueError("replicated_create_many creates rows; save() changes them")
-            if row.origin_site_id is None:
-                row.origin_site_id = stamp.site_id
-            row.version = stamp.version
-            row.updated_at = now
-            by_model.setdefault(type(row), []).append(row)
-        for model, same in by_model.items():
-            _insert_many(model, same)
-        _insert_many(ChangeLogEntry, [change_entry(row, op="create") for row in rows])
+        plan = replicated_create_prepare(rows, site_id=stamps[0].site_id)
+        _plan_write(plan, stamps)
+
+
+@dataclass
+class CreatePlan:
+    """New replicated rows and their change-log rows already turned into INSERT parameters,
+    all but their clock versions (`replicated_create_prepare`). A bulk write prepares a chunk
+    before it takes the writer's lock and only stamps and inserts it inside
+    (`replicated_create_write`): on SQLite the lock is then held for the inserts alone."""
+
+    rows: list[ReplicatedModel]
+    site_id: Any  # the site whose clock will stamp them (this one)
+    inserts: list[tuple[_Inserter, list[list[Any]]]]
+    # Per row, in order: its INSERT parameters and the place of its version in them.
+    slots: list[tuple[list[Any], int]]
+    changes: list[list[Any]]
+
+
+def replicated_create_prepare(rows: Sequence[ReplicatedModel], *, site_id: Any) -> CreatePlan:
+    """Prepare new rows of this site (`site_id`: `clock.site_local().pk`) for
+    `replicated_create_write`. Nothing is written; their `updated_at` and the change log's
+    time are now, their versions are given when they are written."""
+    conn = transaction.get_connection()
+    now = timezone.now()
+    groups: dict[type[ReplicatedModel], list[tuple[int, ReplicatedModel]]] = {}
+    for index, row in enumerate(rows):
+        if not row._state.adding:
+            raise ValueError("replicated_create_many creates rows; save() changes them")
+        if row.origin_site_id is None:
+            row.origin_site_id = site_id
+        row.updated_at = now
+        groups.setdefault(type(row), []).append((index, row))
+    inserts = []
+    slots: list[tuple[list[Any], int]] = [([], 0)] * len(rows)
+    changes: list[list[Any]] = [[]] * len(rows)
+    for model, indexed in groups.items():
+        inserter = _inserter(model, conn)
+        same = [row for _, row in indexed]
+        params = inserter.params_of_rows(same)
+        inserts.append((inserter, params))
+        at = inserter.position("version")
+        shape = _change_shape(model)
+        for (index, row), values in zip(indexed, params, strict=True):
+            slots[index] = (values, at)
+            changes[index] = [
+                shape.label,
+                row.pk,
+                "create",
+                "",  # the version, given when written
+                row.origin_site_id,
+                site_id,  # the writer's site: the clock that stamps the change
+                shape.fields_of(row),
+                {},
+                shape.schema,
+                now,
+            ]
+    changes = _inserter(ChangeLogEntry, conn, _CHANGE_COLUMNS).params_of_values(changes)
+    return CreatePlan(list(rows), site_id, inserts, slots, changes)
+
+
+def replicated_create_write(plan: CreatePlan) -> None:
+    """Write prepared rows: one clock tick for them all, then one INSERT per model and one of
+    their change-log rows (executemany). Inside the caller's transaction."""
+    from lifeline.core.clock import clock_tick_many
+
+    if not plan.rows:
+        return
+    with transaction.atomic(savepoint=False):
+        stamps = clock_tick_many(len(plan.rows))
+        if stamps[0].site_id != plan.site_id:
+            raise ValueError("the rows were prepared for another site than this clock's")
+        _plan_write(plan, stamps)
+
+
+def _plan_write(plan: CreatePlan, stamps: Sequence[Any]) -> None:
+    at = _CHANGE_COLUMNS.index("version")
+    for row, (values, position), change, stamp in zip(
+        plan.rows, plan.slots, plan.changes, stamps, strict=True
+    ):
+        row.version = values[position] = change[at] = stamp.version
+    for inserter, params in plan.inserts:
+        inserter.execute(params)
+    conn = transaction.get_connection()
+    _inserter(ChangeLogEntry, conn, _CHANGE_COLUMNS).execute(plan.changes)
+    for row in plan.rows:
+        row._state.adding = False
+        row._state.db = conn.alias
+
+
+# The change-log columns a create fills, in the order the prepared rows give them.
+_CHANGE_COLUMNS = (
+    "model",
+    "object_id",
+    "op",
+    "version",
+    "origin_site_id",
+    "source_site",
+    "fields",
+    "base",
+    "schema",
+    "at",
+)
+# Values a change's JSON keeps as they are; others go through _json_value's rule.
+_JSON_AS_IS = frozenset({str, int, float, bool, type(None), list, dict})
+
+
+class _ChangeShape:
+    """What a create's change-log row ships of a model's rows (`change_entry` with every
+    field), read with one attrgetter per row."""
+
+    def __init__(self, model: type[ReplicatedModel]) -> None:
+        meta = model._meta
+        shipped = [
+            f
+            for f in meta.concrete_fields
+            if f.name not in _NOT_SHIPPED and f.name not in model.derived_fields
+        ]
+        self.attnames = [f.attname for f in shipped]
+        self.read = attrgetter(*self.attnames)
+        self.label = meta.label_lower
+        self.schema = app_schema_number(meta.app_label)
+
+    def fields_of(self, row: ReplicatedModel) -> dict[str, object]:
+        values = list(self.read(row))
+        for index, value in enumerate(values):
+            if type(value) not in _JSON_AS_IS:
+                values[index] = _json_plain(value)
+        return dict(zip(self.attnames, values, strict=True))
+
+
+def _json_plain(value: object) -> object:
+    """`_json_value`'s rule for a value read already; a UUID as the encoder writes it."""
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    if isinstance(value, datetime | time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+_change_shapes: dict[type[ReplicatedModel], _ChangeShape] = {}
+
+
+def _change_shape(model: type[ReplicatedModel]) -> _ChangeShape:
+    shape = _change_shapes.get(model)
+    if shape is None:
+        shape = _change_shapes[model] = _ChangeShape(model)
+    return shape
 
 
 def replicated_rows_update(
@@ -345,65 +484,195 @@ def insert_many(model: type[models.Model], rows: Sequence[models.Model]) -> None
     _insert_many(model, rows)
 
 
-_PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.FloatField)
-_PLAIN_TYPES = frozenset({str, int, float})
-
-
 def _insert_many(model: type[models.Model], rows: Sequence[models.Model]) -> None:
-    """One INSERT of new rows, the values prepared by their fields as bulk_create prepares
-    them, without its per-call query building (a ration issue calls this three times).
-    ReplicatedQuerySet refuses bulk_create to stop writes that skip the version and the
-    change log; replicated_create_many writes both."""
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if f is not meta.auto_field and not f.generated]
+    """New rows in one executemany of one INSERT, their values prepared as bulk_create
+    prepares them, without its per-call query building (a ration issue calls this three
+    times). ReplicatedQuerySet refuses bulk_create to stop writes that skip the version and
+    the change log; replicated_create_many writes both."""
+    if not rows:
+        return
     conn = transaction.get_connection()  # the connection itself, not the per-call proxy
-    quote = conn.ops.quote_name
-    row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    # Table and column names come from the model; every value is a parameter.
-    columns = ", ".join(quote(f.column) for f in fields)
-    head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608
-    size = max(1, conn.ops.bulk_batch_size(fields, rows))  # the database's parameter limit
-    # A batch repeats most values (the site, the cycle, the user, the transaction's time):
-    # each field prepares each distinct value once.
-    prepared: dict[tuple[int, type, object], object] = {}
-    # Most fields read the attribute as it is (no auto_now), and a plain str, int, float or
-    # bool in a text or number column goes to the driver unchanged: those skip the field's
-    # preparation, which is most of the cost of a large batch (a bulk import).
-    reads = [
-        attrgetter(f.attname) if type(f).pre_save is models.Field.pre_save else None for f in fields
-    ]
-    plain = [isinstance(f, _PLAIN_FIELDS) and not f.choices for f in fields]
-    # A UUID (a primary or foreign key) is its hex on a database with no UUID type.
-    uuids = [
-        not conn.features.has_native_uuid_field
-        and isinstance(getattr(f, "target_field", f), models.UUIDField)
-        for f in fields
-    ]
-
-    def prep(index: int, field: models.Field[Any, Any], row: models.Model) -> object:
-        read = reads[index]
-        value = read(row) if read is not None else field.pre_save(row, True)
-        if plain[index] and (value is None or type(value) in _PLAIN_TYPES):
-            return value
-        if uuids[index] and type(value) is uuid.UUID:
-            return value.hex
-        try:
-            key = (index, type(value), value)
-            return prepared[key]
-        except KeyError:
-            prepared[key] = result = field.get_db_prep_save(value, conn)
-            return result
-        except TypeError:  # not hashable (a JSON value): prepared every time
-            return field.get_db_prep_save(value, conn)
-
-    with conn.cursor() as cursor:
-        for start in range(0, len(rows), size):
-            batch = rows[start : start + size]
-            params = [prep(i, f, r) for r in batch for i, f in enumerate(fields)]
-            cursor.execute(head + ", ".join([row_marks] * len(batch)), params)
+    inserter = _inserter(model, conn)
+    inserter.execute(inserter.params_of_rows(rows))
     for row in rows:
         row._state.adding = False
         row._state.db = conn.alias
+
+
+@dataclass
+class InsertPlan:
+    """New rows of a model that is not replicated (audit rows) turned into INSERT parameters
+    before the transaction that writes them (`insert_prepare`, then `write()` inside it)."""
+
+    rows: Sequence[models.Model]
+    inserter: _Inserter
+    params: list[list[Any]]
+
+    def write(self) -> None:
+        self.inserter.execute(self.params)
+        for row in self.rows:
+            row._state.adding = False
+            row._state.db = self.inserter.conn.alias
+
+
+def insert_prepare(model: type[models.Model], rows: Sequence[models.Model]) -> InsertPlan:
+    if issubclass(model, ReplicatedModel):
+        raise TypeError("replicated rows are prepared through replicated_create_prepare")
+    inserter = _inserter(model, transaction.get_connection())
+    return InsertPlan(rows, inserter, inserter.params_of_rows(rows))
+
+
+_PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.FloatField)
+_PLAIN_TYPES = frozenset({str, int, float})
+_BOOL_TYPES = frozenset({bool})
+_NO_TYPES: frozenset[type] = frozenset()
+_PREPARED_KEPT = 4096  # distinct values a field keeps prepared (a batch repeats most)
+
+Convert = Callable[[Any], Any]
+
+
+def _db_converter(field: models.Field[Any, Any], conn: Any) -> Convert:
+    """How a field's value (never None) becomes its database parameter: what
+    `field.get_db_prep_save` gives, with the common cases done without it, since it is most
+    of the cost of a large batch (a bulk import)."""
+    prep = field.get_db_prep_save
+    target = getattr(field, "target_field", None) or field  # a foreign key: the key it holds
+    if isinstance(field, models.JSONField):
+        empty: dict[type, Any] = {dict: prep({}, conn), list: prep([], conn)}
+
+        def json_value(value: Any) -> Any:
+            if not value and type(value) in empty:
+                return empty[type(value)]
+            return prep(value, conn)
+
+        return json_value
+    if isinstance(target, models.UUIDField):
+        if conn.features.has_native_uuid_field:
+            return lambda value: value if type(value) is uuid.UUID else prep(value, conn)
+        # A UUID is its hex on a database with no UUID type.
+        return lambda value: value.hex if type(value) is uuid.UUID else prep(value, conn)
+    if isinstance(field, models.DateTimeField) and settings.USE_TZ:
+        if conn.vendor == "sqlite" and conn.timezone_name == "UTC":
+            # SQLite keeps UTC as text: what adapt_datetimefield_value makes of a UTC time.
+            def utc_text(value: Any) -> Any:
+                if type(value) is datetime and value.tzinfo is UTC:
+                    return str(value.replace(tzinfo=None))
+                return prep(value, conn)
+
+            return utc_text
+        if conn.vendor == "postgresql":
+            return lambda value: (
+                value if type(value) is datetime and value.tzinfo is not None else prep(value, conn)
+            )
+    if isinstance(target, _PLAIN_FIELDS):
+        as_is = _PLAIN_TYPES  # a plain str, int or float goes to the driver unchanged
+    elif isinstance(target, models.BooleanField):
+        as_is = _BOOL_TYPES
+    else:
+        as_is = _NO_TYPES
+    prepared: dict[tuple[type, object], object] = {}
+
+    def value_of(value: Any) -> Any:
+        kind = type(value)
+        if kind in as_is:
+            return value
+        key = (kind, value)
+        try:
+            return prepared[key]
+        except KeyError:
+            if len(prepared) >= _PREPARED_KEPT:
+                prepared.clear()
+            prepared[key] = result = prep(value, conn)
+            return result
+        except TypeError:  # not hashable
+            return prep(value, conn)
+
+    return value_of
+
+
+def _plain_read(field: models.Field[Any, Any]) -> bool:
+    """Whether a field's value to save is its attribute as it is (no auto_now, no file to
+    commit): most are, and reading them with attrgetter is what makes a batch fast."""
+    if type(field).pre_save is models.Field.pre_save:
+        return True
+    return (
+        isinstance(field, models.DateField)
+        and not field.auto_now
+        and not field.auto_now_add
+        and type(field).pre_save in (models.DateField.pre_save, models.DateTimeField.pre_save)
+    )
+
+
+class _Inserter:
+    """One model's INSERT statement on one connection and how rows become its parameters:
+    the fields' values read with one attrgetter per row, and converted only where a value
+    needs it."""
+
+    def __init__(
+        self, model: type[models.Model], conn: Any, attnames: Sequence[str] | None = None
+    ) -> None:
+        meta = model._meta
+        if attnames is None:
+            fields = [
+                f for f in meta.concrete_fields if f is not meta.auto_field and not f.generated
+            ]
+        else:
+            by_attname = {f.attname: f for f in meta.concrete_fields}
+            fields = [by_attname[name] for name in attnames]
+        self.conn = conn
+        self.attnames = [f.attname for f in fields]
+        quote = conn.ops.quote_name
+        # Table and column names come from the model; every value is a parameter.
+        columns = ", ".join(quote(f.column) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        self.sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+        self.read = attrgetter(*self.attnames)
+        self.single = len(fields) == 1
+        self.pre_saved = [(i, f) for i, f in enumerate(fields) if not _plain_read(f)]
+        self.converts = [(i, _db_converter(f, conn)) for i, f in enumerate(fields)]
+
+    def position(self, attname: str) -> int:
+        return self.attnames.index(attname)
+
+    def params_of_rows(self, rows: Sequence[models.Model]) -> list[list[Any]]:
+        read = self.read
+        values = [[read(row)] for row in rows] if self.single else [list(read(r)) for r in rows]
+        for row, row_values in zip(rows, values, strict=True):
+            for index, field in self.pre_saved:
+                row_values[index] = field.pre_save(row, True)
+        return self.params_of_values(values)
+
+    def params_of_values(self, values: list[list[Any]]) -> list[list[Any]]:
+        """Values in this inserter's column order, converted in place."""
+        converts = self.converts
+        for row_values in values:
+            for index, convert in converts:
+                value = row_values[index]
+                if value is not None:
+                    row_values[index] = convert(value)
+        return values
+
+    def execute(self, params: Sequence[Sequence[Any]]) -> None:
+        if params:
+            with self.conn.cursor() as cursor:
+                cursor.executemany(self.sql, params)
+
+
+_inserters: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], _Inserter]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _inserter(
+    model: type[models.Model], conn: Any, attnames: Sequence[str] | None = None
+) -> _Inserter:
+    """The inserter of a model on a connection (built once per connection)."""
+    kept = _inserters.setdefault(conn, {})
+    key = (model, tuple(attnames) if attnames is not None else None)
+    inserter = kept.get(key)
+    if inserter is None:
+        inserter = kept[key] = _Inserter(model, conn, attnames)
+    return inserter
 
 
 class AuditEntry(models.Model):
