@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from operator import attrgetter
@@ -284,7 +284,17 @@ def replicated_create_many(rows: Sequence[ReplicatedModel]) -> None:
     with transaction.atomic(savepoint=False):
         stamps = clock_tick_many(len(rows))
         plan = replicated_create_prepare(rows, site_id=stamps[0].site_id)
-        _plan_write(plan, stamps)
+        _plan_write(plan, [stamp.version for stamp in stamps])
+
+
+@dataclass
+class _Group:
+    """The rows of one model in a plan: their INSERT's columns of parameters (the version
+    column filled when written) and their places among the plan's rows."""
+
+    inserter: _Inserter
+    columns: list[list[Any]]
+    places: list[int]
 
 
 @dataclass
@@ -296,10 +306,8 @@ class CreatePlan:
 
     rows: list[ReplicatedModel]
     site_id: Any  # the site whose clock will stamp them (this one)
-    inserts: list[tuple[_Inserter, list[list[Any]]]]
-    # Per row, in order: its INSERT parameters and the place of its version in them.
-    slots: list[tuple[list[Any], int]]
-    changes: list[list[Any]]
+    groups: list[_Group]
+    changes: list[list[Any]]  # the change log's columns (_CHANGE_COLUMNS), rows in order
 
 
 def replicated_create_prepare(rows: Sequence[ReplicatedModel], *, site_id: Any) -> CreatePlan:
@@ -308,40 +316,45 @@ def replicated_create_prepare(rows: Sequence[ReplicatedModel], *, site_id: Any) 
     time are now, their versions are given when they are written."""
     conn = transaction.get_connection()
     now = timezone.now()
-    groups: dict[type[ReplicatedModel], list[tuple[int, ReplicatedModel]]] = {}
+    by_model: dict[type[ReplicatedModel], list[int]] = {}
     for index, row in enumerate(rows):
         if not row._state.adding:
             raise ValueError("replicated_create_many creates rows; save() changes them")
         if row.origin_site_id is None:
             row.origin_site_id = site_id
         row.updated_at = now
-        groups.setdefault(type(row), []).append((index, row))
-    inserts = []
-    slots: list[tuple[list[Any], int]] = [([], 0)] * len(rows)
-    changes: list[list[Any]] = [[]] * len(rows)
-    for model, indexed in groups.items():
+        by_model.setdefault(type(row), []).append(index)
+    count = len(rows)
+    groups = []
+    fields: list[Any] = [None] * count
+    labels: list[str] = [""] * count
+    schemas: list[int] = [0] * count
+    for model, places in by_model.items():
         inserter = _inserter(model, conn)
-        same = [row for _, row in indexed]
-        params = inserter.params_of_rows(same)
-        inserts.append((inserter, params))
-        at = inserter.position("version")
+        same = [rows[i] for i in places]
+        values = inserter.columns_of_rows(same)
+        groups.append(_Group(inserter, inserter.columns_convert(values), places))
         shape = _change_shape(model)
-        for (index, row), values in zip(indexed, params, strict=True):
-            slots[index] = (values, at)
-            changes[index] = [
-                shape.label,
-                row.pk,
-                "create",
-                "",  # the version, given when written
-                row.origin_site_id,
-                site_id,  # the writer's site: the clock that stamps the change
-                shape.fields_of(row),
-                {},
-                shape.schema,
-                now,
-            ]
-    changes = _inserter(ChangeLogEntry, conn, _CHANGE_COLUMNS).params_of_values(changes)
-    return CreatePlan(list(rows), site_id, inserts, slots, changes)
+        # The change ships the values as they are (JSON), not as the database keeps them.
+        shipped = [_json_column(values[inserter.position(name)]) for name in shape.attnames]
+        for place, row_fields in zip(places, zip(*shipped, strict=True), strict=True):
+            fields[place] = dict(zip(shape.attnames, row_fields, strict=True))
+            labels[place] = shape.label
+            schemas[place] = shape.schema
+    changes: list[list[Any]] = [
+        labels,
+        [row.pk for row in rows],
+        ["create"] * count,
+        [""] * count,  # the versions, given when written
+        [row.origin_site_id for row in rows],
+        [site_id] * count,  # the writer's site: the clock that stamps the change
+        fields,
+        [{}] * count,
+        schemas,
+        [now] * count,
+    ]
+    change_inserter = _inserter(ChangeLogEntry, conn, _CHANGE_COLUMNS)
+    return CreatePlan(list(rows), site_id, groups, change_inserter.columns_convert(changes))
 
 
 def replicated_create_write(plan: CreatePlan) -> None:
@@ -355,19 +368,18 @@ def replicated_create_write(plan: CreatePlan) -> None:
         stamps = clock_tick_many(len(plan.rows))
         if stamps[0].site_id != plan.site_id:
             raise ValueError("the rows were prepared for another site than this clock's")
-        _plan_write(plan, stamps)
+        _plan_write(plan, [stamp.version for stamp in stamps])
 
 
-def _plan_write(plan: CreatePlan, stamps: Sequence[Any]) -> None:
-    at = _CHANGE_COLUMNS.index("version")
-    for row, (values, position), change, stamp in zip(
-        plan.rows, plan.slots, plan.changes, stamps, strict=True
-    ):
-        row.version = values[position] = change[at] = stamp.version
-    for inserter, params in plan.inserts:
-        inserter.execute(params)
+def _plan_write(plan: CreatePlan, versions: list[str]) -> None:
+    for row, version in zip(plan.rows, versions, strict=True):
+        row.version = version
+    for group in plan.groups:
+        group.columns[group.inserter.position("version")] = [versions[i] for i in group.places]
+        group.inserter.execute_columns(group.columns)
+    plan.changes[_CHANGE_COLUMNS.index("version")] = versions
     conn = transaction.get_connection()
-    _inserter(ChangeLogEntry, conn, _CHANGE_COLUMNS).execute(plan.changes)
+    _inserter(ChangeLogEntry, conn, _CHANGE_COLUMNS).execute_columns(plan.changes)
     for row in plan.rows:
         row._state.adding = False
         row._state.db = conn.alias
@@ -390,32 +402,25 @@ _CHANGE_COLUMNS = (
 _JSON_AS_IS = frozenset({str, int, float, bool, type(None), list, dict})
 
 
+@dataclass
 class _ChangeShape:
-    """What a create's change-log row ships of a model's rows (`change_entry` with every
-    field), read with one attrgetter per row."""
+    """What a create's change-log row ships of a model's rows: `change_entry` with every
+    field."""
 
-    def __init__(self, model: type[ReplicatedModel]) -> None:
-        meta = model._meta
-        shipped = [
-            f
-            for f in meta.concrete_fields
-            if f.name not in _NOT_SHIPPED and f.name not in model.derived_fields
-        ]
-        self.attnames = [f.attname for f in shipped]
-        self.read = attrgetter(*self.attnames)
-        self.label = meta.label_lower
-        self.schema = app_schema_number(meta.app_label)
+    attnames: list[str]
+    label: str
+    schema: int
 
-    def fields_of(self, row: ReplicatedModel) -> dict[str, object]:
-        values = list(self.read(row))
-        for index, value in enumerate(values):
-            if type(value) not in _JSON_AS_IS:
-                values[index] = _json_plain(value)
-        return dict(zip(self.attnames, values, strict=True))
+
+def _json_column(values: list[Any]) -> list[Any]:
+    """`_json_value`'s rule over a column of values read already (a UUID as the change's
+    encoder writes it): most columns need nothing."""
+    if set(map(type, values)) <= _JSON_AS_IS:
+        return values
+    return [v if type(v) in _JSON_AS_IS else _json_plain(v) for v in values]
 
 
 def _json_plain(value: object) -> object:
-    """`_json_value`'s rule for a value read already; a UUID as the encoder writes it."""
     if isinstance(value, FieldFile):
         return value.name or ""
     if isinstance(value, datetime | time):
@@ -431,7 +436,14 @@ _change_shapes: dict[type[ReplicatedModel], _ChangeShape] = {}
 def _change_shape(model: type[ReplicatedModel]) -> _ChangeShape:
     shape = _change_shapes.get(model)
     if shape is None:
-        shape = _change_shapes[model] = _ChangeShape(model)
+        meta = model._meta
+        shipped = [
+            f.attname
+            for f in meta.concrete_fields
+            if f.name not in _NOT_SHIPPED and f.name not in model.derived_fields
+        ]
+        shape = _ChangeShape(shipped, meta.label_lower, app_schema_number(meta.app_label))
+        _change_shapes[model] = shape
     return shape
 
 
@@ -493,7 +505,7 @@ def _insert_many(model: type[models.Model], rows: Sequence[models.Model]) -> Non
         return
     conn = transaction.get_connection()  # the connection itself, not the per-call proxy
     inserter = _inserter(model, conn)
-    inserter.execute(inserter.params_of_rows(rows))
+    inserter.execute_columns(inserter.columns_convert(inserter.columns_of_rows(rows)))
     for row in rows:
         row._state.adding = False
         row._state.db = conn.alias
@@ -504,39 +516,41 @@ class InsertPlan:
     """New rows of a model that is not replicated (audit rows) turned into INSERT parameters
     before the transaction that writes them (`insert_prepare`, then `write()` inside it)."""
 
-    rows: Sequence[models.Model]
     inserter: _Inserter
-    params: list[list[Any]]
+    columns: list[list[Any]]
 
     def write(self) -> None:
-        self.inserter.execute(self.params)
-        for row in self.rows:
-            row._state.adding = False
-            row._state.db = self.inserter.conn.alias
+        self.inserter.execute_columns(self.columns)
 
 
-def insert_prepare(model: type[models.Model], rows: Sequence[models.Model]) -> InsertPlan:
+def insert_prepare(model: type[models.Model], columns: Mapping[str, list[Any]]) -> InsertPlan:
+    """New rows given as columns of values ({attname: values}, every column as long), with
+    no model instance built for them: what a batch of audit rows needs."""
     if issubclass(model, ReplicatedModel):
         raise TypeError("replicated rows are prepared through replicated_create_prepare")
-    inserter = _inserter(model, transaction.get_connection())
-    return InsertPlan(rows, inserter, inserter.params_of_rows(rows))
+    inserter = _inserter(model, transaction.get_connection(), tuple(columns))
+    return InsertPlan(inserter, inserter.columns_convert(list(columns.values())))
 
 
 _PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.FloatField)
 _PLAIN_TYPES = frozenset({str, int, float})
-_BOOL_TYPES = frozenset({bool})
-_NO_TYPES: frozenset[type] = frozenset()
 _PREPARED_KEPT = 4096  # distinct values a field keeps prepared (a batch repeats most)
+_NONE = type(None)
 
 Convert = Callable[[Any], Any]
+ConvertColumn = Callable[[list[Any]], list[Any]]
 
 
-def _db_converter(field: models.Field[Any, Any], conn: Any) -> Convert:
-    """How a field's value (never None) becomes its database parameter: what
-    `field.get_db_prep_save` gives, with the common cases done without it, since it is most
-    of the cost of a large batch (a bulk import)."""
+def _db_converter(field: models.Field[Any, Any], conn: Any) -> ConvertColumn:
+    """How a column of a field's values becomes database parameters: what
+    `field.get_db_prep_save` gives each, with the common cases done without it (it is most
+    of the cost of a large batch, a bulk import) and most columns left as they are."""
     prep = field.get_db_prep_save
     target = getattr(field, "target_field", None) or field  # a foreign key: the key it holds
+
+    def one(value: Any) -> Any:
+        return prep(value, conn)
+
     if isinstance(field, models.JSONField):
         empty: dict[type, Any] = {dict: prep({}, conn), list: prep([], conn)}
 
@@ -545,49 +559,78 @@ def _db_converter(field: models.Field[Any, Any], conn: Any) -> Convert:
                 return empty[type(value)]
             return prep(value, conn)
 
-        return json_value
+        return _column_of(json_value)
     if isinstance(target, models.UUIDField):
         if conn.features.has_native_uuid_field:
-            return lambda value: value if type(value) is uuid.UUID else prep(value, conn)
+            return _column_of(one, as_is=frozenset({uuid.UUID, _NONE}))
         # A UUID is its hex on a database with no UUID type.
-        return lambda value: value.hex if type(value) is uuid.UUID else prep(value, conn)
+        hexes = attrgetter("hex")
+
+        def uuid_hex(values: list[Any]) -> list[Any]:
+            kinds = set(map(type, values))
+            if kinds == {uuid.UUID}:
+                return list(map(hexes, values))
+            return [
+                v.hex if type(v) is uuid.UUID else None if v is None else one(v) for v in values
+            ]
+
+        return uuid_hex
     if isinstance(field, models.DateTimeField) and settings.USE_TZ:
         if conn.vendor == "sqlite" and conn.timezone_name == "UTC":
             # SQLite keeps UTC as text: what adapt_datetimefield_value makes of a UTC time.
-            def utc_text(value: Any) -> Any:
-                if type(value) is datetime and value.tzinfo is UTC:
-                    return str(value.replace(tzinfo=None))
-                return prep(value, conn)
+            def utc_text(values: list[Any]) -> list[Any]:
+                return [
+                    str(v.replace(tzinfo=None))
+                    if type(v) is datetime and v.tzinfo is UTC
+                    else None
+                    if v is None
+                    else one(v)
+                    for v in values
+                ]
 
             return utc_text
         if conn.vendor == "postgresql":
-            return lambda value: (
-                value if type(value) is datetime and value.tzinfo is not None else prep(value, conn)
-            )
+            return lambda values: [
+                v if v is None or (type(v) is datetime and v.tzinfo is not None) else one(v)
+                for v in values
+            ]
     if isinstance(target, _PLAIN_FIELDS):
-        as_is = _PLAIN_TYPES  # a plain str, int or float goes to the driver unchanged
-    elif isinstance(target, models.BooleanField):
-        as_is = _BOOL_TYPES
-    else:
-        as_is = _NO_TYPES
+        # A plain str, int or float goes to the driver unchanged.
+        return _column_of(_remembered(one), as_is=_PLAIN_TYPES | {_NONE})
+    if isinstance(target, models.BooleanField):
+        return _column_of(_remembered(one), as_is=frozenset({bool, _NONE}))
+    return _column_of(_remembered(one))
+
+
+def _column_of(convert: Convert, as_is: frozenset[type] = frozenset({_NONE})) -> ConvertColumn:
+    """A column converter: values of the types `as_is` left, None kept, others converted."""
+
+    def column(values: list[Any]) -> list[Any]:
+        if set(map(type, values)) <= as_is:
+            return values
+        return [v if v is None or type(v) in as_is else convert(v) for v in values]
+
+    return column
+
+
+def _remembered(convert: Convert) -> Convert:
+    """A converter that prepares each distinct (hashable) value once: a batch repeats most
+    values (the site, the user, the transaction's time)."""
     prepared: dict[tuple[type, object], object] = {}
 
-    def value_of(value: Any) -> Any:
-        kind = type(value)
-        if kind in as_is:
-            return value
-        key = (kind, value)
+    def remembered(value: Any) -> Any:
+        key = (type(value), value)
         try:
             return prepared[key]
         except KeyError:
             if len(prepared) >= _PREPARED_KEPT:
                 prepared.clear()
-            prepared[key] = result = prep(value, conn)
+            prepared[key] = result = convert(value)
             return result
         except TypeError:  # not hashable
-            return prep(value, conn)
+            return convert(value)
 
-    return value_of
+    return remembered
 
 
 def _plain_read(field: models.Field[Any, Any]) -> bool:
@@ -604,9 +647,9 @@ def _plain_read(field: models.Field[Any, Any]) -> bool:
 
 
 class _Inserter:
-    """One model's INSERT statement on one connection and how rows become its parameters:
-    the fields' values read with one attrgetter per row, and converted only where a value
-    needs it."""
+    """One model's INSERT statement on one connection and how rows become its parameters,
+    column by column: the fields' values read with one attrgetter per row, and converted
+    only in the columns that need it."""
 
     def __init__(
         self, model: type[models.Model], conn: Any, attnames: Sequence[str] | None = None
@@ -629,33 +672,29 @@ class _Inserter:
         self.read = attrgetter(*self.attnames)
         self.single = len(fields) == 1
         self.pre_saved = [(i, f) for i, f in enumerate(fields) if not _plain_read(f)]
-        self.converts = [(i, _db_converter(f, conn)) for i, f in enumerate(fields)]
+        self.converters = [_db_converter(f, conn) for f in fields]
 
     def position(self, attname: str) -> int:
         return self.attnames.index(attname)
 
-    def params_of_rows(self, rows: Sequence[models.Model]) -> list[list[Any]]:
-        read = self.read
-        values = [[read(row)] for row in rows] if self.single else [list(read(r)) for r in rows]
-        for row, row_values in zip(rows, values, strict=True):
-            for index, field in self.pre_saved:
-                row_values[index] = field.pre_save(row, True)
-        return self.params_of_values(values)
+    def columns_of_rows(self, rows: Sequence[models.Model]) -> list[list[Any]]:
+        """The rows' values to save, column by column."""
+        if self.single:
+            columns = [[self.read(row) for row in rows]]
+        else:
+            columns = [list(column) for column in zip(*map(self.read, rows), strict=True)]
+        for index, field in self.pre_saved:
+            columns[index] = [field.pre_save(row, True) for row in rows]
+        return columns
 
-    def params_of_values(self, values: list[list[Any]]) -> list[list[Any]]:
-        """Values in this inserter's column order, converted in place."""
-        converts = self.converts
-        for row_values in values:
-            for index, convert in converts:
-                value = row_values[index]
-                if value is not None:
-                    row_values[index] = convert(value)
-        return values
+    def columns_convert(self, columns: list[list[Any]]) -> list[list[Any]]:
+        """Columns of values (in this inserter's order) as database parameters."""
+        return [convert(values) for convert, values in zip(self.converters, columns, strict=True)]
 
-    def execute(self, params: Sequence[Sequence[Any]]) -> None:
-        if params:
+    def execute_columns(self, columns: list[list[Any]]) -> None:
+        if columns and columns[0]:
             with self.conn.cursor() as cursor:
-                cursor.executemany(self.sql, params)
+                cursor.executemany(self.sql, list(zip(*columns, strict=True)))
 
 
 _inserters: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], _Inserter]] = (

@@ -35,12 +35,18 @@ from lifeline.core.models import (
     AuditEntry,
     ReplicatedModel,
     Site,
-    insert_prepare,
     replicated_create_prepare,
     replicated_create_write,
     replicated_discard_created,
 )
-from lifeline.core.services import Actor, audit_entry, audit_record_many, permission_require
+from lifeline.core.services import (
+    Actor,
+    AuditItem,
+    audit_entry,
+    audit_prepare,
+    audit_record_many,
+    permission_require,
+)
 from lifeline.people.models import (
     ConditionObservation,
     Household,
@@ -86,10 +92,10 @@ class _Written:
     rows: dict[type[ReplicatedModel], list[Any]] = field(default_factory=dict)
     audit: list[Any] = field(default_factory=list)
 
-    def note(self, rows: Iterable[ReplicatedModel], audit: Iterable[AuditEntry]) -> None:
+    def note(self, rows: Iterable[ReplicatedModel], audit: Iterable[Any]) -> None:
         for row in rows:
             self.rows.setdefault(type(row), []).append(row.pk)
-        self.audit.extend(entry.pk for entry in audit)
+        self.audit.extend(audit)
 
 
 class _Turns:
@@ -178,14 +184,6 @@ def persons_register_many(
     return result
 
 
-def _audit(
-    actor: Actor | None, action: str, obj: ReplicatedModel, summary: str, batch: uuid.UUID
-) -> AuditEntry:
-    return audit_entry(
-        actor=actor, action=action, obj=obj, summary=summary, detail={"batch": str(batch)}
-    )
-
-
 def _persons_write(
     actor: Actor | None,
     chunk: Sequence[BulkPerson],
@@ -202,7 +200,8 @@ def _persons_write(
     created: list[ReplicatedModel] = []
     persons: list[ReplicatedModel] = []
     others: list[ReplicatedModel] = []
-    audit = []
+    audit: list[AuditItem] = []
+    tag = {"batch": str(batch)}
     for row in chunk:
         person = row.draft.person
         if row.card:
@@ -210,36 +209,35 @@ def _persons_write(
             if household is None:
                 household = households[row.card] = Household(ration_card=row.card, site=place)
                 created.append(household)
-                audit.append(_audit(actor, "household.create", household, str(household), batch))
+                audit.append(AuditItem("household.create", household, str(household), tag))
             person.household = household
         persons.append(person)
         others.append(row.draft.event)
         others.extend(row.draft.observations)
-        audit.append(_audit(actor, "person.register", person, person.full_name, batch))
+        audit.append(AuditItem("person.register", person, person.full_name, tag))
     for row in chunk:
         case = cases.get(row.draft.person.pk)
         if case is not None:
             others.append(case)
             # The audit summary names no child: the audit log is read more widely than cases.
             audit.append(
-                audit_entry(
-                    actor=actor,
-                    action="protection.open",
-                    obj=case,
-                    summary=f"{case.get_kind_display()} case opened (at registration)",
-                    detail={"child": str(case.child_id), "batch": str(batch)},
+                AuditItem(
+                    "protection.open",
+                    case,
+                    f"{case.get_kind_display()} case opened (at registration)",
+                    {"child": str(case.child_id), **tag},
                 )
             )
     rows = created + persons + others
     # Everything but the clock versions is prepared before the writer's lock is taken.
     plan = replicated_create_prepare(rows, site_id=place.pk)
-    audit_plan = insert_prepare(AuditEntry, audit)
+    audit_plan, audit_ids = audit_prepare(actor=actor, items=audit)
     turns.wait()
     try:
         with transaction.atomic():
             replicated_create_write(plan)
             audit_plan.write()
-            written.note(rows, audit)
+            written.note(rows, audit_ids)
     finally:
         turns.done()
 
