@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, TypeVar
@@ -95,6 +96,41 @@ def _row_errors(
 
 _Data = tuple[int, list[str]]
 
+# Fields whose check depends on the cell alone (no database, no other field): a file repeats
+# most of their values (sexes, statuses, ages, common names), so each distinct value is
+# checked once per import and its result reused.
+_PURE_FIELDS = (
+    serializers.CharField,
+    serializers.ChoiceField,
+    serializers.IntegerField,
+    serializers.FloatField,
+    serializers.DateField,
+    serializers.BooleanField,
+)
+_IMMUTABLE = (str, int, float, bool, dt.date, type(None))
+
+
+def _validation_remember(schema_field: serializers.Field[Any, Any, Any, Any]) -> None:
+    """Make this schema's field remember what it made of each value it accepted (a refused
+    value is checked again each time, so that every row gets its own error)."""
+    check = schema_field.run_validation
+    accepted: dict[tuple[type, object], object] = {}
+
+    def run_validation(data: Any = serializers.empty) -> Any:
+        key = (type(data), data)
+        try:
+            return accepted[key]
+        except KeyError:
+            pass
+        except TypeError:  # not hashable (a list)
+            return check(data)
+        value = check(data)
+        if isinstance(value, _IMMUTABLE):
+            accepted[key] = value
+        return value
+
+    setattr(schema_field, "run_validation", run_validation)  # noqa: B010 (an instance's own)
+
 
 class _RowChecker:
     """Checks one row as a registration would (`PersonInput`, then `services.person_draft`),
@@ -138,6 +174,8 @@ class _RowChecker:
                     and schema_field.default is serializers.empty
                 ):
                     del schema.fields[name]
+                elif isinstance(schema_field, _PURE_FIELDS):
+                    _validation_remember(schema_field)
             self.schemas[given] = schema
         return schema
 
