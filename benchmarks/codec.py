@@ -3,6 +3,16 @@ Cursor-on-Target XML, and encodes and decodes per second.
 
     python benchmarks/codec.py [--scale N]    (N reports, default 10,000)
 
+Baselines, the same reports in each (what a team would otherwise send over the radio):
+- CoT XML, as `intel.cot.cot_export` writes it and `cot_import` reads it back;
+- TAK's protobuf (TAK Protocol version 1, mesh framing, through `takproto`, the TAK
+  community's library): the CoT event's typed fields, the rest of its detail as the
+  `xmlDetail` text TAK keeps for it. Encode: report -> CoT -> protobuf (`xml2proto`, as
+  a TAK client fed our reports would); decode: protobuf -> TakMessage (`parse_proto`),
+  not back to a report (takproto has no way back to one), so its decodes are flattered;
+- zlib-compressed CoT XML (level 9): encode is CoT then compress, decode is decompress
+  then `cot_import`.
+
 Pure Python, no database. Writes var/bench/codec.json (see /work/shared/BENCHMARKS.md).
 """
 
@@ -13,6 +23,7 @@ import datetime as dt
 import random
 import statistics
 import time
+import zlib
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -127,6 +138,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--scale", type=int, default=10_000, help="reports (default 10,000)")
     args = parser.parse_args()
+    # Only `make bench` installs takproto (the bench extra); the corpus test does not need it.
+    import takproto
+
     reports = report_corpus(args.scale)
     packets = [codec.encode(r) for r in reports]
     for report, packet in zip(reports, packets, strict=True):
@@ -147,6 +161,26 @@ def main() -> int:
         list(zip(cots, tags, strict=True)),
         lambda pair: cot_import(pair[0], mission_start=START, mission_tag=pair[1]),
     )
+    cot_bytes = [c.encode() for c in cots]
+    taks = [bytes(takproto.xml2proto(c)) for c in cot_bytes]
+    assert all(takproto.parse_proto(t) is not None for t in taks[:100]), "takproto round trip"
+    zipped = [zlib.compress(c, 9) for c in cot_bytes]
+    assert all(zlib.decompress(z) == c for z, c in zip(zipped[:100], cot_bytes, strict=False))
+    tak_sizes, zlib_sizes = [len(t) for t in taks], [len(z) for z in zipped]
+    tak_mean, zlib_mean = statistics.fmean(tak_sizes), statistics.fmean(zlib_sizes)
+    tak_encodes = best_rate(
+        reports, lambda r: takproto.xml2proto(cot_export(r, mission_start=START).encode())
+    )
+    tak_decodes = best_rate(taks, lambda t: takproto.parse_proto(bytearray(t)))
+    zlib_encodes = best_rate(
+        reports, lambda r: zlib.compress(cot_export(r, mission_start=START).encode(), 9)
+    )
+    zlib_decodes = best_rate(
+        list(zip(zipped, tags, strict=True)),
+        lambda pair: cot_import(
+            zlib.decompress(pair[0]).decode(), mission_start=START, mission_tag=pair[1]
+        ),
+    )
     holds_max = max(sizes) <= codec.MAX_PACKET_BYTES
     holds_ratio = cot_ratio >= 10
     table_print(
@@ -157,10 +191,22 @@ def main() -> int:
             Figure("max bytes per report", max(sizes), max(cot_sizes), "<= 200", holds_max),
             Figure("encodes per s", encodes, cot_encodes),
             Figure("decodes per s", decodes, cot_decodes),
+            Figure("TAK protobuf mean bytes", mean_bytes, tak_mean),
+            Figure("TAK protobuf max bytes", max(sizes), max(tak_sizes)),
+            Figure("TAK protobuf encodes per s", encodes, tak_encodes),
+            Figure("TAK protobuf decodes per s", decodes, tak_decodes),
+            Figure("zlib CoT mean bytes", mean_bytes, zlib_mean),
+            Figure("zlib CoT max bytes", max(sizes), max(zlib_sizes)),
+            Figure("zlib CoT encodes per s", encodes, zlib_encodes),
+            Figure("zlib CoT decodes per s", decodes, zlib_decodes),
         ],
         notes=[
+            f"TAK protobuf (takproto {takproto.__version__}, mesh framing) is "
+            f"{tak_mean / mean_bytes:.1f}x our bytes, zlib-compressed CoT "
+            f"{zlib_mean / mean_bytes:.1f}x; TAK decodes stop at its TakMessage "
+            "(no way back to a report), ours and CoT's rebuild the report",
             "per type, mean/max bytes: "
-            + ", ".join(f"{k} {statistics.fmean(v):.0f}/{max(v)}" for k, v in by_type.items())
+            + ", ".join(f"{k} {statistics.fmean(v):.0f}/{max(v)}" for k, v in by_type.items()),
         ],
     )
     result: dict[str, object] = {
@@ -174,6 +220,17 @@ def main() -> int:
         "decodes_per_s": round(decodes),
         "cot_encodes_per_s": round(cot_encodes),
         "cot_decodes_per_s": round(cot_decodes),
+        "takproto_mean_bytes": round(tak_mean, 1),
+        "takproto_max_bytes": max(tak_sizes),
+        "takproto_ratio": round(tak_mean / mean_bytes, 2),
+        "takproto_encodes_per_s": round(tak_encodes),
+        "takproto_decodes_per_s": round(tak_decodes),
+        "takproto_version": takproto.__version__,
+        "zlib_cot_mean_bytes": round(zlib_mean, 1),
+        "zlib_cot_max_bytes": max(zlib_sizes),
+        "zlib_cot_ratio": round(zlib_mean / mean_bytes, 2),
+        "zlib_cot_encodes_per_s": round(zlib_encodes),
+        "zlib_cot_decodes_per_s": round(zlib_decodes),
         "mean_bytes_by_type": {k: round(statistics.fmean(v), 1) for k, v in by_type.items()},
         "max_bytes_by_type": {k: max(v) for k, v in by_type.items()},
         "machine": machine_info("none (pure codec, no database)"),

@@ -257,8 +257,11 @@ MEDIA_URL = "/media/"
 LIFELINE_BACKUP_DIR = env_str("LIFELINE_BACKUP_DIR", "")
 LIFELINE_KEY_FILE = env_str("LIFELINE_KEY_FILE", "")
 MEDIA_ROOT = VAR_DIR / "media"
+# Media are encrypted at rest whenever the database is (lifeline.core.media).
+LIFELINE_MEDIA_ENCRYPTED = env_bool("LIFELINE_ENCRYPTED", False)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Photos and other uploads, sealed with the site's key when the database is encrypted.
+    "default": {"BACKEND": "lifeline.core.media.SiteMediaStorage"},
     # Compressed but not hashed: pages render without a collectstatic manifest (tests, first run).
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }

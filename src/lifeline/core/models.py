@@ -8,8 +8,10 @@ in the same transaction, so the feed that sync ships cannot miss a write.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
-from datetime import datetime, time
+import weakref
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
 from operator import attrgetter
 from typing import Any, ClassVar, TypeVar
 
@@ -272,28 +274,177 @@ def _version_site(version: str) -> uuid.UUID | None:
 
 
 def replicated_create_many(rows: Sequence[ReplicatedModel]) -> None:
-    """Create new replicated rows of one transaction with one clock tick, one insert per model
-    and one insert of their change-log rows: what a hot path (a ration queue) needs. Each row
+    """Create new replicated rows of one transaction with one clock tick, one INSERT per model
+    and one INSERT of their change-log rows: what a hot path (a ration queue) needs. Each row
     still gets its own version, in order, and its change-log row, as `save()` would give it."""
     from lifeline.core.clock import clock_tick_many
 
     if not rows:
         return
     with transaction.atomic(savepoint=False):
-        now = timezone.now()
         stamps = clock_tick_many(len(rows))
-        by_model: dict[type[ReplicatedModel], list[ReplicatedModel]] = {}
-        for row, stamp in zip(rows, stamps, strict=True):
-            if not row._state.adding:
-                raise ValueError("replicated_create_many creates rows; save() changes them")
-            if row.origin_site_id is None:
-                row.origin_site_id = stamp.site_id
-            row.version = stamp.version
-            row.updated_at = now
-            by_model.setdefault(type(row), []).append(row)
-        for model, same in by_model.items():
-            _insert_many(model, same)
-        _insert_many(ChangeLogEntry, [change_entry(row, op="create") for row in rows])
+        plan = replicated_create_prepare(rows, site_id=stamps[0].site_id)
+        _plan_write(plan, [stamp.version for stamp in stamps])
+
+
+@dataclass
+class _Group:
+    """The rows of one model in a plan: their INSERT's columns of parameters (the version
+    column filled when written) and their places among the plan's rows."""
+
+    inserter: _Inserter
+    columns: list[list[Any]]
+    places: list[int]
+
+
+@dataclass
+class CreatePlan:
+    """New replicated rows and their change-log rows already turned into INSERT parameters,
+    all but their clock versions (`replicated_create_prepare`). A bulk write prepares a chunk
+    before it takes the writer's lock and only stamps and inserts it inside
+    (`replicated_create_write`): on SQLite the lock is then held for the inserts alone."""
+
+    rows: list[ReplicatedModel]
+    site_id: Any  # the site whose clock will stamp them (this one)
+    groups: list[_Group]
+    changes: list[list[Any]]  # the change log's columns (_CHANGE_COLUMNS), rows in order
+
+
+def replicated_create_prepare(rows: Sequence[ReplicatedModel], *, site_id: Any) -> CreatePlan:
+    """Prepare new rows of this site (`site_id`: `clock.site_local().pk`) for
+    `replicated_create_write`. Nothing is written; their `updated_at` and the change log's
+    time are now, their versions are given when they are written."""
+    conn = transaction.get_connection()
+    now = timezone.now()
+    by_model: dict[type[ReplicatedModel], list[int]] = {}
+    for index, row in enumerate(rows):
+        if not row._state.adding:
+            raise ValueError("replicated_create_many creates rows; save() changes them")
+        if row.origin_site_id is None:
+            row.origin_site_id = site_id
+        row.updated_at = now
+        by_model.setdefault(type(row), []).append(index)
+    count = len(rows)
+    groups = []
+    fields: list[Any] = [None] * count
+    labels: list[str] = [""] * count
+    schemas: list[int] = [0] * count
+    for model, places in by_model.items():
+        inserter = _inserter(model, conn)
+        same = [rows[i] for i in places]
+        values = inserter.columns_of_rows(same)
+        groups.append(_Group(inserter, inserter.columns_convert(values), places))
+        shape = _change_shape(model)
+        # The change ships the values as they are (JSON), not as the database keeps them.
+        shipped = [_json_column(values[inserter.position(name)]) for name in shape.attnames]
+        for place, row_fields in zip(places, zip(*shipped, strict=True), strict=True):
+            fields[place] = dict(zip(shape.attnames, row_fields, strict=True))
+            labels[place] = shape.label
+            schemas[place] = shape.schema
+    changes: list[list[Any]] = [
+        labels,
+        [row.pk for row in rows],
+        ["create"] * count,
+        [""] * count,  # the versions, given when written
+        [row.origin_site_id for row in rows],
+        [site_id] * count,  # the writer's site: the clock that stamps the change
+        fields,
+        [{}] * count,
+        schemas,
+        [now] * count,
+    ]
+    change_inserter = _inserter(ChangeLogEntry, conn, _CHANGE_COLUMNS)
+    return CreatePlan(list(rows), site_id, groups, change_inserter.columns_convert(changes))
+
+
+def replicated_create_write(plan: CreatePlan) -> None:
+    """Write prepared rows: one clock tick for them all, then one INSERT per model and one of
+    their change-log rows (executemany). Inside the caller's transaction."""
+    from lifeline.core.clock import clock_tick_many
+
+    if not plan.rows:
+        return
+    with transaction.atomic(savepoint=False):
+        stamps = clock_tick_many(len(plan.rows))
+        if stamps[0].site_id != plan.site_id:
+            raise ValueError("the rows were prepared for another site than this clock's")
+        _plan_write(plan, [stamp.version for stamp in stamps])
+
+
+def _plan_write(plan: CreatePlan, versions: list[str]) -> None:
+    for row, version in zip(plan.rows, versions, strict=True):
+        row.version = version
+    for group in plan.groups:
+        group.columns[group.inserter.position("version")] = [versions[i] for i in group.places]
+        group.inserter.execute_columns(group.columns)
+    plan.changes[_CHANGE_COLUMNS.index("version")] = versions
+    conn = transaction.get_connection()
+    _inserter(ChangeLogEntry, conn, _CHANGE_COLUMNS).execute_columns(plan.changes)
+    for row in plan.rows:
+        row._state.adding = False
+        row._state.db = conn.alias
+
+
+# The change-log columns a create fills, in the order the prepared rows give them.
+_CHANGE_COLUMNS = (
+    "model",
+    "object_id",
+    "op",
+    "version",
+    "origin_site_id",
+    "source_site",
+    "fields",
+    "base",
+    "schema",
+    "at",
+)
+# Values a change's JSON keeps as they are; others go through _json_value's rule.
+_JSON_AS_IS = frozenset({str, int, float, bool, type(None), list, dict})
+
+
+@dataclass
+class _ChangeShape:
+    """What a create's change-log row ships of a model's rows: `change_entry` with every
+    field."""
+
+    attnames: list[str]
+    label: str
+    schema: int
+
+
+def _json_column(values: list[Any]) -> list[Any]:
+    """`_json_value`'s rule over a column of values read already (a UUID as the change's
+    encoder writes it): most columns need nothing."""
+    if set(map(type, values)) <= _JSON_AS_IS:
+        return values
+    return [v if type(v) in _JSON_AS_IS else _json_plain(v) for v in values]
+
+
+def _json_plain(value: object) -> object:
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    if isinstance(value, datetime | time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+_change_shapes: dict[type[ReplicatedModel], _ChangeShape] = {}
+
+
+def _change_shape(model: type[ReplicatedModel]) -> _ChangeShape:
+    shape = _change_shapes.get(model)
+    if shape is None:
+        meta = model._meta
+        shipped = [
+            f.attname
+            for f in meta.concrete_fields
+            if f.name not in _NOT_SHIPPED and f.name not in model.derived_fields
+        ]
+        shape = _ChangeShape(shipped, meta.label_lower, app_schema_number(meta.app_label))
+        _change_shapes[model] = shape
+    return shape
 
 
 def replicated_rows_update(
@@ -345,65 +496,222 @@ def insert_many(model: type[models.Model], rows: Sequence[models.Model]) -> None
     _insert_many(model, rows)
 
 
-_PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.FloatField)
-_PLAIN_TYPES = frozenset({str, int, float})
-
-
 def _insert_many(model: type[models.Model], rows: Sequence[models.Model]) -> None:
-    """One INSERT of new rows, the values prepared by their fields as bulk_create prepares
-    them, without its per-call query building (a ration issue calls this three times).
-    ReplicatedQuerySet refuses bulk_create to stop writes that skip the version and the
-    change log; replicated_create_many writes both."""
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if f is not meta.auto_field and not f.generated]
+    """New rows in one executemany of one INSERT, their values prepared as bulk_create
+    prepares them, without its per-call query building (a ration issue calls this three
+    times). ReplicatedQuerySet refuses bulk_create to stop writes that skip the version and
+    the change log; replicated_create_many writes both."""
+    if not rows:
+        return
     conn = transaction.get_connection()  # the connection itself, not the per-call proxy
-    quote = conn.ops.quote_name
-    row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    # Table and column names come from the model; every value is a parameter.
-    columns = ", ".join(quote(f.column) for f in fields)
-    head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608
-    size = max(1, conn.ops.bulk_batch_size(fields, rows))  # the database's parameter limit
-    # A batch repeats most values (the site, the cycle, the user, the transaction's time):
-    # each field prepares each distinct value once.
-    prepared: dict[tuple[int, type, object], object] = {}
-    # Most fields read the attribute as it is (no auto_now), and a plain str, int, float or
-    # bool in a text or number column goes to the driver unchanged: those skip the field's
-    # preparation, which is most of the cost of a large batch (a bulk import).
-    reads = [
-        attrgetter(f.attname) if type(f).pre_save is models.Field.pre_save else None for f in fields
-    ]
-    plain = [isinstance(f, _PLAIN_FIELDS) and not f.choices for f in fields]
-    # A UUID (a primary or foreign key) is its hex on a database with no UUID type.
-    uuids = [
-        not conn.features.has_native_uuid_field
-        and isinstance(getattr(f, "target_field", f), models.UUIDField)
-        for f in fields
-    ]
-
-    def prep(index: int, field: models.Field[Any, Any], row: models.Model) -> object:
-        read = reads[index]
-        value = read(row) if read is not None else field.pre_save(row, True)
-        if plain[index] and (value is None or type(value) in _PLAIN_TYPES):
-            return value
-        if uuids[index] and type(value) is uuid.UUID:
-            return value.hex
-        try:
-            key = (index, type(value), value)
-            return prepared[key]
-        except KeyError:
-            prepared[key] = result = field.get_db_prep_save(value, conn)
-            return result
-        except TypeError:  # not hashable (a JSON value): prepared every time
-            return field.get_db_prep_save(value, conn)
-
-    with conn.cursor() as cursor:
-        for start in range(0, len(rows), size):
-            batch = rows[start : start + size]
-            params = [prep(i, f, r) for r in batch for i, f in enumerate(fields)]
-            cursor.execute(head + ", ".join([row_marks] * len(batch)), params)
+    inserter = _inserter(model, conn)
+    inserter.execute_columns(inserter.columns_convert(inserter.columns_of_rows(rows)))
     for row in rows:
         row._state.adding = False
         row._state.db = conn.alias
+
+
+@dataclass
+class InsertPlan:
+    """New rows of a model that is not replicated (audit rows) turned into INSERT parameters
+    before the transaction that writes them (`insert_prepare`, then `write()` inside it)."""
+
+    inserter: _Inserter
+    columns: list[list[Any]]
+
+    def write(self) -> None:
+        self.inserter.execute_columns(self.columns)
+
+
+def insert_prepare(model: type[models.Model], columns: Mapping[str, list[Any]]) -> InsertPlan:
+    """New rows given as columns of values ({attname: values}, every column as long), with
+    no model instance built for them: what a batch of audit rows needs."""
+    if issubclass(model, ReplicatedModel):
+        raise TypeError("replicated rows are prepared through replicated_create_prepare")
+    inserter = _inserter(model, transaction.get_connection(), tuple(columns))
+    return InsertPlan(inserter, inserter.columns_convert(list(columns.values())))
+
+
+_PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.FloatField)
+_PLAIN_TYPES = frozenset({str, int, float})
+_PREPARED_KEPT = 4096  # distinct values a field keeps prepared (a batch repeats most)
+_NONE = type(None)
+
+Convert = Callable[[Any], Any]
+ConvertColumn = Callable[[list[Any]], list[Any]]
+
+
+def _db_converter(field: models.Field[Any, Any], conn: Any) -> ConvertColumn:
+    """How a column of a field's values becomes database parameters: what
+    `field.get_db_prep_save` gives each, with the common cases done without it (it is most
+    of the cost of a large batch, a bulk import) and most columns left as they are."""
+    prep = field.get_db_prep_save
+    target = getattr(field, "target_field", None) or field  # a foreign key: the key it holds
+
+    def one(value: Any) -> Any:
+        return prep(value, conn)
+
+    if isinstance(field, models.JSONField):
+        empty: dict[type, Any] = {dict: prep({}, conn), list: prep([], conn)}
+
+        def json_value(value: Any) -> Any:
+            if not value and type(value) in empty:
+                return empty[type(value)]
+            return prep(value, conn)
+
+        return _column_of(json_value)
+    if isinstance(target, models.UUIDField):
+        if conn.features.has_native_uuid_field:
+            return _column_of(one, as_is=frozenset({uuid.UUID, _NONE}))
+        # A UUID is its hex on a database with no UUID type.
+        hexes = attrgetter("hex")
+
+        def uuid_hex(values: list[Any]) -> list[Any]:
+            kinds = set(map(type, values))
+            if kinds == {uuid.UUID}:
+                return list(map(hexes, values))
+            return [
+                v.hex if type(v) is uuid.UUID else None if v is None else one(v) for v in values
+            ]
+
+        return uuid_hex
+    if isinstance(field, models.DateTimeField) and settings.USE_TZ:
+        if conn.vendor == "sqlite" and conn.timezone_name == "UTC":
+            # SQLite keeps UTC as text: what adapt_datetimefield_value makes of a UTC time.
+            def utc_text(values: list[Any]) -> list[Any]:
+                return [
+                    str(v.replace(tzinfo=None))
+                    if type(v) is datetime and v.tzinfo is UTC
+                    else None
+                    if v is None
+                    else one(v)
+                    for v in values
+                ]
+
+            return utc_text
+        if conn.vendor == "postgresql":
+            return lambda values: [
+                v if v is None or (type(v) is datetime and v.tzinfo is not None) else one(v)
+                for v in values
+            ]
+    if isinstance(target, _PLAIN_FIELDS):
+        # A plain str, int or float goes to the driver unchanged.
+        return _column_of(_remembered(one), as_is=_PLAIN_TYPES | {_NONE})
+    if isinstance(target, models.BooleanField):
+        return _column_of(_remembered(one), as_is=frozenset({bool, _NONE}))
+    return _column_of(_remembered(one))
+
+
+def _column_of(convert: Convert, as_is: frozenset[type] = frozenset({_NONE})) -> ConvertColumn:
+    """A column converter: values of the types `as_is` left, None kept, others converted."""
+
+    def column(values: list[Any]) -> list[Any]:
+        if set(map(type, values)) <= as_is:
+            return values
+        return [v if v is None or type(v) in as_is else convert(v) for v in values]
+
+    return column
+
+
+def _remembered(convert: Convert) -> Convert:
+    """A converter that prepares each distinct (hashable) value once: a batch repeats most
+    values (the site, the user, the transaction's time)."""
+    prepared: dict[tuple[type, object], object] = {}
+
+    def remembered(value: Any) -> Any:
+        key = (type(value), value)
+        try:
+            return prepared[key]
+        except KeyError:
+            if len(prepared) >= _PREPARED_KEPT:
+                prepared.clear()
+            prepared[key] = result = convert(value)
+            return result
+        except TypeError:  # not hashable
+            return convert(value)
+
+    return remembered
+
+
+def _plain_read(field: models.Field[Any, Any]) -> bool:
+    """Whether a field's value to save is its attribute as it is (no auto_now, no file to
+    commit): most are, and reading them with attrgetter is what makes a batch fast."""
+    if type(field).pre_save is models.Field.pre_save:
+        return True
+    return (
+        isinstance(field, models.DateField)
+        and not field.auto_now
+        and not field.auto_now_add
+        and type(field).pre_save in (models.DateField.pre_save, models.DateTimeField.pre_save)
+    )
+
+
+class _Inserter:
+    """One model's INSERT statement on one connection and how rows become its parameters,
+    column by column: the fields' values read with one attrgetter per row, and converted
+    only in the columns that need it."""
+
+    def __init__(
+        self, model: type[models.Model], conn: Any, attnames: Sequence[str] | None = None
+    ) -> None:
+        meta = model._meta
+        if attnames is None:
+            fields = [
+                f for f in meta.concrete_fields if f is not meta.auto_field and not f.generated
+            ]
+        else:
+            by_attname = {f.attname: f for f in meta.concrete_fields}
+            fields = [by_attname[name] for name in attnames]
+        self.conn = conn
+        self.attnames = [f.attname for f in fields]
+        quote = conn.ops.quote_name
+        # Table and column names come from the model; every value is a parameter.
+        columns = ", ".join(quote(f.column) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        self.sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+        self.read = attrgetter(*self.attnames)
+        self.single = len(fields) == 1
+        self.pre_saved = [(i, f) for i, f in enumerate(fields) if not _plain_read(f)]
+        self.converters = [_db_converter(f, conn) for f in fields]
+
+    def position(self, attname: str) -> int:
+        return self.attnames.index(attname)
+
+    def columns_of_rows(self, rows: Sequence[models.Model]) -> list[list[Any]]:
+        """The rows' values to save, column by column."""
+        if self.single:
+            columns = [[self.read(row) for row in rows]]
+        else:
+            columns = [list(column) for column in zip(*map(self.read, rows), strict=True)]
+        for index, field in self.pre_saved:
+            columns[index] = [field.pre_save(row, True) for row in rows]
+        return columns
+
+    def columns_convert(self, columns: list[list[Any]]) -> list[list[Any]]:
+        """Columns of values (in this inserter's order) as database parameters."""
+        return [convert(values) for convert, values in zip(self.converters, columns, strict=True)]
+
+    def execute_columns(self, columns: list[list[Any]]) -> None:
+        if columns and columns[0]:
+            with self.conn.cursor() as cursor:
+                cursor.executemany(self.sql, list(zip(*columns, strict=True)))
+
+
+_inserters: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], _Inserter]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _inserter(
+    model: type[models.Model], conn: Any, attnames: Sequence[str] | None = None
+) -> _Inserter:
+    """The inserter of a model on a connection (built once per connection)."""
+    kept = _inserters.setdefault(conn, {})
+    key = (model, tuple(attnames) if attnames is not None else None)
+    inserter = kept.get(key)
+    if inserter is None:
+        inserter = kept[key] = _Inserter(model, conn, attnames)
+    return inserter
 
 
 class AuditEntry(models.Model):

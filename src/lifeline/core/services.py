@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lifeline.core.errors import Forbidden, ValidationFailed
-from lifeline.core.models import AuditEntry, Setting, Site, insert_many
+from lifeline.core.ids import uuid7
+from lifeline.core.models import AuditEntry, InsertPlan, Setting, Site, insert_many, insert_prepare
 from lifeline.core.roles import Role, role_permissions
 
 # The project uses Django's default user model.
@@ -57,6 +61,41 @@ def audit_record_many(entries: Sequence[AuditEntry]) -> None:
     """Save the audit rows of a batch of writes (from audit_entry) in one INSERT, inside the
     batch's transaction: what a hot path that writes many records at once needs."""
     insert_many(AuditEntry, entries)
+
+
+@dataclass(frozen=True)
+class AuditItem:
+    """One audit row of a batch (see audit_prepare): what audit_entry takes besides the
+    actor."""
+
+    action: str
+    obj: models.Model | None = None
+    summary: str = ""
+    detail: dict[str, Any] | None = None
+
+
+def audit_prepare(
+    *, actor: Actor | None, items: Sequence[AuditItem]
+) -> tuple[InsertPlan, list[uuid.UUID]]:
+    """The audit rows of a large batch of writes, as audit_entry would make them, prepared
+    for one INSERT (`plan.write()` inside the batch's transaction) without building an
+    AuditEntry for each; with their ids, for a batch that may have to remove them."""
+    user = actor if actor is not None and actor.is_authenticated else None
+    count = len(items)
+    ids = [uuid7() for _ in range(count)]
+    columns: dict[str, list[Any]] = {
+        "id": ids,
+        "at": [timezone.now()] * count,
+        "actor_id": [user.pk if user is not None else None] * count,
+        "actor_username": [user.get_username() if user is not None else "system"] * count,
+        "site_code": [settings.LIFELINE_SITE] * count,
+        "action": [item.action for item in items],
+        "object_type": [item.obj._meta.label_lower if item.obj else "" for item in items],
+        "object_id": [str(item.obj.pk) if item.obj is not None else "" for item in items],
+        "summary": [item.summary[:300] for item in items],
+        "detail": [item.detail or {} for item in items],
+    }
+    return insert_prepare(AuditEntry, columns), ids
 
 
 def actor_user(actor: Actor | None) -> User | None:

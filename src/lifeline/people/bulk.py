@@ -2,14 +2,20 @@
 
 Every row meets the rules of one registration (`services.person_draft`: the same checks,
 permissions, history, change log and audit rows), but the rows are written set-based, in
-short transactions of CHUNK_ROWS persons: on SQLite the one writer's lock is held for a
-fraction of a second at a time, and the importer pauses between chunks so that a waiting
-registration, ration or login gets its turn.
+short transactions of CHUNK_ROWS persons. Each chunk is turned into INSERT parameters before
+its transaction (`core.models.replicated_create_prepare`), so that on SQLite the one writer's
+lock is held only while the rows are inserted (a few hundredths of a second), and the importer
+leaves a gap between chunks in which a waiting registration, ration or login gets its turn.
 
 All or nothing still holds. Every row is checked before the first is written (a bad row
 writes nothing), and the rows written belong to one batch (`batch` in their audit rows): a
 failure while writing (the database gone, a constraint) removes every row of the batch
 before the error goes on (`replicated_discard_created`), as if the import had never run.
+
+What follows a registration is worked out for the whole file before anything is written (a
+child's household may list its adults further down the file): the protection case of a
+child with no adult of theirs present is written in the chunk of the child; open tracing
+requests are read once and scored against every newcomer.
 """
 
 from __future__ import annotations
@@ -29,30 +35,39 @@ from lifeline.core.ids import uuid7
 from lifeline.core.models import (
     AuditEntry,
     ReplicatedModel,
-    replicated_create_many,
+    Site,
+    replicated_create_prepare,
+    replicated_create_write,
     replicated_discard_created,
 )
-from lifeline.core.services import Actor, audit_entry, audit_record_many, permission_require
+from lifeline.core.services import (
+    Actor,
+    AuditItem,
+    audit_entry,
+    audit_prepare,
+    audit_record_many,
+    permission_require,
+)
 from lifeline.people.models import (
     ConditionObservation,
     Household,
     Person,
     ProtectionCase,
     StatusEvent,
-    TracingRequest,
-    TracingStatus,
 )
 from lifeline.people.services import PersonDraft
 
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
 
-# Persons per transaction: ~0.1-0.3 s of SQLite's writer lock on a camp laptop.
+# Persons per transaction: their rows (person, status event, conditions, new households,
+# cases, change log and audit: ~8 rows a person) take SQLite's writer lock for ~30-80 ms.
 CHUNK_ROWS = 500
-# SQLite: a writer waiting for the lock polls it at most every 100 ms (its busy handler), so
-# the importer leaves it a gap a little longer than that after each chunk. PostgreSQL locks
-# rows, not the database: no pause there.
-SQLITE_PAUSE_S = 0.11
+# SQLite: a writer waiting for the lock polls it (its busy handler) every 25 ms in its first
+# tenth of a second and every 100 ms after a third of a second, so the importer leaves it
+# at least this long after each chunk; preparing the next chunk usually takes longer, and
+# then it does not wait at all. PostgreSQL locks rows, not the database: no pause there.
+SQLITE_PAUSE_S = 0.06
 
 
 @dataclass
@@ -78,20 +93,32 @@ class _Written:
     rows: dict[type[ReplicatedModel], list[Any]] = field(default_factory=dict)
     audit: list[Any] = field(default_factory=list)
 
-    def note(self, rows: Iterable[ReplicatedModel], audit: Iterable[AuditEntry]) -> None:
+    def note(self, rows: Iterable[ReplicatedModel], audit: Iterable[Any]) -> None:
         for row in rows:
             self.rows.setdefault(type(row), []).append(row.pk)
-        self.audit.extend(entry.pk for entry in audit)
+        self.audit.extend(audit)
+
+
+class _Turns:
+    """The gap the importer leaves other writers between two of its transactions."""
+
+    def __init__(self) -> None:
+        self.last = 0.0
+
+    def wait(self) -> None:
+        if connection.vendor != "sqlite":
+            return
+        rest = SQLITE_PAUSE_S - (time.monotonic() - self.last)
+        if rest > 0:
+            time.sleep(rest)
+
+    def done(self) -> None:
+        self.last = time.monotonic()
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _pause() -> None:
-    if connection.vendor == "sqlite":
-        time.sleep(SQLITE_PAUSE_S)
 
 
 def households_for_cards(
@@ -121,39 +148,29 @@ def persons_register_many(
     detail: dict[str, Any] | None = None,
 ) -> BulkResult:
     """Write checked rows (see `services.person_draft`) in short chunks. `households` maps the
-    cards that exist already; the others get a new household. The import's own audit row
-    (`person.import`, with `summary` and `detail`) is written last, with the batch id."""
+    cards that exist already; the others get a new household, written with the first row
+    that names it. The import's own audit row (`person.import`, with `summary` and `detail`)
+    is written last, with the batch id."""
     permission_require(actor, "people.add_person", doing=_("import people"))
     result = BulkResult(batch=uuid7())
     written = _Written()
-    new_cards = sorted({row.card for row in rows if row.card and row.card not in households})
-    if new_cards:
+    if any(row.card and row.card not in households for row in rows):
         permission_require(actor, "people.add_household", doing=_("create households"))
+    turns = _Turns()
     try:
         place = site_local()
         households = dict(households)
-        for chunk in _chunks(new_cards, CHUNK_ROWS):
-            with transaction.atomic():
-                created = [Household(ration_card=card, site=place) for card in chunk]
-                audit = [
-                    _audit(actor, "household.create", h, str(h), result.batch) for h in created
-                ]
-                replicated_create_many(created)
-                audit_record_many(audit)
-                written.note(created, audit)
-            households.update({str(h.ration_card): h for h in created})
-            result.households_created += len(created)
-            _pause()
-        done = 0
+        existing = len(households)
+        cases = _cases_to_open(rows, households)
         for part in _chunks(rows, CHUNK_ROWS):
-            with transaction.atomic():
-                _persons_write(actor, part, households, result.batch, written)
-            done += len(part)
-            result.persons = done
+            _persons_write(actor, part, households, cases, result.batch, written, place, turns)
+            result.persons += len(part)
             if on_progress is not None:
-                on_progress(done, len(rows))
-            _pause()
-        result.cases_opened = _after_registration(actor, rows, result.batch, written)
+                on_progress(result.persons, len(rows))
+        result.households_created = len(households) - existing
+        result.cases_opened = len(cases)
+        _tracing_after(rows, turns)
+        turns.wait()
         with transaction.atomic():
             entry = audit_entry(
                 actor=actor,
@@ -168,88 +185,117 @@ def persons_register_many(
     return result
 
 
-def _audit(
-    actor: Actor | None, action: str, obj: ReplicatedModel, summary: str, batch: uuid.UUID
-) -> AuditEntry:
-    return audit_entry(
-        actor=actor, action=action, obj=obj, summary=summary, detail={"batch": str(batch)}
-    )
-
-
 def _persons_write(
     actor: Actor | None,
     chunk: Sequence[BulkPerson],
     households: dict[str, Household],
+    cases: dict[Any, ProtectionCase],
     batch: uuid.UUID,
     written: _Written,
+    place: Site,
+    turns: _Turns,
 ) -> None:
+    """Write one chunk in one short transaction: the households its rows are the first to
+    name (added to `households`), the persons with their first status and intake
+    conditions, the cases of its children."""
+    created: list[ReplicatedModel] = []
     persons: list[ReplicatedModel] = []
     others: list[ReplicatedModel] = []
-    audit = []
+    audit: list[AuditItem] = []
+    tag = {"batch": str(batch)}
     for row in chunk:
         person = row.draft.person
         if row.card:
-            person.household = households[row.card]
+            household = households.get(row.card)
+            if household is None:
+                household = households[row.card] = Household(ration_card=row.card, site=place)
+                created.append(household)
+                audit.append(AuditItem("household.create", household, str(household), tag))
+            person.household = household
         persons.append(person)
         others.append(row.draft.event)
         others.extend(row.draft.observations)
-        audit.append(_audit(actor, "person.register", person, person.full_name, batch))
-    rows = persons + others
-    replicated_create_many(rows)
-    audit_record_many(audit)
-    written.note(rows, audit)
+        audit.append(AuditItem("person.register", person, person.full_name, tag))
+    for row in chunk:
+        case = cases.get(row.draft.person.pk)
+        if case is not None:
+            others.append(case)
+            # The audit summary names no child: the audit log is read more widely than cases.
+            audit.append(
+                AuditItem(
+                    "protection.open",
+                    case,
+                    f"{case.get_kind_display()} case opened (at registration)",
+                    {"child": str(case.child_id), **tag},
+                )
+            )
+    rows = created + persons + others
+    # Everything but the clock versions is prepared before the writer's lock is taken.
+    plan = replicated_create_prepare(rows, site_id=place.pk)
+    audit_plan, audit_ids = audit_prepare(actor=actor, items=audit)
+    turns.wait()
+    try:
+        with transaction.atomic():
+            replicated_create_write(plan)
+            audit_plan.write()
+            written.note(rows, audit_ids)
+    finally:
+        turns.done()
 
 
-def _after_registration(
-    actor: Actor | None, rows: Sequence[BulkPerson], batch: uuid.UUID, written: _Written
-) -> int:
-    """What follows a registration, once every row is in (a child's household may list its
-    adults further down the file): cases for children with no adult of theirs present, and
-    open tracing requests matched against the newcomers."""
-    from lifeline.people.protection import child_protection_kind, tracing_on_register
+def _cases_to_open(
+    rows: Sequence[BulkPerson], households: dict[str, Household]
+) -> dict[Any, ProtectionCase]:
+    """The protection case each child of the file needs ({child id: case}), seeing the whole
+    file and the members already registered in the households it names: one query per 500
+    households, none per row."""
+    from lifeline.people.protection import child_protection_kind
 
     today = timezone.localdate()
-    persons = [row.draft.person for row in rows]
-    children = [p for p in persons if child_protection_kind(p, members=[], today=today)]
-    opened = 0
-    for chunk in _chunks(children, CHUNK_ROWS):
-        household_ids = {c.household_id for c in chunk if c.household_id}
-        members: dict[Any, list[Person]] = {}
-        for member in Person.objects.alive().filter(household_id__in=household_ids):
-            members.setdefault(member.household_id, []).append(member)
-        cases = []
-        for child in chunk:
-            kind = child_protection_kind(child, members.get(child.household_id, []), today)
-            if kind is not None:
-                cases.append(ProtectionCase(child=child, kind=kind))
-        with transaction.atomic():
-            # The audit summary names no child: the audit log is read more widely than cases.
-            audit = [
-                audit_entry(
-                    actor=actor,
-                    action="protection.open",
-                    obj=case,
-                    summary=f"{case.get_kind_display()} case opened (at registration)",
-                    detail={"child": str(case.child_id), "batch": str(batch)},
-                )
-                for case in cases
-            ]
-            replicated_create_many(cases)
-            audit_record_many(audit)
-            written.note(cases, audit)
-        opened += len(cases)
-        _pause()
-    if (
-        TracingRequest.objects.alive()
-        .filter(status__in=[TracingStatus.OPEN, TracingStatus.MATCHED])
-        .exists()
-    ):
-        for chunk in _chunks(persons, CHUNK_ROWS):
+    children = [
+        row for row in rows if child_protection_kind(row.draft.person, members=[], today=today)
+    ]
+    if not children:
+        return {}
+    members: dict[str, list[Person]] = {}
+    for row in rows:
+        if row.card:
+            members.setdefault(row.card, []).append(row.draft.person)
+    existing: dict[Any, str] = {
+        households[r.card].pk: r.card for r in children if r.card and r.card in households
+    }
+    ids = sorted(existing)
+    for start in range(0, len(ids), 500):
+        registered = (
+            Person.objects.alive()
+            .filter(household_id__in=ids[start : start + 500])
+            .only("id", "household_id", "date_of_birth", "status", "deleted_at")
+        )
+        for member in registered:
+            members.setdefault(existing[member.household_id], []).append(member)
+    cases = {}
+    for row in children:
+        child = row.draft.person
+        kind = child_protection_kind(child, members.get(row.card, []) if row.card else [], today)
+        if kind is not None:
+            cases[child.pk] = ProtectionCase(child=child, kind=kind)
+    return cases
+
+
+def _tracing_after(rows: Sequence[BulkPerson], turns: _Turns) -> None:
+    """Open tracing requests matched against every newcomer: the requests read and scored
+    once for the file, the few matches proposed in short transactions."""
+    from lifeline.people.protection import tracing_match_propose, tracing_scores
+
+    scores = tracing_scores(persons=[row.draft.person for row in rows])
+    for part in _chunks(scores, CHUNK_ROWS):
+        turns.wait()
+        try:
             with transaction.atomic():
-                for person in chunk:
-                    tracing_on_register(person=person)
-            _pause()
-    return opened
+                for request, person, score, reasons in part:
+                    tracing_match_propose(request, person, score, reasons)
+        finally:
+            turns.done()
 
 
 # Children before parents: a row is removed only once nothing of the batch points to it.

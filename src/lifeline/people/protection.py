@@ -14,7 +14,7 @@ Only roles with `people.view_protection` see cases, and every read is audited.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -177,22 +177,36 @@ def tracing_request_file(
 
 def tracing_on_register(*, person: Person) -> list[TracingMatch]:
     """Score a newly registered person against every open request."""
+    proposed = []
+    for request, found, score, reasons in tracing_scores(persons=[person]):
+        match = tracing_match_propose(request, found, score, reasons)
+        if match is not None:
+            proposed.append(match)
+    return proposed
+
+
+def tracing_scores(
+    *, persons: Sequence[Person]
+) -> list[tuple[TracingRequest, Person, float, list[str]]]:
+    """Newcomers scored against every open request, the requests read once: the (request,
+    person, score, reasons) at or above the threshold, to propose. Writes nothing."""
     requests = list(
         TracingRequest.objects.alive().filter(
             status__in=[TracingStatus.OPEN, TracingStatus.MATCHED]
         )
     )
-    if not requests:
+    if not requests or not persons:
         return []
-    candidate = person_candidate(person)
-    proposed = []
-    for request in requests:
-        scored = candidate_score(tracing_probe(request), candidate)
-        if scored.score >= TRACING_THRESHOLD:
-            match = tracing_match_propose(request, person, scored.score, scored.reasons)
-            if match is not None:
-                proposed.append(match)
-    return proposed
+    probes = [(request, tracing_probe(request)) for request in requests]
+    today = timezone.localdate()
+    found = []
+    for person in persons:
+        candidate = person_candidate(person, today)
+        for request, probe in probes:
+            scored = candidate_score(probe, candidate)
+            if scored.score >= TRACING_THRESHOLD:
+                found.append((request, person, scored.score, list(scored.reasons)))
+    return found
 
 
 def _family_link(seeker: Person | None, found: Person, request: TracingRequest) -> str:

@@ -47,11 +47,20 @@ PERSON_FIELDS = (
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 
 
+# The codes of each choice, read once (a Choices class builds its list on every read, which
+# a bulk import of many rows noticed).
+_SEXES = frozenset(Sex.values)
+_STATUSES = frozenset(Status.values)
+_CONDITIONS = frozenset(Condition.values)
+
+
 def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _person_values_check(values: Mapping[str, Any], *, creating: bool) -> dict[str, list[str]]:
+def _person_values_check(
+    values: Mapping[str, Any], *, creating: bool, today: dt.date | None = None
+) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     if creating or "given_name" in values or "family_name" in values:
         given = str(values.get("given_name") or "").strip()
@@ -63,11 +72,11 @@ def _person_values_check(values: Mapping[str, Any], *, creating: bool) -> dict[s
         if problem is not None:
             problems[name_field] = [problem]
     sex = values.get("sex")
-    if sex is not None and sex not in Sex.values:
+    if sex is not None and sex not in _SEXES:
         problems["sex"] = [_("must be one of %(join)s") % {"join": ", ".join(Sex.values)}]
     dob = values.get("date_of_birth")
     if dob is not None:
-        problem = rules.birth_date_problem(dob, _today())
+        problem = rules.birth_date_problem(dob, today or _today())
         if problem:
             problems["date_of_birth"] = [_(problem)]
     for list_field in ("other_names", "languages"):
@@ -95,7 +104,7 @@ def _location_check(
 
 
 def birth_date_resolve(
-    *, date_of_birth: dt.date | None, age_years: int | None
+    *, date_of_birth: dt.date | None, age_years: int | None, today: dt.date | None = None
 ) -> tuple[dt.date | None, bool]:
     """A date of birth, or one estimated from an age: (date, estimated?)."""
     if date_of_birth is not None and age_years is not None:
@@ -108,7 +117,7 @@ def birth_date_resolve(
                     % {"MAX_AGE_YEARS": rules.MAX_AGE_YEARS}
                 }
             )
-        return rules.birth_date_from_age(age_years, _today()), True
+        return rules.birth_date_from_age(age_years, today or _today()), True
     return date_of_birth, False
 
 
@@ -176,11 +185,19 @@ def person_draft(
     longitude: float | None = None,
     occurred_at: dt.datetime | None = None,
     conditions: Iterable[str] = (),
+    today: dt.date | None = None,
+    permissions_held: frozenset[str] = frozenset(),
 ) -> PersonDraft:
     """Every rule and permission of a registration, and the rows it would write: what
-    `person_register` writes one at a time and the bulk import (`people.bulk`) many at once."""
-    permission_require(actor, "people.add_person", doing=_("register people"))
-    dob, estimated = birth_date_resolve(date_of_birth=date_of_birth, age_years=age_years)
+    `person_register` writes one at a time and the bulk import (`people.bulk`) many at once.
+    A batch passes `today` and the permissions it has required of the actor already
+    (`permissions_held`) once for all its rows."""
+    if "people.add_person" not in permissions_held:
+        permission_require(actor, "people.add_person", doing=_("register people"))
+    today = today or _today()
+    dob, estimated = birth_date_resolve(
+        date_of_birth=date_of_birth, age_years=age_years, today=today
+    )
     # A date of birth worked out elsewhere (an import, the demo) may itself be an estimate.
     estimated = estimated or (dob is not None and birth_date_estimated)
     values: dict[str, Any] = {
@@ -196,15 +213,15 @@ def person_draft(
         "household": household,
         "notes": notes,
     }
-    problems = _person_values_check(values, creating=True)
+    problems = _person_values_check(values, creating=True, today=today)
     problems |= _location_check(latitude=latitude, longitude=longitude, occurred_at=occurred_at)
-    if status not in Status.values:
+    if status not in _STATUSES:
         problems["status"] = [_("must be one of %(join)s") % {"join": ", ".join(Status.values)}]
     condition_list = list(conditions)
-    if condition_list:
+    if condition_list and "people.record_condition" not in permissions_held:
         # Conditions seen at intake are condition observations: the same permission applies.
         permission_require(actor, "people.record_condition", doing=_("record a person's condition"))
-    unknown = [c for c in condition_list if c not in Condition.values]
+    unknown = [c for c in condition_list if c not in _CONDITIONS]
     if unknown:
         problems["conditions"] = [_("unknown condition “%(c)s”") % {"c": c} for c in unknown]
     if household is not None and household.is_deleted:

@@ -20,7 +20,7 @@ from django.utils.asyncio import async_unsafe
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
 from lifeline.core.keys import database_key
-from lifeline.core.sqlcipher import sqlcipher_key_pragma
+from lifeline.core.sqlcipher import sqlcipher_open
 
 # What Django registers on the standard library's sqlite3, registered on SQLCipher's module.
 Database.register_converter("bool", b"1".__eq__)
@@ -63,12 +63,9 @@ class DatabaseWrapper(sqlite_base.DatabaseWrapper):
     @async_unsafe
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         key = database_key()  # KeysLocked when the site is locked down
-        conn = Database.connect(**conn_params)
-        sqlcipher_key_pragma(conn, key)
         try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            conn = sqlcipher_open(lambda: Database.connect(**conn_params), key)
         except Database.DatabaseError as exc:
-            conn.close()
             raise Database.DatabaseError(
                 f"{conn_params.get('database')} does not open with the site's key: it is "
                 "another site's, or a plain database (LIFELINE_ENCRYPTED is set)"

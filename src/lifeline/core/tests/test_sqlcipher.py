@@ -65,3 +65,30 @@ def test_without_the_sites_key_the_encrypted_database_does_not_open(
     keys_lockdown()
     with pytest.raises(KeysLocked):
         Site.objects.using(alias).count()
+
+
+def test_a_database_encrypted_with_sqlcipher_defaults_still_opens(
+    settings: Any, tmp_path: Path
+) -> None:
+    import sqlcipher3  # type: ignore[import-untyped]
+
+    from lifeline.core.keys import database_key
+    from lifeline.core.sqlcipher import sqlcipher_key_pragma, sqlcipher_open
+
+    keys_init()
+    path = tmp_path / "older.sqlite3"
+    older = sqlcipher3.connect(str(path))
+    sqlcipher_key_pragma(older, database_key(), settings_apply=False)  # SQLCipher 4 defaults
+    older.execute("CREATE TABLE note (text TEXT)")
+    older.execute("INSERT INTO note VALUES ('kept')")
+    older.commit()
+    older.close()
+
+    db = sqlcipher_open(lambda: sqlcipher3.connect(str(path)), database_key())
+    assert db.execute("SELECT text FROM note").fetchone() == ("kept",)
+    db.close()
+    fresh = sqlcipher_open(
+        lambda: sqlcipher3.connect(str(tmp_path / "new.sqlite3")), database_key()
+    )
+    assert fresh.execute("PRAGMA cipher_hmac_algorithm").fetchone() == ("HMAC_SHA256",)
+    fresh.close()

@@ -4,14 +4,23 @@ batch; what follows a registration (a child's case) sees the whole file."""
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import OperationalError
+from django.utils import timezone
 
-from lifeline.core.models import AuditEntry, ChangeLogEntry, Site
-from lifeline.people import bulk
-from lifeline.people.models import Household, Person, ProtectionCase, StatusEvent
+from lifeline.core.models import AuditEntry, ChangeLogEntry, Site, change_entry
+from lifeline.people import bulk, protection
+from lifeline.people.models import (
+    Household,
+    Person,
+    ProtectionCase,
+    StatusEvent,
+    TracingStatus,
+)
 from lifeline.people.transfer import persons_import_csv
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +97,42 @@ def test_a_child_whose_adult_comes_later_in_the_file_gets_no_case(
     assert [case.child.given_name for case in cases] == ["Lina"]
     assert cases[0].kind == "unaccompanied"
     assert AuditEntry.objects.filter(action="protection.open").count() == 1
+
+
+def test_the_change_log_row_of_an_imported_person_is_the_one_a_save_writes(
+    registrar: Any, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bulk, "SQLITE_PAUSE_S", 0)
+    import_text(registrar, HEADER + "Amal,Haddad,female,1990-01-01,present,DB-1,ill\n")
+
+    person = Person.objects.get()
+    entry = ChangeLogEntry.objects.get(model="people.person", object_id=person.pk)
+    expected = change_entry(person, op="create")
+    assert entry.fields == json.loads(json.dumps(expected.fields, cls=DjangoJSONEncoder))
+    assert (entry.op, entry.version, entry.base) == ("create", person.version, {})
+    assert entry.source_site == site.pk and entry.origin_site_id == site.pk
+    registered = AuditEntry.objects.get(action="person.register")
+    assert (registered.actor, registered.object_id) == (registrar, str(person.pk))
+    assert registered.summary == "Amal Haddad"
+
+
+def test_an_open_tracing_request_is_matched_against_the_imported_persons(
+    registrar: Any, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bulk, "SQLITE_PAUSE_S", 0)
+    request = protection.tracing_request_file(
+        actor=registrar, seeker_name="Zohra Tazi", given_name="Maryam", family_name="Tazi",
+        sex="female", age_years=6,
+    )  # fmt: skip
+    assert not request.matches.exists()
+    born = f"{timezone.localdate().year - 6}-01-01"
+    text = HEADER + (
+        f"Maryam,Tazi,female,{born},present,DB-1,\nKarim,Nasser,male,1980-02-02,present,,\n"
+    )
+
+    import_text(registrar, text)
+
+    (match,) = request.matches.all()
+    assert match.person.given_name == "Maryam"
+    request.refresh_from_db()
+    assert request.status == TracingStatus.MATCHED
