@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from lifeline.people.matching.names import (
     GIVEN_MATCHED,
@@ -370,7 +370,8 @@ class NameIndex:
         return cached[1]
 
     def _near_skeletons(self, token: NameToken) -> list[int]:
-        """Known skeletons one edit from the token's (a consonant left out, added or changed):
+        """Known skeletons one edit from the token's (a consonant left out, added, changed or
+        swapped with the next):
         a typo anywhere in a name, the first letter too (Eiri for Deiri, Inane for Imane),
         or a letter one spelling writes and another not (Cabdi, Abdi)."""
         key = token.skeleton
@@ -379,7 +380,9 @@ class NameIndex:
         cached = self._near_cache.get(key)
         if cached is None or cached[0] != len(self.skeletons):
             found = process.extract(
-                key, self._skel_text, scorer=Levenshtein.distance, score_cutoff=1, limit=None
+                # Optimal string alignment: two letters swapped are one edit too, as in
+                # Damerau (1964), who found four kinds of slip in about 80% of misspellings.
+                key, self._skel_text, scorer=OSA.distance, score_cutoff=1, limit=None
             )
             ids = [i for text, distance, i in found if distance == 1 and text]
             # The most common first: a typo is more often made in a common name.
@@ -414,6 +417,10 @@ class NameIndex:
                         pair_keys.update(_key(KIND_PAIR, a, b) for b in theirs)
                     wider_keys.update(_key(KIND_PAIR, a, b) for b in near[j])
         single_keys = {_key(KIND_TOKEN, s) for ids in per_token for s in ids}
+        if len(query.tokens) == 1 and token_key(query.tokens[0]) not in self.skeleton_ids:
+            # One name alone, of a skeleton no one has: its one-edit tier is the known
+            # skeletons one edit away (a typo, Damerau 1964), as pairs are for longer queries.
+            single_keys.update(_key(KIND_TOKEN, s) for s in near[0])
         return pair_keys, wider_keys, single_keys
 
     def _rows_of(

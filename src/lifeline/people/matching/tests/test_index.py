@@ -302,3 +302,20 @@ def test_a_person_moved_to_another_site_is_found_at_the_new_one(
     assert index_store.index_current().search(
         Probe(name_parse("Leila Haddad"), site=other.code), year=YEAR
     )[0].score == pytest.approx(1.0)
+
+
+# A typo in a name typed alone (Damerau 1964: one letter left out, added, changed or swapped):
+# its skeleton is no one's, and the known skeletons one edit away are searched.
+@pytest.mark.parametrize(
+    ("registered", "query"),
+    [
+        ("Abolfazl", "Abolfalz"),  # two letters swapped
+        ("Shahdokht", "Shahdokhgt"),  # a neighbouring key struck as well
+        ("Ibrahim", "Ibrahiv"),  # a neighbouring key for another
+    ],
+)
+def test_a_name_alone_with_a_typo_finds_the_person(registered: str, query: str) -> None:
+    target = record(registered, "Rahimi")
+    index = NameIndex().build([target, *(record("Mohamed", f"Family{i}") for i in range(50))])
+    assert name_parse(query).tokens[0].skeleton not in index.skeleton_ids
+    assert target.person_id in ids(index, query)
