@@ -379,9 +379,9 @@ class NameIndex:
             return []
         cached = self._near_cache.get(key)
         if cached is None or cached[0] != len(self.skeletons):
+            # Optimal string alignment: two letters swapped are one edit too, as in Damerau
+            # (1964), who found four kinds of slip in about 80% of misspellings.
             found = process.extract(
-                # Optimal string alignment: two letters swapped are one edit too, as in
-                # Damerau (1964), who found four kinds of slip in about 80% of misspellings.
                 key, self._skel_text, scorer=OSA.distance, score_cutoff=1, limit=None
             )
             ids = [i for text, distance, i in found if distance == 1 and text]
