@@ -408,7 +408,7 @@ def api_measure(user: Any, queries: list[Query]) -> list[float]:
     times = []
     for q in queries:
         started = time.perf_counter()
-        response = client.get("/api/search/persons/", {"q": q.text, "limit": 10})
+        response = client.get("/api/search/persons/", {"q": q.text, "limit": "10"})
         times.append((time.perf_counter() - started) * 1000)
         if response.status_code != 200:
             raise SystemExit(f"API answered {response.status_code}: {response.content[:200]!r}")
@@ -464,14 +464,14 @@ def pg_trgm_measure(
     import psycopg
 
     name = f"lifeline_bench_name_trgm_{os.getpid()}"
-    params = {
+    params: dict[str, Any] = {
         "user": config.get("USER") or None,
         "password": config.get("PASSWORD") or None,
         "host": config.get("HOST") or None,
         "port": config.get("PORT") or None,
     }
     with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+        admin.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type,unused-ignore]
     try:
         with psycopg.connect(dbname=name, autocommit=True, **params) as conn:
             version = conn.execute("show server_version").fetchone()[0].split()[0]  # type: ignore[index]
@@ -500,7 +500,7 @@ def pg_trgm_measure(
             return by_kind, heldout, times, f"PostgreSQL {version}"
     finally:
         with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')  # type: ignore[arg-type]
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')  # type: ignore[arg-type,unused-ignore]
 
 
 def distinct_measure(registrar: Any, actor: Any) -> tuple[int, int, list[str]]:
@@ -563,7 +563,7 @@ def main() -> int:
 
         own_index = bench_dir() / "name_search-index.npz"
         own_index.unlink(missing_ok=True)
-        index_store.index_path = lambda: own_index  # type: ignore[assignment]
+        index_store.index_path = lambda: own_index
         index_store.index_forget()
         roles_sync()
         site_local()
@@ -652,7 +652,7 @@ def main() -> int:
             return t.clear_at10 / (t.clear10 or 1)
         if what == "clear_at100":
             return t.clear_at100 / (t.clear100 or 1)
-        return getattr(t, what) / (t.n or 1)
+        return float(getattr(t, what)) / (t.n or 1)
 
     figures = [
         Figure("p50_ms (person_search)", p50),
