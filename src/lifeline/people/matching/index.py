@@ -56,6 +56,9 @@ RERANK = 30  # candidates scored again with the exact name rule
 PREFIX_FANOUT = 30  # known skeletons a partial name may stand for
 PREFIX_CANDIDATES = 3_000  # rows taken beyond the exact pairs, rarest keys first
 NEAR_FANOUT = 80  # known skeletons one edit from a query name's that it may stand for
+# When two names of the query each have a slip (Sars Agmed for Sara Ahmed), pairs of their
+# most common one-edit neighbours: a few, so the tier stays small.
+NEAR_BOTH = 8
 INITIAL = 1  # consonants of the other name in a (skeleton, initial) key
 SEX_CODES = {"female": 1, "male": 2}
 KIND_TOKEN, KIND_PAIR, KIND_SKELETON_INITIAL = 1, 2, 3
@@ -416,6 +419,12 @@ class NameIndex:
                     if j > i:
                         pair_keys.update(_key(KIND_PAIR, a, b) for b in theirs)
                     wider_keys.update(_key(KIND_PAIR, a, b) for b in near[j])
+                if j > i and not same:
+                    wider_keys.update(
+                        _key(KIND_PAIR, a, b)
+                        for a in near[i][:NEAR_BOTH]
+                        for b in near[j][:NEAR_BOTH]
+                    )
         single_keys = {_key(KIND_TOKEN, s) for ids in per_token for s in ids}
         if len(query.tokens) == 1 and token_key(query.tokens[0]) not in self.skeleton_ids:
             # One name alone, of a skeleton no one has: its one-edit tier is the known
