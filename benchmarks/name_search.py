@@ -363,6 +363,7 @@ def _rank(found: list[Any], target: Any) -> int | None:
 
 
 HELDOUT_BY_KIND: dict[str, Tally] = defaultdict(Tally)
+CPU_TIMES: list[float] = []  # CPU time of this process per search: the wall time on an idle machine
 
 
 def lifeline_measure(
@@ -376,11 +377,13 @@ def lifeline_measure(
     times: list[float] = []
     misses: list[int] = []
     HELDOUT_BY_KIND.clear()
+    CPU_TIMES.clear()
     for i, q in enumerate(queries):
         extra: dict[str, Any] = {"age": q.age, "sex": q.sex} if with_age_sex else {}
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         top = person_search(actor=actor, query=q.text, limit=10, **extra)
         times.append((time.perf_counter() - started) * 1000)
+        CPU_TIMES.append((time.process_time() - cpu) * 1000)
         target = ids[q.target]
         rank = _rank([m.person.pk for m in top], target)
         if rank is None:
@@ -586,6 +589,7 @@ def main() -> int:
         lifeline_measure(registrar, queries[:50], ids)  # warm, as a running server is
         by_kind, heldout, times, misses = lifeline_measure(registrar, queries, ids)
         held_by_kind = {kind: HELDOUT_BY_KIND[kind] for kind in KINDS}
+        cpu_p95 = percentile(CPU_TIMES, 0.95)
         aged, aged_heldout, aged_times, _ = lifeline_measure(
             registrar, queries, ids, with_age_sex=True
         )
@@ -616,6 +620,7 @@ def main() -> int:
         "p50_ms": round(p50, 3),
         "p95_ms": round(p95, 3),
         "api_p95_ms": round(api_p95, 3),
+        "cpu_p95_ms": round(cpu_p95, 3),
         "age_sex_p95_ms": round(percentile(aged_times, 0.95), 3),
         "load_average": round(load, 2),
         "recall_at_1": round(recall1, 4),
@@ -657,6 +662,7 @@ def main() -> int:
     figures = [
         Figure("p50_ms (person_search)", p50),
         Figure("p95_ms (person_search)", p95, target=f"≤ {TARGET_P95_MS:g}", holds=p95 <= 10),
+        Figure("cpu_p95_ms (person_search, CPU time of the process)", cpu_p95),
         Figure("api_p95_ms (GET /api/search/persons/)", api_p95),
         Figure("recall_at_1 names only", recall1, share(rf["WRatio"][0]["all"], "at1")),
         Figure("recall_at_10 names only", recall10, share(rf["WRatio"][0]["all"], "at10")),
