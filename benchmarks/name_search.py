@@ -300,16 +300,17 @@ def namesakes_count(people: list[Person], queries: list[Query]) -> None:
     (the person sought included): when more than ten (a hundred) do, no system can tell which
     one is sought within ten (a hundred); recall is also reported without those queries."""
     global NAMESAKES
+    # A name typed alone does not say whether it is a given or a family name: a person who
+    # bears it as either is its namesake.
     counts: dict[str, int] = defaultdict(int)
-    wanted = {_same_key(people[q.target], q.kind) for q in queries}
     for p in people:
-        for kind in ("given", "family", "given_family"):
-            key = _same_key(p, kind)
-            if key in wanted:
-                counts[f"{kind}:{key}"] += 1
+        counts[f"one:{_plain(p.given)}"] += 1
+        if _plain(p.family) != _plain(p.given):
+            counts[f"one:{_plain(p.family)}"] += 1
+        counts[f"two:{_same_key(p, 'given_family')}"] += 1
     NAMESAKES = [
         counts[
-            f"{'given_family' if q.kind == 'arabic' else q.kind}:"
+            f"{'one' if q.kind in ('given', 'family') else 'two'}:"
             f"{_same_key(people[q.target], q.kind)}"
         ]
         for q in queries

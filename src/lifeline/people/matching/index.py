@@ -426,10 +426,11 @@ class NameIndex:
                         for b in near[j][:NEAR_BOTH]
                     )
         single_keys = {_key(KIND_TOKEN, s) for ids in per_token for s in ids}
-        if len(query.tokens) == 1 and token_key(query.tokens[0]) not in self.skeleton_ids:
-            # One name alone, of a skeleton no one has: its one-edit tier is the known
-            # skeletons one edit away (a typo, Damerau 1964), as pairs are for longer queries.
-            single_keys.update(_key(KIND_TOKEN, s) for s in near[0])
+        if len(query.tokens) == 1:
+            # One name alone: its one-edit tier is the known skeletons one edit away (a typo,
+            # Damerau 1964), as pairs with those are for longer queries. A slip may give a
+            # name that exists (Atmen, a skeleton of Othman, for Aymen): searched after it.
+            wider_keys.update(_key(KIND_TOKEN, s) for s in near[0])
         return pair_keys, wider_keys, single_keys
 
     def _rows_of(
@@ -545,15 +546,21 @@ class NameIndex:
             (score >= SETTLED_SCORE).sum()
         ) >= limit
         if not settled:
-            wider = wider_keys if len(query.tokens) >= 2 else set()
-            if len(query.tokens) == 1 or len(rows) < 20:
-                wider = wider | single_keys
-            more = self._narrow(
-                self._rows_of(wider, budget=PREFIX_CANDIDATES, seen=rows), probe, year
-            )
-            if len(more):
-                extra = self._score(probe, more, year)
-                scored = tuple(np.concatenate([x, y]) for x, y in zip(scored, extra, strict=True))
+            if len(query.tokens) == 1:
+                tiers = [single_keys, wider_keys]  # the name itself, then one edit away
+            else:
+                tiers = [wider_keys | single_keys if len(rows) < 20 else wider_keys]
+            for keys in tiers:
+                more = self._narrow(
+                    self._rows_of(keys, budget=PREFIX_CANDIDATES, seen=scored[0]), probe, year
+                )
+                if len(more):
+                    extra = self._score(probe, more, year)
+                    scored = tuple(
+                        np.concatenate([x, y]) for x, y in zip(scored, extra, strict=True)
+                    )
+                if int((scored[2] >= SETTLED_SCORE).sum()) >= limit:
+                    break
         rows, name, score, slope, intercept, tok = scored
         if len(rows) == 0:
             return []
