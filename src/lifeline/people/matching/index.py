@@ -426,10 +426,10 @@ class NameIndex:
                         for b in near[j][:NEAR_BOTH]
                     )
         single_keys = {_key(KIND_TOKEN, s) for ids in per_token for s in ids}
-        if len(query.tokens) == 1:
-            # One name alone: its one-edit tier is the known skeletons one edit away (a typo,
-            # Damerau 1964), as pairs with those are for longer queries. A slip may give a
-            # name that exists (Atmen, a skeleton of Othman, for Aymen): searched after it.
+        if len(query.tokens) == 1 and token_key(query.tokens[0]) not in self.skeleton_ids:
+            # One name alone that is no one's: its one-edit tier is the known skeletons one
+            # edit away (a typo, Damerau 1964), as pairs with those are for longer queries.
+            # (A name someone has is taken as typed: Layla is not a slip for Khalil.)
             wider_keys.update(_key(KIND_TOKEN, s) for s in near[0])
         return pair_keys, wider_keys, single_keys
 
