@@ -369,6 +369,29 @@ def _arabic_vowels_agree(arabic: NameToken, latin: NameToken) -> bool:
     return True
 
 
+def _arabic_vowels_contradict(arabic: NameToken, latin: NameToken) -> bool:
+    """A vowel the Arabic writes (alif, waw, ya) that the Latin spelling gives as another one,
+    or a long i or u the Latin spells where the Arabic writes another vowel: two names, not
+    two spellings. خلود (Khulud, a woman) is not Khaled (خالد); محمود (Mahmud) is not
+    Mohamed; حسين (Husayn) is not Hassan; سعد (Sa'd) is not Said (سعيد). An e may stand
+    for a written alif or ya (Maghreb and Turkish spellings: Kamel كمال, Cherif شريف), never
+    for a waw. Sources: ALA-LC Arabic romanization (2012), long vowels ā ī ū written by
+    their letters; Schimmel, Islamic Names (1989), on these pairs of distinct names. The
+    first slot is left out (alif with hamza and ayn take any vowel)."""
+    for written, spelled in zip(arabic.vowels[1:], latin.vowels[1:], strict=True):
+        if not written or not spelled:
+            continue
+        if "u" in written and "u" not in spelled:
+            return True
+        if "i" in written and not ({"i", "e"} & set(spelled)):
+            return True
+        if written == "a" and not ({"a", "e"} & set(spelled)):
+            return True
+        if written == "a" and spelled.endswith("i"):
+            return True  # Said (a long i) for سعد, whose ayn-a has no ya after it
+    return False
+
+
 def other_gender(a: NameToken, b: NameToken) -> bool:
     """One is feminine (-a, -ah, ة), the other not. A final e says neither: the -eh of
     Levantine spellings (Hamzeh, Fatmeh) is often that same ending."""
@@ -378,6 +401,9 @@ def other_gender(a: NameToken, b: NameToken) -> bool:
 # The -i of a nisba (an adjective of origin or descent, most family names of the registry) makes
 # another name of the one it is formed from: Hakimi is a family, Hakim a man.
 NISBA = 0.5
+# A Latin spelling whose vowels contradict those the Arabic writes (Khaled, خلود): another name
+# of the same consonants, as far as Karim from Karima.
+ARABIC_VOWEL_CONTRADICTED = 0.6
 
 
 @lru_cache(maxsize=500_000)
@@ -427,7 +453,10 @@ def _same_skeleton_similarity(a: NameToken, b: NameToken) -> float:
             return 0.55 + 0.45 * NISBA
         if a.arabic != b.arabic:
             latin = b if a.arabic else a
-            return 1.0 if _arabic_vowels_agree(a if a.arabic else b, latin) else 0.95
+            arabic = a if a.arabic else b
+            if _arabic_vowels_contradict(arabic, latin):
+                return ARABIC_VOWEL_CONTRADICTED
+            return 1.0 if _arabic_vowels_agree(arabic, latin) else 0.95
         return 0.95
     agreement = 1.0
     for x, y in zip(a.vowels[1:-1], b.vowels[1:-1], strict=True):

@@ -302,3 +302,38 @@ def test_a_person_moved_to_another_site_is_found_at_the_new_one(
     assert index_store.index_current().search(
         Probe(name_parse("Leila Haddad"), site=other.code), year=YEAR
     )[0].score == pytest.approx(1.0)
+
+
+# A typo in a name typed alone (Damerau 1964: one letter left out, added, changed or swapped):
+# its skeleton is no one's, and the known skeletons one edit away are searched.
+@pytest.mark.parametrize(
+    ("registered", "query"),
+    [
+        ("Abolfazl", "Abolfalz"),  # two letters swapped
+        ("Shahdokht", "Shahdokhgt"),  # a neighbouring key struck as well
+        ("Ibrahim", "Ibrahiv"),  # a neighbouring key for another
+    ],
+)
+def test_a_name_alone_with_a_typo_finds_the_person(registered: str, query: str) -> None:
+    target = record(registered, "Rahimi")
+    index = NameIndex().build([target, *(record("Mohamed", f"Family{i}") for i in range(50))])
+    assert name_parse(query).tokens[0].skeleton not in index.skeleton_ids
+    assert target.person_id in ids(index, query)
+
+
+@pytest.mark.parametrize(
+    ("registered", "query"),
+    [
+        (("Sara", "Ahmed"), "Sars Agmed"),  # a neighbouring key in each name
+        (("Mehmet", "Gul"), "Mrehmet Gukl"),  # a key struck as well in each
+    ],
+)
+def test_a_slip_in_both_names_still_finds_the_person(
+    registered: tuple[str, str], query: str
+) -> None:
+    target = record(*registered)
+    crowd = [record(registered[0], f"Family{i}") for i in range(40)] + [
+        record(f"Given{i}", registered[1]) for i in range(40)
+    ]
+    index = NameIndex().build([target, *crowd])
+    assert target.person_id in ids(index, query)

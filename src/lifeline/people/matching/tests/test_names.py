@@ -266,6 +266,43 @@ def test_arabic_script_whose_written_vowels_differ_stays_below_an_agreeing_spell
     assert similarity(arabic, latin) < 1.0
 
 
+# Distinct names of one root (Schimmel, Islamic Names, 1989): the vowels the Arabic writes
+# (ALA-LC: long vowels by their letters) tell them apart.
+@pytest.mark.parametrize(
+    ("arabic", "latin"),
+    [
+        ("خلود", "Khaled"),  # Khulud, a woman: the waw is no e
+        ("محمود", "Mohamed"),  # Mahmud: the waw again
+        ("حسين", "Hassan"),  # Husayn: the ya is no a
+        ("سعد", "Said"),  # Sa'd: the long i of Sa'id is not written
+        ("سعيد", "Saad"),
+    ],
+)
+def test_arabic_script_whose_written_vowels_contradict_the_latin_is_another_name(
+    arabic: str, latin: str
+) -> None:
+    assert similarity(arabic, latin) < NAME_MATCH
+    assert similarity(latin, arabic) < NAME_MATCH
+
+
+@pytest.mark.parametrize(
+    ("arabic", "latin"),
+    [
+        ("كمال", "Kamel"),  # an e for a written alif (Maghreb spelling)
+        ("جمال", "Djamel"),
+        ("شريف", "Cherif"),  # an e for a written ya
+        ("خلود", "Khouloud"),
+        ("سعاد", "Souad"),
+        ("حسين", "Hossein"),
+        ("مريم", "Meriem"),
+    ],
+)
+def test_arabic_script_still_matches_the_spellings_its_vowels_allow(
+    arabic: str, latin: str
+) -> None:
+    assert similarity(arabic, latin) >= NAME_MATCH
+
+
 @pytest.mark.parametrize(("a", "b"), [("كريم", "Karima"), ("كريمة", "Karim"), ("رشيد", "Rachida")])
 def test_arabic_script_keeps_the_feminine_apart(a: str, b: str) -> None:
     assert similarity(a, b) < NAME_MATCH
