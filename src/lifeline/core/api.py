@@ -52,8 +52,10 @@ class Pagination(PageNumberPagination):
             except ValueError:
                 raise ValidationFailed(
                     {
-                        self.page_size_query_param: f"must be a whole number from 1 to "
-                        f"{self.max_page_size}, got {raw[:20]!r}"
+                        self.page_size_query_param: _(
+                            "must be a whole number from 1 to %(most)s, got %(given)s"
+                        )
+                        % {"most": self.max_page_size, "given": repr(raw[:20])}
                     }
                 ) from None
         return super().get_page_size(request)

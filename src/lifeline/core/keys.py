@@ -98,7 +98,7 @@ def keys_init(*, recovery_recipient: str = "") -> KeysMade:
         try:
             recovery = pyrage.x25519.Recipient.from_str(recovery_recipient.strip())
         except pyrage.RecipientError as exc:
-            raise ValidationFailed({"recovery": "not an age public key (age1...)"}) from exc
+            raise ValidationFailed({"recovery": _("not an age public key (age1...)")}) from exc
     else:
         recovery_identity = pyrage.x25519.Identity.generate()
         recovery = recovery_identity.to_public()

@@ -250,9 +250,9 @@ def site_position_set(
     permission_require(actor, "core.change_site", doing=_("set where the site is"))
     errors = {}
     if not -90 <= latitude <= 90:
-        errors["latitude"] = "between -90 and 90"
+        errors["latitude"] = _("between -90 and 90")
     if not -180 <= longitude <= 180:
-        errors["longitude"] = "between -180 and 180"
+        errors["longitude"] = _("between -180 and 180")
     if errors:
         raise ValidationFailed(errors)
     site = Site.objects.select_for_update().get(pk=site.pk)

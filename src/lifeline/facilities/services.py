@@ -17,7 +17,9 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from lifeline.alerts.models import Alert
@@ -53,6 +55,15 @@ from lifeline.supplies.services.ledger import stock_issue
 GAP_KIND = "facilities.watch_gap"
 ROSTER_KIND = "facilities.roster_rule"
 UNSAFE_KIND = "facilities.unsafe"
+# The unsafe alert's title by the damage assessed, kept as a msgid and the facility's name so
+# that each reader sees it in their own language.
+_UNSAFE_TITLES = {
+    Severity.NONE: gettext_lazy("%(facility)s: not safe to use"),
+    Severity.LIGHT: gettext_lazy("%(facility)s: light damage, not safe to use"),
+    Severity.MODERATE: gettext_lazy("%(facility)s: moderate damage, not safe to use"),
+    Severity.HEAVY: gettext_lazy("%(facility)s: heavy damage, not usable until repaired"),
+    Severity.DESTROYED: gettext_lazy("%(facility)s: destroyed"),
+}
 # Photos are kept at a size a phone shows well and a USB stick carries: longest side, JPEG.
 PHOTO_MAX_SIDE = 1600
 PHOTO_MAX_BYTES = 15 * 1024 * 1024
@@ -260,7 +271,8 @@ def damage_assess(
         alert_raise(
             kind=UNSAFE_KIND,
             key=key,
-            title=f"{facility.name}: {assessment.get_severity_display()}",
+            title=_UNSAFE_TITLES[Severity(severity)],
+            params={"facility": facility.name},
             severity=AlertSeverity.CRITICAL
             if facility.kind in {FacilityKind.WALL, FacilityKind.GATE, FacilityKind.WATER_POINT}
             else AlertSeverity.WARNING,
@@ -604,22 +616,33 @@ def roster_sweep() -> list[Alert]:
             alert_raise(
                 kind=GAP_KIND,
                 key=key,
-                title=f"{posts.get(gap.post, 'A post')} uncovered from {start:%d %b %H:%M}",
+                title=gettext_lazy("%(post)s uncovered from %(start)s"),
                 severity=AlertSeverity.CRITICAL
                 if gap.start - now < dt.timedelta(hours=6)
                 else AlertSeverity.WARNING,
-                detail=f"nobody on watch until {timezone.localtime(gap.end):%d %b %H:%M}",
+                detail=gettext_lazy("nobody on watch until %(end)s"),
+                # Times as numbers (day/month hour:minute): the same in every language.
+                params={
+                    "post": posts.get(gap.post, "?"),
+                    "start": f"{start:%d/%m %H:%M}",
+                    "end": f"{timezone.localtime(gap.end):%d/%m %H:%M}",
+                },
             )
         )
-    rule_rows: Iterable[tuple[str, str]] = [
-        (f"clash:{c.first}:{c.second}", "someone is on two shifts at once") for c in check.clashes
+    rule_rows: Iterable[tuple[str, Promise, dict[str, object]]] = [
+        (f"clash:{c.first}:{c.second}", gettext_lazy("someone is on two shifts at once"), {})
+        for c in check.clashes
     ] + [
-        (f"rest:{r.before}:{r.after}", f"only {r.rest.total_seconds() / 3600:.1f} h of rest")
+        (
+            f"rest:{r.before}:{r.after}",
+            gettext_lazy("only %(hours)s h of rest"),
+            {"hours": f"{r.rest.total_seconds() / 3600:.1f}"},
+        )
         for r in check.short_rests
     ]
-    for key, title in rule_rows:
+    for key, title, params in rule_rows:
         wanted.add(key)
-        raised.append(alert_raise(kind=ROSTER_KIND, key=key, title=title))
+        raised.append(alert_raise(kind=ROSTER_KIND, key=key, title=title, params=params))
     for kind in (GAP_KIND, ROSTER_KIND):
         for alert in alerts_open_by_key_prefix(kind=kind, key_prefix=""):
             if alert.key not in wanted:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lifeline.alerts.models import Severity
 from lifeline.alerts.services import alert_raise
@@ -310,12 +311,14 @@ def _cache_effects(actor: Actor | None, report: FieldReport, mission: Mission) -
         alert_raise(
             kind=CACHE_FOUND_KIND,
             key=str(report.pk),
-            title=f"Cache found by {mission.name}{f' at {place}' if place else ''}: {summary}",
+            title=gettext_lazy("Cache found by %(mission)s at %(place)s: %(items)s")
+            if place
+            else gettext_lazy("Cache found by %(mission)s: %(items)s"),
             # Words a person acts on: the page to use, and the report by its mission.
-            detail=(
-                "Record it in supplies: Receive, as found in the field "
-                f"(reported by {mission.name})."
+            detail=gettext_lazy(
+                "Record it in supplies: Receive, as found in the field (reported by %(mission)s)."
             ),
+            params={"mission": mission.name, "place": place, "items": summary},
             severity=Severity.INFO,
             subject=report,
             permission="supplies.manage_stock",

@@ -83,5 +83,5 @@ def basemap_path(*, name: str) -> Path:
     """The file of the basemap `name`; NotFound when there is none."""
     path = basemap_dir() / f"{basemap_slug(name)}.pmtiles"
     if basemap_slug(name) != name or not path.is_file():
-        raise NotFound(f"no basemap named {name!r}")
+        raise NotFound(_("no basemap named %(name)s") % {"name": repr(name)})
     return path

@@ -83,10 +83,8 @@ def _check_page(page: Any, language: str, data: list[str], shot: str) -> None:
     page.screenshot(path=str(shots_dir() / shot), full_page=True)
     # The page's own content is this app's: no English left there.
     assert english_left(page.inner_text("main"), language, data) == []
-    # The menu and the footer are web's and core's, translated by another helper's branch.
-    around = english_left(page.inner_text("body"), language, data)
-    if around:
-        pytest.xfail(f"web/core (menu, footer) still English on this branch: {around[:12]}")
+    # The menu and the footer (web's and core's) too.
+    assert english_left(page.inner_text("body"), language, data) == []
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from lifeline.alerts.models import Alert
 from lifeline.alerts.selectors import alerts_open_by_key_prefix
@@ -34,7 +36,10 @@ RISK_ALERT_PERMISSION = "intel.watch_threats"
 class WatchedPlace:
     target: str  # RiskWatch.target
     kind: str  # the alert kind
-    label: str
+    # The alert's title, marked for translation with %(name)s and %(level)s: each reader
+    # sees it in their own language (alert_raise keeps the msgid and the params).
+    title: Promise
+    name: str
     cells: frozenset[int]
     mission: Mission | None = None
 
@@ -59,7 +64,8 @@ def watched_places() -> list[WatchedPlace]:
             WatchedPlace(
                 target=f"camp:{site.code}",
                 kind=RISK_CAMP_KIND,
-                label=f"near {site.name}",
+                title=gettext_lazy("Risk rising near %(name)s: level %(level)s"),
+                name=site.name,
                 cells=risk.cells_within(
                     site.latitude,
                     site.longitude,
@@ -76,7 +82,8 @@ def watched_places() -> list[WatchedPlace]:
             WatchedPlace(
                 target=f"mission:{mission.pk}",
                 kind=RISK_ROUTE_KIND,
-                label=f"on the route of {mission.name}",
+                title=gettext_lazy("Risk rising on the route of %(name)s: level %(level)s"),
+                name=mission.name,
                 cells=risk.cells_along(
                     path,
                     resolution=routing.RESOLUTION,
@@ -125,9 +132,20 @@ def _place_check(place: WatchedPlace, levels: dict[int, float], now: dt.datetime
         alert = alert_raise(
             kind=place.kind,
             key=_alert_key(place, cell, band),
-            title=f"Risk {risk.band_severity(band)} {place.label}: level {level:.1f}",
-            detail=f"H3 cell {cell:x} at level {level:.2f} at {now:%Y-%m-%d %H:%M} UTC "
-            f"(band {band} of {len(risk.RISK_BANDS)}); see the map.",
+            title=place.title,
+            detail=gettext_lazy(
+                "H3 cell %(cell)s at level %(peak)s at %(when)s UTC "
+                "(band %(band)s of %(bands)s); see the map."
+            ),
+            params={
+                "name": place.name,
+                "level": f"{level:.1f}",
+                "cell": f"{cell:x}",
+                "peak": f"{level:.2f}",
+                "when": f"{now:%Y-%m-%d %H:%M}",
+                "band": band,
+                "bands": len(risk.RISK_BANDS),
+            },
             severity=risk.band_severity(band),
             subject=place.mission,
             permission=RISK_ALERT_PERMISSION,

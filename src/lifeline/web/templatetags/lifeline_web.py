@@ -18,3 +18,10 @@ def age(date_of_birth: dt.date | None) -> str:
     if date_of_birth is None:
         return ""
     return str(rules.age_on(date_of_birth, timezone.localdate()))
+
+
+@register.filter
+def radio_code(member: object) -> str:
+    """A team member's radio code, "U" and their radio number (U3): a code read over the
+    radio, the same in every language, so shown as it is (inside `<bdi>` or a `dir="auto"`)."""
+    return f"U{getattr(member, 'radio_number', '')}"

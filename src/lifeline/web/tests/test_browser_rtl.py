@@ -36,8 +36,18 @@ ENTERED = (
     "routing.ThreatZone",
     "auth.User",
 )
-# Whose words these are when English is left on the home page (issue 14's other helpers).
-OTHER_APPS = "alerts, people, care, supplies, facilities, intel"
+# English the home page may still show from the apps whose i18n is not merged yet: the
+# missions' overdue alert, raised with an English f-string title (missions/services.py). The
+# lead removes this once missions' branch is merged.
+PENDING_APPS = "missions"
+PENDING_WORDS = frozenset({"overdue", "check", "since", "contact"})
+
+
+def _english_left(english: list[str]) -> None:
+    if english and set(english) <= PENDING_WORDS:
+        pytest.xfail(f"English from {PENDING_APPS} (not merged yet): {sorted(set(english))}")
+    assert english == [], " ".join(sorted(set(english)))
+
 
 # The visible texts the shell writes itself: the header and menu, headings, table heads,
 # buttons, labels (the counts' labels and the alerts' titles come from the other apps).
@@ -121,8 +131,7 @@ def test_home_in_arabic_is_mirrored_fits_a_phone_and_speaks_arabic(
     assert page.evaluate("getComputedStyle(document.querySelector('main h1')).direction") == "rtl"
     assert "تسجيل الخروج" in text and "يتطلب إجراء" in text
     english = english_words(text, "ar", allowed=_entered_words())
-    if english:
-        pytest.xfail(f"English from {OTHER_APPS} (other i18n branches): {sorted(set(english))}")
+    _english_left(english)
 
 
 @pytest.mark.slow
@@ -134,8 +143,7 @@ def test_home_in_french_fits_a_phone_and_speaks_french(
     assert page.get_attribute("html", "dir") == "ltr"
     assert "À traiter" in text and "Qui est ici" in text
     english = english_words(text, "fr", allowed=_entered_words())
-    if english:
-        pytest.xfail(f"English from {OTHER_APPS} (other i18n branches): {sorted(set(english))}")
+    _english_left(english)
 
 
 def test_the_menu_in_arabic_opens_from_the_right(

@@ -67,11 +67,13 @@
     const plan = answer.plan;
     if (!answer.ok) { status.textContent = plan.error ? plan.error.message : words.failed; return; }
     if (!plan.found) {
-      status.textContent = "No safe route: " + plan.reason + (plan.least_exposed ? " (dashed: the least exposed way)" : "");
+      status.textContent = words.unsafe.replace("%(reason)s", plan.reason) + (plan.least_exposed ? " " + words.leastExposed : "");
       if (plan.least_exposed) draw(plan.least_exposed, "#b00", true);
       return;
     }
     plan.routes.slice().reverse().forEach((r, i) => draw(r, colours[plan.routes.length - 1 - i] || "#555", i < plan.routes.length - 1));
-    status.textContent = plan.routes.map((r, i) => (i ? "Alternative " + i : "Safest") + ": " + Math.round(r.length_m) + " m, exposure " + r.exposure + ", peak risk " + r.peak_risk).join(" · ");
+    status.textContent = plan.routes.map((r, i) => (i ? words.alternative.replace("%(n)s", i) : words.safest)
+      .replace("%(metres)s", Math.round(r.length_m)).replace("%(exposure)s", r.exposure)
+      .replace("%(peak)s", r.peak_risk)).join(" · ");
   });
 })();
