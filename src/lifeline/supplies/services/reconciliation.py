@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy
 
 from lifeline.alerts.models import Alert, Severity
 from lifeline.alerts.services import alert_raise
@@ -72,21 +73,31 @@ def _collected_twice(one: Distribution, other: Distribution) -> bool:
 
 def _double_collection_raise(first: Distribution, second: Distribution) -> DoubleCollection:
     if first.cycle_id == second.cycle_id:
-        what = f"collected {first.cycle.name} at {first.site.name} and at {second.site.name}"
+        title = gettext_lazy(
+            "Ration card %(card)s collected %(cycle)s at %(site)s and at %(other_site)s"
+        )
     else:
-        what = (
-            f"collected {first.cycle.name} at {first.site.name} and {second.cycle.name} at "
-            f"{second.site.name} in the same period"
+        title = gettext_lazy(
+            "Ration card %(card)s collected %(cycle)s at %(site)s and %(other_cycle)s at "
+            "%(other_site)s in the same period"
         )
     alert = alert_raise(
         kind="supplies.double_collection",
         key=f"{first.pk}:{second.pk}",
-        title=f"Ration card {first.household} {what}",
-        detail=(
-            f"{first.site.name}: {first.issued_at:%Y-%m-%d %H:%M}; "
-            f"{second.site.name}: {second.issued_at:%Y-%m-%d %H:%M}. Both "
+        title=title,
+        detail=gettext_lazy(
+            "%(site)s: %(first_at)s; %(other_site)s: %(second_at)s. Both "
             "distributions are kept; decide whether to deduct the next ration."
         ),
+        params={
+            "card": str(first.household),
+            "cycle": first.cycle.name,
+            "site": first.site.name,
+            "other_cycle": second.cycle.name,
+            "other_site": second.site.name,
+            "first_at": f"{first.issued_at:%Y-%m-%d %H:%M}",
+            "second_at": f"{second.issued_at:%Y-%m-%d %H:%M}",
+        },
         severity=Severity.WARNING,
         subject=second,
     )
