@@ -236,7 +236,7 @@ def small_unpack(body: bytes, what: str) -> dict[str, Any]:
     except (ValueError, msgpack.ExtraData, msgpack.FormatError, msgpack.StackError) as exc:
         raise ExchangeRefused(
             "body",
-            gettext("cannot read the %(what)s: %(error)s") % {"what": what, "error": exc},
+            gettext("the %(what)s cannot be read: %(error)s") % {"what": what, "error": exc},
         ) from None
     if not isinstance(value, dict):
         raise ExchangeRefused("body", gettext("the %(what)s is not a map") % {"what": what})
