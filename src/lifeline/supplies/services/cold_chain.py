@@ -47,8 +47,9 @@ def cold_chain_record(
         alert_raise(
             kind="supplies.cold_chain_excursion",
             key=f"{location.pk}:{reading.recorded_at:%Y-%m-%d}",
-            title=gettext_lazy("Cold chain: %(temperature)s °C at %(location)s (keep 2-8 °C)"),
-            params={"temperature": str(temperature_c), "location": location.name},
+            # The same message as the stock alerts' (supplies.selectors): one entry to translate.
+            title=gettext_lazy("Cold chain: %(t)s °C at %(where)s (keep 2-8 °C)"),
+            params={"t": str(temperature_c), "where": location.name},
             severity=Severity.CRITICAL,
             subject=reading,
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q
@@ -108,11 +109,16 @@ def stock_alerts_raise(*, actor: Actor | None, site: Site, horizon_days: int = 1
     """Raise an alert (once each) for every stock problem the selector finds at a site."""
     raised = []
     for found in stock_alerts(actor=actor, site=site, horizon_days=horizon_days):
+        plain = all(isinstance(v, str | int | float | Decimal) for v in found.params.values())
         raised.append(
             alert_raise(
                 kind=found.kind,
                 key=found.key,
-                title=found.title_english,  # stored; the page words it again when read
+                # Names and numbers only: stored as the message and its values, worded in each
+                # reader's language. Days, dates and units are said in words when the stock
+                # page reads them; an alert keeps those in the English it was raised in.
+                title=found.message if plain else found.title_english,
+                params=found.params if plain else None,
                 severity=found.severity,
                 detail=found.detail,
             )
