@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from lifeline.alerts.models import Alert, Severity
 from lifeline.alerts.services import alert_raise, alert_resolve_by_system
@@ -538,7 +538,11 @@ def backup_staleness_check(*, now: dt.datetime, failure: str = "") -> list[Alert
     )
     if last is not None and now - last.created_at <= allowed:
         for alert in open_alerts:
-            alert_resolve_by_system(alert=alert, resolution="a good backup was made")
+            alert_resolve_by_system(
+                alert=alert,
+                # Stored in English; the alert shows it in the reader's language.
+                resolution=gettext_noop("a good backup was made"),
+            )
         return []
     if open_alerts.exists() and not failure:
         return []

@@ -189,4 +189,6 @@ def test_the_worker_makes_a_backup_when_due_and_alerts_when_none_is_recent(
     services.backup_sweep()
     alert.refresh_from_db()
     assert alert.resolved_at is not None
+    with translation.override("fr"):
+        assert alert.shown_resolution == "une sauvegarde réussie a été faite"
     assert BackupRecord.objects.count() == 2
