@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from lifeline.alerts.models import Alert, Severity
 from lifeline.alerts.services import alert_raise, alert_resolve_by_system
@@ -537,23 +538,35 @@ def backup_staleness_check(*, now: dt.datetime, failure: str = "") -> list[Alert
     )
     if last is not None and now - last.created_at <= allowed:
         for alert in open_alerts:
-            alert_resolve_by_system(alert=alert, resolution="a good backup was made")
+            alert_resolve_by_system(
+                alert=alert,
+                # Stored in English; the alert shows it in the reader's language.
+                resolution=gettext_noop("a good backup was made"),
+            )
         return []
     if open_alerts.exists() and not failure:
         return []
-    when = (
-        "no good backup yet"
-        if last is None
-        else f"last good backup {last.created_at:%Y-%m-%d %H:%M} UTC"
-    )
-    detail = f"{when}. " + (f"The last attempt failed: {failure}" if failure else "")
+    if last is None:
+        detail = (
+            gettext_lazy("no good backup yet. The last attempt failed: %(failure)s")
+            if failure
+            else gettext_lazy("no good backup yet.")
+        )
+    else:
+        detail = (
+            gettext_lazy("last good backup %(when)s UTC. The last attempt failed: %(failure)s")
+            if failure
+            else gettext_lazy("last good backup %(when)s UTC.")
+        )
+    when = f"{last.created_at:%Y-%m-%d %H:%M}" if last is not None else ""
     return [
         alert_raise(
             kind=STALE_KIND,
             key=STALE_KEY,
-            title="No recent backup",
+            title=gettext_lazy("No recent backup"),
             severity=Severity.WARNING,
-            detail=detail.strip(),
+            detail=detail,
+            params={"when": when, "failure": failure},
             permission="core.change_setting",
         )
     ]

@@ -10,6 +10,7 @@ from collections.abc import Set
 
 from django.db import transaction
 from django.db.models import Count
+from django.utils.translation import gettext_lazy
 
 from lifeline.alerts.services import alert_raise
 from lifeline.missions.models import Mission, MissionMember, MissionTransition
@@ -61,10 +62,11 @@ def members_arrived(ids: Set[uuid.UUID]) -> None:
         alert_raise(
             kind=RADIO_TWICE_KIND,
             key=f"{mission.pk}:{number}",
-            title=f"Two members of {mission.name} have radio number {number}",
-            detail=(
+            title=gettext_lazy("Two members of %(mission)s have radio number %(number)s"),
+            detail=gettext_lazy(
                 "Added at two sites while they were apart. Reports with this number go to the "
                 "member added first; give the other a free number before the team leaves."
             ),
+            params={"mission": mission.name, "number": str(number)},
             subject=mission,
         )

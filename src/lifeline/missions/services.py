@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lifeline.alerts.models import Alert, Severity
 from lifeline.alerts.services import alert_raise
@@ -536,7 +537,12 @@ def mission_checkin(
         alert_raise(
             kind=NEED_HELP_KIND,
             key=str(checkin.pk),
-            title=f"{mission.name} asks for help" + (f": {note}" if note else ""),
+            title=(
+                gettext_lazy("%(mission)s asks for help: %(note)s")
+                if note
+                else gettext_lazy("%(mission)s asks for help")
+            ),
+            params={"mission": mission.name, "note": note},
             severity=Severity.CRITICAL,
             subject=mission,
             permission="missions.view_mission",
@@ -591,14 +597,21 @@ def missions_overdue_sweep(*, now: dt.datetime | None = None) -> list[Alert]:
     alerts = []
     for row in missions_overdue(now=now or timezone.now()):
         mission = row.mission
-        last = f"last contact {row.last_contact:%Y-%m-%d %H:%M} UTC"
         alerts.append(
             alert_raise(
                 kind=OVERDUE_KIND,
                 key=str(mission.pk),
-                title=f"{mission.name} is overdue: no check-in since {row.last_contact:%H:%M}",
-                detail=f"{last}; check-in due every {mission.checkin_interval_minutes} min, "
-                f"due at {row.due_at:%H:%M}",
+                title=gettext_lazy("%(mission)s is overdue: no check-in since %(since)s"),
+                detail=gettext_lazy(
+                    "last contact %(last)s UTC; check-in due every %(minutes)s min, due at %(due)s"
+                ),
+                params={
+                    "mission": mission.name,
+                    "since": f"{row.last_contact:%H:%M}",
+                    "last": f"{row.last_contact:%Y-%m-%d %H:%M}",
+                    "minutes": mission.checkin_interval_minutes,
+                    "due": f"{row.due_at:%H:%M}",
+                },
                 severity=Severity.CRITICAL if row.missed_windows >= 2 else Severity.WARNING,
                 subject=mission,
                 permission="missions.view_mission",

@@ -32,6 +32,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from lifeline.core import hlc
 from lifeline.core.clock import site_local, wall_ms
@@ -211,13 +212,14 @@ def _alert_clock_ahead(source: uuid.UUID, held: list[Change], now: int) -> None:
     alert_raise(
         kind=CLOCK_AHEAD_KIND,
         key=f"sync.clock_ahead:{source}",
-        title=f"{name}'s clock is {ahead_min // 60_000} min ahead: its changes are held back",
+        title=gettext_lazy("%(name)s's clock is %(minutes)s min ahead: its changes are held back"),
         severity=Severity.WARNING,
-        detail=(
-            f"{len(held)} change(s) from {name} are stamped later than this site's clock allows; "
+        detail=gettext_lazy(
+            "%(count)s change(s) from %(name)s are stamped later than this site's clock allows; "
             "they are applied once this site's clock reaches them, or after the other site's "
             "clock is corrected and its changes are sent again."
         ),
+        params={"name": name, "minutes": ahead_min // 60_000, "count": len(held)},
     )
 
 

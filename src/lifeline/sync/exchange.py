@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from lifeline.core import hlc
 from lifeline.core.clock import site_local
@@ -128,26 +129,31 @@ def signed_read(headers: Mapping[str, str]) -> Signed:
     if missing:
         raise ExchangeRefused(
             "unsigned",
-            "not signed by a site: the headers " + ", ".join(missing) + " are missing "
-            "(an exchange is made with `lifeline sync exchange URL`, not by a person)",
+            gettext(
+                "not signed by a site: the headers %(headers)s are missing "
+                "(an exchange is made with `lifeline sync exchange URL`, not by a person)"
+            )
+            % {"headers": ", ".join(missing)},
         )
     try:
         sender = uuid.UUID(headers[HEADER_SITE])
         to = uuid.UUID(headers[HEADER_TO])
     except ValueError:
-        raise ValidationFailed({HEADER_SITE: "a site id (a UUID) is expected"}) from None
+        raise ValidationFailed({HEADER_SITE: gettext("a site id (a UUID) is expected")}) from None
     try:
         seq = int(headers[HEADER_SEQ])
         if seq < 1:
             raise ValueError(seq)
     except ValueError:
-        raise ValidationFailed({HEADER_SEQ: "a whole number from 1 is expected"}) from None
+        raise ValidationFailed({HEADER_SEQ: gettext("a whole number from 1 is expected")}) from None
     try:
         signature = _unb64(headers[HEADER_SIGNATURE])
     except (ValueError, binascii.Error):
         signature = b""
     if len(signature) != 64:
-        raise ValidationFailed({HEADER_SIGNATURE: "an ed25519 signature (base64) is expected"})
+        raise ValidationFailed(
+            {HEADER_SIGNATURE: gettext("an ed25519 signature (base64) is expected")}
+        )
     return Signed(sender=sender, to=to, seq=seq, signature=signature)
 
 
@@ -160,7 +166,10 @@ def signature_check(
     except InvalidSignature:
         raise ExchangeRefused(
             "signature",
-            f"the signature is not {name}'s key: not sent by that site, or changed on the way",
+            gettext(
+                "the signature is not %(name)s's key: not sent by that site, or changed on the way"
+            )
+            % {"name": name},
         ) from None
 
 
@@ -171,14 +180,19 @@ def request_check(op: str, headers: Mapping[str, str], body: bytes) -> Peer:
     here = site_local()
     if signed.to != here.pk:
         raise ExchangeRefused(
-            "recipient", f"this request was signed for site {signed.to}, and this is {here.code}"
+            "recipient",
+            gettext("this request was signed for site %(to)s, and this is %(here)s")
+            % {"to": signed.to, "here": here.code},
         )
     peer = Peer.objects.select_related("site").filter(site_id=signed.sender).first()
     if peer is None:
         raise ExchangeRefused(
             "unknown_site",
-            f"site {signed.sender} is not a registered peer here: register it with "
-            "`lifeline sync peer add IDENTITY` first",
+            gettext(
+                "site %(site)s is not a registered peer here: register it with "
+                "`lifeline sync peer add IDENTITY` first"
+            )
+            % {"site": signed.sender},
         )
     signature_check(
         tag=REQUEST_TAG,
@@ -193,8 +207,11 @@ def request_check(op: str, headers: Mapping[str, str], body: bytes) -> Peer:
         if signed.seq <= link.seq_in:
             raise ExchangeRefused(
                 "replayed",
-                f"request {signed.seq} from {peer.site.name} is not newer than request "
-                f"{link.seq_in} already accepted: a request is accepted once",
+                gettext(
+                    "request %(seq)s from %(site)s is not newer than request "
+                    "%(accepted)s already accepted: a request is accepted once"
+                )
+                % {"seq": signed.seq, "site": peer.site.name, "accepted": link.seq_in},
             )
         link.seq_in = signed.seq
         link.save(update_fields=["seq_in"])
@@ -217,9 +234,12 @@ def small_unpack(body: bytes, what: str) -> dict[str, Any]:
     try:
         value = msgpack.unpackb(body, raw=False, strict_map_key=True)
     except (ValueError, msgpack.ExtraData, msgpack.FormatError, msgpack.StackError) as exc:
-        raise ExchangeRefused("body", f"the {what} cannot be read: {exc}") from None
+        raise ExchangeRefused(
+            "body",
+            gettext("the %(what)s cannot be read: %(error)s") % {"what": what, "error": exc},
+        ) from None
     if not isinstance(value, dict):
-        raise ExchangeRefused("body", f"the {what} is not a map")
+        raise ExchangeRefused("body", gettext("the %(what)s is not a map") % {"what": what})
     return value
 
 
@@ -228,7 +248,7 @@ def versions_read(value: Any, field: str) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise ValidationFailed({field: "a map of site id to version is expected"})
+        raise ValidationFailed({field: gettext("a map of site id to version is expected")})
     out: dict[str, str] = {}
     for source, version in value.items():
         try:
@@ -237,7 +257,10 @@ def versions_read(value: Any, field: str) -> dict[str, str]:
                 hlc.decode(str(version))
         except ValueError:
             raise ValidationFailed(
-                {field: f"{str(source)[:40]!r}: {str(version)[:70]!r} is not a site and version"}
+                {
+                    field: gettext("%(source)s: %(version)s is not a site and version")
+                    % {"source": repr(str(source)[:40]), "version": repr(str(version)[:70])}
+                }
             ) from None
         out[uuid.UUID(hex=str(source)).hex] = str(version)
     return out
@@ -247,9 +270,11 @@ def feed_read(body: bytes) -> dict[str, Any]:
     try:
         feed = feed_unpack(body)
     except Exception as exc:  # zstd, msgpack or the shape: all are a bad chunk
-        raise ExchangeRefused("body", f"the chunk cannot be read: {exc}") from None
+        raise ExchangeRefused(
+            "body", gettext("the chunk cannot be read: %(error)s") % {"error": exc}
+        ) from None
     if not isinstance(feed.get("changes"), list) or not isinstance(feed.get("sender"), dict):
-        raise ExchangeRefused("body", "the chunk has no sender or no changes")
+        raise ExchangeRefused("body", gettext("the chunk has no sender or no changes"))
     return feed
 
 
@@ -283,12 +308,14 @@ def pull_answer(peer: Peer, body: bytes) -> bytes:
     """A chunk of the changes `peer` lacks, from what it says it has received (`since`), at
     most `limit`, only what it may hold; its `cursors` (what it has applied) become its
     acknowledgement here."""
-    request = small_unpack(body, "pull request")
+    request = small_unpack(body, gettext("pull request"))
     since = versions_read(request.get("since"), "since")
     cursors = versions_read(request.get("cursors"), "cursors")
     limit = request.get("limit", CHUNK_DEFAULT)
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= CHUNK_MAX:
-        raise ValidationFailed({"limit": f"a whole number from 1 to {CHUNK_MAX} is expected"})
+        raise ValidationFailed(
+            {"limit": gettext("a whole number from 1 to %(max)s is expected") % {"max": CHUNK_MAX}}
+        )
     with transaction.atomic():
         feed = feed_build(
             scope=FeedScope(since=since, protected=peer.may_hold_protected),
@@ -335,7 +362,10 @@ def push_answer(peer: Peer, body: bytes) -> bytes:
         raise feed_refused(exc) from exc
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
         # A signed chunk whose content is malformed: refused whole, nothing applied.
-        raise ExchangeRefused("body", f"a change in the chunk cannot be read: {exc!r}") from exc
+        raise ExchangeRefused(
+            "body",
+            gettext("a change in the chunk cannot be read: %(error)s") % {"error": repr(exc)},
+        ) from exc
     return small_pack(
         {
             "cursors": have,
@@ -354,14 +384,20 @@ def chunk_check(feed: dict[str, Any], *, sender: Site, here: Site) -> None:
     try:
         said = uuid.UUID(str(feed["sender"].get("id")))
     except ValueError:
-        raise ExchangeRefused("body", "the chunk names no sender site") from None
+        raise ExchangeRefused("body", gettext("the chunk names no sender site")) from None
     if said != sender.pk:
         raise ExchangeRefused(
-            "signature", f"the chunk says it comes from {said}, but {sender.name} signed it"
+            "signature",
+            gettext("the chunk says it comes from %(said)s, but %(signer)s signed it")
+            % {"said": said, "signer": sender.name},
         )
     recipient = feed.get("recipient")
     if recipient and str(recipient) != str(here.pk):
-        raise ExchangeRefused("recipient", f"the chunk was made for {recipient}, not this site")
+        raise ExchangeRefused(
+            "recipient",
+            gettext("the chunk was made for %(recipient)s, not this site")
+            % {"recipient": recipient},
+        )
 
 
 def feed_refused(exc: FeedRefused) -> ExchangeRefused:

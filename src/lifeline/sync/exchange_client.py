@@ -33,6 +33,7 @@ from typing import Any
 
 from django.db import connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from lifeline.core import hlc
 from lifeline.core.clock import site_local, wall_ms
@@ -76,10 +77,14 @@ def url_clean(url: str) -> str:
     parts = urllib.parse.urlsplit(text)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise ValidationFailed(
-            {"url": "the peer's address, as http://HOST:PORT (the address of its Lifeline)"}
+            {
+                "url": gettext(
+                    "the peer's address, as http://HOST:PORT (the address of its Lifeline)"
+                )
+            }
         )
     if parts.query or parts.fragment:
-        raise ValidationFailed({"url": "an address without ?query or #fragment"})
+        raise ValidationFailed({"url": gettext("an address without ?query or #fragment")})
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
 
 
@@ -101,14 +106,15 @@ class _Link:
             return {"site": uuid.UUID(str(value["site"])), "name": str(value["name"])}
         except (ValueError, KeyError, TypeError):
             raise ExchangeFailed(
-                f"{self.base} does not answer as a Lifeline site (no sync hello there)"
+                gettext("%(url)s does not answer as a Lifeline site (no sync hello there)")
+                % {"url": self.base}
             ) from None
 
     def call(self, op: str, body: bytes) -> bytes:
         """Send a signed request and check the signed answer."""
         peer = self.peer
         if peer is None:
-            raise ExchangeFailed("hello first: the peer is not known yet")
+            raise ExchangeFailed(gettext("hello first: the peer is not known yet"))
         sent: dict[str, int] = {}
 
         def sign() -> dict[str, str]:
@@ -124,7 +130,9 @@ class _Link:
         signed = exchange.signed_read(answer)
         if signed.sender != peer.site_id or signed.seq != sent["seq"]:
             raise ExchangeRefused(
-                "signature", f"the answer from {self.base} is not an answer to this request"
+                "signature",
+                gettext("the answer from %(url)s is not an answer to this request")
+                % {"url": self.base},
             )
         exchange.signature_check(
             tag=exchange.ANSWER_TAG,
@@ -157,8 +165,11 @@ class _Link:
                 failure = str(getattr(error, "reason", None) or error) or type(error).__name__
             if time.monotonic() + wait > self.deadline:
                 raise ExchangeFailed(
-                    f"{self.base} could not be reached in time (last: {failure}); "
-                    "run the exchange again: it resumes where it stopped"
+                    gettext(
+                        "%(url)s could not be reached in time (last: %(failure)s); "
+                        "run the exchange again: it resumes where it stopped"
+                    )
+                    % {"url": self.base, "failure": failure}
                 )
             self.on_retry()
             time.sleep(wait)
@@ -182,7 +193,11 @@ class _Link:
             message, code = str(detail["message"]), str(detail.get("code") or "refused")
         except (ValueError, KeyError, TypeError, OSError):
             message, code = f"HTTP {error.code}", "refused"
-        raise ExchangeRefused(code, f"{self.base} refused the exchange: {message}")
+        raise ExchangeRefused(
+            code,
+            gettext("%(url)s refused the exchange: %(message)s")
+            % {"url": self.base, "message": message},
+        )
 
 
 def _seq_next(peer: Peer) -> int:
@@ -232,7 +247,9 @@ def exchange_start(*, actor: Actor | None, url: str, peer_code: str | None = Non
     if peer_code is not None:
         peer = Peer.objects.select_related("site").filter(site__code=peer_code).first()
         if peer is None:
-            raise ValidationFailed({"peer": f"no peer site {peer_code!r}"})
+            raise ValidationFailed(
+                {"peer": gettext("no peer site %(code)s") % {"code": repr(peer_code)}}
+            )
     return Exchange.objects.create(url=clean, started_by=actor_user(actor), peer=peer)
 
 
@@ -263,7 +280,7 @@ def exchange_get(*, actor: Actor | None, exchange_id: uuid.UUID) -> Exchange:
     permission_require(actor, "sync.view_peer", doing="see the sync status")
     record = Exchange.objects.select_related("peer__site").filter(pk=exchange_id).first()
     if record is None:
-        raise NotFound(f"no exchange {exchange_id}")
+        raise NotFound(gettext("no exchange %(id)s") % {"id": exchange_id})
     return record
 
 
@@ -304,9 +321,13 @@ def exchange_run(
     )
     try:
         if not 1 <= chunk <= exchange.CHUNK_MAX:
-            raise ValidationFailed({"chunk": f"from 1 to {exchange.CHUNK_MAX} changes"})
+            raise ValidationFailed(
+                {"chunk": gettext("from 1 to %(max)s changes") % {"max": exchange.CHUNK_MAX}}
+            )
         if timeout <= 0 or give_up_after < 0:
-            raise ValidationFailed({"timeout": "seconds above 0 (and give-up-after from 0)"})
+            raise ValidationFailed(
+                {"timeout": gettext("seconds above 0 (and give-up-after from 0)")}
+            )
         _exchange(link, record, chunk, progress)
     except (LifelineError, FeedRefused) as error:
         record.state = Exchange.State.FAILED
@@ -331,18 +352,26 @@ def _exchange(link: _Link, record: Exchange, chunk: int, progress: ProgressFn | 
     hello = link.hello()
     here = site_local()
     if hello["site"] == here.pk:
-        raise ValidationFailed({"url": f"{record.url} is this site itself"})
+        raise ValidationFailed(
+            {"url": gettext("%(url)s is this site itself") % {"url": record.url}}
+        )
     peer = Peer.objects.select_related("site").filter(site_id=hello["site"]).first()
     expected = record.peer
     if expected is not None and hello["site"] != expected.site_id:
         raise ValidationFailed(
-            {"url": f"{hello['name']} answers at {record.url}, not {expected.site.name}"}
+            {
+                "url": gettext("%(name)s answers at %(url)s, not %(expected)s")
+                % {"name": hello["name"], "url": record.url, "expected": expected.site.name}
+            }
         )
     if peer is None:
         raise ExchangeRefused(
             "unknown_site",
-            f"{hello['name']} answers at {record.url} but is not a registered peer here: "
-            "register it with `lifeline sync peer add IDENTITY` first",
+            gettext(
+                "%(name)s answers at %(url)s but is not a registered peer here: "
+                "register it with `lifeline sync peer add IDENTITY` first"
+            )
+            % {"name": hello["name"], "url": record.url},
         )
     link.peer = peer
     record.peer = peer
@@ -371,7 +400,8 @@ def _exchange(link: _Link, record: Exchange, chunk: int, progress: ProgressFn | 
             raise exchange.feed_refused(exc) from exc
         except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
             raise ExchangeRefused(
-                "body", f"a change from the peer cannot be read: {exc!r}"
+                "body",
+                gettext("a change from the peer cannot be read: %(error)s") % {"error": repr(exc)},
             ) from exc
         remaining = int(feed.get("remaining") or 0)
         record.pull_total = max(record.pull_total, record.pulled + remaining)
@@ -396,10 +426,14 @@ def _exchange(link: _Link, record: Exchange, chunk: int, progress: ProgressFn | 
         if not out["changes"]:
             break
         try:
-            answer = exchange.small_unpack(link.call("push", feed_pack(out)), "push answer")
+            answer = exchange.small_unpack(
+                link.call("push", feed_pack(out)), gettext("push answer")
+            )
         except _TooLarge:
             if size == 1:
-                raise ExchangeFailed("the peer refuses even one change as too large") from None
+                raise ExchangeFailed(
+                    gettext("the peer refuses even one change as too large")
+                ) from None
             size = max(1, size // 2)
             continue
         have = exchange.versions_read(answer.get("cursors"), "cursors")

@@ -385,6 +385,24 @@ def error_classes(trees: list[ast.Module]) -> frozenset[str]:
     return frozenset(known)
 
 
+def reason_coded(trees: list[ast.Module]) -> frozenset[str]:
+    """The error classes whose first argument is a reason CODE, not a message: their
+    `__init__(self, reason, message)` (BundleRefused("corrupt", _("...")), ExchangeRefused,
+    FeedRefused). The code is matched by programs (HTTP status, the sync page, tests) and must
+    stay the same in every language; the message beside it is what the scan checks."""
+    coded: set[str] = set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            for statement in node.body:
+                if isinstance(statement, ast.FunctionDef) and statement.name == "__init__":
+                    params = [a.arg for a in statement.args.args[1:]]
+                    if params[:1] == ["reason"]:
+                        coded.add(node.name)
+    return frozenset(coded)
+
+
 def _message_arguments(call: ast.Call, klass: str) -> Iterator[ast.AST]:
     args = list(call.args) + [k.value for k in call.keywords if k.arg in {"message", "fields"}]
     if klass == "ValidationFailed" or any(k.arg == "fields" for k in call.keywords):
@@ -413,15 +431,19 @@ def _messages_in(value: ast.AST) -> list[ast.AST]:
     return [value]
 
 
-def python_untranslated(tree: ast.Module, errors: frozenset[str]) -> list[tuple[int, str]]:
-    """(line, what) of each message raised, label or choice written as plain text."""
+def python_untranslated(
+    tree: ast.Module, errors: frozenset[str], coded: frozenset[str] = frozenset()
+) -> list[tuple[int, str]]:
+    """(line, what) of each message raised, label or choice written as plain text; the reason
+    code that a class of `coded` takes first is not a message (see reason_coded)."""
     found: list[tuple[int, str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
             klass = _name(node.exc.func)
             if klass in errors:
+                code = node.exc.args[0] if klass in coded and node.exc.args else None
                 for argument in _message_arguments(node.exc, klass):
-                    if is_plain_text(argument):
+                    if argument is not code and is_plain_text(argument):
                         found.append((argument.lineno, f"raise {klass}: {ast.unparse(argument)}"))
         elif isinstance(node, ast.Call):
             for keyword in node.keywords:
@@ -486,18 +508,39 @@ def test_the_python_scan_finds_plain_messages_labels_and_choices() -> None:
     assert [line for line, _what in found] == [3, 4, 5, 9, 11, 13], found
 
 
+def test_the_python_scan_spares_a_reason_code_but_not_the_message_beside_it() -> None:
+    source = (
+        "class Refused(ValidationFailed):\n"
+        "    def __init__(self, reason, message): ...\n"
+        "def f(x):\n"
+        "    raise Refused('corrupt', _('the file is damaged'))\n"
+        "    raise Refused('corrupt', f'the file {x} is damaged')\n"
+        "    raise NotFound('corrupt')\n"
+    )
+    tree = ast.parse(source)
+    found = python_untranslated(tree, error_classes([tree]), reason_coded([tree]))
+    assert [line for line, _what in found] == [5, 6], found
+
+
 @pytest.fixture(scope="module")
 def every_error_class() -> frozenset[str]:
     return error_classes([_parse(p) for app in APPS for p in _python_files(app)])
 
 
+@pytest.fixture(scope="module")
+def every_reason_coded_class() -> frozenset[str]:
+    return reason_coded([_parse(p) for app in APPS for p in _python_files(app)])
+
+
 @pytest.mark.parametrize("app", APPS)
 def test_no_message_label_or_choice_is_written_outside_gettext(
-    app: str, every_error_class: frozenset[str]
+    app: str, every_error_class: frozenset[str], every_reason_coded_class: frozenset[str]
 ) -> None:
     problems = [
         f"{_where(path, line)}: {what}"
         for path in _python_files(app)
-        for line, what in python_untranslated(_parse(path), every_error_class)
+        for line, what in python_untranslated(
+            _parse(path), every_error_class, every_reason_coded_class
+        )
     ]
     assert not problems, "messages to wrap in gettext (named placeholders):\n" + "\n".join(problems)

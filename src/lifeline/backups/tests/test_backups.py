@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lifeline.alerts.models import Alert
 from lifeline.backups import archive, services
@@ -178,10 +178,17 @@ def test_the_worker_makes_a_backup_when_due_and_alerts_when_none_is_recent(
     raised = services.backup_sweep()
     alert = Alert.objects.get(kind=services.STALE_KIND)
     assert raised == [alert] and "No space left" in alert.detail
+    with translation.override("fr"):  # stored as a message: each reader has it in their language
+        assert alert.shown_title == "Aucune sauvegarde récente"
+        assert alert.shown_detail.endswith(
+            "La dernière tentative a échoué : No space left on device"
+        )
     monkeypatch.undo()
 
     # The stick is replaced: the next sweep makes a good backup and closes the alert.
     services.backup_sweep()
     alert.refresh_from_db()
     assert alert.resolved_at is not None
+    with translation.override("fr"):
+        assert alert.shown_resolution == "une sauvegarde réussie a été faite"
     assert BackupRecord.objects.count() == 2

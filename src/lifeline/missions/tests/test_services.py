@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lifeline.alerts.models import Alert
 from lifeline.alerts.selectors import alert_list
@@ -97,6 +97,17 @@ def test_a_viewer_cannot_plan_a_mission(site: Any, viewer: Any) -> None:
 def test_only_a_team_that_is_out_checks_in(mission: Mission, field_team: Any) -> None:
     with pytest.raises(Conflict, match="planned"):
         services.mission_checkin(actor=field_team, mission=mission, latitude=33.5, longitude=36.3)
+
+
+def test_a_call_for_help_is_read_in_the_readers_language(mission: Mission, commander: Any) -> None:
+    mission = set_out(mission, commander)
+    services.mission_checkin(actor=commander, mission=mission, status="need_help", note="ambush")
+    alert = Alert.objects.get(kind=services.NEED_HELP_KIND)
+    assert alert.title == f"{mission.name} asks for help: ambush"
+    with translation.override("fr"):
+        assert alert.shown_title == f"{mission.name} demande de l'aide : ambush"
+    with translation.override("ar"):
+        assert alert.shown_title == f"{mission.name} تطلب المساعدة: ambush"
 
 
 def test_a_check_in_heard_twice_is_recorded_once(mission: Mission, commander: Any) -> None:

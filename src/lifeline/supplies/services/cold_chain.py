@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lifeline.alerts.models import Severity
 from lifeline.alerts.services import alert_raise
@@ -46,7 +47,9 @@ def cold_chain_record(
         alert_raise(
             kind="supplies.cold_chain_excursion",
             key=f"{location.pk}:{reading.recorded_at:%Y-%m-%d}",
-            title=f"Cold chain: {temperature_c} °C at {location.name} (keep 2-8 °C)",
+            # The same message as the stock alerts' (supplies.selectors): one entry to translate.
+            title=gettext_lazy("Cold chain: %(t)s °C at %(where)s (keep 2-8 °C)"),
+            params={"t": str(temperature_c), "where": location.name},
             severity=Severity.CRITICAL,
             subject=reading,
         )
@@ -67,7 +70,8 @@ def lot_vvm_record(*, actor: Actor | None, lot: Lot, stage: int) -> Lot:
         alert_raise(
             kind="supplies.vvm_discard",
             key=str(lot.pk),
-            title=f"{lot.item.name} lot {lot}: vial monitor at stage {stage}, do not use",
+            title=gettext_lazy("%(item)s lot %(lot)s: vial monitor at stage %(stage)s, do not use"),
+            params={"item": lot.item.name, "lot": str(lot), "stage": str(stage)},
             severity=Severity.CRITICAL,
             subject=lot,
         )

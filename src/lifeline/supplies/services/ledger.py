@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lifeline.alerts.services import alert_raise
 from lifeline.core.errors import Conflict, ValidationFailed
@@ -560,10 +561,17 @@ def _overdrawn_alert(location_id: Any, lot_id: Any, total: Decimal) -> None:
     alert_raise(
         kind=OVERDRAWN_KIND,
         key=f"{location_id}:{lot_id}",
-        title=f"{lot.item.name} (lot {lot}) overdrawn at {location.name}",
-        detail=(
-            f"The ledgers of the sites, merged, take {q(-total)} {lot.item.unit} more than "
+        title=gettext_lazy("%(item)s (lot %(lot)s) overdrawn at %(location)s"),
+        detail=gettext_lazy(
+            "The ledgers of the sites, merged, take %(quantity)s %(unit)s more than "
             "was ever there. Every movement is kept; count the lot and record the count."
         ),
+        params={
+            "item": lot.item.name,
+            "lot": str(lot),
+            "location": location.name,
+            "quantity": str(q(-total)),
+            "unit": lot.item.unit,
+        },
         subject=lot,
     )

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy
 
 from lifeline.alerts.models import Alert, Severity
 from lifeline.alerts.services import alert_raise
@@ -72,21 +74,31 @@ def _collected_twice(one: Distribution, other: Distribution) -> bool:
 
 def _double_collection_raise(first: Distribution, second: Distribution) -> DoubleCollection:
     if first.cycle_id == second.cycle_id:
-        what = f"collected {first.cycle.name} at {first.site.name} and at {second.site.name}"
+        title = gettext_lazy(
+            "Ration card %(card)s collected %(cycle)s at %(site)s and at %(other_site)s"
+        )
     else:
-        what = (
-            f"collected {first.cycle.name} at {first.site.name} and {second.cycle.name} at "
-            f"{second.site.name} in the same period"
+        title = gettext_lazy(
+            "Ration card %(card)s collected %(cycle)s at %(site)s and %(other_cycle)s at "
+            "%(other_site)s in the same period"
         )
     alert = alert_raise(
         kind="supplies.double_collection",
         key=f"{first.pk}:{second.pk}",
-        title=f"Ration card {first.household} {what}",
-        detail=(
-            f"{first.site.name}: {first.issued_at:%Y-%m-%d %H:%M}; "
-            f"{second.site.name}: {second.issued_at:%Y-%m-%d %H:%M}. Both "
+        title=title,
+        detail=gettext_lazy(
+            "%(site)s: %(first_at)s; %(other_site)s: %(second_at)s. Both "
             "distributions are kept; decide whether to deduct the next ration."
         ),
+        params={
+            "card": str(first.household),
+            "cycle": first.cycle.name,
+            "site": first.site.name,
+            "other_cycle": second.cycle.name,
+            "other_site": second.site.name,
+            "first_at": f"{first.issued_at:%Y-%m-%d %H:%M}",
+            "second_at": f"{second.issued_at:%Y-%m-%d %H:%M}",
+        },
         severity=Severity.WARNING,
         subject=second,
     )
@@ -97,11 +109,16 @@ def stock_alerts_raise(*, actor: Actor | None, site: Site, horizon_days: int = 1
     """Raise an alert (once each) for every stock problem the selector finds at a site."""
     raised = []
     for found in stock_alerts(actor=actor, site=site, horizon_days=horizon_days):
+        plain = all(isinstance(v, str | int | float | Decimal) for v in found.params.values())
         raised.append(
             alert_raise(
                 kind=found.kind,
                 key=found.key,
-                title=found.title_english,  # stored; the page words it again when read
+                # Names and numbers only: stored as the message and its values, worded in each
+                # reader's language. Days, dates and units are said in words when the stock
+                # page reads them; an alert keeps those in the English it was raised in.
+                title=found.message if plain else found.title_english,
+                params=found.params if plain else None,
                 severity=found.severity,
                 detail=found.detail,
             )

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lifeline.alerts.models import Alert
 from lifeline.core.models import Site
@@ -94,6 +94,14 @@ def test_alerts_find_reorder_stockout_expiry_cold_chain_and_vvm(
     # The excursion and the VVM stage raised their alerts when they were recorded.
     assert Alert.objects.filter(kind="supplies.cold_chain_excursion").count() == 1
     assert Alert.objects.filter(kind="supplies.vvm_discard").count() == 1
+    excursion = Alert.objects.get(kind="supplies.cold_chain_excursion")
+    with translation.override("fr"):  # kept as a message: read in the reader's language
+        assert excursion.shown_title == (
+            "Chaîne du froid : 11.5 °C à Vaccine fridge (conserver entre 2 et 8 °C)"
+        )
+    with translation.override("ar"):
+        vvm = Alert.objects.get(kind="supplies.vvm_discard").shown_title
+        assert vvm == "Measles vaccine دفعة MV1: مؤشر القارورة في المرحلة 3، لا تستخدمها"
     services.stock_alerts_raise(actor=logistics, site=site, horizon_days=7)
     services.stock_alerts_raise(actor=logistics, site=site, horizon_days=7)  # raised once
     assert Alert.objects.filter(kind="supplies.lot_expiring").count() == 1
