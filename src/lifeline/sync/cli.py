@@ -184,12 +184,16 @@ def sync_where(
     try:
         pk = uuid.UUID(record_id)
     except ValueError as exc:
-        raise ValidationFailed({"record_id": "not a record id"}) from exc
+        raise ValidationFailed({"record_id": _("not a record id")}) from exc
     held = holders.record_sites(actor=state_of(ctx).actor(), model=model, object_id=pk)
     for site in held.sites:
-        where = " (this site)" if site.here else ""
-        version = "latest version" if site.latest else "an older version"
-        typer.echo(f"{site.code}{where}: {site.name}, {version}")
+        version = _("latest version") if site.latest else _("an older version")
+        line = (
+            _("%(code)s (this site): %(name)s, %(version)s")
+            if site.here
+            else _("%(code)s: %(name)s, %(version)s")
+        )
+        typer.echo(line % {"code": site.code, "name": site.name, "version": version})
 
 
 @app.command("conflicts")
@@ -248,8 +252,13 @@ def radio_export(
         out.write_text(text)
     else:
         typer.echo(text, nl=False)
-    note = f"; {done.too_large} too large for radio (they go by bundle)" if done.too_large else ""
-    typer.echo(f"{done.changes} changes in {len(done.lines)} packets{note}", err=True)
+    said = _("%(changes)s changes in %(packets)s packets") % {
+        "changes": done.changes,
+        "packets": len(done.lines),
+    }
+    if done.too_large:
+        said += "; " + _("%(n)s too large for radio (they go by bundle)") % {"n": done.too_large}
+    typer.echo(said, err=True)
 
 
 @radio_app.command("import")
@@ -264,19 +273,30 @@ def radio_import(
         try:
             lines = Path(file).read_text(errors="replace").splitlines()
         except OSError as exc:
-            raise ValidationFailed({"file": f"cannot read {file}: {exc.strerror}"}) from exc
+            raise ValidationFailed(
+                {"file": _("cannot read %(file)s: %(why)s") % {"file": file, "why": exc.strerror}}
+            ) from exc
     done = digest.radio_import(actor=state_of(ctx).actor(), lines=lines)
     report = done.report.apply if done.report is not None else None
     applied = report.applied if report is not None else 0
     already = report.duplicates if report is not None else 0
     waiting = report.waiting if report is not None else 0
     typer.echo(
-        f"{done.packets} packets, {done.messages} messages whole: {applied} changes applied, "
-        f"{already} already here, {waiting} waiting for their parent"
+        _(
+            "%(packets)s packets, %(messages)s messages whole: %(applied)s changes applied, "
+            "%(already)s already here, %(waiting)s waiting for their parent"
+        )
+        % {
+            "packets": done.packets,
+            "messages": done.messages,
+            "applied": applied,
+            "already": already,
+            "waiting": waiting,
+        }
     )
     for line in done.incomplete:
-        typer.echo(f"  incomplete: {line}")
+        typer.echo("  " + _("incomplete: %(line)s") % {"line": line})
     for line in done.refused:
-        typer.echo(f"  refused: {line}")
+        typer.echo("  " + _("refused: %(line)s") % {"line": line})
     if done.refused:
         raise typer.Exit(code=1)
