@@ -36,16 +36,9 @@ ENTERED = (
     "routing.ThreatZone",
     "auth.User",
 )
-# English the home page may still show from the apps whose i18n is not merged yet: the
-# missions' overdue alert, raised with an English f-string title (missions/services.py). The
-# lead removes this once missions' branch is merged.
-PENDING_APPS = "missions"
-PENDING_WORDS = frozenset({"overdue", "check", "since", "contact"})
 
 
 def _english_left(english: list[str]) -> None:
-    if english and set(english) <= PENDING_WORDS:
-        pytest.xfail(f"English from {PENDING_APPS} (not merged yet): {sorted(set(english))}")
     assert english == [], " ".join(sorted(set(english)))
 
 
