@@ -3,6 +3,7 @@ acknowledge one, resolve one with a note."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -46,7 +47,7 @@ class AlertListApi(ListApiView):
 class AlertAcknowledgeApi(ApiView):
     """Say that someone has seen the alert and is on it; it stays open."""
 
-    permission = Needs("alerts.acknowledge_alert", "acknowledge alerts")
+    permission = Needs("alerts.acknowledge_alert", gettext_lazy("acknowledge alerts"))
 
     @extend_schema(
         operation_id="alert_acknowledge",
@@ -64,7 +65,7 @@ class AlertAcknowledgeApi(ApiView):
 class AlertResolveApi(ApiView):
     """Close the alert with a note of how it was resolved."""
 
-    permission = Needs("alerts.resolve_alert", "resolve alerts")
+    permission = Needs("alerts.resolve_alert", gettext_lazy("resolve alerts"))
 
     @extend_schema(
         operation_id="alert_resolve",

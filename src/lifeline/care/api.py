@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -50,7 +51,7 @@ class BoardApi(ApiView):
 class PatientAdmitApi(ApiView):
     """Admit a person from the registry to care."""
 
-    permission = Needs("care.record_care", "admit patients")
+    permission = Needs("care.record_care", gettext_lazy("admit patients"))
 
     @extend_schema(
         operation_id="care_admit",
@@ -103,7 +104,7 @@ class TriagePreviewApi(ApiView):
     """Where the answers so far lead: the category, or the one question to ask next.
     Records nothing; a form posts here after each answer."""
 
-    permission = Needs("care.record_care", "triage patients")
+    permission = Needs("care.record_care", gettext_lazy("triage patients"))
 
     @extend_schema(
         operation_id="care_triage_next",
@@ -128,7 +129,7 @@ class TriagePreviewApi(ApiView):
 class TriageRecordApi(ApiView):
     """Record a triage; refused while the answers are incomplete, naming the next question."""
 
-    permission = Needs("care.record_care", "triage patients")
+    permission = Needs("care.record_care", gettext_lazy("triage patients"))
 
     @extend_schema(
         operation_id="care_triage",
@@ -153,7 +154,7 @@ class TriageRecordApi(ApiView):
 class VitalsRecordApi(ApiView):
     """Record a set of vital signs."""
 
-    permission = Needs("care.record_care", "record vital signs")
+    permission = Needs("care.record_care", gettext_lazy("record vital signs"))
 
     @extend_schema(
         operation_id="care_vitals",
@@ -173,7 +174,7 @@ class VitalsRecordApi(ApiView):
 class DeathRecordApi(ApiView):
     """Record a death in care; the registry records the person as deceased."""
 
-    permission = Needs("care.record_care", "record deaths")
+    permission = Needs("care.record_care", gettext_lazy("record deaths"))
 
     @extend_schema(
         operation_id="care_death",
@@ -193,7 +194,7 @@ class DeathRecordApi(ApiView):
 class DischargeApi(ApiView):
     """Discharge a patient (or transfer them elsewhere)."""
 
-    permission = Needs("care.record_care", "discharge patients")
+    permission = Needs("care.record_care", gettext_lazy("discharge patients"))
 
     @extend_schema(
         operation_id="care_discharge",

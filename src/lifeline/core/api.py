@@ -20,6 +20,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
 from django.urls import URLPattern, path
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
@@ -206,7 +207,8 @@ class Needs:
     do), and what the caller is doing, for the message when it is refused."""
 
     permission: str | tuple[str, ...]
-    doing: str
+    # gettext_lazy, or gettext_noop (then looked up when the refusal is worded).
+    doing: str | Promise
 
     @property
     def any_of(self) -> tuple[str, ...]:
@@ -237,7 +239,7 @@ class ApiView(APIView):
                 return
         raise Forbidden(
             _("your role may not %(doing)s (needs %(permission)s)")
-            % {"doing": needs.doing, "permission": " | ".join(needs.any_of)}
+            % {"doing": _(str(needs.doing)), "permission": " | ".join(needs.any_of)}
         )
 
 

@@ -4,6 +4,7 @@ and calling one selector or service."""
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -42,7 +43,7 @@ class FacilityListApi(ApiView):
 
 
 class FacilityRegisterApi(ApiView):
-    permission = Needs("facilities.add_facility", "register facilities")
+    permission = Needs("facilities.add_facility", gettext_lazy("register facilities"))
 
     @extend_schema(
         operation_id="facility_register",
@@ -73,7 +74,7 @@ class FacilityDetailApi(ApiView):
 class AssessmentApi(ApiView):
     """Record how a facility stands after an event (photos are added through the page)."""
 
-    permission = Needs("facilities.add_damageassessment", "assess damage")
+    permission = Needs("facilities.add_damageassessment", gettext_lazy("assess damage"))
 
     @extend_schema(
         operation_id="facility_assess",
@@ -103,7 +104,7 @@ class WorkOpenApi(ApiView):
 
 
 class WorkRaiseApi(ApiView):
-    permission = Needs("facilities.add_workorder", "raise repair work")
+    permission = Needs("facilities.add_workorder", gettext_lazy("raise repair work"))
 
     @extend_schema(
         operation_id="work_raise",
@@ -120,7 +121,7 @@ class WorkRaiseApi(ApiView):
 
 
 class WorkStartApi(ApiView):
-    permission = Needs("facilities.change_workorder", "start repair work")
+    permission = Needs("facilities.change_workorder", gettext_lazy("start repair work"))
 
     @extend_schema(
         operation_id="work_start",
@@ -138,7 +139,7 @@ class WorkStartApi(ApiView):
 class WorkMaterialApi(ApiView):
     """Draw material from the store for the work (the ledger's issue)."""
 
-    permission = Needs("facilities.change_workorder", "draw material for repairs")
+    permission = Needs("facilities.change_workorder", gettext_lazy("draw material for repairs"))
 
     @extend_schema(
         operation_id="work_material_draw",
@@ -155,7 +156,7 @@ class WorkMaterialApi(ApiView):
 
 
 class WorkCloseApi(ApiView):
-    permission = Needs("facilities.change_workorder", "close repair work")
+    permission = Needs("facilities.change_workorder", gettext_lazy("close repair work"))
 
     @extend_schema(
         operation_id="work_close",
@@ -192,7 +193,7 @@ class RosterApi(ApiView):
 
 
 class ShiftPlanApi(ApiView):
-    permission = Needs("facilities.plan_shift", "plan the watch")
+    permission = Needs("facilities.plan_shift", gettext_lazy("plan the watch"))
 
     @extend_schema(
         operation_id="watch_shift_plan",
@@ -220,7 +221,7 @@ class ShiftMineApi(ApiView):
 
 
 class ShiftAssignApi(ApiView):
-    permission = Needs("facilities.plan_shift", "change the watch")
+    permission = Needs("facilities.plan_shift", gettext_lazy("change the watch"))
 
     @extend_schema(
         operation_id="watch_shift_assign",

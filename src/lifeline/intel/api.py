@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -41,7 +42,8 @@ REPORT_ID = path_id("report_id", "field report")
 
 # A packet or CoT event becomes a check-in or a field report, as its content says.
 INGEST_NEEDS = Needs(
-    ("intel.add_fieldreport", "missions.checkin_mission"), "file field reports or check teams in"
+    ("intel.add_fieldreport", "missions.checkin_mission"),
+    gettext_lazy("file field reports or check teams in"),
 )
 
 
@@ -62,7 +64,7 @@ class MissionReportFileApi(ApiView):
     """File a field report; `kind` (sitrep, sighting, survivors, casualty, cache) decides
     which other fields it takes. Its side effects are written in the same transaction."""
 
-    permission = Needs("intel.add_fieldreport", "file field reports")
+    permission = Needs("intel.add_fieldreport", gettext_lazy("file field reports"))
 
     @extend_schema(
         operation_id="mission_report_file",
@@ -167,7 +169,7 @@ class PacketIngestApi(ApiView):
 
     permission = Needs(
         ("intel.add_fieldreport", "missions.checkin_mission"),
-        "file field reports or check teams in",
+        gettext_lazy("file field reports or check teams in"),
     )
 
     @extend_schema(
@@ -187,7 +189,7 @@ class MissionCotIngestApi(ApiView):
 
     permission = Needs(
         ("intel.add_fieldreport", "missions.checkin_mission"),
-        "file field reports or check teams in",
+        gettext_lazy("file field reports or check teams in"),
     )
 
     @extend_schema(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -77,7 +78,7 @@ class PersonListApi(ListApiView):
 class PersonRegisterApi(ApiView):
     """Register a person with their first status and place, and conditions seen at intake."""
 
-    permission = Needs("people.add_person", "register people")
+    permission = Needs("people.add_person", gettext_lazy("register people"))
 
     @extend_schema(
         operation_id="person_register",
@@ -109,7 +110,7 @@ class PersonDetailApi(ApiView):
 class PersonUpdateApi(ApiView):
     """Change identity fields; status and conditions have their own endpoints."""
 
-    permission = Needs("people.change_person", "change people's records")
+    permission = Needs("people.change_person", gettext_lazy("change people's records"))
 
     @extend_schema(
         operation_id="person_update",
@@ -130,7 +131,7 @@ class PersonDeleteApi(ApiView):
     """Delete a record (a tombstone: it can be restored). Say why, in `?reason=` or in a JSON
     body `{"reason": "..."}`."""
 
-    permission = Needs("people.delete_person", "delete people's records")
+    permission = Needs("people.delete_person", gettext_lazy("delete people's records"))
 
     @extend_schema(
         operation_id="person_delete",
@@ -162,7 +163,7 @@ class PersonStatusRecordApi(ApiView):
     """Append a status event (where the person is, in what state); the current status and
     location are derived from these events."""
 
-    permission = Needs("people.record_status", "record a person's status")
+    permission = Needs("people.record_status", gettext_lazy("record a person's status"))
 
     @extend_schema(
         operation_id="person_status_record",
@@ -185,7 +186,7 @@ class PersonStatusRecordApi(ApiView):
 class PersonConditionRecordApi(ApiView):
     """Append a condition observation (seen present, or `present: false` when resolved)."""
 
-    permission = Needs("people.record_condition", "record a person's condition")
+    permission = Needs("people.record_condition", gettext_lazy("record a person's condition"))
 
     @extend_schema(
         operation_id="person_condition_record",
@@ -222,7 +223,7 @@ class PersonMergeApi(ApiView):
     """Fold the record `duplicate` into this one: both histories kept, the duplicate
     tombstoned; reversible through the merge's undo."""
 
-    permission = Needs("people.merge_person", "merge records")
+    permission = Needs("people.merge_person", gettext_lazy("merge records"))
 
     @extend_schema(
         operation_id="person_merge",
@@ -247,7 +248,7 @@ class PersonMergeApi(ApiView):
 class PersonMergeUndoApi(ApiView):
     """Undo a merge: the duplicate comes back as it was. Answers with the restored record."""
 
-    permission = Needs("people.merge_person", "undo a merge")
+    permission = Needs("people.merge_person", gettext_lazy("undo a merge"))
 
     @extend_schema(
         operation_id="person_merge_undo",
@@ -295,7 +296,7 @@ class HouseholdListApi(ListApiView):
 class HouseholdCreateApi(ApiView):
     """Create a household; a head, if given, becomes its first member."""
 
-    permission = Needs("people.add_household", "create households")
+    permission = Needs("people.add_household", gettext_lazy("create households"))
 
     @extend_schema(
         operation_id="household_create",
@@ -326,7 +327,7 @@ class HouseholdDetailApi(ApiView):
 class HouseholdUpdateApi(ApiView):
     """Change a household's card, shelter, area, head or notes; moving it is `move/`."""
 
-    permission = Needs("people.change_household", "change households")
+    permission = Needs("people.change_household", gettext_lazy("change households"))
 
     @extend_schema(
         operation_id="household_update",
@@ -346,7 +347,7 @@ class HouseholdUpdateApi(ApiView):
 class HouseholdMoveApi(ApiView):
     """Move a household to another shelter, area or site; every member's history shows it."""
 
-    permission = Needs("people.change_household", "move households")
+    permission = Needs("people.change_household", gettext_lazy("move households"))
 
     @extend_schema(
         operation_id="household_move",
@@ -366,7 +367,7 @@ class HouseholdMoveApi(ApiView):
 class HouseholdMemberAddApi(ApiView):
     """Add a person to the household (they leave any household they were in)."""
 
-    permission = Needs("people.change_household", "change households")
+    permission = Needs("people.change_household", gettext_lazy("change households"))
 
     @extend_schema(
         operation_id="household_member_add",
@@ -386,7 +387,7 @@ class HouseholdMemberAddApi(ApiView):
 class HouseholdMemberRemoveApi(ApiView):
     """Take a person out of the household; if they were its head, it has none."""
 
-    permission = Needs("people.change_household", "change households")
+    permission = Needs("people.change_household", gettext_lazy("change households"))
 
     @extend_schema(
         operation_id="household_member_remove",

@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -29,7 +30,7 @@ class RoutePlanApi(ApiView):
     and exposure; when no way avoids the zones at `avoid_level`, `found` is false, `reason`
     says why and `least_exposed` is the way that crosses them least."""
 
-    permission = Needs("routing.plan_route", "plan routes")
+    permission = Needs("routing.plan_route", gettext_lazy("plan routes"))
 
     @extend_schema(
         operation_id="route_plan",
@@ -106,7 +107,7 @@ class ThreatZoneListApi(ListApiView):
 class ThreatZoneDrawApi(ApiView):
     """Draw a threat zone: polygon of [lat, lon] points, level 0.5..5, optional expiry."""
 
-    permission = Needs("routing.draw_threatzone", "draw threat zones")
+    permission = Needs("routing.draw_threatzone", gettext_lazy("draw threat zones"))
 
     @extend_schema(
         operation_id="threat_zone_draw",

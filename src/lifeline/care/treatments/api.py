@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -70,7 +71,7 @@ class TreatmentListApi(ListApiView):
 class TreatmentCreateApi(ApiView):
     """Prescribe a course: a dose every N hours for M doses, from a store."""
 
-    permission = Needs("care.prescribe_treatment", "prescribe treatments")
+    permission = Needs("care.prescribe_treatment", gettext_lazy("prescribe treatments"))
 
     @extend_schema(
         operation_id="treatment_prescribe",
@@ -102,7 +103,7 @@ class DoseCreateApi(ApiView):
     """Give a dose: issues it from the course's store (first expiry first) in the same
     transaction; refused, with nothing written, when the store has not enough."""
 
-    permission = Needs("care.prescribe_treatment", "give doses")
+    permission = Needs("care.prescribe_treatment", gettext_lazy("give doses"))
 
     @extend_schema(
         operation_id="dose_give",
@@ -120,7 +121,7 @@ class DoseCreateApi(ApiView):
 
 
 class TreatmentStopApi(ApiView):
-    permission = Needs("care.prescribe_treatment", "stop treatments")
+    permission = Needs("care.prescribe_treatment", gettext_lazy("stop treatments"))
 
     @extend_schema(
         operation_id="treatment_stop",
@@ -157,7 +158,7 @@ class AllocationProposeApi(ApiView):
     """Propose who gets the item's stock at the store among the courses waiting for it, by
     the rule of docs/care-allocation.md. Nothing is decided until it is confirmed."""
 
-    permission = Needs("care.allocate_medicine", "propose allocations of medicine")
+    permission = Needs("care.allocate_medicine", gettext_lazy("propose allocations of medicine"))
 
     @extend_schema(
         operation_id="allocation_propose",
@@ -194,7 +195,7 @@ class AllocationConfirmApi(ApiView):
     """Confirm a proposal as it is, or with overrides (`give` or `withhold`, each with its
     reason). An override serving a lower triage category first is recorded as such."""
 
-    permission = Needs("care.allocate_medicine", "confirm allocations of medicine")
+    permission = Needs("care.allocate_medicine", gettext_lazy("confirm allocations of medicine"))
 
     @extend_schema(
         operation_id="allocation_confirm",

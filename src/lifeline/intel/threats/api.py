@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -71,7 +72,7 @@ class HostileGroupListApi(ListApiView):
 
 
 class HostileGroupCreateApi(ApiView):
-    permission = Needs("intel.add_hostilegroup", "record hostile groups")
+    permission = Needs("intel.add_hostilegroup", gettext_lazy("record hostile groups"))
 
     @extend_schema(
         operation_id="hostile_group_create",
@@ -98,7 +99,7 @@ class HostileGroupDetailApi(ApiView):
 
 
 class HostileGroupUpdateApi(ApiView):
-    permission = Needs("intel.change_hostilegroup", "change hostile groups")
+    permission = Needs("intel.change_hostilegroup", gettext_lazy("change hostile groups"))
 
     @extend_schema(
         operation_id="hostile_group_update",
@@ -144,7 +145,7 @@ class SightingRecordApi(ApiView):
     """Record a sighting (a radio call, a neighbour's warning); it updates the risk grid and
     may raise an alert when risk rises near the camp or on a mission's route."""
 
-    permission = Needs("intel.add_sighting", "record sightings")
+    permission = Needs("intel.add_sighting", gettext_lazy("record sightings"))
 
     @extend_schema(
         operation_id="sighting_record",
@@ -172,7 +173,7 @@ class WatchPostListApi(ListApiView):
 
 
 class WatchPostCreateApi(ApiView):
-    permission = Needs("intel.add_watchpost", "set up watch posts")
+    permission = Needs("intel.add_watchpost", gettext_lazy("set up watch posts"))
 
     @extend_schema(
         operation_id="watch_post_create",
@@ -200,7 +201,7 @@ class PerimeterLogListApi(ListApiView):
 class PerimeterLogWriteApi(ApiView):
     """Write what a watch post saw; something hostile also becomes a sighting."""
 
-    permission = Needs("intel.add_perimeterlogentry", "keep the perimeter log")
+    permission = Needs("intel.add_perimeterlogentry", gettext_lazy("keep the perimeter log"))
 
     @extend_schema(
         operation_id="perimeter_log_write",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import URLPattern
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -91,7 +92,7 @@ class DuplicateListApi(ListApiView):
 class DuplicateMergeApi(ApiView):
     """Merge a proposed pair: the duplicate folded into the survivor, with the reason."""
 
-    permission = Needs("people.merge_person", "merge records")
+    permission = Needs("people.merge_person", gettext_lazy("merge records"))
 
     @extend_schema(
         operation_id="duplicate_merge",
@@ -108,7 +109,7 @@ class DuplicateMergeApi(ApiView):
 class DuplicateDismissApi(ApiView):
     """Two records proposed as one person are not: the pair is never proposed again."""
 
-    permission = Needs("people.merge_person", "decide on duplicate records")
+    permission = Needs("people.merge_person", gettext_lazy("decide on duplicate records"))
 
     @extend_schema(
         operation_id="duplicate_dismiss",
@@ -143,7 +144,7 @@ class TracingListApi(ApiView):
 class TracingFileApi(ApiView):
     """File a tracing request; it is matched against the registry at once."""
 
-    permission = Needs("people.trace_family", "file tracing requests")
+    permission = Needs("people.trace_family", gettext_lazy("file tracing requests"))
 
     @extend_schema(
         operation_id="tracing_file",
@@ -172,7 +173,7 @@ class TracingDetailApi(ApiView):
 class TracingCloseApi(ApiView):
     """Close a request without a confirmed match (found by other means, or withdrawn)."""
 
-    permission = Needs("people.confirm_tracing", "close tracing requests")
+    permission = Needs("people.confirm_tracing", gettext_lazy("close tracing requests"))
 
     @extend_schema(
         operation_id="tracing_close",
@@ -191,7 +192,7 @@ class TracingCloseApi(ApiView):
 class TracingConfirmApi(ApiView):
     """The person proposed is the one sought: the family is linked, the request closed."""
 
-    permission = Needs("people.confirm_tracing", "confirm tracing matches")
+    permission = Needs("people.confirm_tracing", gettext_lazy("confirm tracing matches"))
 
     @extend_schema(
         operation_id="tracing_confirm",
@@ -208,7 +209,7 @@ class TracingConfirmApi(ApiView):
 
 
 class TracingRejectApi(ApiView):
-    permission = Needs("people.confirm_tracing", "reject tracing matches")
+    permission = Needs("people.confirm_tracing", gettext_lazy("reject tracing matches"))
 
     @extend_schema(
         operation_id="tracing_reject",
@@ -244,7 +245,7 @@ class CaseListApi(ApiView):
 class CaseReviewApi(ApiView):
     """Open a case for every child present with no adult of their household present."""
 
-    permission = Needs("people.manage_protection", "open protection cases")
+    permission = Needs("people.manage_protection", gettext_lazy("open protection cases"))
 
     @extend_schema(
         operation_id="case_review",
@@ -270,7 +271,7 @@ class CaseDetailApi(ApiView):
 
 
 class CaseUpdateApi(ApiView):
-    permission = Needs("people.manage_protection", "change protection cases")
+    permission = Needs("people.manage_protection", gettext_lazy("change protection cases"))
 
     @extend_schema(
         operation_id="case_update",
@@ -287,7 +288,7 @@ class CaseUpdateApi(ApiView):
 
 
 class CaseCloseApi(ApiView):
-    permission = Needs("people.manage_protection", "close protection cases")
+    permission = Needs("people.manage_protection", gettext_lazy("close protection cases"))
 
     @extend_schema(
         operation_id="case_close",
