@@ -139,7 +139,7 @@ def basemap_add(*, actor: Actor, source: Path | IO[bytes], name: str = "") -> ba
     folder as `name` (the file's stem by default), after checking that Lifeline can draw it.
     A basemap of the same name is replaced. Written to a temporary file, then renamed: a
     refused or cut upload leaves nothing behind."""
-    permission_require(actor, "routing.import_graph", doing="add basemaps")
+    permission_require(actor, "routing.import_graph", doing=_("add basemaps"))
     if isinstance(source, Path) and not source.is_file():
         raise ValidationFailed({"file": str(_("%(file)s is not a file") % {"file": source})})
     stem = name or str(getattr(source, "name", "") or "").split("/")[-1].split(".")[0]
@@ -182,7 +182,7 @@ def basemap_demo_make(*, actor: Actor, graph: str = "mavrah", name: str = "") ->
     """The demo's basemap drawn from the stored road graph `graph` (its streets, its named
     places and houses along its streets), kept as `name` (the graph's name by default).
     The same graph gives the same file, byte for byte; an unchanged file is not rewritten."""
-    permission_require(actor, "routing.import_graph", doing="make basemaps")
+    permission_require(actor, "routing.import_graph", doing=_("make basemaps"))
     stored = selectors.graph_get(name=graph)
     geography = basemap.geography_of(graph_unpack(stored), name=stored.name.capitalize())
     blob = basemap.basemap_demo_write(geography)

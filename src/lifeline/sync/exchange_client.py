@@ -241,7 +241,7 @@ def _saved(record: Exchange, progress: ProgressFn | None, *fields: str) -> None:
 def exchange_start(*, actor: Actor | None, url: str, peer_code: str | None = None) -> Exchange:
     """The record of an exchange about to run (checked: the caller may, the address is one;
     with `peer_code`, the site answering there must be that peer)."""
-    permission_require(actor, "sync.change_peer", doing="exchange with a peer site")
+    permission_require(actor, "sync.change_peer", doing=gettext("exchange with a peer site"))
     clean = url_clean(url)
     peer = None
     if peer_code is not None:
@@ -277,7 +277,7 @@ def exchange_spawn(*, actor: Actor | None, record: Exchange) -> threading.Thread
 
 
 def exchange_get(*, actor: Actor | None, exchange_id: uuid.UUID) -> Exchange:
-    permission_require(actor, "sync.view_peer", doing="see the sync status")
+    permission_require(actor, "sync.view_peer", doing=gettext("see the sync status"))
     record = Exchange.objects.select_related("peer__site").filter(pk=exchange_id).first()
     if record is None:
         raise NotFound(gettext("no exchange %(id)s") % {"id": exchange_id})
@@ -286,12 +286,12 @@ def exchange_get(*, actor: Actor | None, exchange_id: uuid.UUID) -> Exchange:
 
 def peer_urls(*, actor: Actor | None) -> dict[str, str]:
     """Each peer's known address, by site code (learnt at its last exchange)."""
-    permission_require(actor, "sync.view_peer", doing="see the sync status")
+    permission_require(actor, "sync.view_peer", doing=gettext("see the sync status"))
     return dict(PeerLink.objects.exclude(url="").values_list("peer__site__code", "url"))
 
 
 def exchanges_recent(*, actor: Actor | None, limit: int = 5) -> list[Exchange]:
-    permission_require(actor, "sync.view_peer", doing="see the sync status")
+    permission_require(actor, "sync.view_peer", doing=gettext("see the sync status"))
     return list(Exchange.objects.select_related("peer__site")[:limit])
 
 
@@ -306,7 +306,7 @@ def exchange_run(
 ) -> Exchange:
     """Pull then push with the peer at `record.url` until both sides have each other's
     changes; the record says how far it got (and why it stopped, when it failed)."""
-    permission_require(actor, "sync.change_peer", doing="exchange with a peer site")
+    permission_require(actor, "sync.change_peer", doing=gettext("exchange with a peer site"))
 
     def retried() -> None:
         record.retries += 1

@@ -332,7 +332,9 @@ GETTEXT_NAMES = frozenset(
         "_lazy",
     }
 )
-LABEL_KEYWORDS = frozenset({"verbose_name", "verbose_name_plural", "label"})
+# Keyword arguments that carry words a reader sees; `doing` is what a refusal says was refused
+# (permission_require(actor, perm, doing=_("add basemaps"))).
+LABEL_KEYWORDS = frozenset({"verbose_name", "verbose_name_plural", "label", "doing"})
 MESSAGE_FUNCTIONS = frozenset({"success", "info", "warning", "error", "debug"})
 
 
@@ -499,13 +501,15 @@ def test_the_python_scan_finds_plain_messages_labels_and_choices() -> None:
         "    problems['a'] = [f'unknown {x}']\n"
         "    problems['b'] = _('fine')\n"
         "name = models.CharField(verbose_name='name')\n"
+        "permission_require(user, 'core.change_site', doing='add basemaps')\n"
+        "permission_require(user, 'core.change_site', doing=_('add basemaps'))\n"
         "class Status(models.TextChoices):\n"
         "    OPEN = 'open', 'Open'\n"
         "    SHUT = 'shut', _('Shut')\n"
     )
     tree = ast.parse(source)
     found = python_untranslated(tree, error_classes([tree]))
-    assert [line for line, _what in found] == [3, 4, 5, 9, 11, 13], found
+    assert [line for line, _what in found] == [3, 4, 5, 9, 11, 12, 15], found
 
 
 def test_the_python_scan_spares_a_reason_code_but_not_the_message_beside_it() -> None:

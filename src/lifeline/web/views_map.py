@@ -175,7 +175,7 @@ def basemap_file(request: HttpRequest, name: str) -> HttpResponseBase:
     range requests answered 206): no tile server, no outside host. Its refusals are bare
     statuses: the map's script reads them, not a person."""
     try:
-        permission_require(request.user, "routing.plan_route", doing="see the map")
+        permission_require(request.user, "routing.plan_route", doing=_("see the map"))
         path = selectors.basemap_path(name=name)
     except LifelineError as error:
         return HttpResponse(error.message, status=error.http_status, content_type="text/plain")

@@ -100,7 +100,7 @@ def site_setting(request: HttpRequest) -> HttpResponse:
 @require_POST
 def site_basemap(request: HttpRequest) -> HttpResponse:
     """A basemap uploaded by the commander: checked, kept under the data folder (audited)."""
-    permission_require(request.user, "core.change_site", doing="add basemaps")
+    permission_require(request.user, "core.change_site", doing=_("add basemaps"))
     upload = request.FILES.get("basemap")
     if upload is None:
         messages.error(request, _("Basemap not added: choose a PMTiles file."))
