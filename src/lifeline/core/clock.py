@@ -59,10 +59,9 @@ def clock_tick_many(count: int) -> list[Stamp]:
         site_hex = site_id.hex
         last = hlc.Timestamp(int(row[1]), int(row[2]), site_hex)
         wall = wall_ms()
-        stamps = []
-        for _ in range(count):
-            last = hlc.tick(last, wall, site_hex)
-            stamps.append(Stamp(site_id=site_id, version=last.encode()))
+        ticks = hlc.tick_many(last, wall, site_hex, count)
+        last = ticks[-1]
+        stamps = [Stamp(site_id=site_id, version=t.encode()) for t in ticks]
         cursor.execute(
             "UPDATE core_clockstate SET ms = %s, counter = %s WHERE site_id = %s",
             [last.ms, last.counter, ClockState._meta.pk.get_db_prep_value(site_id, connection)],

@@ -59,6 +59,21 @@ def tick(last: Timestamp, now_ms: int, site: str) -> Timestamp:
     return _advance(last.ms, last.counter + 1, site)
 
 
+def tick_many(last: Timestamp, now_ms: int, site: str, count: int) -> list[Timestamp]:
+    """`count` successive `tick`s from `last` at one wall-clock reading: the versions of the
+    rows of one transaction, made without a loop over `tick` (a bulk import stamps many)."""
+    if count <= 0:
+        return []
+    first = tick(last, now_ms, site)
+    if first.counter + count - 1 <= COUNTER_LIMIT:
+        ms, start = first.ms, first.counter
+        return [Timestamp(ms, start + i, site) for i in range(count)]
+    stamps = [first]
+    for _ in range(count - 1):
+        stamps.append(tick(stamps[-1], now_ms, site))
+    return stamps
+
+
 def receive(last: Timestamp, remote: Timestamp, now_ms: int, site: str) -> Timestamp:
     """The local clock after seeing a version from another site: later than both."""
     top = max(last.ms, remote.ms, now_ms)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from lifeline.core.clock import site_local
 from lifeline.core.errors import Conflict, ValidationFailed
-from lifeline.core.models import Site
+from lifeline.core.models import Site, instance_new
 from lifeline.core.services import Actor, actor_user, audit_record, permission_require
 from lifeline.people import rules
 from lifeline.people.models import (
@@ -229,29 +229,50 @@ def person_draft(
     if problems:
         raise ValidationFailed(problems)
 
-    person = Person(**values)
-    person.search_text = _search_text_of(person)
     when = occurred_at or timezone.now()
     place = site or site_local()
+    recorder = actor_user(actor)
     # A new person's state is the one event registered with them: the cached state is set
     # before the first save instead of re-read and re-saved (a third fewer queries).
-    person.status, person.current_site, person.current_area = status, place, area
-    person.current_latitude, person.current_longitude = latitude, longitude
-    person.status_since = when
-    event = StatusEvent(
-        person=person,
-        status=status,
-        site=place,
-        area=area,
-        latitude=latitude,
-        longitude=longitude,
-        occurred_at=when,
-        recorded_by=actor_user(actor),
-        note="registered",
+    person = instance_new(
+        Person,
+        {
+            **values,
+            "search_text": rules.search_text(
+                [values[k] for k in ("given_name", "family_name")]
+                + [*values["other_names"], values["callsign"]]
+            ),
+            "status": status,
+            "current_site": place,
+            "current_area": area,
+            "current_latitude": latitude,
+            "current_longitude": longitude,
+            "status_since": when,
+        },
+    )
+    event = instance_new(
+        StatusEvent,
+        {
+            "person": person,
+            "status": status,
+            "site": place,
+            "area": area,
+            "latitude": latitude,
+            "longitude": longitude,
+            "occurred_at": when,
+            "recorded_by": recorder,
+            "note": "registered",
+        },
     )
     observations = [
-        ConditionObservation(
-            person=person, condition=condition, observed_at=when, observed_by=actor_user(actor)
+        instance_new(
+            ConditionObservation,
+            {
+                "person": person,
+                "condition": condition,
+                "observed_at": when,
+                "observed_by": recorder,
+            },
         )
         for condition in condition_list
     ]

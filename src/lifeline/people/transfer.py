@@ -248,6 +248,13 @@ def persons_import_csv(
     a failure removes whole. A file whose columns cannot be read raises ValidationFailed.
     """
     permission_require(actor, "people.add_person", doing=_("import people"))
+    with bulk.collector_paused():
+        return _persons_import(actor, stream, on_progress, partial)
+
+
+def _persons_import(
+    actor: Actor | None, stream: IO[bytes], on_progress: Progress | None, partial: bool
+) -> ImportReport:
     records = _records(_decode(stream.read()))
     if not records:
         raise _file_invalid("is empty; it needs a header row (and an HXL hashtag row) then data")

@@ -64,3 +64,21 @@ def test_ties_in_time_are_broken_by_the_site() -> None:
 def test_malformed_versions_are_refused(bad: str) -> None:
     with pytest.raises(hlc.ClockFormatError):
         hlc.decode(bad)
+
+
+@given(
+    st.integers(0, 2**40),
+    st.one_of(st.integers(0, 100), st.integers(hlc.COUNTER_LIMIT - 100, hlc.COUNTER_LIMIT)),
+    st.integers(0, 2**40),
+    st.integers(0, 300),  # enough to cross a full counter from near its limit
+)
+def test_many_ticks_at_once_are_the_ticks_one_by_one(
+    ms: int, counter: int, now: int, count: int
+) -> None:
+    last = hlc.Timestamp(ms, counter, "a")
+    one_by_one = []
+    for _ in range(count):
+        last = hlc.tick(last, now, "a")
+        one_by_one.append(last)
+
+    assert hlc.tick_many(hlc.Timestamp(ms, counter, "a"), now, "a", count) == one_by_one
