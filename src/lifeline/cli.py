@@ -65,4 +65,8 @@ def main() -> None:
     import django
 
     django.setup()
+    from lifeline.core.batches import batches_sweep_quietly
+
+    # What an earlier command killed half-way (an import) left is removed before anything.
+    batches_sweep_quietly()
     app_build()()

@@ -45,3 +45,8 @@ class CoreConfig(AppConfig):
         user_logged_in.connect(seen_on_sign_in, dispatch_uid="lifeline.seen_on_sign_in")
         # Every failed sign-in (pages, API token, CLI) goes to the audit log.
         user_login_failed.connect(_login_failed, dispatch_uid="lifeline.login_failed")
+        from lifeline.core.batches import batches_sweep
+        from lifeline.core.sweeps import Sweep, sweep_register
+
+        # Batches whose writer was killed: their rows removed at the worker's every pass.
+        sweep_register(Sweep("core.batches", batches_sweep))

@@ -7,24 +7,22 @@ in the same transaction, so the feed that sync ships cannot miss a write.
 
 from __future__ import annotations
 
-import json
 import uuid
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from operator import attrgetter
 from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.backends.base.operations import BaseDatabaseOperations
-from django.db.models.base import ModelState
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from lifeline.core.dbvalues import db_converter, plain_read
 from lifeline.core.ids import uuid7
 
 
@@ -496,68 +494,6 @@ def replicated_discard_created(model: type[ReplicatedModel], ids: Sequence[Any])
     return removed
 
 
-_Model = TypeVar("_Model", bound=models.Model)
-
-
-@dataclass(frozen=True)
-class _BuildPlan:
-    """How `instance_new` fills a model's fields: constant defaults copied at once, callable
-    ones (a new id, now, an empty list) called per row, foreign keys given as instances."""
-
-    constants: dict[str, Any]
-    calls: list[tuple[str, Callable[[], Any]]]
-    related: dict[str, Any]  # field name -> the foreign key field
-    known: frozenset[str]  # the names and attnames a value may be given by
-
-
-_build_plans: dict[type[models.Model], _BuildPlan] = {}
-
-
-def _build_plan(model: type[models.Model]) -> _BuildPlan:
-    plan = _build_plans.get(model)
-    if plan is None:
-        constants: dict[str, Any] = {}
-        calls: list[tuple[str, Callable[[], Any]]] = []
-        related: dict[str, Any] = {}
-        for f in model._meta.concrete_fields:
-            if f.has_default() and callable(f.default):
-                calls.append((f.attname, f.default))
-            else:
-                constants[f.attname] = f.get_default()
-            if f.is_relation and f.many_to_one and f.name != f.attname:
-                related[f.name] = f
-        known = frozenset(constants) | {a for a, _ in calls} | frozenset(related)
-        plan = _build_plans[model] = _BuildPlan(constants, calls, related, known)
-    return plan
-
-
-def instance_new(model: type[_Model], values: Mapping[str, Any]) -> _Model:
-    """A new, unsaved instance, as `model(**values)` builds it (the fields not given at their
-    defaults; a foreign key given by field name as an instance, or by attname as its key),
-    without Model.__init__'s per-field keyword handling, which was most of the cost of
-    drafting a row in a bulk import. For concrete fields only (no properties)."""
-    plan = _build_plan(model)
-    if not values.keys() <= plan.known:
-        raise TypeError(f"{model.__name__} has no field {sorted(values.keys() - plan.known)}")
-    obj = model.__new__(model)
-    slots = obj.__dict__
-    slots["_state"] = ModelState()
-    slots.update(plan.constants)
-    for attname, default in plan.calls:
-        if attname not in values:
-            slots[attname] = default()
-    for name, value in values.items():
-        key = plan.related.get(name)
-        if key is None:
-            slots[name] = value
-        elif value is None:
-            slots[key.attname] = None
-        else:
-            slots[key.attname] = value.pk
-            key.set_cached_value(obj, value)
-    return obj
-
-
 def insert_many(model: type[models.Model], rows: Sequence[models.Model]) -> None:
     """New rows of a model that is not replicated (audit rows), in one INSERT."""
     if issubclass(model, ReplicatedModel):
@@ -601,131 +537,6 @@ def insert_prepare(model: type[models.Model], columns: Mapping[str, list[Any]]) 
     return InsertPlan(inserter, inserter.columns_convert(list(columns.values())))
 
 
-_PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.FloatField)
-_PLAIN_TYPES = frozenset({str, int, float})
-_PREPARED_KEPT = 4096  # distinct values a field keeps prepared (a batch repeats most)
-_NONE = type(None)
-
-Convert = Callable[[Any], Any]
-ConvertColumn = Callable[[list[Any]], list[Any]]
-
-
-def _db_converter(field: models.Field[Any, Any], conn: Any) -> ConvertColumn:
-    """How a column of a field's values becomes database parameters: what
-    `field.get_db_prep_save` gives each, with the common cases done without it (it is most
-    of the cost of a large batch, a bulk import) and most columns left as they are."""
-    prep = field.get_db_prep_save
-    target = getattr(field, "target_field", None) or field  # a foreign key: the key it holds
-
-    def one(value: Any) -> Any:
-        return prep(value, conn)
-
-    if isinstance(field, models.JSONField):
-        empty: dict[type, Any] = {dict: prep({}, conn), list: prep([], conn)}
-        prepare = prep
-        if type(conn.ops).adapt_json_value is BaseDatabaseOperations.adapt_json_value and (
-            type(field).get_prep_value is models.JSONField.get_prep_value
-        ):
-            # What adapt_json_value does (json.dumps(value, cls=encoder)) with one encoder
-            # kept, not one built per value: a batch's change log is a JSON text per row.
-            encode = (field.encoder or json.JSONEncoder)().encode
-
-            def prepare(value: Any, _conn: Any) -> Any:
-                return encode(value)
-
-        def json_value(value: Any) -> Any:
-            if not value and type(value) in empty:
-                return empty[type(value)]
-            return prepare(value, conn)
-
-        return _column_of(json_value)
-    if isinstance(target, models.UUIDField):
-        if conn.features.has_native_uuid_field:
-            return _column_of(one, as_is=frozenset({uuid.UUID, _NONE}))
-        # A UUID is its hex on a database with no UUID type.
-        hexes = attrgetter("hex")
-
-        def uuid_hex(values: list[Any]) -> list[Any]:
-            kinds = set(map(type, values))
-            if kinds == {uuid.UUID}:
-                return list(map(hexes, values))
-            return [
-                v.hex if type(v) is uuid.UUID else None if v is None else one(v) for v in values
-            ]
-
-        return uuid_hex
-    if isinstance(field, models.DateTimeField) and settings.USE_TZ:
-        if conn.vendor == "sqlite" and conn.timezone_name == "UTC":
-            # SQLite keeps UTC as text: what adapt_datetimefield_value makes of a UTC time.
-            # str() of the naive time is its isoformat(" "); a UTC one ends in "+00:00".
-            def utc_text(values: list[Any]) -> list[Any]:
-                return [
-                    v.isoformat(" ")[:-6]
-                    if type(v) is datetime and v.tzinfo is UTC
-                    else None
-                    if v is None
-                    else one(v)
-                    for v in values
-                ]
-
-            return utc_text
-        if conn.vendor == "postgresql":
-            return lambda values: [
-                v if v is None or (type(v) is datetime and v.tzinfo is not None) else one(v)
-                for v in values
-            ]
-    if isinstance(target, _PLAIN_FIELDS):
-        # A plain str, int or float goes to the driver unchanged.
-        return _column_of(_remembered(one), as_is=_PLAIN_TYPES | {_NONE})
-    if isinstance(target, models.BooleanField):
-        return _column_of(_remembered(one), as_is=frozenset({bool, _NONE}))
-    return _column_of(_remembered(one))
-
-
-def _column_of(convert: Convert, as_is: frozenset[type] = frozenset({_NONE})) -> ConvertColumn:
-    """A column converter: values of the types `as_is` left, None kept, others converted."""
-
-    def column(values: list[Any]) -> list[Any]:
-        if set(map(type, values)) <= as_is:
-            return values
-        return [v if v is None or type(v) in as_is else convert(v) for v in values]
-
-    return column
-
-
-def _remembered(convert: Convert) -> Convert:
-    """A converter that prepares each distinct (hashable) value once: a batch repeats most
-    values (the site, the user, the transaction's time)."""
-    prepared: dict[tuple[type, object], object] = {}
-
-    def remembered(value: Any) -> Any:
-        key = (type(value), value)
-        try:
-            return prepared[key]
-        except KeyError:
-            if len(prepared) >= _PREPARED_KEPT:
-                prepared.clear()
-            prepared[key] = result = convert(value)
-            return result
-        except TypeError:  # not hashable
-            return convert(value)
-
-    return remembered
-
-
-def _plain_read(field: models.Field[Any, Any]) -> bool:
-    """Whether a field's value to save is its attribute as it is (no auto_now, no file to
-    commit): most are, and reading them with attrgetter is what makes a batch fast."""
-    if type(field).pre_save is models.Field.pre_save:
-        return True
-    return (
-        isinstance(field, models.DateField)
-        and not field.auto_now
-        and not field.auto_now_add
-        and type(field).pre_save in (models.DateField.pre_save, models.DateTimeField.pre_save)
-    )
-
-
 class _Inserter:
     """One model's INSERT statement on one connection and how rows become its parameters,
     column by column: the fields' values read with one attrgetter per row, and converted
@@ -751,8 +562,8 @@ class _Inserter:
         self.sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
         self.read = attrgetter(*self.attnames)
         self.single = len(fields) == 1
-        self.pre_saved = [(i, f) for i, f in enumerate(fields) if not _plain_read(f)]
-        self.converters = [_db_converter(f, conn) for f in fields]
+        self.pre_saved = [(i, f) for i, f in enumerate(fields) if not plain_read(f)]
+        self.converters = [db_converter(f, conn) for f in fields]
 
     def position(self, attname: str) -> int:
         return self.attnames.index(attname)
@@ -862,3 +673,28 @@ __all__ = [
     "replicated_rows_update",
     "uuid",
 ]
+
+
+class WriteBatch(models.Model):
+    """Rows written in several transactions as one (a bulk import): `open` from before its
+    first row is written until its last is, then `done`; `discarded` once its rows were
+    removed (a failure, or its writer killed before it finished: `core.batches`). Local to
+    this installation, never shipped."""
+
+    OPEN, DONE, DISCARDED = "open", "done", "discarded"  # states (shown to no one)
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    kind = models.CharField(max_length=40)  # "<app>.<what>": whose sweeper removes its rows
+    state = models.CharField(max_length=10, default=OPEN)
+    # A clock version taken when the batch opened: every row it writes has a later one, so
+    # sync ships none of this site's changes from here on while the batch is open.
+    low_version = models.CharField(max_length=64)
+    holder = models.CharField(max_length=120, blank=True)  # host and process, for people
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state"], name="writebatch_state")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} batch {self.pk} ({self.state})"

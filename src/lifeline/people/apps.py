@@ -16,6 +16,11 @@ class PeopleConfig(AppConfig):
         from lifeline.people.roles import ROLE_GRANTS
 
         role_permissions_grant("people", ROLE_GRANTS)
+        from lifeline.core.batches import batch_sweeper_register
+        from lifeline.people.bulk import BATCH_KIND, import_batch_sweep
+
+        # An import killed before it finished: its rows removed at the next start (core.batches).
+        batch_sweeper_register(BATCH_KIND, import_batch_sweep)
         alert_kind_declare(
             AlertKind(
                 kind=arrivals.CARD_SHARED_KIND,

@@ -32,12 +32,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lifeline.core.batches import batch_discarded, batch_finish, batch_open
 from lifeline.core.clock import site_local
-from lifeline.core.ids import uuid7
 from lifeline.core.models import (
     AuditEntry,
     ReplicatedModel,
     Site,
+    WriteBatch,
     replicated_create_prepare,
     replicated_create_write,
     replicated_discard_created,
@@ -47,6 +48,7 @@ from lifeline.core.services import (
     AuditItem,
     audit_entry,
     audit_prepare,
+    audit_record,
     audit_record_many,
     permission_require,
 )
@@ -61,6 +63,8 @@ from lifeline.people.services import PersonDraft
 
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
+
+BATCH_KIND = "people.import"
 
 # Persons per transaction: their rows (person, status event, conditions, new households,
 # cases, change log and audit: ~8 rows a person) take SQLite's writer lock for ~30-80 ms.
@@ -169,10 +173,11 @@ def persons_register_many(
     that names it. The import's own audit row (`person.import`, with `summary` and `detail`)
     is written last, with the batch id."""
     permission_require(actor, "people.add_person", doing=_("import people"))
-    result = BulkResult(batch=uuid7())
-    written = _Written()
     if any(row.card and row.card not in households for row in rows):
         permission_require(actor, "people.add_household", doing=_("create households"))
+    batch = batch_open(BATCH_KIND)
+    result = BulkResult(batch=batch.pk)
+    written = _Written()
     turns = _Turns()
     try:
         place = site_local()
@@ -196,8 +201,11 @@ def persons_register_many(
                 detail={**(detail or {}), "batch": str(result.batch)},
             )
             audit_record_many([entry])
+            batch_finish(batch)
     except BaseException:
+        # A failure here (SIGKILL aside: then `import_batch_sweep` does this at the next start)
         _discard(written)
+        batch_discarded(batch)
         raise
     return result
 
@@ -345,3 +353,44 @@ def _discard(written: _Written) -> None:
                 replicated_discard_created(model, ids)
         for start in range(0, len(written.audit), 500):
             AuditEntry.objects.filter(pk__in=written.audit[start : start + 500]).delete()
+
+
+# What an import's per-row audit rows name, by the model of the row they were written for.
+_AUDITED: dict[str, type[ReplicatedModel]] = {
+    "people.person": Person,
+    "people.household": Household,
+    "people.protectioncase": ProtectionCase,
+}
+
+
+def import_batch_sweep(batch: WriteBatch) -> None:
+    """Remove what an import killed before it finished wrote (`core.batches` calls this at the
+    next start): the rows named by its audit rows (each chunk wrote them in one transaction
+    with the rows), the persons' status events and conditions, the tracing matches proposed
+    for them; then one audit row says so. Inside the sweep's transaction."""
+    tag = str(batch.pk)
+    written = _Written()
+    audited = AuditEntry.objects.filter(detail__batch=tag).values_list(
+        "pk", "object_type", "object_id"
+    )
+    for pk, object_type, object_id in audited.iterator(chunk_size=2000):
+        written.audit.append(pk)
+        model = _AUDITED.get(object_type)
+        if model is not None and object_id:
+            written.rows.setdefault(model, []).append(uuid.UUID(object_id))
+    persons = written.rows.get(Person, [])
+    for part in _chunks(persons, 500):
+        for model in (StatusEvent, ConditionObservation):
+            ids = model._base_manager.filter(person_id__in=part).values_list("pk", flat=True)
+            written.rows.setdefault(model, []).extend(ids)
+    _discard(written)
+    audit_record(
+        actor=None,
+        action="person.import_discard",
+        summary=f"{len(persons)} persons of an unfinished import removed",
+        detail={"batch": tag, "persons": len(persons), "started_by": batch.holder},
+    )
+    if persons:
+        from lifeline.people.matching.index_store import index_persons_refresh
+
+        index_persons_refresh(persons)

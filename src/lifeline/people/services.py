@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from lifeline.core.clock import site_local
 from lifeline.core.errors import Conflict, ValidationFailed
-from lifeline.core.models import Site, instance_new
+from lifeline.core.instances import instance_new
+from lifeline.core.models import Site
 from lifeline.core.services import Actor, actor_user, audit_record, permission_require
 from lifeline.people import rules
 from lifeline.people.models import (

@@ -27,11 +27,13 @@ import msgpack
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db import transaction
+from django.db.models import Max
 from django.utils.dateparse import parse_datetime
 from django.utils.timezone import is_aware, make_aware
 from django.utils.translation import gettext as _
 
 from lifeline.core import hlc
+from lifeline.core.batches import batches_sweep, shippable_top
 from lifeline.core.clock import site_local
 from lifeline.core.errors import ValidationFailed
 from lifeline.core.models import ChangeLogEntry
@@ -140,11 +142,16 @@ def radio_export(*, actor: Actor | None, since: datetime) -> RadioExport:
     here = site_local()
     key = private_key_of(bytes(site_key().private_key))
     bound = hlc.Timestamp(int(since.timestamp() * 1000), 0, "").encode()
+    batches_sweep()  # a killed import's rows go before anything is read
+    top = ChangeLogEntry.objects.filter(source_site=here.pk).aggregate(top=Max("version"))
     entries = (
         ChangeLogEntry.objects.filter(model__in=URGENT_MODELS, version__gte=bound)
         .exclude(model__in=PROTECTED_MODELS)
         .order_by("version")
     )
+    if top["top"]:
+        # None of this site's changes of an unfinished batch (core.batches).
+        entries = entries.exclude(source_site=here.pk, version__gt=shippable_top(top["top"]))
     user_ids: set[int] = set()
     changes = [c for c in (_entry_change(e, user_ids) for e in entries) if c is not None]
     actors, key_of = _actor_table(user_ids)

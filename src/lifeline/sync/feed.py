@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from lifeline.core.batches import batches_sweep, shippable_top
 from lifeline.core.clock import site_local
 from lifeline.core.errors import ValidationFailed
 from lifeline.core.models import ChangeLogEntry, Setting, Site, app_schema_number
@@ -94,7 +95,9 @@ def cursors_mine() -> dict[str, str]:
     have: dict[str, str] = {c.source_site.hex: c.version for c in Cursor.objects.all()}
     mine = ChangeLogEntry.objects.filter(source_site=here.pk).aggregate(top=Max("version"))
     if mine["top"]:
-        have[here.pk.hex] = mine["top"]
+        # Never a change of an unfinished batch (an import still writing, or killed and not
+        # yet swept): it may be removed (core.batches).
+        have[here.pk.hex] = shippable_top(mine["top"])
     waiting = PendingChange.objects.values("source_site").annotate(low=Min("version"))
     for row in waiting:
         source = row["source_site"].hex
@@ -118,6 +121,7 @@ def feed_build(
     with `limit`, a chunk of at most that many, each writer's range ending at its last change
     carried, and `more` true when changes were left for the next chunk."""
     here = site_local()
+    batches_sweep()  # a killed import's rows go before anything is read
     have = cursors_mine()
     sources: set[uuid.UUID] = {
         source
@@ -133,6 +137,9 @@ def feed_build(
         entries = ChangeLogEntry.objects.filter(source_site=source, version__gt=since).order_by(
             "version"
         )
+        if source == here.pk and source.hex in have:
+            # Only up to what the cursor says: it stops short of an open batch's changes.
+            entries = entries.filter(version__lte=have[source.hex])
         if not scope.protected:
             entries = entries.exclude(model__in=PROTECTED_MODELS)
         room = None if limit is None else limit - len(changes)
