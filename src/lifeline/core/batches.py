@@ -92,10 +92,14 @@ def batch_open(kind: str) -> WriteBatch:
 
 
 def batch_finish(batch: WriteBatch) -> None:
-    """Mark the batch done, inside the transaction that writes its last rows; its lock goes
-    once that transaction commits."""
+    """Mark the batch done, inside the transaction that writes its last rows; then
+    `batch_release` once that transaction is over."""
     WriteBatch.objects.filter(pk=batch.pk).update(state=WriteBatch.DONE, finished_at=_now())
-    transaction.on_commit(lambda: _release(batch.pk))
+
+
+def batch_release(batch: WriteBatch) -> None:
+    """Let go of a finished batch's lock (a no-op when it was released already)."""
+    _release(batch.pk)
 
 
 def batch_discarded(batch: WriteBatch) -> None:

@@ -32,7 +32,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lifeline.core.batches import batch_discarded, batch_finish, batch_open
+from lifeline.core.batches import batch_discarded, batch_finish, batch_open, batch_release
 from lifeline.core.clock import site_local
 from lifeline.core.models import (
     AuditEntry,
@@ -202,6 +202,7 @@ def persons_register_many(
             )
             audit_record_many([entry])
             batch_finish(batch)
+        batch_release(batch)
     except BaseException:
         # A failure here (SIGKILL aside: then `import_batch_sweep` does this at the next start)
         _discard(written)

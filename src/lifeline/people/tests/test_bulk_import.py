@@ -3,18 +3,21 @@ batch; what follows a registration (a child's case) sees the whole file."""
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
 from typing import Any
 
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.utils import timezone
 
-from lifeline.core.models import AuditEntry, ChangeLogEntry, Site, change_entry
+from lifeline.core import batches
+from lifeline.core.models import AuditEntry, ChangeLogEntry, Site, WriteBatch, change_entry
 from lifeline.people import bulk, protection
 from lifeline.people.models import (
+    ConditionObservation,
     Household,
     Person,
     ProtectionCase,
@@ -136,3 +139,91 @@ def test_an_open_tracing_request_is_matched_against_the_imported_persons(
     assert match.person.given_name == "Maryam"
     request.refresh_from_db()
     assert request.status == TracingStatus.MATCHED
+
+
+def _import_dies_after_two_chunks(registrar: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """An import whose process 'dies' after two chunks: nothing of its own clean-up runs and
+    its lock is gone, as after SIGKILL (the subprocess test in test_import_killed does it for
+    real)."""
+    monkeypatch.setattr(bulk, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(bulk, "SQLITE_PAUSE_S", 0)
+    real = bulk._persons_write
+    calls = []
+
+    def dies_third(*args: Any, **kwargs: Any) -> None:
+        calls.append(1)
+        if len(calls) == 3:
+            raise SystemExit("killed")
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "_persons_write", dies_third)
+    with monkeypatch.context() as dead:
+        dead.setattr(bulk, "_discard", lambda written: None)
+        dead.setattr(bulk, "batch_discarded", lambda batch: None)
+        rows = "".join(f"P{i},Haddad,female,,present,DB-{i % 2},ill\n" for i in range(6))
+        with pytest.raises(SystemExit):
+            import_text(registrar, HEADER + rows)
+    (batch,) = WriteBatch.objects.filter(state=WriteBatch.OPEN)
+    batches._release(batch.pk)  # the process is gone, and its lock with it
+    return batch
+
+
+def test_a_killed_import_is_left_open_and_swept_at_the_next_start(
+    registrar: Any, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_text(registrar, HEADER + "Omar,Saleh,male,1980-01-01,present,KEEP-1,\n")
+    earlier = WriteBatch.objects.get(state=WriteBatch.DONE)
+    log_before = ChangeLogEntry.objects.count()
+    batch = _import_dies_after_two_chunks(registrar, monkeypatch)
+    assert Person.objects.count() == 1 + 4  # two chunks of two were committed
+    assert ChangeLogEntry.objects.count() > log_before
+
+    swept = batches.batches_sweep()
+
+    assert [b.pk for b in swept] == [batch.pk]
+    batch.refresh_from_db()
+    assert batch.state == WriteBatch.DISCARDED and batch.finished_at is not None
+    assert [p.given_name for p in Person.objects.all()] == ["Omar"]
+    assert StatusEvent.objects.count() == 1
+    assert not ConditionObservation.objects.exists()
+    assert list(Household.objects.values_list("ration_card", flat=True)) == ["KEEP-1"]
+    assert ChangeLogEntry.objects.count() == log_before
+    registered = AuditEntry.objects.filter(action="person.register")
+    assert [e.detail["batch"] for e in registered] == [str(earlier.pk)]
+    (note,) = AuditEntry.objects.filter(action="person.import_discard")
+    assert note.detail["batch"] == str(batch.pk) and note.detail["persons"] == 4
+    assert batches.batches_sweep() == []  # once
+
+
+def test_a_batch_whose_writer_is_alive_is_not_swept(
+    registrar: Any, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batch = batches.batch_open(bulk.BATCH_KIND)
+    try:
+        assert batches.batches_sweep() == []
+        if connection.vendor == "sqlite":
+            # As another process sees it: the file lock is held.
+            assert not _file_lock_free(batch.pk)
+    finally:
+        batches._release(batch.pk)
+    assert WriteBatch.objects.get().state == WriteBatch.OPEN
+    if connection.vendor == "sqlite":
+        assert _file_lock_free(batch.pk)
+
+
+def _file_lock_free(batch_id: Any) -> bool:
+    with batches._lock_path(batch_id).open("a") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+
+def test_a_finished_import_leaves_its_batch_done_and_unlocked(registrar: Any, site: Site) -> None:
+    import_text(registrar, HEADER + "Amal,Haddad,female,1990-01-01,present,DB-1,\n")
+
+    (batch,) = WriteBatch.objects.all()
+    assert batch.state == WriteBatch.DONE
+    assert batch.pk not in batches._HELD
+    assert batches.batches_sweep() == []
