@@ -36,21 +36,18 @@ def db_converter(field: models.Field[Any, Any], conn: Any) -> ConvertColumn:
 
     if isinstance(field, models.JSONField):
         empty: dict[type, Any] = {dict: prep({}, conn), list: prep([], conn)}
-        prepare = prep
+        prepare: Convert = one
         if type(conn.ops).adapt_json_value is BaseDatabaseOperations.adapt_json_value and (
             type(field).get_prep_value is models.JSONField.get_prep_value
         ):
             # What adapt_json_value does (json.dumps(value, cls=encoder)) with one encoder
             # kept, not one built per value: a batch's change log is a JSON text per row.
-            encode = (field.encoder or json.JSONEncoder)().encode
-
-            def prepare(value: Any, _conn: Any) -> Any:
-                return encode(value)
+            prepare = (field.encoder or json.JSONEncoder)().encode
 
         def json_value(value: Any) -> Any:
             if not value and type(value) in empty:
                 return empty[type(value)]
-            return prepare(value, conn)
+            return prepare(value)
 
         return _column_of(json_value)
     if isinstance(target, models.UUIDField):
