@@ -70,6 +70,8 @@ def db_converter(field: models.Field[Any, Any], conn: Any) -> ConvertColumn:
             # SQLite keeps UTC as text: what adapt_datetimefield_value makes of a UTC time.
             # str() of the naive time is its isoformat(" "); a UTC one ends in "+00:00".
             def utc_text(values: list[Any]) -> list[Any]:
+                if len(values) > 1 and values.count(values[0]) == len(values):
+                    return utc_text(values[:1]) * len(values)  # one time for a batch
                 return [
                     v.isoformat(" ")[:-6]
                     if type(v) is datetime and v.tzinfo is UTC

@@ -422,6 +422,8 @@ def _json_column(values: list[Any]) -> list[Any]:
         return values
     if kinds == {uuid.UUID}:  # ids and keys: most of a change's columns that need a rule
         return list(map(str, values))
+    if len(values) > 1 and values.count(values[0]) == len(values):  # one time for a batch
+        return [_json_plain(values[0])] * len(values)
     return [v if type(v) in _JSON_AS_IS else _json_plain(v) for v in values]
 
 

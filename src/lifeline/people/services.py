@@ -187,12 +187,14 @@ def person_draft(
     occurred_at: dt.datetime | None = None,
     conditions: Iterable[str] = (),
     today: dt.date | None = None,
+    now: dt.datetime | None = None,
     permissions_held: frozenset[str] = frozenset(),
 ) -> PersonDraft:
     """Every rule and permission of a registration, and the rows it would write: what
     `person_register` writes one at a time and the bulk import (`people.bulk`) many at once.
-    A batch passes `today` and the permissions it has required of the actor already
-    (`permissions_held`) once for all its rows."""
+    A batch passes `today`, `now` (when its rows are registered, unless `occurred_at` says
+    otherwise) and the permissions it has required of the actor already (`permissions_held`)
+    once for all its rows."""
     if "people.add_person" not in permissions_held:
         permission_require(actor, "people.add_person", doing=_("register people"))
     today = today or _today()
@@ -230,7 +232,8 @@ def person_draft(
     if problems:
         raise ValidationFailed(problems)
 
-    when = occurred_at or timezone.now()
+    when = occurred_at or now or timezone.now()
+    created = now or when
     place = site or site_local()
     recorder = actor_user(actor)
     # A new person's state is the one event registered with them: the cached state is set
@@ -249,6 +252,7 @@ def person_draft(
             "current_latitude": latitude,
             "current_longitude": longitude,
             "status_since": when,
+            "created_at": created,
         },
     )
     event = instance_new(
@@ -263,6 +267,7 @@ def person_draft(
             "occurred_at": when,
             "recorded_by": recorder,
             "note": "registered",
+            "created_at": created,
         },
     )
     observations = [
@@ -273,6 +278,7 @@ def person_draft(
                 "condition": condition,
                 "observed_at": when,
                 "observed_by": recorder,
+                "created_at": created,
             },
         )
         for condition in condition_list

@@ -145,6 +145,7 @@ class _RowChecker:
         self.layout = layout
         self.schemas: dict[frozenset[str], PersonInput] = {}
         self.today = timezone.localdate()
+        self.now = timezone.now()  # the file's rows are registered at one time
         self.ids_seen: dict[Any, int] = {}
         self.parsed = [hxl.row_values(layout, cells, today=self.today) for _, cells in records]
         values = [p.values for p in self.parsed]
@@ -227,7 +228,11 @@ class _RowChecker:
         if data.get("site") is None:
             data["site"] = self.place
         draft = services.person_draft(
-            actor=self.actor, today=self.today, permissions_held=self.permissions_held, **data
+            actor=self.actor,
+            today=self.today,
+            now=self.now,
+            permissions_held=self.permissions_held,
+            **data,
         )
         return bulk.BulkPerson(draft=draft, card=card)
 
