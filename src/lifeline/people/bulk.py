@@ -8,9 +8,12 @@ lock is held only while the rows are inserted (a few hundredths of a second), an
 leaves a gap between chunks in which a waiting registration, ration or login gets its turn.
 
 All or nothing still holds. Every row is checked before the first is written (a bad row
-writes nothing), and the rows written belong to one batch (`batch` in their audit rows): a
-failure while writing (the database gone, a constraint) removes every row of the batch
-before the error goes on (`replicated_discard_created`), as if the import had never run.
+writes nothing), and the rows written belong to one batch (`core.batches`; `batch` in their
+audit rows): a failure while writing (the database gone, a constraint) removes every row of
+the batch before the error goes on (`replicated_discard_created`), as if the import had never
+run. An importer killed outright (SIGKILL, power) leaves its batch open with nobody holding
+it: the next start of the server, the worker or the `lifeline` command, or sync before it
+builds a feed, removes its rows (`import_batch_sweep`), and sync never ships them meanwhile.
 
 What follows a registration is worked out for the whole file before anything is written (a
 child's household may list its adults further down the file): the protection case of a
@@ -67,8 +70,10 @@ T = TypeVar("T")
 BATCH_KIND = "people.import"
 
 # Persons per transaction: their rows (person, status event, conditions, new households,
-# cases, change log and audit: ~8 rows a person) take SQLite's writer lock for ~30-80 ms.
-CHUNK_ROWS = 500
+# cases, change log and audit: ~6 rows a person) take SQLite's writer lock for ~60-150 ms
+# (fewer, longer turns: each commit may checkpoint the WAL; a writer still waits well under
+# the second that benchmarks/import.py allows).
+CHUNK_ROWS = 1000
 # SQLite: a writer waiting for the lock polls it (its busy handler) every 25 ms in its first
 # tenth of a second and every 100 ms after a third of a second, so the importer leaves it
 # at least this long after each chunk; preparing the next chunk usually takes longer, and
