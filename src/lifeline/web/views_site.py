@@ -100,7 +100,8 @@ def site_setting(request: HttpRequest) -> HttpResponse:
 @require_POST
 def site_basemap(request: HttpRequest) -> HttpResponse:
     """A basemap uploaded by the commander: checked, kept under the data folder (audited)."""
-    permission_require(request.user, "core.change_site", doing=_("add basemaps"))
+    # The service decides too; checked here first so a refused role uploads nothing.
+    permission_require(request.user, "routing.import_graph", doing=_("add basemaps"))
     upload = request.FILES.get("basemap")
     if upload is None:
         messages.error(request, _("Basemap not added: choose a PMTiles file."))

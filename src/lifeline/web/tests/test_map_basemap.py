@@ -13,7 +13,7 @@ import pytest
 
 from lifeline.core.models import Site
 from lifeline.core.roles import Role
-from lifeline.routing import basemap, services
+from lifeline.routing import basemap, selectors, services
 from lifeline.routing.tests.test_app import BRAVO, around
 from lifeline.web.tests.conftest import ROLES, role_may
 from lifeline.web.views_map import byte_range
@@ -156,12 +156,16 @@ def test_a_bad_upload_is_refused_on_the_site_page_saying_why(
     assert "No basemap yet" in page
 
 
-def test_only_the_commander_uploads_basemaps(site: Site, logistics: Any, client: Any) -> None:
+def test_basemaps_are_uploaded_only_by_roles_that_may_import_maps(
+    site: Site, medic: Any, client: Any
+) -> None:
+    """One gate, the service's (routing.import_graph), for the page and `lifeline map add`."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    client.force_login(logistics)
+    client.force_login(medic)
     upload = SimpleUploadedFile("region.pmtiles", small_basemap())
     assert client.post("/site/basemap/", {"basemap": upload}).status_code == 403
+    assert selectors.basemap_list() == []
 
 
 def test_a_missions_page_draws_its_points_on_the_basemap(
