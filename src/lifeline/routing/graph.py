@@ -42,8 +42,8 @@ same zones and costs, 200 pairs, every cost equal to ALT's):
     plateau comes back; a length-only CH query with a risk check would serve only the
     other 57% and leave the p95 where it is;
   * a contraction hierarchy over the risk-weighted costs (witness search, bidirectional
-    upward query, shortcuts unpacked): p95 0.6 ms against 0.5, settled p95 1,550, and 5 to
-    40 s to build at 5,000 to 20,000 nodes in numba, to be redone after each change;
+    upward query, shortcuts unpacked): p95 0.6 ms against 0.5, settled p95 1,550, and 2 to
+    40 s to build at 5,000 and 20,000 nodes in numba, to be redone after each change;
   * landmark distances as float32 with the label in one row (half the bytes read per
     node, settled nodes reopened for exactness): within the machine's noise at 60,000 nodes.
 So at 250,000 nodes the ALT stays, at p95 3.5 ms against CCH's 1.6 ms; the 1.5 ms target
