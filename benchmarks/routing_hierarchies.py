@@ -6,7 +6,9 @@ docstring of lifeline/routing/graph.py; this reproduces them.
     python benchmarks/routing_hierarchies.py [--scale NODES] [--queries N]
 
 The same generated city, 40 zones, risk weight 2 and hard avoid at level 4 as
-benchmarks/routing.py; every answer is checked against the router's cost.
+benchmarks/routing.py; every answer is checked against the router's cost. Slow: each
+hierarchy takes tens of seconds to build at 20,000 nodes (a plain builder, and a grid has
+little hierarchy to find), so keep --scale small.
 
 The hierarchy is built once per graph (nodes contracted least important first, a shortcut
 added only when no witness path is found). Over lengths it never changes with risk: risk only
