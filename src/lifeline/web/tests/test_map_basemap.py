@@ -205,3 +205,38 @@ def test_a_missions_page_draws_its_points_on_the_basemap(
         ("School", "waypoint"),
         ("Bravo", "extraction"),
     ]
+
+
+def test_with_a_basemap_homes_small_map_is_the_live_map_with_the_camp_and_the_sightings(
+    kept: bytes, site: Site, commander: Any, client: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from lifeline.intel.threats.services import sighting_record
+    from lifeline.routing.tests.test_app import SCHOOL
+
+    services.graph_generate_demo(actor=commander)
+    site.latitude, site.longitude = SCHOOL
+    site.save(update_fields=["latitude", "longitude"])
+    sighting_record(
+        actor=commander,
+        latitude=SCHOOL[0] + 0.001,
+        longitude=SCHOOL[1],
+        count=4,
+        confidence=0.8,
+        seen_at=timezone.now() - dt.timedelta(minutes=20),
+    )
+    client.force_login(commander)
+    page = client.get("/").content.decode()
+    danger = page.split('id="danger-title"', 1)[1].split("</section>", 1)[0]
+    assert 'id="home-map" class="map-live map-small"' in danger and "<svg" not in danger
+    assert '"url": "/routing/basemaps/square.pmtiles"' in danger
+    found = re.search(r'<script id="home-map-layers" type="application/json">(.*?)</script>', page)
+    assert found is not None
+    layers = {layer["id"]: layer for layer in json.loads(found.group(1))}
+    assert layers["sightings"]["data"]["features"]
+    kinds = {f["properties"].get("kind") for f in layers["places"]["data"]["features"]}
+    assert "camp" in kinds
+    assert 'href="/routing/"' in danger  # "Open the map" stays
