@@ -771,8 +771,9 @@ def pure_run(plans: list[Plan], args: argparse.Namespace) -> int:
 
 def _calibration_print(records: list[Any], today: dt.date, truth: Truth) -> None:
     """The logistic curve from the model's bits to a likelihood, fitted (Platt scaling, by
-    Newton's method) on every compared pair of this run: the SLOPE and OFFSET of
-    `matching.linkage`."""
+    Newton's method) on the compared pairs of this run, the duplicates written with the SEEN
+    rules against every other pair (the HELD_OUT duplicates are left out of the fit): the
+    SLOPE and OFFSET of `matching.linkage`."""
     import math
 
     import numpy as np
@@ -784,20 +785,23 @@ def _calibration_print(records: list[Any], today: dt.date, truth: Truth) -> None
     first, second = linkage.candidate_pairs(records)
     bits = linkage._batch_bits(records, first, second, freq, today, shares)
     rows = [r.row for r in records]
-    labels = np.array(
-        [
-            _pair(rows[a], rows[b]) in truth.planted
-            for a, b in zip(first.tolist(), second.tolist(), strict=True)
-        ],
-        dtype=float,
-    )
+    pairs = [_pair(rows[a], rows[b]) for a, b in zip(first.tolist(), second.tolist(), strict=True)]
+    kept = np.array([p not in truth.planted or not truth.planted[p].heldout for p in pairs])
+    labels = np.array([p in truth.planted for p in pairs], dtype=float)[kept]
+    bits = bits[kept]
+    # Each SEEN duplicate stands for itself and the held-out ones (as many are planted): the
+    # prior of a duplicate is the registry's, only their spellings are kept aside (the
+    # correction for sampling one class, King and Zeng 2001).
+    weight = np.where(labels == 1, len(truth.planted) / max(1.0, labels.sum()), 1.0)
     slope, offset = 1.0, -9.0
     x = bits * math.log(2)
     for _ in range(50):
         z = np.clip(slope * x + offset * math.log(2), -50, 50)
         p = 1 / (1 + np.exp(-z))
-        w = p * (1 - p) + 1e-9
-        g = np.array([np.sum((p - labels) * x), np.sum(p - labels) * math.log(2)])
+        w = weight * p * (1 - p) + 1e-9
+        g = np.array(
+            [np.sum(weight * (p - labels) * x), np.sum(weight * (p - labels)) * math.log(2)]
+        )
         h = np.array(
             [
                 [np.sum(w * x * x), np.sum(w * x) * math.log(2)],
@@ -807,7 +811,8 @@ def _calibration_print(records: list[Any], today: dt.date, truth: Truth) -> None
         step = np.linalg.solve(h + np.eye(2) * 1e-6, g)
         slope, offset = slope - step[0], offset - step[1]
     print(
-        f"calibration on {len(labels)} compared pairs: SLOPE = {slope:.3f}, OFFSET = {offset:.3f}"
+        f"calibration on {len(labels)} compared pairs (held-out duplicates left out):"
+        f" SLOPE = {slope:.3f}, OFFSET = {offset:.3f}"
     )
 
 
