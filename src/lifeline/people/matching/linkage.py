@@ -125,12 +125,15 @@ def _bits_of(m: float, u: float) -> float:
 
 # ---- the model's weights ----------------------------------------------------------------------
 
-# Name agreement levels, one per pair of names matched (see `token_level`).
-OTHER, SLIP, CLOSE, SPELLING, SAME = range(5)
-LEVEL_M = {SAME: 0.55, SPELLING: 0.3, CLOSE: 0.12, SLIP: 0.08, OTHER: 0.01}
+# Name agreement levels, one per pair of names matched (see `token_level`). A short name one
+# letter from another (Tare, Tarek; Khin, Khan) is often another name: a slip of a short name
+# says little either way, where "other names" would say the pair is two persons.
+SHORT_SLIP_U = 0.03
+OTHER, SHORT_SLIP, SLIP, CLOSE, SPELLING, SAME = range(6)
+LEVEL_M = {SAME: 0.55, SPELLING: 0.3, CLOSE: 0.12, SLIP: 0.08, SHORT_SLIP: 0.03, OTHER: 0.01}
 # The u of SAME and SPELLING come from the registry (how many carry that name); of the others,
 # how often two different names are that close.
-LEVEL_U = {CLOSE: 0.002, SLIP: 0.002, OTHER: 0.95}
+LEVEL_U = {CLOSE: 0.002, SLIP: 0.002, SHORT_SLIP: SHORT_SLIP_U, OTHER: 0.95}
 # Names are not independent of one another (a family name and the given names of one origin go
 # together), so no single name says more than a name this common would.
 RARE_SHARE = 0.003
@@ -140,14 +143,14 @@ COMMON_NAME = 0.02  # a name carried by this share of the registry or more is a 
 PRIOR_RECORDS = 2_000  # virtual records of a typical name's share added to the counts
 TYPICAL_SHARE = 0.003
 # The m and u below were measured on the duplicates benchmark (`benchmarks/duplicates.py
-# --pure --weights`): m over the duplicates written with its SEEN rules only, u over the other
-# compared pairs. A level no duplicate of the benchmark showed (another sex, another
+# --pure` prints them): m over the duplicates written with its SEEN rules only, u over the
+# other compared pairs. A level no duplicate of the benchmark showed (another sex, another
 # household, exact dates of birth that differ, estimated ages far apart) gets the m of a
 # slip at registration, never 0: a registrar does mistype a date or a sex.
 SEX_SAME = (0.98, 0.67)
 SEX_OTHER = (0.02, 0.33)
 SITE_SAME_M = 0.62
-HOUSEHOLD_SAME = 2.0  # bits: siblings share one too, with one family name
+HOUSEHOLD_SAME = 0.5  # bits: siblings share one too, with one family name (chosen on SEEN F1)
 HOUSEHOLD_OTHER = (0.03, 0.75)  # both in a household, not the same: rarely one person
 BORN_SAME_DAY = 11.0  # bits; two exact dates of birth that agree (m 0.26, u 0.0001)
 BORN_SAME_YEAR = (0.02, 0.043)  # exact dates, another day of the same year (a slip)
@@ -190,6 +193,16 @@ def _one_slip(s: NameToken, t: NameToken, written_s: str, written_t: str) -> boo
     )
 
 
+def _one_short_slip(s: NameToken, t: NameToken, written_s: str, written_t: str) -> bool:
+    """One slip (as `_one_slip`) in a name of two or three letters (Latin script)."""
+    if min(len(s.text), len(t.text)) < 2 or s.arabic or t.arabic:
+        return False
+    return (
+        OSA.distance(s.text, t.text, score_cutoff=1) <= 1
+        or OSA.distance(written_s, written_t, score_cutoff=1) <= 1
+    )
+
+
 # Names seen by the batch scorer as small integers, and the levels of pairs of them, kept for
 # the next run (the registry changes little between two looks at the queue).
 _VOCAB: list[tuple[NameToken, str]] = []
@@ -211,7 +224,17 @@ def _near_keys(token: NameToken) -> set[str]:
     return {skeleton, *(d for d in _deletions(skeleton) if len(d) >= 2)}
 
 
+_VOCAB_RAW: dict[tuple[NameToken, str], int] = {}  # the same, by the word as written
+
+
 def _vocab_id(token: NameToken, written: str) -> int:
+    found = _VOCAB_RAW.get((token, written))
+    if found is None:
+        found = _VOCAB_RAW[(token, written)] = _vocab_id_folded(token, written)
+    return found
+
+
+def _vocab_id_folded(token: NameToken, written: str) -> int:
     key = (token, fold(written))
     found = _VOCAB_IDS.get(key)
     if found is None:
@@ -252,8 +275,20 @@ def _levels_many(a: IntArray, b: IntArray) -> IntArray:
         code = (x << 32) | y
         level = _LEVELS.get(code)
         if level is None:
-            s, t = _VOCAB[x], _VOCAB[y]
-            level = _LEVELS[code] = token_level(s[0], t[0], s[1], t[1])
+            (s, written_s), (t, written_t) = _VOCAB[x], _VOCAB[y]
+            if s.skeleton != t.skeleton and max(len(s.skeleton), len(t.skeleton)) < 4:
+                # Short skeletons that differ are never spellings nor close (token_similarity
+                # stays below CLOSE_SIMILARITY): only a slip is left to look for.
+                level = (
+                    SLIP
+                    if _one_slip(s, t, written_s, written_t)
+                    else SHORT_SLIP
+                    if _one_short_slip(s, t, written_s, written_t)
+                    else OTHER
+                )
+            else:
+                level = token_level(s, t, written_s, written_t)
+            _LEVELS[code] = level
         levels[k] = level
     return levels
 
@@ -273,6 +308,8 @@ def token_level(s: NameToken, t: NameToken, written_s: str = "", written_t: str 
         return CLOSE
     if _one_slip(s, t, written_s or s.text, written_t or t.text):
         return SLIP
+    if _one_short_slip(s, t, written_s or s.text, written_t or t.text):
+        return SHORT_SLIP
     return OTHER
 
 
@@ -440,6 +477,7 @@ NAME_REASONS = {
     SPELLING: gettext_noop("%(a)s and %(b)s: spellings of one name"),
     CLOSE: gettext_noop("%(a)s and %(b)s: close spellings"),
     SLIP: gettext_noop("%(a)s and %(b)s: one letter apart"),
+    SHORT_SLIP: gettext_noop("%(a)s and %(b)s: one letter apart"),
     OTHER: gettext_noop("%(a)s and %(b)s: other names"),
 }
 
