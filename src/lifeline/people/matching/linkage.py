@@ -259,8 +259,8 @@ def _levels_many(a: IntArray, b: IntArray) -> IntArray:
     levels[same] = SAME
     width = max((len(k) for k in _VOCAB_NEAR), default=0)
     keys = np.full((len(_VOCAB_NEAR), max(width, 1)), -1, dtype=np.int64)
-    for i, k in enumerate(_VOCAB_NEAR):
-        keys[i, : len(k)] = k
+    for i, ids in enumerate(_VOCAB_NEAR):
+        keys[i, : len(ids)] = ids
     span = len(_KEY_IDS) + 1
     owners = np.repeat(np.arange(len(keys)), keys.shape[1])
     flat = keys.ravel()
