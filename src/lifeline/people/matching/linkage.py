@@ -552,7 +552,7 @@ def _birth_evidence(a: LinkRecord, b: LinkRecord, today: dt.date) -> tuple[float
     values = (("a", str(age_a)), ("b", str(age_b)))
     if level <= 1:
         text = gettext_noop("ages %(a)s and %(b)s agree (an estimate)")
-    elif bits > 0:
+    elif bits > -1.0:  # near, or saying little either way: not "far apart"
         text = gettext_noop("ages %(a)s and %(b)s are near (an estimate)")
     else:
         text = gettext_noop("ages %(a)s and %(b)s are far apart")

@@ -324,3 +324,20 @@ def test_the_likelihood_rises_with_the_evidence() -> None:
     values = [linkage.likelihood_of(bits) for bits in range(-10, 40, 5)]
     assert values == sorted(values)
     assert 0.0 < values[0] < 0.01 and values[-1] > 0.99
+
+
+@pytest.mark.parametrize(
+    ("age_a", "age_b", "words"),
+    [
+        (40, 41, "agree"),
+        (40, 46, "are near"),
+        (2, 5, "are near"),  # a child's age three years off says little either way
+        (30, 47, "are far apart"),
+    ],
+)
+def test_the_reason_says_how_far_apart_two_estimated_ages_are(
+    age_a: int, age_b: int, words: str
+) -> None:
+    a, b = person(0, "Amal", "Saleh", age=age_a), person(1, "Amal", "Saleh", age=age_b)
+    reasons = linkage._birth_evidence(a, b, TODAY)[1]
+    assert words in reasons[0].text()
