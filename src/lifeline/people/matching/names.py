@@ -153,7 +153,14 @@ def _arabic_word(word: str) -> str:
     text = "".join(out)
     # A final h after two consonants (صالح, Salih, Saleh) is dropped, as Latin spellings drop
     # the h after a final vowel.
-    if len(text) > 3 and text.endswith("h") and sum(c not in "aiu" for c in text) >= 3:
+    # Not the h of Allah: عبدالله is Abdullah.
+    allah = word.endswith("لله")
+    if (
+        len(text) > 3
+        and text.endswith("h")
+        and sum(c not in "aiu" for c in text) >= 3
+        and not allah
+    ):
         text = text[:-1]
     return prefix + text
 
