@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.timezone import is_aware, make_aware
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lifeline.core import hlc
 from lifeline.core.clock import site_local
@@ -212,6 +213,13 @@ def _unpack(body: bytes) -> tuple[uuid.UUID, dict[str, Any], dict[str, dict[str,
         raise CodecError(f"the message cannot be read: {exc}") from None
 
 
+_PARTS_REFUSED = {
+    radio.PARTS_COUNT_DISAGREE: gettext_lazy("its packets disagree on how many there are"),
+    radio.PART_DIFFERS: gettext_lazy("two packets of it differ in one part"),
+    radio.PARTS_NOT_WHOLE: gettext_lazy("its packets do not make it whole"),
+}
+
+
 def _parts_kept(*, now: datetime) -> list[radio.Part]:
     """The parts of incomplete messages heard before, after dropping those kept too long."""
     RadioPart.objects.filter(first_heard_at__lt=now - RADIO_PARTS_KEPT).delete()
@@ -269,10 +277,9 @@ def radio_import(
             result.refused.append(_("line %(n)s: %(why)s") % {"n": number, "why": exc})
     with transaction.atomic():
         kept = _parts_kept(now=moment)
-        try:
-            assembled = radio.parts_assemble([*kept, *heard])
-        except CodecError as exc:
-            raise ValidationFailed({"packets": str(exc)}) from exc
+        # A message whose parts disagree is refused alone and its kept parts dropped (which one
+        # was heard wrong cannot be told): it is asked for again, and the others still apply.
+        assembled = radio.parts_assemble([*kept, *heard])
         _parts_keep(heard, kept, assembled, now=moment)
         _messages_apply(actor, assembled, result)
     return result
@@ -289,6 +296,15 @@ def _messages_apply(actor: Actor | None, assembled: radio.Assembled, result: Rad
                 "site": names.get(sender_tag, sender_tag.hex()),
                 "have": have,
                 "count": count,
+            }
+        )
+    for sender_tag, tag, why in assembled.refused:
+        result.refused.append(
+            _("message %(tag)s from %(site)s: %(why)s; ask for it again")
+            % {
+                "tag": tag.hex(),
+                "site": names.get(sender_tag, sender_tag.hex()),
+                "why": _PARTS_REFUSED.get(why, why),
             }
         )
     changes: list[dict[str, Any]] = []

@@ -9,7 +9,6 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -18,7 +17,6 @@ from typer.testing import CliRunner
 from lifeline.alerts.models import Alert
 from lifeline.alerts.services import alert_raise
 from lifeline.core.clock import site_local
-from lifeline.core.errors import ValidationFailed
 from lifeline.core.roles import Role
 from lifeline.core.services import roles_sync
 from lifeline.intel import codec
@@ -234,9 +232,11 @@ def test_kept_parts_older_than_a_week_are_dropped(world: WorldMaker, tmp_path: A
         assert not StatusEvent.objects.filter(person_id=pk).exists()
 
 
-def test_a_part_that_disagrees_with_a_kept_one_is_refused_and_nothing_changes(
+def test_a_part_that_disagrees_with_a_kept_one_refuses_that_message_alone(
     world: WorldMaker, tmp_path: Any
 ) -> None:
+    """Which of the two was heard wrong cannot be told: the message is dropped and asked for
+    again (a part kept wrongly would otherwise block it for days); the others still apply."""
     w = _paired(world)
     pk, lines = _long_status(w, tmp_path)
     first = radio.packet_part(radio.line_packet(lines[0]))
@@ -252,7 +252,13 @@ def test_a_part_that_disagrees_with_a_kept_one_is_refused_and_nothing_changes(
     )
     with w.at("desert"):
         digest.radio_import(actor=_chief(), lines=lines[:1])
-        with pytest.raises(ValidationFailed, match="differ in one part"):
-            digest.radio_import(actor=_chief(), lines=[forged, *lines[1:]])
+        done = digest.radio_import(actor=_chief(), lines=[forged, *lines[1:]])
+        assert done.messages == 0 and done.incomplete == []
+        assert any(
+            "differ in one part" in why and "ask for it again" in why for why in done.refused
+        )
         assert not StatusEvent.objects.filter(person_id=pk).exists()
-        assert RadioPart.objects.count() == 1
+        assert RadioPart.objects.count() == 0
+        again = digest.radio_import(actor=_chief(), lines=lines)
+        assert again.messages == 1 and again.refused == []
+        assert StatusEvent.objects.filter(person_id=pk).exists()
