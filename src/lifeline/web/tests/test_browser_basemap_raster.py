@@ -16,6 +16,7 @@ from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, menu_go, shots_dir
 from lifeline.routing import services as routing
 from lifeline.routing.tests.raster_basemap import COLOURS, raster_basemap
 from lifeline.routing.tests.test_app import SCHOOL
+from lifeline.web.tests.test_browser_basemap import TILES_DRAWN
 
 pytestmark = [*BROWSER_MARKS, pytest.mark.slow]
 
@@ -106,4 +107,38 @@ def test_the_map_paints_a_raster_basemap_from_its_own_server_on_a_phone(
     page.wait_for_function(COLOUR_PAINTED, arg=[COLOURS[14], slack])
     assert page.evaluate(NO_OVERFLOW)
     assert outside == []
+    assert errors == []
+
+
+def test_a_raster_basemap_added_after_the_demos_is_shown_and_the_other_offered_on_a_phone(
+    live_server: Any, site: Site, commander: Any, browser: Any, tmp_path: Any
+) -> None:
+    routing.graph_generate_demo(actor=commander)
+    routing.basemap_demo_make(actor=commander)  # the demo's vector basemap, "mavrah"
+    source = tmp_path / "imagery.pmtiles"
+    source.write_bytes(raster_basemap("png"))
+    routing.basemap_add(actor=commander, source=source)
+
+    base = live_server.url
+    page = browser.pages[0] if browser.pages else browser.new_page()
+    page.set_default_timeout(30_000)
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in(page, base, commander.username, PASSWORD)
+    menu_go(page, "Map")
+    page.wait_for_selector("#route-map.map-live[data-ready]")
+    page.locator("#route-map").scroll_into_view_if_needed()
+    # Only the basemap added last is on the map: the demo's ground does not hide it.
+    page.wait_for_function(COLOUR_PAINTED, arg=[COLOURS[15], 0])
+    assert page.locator(".leaflet-tile-pane > .leaflet-layer").count() == 1
+
+    # The demo's basemap chosen in the layers control instead: its tiles replace the images.
+    page.locator(".leaflet-control-layers").hover()
+    page.get_by_role("radio", name="mavrah", exact=True).check()
+    page.locator("h1").click()
+    page.wait_for_function(TILES_DRAWN)  # the vector basemap's streets and ground
+    assert not page.evaluate(COLOUR_PAINTED, [COLOURS[15], 0])
+    assert page.locator(".leaflet-tile-pane > .leaflet-layer").count() == 1
+    page.screenshot(path=str(shots_dir() / "map-raster-switched-phone.png"))
     assert errors == []

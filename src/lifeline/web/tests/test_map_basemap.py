@@ -264,3 +264,26 @@ def test_a_raster_basemap_uploaded_is_named_by_its_images_and_given_to_the_map_a
     [drawn] = json.loads(found.group(1))
     assert (drawn["type"], drawn["min_zoom"], drawn["max_zoom"]) == (fmt, 14, 15)
     assert drawn["url"] == "/routing/basemaps/imagery.pmtiles"
+
+
+def test_the_basemap_added_last_is_the_one_the_map_shows_first(
+    kept: bytes, commander: Any, tmp_path: Any
+) -> None:
+    import os
+
+    from lifeline.routing.tests.raster_basemap import raster_basemap
+    from lifeline.web.map_layers import basemaps_json
+
+    source = tmp_path / "imagery.pmtiles"
+    source.write_bytes(raster_basemap("png"))
+    services.basemap_add(actor=commander, source=source)
+    square = selectors.basemap_path(name="square")
+    imagery = selectors.basemap_path(name="imagery")
+    os.utime(square, ns=(2_000_000_000_000_000_000, 2_000_000_000_000_000_000))
+    os.utime(imagery, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
+    assert [(b["name"], b["type"]) for b in basemaps_json()] == [
+        ("square", "mvt"),
+        ("imagery", "png"),
+    ]
+    os.utime(imagery, ns=(3_000_000_000_000_000_000, 3_000_000_000_000_000_000))
+    assert [b["name"] for b in basemaps_json()] == ["imagery", "square"]

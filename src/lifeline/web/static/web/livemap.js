@@ -103,8 +103,14 @@ window.LifelineLiveMap = (function () {
     const map = L.map(el, {zoomSnap: 0.25, maxZoom: 19, attributionControl: true});
     map.attributionControl.setPrefix(false);
     map.fitBounds([[b[0], b[1]], [b[2], b[3]]]);
-    basemaps.forEach((basemap) => basemapLayer(basemap).addTo(map));
     const control = L.control.layers(null, null, {collapsed: true}).addTo(map);
+    // One basemap at a time (a vector one's ground would hide another under it): the one
+    // added last, the others a choice in the layers control.
+    basemaps.forEach((basemap, i) => {
+      const drawn = basemapLayer(basemap);
+      if (i === 0) drawn.addTo(map);
+      if (basemaps.length > 1) control.addBaseLayer(drawn, basemap.name);
+    });
     layers.forEach((layer) => {
       const drawn = L.geoJSON(layer.data, {style: areaStyle(layer.id), pointToLayer: pointOf(layer.id),
         onEachFeature: labelOf(layer.id)});
