@@ -192,3 +192,11 @@ def test_the_cli_lists_a_raster_basemap_by_its_tiles(
     assert added.output.startswith("basemap imagery: jpg tiles, zoom 14-15")
     listed = runner.invoke(app, ["--user", user, "map", "list"])
     assert listed.output.startswith("imagery: jpg, zoom 14-15")
+
+
+def test_a_refused_file_is_told_in_the_users_language() -> None:
+    from django.utils import translation
+
+    with translation.override("fr"), pytest.raises(basemap.BasemapError) as refused:
+        basemap.basemap_header_check(b"\0" * basemap.HEADER_BYTES, size=4096, name="photo.jpg")
+    assert "photo.jpg n’est pas un fond de carte PMTiles" in str(refused.value)
