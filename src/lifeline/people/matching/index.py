@@ -42,6 +42,7 @@ from lifeline.people.matching.names import (
     name_similarity,
     person_tokens,
     score_line,
+    spelling_words,
     token_key,
     token_similarity,
 )
@@ -61,6 +62,7 @@ NEAR_FANOUT = 80  # known skeletons one edit from a query name's that it may sta
 NEAR_BOTH = 8
 INITIAL = 1  # consonants of the other name in a (skeleton, initial) key
 SEX_CODES = {"female": 1, "male": 2}
+SCORE_PLACES = 4  # a score as searches show and sort it (names.candidate_score)
 KIND_TOKEN, KIND_PAIR, KIND_SKELETON_INITIAL = 1, 2, 3
 
 IntArray = npt.NDArray[np.int64]
@@ -113,6 +115,10 @@ class NameIndex:
         self.skeletons.append("")
         # Per row.
         self.row_tokens = np.full((0, MAX_TOKENS), -1, dtype=np.int32)
+        # The words as typed (names.spelling_words), ids into `words`: the order among ties.
+        self.row_words = np.full((0, MAX_TOKENS), -1, dtype=np.int32)
+        self.words: list[str] = []
+        self.word_ids: dict[str, int] = {}
         self.row_sex = np.zeros(0, dtype=np.int8)
         self.row_year = np.zeros(0, dtype=np.int16)
         self.row_alive = np.zeros(0, dtype=bool)
@@ -146,6 +152,7 @@ class NameIndex:
         self._near_cache: dict[str, tuple[int, list[int]]] = {}
         self._sims_cache: dict[NameToken, npt.NDArray[np.float64]] = {}
         self._given_sims_cache: dict[NameToken, npt.NDArray[np.float64]] = {}
+        self._word_sims_cache: dict[str, npt.NDArray[np.float32]] = {}
 
     # ---- building ---------------------------------------------------------------------------
 
@@ -178,6 +185,9 @@ class NameIndex:
         self.row_tokens = np.concatenate(
             [self.row_tokens, np.full((size - have, MAX_TOKENS), -1, dtype=np.int32)]
         )
+        self.row_words = np.concatenate(
+            [self.row_words, np.full((size - have, MAX_TOKENS), -1, dtype=np.int32)]
+        )
         for name in ROW_ARRAYS:
             old = getattr(self, name)
             setattr(self, name, np.concatenate([old, np.zeros(size - have, dtype=old.dtype)]))
@@ -187,6 +197,8 @@ class NameIndex:
         self._grow(1)
         self.rows += 1
         self.row_tokens[row, : len(tokens)] = tokens[:MAX_TOKENS]
+        words = self._words_of(record)
+        self.row_words[row, : len(words)] = words
         self.row_sex[row] = SEX_CODES.get(record.sex, 0)
         self.row_year[row] = record.birth_year or 0
         self.row_alive[row] = True
@@ -265,6 +277,11 @@ class NameIndex:
             self._name_cache[key] = ids
         return list(ids)
 
+    def _words_of(self, record: IndexRecord) -> list[int]:
+        return [_intern(self.words, self.word_ids, w) for w in spelling_words(record.names)][
+            :MAX_TOKENS
+        ]
+
     def build(self, records: Iterable[IndexRecord], *, watermark: int = 0) -> NameIndex:
         """Fill an empty index in one pass (keys made and sorted once at the end)."""
         for record in records:
@@ -308,6 +325,7 @@ class NameIndex:
         if old is not None and self.row_alive[old]:
             same = (
                 list(self.row_tokens[old][self.row_tokens[old] >= 0]) == tokens[:MAX_TOKENS]
+                and list(self.row_words[old][self.row_words[old] >= 0]) == self._words_of(record)
                 and self.row_sex[old] == SEX_CODES.get(record.sex, 0)
                 and self.row_year[old] == (record.birth_year or 0)
                 and self.sites[self.row_site[old]] == record.site
@@ -568,14 +586,15 @@ class NameIndex:
         # which the vectorised maximum only bounds from above; the weighing stays the row's
         # names.score_line: the number names.candidate_match gives.
         k = min(max(limit * 3, RERANK), len(rows))
-        top = np.argpartition(-score, k - 1)[:k]
+        top = self._best(probe, rows, score, k)
         code = SEX_CODES.get(probe.sex or "", 0)
         for i in top.tolist():
             tokens = ParsedName(tuple(self.tokens[t] for t in tok[i] if t >= 0))
             sex_agrees = bool(code) and int(self.row_sex[rows[i]]) == code
             name[i] = name_similarity(query, tokens, sex_agrees=sex_agrees).score
         score[top] = slope[top] * name[top] + intercept[top]
-        top = top[np.argsort(-score[top], kind="stable")][:limit]
+        closeness = self._closeness(probe, rows[top])
+        top = top[np.lexsort((-closeness, -np.round(score[top], SCORE_PLACES)))][:limit]
         return [
             IndexHit(
                 person_id=self._person_id(int(rows[i])),
@@ -584,6 +603,52 @@ class NameIndex:
             )
             for i in top.tolist()
         ]
+
+    def _word_similarities(self, word: str) -> npt.NDArray[np.float32]:
+        """Normalised Levenshtein similarity of a query word to every word as typed, with a 0
+        appended for the padding id -1."""
+        cached = self._word_sims_cache.get(word)
+        if cached is not None and len(cached) == len(self.words) + 1:
+            return cached
+        if len(self._word_sims_cache) * (len(self.words) + 1) > SIMS_CACHE_FLOATS:
+            self._word_sims_cache.clear()
+        sims = process.cdist(
+            [word], self.words, scorer=Levenshtein.normalized_similarity, dtype=np.float32
+        )[0]
+        sims = np.append(sims, np.float32(0.0))
+        self._word_sims_cache[word] = sims
+        return sims
+
+    def _closeness(self, probe: Probe, rows: npt.NDArray[np.int32]) -> npt.NDArray[np.float64]:
+        """names.spelling_closeness of the probe's words to each row's, vectorised."""
+        out = np.zeros(len(rows))
+        if not probe.spelling or not len(rows) or not self.words:
+            return out
+        words = self.row_words[rows]
+        for word in probe.spelling:
+            out += self._word_similarities(word)[words].max(axis=1)
+        return out / len(probe.spelling)
+
+    def _best(
+        self,
+        probe: Probe,
+        rows: npt.NDArray[np.int32],
+        score: npt.NDArray[np.float64],
+        k: int,
+    ) -> npt.NDArray[np.intp]:
+        """Indices of the k best scores; among the rows tied with the k-th (at the places the
+        searches show), those nearest the probe's spelling."""
+        if len(score) <= k:
+            return np.arange(len(score))
+        shown = np.round(score, SCORE_PLACES)
+        kth = np.partition(-shown, k - 1)[k - 1]
+        sure = np.nonzero(-shown < kth)[0]
+        tied = np.nonzero(-shown == kth)[0]
+        if not probe.spelling or len(sure) + len(tied) <= k:
+            return np.concatenate([sure, tied])[:k]
+        closeness = self._closeness(probe, rows[tied])
+        chosen = tied[np.argsort(-closeness, kind="stable")[: k - len(sure)]]
+        return np.concatenate([sure, chosen])
 
     def _score(
         self, probe: Probe, rows: npt.NDArray[np.int32], year: int | None

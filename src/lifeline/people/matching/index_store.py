@@ -33,7 +33,7 @@ from lifeline.people.models import Person, StatusEvent
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 # ---- the file -----------------------------------------------------------------------------------
@@ -59,6 +59,8 @@ def index_file_write(index: NameIndex, path: Path, *, database: str) -> None:
             ),
             skeletons=np.array(index.skeletons, dtype=str),
             row_tokens=index.row_tokens[:n],
+            words=np.array(index.words, dtype=str),
+            row_words=index.row_words[:n],
             row_sex=index.row_sex[:n],
             row_year=index.row_year[:n],
             row_alive=index.row_alive[:n],
@@ -107,6 +109,9 @@ def index_file_read(path: Path, *, database: str) -> NameIndex | None:
             index.skeletons = data["skeletons"].tolist()
             index.skeleton_ids = {s: i for i, s in enumerate(index.skeletons)}
             index.row_tokens = data["row_tokens"]
+            index.words = data["words"].tolist()
+            index.word_ids = {w: i for i, w in enumerate(index.words)}
+            index.row_words = data["row_words"]
             index.row_sex = data["row_sex"]
             index.row_year = data["row_year"]
             index.row_alive = data["row_alive"]

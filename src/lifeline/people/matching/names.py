@@ -548,6 +548,8 @@ class Probe:
     sex: str | None = None  # "female" | "male" | None
     household: str | None = None
     site: str | None = None
+    # The words as typed (spelling_words): they order persons whose names score alike.
+    spelling: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -675,6 +677,36 @@ def candidate_score(probe: Probe, candidate: Candidate) -> Scored:
     """candidate_match to four places, as searches show and sort it."""
     scored = candidate_match(probe, candidate)
     return Scored(round(scored.score, 4), round(scored.name_score, 4), scored.reasons)
+
+
+# ---- the spelling as typed: the order among persons of one name --------------------------------
+
+SPELLING_SPLIT = re.compile(r"[\W\d_]+")
+
+
+def spelling_words(names: Iterable[str]) -> tuple[str, ...]:
+    """The words of names as typed, case, accents, Arabic vowel marks and punctuation aside
+    (at most MAX_NAME_TOKENS): what spelling_closeness compares."""
+    words: list[str] = []
+    for name in names:
+        text = ARABIC_DIACRITICS.sub("", fold(unicodedata.normalize("NFKC", name or "")))
+        words.extend(w for w in SPELLING_SPLIT.split(text) if w)
+    return tuple(words[:MAX_NAME_TOKENS])
+
+
+def spelling_closeness(query: Sequence[str], record: Sequence[str]) -> float:
+    """How near a record's words are to the query's as typed, 0..1: for each query word the
+    nearest record word's normalised Levenshtein similarity, averaged.
+
+    Not a name score: every spelling of a name is that name (Mohamed, Mohammed, محمد all score
+    1.0), so hundreds of persons may tie. Among those, the one written as the searcher wrote
+    comes first, as an edit-distance search would order them (Hammid finds the Hamids before
+    the Hameds; محمد احمد written in Arabic finds those registered in Arabic first)."""
+    if not query or not record:
+        return 0.0
+    return sum(max(Levenshtein.normalized_similarity(q, r) for r in record) for q in query) / len(
+        query
+    )
 
 
 def person_tokens(names: Sequence[str]) -> ParsedName:

@@ -17,6 +17,8 @@ from lifeline.people.matching.names import (
     candidate_score,
     name_parse,
     name_similarity,
+    spelling_closeness,
+    spelling_words,
 )
 
 
@@ -395,3 +397,22 @@ def test_a_w_read_as_a_long_u_is_close_to_the_w_and_its_vowel(a: str, b: str) ->
 def test_a_vowel_after_the_w_or_y_still_makes_another_name(a: str, b: str) -> None:
     assert similarity(a, b) < NAME_MATCH
     assert similarity(b, a) < NAME_MATCH
+
+
+@pytest.mark.parametrize(
+    ("query", "nearer", "farther"),
+    [
+        ("Hammid", "Hamid Tazi", "Hameed Tazi"),
+        ("محمد احمد", "محمد احمد", "Mohamed Ahmed"),
+        ("Mohamed Ahmed", "Mohamed Ahmed", "محمد احمد"),
+        ("Yassine", "Yassine Tazi", "Yasin Tazi"),
+    ],
+)
+def test_the_spelling_as_typed_orders_spellings_of_one_name(
+    query: str, nearer: str, farther: str
+) -> None:
+    assert similarity(query, nearer) == similarity(query, farther)
+    words = spelling_words([query])
+    assert spelling_closeness(words, spelling_words([nearer])) > spelling_closeness(
+        words, spelling_words([farther])
+    )
