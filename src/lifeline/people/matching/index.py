@@ -60,6 +60,11 @@ NEAR_FANOUT = 80  # known skeletons one edit from a query name's that it may sta
 # When two names of the query each have a slip (Sars Agmed for Sara Ahmed), pairs of their
 # most common one-edit neighbours: a few, so the tier stays small.
 NEAR_BOTH = 8
+# The fallback tier (`_rows_near`): per query name, the vocabulary names nearest it, and the
+# rows of their skeletons looked through at most.
+NEAR_TOKENS = 40
+NEAR_TOKEN_FLOOR = 0.5
+NEAR_ROWS = 60_000
 INITIAL = 1  # consonants of the other name in a (skeleton, initial) key
 SEX_CODES = {"female": 1, "male": 2}
 SCORE_PLACES = 4  # a score as searches show and sort it (names.candidate_score)
@@ -473,6 +478,37 @@ class NameIndex:
             rows = rows[~np.isin(rows, seen, assume_unique=True)]
         return rows
 
+    def _rows_near(
+        self, query: ParsedName, *, seen: npt.NDArray[np.int32]
+    ) -> npt.NDArray[np.int32]:
+        """Rows bearing, for each query name (for two of them when the query has two or
+        more), one of the NEAR_TOKENS vocabulary names most similar to it by
+        names.token_similarity (its vectorised form, as `_score` reads it), not already
+        `seen`: an edit-distance search over the few thousand distinct names, not over the
+        persons."""
+        per_name: list[npt.NDArray[np.int32]] = []
+        for q in query.tokens:
+            sims = self._similarities(q)[:-1]
+            if not len(sims):
+                return np.zeros(0, dtype=np.int32)
+            n = min(NEAR_TOKENS, len(sims))
+            best = np.argpartition(-sims, n - 1)[:n]
+            best = best[sims[best] >= NEAR_TOKEN_FLOOR].astype(np.int32)
+            if not len(best):
+                per_name.append(np.zeros(0, dtype=np.int32))
+                continue
+            skeletons = np.unique(self._tok_skel[best]).tolist()
+            rows = self._rows_of(
+                (_key(KIND_TOKEN, s) for s in skeletons), budget=NEAR_ROWS, seen=seen
+            )
+            bears = np.isin(self.row_tokens[rows], best).any(axis=1)
+            per_name.append(rows[bears])
+        if not per_name:
+            return np.zeros(0, dtype=np.int32)
+        rows, count = np.unique(np.concatenate(per_name), return_counts=True)
+        need = min(2, len(query.tokens))
+        return rows[count >= need].astype(np.int32)
+
     def _narrow(
         self, rows: npt.NDArray[np.int32], probe: Probe, year: int | None
     ) -> npt.NDArray[np.int32]:
@@ -568,10 +604,16 @@ class NameIndex:
                 tiers = [single_keys, wider_keys]  # the name itself, then one edit away
             else:
                 tiers = [wider_keys | single_keys if len(rows) < 20 else wider_keys]
-            for keys in tiers:
-                more = self._narrow(
-                    self._rows_of(keys, budget=PREFIX_CANDIDATES, seen=scored[0]), probe, year
+            for keys in [*tiers, None]:
+                # Last, when the name keys leave the answer short: the rows that bear the
+                # names nearest the query's by the scorer's own edit similarity (a slip that
+                # gives another known skeleton: Khakil for Khalil, Safai for Safari).
+                found = (
+                    self._rows_of(keys, budget=PREFIX_CANDIDATES, seen=scored[0])
+                    if keys is not None
+                    else self._rows_near(query, seen=scored[0])
                 )
+                more = self._narrow(found, probe, year)
                 if len(more):
                     extra = self._score(probe, more, year)
                     scored = tuple(

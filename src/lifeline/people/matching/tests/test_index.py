@@ -375,3 +375,23 @@ def test_a_renamed_spelling_is_reindexed(tmp_path: Path) -> None:
     for answer in (index, loaded):
         hits = answer.search(spelled("Mouhamed Tazi"), limit=1, year=YEAR)
         assert [h.person_id for h in hits] == [person.person_id]
+
+
+# A slip that gives the skeleton of another known name (Damerau 1964): the name keys find
+# only that other name's bearers, and the fallback tier the names nearest by edit similarity.
+@pytest.mark.parametrize(
+    ("registered", "other", "query"),
+    [
+        (("Khalil", "Rahimi"), ("Haykal", "Tazi"), "Khakil"),
+        (("Mina", "Safari"), ("Safa", "Tazi"), "Safai"),
+        (("Majid", "Maleki"), ("Maj", "Mak"), "Maji Maeki"),
+    ],
+)
+def test_a_slip_that_gives_another_known_name_still_finds_the_person(
+    registered: tuple[str, str], other: tuple[str, str], query: str
+) -> None:
+    target = record(*registered)
+    crowd = [record(*other)] + [record("Mohamed", f"Family{i}") for i in range(40)]
+    index = NameIndex().build([target, *crowd])
+    assert any(t.skeleton in index.skeleton_ids for t in name_parse(query).tokens)
+    assert target.person_id in ids(index, query)
