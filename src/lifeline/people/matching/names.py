@@ -90,7 +90,15 @@ LATIN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"q", "k"),
         (r"c(?=[eiy])", "s"),
         (r"c", "k"),
-        (r"x", "ks"),
+        # The Somali Latin orthography (1972) writes the pharyngeal h (ha, ح) x: Maxamed,
+        # Xasan, Axmed, Cabdifataax (Mohamed, Hassan, Ahmed, Abdelfattah). A Latin x in the
+        # French names of the registry (Alexandre, Maxime) is read alike on both sides.
+        (r"x", "h"),
+        # Persian (ALA-LC Persian romanization, 2012) and Turkish (Türk Dil Kurumu) write
+        # waw as v: Vahid, Javad, Mousavi, Veli (Wahid, Jawad, Musawi, Wali). At the start
+        # of a word and between vowels, where Arabic spellings write w.
+        (r"^v(?=[aeiouy])", "w"),
+        (r"(?<=[aeiouy])v(?=[aeiouy])", "w"),
         (r"ee", "i"),
         (r"oo", "u"),
         (r"ou", "u"),
@@ -273,6 +281,11 @@ def token_make(word: str, arabic: bool = False) -> NameToken:
     # A final d or t is one sound in many spellings (Ahmed, Ahmet; Mourad, Murat).
     if skeleton_chars and skeleton_chars[-1] == "d":
         skeleton_chars[-1] = "t"
+    # Likewise a final b written p in Turkish, whose spelling (Türk Dil Kurumu, after the
+    # 1928 alphabet reform) writes the devoiced ending: Recep, Zeynep, Eyüp (Rajab, Zainab,
+    # Ayyub).
+    if skeleton_chars and skeleton_chars[-1] == "b":
+        skeleton_chars[-1] = "p"
     # An initial y is written j in German, Dutch and Spanish (Jasmin, Jusuf, Junus), and jim
     # is g in Egyptian spellings (Gamal, Ragab, Hagar): one consonant in the skeleton.
     if skeleton_chars and skeleton_chars[0] == "y" and text.startswith("y"):
@@ -709,12 +722,27 @@ def spelling_closeness(query: Sequence[str], record: Sequence[str]) -> float:
     )
 
 
+ABD_FORMS = frozenset({"abd", "abdel", "abdal", "abdul", "abdoul"})
+
+
+def _is_abd(name: str) -> bool:
+    words = _words(name or "")
+    return len(words) == 1 and words[0][0] in ABD_FORMS
+
+
 def person_tokens(names: Sequence[str]) -> ParsedName:
     """A person's tokens, the given name's first: those of the given and the family name (a
     name repeated stays repeated: Mohamed Mohamed, Ahmad Ahmad Sherif), then those of other
     names that are new; at most MAX_NAME_TOKENS. The index and the scorer both read a person
     so."""
     out: list[NameToken] = []
+    names = list(names)
+    if len(names) >= 2 and _is_abd(names[0]):
+        # A given name that is only Abd (عبد, "servant of") was cut from the name of God it
+        # introduces, for Abd is no name alone (Schimmel, Islamic Names, 1989, on the
+        # theophoric names): given "Abd", family "Salam" is Abdessalam, as the same words
+        # typed in one box read. (Abu, Ben and Abdou are names of their own too.)
+        names = [f"{names[0]} {names[1]}", *names[2:]]
     for position, name in enumerate(names):
         tokens = name_parse(name).tokens
         out.extend(tokens if position < 2 else (t for t in tokens if t not in out))

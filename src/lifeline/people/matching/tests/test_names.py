@@ -17,6 +17,7 @@ from lifeline.people.matching.names import (
     candidate_score,
     name_parse,
     name_similarity,
+    person_tokens,
     spelling_closeness,
     spelling_words,
 )
@@ -416,3 +417,60 @@ def test_the_spelling_as_typed_orders_spellings_of_one_name(
     assert spelling_closeness(words, spelling_words([nearer])) > spelling_closeness(
         words, spelling_words([farther])
     )
+
+
+# Spellings of other traditions, each with its source in names.LATIN_RULES / token_make:
+# Somali x for ha (1972 orthography), Persian and Turkish v for waw (ALA-LC Persian; TDK),
+# Turkish final p for b (TDK, after the 1928 alphabet reform).
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Xasan", "Hassan"),
+        ("Axmed", "Ahmed"),
+        ("Axmed", "أحمد"),
+        ("Vahid", "Wahid"),
+        ("Javad", "Jawad"),
+        ("Javad", "جواد"),
+        ("Mousavi", "Musawi"),
+        ("Veli", "Wali"),
+        ("Zeynep", "Zainab"),
+        ("Zeynep", "زينب"),
+        ("Eyup", "أيوب"),
+        ("Habip", "Habib"),
+    ],
+)
+def test_spellings_of_other_traditions_match(a: str, b: str) -> None:
+    assert similarity(a, b) >= NAME_MATCH
+    assert similarity(b, a) >= NAME_MATCH
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Xasan", "Xuseen"),  # Hasan and Husayn (Schimmel 1989), in Somali spelling
+        ("Xasan", "حسين"),
+        ("Vahid", "Wahida"),  # the feminine still another name
+        ("Zeynep", "Zainaba"),
+        ("Javad", "Jawida"),
+    ],
+)
+def test_the_rules_of_other_traditions_keep_other_names_apart(a: str, b: str) -> None:
+    assert similarity(a, b) < NAME_MATCH
+
+
+@pytest.mark.parametrize(
+    ("registered", "typed"),
+    [
+        (("عبد", "سالم"), "عبد سالم"),
+        (("Abd", "Salam"), "Abdessalam"),
+        (("Abd", "Salam"), "Abd Salam"),
+    ],
+)
+def test_a_given_name_that_is_only_abd_is_read_with_the_name_after_it(
+    registered: tuple[str, str], typed: str
+) -> None:
+    assert name_similarity(name_parse(typed), person_tokens(registered)).score >= NAME_MATCH
+
+
+def test_abou_and_ben_registered_alone_stay_names_of_their_own() -> None:
+    assert person_tokens(("Abou", "Ammar")).texts == ("abu", "amar")
