@@ -19,6 +19,7 @@ Pure: no Django. Where it is saved and how it catches up with the registry is
 
 from __future__ import annotations
 
+import heapq
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -157,7 +158,6 @@ class NameIndex:
         self._near_cache: dict[str, tuple[int, list[int]]] = {}
         self._sims_cache: dict[NameToken, npt.NDArray[np.float64]] = {}
         self._given_sims_cache: dict[NameToken, npt.NDArray[np.float64]] = {}
-        self._word_sims_cache: dict[str, npt.NDArray[np.float32]] = {}
 
     # ---- building ---------------------------------------------------------------------------
 
@@ -629,13 +629,29 @@ class NameIndex:
         # names.score_line: the number names.candidate_match gives.
         k = min(max(limit * 3, RERANK), len(rows))
         top = self._best(probe, rows, score, k)
+        closeness = self._closeness(probe, rows[top])
+        order = np.lexsort((-closeness, -np.round(score[top], SCORE_PLACES)))
+        top, closeness = top[order], closeness[order]
         code = SEX_CODES.get(probe.sex or "", 0)
+        # In the order of the bounds, until the next bound is below the `limit`-th exact
+        # score found (it cannot enter the answer, nor can any after it).
+        best: list[float] = []  # a heap of the `limit` best exact scores, shown rounded
+        done = 0
         for i in top.tolist():
+            # (A bound equal to it may tie at best, and comes after on the spelling.)
+            if len(best) >= limit and round(float(score[i]), SCORE_PLACES) <= best[0]:
+                break
             tokens = ParsedName(tuple(self.tokens[t] for t in tok[i] if t >= 0))
             sex_agrees = bool(code) and int(self.row_sex[rows[i]]) == code
             name[i] = name_similarity(query, tokens, sex_agrees=sex_agrees).score
-        score[top] = slope[top] * name[top] + intercept[top]
-        closeness = self._closeness(probe, rows[top])
+            score[i] = slope[i] * name[i] + intercept[i]
+            shown = round(float(score[i]), SCORE_PLACES)
+            if len(best) < limit:
+                heapq.heappush(best, shown)
+            elif shown > best[0]:
+                heapq.heapreplace(best, shown)
+            done += 1
+        top, closeness = top[:done], closeness[:done]
         top = top[np.lexsort((-closeness, -np.round(score[top], SCORE_PLACES)))][:limit]
         return [
             IndexHit(
@@ -646,29 +662,22 @@ class NameIndex:
             for i in top.tolist()
         ]
 
-    def _word_similarities(self, word: str) -> npt.NDArray[np.float32]:
-        """Normalised Levenshtein similarity of a query word to every word as typed, with a 0
-        appended for the padding id -1."""
-        cached = self._word_sims_cache.get(word)
-        if cached is not None and len(cached) == len(self.words) + 1:
-            return cached
-        if len(self._word_sims_cache) * (len(self.words) + 1) > SIMS_CACHE_FLOATS:
-            self._word_sims_cache.clear()
-        sims = process.cdist(
-            [word], self.words, scorer=Levenshtein.normalized_similarity, dtype=np.float32
-        )[0]
-        sims = np.append(sims, np.float32(0.0))
-        self._word_sims_cache[word] = sims
-        return sims
-
     def _closeness(self, probe: Probe, rows: npt.NDArray[np.int32]) -> npt.NDArray[np.float64]:
-        """names.spelling_closeness of the probe's words to each row's, vectorised."""
+        """names.spelling_closeness of the probe's words to each row's, vectorised over the
+        distinct words of these rows only."""
         out = np.zeros(len(rows))
         if not probe.spelling or not len(rows) or not self.words:
             return out
         words = self.row_words[rows]
-        for word in probe.spelling:
-            out += self._word_similarities(word)[words].max(axis=1)
+        present, slots = np.unique(words, return_inverse=True)
+        slots = slots.reshape(words.shape)
+        texts = [self.words[w] if w >= 0 else "" for w in present.tolist()]
+        sims = process.cdist(
+            list(probe.spelling), texts, scorer=Levenshtein.normalized_similarity, dtype=np.float32
+        )
+        sims[:, present < 0] = 0.0  # the padding
+        for j in range(len(probe.spelling)):
+            out += sims[j][slots].max(axis=1)
         return out / len(probe.spelling)
 
     def _best(

@@ -702,9 +702,14 @@ def spelling_words(names: Iterable[str]) -> tuple[str, ...]:
     (at most MAX_NAME_TOKENS): what spelling_closeness compares."""
     words: list[str] = []
     for name in names:
-        text = ARABIC_DIACRITICS.sub("", fold(unicodedata.normalize("NFKC", name or "")))
-        words.extend(w for w in SPELLING_SPLIT.split(text) if w)
+        words.extend(_spelling_words_of(name or ""))
     return tuple(words[:MAX_NAME_TOKENS])
+
+
+@lru_cache(maxsize=200_000)
+def _spelling_words_of(name: str) -> tuple[str, ...]:
+    text = ARABIC_DIACRITICS.sub("", fold(unicodedata.normalize("NFKC", name)))
+    return tuple(w for w in SPELLING_SPLIT.split(text) if w)
 
 
 def spelling_closeness(query: Sequence[str], record: Sequence[str]) -> float:
@@ -725,6 +730,7 @@ def spelling_closeness(query: Sequence[str], record: Sequence[str]) -> float:
 ABD_FORMS = frozenset({"abd", "abdel", "abdal", "abdul", "abdoul"})
 
 
+@lru_cache(maxsize=65_536)
 def _is_abd(name: str) -> bool:
     words = _words(name or "")
     return len(words) == 1 and words[0][0] in ABD_FORMS
