@@ -19,6 +19,7 @@ Pure: no Django. Where it is saved and how it catches up with the registry is
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import uuid
 from collections import defaultdict
@@ -66,6 +67,7 @@ NEAR_BOTH = 8
 NEAR_TOKENS = 40
 NEAR_TOKEN_FLOOR = 0.5
 NEAR_ROWS = 60_000
+PREFIX_TEXT = 4  # letters of a query name before the names it begins are looked for
 INITIAL = 1  # consonants of the other name in a (skeleton, initial) key
 SEX_CODES = {"female": 1, "male": 2}
 SCORE_PLACES = 4  # a score as searches show and sort it (names.candidate_score)
@@ -153,6 +155,8 @@ class NameIndex:
         self._tok_fem = np.zeros(0, dtype=bool)
         self._tok_open = np.zeros(0, dtype=bool)
         self._tok_text: list[str] = []
+        self._sorted_text: list[str] = []
+        self._sorted_ids: list[int] = []
         self._skel_text: list[str] = []
         self._prefix_cache: dict[str, tuple[int, list[int]]] = {}
         self._near_cache: dict[str, tuple[int, list[int]]] = {}
@@ -367,7 +371,20 @@ class NameIndex:
         self._tok_open = np.array([t.vowels[-1] == "e" for t in self.tokens], dtype=bool)
         self._tok_text = [t.text for t in self.tokens]
         self._skel_text = list(self.skeletons)
+        order = sorted(range(len(self._tok_text)), key=self._tok_text.__getitem__)
+        self._sorted_text = [self._tok_text[i] for i in order]
+        self._sorted_ids = order
         self._vocab_dirty = False
+
+    def _tokens_beginning(self, text: str) -> list[int]:
+        """Ids of at most PREFIX_FANOUT vocabulary names whose text begins with `text`."""
+        start = bisect.bisect_left(self._sorted_text, text)
+        found: list[int] = []
+        for i in range(start, min(start + PREFIX_FANOUT, len(self._sorted_text))):
+            if not self._sorted_text[i].startswith(text):
+                break
+            found.append(self._sorted_ids[i])
+        return found
 
     def _postings(self, keys: Iterable[int]) -> list[npt.NDArray[np.int32]]:
         wanted = np.array(sorted(set(keys)), dtype=np.uint64)
@@ -494,6 +511,11 @@ class NameIndex:
             n = min(NEAR_TOKENS, len(sims))
             best = np.argpartition(-sims, n - 1)[:n]
             best = best[sims[best] >= NEAR_TOKEN_FLOOR].astype(np.int32)
+            if len(q.text) >= PREFIX_TEXT:
+                # The names it begins: a last letter left out, a name typed unfinished
+                # (Belha for Belhaj), which the edit similarity of a short text ranks low.
+                begun = np.array(self._tokens_beginning(q.text), dtype=np.int32)
+                best = np.union1d(best, begun).astype(np.int32)
             if not len(best):
                 per_name.append(np.zeros(0, dtype=np.int32))
                 continue

@@ -385,6 +385,7 @@ def test_a_renamed_spelling_is_reindexed(tmp_path: Path) -> None:
         (("Khalil", "Rahimi"), ("Haykal", "Tazi"), "Khakil"),
         (("Mina", "Safari"), ("Safa", "Tazi"), "Safai"),
         (("Majid", "Maleki"), ("Maj", "Mak"), "Maji Maeki"),
+        (("Fathi", "Belhaj"), ("Balha", "Tazi"), "Belha"),  # a name typed unfinished
     ],
 )
 def test_a_slip_that_gives_another_known_name_still_finds_the_person(
