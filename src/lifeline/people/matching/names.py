@@ -161,7 +161,13 @@ def _arabic_word(word: str) -> str:
     text = "".join(out)
     # A final h after two consonants (صالح, Salih, Saleh) is dropped, as Latin spellings drop
     # the h after a final vowel.
-    if len(text) > 3 and text.endswith("h") and sum(c not in "aiu" for c in text) >= 3:
+    # (Not the h of Allah written joined to Abd: عبدالله is Abdallah.)
+    if (
+        len(text) > 3
+        and text.endswith("h")
+        and sum(c not in "aiu" for c in text) >= 3
+        and not word.endswith("لله")
+    ):
         text = text[:-1]
     return prefix + text
 
@@ -390,7 +396,14 @@ def _arabic_vowels_contradict(arabic: NameToken, latin: NameToken) -> bool:
     for a written alif or ya (Maghreb and Turkish spellings: Kamel كمال, Cherif شريف), never
     for a waw. Sources: ALA-LC Arabic romanization (2012), long vowels ā ī ū written by
     their letters; Schimmel, Islamic Names (1989), on these pairs of distinct names. The
-    first slot is left out (alif with hamza and ayn take any vowel)."""
+    first slot is left out (alif with hamza and ayn take any vowel).
+
+    An Arabic name that writes no long vowel at all has none: a Latin u in its last syllable
+    (Mahmoud, Mahmut) is the long u of another name, which Arabic writes with a waw (محمود),
+    not a spelling of محمد. (A name that writes one, as يوسف, may leave a short u unwritten
+    after it: Yusuf.)"""
+    if not any(arabic.vowels[1:]) and len(latin.vowels) >= 4 and latin.vowels[-2] == "u":
+        return True
     for written, spelled in zip(arabic.vowels[1:], latin.vowels[1:], strict=True):
         if not written or not spelled:
             continue
