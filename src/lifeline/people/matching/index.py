@@ -35,6 +35,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 from lifeline.people.matching.names import (
     GIVEN_MATCHED,
     GIVEN_UNMATCHED,
+    OTHER_ENDING_APART,
     Evidence,
     NameToken,
     ParsedName,
@@ -596,7 +597,7 @@ class NameIndex:
         )[0]
         sims = 0.45 * text_sim.astype(np.float64) + 0.45 * skel_sim_by_id[self._tok_skel]
         other = (self._tok_fem != q.feminine) & ~self._tok_open & (q.vowels[-1] != "e")
-        sims = np.where(other, sims * 0.7, sims)
+        sims = np.where(other, sims * OTHER_ENDING_APART, sims)
         q_skel = self.skeleton_ids.get(token_key(q), -1)
         for i in np.nonzero(self._tok_skel == q_skel)[0].tolist():
             sims[i] = token_similarity(q, self.tokens[i])

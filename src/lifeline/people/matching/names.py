@@ -445,8 +445,14 @@ def token_similarity(a: NameToken, b: NameToken) -> float:
     skel = Levenshtein.normalized_similarity(a.skeleton, b.skeleton)
     score = 0.45 * text + 0.45 * skel
     if other_gender(a, b):
-        score *= 0.7
+        score *= OTHER_ENDING_APART
     return score
+
+
+# The feminine ending of two names of other skeletons says little more: they are other names
+# already, or one is a slip, and a slip on the last letter takes the ending with it (Sars for
+# Sara). Of one skeleton it is the whole difference (Karim, Karima: 0.45 above).
+OTHER_ENDING_APART = 0.9
 
 
 # The feminine ending tells a man's name from a woman's (Karim, Karima). Of a person's own

@@ -482,3 +482,14 @@ def test_a_given_name_that_is_only_abd_is_read_with_the_name_after_it(
 
 def test_abou_and_ben_registered_alone_stay_names_of_their_own() -> None:
     assert person_tokens(("Abou", "Ammar")).texts == ("abu", "amar")
+
+
+@pytest.mark.parametrize(
+    ("slip", "name", "other"),
+    [("Sars", "Sara", "Sami"), ("Sars", "Sara", "Saad"), ("Hoea", "Hoda", "Hodo")],
+)
+def test_a_slip_on_the_last_letter_stays_nearer_its_name_than_other_names(
+    slip: str, name: str, other: str
+) -> None:
+    # The slip took the feminine ending with it: not a man's name for that.
+    assert similarity(slip, name) > similarity(slip, other)
