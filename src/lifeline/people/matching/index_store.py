@@ -193,19 +193,23 @@ def _rebuild() -> NameIndex:
     return index
 
 
-def _catch_up(index: NameIndex) -> int:
+def _catch_up(index: NameIndex, top: int | None = None) -> int:
     """Apply the persons changed since the index's watermark; returns how many.
 
     A person changes through their own rows (registered, renamed, merged, deleted) and through
     their status events, which move the site the index keeps (`person_state_refresh` saves it
     as a derived field, which the change log does not carry): an event's person, and the
-    person a merged record's events count for, are read again too."""
-    changes = list(
-        ChangeLogEntry.objects.filter(seq__gt=index.watermark, model__in=WATCHED_MODELS)
-        .order_by("seq")
-        .values_list("seq", "model", "object_id")
-    )
+    person a merged record's events count for, are read again too. `top`: the change log's
+    last position, read just before; none past the watermark costs no query."""
+    if top is not None and top <= index.watermark:
+        return 0
+    entries = ChangeLogEntry.objects.filter(seq__gt=index.watermark, model__in=WATCHED_MODELS)
+    if top is not None:
+        entries = entries.filter(seq__lte=top)
+    changes = list(entries.order_by("seq").values_list("seq", "model", "object_id"))
     if not changes:
+        if top is not None:
+            index.watermark = top  # changes of other models only: none to read again
         return 0
     wanted = dict.fromkeys(oid for _, model, oid in changes if model == PERSON_MODEL)
     events = list({oid for _, model, oid in changes if model == STATUS_EVENT_MODEL})
@@ -227,7 +231,7 @@ def _catch_up(index: NameIndex) -> int:
             index.remove(person_id)
         else:
             index.upsert(_record_of(values))
-    index.watermark = max(seq for seq, _, _ in changes)
+    index.watermark = max(top or 0, *(seq for seq, _, _ in changes))
     return len(ids)
 
 
@@ -240,6 +244,7 @@ def index_current() -> NameIndex:
         index = _current if _current is not None and _current.database == database else None
         if index is None:
             index = index_file_read(index_path(), database=database)
+        top: int | None = None
         if index is not None:
             top = ChangeLogEntry.objects.aggregate(top=Max("seq"))["top"] or 0
             if top < index.watermark:  # the database was replaced under the file
@@ -247,7 +252,8 @@ def index_current() -> NameIndex:
         if index is None:
             index = _rebuild()
             _applied_since_save = 0
-        applied = _catch_up(index)
+            top = None
+        applied = _catch_up(index, top)
         _applied_since_save += applied
         if _applied_since_save >= SAVE_EVERY:
             index_file_write(index, index_path(), database=database)

@@ -396,3 +396,16 @@ def test_a_slip_that_gives_another_known_name_still_finds_the_person(
     index = NameIndex().build([target, *crowd])
     assert any(t.skeleton in index.skeleton_ids for t in name_parse(query).tokens)
     assert target.person_id in ids(index, query)
+
+
+def test_an_index_already_caught_up_costs_one_query_of_the_change_log(
+    fresh_index: Path, commander: Any, site: Site, django_assert_num_queries: Any
+) -> None:
+    person = register(commander, "Ayoub", "Tazi")
+    index_store.index_current()
+    with django_assert_num_queries(1):  # the change log's last position, nothing more
+        index_store.index_current()
+    services.person_update(actor=commander, person=person, changes={"family_name": "Alaoui"})
+    assert found("Ayub Alawi") == [person.pk]
+    with django_assert_num_queries(1):
+        index_store.index_current()
