@@ -68,6 +68,8 @@ SUN_ARTICLES = frozenset(
 
 ALLAH = re.compile(r"abd[aeiu]*l+(?:a|ah|h)")
 
+SOMALI_AYN = re.compile(r"^c(?=[aou])")
+
 # Latin spellings to one form. Order matters: longer patterns first.
 LATIN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), repl)
@@ -254,6 +256,12 @@ def token_make(word: str, arabic: bool = False) -> NameToken:
     """One word (already Latin, lower case, particles attached) as a token."""
     text = word
     if not arabic:
+        # The Somali Latin orthography (1972) writes the ayn (ع) c: Cali, Cabdi, Cumar,
+        # Caasha (Ali, Abdi, Umar, Aisha). At the start of a word before a vowel, where the
+        # ayn of an Arabic name is and other Latin spellings write none, it is left out as
+        # Arabic script's ayn is. (French Camille, Catherine read so too, alike on both
+        # sides; only their K spellings part.)
+        text = SOMALI_AYN.sub("", text)
         text = _collapse_doubles(_particle_form(text))
         for pattern, repl in LATIN_RULES:
             text = pattern.sub(repl, text)

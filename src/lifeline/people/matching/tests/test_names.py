@@ -445,6 +445,12 @@ def test_the_spelling_as_typed_orders_spellings_of_one_name(
         ("Zeynep", "زينب"),
         ("Eyup", "أيوب"),
         ("Habip", "Habib"),
+        ("Cali", "Ali"),  # Somali c for the ayn (1972 orthography)
+        ("Cali", "علي"),
+        ("Cabdi", "Abdi"),
+        ("Cumar", "عمر"),
+        ("Caasha", "عائشة"),
+        ("Cabdullaahi", "Abdullahi"),
     ],
 )
 def test_spellings_of_other_traditions_match(a: str, b: str) -> None:
@@ -460,6 +466,8 @@ def test_spellings_of_other_traditions_match(a: str, b: str) -> None:
         ("Vahid", "Wahida"),  # the feminine still another name
         ("Zeynep", "Zainaba"),
         ("Javad", "Jawida"),
+        ("Cumar", "Amr"),  # 'Umar and 'Amr (Schimmel 1989)
+        ("Camille", "Camila"),
     ],
 )
 def test_the_rules_of_other_traditions_keep_other_names_apart(a: str, b: str) -> None:
