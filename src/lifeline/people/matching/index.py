@@ -49,6 +49,7 @@ from lifeline.people.matching.names import (
     token_key,
     token_similarity,
 )
+from lifeline.people.matching.spelling_order import SCORE_PLACES, best_with_ties, rows_closeness
 
 MAX_TOKENS = 6
 MAX_CANDIDATES = 40_000
@@ -71,7 +72,6 @@ NEAR_ROWS = 60_000
 PREFIX_TEXT = 4  # letters of a query name before the names it begins are looked for
 INITIAL = 1  # consonants of the other name in a (skeleton, initial) key
 SEX_CODES = {"female": 1, "male": 2}
-SCORE_PLACES = 4  # a score as searches show and sort it (names.candidate_score)
 KIND_TOKEN, KIND_PAIR, KIND_SKELETON_INITIAL = 1, 2, 3
 
 IntArray = npt.NDArray[np.int64]
@@ -651,7 +651,9 @@ class NameIndex:
         # which the vectorised maximum only bounds from above; the weighing stays the row's
         # names.score_line: the number names.candidate_match gives.
         k = min(max(limit * 3, RERANK), len(rows))
-        top = self._best(probe, rows, score, k)
+        top = best_with_ties(
+            score, k, (lambda tied: self._closeness(probe, rows[tied])) if probe.spelling else None
+        )
         closeness = self._closeness(probe, rows[top])
         order = np.lexsort((-closeness, -np.round(score[top], SCORE_PLACES)))
         top, closeness = top[order], closeness[order]
@@ -686,43 +688,7 @@ class NameIndex:
         ]
 
     def _closeness(self, probe: Probe, rows: npt.NDArray[np.int32]) -> npt.NDArray[np.float64]:
-        """names.spelling_closeness of the probe's words to each row's, vectorised over the
-        distinct words of these rows only."""
-        out = np.zeros(len(rows))
-        if not probe.spelling or not len(rows) or not self.words:
-            return out
-        words = self.row_words[rows]
-        present, slots = np.unique(words, return_inverse=True)
-        slots = slots.reshape(words.shape)
-        texts = [self.words[w] if w >= 0 else "" for w in present.tolist()]
-        sims = process.cdist(
-            list(probe.spelling), texts, scorer=Levenshtein.normalized_similarity, dtype=np.float32
-        )
-        sims[:, present < 0] = 0.0  # the padding
-        for j in range(len(probe.spelling)):
-            out += sims[j][slots].max(axis=1)
-        return out / len(probe.spelling)
-
-    def _best(
-        self,
-        probe: Probe,
-        rows: npt.NDArray[np.int32],
-        score: npt.NDArray[np.float64],
-        k: int,
-    ) -> npt.NDArray[np.intp]:
-        """Indices of the k best scores; among the rows tied with the k-th (at the places the
-        searches show), those nearest the probe's spelling."""
-        if len(score) <= k:
-            return np.arange(len(score))
-        shown = np.round(score, SCORE_PLACES)
-        kth = np.partition(-shown, k - 1)[k - 1]
-        sure = np.nonzero(-shown < kth)[0]
-        tied = np.nonzero(-shown == kth)[0]
-        if not probe.spelling or len(sure) + len(tied) <= k:
-            return np.concatenate([sure, tied])[:k]
-        closeness = self._closeness(probe, rows[tied])
-        chosen = tied[np.argsort(-closeness, kind="stable")[: k - len(sure)]]
-        return np.concatenate([sure, chosen])
+        return rows_closeness(probe.spelling, self.words, self.row_words[rows])
 
     def _score(
         self, probe: Probe, rows: npt.NDArray[np.int32], year: int | None
