@@ -537,17 +537,35 @@ def best_f1(
     return best, at
 
 
+RELIABILITY_BANDS = (
+    (0.0, 0.3), (0.3, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 0.95),
+    (0.95, 1.01),
+)  # fmt: skip
+
+
 def reliability(
     pairs: list[tuple[tuple[str, str], float, tuple[str, ...]]], planted: set[tuple[str, str]]
-) -> list[tuple[str, int, float]]:
-    """Pairs by likelihood band: (band, pairs, share planted)."""
-    bands = ((0.0, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 1.01))
+) -> list[tuple[str, int, float, float]]:
+    """Pairs by likelihood band: (band, pairs, mean likelihood, share planted). A calibrated
+    likelihood has the share planted near the mean likelihood in every band."""
     out = []
-    for low, high in bands:
-        inside = [pair for pair, score, _ in pairs if low <= score < high]
-        share = sum(pair in planted for pair in inside) / len(inside) if inside else float("nan")
-        out.append((f"{low:.2f}-{min(high, 1.0):.2f}", len(inside), share))
+    for low, high in RELIABILITY_BANDS:
+        inside = [(pair, score) for pair, score, _ in pairs if low <= score < high]
+        if not inside:
+            continue
+        share = sum(pair in planted for pair, _ in inside) / len(inside)
+        mean = sum(score for _, score in inside) / len(inside)
+        out.append((f"{low:.2f}-{min(high, 1.0):.2f}", len(inside), mean, share))
     return out
+
+
+def reliability_print(table: list[tuple[str, int, float, float]]) -> None:
+    print("\nreliability (the finder's likelihood against the planted pairs)\n")
+    print("| likelihood | pairs | mean likelihood | share planted |")
+    print("|------------|-------|-----------------|---------------|")
+    for band, n, mean, share in table:
+        print(f"| {band:>10} | {n:>5} | {mean:>15.2f} | {share:>13.2f} |")
+    print(flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -665,10 +683,9 @@ def run(
         f"Best F1 over thresholds is an oracle (Lifeline's at {lifeline_best_at:.2f}).",
         "Recall by rule: "
         + ", ".join(f"{rule} {hit}/{n}" for rule, (n, hit) in sorted(by_rule.items())),
-        "Reliability (likelihood band: pairs, share planted): "
-        + "; ".join(f"{band}: {n}, {share:.2f}" for band, n, share in table),
     ]
     table_print(f"duplicates at {len(plans):,} persons", figures, notes)
+    reliability_print(table)
     holds = [f.holds for f in figures if f.holds is not None]
     results: dict[str, Any] = {
         "persons": len(plans),
@@ -699,7 +716,11 @@ def run(
         "pairs_proposed": len(found),
         "pairs_without_reason": without_reason,
         "recall_by_rule": {rule: hit / n for rule, (n, hit) in by_rule.items()},
-        "reliability": [{"band": b, "pairs": n, "planted_share": s} for b, n, s in table],
+        "reliability": [
+            {"band": b, "pairs": n, "mean_likelihood": m, "planted_share": s}
+            for b, n, m, s in table
+        ],
+        "shown_threshold": _shown(),
         "crowd": crowd_source,
         "user_path": True,
         "machine": machine_info(database),
@@ -713,6 +734,12 @@ def run(
     if args.pairs:
         _pairs_write(args.pairs, plans, ids, truth, pairs)
     return results
+
+
+def _shown() -> float:
+    from lifeline.people.matching.linkage import SHOWN
+
+    return SHOWN
 
 
 def pure_run(plans: list[Plan], args: argparse.Namespace) -> int:
@@ -749,7 +776,7 @@ def pure_run(plans: list[Plan], args: argparse.Namespace) -> int:
         (_pair(a.row, b.row), linked.likelihood, tuple(r.text() for r in linked.reasons))
         for a, b, linked in links
     ]
-    shown = [p for p in pairs if p[1] >= 0.5]
+    shown = [p for p in pairs if p[1] >= _shown()]
     found = {p for p, _, _ in shown}
     planted = set(truth.planted)
     heldout = {pair for pair, plan in truth.planted.items() if plan.heldout}
@@ -762,17 +789,71 @@ def pure_run(plans: list[Plan], args: argparse.Namespace) -> int:
         f" f1 {f1:.3f}; seen recall {seen_recall:.3f} f1 {seen_f1:.3f}; namesakes {namesakes:.3f};"
         f" lookalikes {len(found & truth.lookalikes)}; pairs {len(found)}"
     )
-    print("reliability:", reliability(pairs, planted))
+    reliability_print(reliability(pairs, planted))
+    _weights_print(records, today, truth)
     _calibration_print(records, today, truth)
     if args.pairs:
         _pairs_write(args.pairs, plans, ids, truth, shown)
     return 0
 
 
+def _weights_print(records: list[Any], today: dt.date, truth: Truth) -> None:
+    """The m and u of the birth, sex, household and site levels of `matching.linkage`: m over
+    the compared duplicates written with the SEEN rules, u over the other compared pairs (the
+    held-out duplicates are left out)."""
+    import numpy as np
+
+    from lifeline.people.matching import linkage
+
+    first, second = linkage.candidate_pairs(records)
+    rows = [r.row for r in records]
+    pairs = [_pair(rows[a], rows[b]) for a, b in zip(first.tolist(), second.tolist(), strict=True)]
+    seen = np.array([p in truth.planted and not truth.planted[p].heldout for p in pairs])
+    other = np.array([p not in truth.planted for p in pairs])
+    exact = np.array([r.born is not None and not r.born_estimated for r in records])
+    day = np.array([r.born.toordinal() if r.born else 0 for r in records])
+    age = np.array([linkage._age(r.born, today) if r.born else -1 for r in records])
+    sex = np.array([{"female": 1, "male": 2}.get(r.sex or "", 0) for r in records])
+    homes: dict[str, int] = {}
+    home = np.array(
+        [homes.setdefault(r.household, len(homes) + 1) if r.household else 0 for r in records]
+    )
+    site = np.array([hash(r.site) for r in records])
+    f, s = first, second
+    both_exact = exact[f] & exact[s]
+    gap = np.abs(age[f] - age[s])
+    child = np.minimum(age[f], age[s]) < linkage.CHILD
+    levels: dict[str, Any] = {
+        "born the same day": both_exact & (day[f] == day[s]),
+        "born within a year": both_exact & (day[f] != day[s]) & (np.abs(day[f] - day[s]) < 366),
+        "born a year or more apart": both_exact & (np.abs(day[f] - day[s]) >= 366),
+    }
+    for name, table in (("adult", linkage.AGE_LEVELS_ADULT), ("child", linkage.AGE_LEVELS_CHILD)):
+        wanted = ~both_exact & (~child if name == "adult" else child)
+        low = 0
+        for largest, _m, _u in table:
+            levels[f"{name} age gap {low}-{largest}"] = wanted & (gap >= low) & (gap <= largest)
+            low = largest + 1
+        levels[f"{name} age gap {low}+"] = wanted & (gap >= low)
+    known = (sex[f] > 0) & (sex[s] > 0)
+    levels["same sex"] = known & (sex[f] == sex[s])
+    levels["another sex"] = known & (sex[f] != sex[s])
+    in_homes = (home[f] > 0) & (home[s] > 0)
+    levels["same household"] = in_homes & (home[f] == home[s])
+    levels["other households"] = in_homes & (home[f] != home[s])
+    levels["same site"] = site[f] == site[s]
+    print("weights (m over SEEN duplicates compared, u over the other compared pairs):")
+    for name, mask in levels.items():
+        m = (mask & seen).sum() / max(1, seen.sum())
+        u = (mask & other).sum() / max(1, other.sum())
+        print(f"  {name:28} m {m:.4f}  u {u:.5f}")
+
+
 def _calibration_print(records: list[Any], today: dt.date, truth: Truth) -> None:
     """The logistic curve from the model's bits to a likelihood, fitted (Platt scaling, by
-    Newton's method) on every compared pair of this run: the SLOPE and OFFSET of
-    `matching.linkage`."""
+    Newton's method) on the compared pairs of this run, the duplicates written with the SEEN
+    rules against every other pair (the HELD_OUT duplicates are left out of the fit): the
+    SLOPE and OFFSET of `matching.linkage`."""
     import math
 
     import numpy as np
@@ -784,20 +865,23 @@ def _calibration_print(records: list[Any], today: dt.date, truth: Truth) -> None
     first, second = linkage.candidate_pairs(records)
     bits = linkage._batch_bits(records, first, second, freq, today, shares)
     rows = [r.row for r in records]
-    labels = np.array(
-        [
-            _pair(rows[a], rows[b]) in truth.planted
-            for a, b in zip(first.tolist(), second.tolist(), strict=True)
-        ],
-        dtype=float,
-    )
+    pairs = [_pair(rows[a], rows[b]) for a, b in zip(first.tolist(), second.tolist(), strict=True)]
+    kept = np.array([p not in truth.planted or not truth.planted[p].heldout for p in pairs])
+    labels = np.array([p in truth.planted for p in pairs], dtype=float)[kept]
+    bits = bits[kept]
+    # Each SEEN duplicate stands for itself and the held-out ones (as many are planted): the
+    # prior of a duplicate is the registry's, only their spellings are kept aside (the
+    # correction for sampling one class, King and Zeng 2001).
+    weight = np.where(labels == 1, len(truth.planted) / max(1.0, labels.sum()), 1.0)
     slope, offset = 1.0, -9.0
     x = bits * math.log(2)
     for _ in range(50):
         z = np.clip(slope * x + offset * math.log(2), -50, 50)
         p = 1 / (1 + np.exp(-z))
-        w = p * (1 - p) + 1e-9
-        g = np.array([np.sum((p - labels) * x), np.sum(p - labels) * math.log(2)])
+        w = weight * p * (1 - p) + 1e-9
+        g = np.array(
+            [np.sum(weight * (p - labels) * x), np.sum(weight * (p - labels)) * math.log(2)]
+        )
         h = np.array(
             [
                 [np.sum(w * x * x), np.sum(w * x) * math.log(2)],
@@ -807,7 +891,8 @@ def _calibration_print(records: list[Any], today: dt.date, truth: Truth) -> None
         step = np.linalg.solve(h + np.eye(2) * 1e-6, g)
         slope, offset = slope - step[0], offset - step[1]
     print(
-        f"calibration on {len(labels)} compared pairs: SLOPE = {slope:.3f}, OFFSET = {offset:.3f}"
+        f"calibration on {len(labels)} compared pairs (held-out duplicates left out):"
+        f" SLOPE = {slope:.3f}, OFFSET = {offset:.3f}"
     )
 
 

@@ -27,7 +27,7 @@ from lifeline.core.errors import Conflict, NotFound, ValidationFailed
 from lifeline.core.ids import id_parse, uuid_named
 from lifeline.core.services import Actor, actor_user, audit_record, permission_require
 from lifeline.people import rules
-from lifeline.people.matching.names import Probe, candidate_score, names_parse
+from lifeline.people.matching.names import Probe, candidate_score, names_parse, spelling_words
 from lifeline.people.matching.selectors import person_candidate, probe_search
 from lifeline.people.models import (
     CareArrangement,
@@ -63,6 +63,7 @@ def tracing_probe(request: TracingRequest) -> Probe:
         age += max(0, timezone.localdate().year - request.created_at.year)
     return Probe(
         name=names_parse([request.given_name, request.family_name, *request.other_names]),
+        spelling=spelling_words([request.given_name, request.family_name, *request.other_names]),
         age=age,
         sex=request.sex if request.sex in (Sex.FEMALE, Sex.MALE) else None,
     )

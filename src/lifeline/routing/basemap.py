@@ -23,6 +23,7 @@ from typing import Any
 import mapbox_vector_tile
 import numpy as np
 import shapely
+from django.utils.translation import gettext as _
 from pmtiles.tile import (
     Compression,
     MagicNumberNotFound,
@@ -86,44 +87,61 @@ def basemap_inspect(path: Path, *, shown_as: str = "") -> BasemapInfo:
         with path.open("rb") as handle:
             head = handle.read(HEADER_BYTES)
     except OSError as exc:
-        raise BasemapError(f"cannot read {shown_as or path.name}: {exc.strerror}") from exc
+        raise BasemapError(
+            _("cannot read %(name)s: %(why)s")
+            % {"name": shown_as or path.name, "why": exc.strerror}
+        ) from exc
     return basemap_header_check(head, size=size, name=shown_as or path.name)
 
 
 def basemap_header_check(head: bytes, *, size: int, name: str = "the file") -> BasemapInfo:
     if len(head) < HEADER_BYTES:
-        raise BasemapError(f"{name} is too short to be a PMTiles basemap")
+        raise BasemapError(_("%(name)s is too short to be a PMTiles basemap") % {"name": name})
     try:
         header = deserialize_header(head)
     except (MagicNumberNotFound, UnicodeDecodeError) as exc:
         raise BasemapError(
-            f"{name} is not a PMTiles basemap (an .mbtiles file can be turned into one with "
-            "`pmtiles convert`)"
+            _(
+                "%(name)s is not a PMTiles basemap (an .mbtiles file can be turned into one with "
+                "`pmtiles convert`)"
+            )
+            % {"name": name}
         ) from exc
     except SpecVersionUnsupported as exc:
         raise BasemapError(
-            f"{name} is an old PMTiles version; convert it to version 3 with `pmtiles convert`"
+            _("%(name)s is an old PMTiles version; convert it to version 3 with `pmtiles convert`")
+            % {"name": name}
         ) from exc
     except ValueError as exc:  # an unknown compression or tile type number
-        raise BasemapError(f"{name} has a header Lifeline cannot read") from exc
+        raise BasemapError(
+            _("%(name)s has a header Lifeline cannot read") % {"name": name}
+        ) from exc
     tile_type = TILE_TYPES_DRAWN.get(header["tile_type"])
     if tile_type is None:
         raise BasemapError(
-            f"{name} holds {header['tile_type'].name.lower()} tiles; Lifeline draws vector (MVT), "
-            "PNG or JPEG tiles"
+            _("%(name)s holds %(kind)s tiles; Lifeline draws vector (MVT), PNG or JPEG tiles")
+            % {"name": name, "kind": header["tile_type"].name.lower()}
         )
     if header["tile_compression"] not in (Compression.NONE, Compression.GZIP):
         raise BasemapError(
-            f"{name}'s tiles are compressed with {header['tile_compression'].name.lower()}; "
-            "Lifeline reads uncompressed or gzip tiles"
+            _(
+                "the tiles of %(name)s are compressed with %(kind)s; Lifeline reads uncompressed "
+                "or gzip tiles"
+            )
+            % {"name": name, "kind": header["tile_compression"].name.lower()}
         )
     min_zoom, max_zoom = header["min_zoom"], header["max_zoom"]
     if not 0 <= min_zoom <= max_zoom <= 24:
-        raise BasemapError(f"{name} has impossible zoom levels ({min_zoom} to {max_zoom})")
+        raise BasemapError(
+            _("%(name)s has impossible zoom levels (%(low)s to %(high)s)")
+            % {"name": name, "low": min_zoom, "high": max_zoom}
+        )
     south, west = header["min_lat_e7"] / 1e7, header["min_lon_e7"] / 1e7
     north, east = header["max_lat_e7"] / 1e7, header["max_lon_e7"] / 1e7
     if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
-        raise BasemapError(f"{name} covers no area on Earth (its bounds are impossible)")
+        raise BasemapError(
+            _("%(name)s covers no area on Earth (its bounds are impossible)") % {"name": name}
+        )
     ends = [
         header["root_offset"] + header["root_length"],
         header["metadata_offset"] + header["metadata_length"],
@@ -131,7 +149,9 @@ def basemap_header_check(head: bytes, *, size: int, name: str = "the file") -> B
         header["tile_data_offset"] + header["tile_data_length"],
     ]
     if header["root_length"] == 0 or max(ends) > size:
-        raise BasemapError(f"{name} is cut short: its directory or tiles lie past its end")
+        raise BasemapError(
+            _("%(name)s is cut short: its directory or tiles lie past its end") % {"name": name}
+        )
     return BasemapInfo(
         tile_type=tile_type,
         min_zoom=min_zoom,

@@ -31,6 +31,28 @@ CPU per route with its path, on a shared 2-core machine under load ~11):
 The remaining cost is the grid's plateau: between two points of a street grid many ways are
 nearly as short, and any bound from lengths leaves them all to be looked at; only a hierarchy
 (CCH) avoids that, at the price of its customization after every change of risk.
+
+Tried next and not kept (benchmarks/routing_hierarchies.py reproduces them; 20,000 nodes,
+same zones and costs, 200 pairs, every cost equal to ALT's):
+  * a contraction hierarchy over lengths as the A*'s bound (exact d(v, t) over lengths, read
+    lazily from t's upward cone, "CH potentials"): settled p95 800 against ALT's 1,400, but
+    p95 1.2 ms against 0.5: each bound walks the node's upward arcs, and on a grid (which
+    has no hierarchy to find) the upward cones are wide. 43% of the benchmark's length-
+    shortest paths cross some risk, and there the bound is short by the detour, so the
+    plateau comes back; a length-only CH query with a risk check would serve only the
+    other 57% and leave the p95 where it is;
+  * a contraction hierarchy over the risk-weighted costs (witness search, bidirectional
+    upward query, shortcuts unpacked): p95 0.6 ms against 0.5, settled p95 1,550, and 2 to
+    40 s to build at 5,000 and 20,000 nodes in numba, to be redone after each change;
+  * landmark distances as float32 with the label in one row (half the bytes read per
+    node, settled nodes reopened for exactness): within the machine's noise at 60,000 and
+    250,000 nodes; 64 landmarks as float32 (the bytes of 32 as float64): p95 3.8 ms against
+    3.6 at 250,000 nodes, for twice the preprocessing.
+So at 250,000 nodes the ALT stays: p95 3.5 ms CPU against CCH's 1.6-2.0 ms in the same
+runs (9 ms from a new zone to a correct route, CCH 5 s to recustomize). The 1.5 ms target is
+below what RoutingKit's own CCH query reaches on this grid and machine; a hierarchy whose
+customization follows risk (CCH, with ALT answering while it recustomizes) would come near
+it, not under it, and was not built here.
 """
 
 from __future__ import annotations

@@ -54,6 +54,7 @@ def zone_list(*, actor: Actor, now: dt.datetime, active_only: bool = True) -> Qu
 class Basemap:
     name: str
     info: BasemapInfo
+    added_ns: int = 0  # when its file was last written (nanoseconds since the epoch)
 
 
 def basemap_dir() -> Path:
@@ -73,7 +74,11 @@ def basemap_list() -> list[Basemap]:
     kept = []
     for path in sorted(folder.glob("*.pmtiles")):
         try:
-            kept.append(Basemap(name=path.stem, info=basemap_inspect(path)))
+            kept.append(
+                Basemap(
+                    name=path.stem, info=basemap_inspect(path), added_ns=path.stat().st_mtime_ns
+                )
+            )
         except BasemapError:
             continue
     return kept

@@ -28,9 +28,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.timezone import is_aware, make_aware
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lifeline.core import hlc
 from lifeline.core.batches import batches_sweep, shippable_top
@@ -50,13 +52,15 @@ from lifeline.sync.feed import (
     _entry_change,
     feed_apply,
 )
-from lifeline.sync.models import Peer
+from lifeline.sync.models import Peer, RadioPart
 
 # What a radio digest carries: what a camp and its teams need to know first.
 URGENT_MODELS = ("people.statusevent", "missions.checkin", "alerts.alert")
 _SIGNED = b"LLRADIO1"
 _SIGNATURE = 64
 _OPS = ("create", "update", "delete")
+# How long the packets of a message not yet whole are kept, waiting for the others.
+RADIO_PARTS_KEPT = timedelta(days=7)
 
 
 _UNITS = {"m": 60, "h": 3600, "d": 86_400}
@@ -216,30 +220,100 @@ def _unpack(body: bytes) -> tuple[uuid.UUID, dict[str, Any], dict[str, dict[str,
         raise CodecError(f"the message cannot be read: {exc}") from None
 
 
-def radio_import(*, actor: Actor | None, lines: Iterable[str]) -> RadioImport:
-    """Apply the whole, signed messages among these lines (one packet each) through the one
-    apply path; say which lines were refused and which messages still miss packets."""
+_PARTS_REFUSED = {
+    radio.PARTS_COUNT_DISAGREE: gettext_lazy("its packets disagree on how many there are"),
+    radio.PART_DIFFERS: gettext_lazy("two packets of it differ in one part"),
+    radio.PARTS_NOT_WHOLE: gettext_lazy("its packets do not make it whole"),
+}
+
+
+def _parts_kept(*, now: datetime) -> list[radio.Part]:
+    """The parts of incomplete messages heard before, after dropping those kept too long."""
+    RadioPart.objects.filter(first_heard_at__lt=now - RADIO_PARTS_KEPT).delete()
+    return [
+        radio.Part(bytes(p.sender_tag), bytes(p.message_tag), p.number, p.count, bytes(p.data))
+        for p in RadioPart.objects.order_by("first_heard_at", "number")
+    ]
+
+
+def _parts_keep(
+    heard: list[radio.Part], kept: list[radio.Part], assembled: radio.Assembled, *, now: datetime
+) -> None:
+    """Keep the new parts of messages still incomplete; forget the parts of whole ones."""
+    waiting = {(sender, tag) for sender, tag, _have, _count in assembled.incomplete}
+    known = {(p.sender_tag, p.message_tag, p.number) for p in kept}
+    new: dict[tuple[bytes, bytes, int], radio.Part] = {}
+    for part in heard:
+        key = (part.sender_tag, part.message_tag, part.number)
+        if (part.sender_tag, part.message_tag) in waiting and key not in known:
+            new.setdefault(key, part)
+    RadioPart.objects.bulk_create(
+        RadioPart(
+            sender_tag=p.sender_tag,
+            message_tag=p.message_tag,
+            number=p.number,
+            count=p.count,
+            data=p.data,
+            first_heard_at=now,
+        )
+        for p in new.values()
+    )
+    whole = {(p.sender_tag, p.message_tag) for p in kept} - waiting
+    for sender, tag in whole:
+        RadioPart.objects.filter(sender_tag=sender, message_tag=tag).delete()
+
+
+def radio_import(
+    *, actor: Actor | None, lines: Iterable[str], now: datetime | None = None
+) -> RadioImport:
+    """Apply the whole, signed messages among these lines (one packet each) and the parts kept
+    from earlier imports, through the one apply path; keep the parts of messages still
+    incomplete for the next import; say which lines were refused and which messages still
+    miss packets."""
     permission_require(actor, "sync.change_peer", doing=_("import a radio digest"))
+    moment = now or timezone.now()
     result = RadioImport()
-    parts: list[radio.Part] = []
+    heard: list[radio.Part] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         result.packets += 1
         try:
-            parts.append(radio.packet_part(radio.line_packet(line)))
+            heard.append(radio.packet_part(radio.line_packet(line)))
         except CodecError as exc:
             result.refused.append(_("line %(n)s: %(why)s") % {"n": number, "why": exc})
-    try:
-        assembled = radio.parts_assemble(parts)
-    except CodecError as exc:
-        raise ValidationFailed({"packets": str(exc)}) from exc
+    with transaction.atomic():
+        kept = _parts_kept(now=moment)
+        # A message whose parts disagree is refused alone and its kept parts dropped (which one
+        # was heard wrong cannot be told): it is asked for again, and the others still apply.
+        assembled = radio.parts_assemble([*kept, *heard])
+        _parts_keep(heard, kept, assembled, now=moment)
+        _messages_apply(actor, assembled, result)
+    return result
+
+
+def _messages_apply(actor: Actor | None, assembled: radio.Assembled, result: RadioImport) -> None:
+    peers = {p.site_id: p for p in Peer.objects.select_related("site")}
+    names = {site_id.bytes[-4:]: p.site.name for site_id, p in peers.items()}
     for sender_tag, tag, have, count in assembled.incomplete:
         result.incomplete.append(
             _("message %(tag)s from %(site)s: %(have)s of %(count)s packets")
-            % {"tag": tag.hex(), "site": sender_tag.hex(), "have": have, "count": count}
+            % {
+                "tag": tag.hex(),
+                "site": names.get(sender_tag, sender_tag.hex()),
+                "have": have,
+                "count": count,
+            }
         )
-    peers = {p.site_id: p for p in Peer.objects.select_related("site")}
+    for sender_tag, tag, why in assembled.refused:
+        result.refused.append(
+            _("message %(tag)s from %(site)s: %(why)s; ask for it again")
+            % {
+                "tag": tag.hex(),
+                "site": names.get(sender_tag, sender_tag.hex()),
+                "why": _PARTS_REFUSED.get(why, why),
+            }
+        )
     changes: list[dict[str, Any]] = []
     actors: dict[str, dict[str, Any]] = {}
     senders: list[uuid.UUID] = []
@@ -249,7 +323,8 @@ def radio_import(*, actor: Actor | None, lines: Iterable[str]) -> RadioImport:
             sender, change, named = _unpack(body)
         except (CodecError, ValidationFailed) as exc:
             result.refused.append(
-                _("a message from %(site)s: %(why)s") % {"site": sender_tag.hex(), "why": exc}
+                _("a message from %(site)s: %(why)s")
+                % {"site": names.get(sender_tag, sender_tag.hex()), "why": exc}
             )
             continue
         peer = peers.get(sender)
@@ -272,22 +347,21 @@ def radio_import(*, actor: Actor | None, lines: Iterable[str]) -> RadioImport:
         senders.append(sender)
         actors.update(named)
         result.messages += 1
-    if changes:
-        with transaction.atomic():
-            feed = {
-                "format": FORMAT,
-                "sender": {"id": str(senders[0])},  # no settings travel by radio
-                "sites": [],
-                "settings": [],
-                "actors": actors,
-                "changes": changes,
-                "ranges": {},
-            }
-            result.report = feed_apply(feed)
-            audit_record(
-                actor=actor,
-                action="sync.radio_import",
-                summary=f"radio digest: {result.messages} messages, "
-                f"{result.report.apply.applied} changes applied",
-            )
-    return result
+    if not changes:
+        return
+    feed = {
+        "format": FORMAT,
+        "sender": {"id": str(senders[0])},  # no settings travel by radio
+        "sites": [],
+        "settings": [],
+        "actors": actors,
+        "changes": changes,
+        "ranges": {},
+    }
+    result.report = feed_apply(feed)
+    audit_record(
+        actor=actor,
+        action="sync.radio_import",
+        summary=f"radio digest: {result.messages} messages, "
+        f"{result.report.apply.applied} changes applied",
+    )

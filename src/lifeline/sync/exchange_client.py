@@ -29,6 +29,7 @@ import urllib.request
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.db import connections, transaction
@@ -282,6 +283,19 @@ def exchange_get(*, actor: Actor | None, exchange_id: uuid.UUID) -> Exchange:
     if record is None:
         raise NotFound(gettext("no exchange %(id)s") % {"id": exchange_id})
     return record
+
+
+# A running exchange whose record has not moved for this long has stopped (its process ended:
+# the thread lives in a web server that may have been restarted).
+STALLED_AFTER = timedelta(minutes=5)
+
+
+def exchange_stalled(record: Exchange) -> bool:
+    """True when the exchange says it runs but has made no progress for STALLED_AFTER."""
+    return (
+        record.state == Exchange.State.RUNNING
+        and timezone.now() - record.updated_at > STALLED_AFTER
+    )
 
 
 def peer_urls(*, actor: Actor | None) -> dict[str, str]:

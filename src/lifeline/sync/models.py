@@ -211,3 +211,29 @@ class Exchange(models.Model):
 
     def __str__(self) -> str:
         return f"exchange with {self.url}: {self.state}"
+
+
+# -- the radio digest (sync/digest.py) -------------------------------------------------------
+
+
+class RadioPart(models.Model):
+    """A packet of a radio message not yet whole, kept until the message's other packets are
+    heard (maybe days later), then merged with them; dropped once the message is applied, or
+    when it is older than `digest.RADIO_PARTS_KEPT`."""
+
+    sender_tag = models.BinaryField(max_length=4)  # the last 4 bytes of the sender site's id
+    message_tag = models.BinaryField(max_length=4)  # the first 4 bytes of the message's SHA-256
+    number = models.PositiveSmallIntegerField()  # from 0
+    count = models.PositiveSmallIntegerField()
+    data = models.BinaryField()
+    first_heard_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sender_tag", "message_tag", "number"], name="sync_radiopart_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"part {self.number + 1} of {self.count} of {bytes(self.message_tag).hex()}"

@@ -24,7 +24,7 @@ import base64
 import binascii
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lifeline.intel.codec import (
     FRAME_OVERHEAD,
@@ -108,33 +108,52 @@ def line_packet(line: str) -> bytes:
 class Assembled:
     messages: list[tuple[bytes, bytes]]  # (sender tag, message), each whole and checked
     incomplete: list[tuple[bytes, bytes, int, int]]  # (sender tag, message tag, have, count)
+    # (sender tag, message tag, why): parts that cannot make one message; the others still do
+    refused: list[tuple[bytes, bytes, str]] = field(default_factory=list)
+
+
+PARTS_COUNT_DISAGREE = "two packets of one message disagree on its number of parts"
+PART_DIFFERS = "two packets of one message differ in one part"
+PARTS_NOT_WHOLE = "the parts of a message do not make it whole (its tag differs)"
+
+
+def _group_problem(group: list[Part]) -> str | None:
+    counts = {part.count for part in group}
+    if len(counts) > 1:
+        return PARTS_COUNT_DISAGREE
+    by_number: dict[int, bytes] = {}
+    for part in group:
+        if by_number.setdefault(part.number, part.data) != part.data:
+            return PART_DIFFERS
+    return None
 
 
 def parts_assemble(parts: Iterable[Part]) -> Assembled:
     """The messages whose parts are all here (a part heard twice counts once); the others
-    say how many parts they have of how many. Parts that disagree are refused."""
-    groups: dict[tuple[bytes, bytes], dict[int, Part]] = {}
+    say how many parts they have of how many. A message whose parts disagree, or whose parts
+    do not make it whole, is refused on its own: it does not stop the other messages."""
+    groups: dict[tuple[bytes, bytes], list[Part]] = {}
     for part in parts:
-        group = groups.setdefault((part.sender_tag, part.message_tag), {})
-        known = next(iter(group.values()), None)
-        if known is not None and known.count != part.count:
-            raise CodecError("two packets of one message disagree on its number of parts")
-        seen = group.get(part.number)
-        if seen is not None and seen.data != part.data:
-            raise CodecError("two packets of one message differ in one part")
-        group[part.number] = part
+        groups.setdefault((part.sender_tag, part.message_tag), []).append(part)
     messages: list[tuple[bytes, bytes]] = []
     incomplete: list[tuple[bytes, bytes, int, int]] = []
+    refused: list[tuple[bytes, bytes, str]] = []
     for (sender, tag), group in groups.items():
-        count = next(iter(group.values())).count
-        if len(group) < count:
-            incomplete.append((sender, tag, len(group), count))
+        problem = _group_problem(group)
+        if problem is not None:
+            refused.append((sender, tag, problem))
             continue
-        message = b"".join(group[n].data for n in range(count))
+        by_number = {part.number: part.data for part in group}
+        count = group[0].count
+        if len(by_number) < count:
+            incomplete.append((sender, tag, len(by_number), count))
+            continue
+        message = b"".join(by_number[n] for n in range(count))
         if message_tag(message) != tag:
-            raise CodecError("the parts of a message do not make it whole (its tag differs)")
+            refused.append((sender, tag, PARTS_NOT_WHOLE))
+            continue
         messages.append((sender, message))
-    return Assembled(messages, incomplete)
+    return Assembled(messages, incomplete, refused)
 
 
 __all__ = [

@@ -10,9 +10,11 @@ from rest_framework import serializers
 class PeerStatusOutput(serializers.Serializer[Any]):
     code = serializers.CharField(help_text="the peer site's code")
     name = serializers.CharField()
-    last_sent_at = serializers.DateTimeField(allow_null=True, help_text="last bundle made for it")
+    last_sent_at = serializers.DateTimeField(
+        allow_null=True, help_text="last time changes left for it (bundle or exchange)"
+    )
     last_received_at = serializers.DateTimeField(
-        allow_null=True, help_text="last bundle imported from it"
+        allow_null=True, help_text="last time its changes arrived (bundle or exchange)"
     )
     changes_not_sent = serializers.IntegerField(
         help_text="changes here it has not acknowledged (less what it may not hold)"

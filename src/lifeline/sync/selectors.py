@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from lifeline.core.clock import site_local
-from lifeline.core.models import ChangeLogEntry
+from lifeline.core.models import AuditEntry, ChangeLogEntry
 from lifeline.core.services import Actor, permission_require
 from lifeline.sync.feed import PROTECTED_MODELS, cursors_mine
 from lifeline.sync.models import Conflict, Peer, PendingChange
@@ -86,3 +86,10 @@ def conflicts_open(*, actor: Actor | None, include_resolved: bool = False) -> Qu
     if not include_resolved:
         rows = rows.filter(resolved_at__isnull=True)
     return rows.order_by("-detected_at")
+
+
+def radio_export_last(*, actor: Actor | None) -> datetime | None:
+    """When this site last made a radio digest (its audit row), if it ever did."""
+    permission_require(actor, "sync.change_peer", doing=_("export a radio digest"))
+    last = AuditEntry.objects.filter(action="sync.radio_export").order_by("-at").first()
+    return last.at if last is not None else None

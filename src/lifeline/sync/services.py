@@ -141,9 +141,20 @@ class ExportResult:
     peer: str | None
 
 
+@dataclass(frozen=True)
+class BundleMade:
+    """A bundle written in memory (the Sync page sends it as a download)."""
+
+    data: bytes
+    changes: int
+    seq: int
+    peer: str | None
+    site: str  # this site's code, the bundle's writer
+
+
 @transaction.atomic
-def bundle_export(*, actor: Actor | None, path: Path, peer_code: str | None = None) -> ExportResult:
-    """Write a bundle of what `peer_code` lacks (everything without a peer) to `path`."""
+def bundle_make(*, actor: Actor | None, peer_code: str | None = None) -> BundleMade:
+    """A bundle of what `peer_code` lacks (everything without a peer), numbered and signed."""
     permission_require(actor, "sync.change_peer", doing=_("export a sync bundle"))
     peer = peer_by_code(peer_code) if peer_code else None
     here = site_local()
@@ -160,7 +171,6 @@ def bundle_export(*, actor: Actor | None, path: Path, peer_code: str | None = No
     data = bundle_write(
         feed, sender=here.pk, seq=counter.seq, key=private_key_of(bytes(site_key().private_key))
     )
-    path.write_bytes(data)
     if peer is not None:
         peer.last_sent_at = timezone.now()
         peer.save(update_fields=["last_sent_at"])
@@ -170,7 +180,16 @@ def bundle_export(*, actor: Actor | None, path: Path, peer_code: str | None = No
         summary=f"bundle {counter.seq}: {len(feed['changes'])} changes"
         + (f" for {peer.site.code}" if peer is not None else ""),
     )
-    return ExportResult(path, len(data), len(feed["changes"]), counter.seq, peer_code)
+    return BundleMade(data, len(feed["changes"]), counter.seq, peer_code, here.code)
+
+
+@transaction.atomic
+def bundle_export(*, actor: Actor | None, path: Path, peer_code: str | None = None) -> ExportResult:
+    """Write a bundle of what `peer_code` lacks (everything without a peer) to `path`; a file
+    that cannot be written undoes the bundle (its number, the audit row)."""
+    made = bundle_make(actor=actor, peer_code=peer_code)
+    path.write_bytes(made.data)
+    return ExportResult(path, len(made.data), made.changes, made.seq, peer_code)
 
 
 @dataclass(frozen=True)

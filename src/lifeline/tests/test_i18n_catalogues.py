@@ -15,11 +15,12 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
+from lifeline.core.tests.i18n import PoEntry, po_entries
 
 SRC = Path(__file__).resolve().parents[1]  # src/lifeline
 APPS = sorted(p.parent.name for p in SRC.glob("*/apps.py"))
@@ -44,65 +45,6 @@ def _where(path: Path, line: int) -> str:
 
 
 # --- the catalogues -------------------------------------------------------------------------
-
-
-@dataclass
-class PoEntry:
-    msgid: str
-    msgctxt: str = ""
-    plural: str = ""
-    msgstrs: list[str] = field(default_factory=list)
-    flags: set[str] = field(default_factory=set)
-    obsolete: bool = False
-
-
-def _po_unquote(text: str) -> str:
-    return ast.literal_eval(text) if text else ""
-
-
-def po_entries(path: Path) -> list[PoEntry]:
-    """The entries of a .po file (the header excluded): just what these tests need."""
-    entries: list[PoEntry] = []
-    flags: set[str] = set()
-    current: PoEntry | None = None
-    target: str | None = None  # "msgid", "msgctxt", "plural" or "msgstr"
-    for raw in [*path.read_text(encoding="utf-8").splitlines(), ""]:
-        line = raw.strip()
-        if not line:
-            if current is not None:
-                entries.append(current)
-            current, target, flags = None, None, set()
-            continue
-        if line.startswith("#,"):
-            flags |= {f.strip() for f in line[2:].split(",")}
-            continue
-        if line.startswith("#~"):
-            current = current or PoEntry(msgid="", obsolete=True)
-            current.obsolete = True
-            continue
-        if line.startswith("#"):
-            continue
-        keyword, _, rest = line.partition(" ")
-        if keyword.startswith('"'):
-            value = _po_unquote(line)
-            assert current is not None and target is not None, f"{path}: {line}"
-            if target == "msgstr":
-                current.msgstrs[-1] += value
-            else:
-                setattr(current, target, getattr(current, target) + value)
-            continue
-        if current is None:
-            current = PoEntry(msgid="", flags=flags)
-        if keyword == "msgctxt":
-            current.msgctxt, target = _po_unquote(rest), "msgctxt"
-        elif keyword == "msgid":
-            current.msgid, target = _po_unquote(rest), "msgid"
-        elif keyword == "msgid_plural":
-            current.plural, target = _po_unquote(rest), "plural"
-        elif keyword.startswith("msgstr"):
-            current.msgstrs.append(_po_unquote(rest))
-            target = "msgstr"
-    return [e for e in entries if e.msgid and not e.obsolete]
 
 
 def _catalogue(app: str, language: str) -> Path:

@@ -232,7 +232,11 @@ def _missions_layer(teams: Sequence[TeamOut], now: dt.datetime) -> Layer:
 
 
 def basemaps_json() -> list[dict[str, Any]]:
-    """The kept basemaps as the script reads them: where to fetch each and what it covers."""
+    """The kept basemaps as the script reads them: where to fetch each, what it covers and its
+    kind of tiles ("mvt", "png" or "jpg"). The one added last comes first: the map shows it,
+    and offers the others in its layers control (one basemap at a time, since a vector
+    basemap's ground would hide an extract under it)."""
+    rows = sorted(selectors.basemap_list(), key=lambda row: (-row.added_ns, row.name))
     return [
         {
             "name": row.name,
@@ -242,7 +246,7 @@ def basemaps_json() -> list[dict[str, Any]]:
             "max_zoom": row.info.max_zoom,
             "bounds": [[row.info.south, row.info.west], [row.info.north, row.info.east]],
         }
-        for row in selectors.basemap_list()
+        for row in rows
     ]
 
 

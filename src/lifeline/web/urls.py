@@ -18,6 +18,7 @@ from lifeline.web import (
     views_site,
     views_sync,
     views_sync_exchange,
+    views_sync_transport,
 )
 
 app_name = "web"
@@ -42,6 +43,13 @@ urlpatterns = [
         name="sync_conflict_resolve",
     ),
     path("sync/exchange/", views_sync_exchange.sync_exchange_start, name="sync_exchange_start"),
+    path("sync/bundle/", views_sync_transport.sync_bundle, name="sync_bundle"),
+    path(
+        "sync/bundle/import/",
+        views_sync_transport.sync_bundle_import,
+        name="sync_bundle_import",
+    ),
+    path("sync/radio/", views_sync_transport.sync_radio, name="sync_radio"),
     path(
         "sync/exchange/<uuid:exchange_id>/",
         views_sync_exchange.sync_exchange_page,

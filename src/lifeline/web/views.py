@@ -31,6 +31,7 @@ from lifeline.people.schemas import (
     StatusInput,
 )
 from lifeline.sync.holders import record_sites
+from lifeline.web import map_layers
 from lifeline.web.picture import operating_picture
 from lifeline.web.views_households import household_page
 
@@ -39,7 +40,15 @@ PERSON_FILTERS = ("q", "status", "site", "age_band", "sex", "condition")
 
 @page_view
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"picture": operating_picture(actor=request.user)})
+    picture = operating_picture(actor=request.user)
+    # Over the basemap when one is installed (the same live map as the map page), else drawn.
+    live = None
+    danger_map = picture.danger.map if picture.danger else None
+    if danger_map is not None and map_layers.basemaps_json():
+        live = map_layers.live_map(
+            actor=request.user, viewport=danger_map.viewport, map_id="home-map"
+        )
+    return render(request, "web/home.html", {"picture": picture, "live": live})
 
 
 # ---- the registry list -----------------------------------------------------------------------

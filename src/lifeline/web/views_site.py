@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lifeline.core import services
@@ -23,6 +24,12 @@ from lifeline.routing import selectors as routing_selectors
 from lifeline.routing import services as routing_services
 
 CHANGE = "core.change_setting"
+# A basemap's tiles as its list and messages name them (routing.basemap's tile types).
+BASEMAP_KINDS = {
+    "mvt": gettext_lazy("vector map"),
+    "png": gettext_lazy("PNG images"),
+    "jpg": gettext_lazy("JPEG images"),
+}
 
 
 @page_view
@@ -40,7 +47,9 @@ def site_page(request: HttpRequest) -> HttpResponse:
             "site": site,
             "rows": rows,
             "here": "site",
-            "basemaps": routing_selectors.basemap_list(),
+            "basemaps": [
+                (row, BASEMAP_KINDS[row.info.tile_type]) for row in routing_selectors.basemap_list()
+            ],
             **backups_context(),
         },
     )
@@ -100,7 +109,8 @@ def site_setting(request: HttpRequest) -> HttpResponse:
 @require_POST
 def site_basemap(request: HttpRequest) -> HttpResponse:
     """A basemap uploaded by the commander: checked, kept under the data folder (audited)."""
-    permission_require(request.user, "core.change_site", doing=_("add basemaps"))
+    # The service decides too; checked here first so a refused role uploads nothing.
+    permission_require(request.user, "routing.import_graph", doing=_("add basemaps"))
     upload = request.FILES.get("basemap")
     if upload is None:
         messages.error(request, _("Basemap not added: choose a PMTiles file."))
@@ -117,8 +127,8 @@ def site_basemap(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Basemap added: zoom %(low)s to %(high)s; the map draws it from now on.")
-            % {"low": info.min_zoom, "high": info.max_zoom},
+            _("Basemap added: %(kind)s, zoom %(low)s to %(high)s; the map draws it from now on.")
+            % {"kind": BASEMAP_KINDS[info.tile_type], "low": info.min_zoom, "high": info.max_zoom},
         )
     return redirect("web:site")
 

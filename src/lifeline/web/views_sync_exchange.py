@@ -5,12 +5,10 @@ no inline JavaScript)."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,9 +16,6 @@ from lifeline.core.errors import ValidationFailed
 from lifeline.core.pages import page_view
 from lifeline.sync import exchange_client
 from lifeline.sync.models import Exchange
-
-# A running exchange whose record has not moved for this long has stopped (its process ended).
-STALE = timedelta(minutes=5)
 
 
 @page_view
@@ -41,7 +36,7 @@ def sync_exchange_start(request: HttpRequest) -> HttpResponse:
 def sync_exchange_page(request: HttpRequest, exchange_id: uuid.UUID) -> HttpResponse:
     record = exchange_client.exchange_get(actor=request.user, exchange_id=exchange_id)
     running = record.state == Exchange.State.RUNNING
-    stale = running and timezone.now() - record.updated_at > STALE
+    stale = exchange_client.exchange_stalled(record)
     return render(
         request,
         "web/sync_exchange.html",

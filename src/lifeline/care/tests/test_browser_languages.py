@@ -5,8 +5,6 @@ outside the names and the data as entered (issue 14)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,33 +16,11 @@ from lifeline.care.tests.conftest import START_IMMEDIATE
 from lifeline.conftest import PASSWORD
 from lifeline.core.models import Site, UserPreference
 from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, shots_dir, sign_in
+from lifeline.core.tests.i18n import english_left
 from lifeline.people.models import Person
 from lifeline.people.services import person_register
-from lifeline.tests.test_i18n_catalogues import po_entries
 
 pytestmark = BROWSER_MARKS
-SRC = Path(__file__).resolve().parents[2]
-WORD = re.compile(r"[A-Za-z]{3,}")
-
-
-def english_only_words(language: str) -> frozenset[str]:
-    """The words of every catalogue's English messages that no translation into `language`
-    uses: finding one on the page means a message was left in English."""
-    english: set[str] = set()
-    translated: set[str] = set()
-    for po in SRC.glob(f"*/locale/{language}/LC_MESSAGES/django.po"):
-        for entry in po_entries(po):
-            text = re.sub(r"%\(\w+\)s", " ", f"{entry.msgid} {entry.plural}")
-            english |= {w.lower() for w in WORD.findall(text)}
-            translated |= {w.lower() for s in entry.msgstrs for w in WORD.findall(s)}
-    return frozenset(english - translated)
-
-
-def english_left(text: str, language: str, data: list[str]) -> list[str]:
-    for value in data:  # names, places and notes stay as they were entered
-        text = text.replace(value, " ")
-    words = english_only_words(language)
-    return sorted({w for w in WORD.findall(text) if w.lower() in words})
 
 
 @pytest.fixture

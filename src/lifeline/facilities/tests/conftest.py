@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from lifeline.core.roles import Role
 from lifeline.facilities import services
 from lifeline.facilities.models import Facility
 from lifeline.intel.models import WatchPost
@@ -26,21 +24,6 @@ def photo_upload(
     out = io.BytesIO()
     image.save(out, format="JPEG", exif=exif)
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
-
-
-@pytest.fixture
-def logistics(make_user: Callable[..., Any]) -> Any:
-    return make_user(Role.LOGISTICS)
-
-
-@pytest.fixture
-def field_team(make_user: Callable[..., Any]) -> Any:
-    return make_user(Role.FIELD_TEAM)
-
-
-@pytest.fixture
-def viewer(make_user: Callable[..., Any]) -> Any:
-    return make_user(Role.VIEWER)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from lifeline.conftest import PASSWORD
 from lifeline.core.clock import site_local
 from lifeline.core.language import user_language_set
 from lifeline.core.tests.browser import BROWSER_MARKS, shots_dir, sign_in
-from lifeline.core.tests.language import english_words_left, page_fits, page_language
+from lifeline.core.tests.i18n import english_left, page_fits, page_language
 from lifeline.facilities import services
 
 pytestmark = BROWSER_MARKS
@@ -60,7 +60,7 @@ def test_the_facilities_page_reads_in_the_users_language_on_a_phone(
     page.screenshot(path=str(shots_dir() / f"facilities-{language}.png"), full_page=True)
     main = page.inner_text("main")
     assert "Shelter B" in main  # the name as entered
-    assert english_words_left(main, language, DATA) == []
+    assert english_left(main, language, DATA) == []
     header = (commander.get_username(), site_local().name)
-    rest = english_words_left(page.inner_text("body"), language, (*DATA, *header))
+    rest = english_left(page.inner_text("body"), language, (*DATA, *header))
     assert rest == []  # the menu and the footer (web, core) too

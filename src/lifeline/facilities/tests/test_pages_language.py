@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from lifeline.core.language import user_language_set
-from lifeline.core.tests.language import english_words_left, main_text
+from lifeline.core.tests.i18n import english_left, main_text
 from lifeline.facilities import services
 from lifeline.intel.models import WatchPost
 
@@ -80,4 +80,4 @@ def test_every_facilities_page_reads_in_the_users_language(
         assert response.status_code == 200, url
         assert f'lang="{language}"' in response.content.decode()
         text = main_text(response.content.decode())
-        assert english_words_left(text, language, [d for d in data if d]) == [], url
+        assert english_left(text, language, [d for d in data if d]) == [], url

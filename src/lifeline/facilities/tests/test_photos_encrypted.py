@@ -28,9 +28,8 @@ def media_encrypted(settings: Any, tmp_path: Path) -> Path:
     return Path(settings.MEDIA_ROOT)
 
 
-def test_a_photo_is_ciphertext_on_disk_and_a_jpeg_on_the_page(
-    media_encrypted: Path, field_team: Any, shelter: Facility
-) -> None:
+def _photo_taken(field_team: Any, shelter: Facility) -> FacilityPhoto:
+    """A damage assessment with one photo, as a field team files it."""
     services.damage_assess(
         actor=field_team,
         facility=shelter,
@@ -39,7 +38,13 @@ def test_a_photo_is_ciphertext_on_disk_and_a_jpeg_on_the_page(
         damage="roof sheets torn",
         photos=[photo_upload()],
     )
-    photo = FacilityPhoto.objects.get()
+    return FacilityPhoto.objects.get()
+
+
+def test_a_photo_is_ciphertext_on_disk_and_a_jpeg_on_the_page(
+    media_encrypted: Path, field_team: Any, shelter: Facility
+) -> None:
+    photo = _photo_taken(field_team, shelter)
     on_disk = Path(photo.image.path).read_bytes()
     assert not on_disk.startswith(IMAGE_MAGIC), "the file on disk is not an image"
     assert b"JFIF" not in on_disk[:64] and b"Exif" not in on_disk
@@ -55,15 +60,7 @@ def test_a_photo_is_ciphertext_on_disk_and_a_jpeg_on_the_page(
 def test_after_a_lockdown_the_photo_does_not_open(
     media_encrypted: Path, field_team: Any, shelter: Facility
 ) -> None:
-    services.damage_assess(
-        actor=field_team,
-        facility=shelter,
-        severity=2,
-        safe_to_use=True,
-        damage="roof sheets torn",
-        photos=[photo_upload()],
-    )
-    photo = FacilityPhoto.objects.get()
+    photo = _photo_taken(field_team, shelter)
     keys_lockdown()
     with pytest.raises(KeysLocked):
         photo.image.open("rb")
@@ -74,13 +71,5 @@ def test_without_encryption_a_photo_is_kept_as_the_jpeg_it_is(
 ) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LIFELINE_MEDIA_ENCRYPTED = False
-    services.damage_assess(
-        actor=field_team,
-        facility=shelter,
-        severity=2,
-        safe_to_use=True,
-        damage="roof sheets torn",
-        photos=[photo_upload()],
-    )
-    photo = FacilityPhoto.objects.get()
+    photo = _photo_taken(field_team, shelter)
     assert Path(photo.image.path).read_bytes().startswith(b"\xff\xd8\xff")

@@ -13,10 +13,10 @@ from lifeline.conftest import PASSWORD
 from lifeline.core.language import user_language_set
 from lifeline.core.models import Site
 from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, shots_dir, sign_in
+from lifeline.core.tests.i18n import english_left
 from lifeline.missions import services
 from lifeline.missions.models import Mission
 from lifeline.missions.tests.conftest import set_out
-from lifeline.supplies.tests.page_language import english_left
 
 pytestmark = BROWSER_MARKS
 
@@ -51,8 +51,8 @@ def test_the_missions_board_reads_in_arabic_on_a_phone(
     assert "قافلة" in planned and "مخطط لها" in planned
     team = ("Rafiq Haddad", "RAFIQ", field_team.username)
     names = (mission.name, convoy.name, *team, commander.username, site.name)
-    assert english_left(out_state + planned, "ar", names=names) == []
+    assert english_left(out_state + planned, "ar", names) == []
     page.screenshot(path=str(shots_dir() / "missions-ar.png"), full_page=True)
 
-    left = english_left(page.evaluate("document.body.innerText"), "ar", names=names)
+    left = english_left(page.evaluate("document.body.innerText"), "ar", names)
     assert left == [], left

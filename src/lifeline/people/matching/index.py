@@ -19,6 +19,8 @@ Pure: no Django. Where it is saved and how it catches up with the registry is
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -33,6 +35,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 from lifeline.people.matching.names import (
     GIVEN_MATCHED,
     GIVEN_UNMATCHED,
+    OTHER_ENDING_APART,
     Evidence,
     NameToken,
     ParsedName,
@@ -42,9 +45,11 @@ from lifeline.people.matching.names import (
     name_similarity,
     person_tokens,
     score_line,
+    spelling_words,
     token_key,
     token_similarity,
 )
+from lifeline.people.matching.spelling_order import SCORE_PLACES, best_with_ties, rows_closeness
 
 MAX_TOKENS = 6
 MAX_CANDIDATES = 40_000
@@ -59,6 +64,12 @@ NEAR_FANOUT = 80  # known skeletons one edit from a query name's that it may sta
 # When two names of the query each have a slip (Sars Agmed for Sara Ahmed), pairs of their
 # most common one-edit neighbours: a few, so the tier stays small.
 NEAR_BOTH = 8
+# The fallback tier (`_rows_near`): per query name, the vocabulary names nearest it, and the
+# rows of their skeletons looked through at most.
+NEAR_TOKENS = 40
+NEAR_TOKEN_FLOOR = 0.5
+NEAR_ROWS = 60_000
+PREFIX_TEXT = 4  # letters of a query name before the names it begins are looked for
 INITIAL = 1  # consonants of the other name in a (skeleton, initial) key
 SEX_CODES = {"female": 1, "male": 2}
 KIND_TOKEN, KIND_PAIR, KIND_SKELETON_INITIAL = 1, 2, 3
@@ -113,6 +124,10 @@ class NameIndex:
         self.skeletons.append("")
         # Per row.
         self.row_tokens = np.full((0, MAX_TOKENS), -1, dtype=np.int32)
+        # The words as typed (names.spelling_words), ids into `words`: the order among ties.
+        self.row_words = np.full((0, MAX_TOKENS), -1, dtype=np.int32)
+        self.words: list[str] = []
+        self.word_ids: dict[str, int] = {}
         self.row_sex = np.zeros(0, dtype=np.int8)
         self.row_year = np.zeros(0, dtype=np.int16)
         self.row_alive = np.zeros(0, dtype=bool)
@@ -141,6 +156,8 @@ class NameIndex:
         self._tok_fem = np.zeros(0, dtype=bool)
         self._tok_open = np.zeros(0, dtype=bool)
         self._tok_text: list[str] = []
+        self._sorted_text: list[str] = []
+        self._sorted_ids: list[int] = []
         self._skel_text: list[str] = []
         self._prefix_cache: dict[str, tuple[int, list[int]]] = {}
         self._near_cache: dict[str, tuple[int, list[int]]] = {}
@@ -178,6 +195,9 @@ class NameIndex:
         self.row_tokens = np.concatenate(
             [self.row_tokens, np.full((size - have, MAX_TOKENS), -1, dtype=np.int32)]
         )
+        self.row_words = np.concatenate(
+            [self.row_words, np.full((size - have, MAX_TOKENS), -1, dtype=np.int32)]
+        )
         for name in ROW_ARRAYS:
             old = getattr(self, name)
             setattr(self, name, np.concatenate([old, np.zeros(size - have, dtype=old.dtype)]))
@@ -187,6 +207,8 @@ class NameIndex:
         self._grow(1)
         self.rows += 1
         self.row_tokens[row, : len(tokens)] = tokens[:MAX_TOKENS]
+        words = self._words_of(record)
+        self.row_words[row, : len(words)] = words
         self.row_sex[row] = SEX_CODES.get(record.sex, 0)
         self.row_year[row] = record.birth_year or 0
         self.row_alive[row] = True
@@ -265,6 +287,11 @@ class NameIndex:
             self._name_cache[key] = ids
         return list(ids)
 
+    def _words_of(self, record: IndexRecord) -> list[int]:
+        return [_intern(self.words, self.word_ids, w) for w in spelling_words(record.names)][
+            :MAX_TOKENS
+        ]
+
     def build(self, records: Iterable[IndexRecord], *, watermark: int = 0) -> NameIndex:
         """Fill an empty index in one pass (keys made and sorted once at the end)."""
         for record in records:
@@ -308,6 +335,7 @@ class NameIndex:
         if old is not None and self.row_alive[old]:
             same = (
                 list(self.row_tokens[old][self.row_tokens[old] >= 0]) == tokens[:MAX_TOKENS]
+                and list(self.row_words[old][self.row_words[old] >= 0]) == self._words_of(record)
                 and self.row_sex[old] == SEX_CODES.get(record.sex, 0)
                 and self.row_year[old] == (record.birth_year or 0)
                 and self.sites[self.row_site[old]] == record.site
@@ -344,7 +372,20 @@ class NameIndex:
         self._tok_open = np.array([t.vowels[-1] == "e" for t in self.tokens], dtype=bool)
         self._tok_text = [t.text for t in self.tokens]
         self._skel_text = list(self.skeletons)
+        order = sorted(range(len(self._tok_text)), key=self._tok_text.__getitem__)
+        self._sorted_text = [self._tok_text[i] for i in order]
+        self._sorted_ids = order
         self._vocab_dirty = False
+
+    def _tokens_beginning(self, text: str) -> list[int]:
+        """Ids of at most PREFIX_FANOUT vocabulary names whose text begins with `text`."""
+        start = bisect.bisect_left(self._sorted_text, text)
+        found: list[int] = []
+        for i in range(start, min(start + PREFIX_FANOUT, len(self._sorted_text))):
+            if not self._sorted_text[i].startswith(text):
+                break
+            found.append(self._sorted_ids[i])
+        return found
 
     def _postings(self, keys: Iterable[int]) -> list[npt.NDArray[np.int32]]:
         wanted = np.array(sorted(set(keys)), dtype=np.uint64)
@@ -455,6 +496,42 @@ class NameIndex:
             rows = rows[~np.isin(rows, seen, assume_unique=True)]
         return rows
 
+    def _rows_near(
+        self, query: ParsedName, *, seen: npt.NDArray[np.int32]
+    ) -> npt.NDArray[np.int32]:
+        """Rows bearing, for each query name (for two of them when the query has two or
+        more), one of the NEAR_TOKENS vocabulary names most similar to it by
+        names.token_similarity (its vectorised form, as `_score` reads it), not already
+        `seen`: an edit-distance search over the few thousand distinct names, not over the
+        persons."""
+        per_name: list[npt.NDArray[np.int32]] = []
+        for q in query.tokens:
+            sims = self._similarities(q)[:-1]
+            if not len(sims):
+                return np.zeros(0, dtype=np.int32)
+            n = min(NEAR_TOKENS, len(sims))
+            best = np.argpartition(-sims, n - 1)[:n]
+            best = best[sims[best] >= NEAR_TOKEN_FLOOR].astype(np.int32)
+            if len(q.text) >= PREFIX_TEXT:
+                # The names it begins: a last letter left out, a name typed unfinished
+                # (Belha for Belhaj), which the edit similarity of a short text ranks low.
+                begun = np.array(self._tokens_beginning(q.text), dtype=np.int32)
+                best = np.union1d(best, begun).astype(np.int32)
+            if not len(best):
+                per_name.append(np.zeros(0, dtype=np.int32))
+                continue
+            skeletons = np.unique(self._tok_skel[best]).tolist()
+            rows = self._rows_of(
+                (_key(KIND_TOKEN, s) for s in skeletons), budget=NEAR_ROWS, seen=seen
+            )
+            bears = np.isin(self.row_tokens[rows], best).any(axis=1)
+            per_name.append(rows[bears])
+        if not per_name:
+            return np.zeros(0, dtype=np.int32)
+        rows, count = np.unique(np.concatenate(per_name), return_counts=True)
+        need = min(2, len(query.tokens))
+        return rows[count >= need].astype(np.int32)
+
     def _narrow(
         self, rows: npt.NDArray[np.int32], probe: Probe, year: int | None
     ) -> npt.NDArray[np.int32]:
@@ -520,7 +597,7 @@ class NameIndex:
         )[0]
         sims = 0.45 * text_sim.astype(np.float64) + 0.45 * skel_sim_by_id[self._tok_skel]
         other = (self._tok_fem != q.feminine) & ~self._tok_open & (q.vowels[-1] != "e")
-        sims = np.where(other, sims * 0.7, sims)
+        sims = np.where(other, sims * OTHER_ENDING_APART, sims)
         q_skel = self.skeleton_ids.get(token_key(q), -1)
         for i in np.nonzero(self._tok_skel == q_skel)[0].tolist():
             sims[i] = token_similarity(q, self.tokens[i])
@@ -550,10 +627,16 @@ class NameIndex:
                 tiers = [single_keys, wider_keys]  # the name itself, then one edit away
             else:
                 tiers = [wider_keys | single_keys if len(rows) < 20 else wider_keys]
-            for keys in tiers:
-                more = self._narrow(
-                    self._rows_of(keys, budget=PREFIX_CANDIDATES, seen=scored[0]), probe, year
+            for keys in [*tiers, None]:
+                # Last, when the name keys leave the answer short: the rows that bear the
+                # names nearest the query's by the scorer's own edit similarity (a slip that
+                # gives another known skeleton: Khakil for Khalil, Safai for Safari).
+                found = (
+                    self._rows_of(keys, budget=PREFIX_CANDIDATES, seen=scored[0])
+                    if keys is not None
+                    else self._rows_near(query, seen=scored[0])
                 )
+                more = self._narrow(found, probe, year)
                 if len(more):
                     extra = self._score(probe, more, year)
                     scored = tuple(
@@ -568,14 +651,33 @@ class NameIndex:
         # which the vectorised maximum only bounds from above; the weighing stays the row's
         # names.score_line: the number names.candidate_match gives.
         k = min(max(limit * 3, RERANK), len(rows))
-        top = np.argpartition(-score, k - 1)[:k]
+        top = best_with_ties(
+            score, k, (lambda tied: self._closeness(probe, rows[tied])) if probe.spelling else None
+        )
+        closeness = self._closeness(probe, rows[top])
+        order = np.lexsort((-closeness, -np.round(score[top], SCORE_PLACES)))
+        top, closeness = top[order], closeness[order]
         code = SEX_CODES.get(probe.sex or "", 0)
+        # In the order of the bounds, until the next bound is below the `limit`-th exact
+        # score found (it cannot enter the answer, nor can any after it).
+        best: list[float] = []  # a heap of the `limit` best exact scores, shown rounded
+        done = 0
         for i in top.tolist():
+            # (A bound equal to it may tie at best, and comes after on the spelling.)
+            if len(best) >= limit and round(float(score[i]), SCORE_PLACES) <= best[0]:
+                break
             tokens = ParsedName(tuple(self.tokens[t] for t in tok[i] if t >= 0))
             sex_agrees = bool(code) and int(self.row_sex[rows[i]]) == code
             name[i] = name_similarity(query, tokens, sex_agrees=sex_agrees).score
-        score[top] = slope[top] * name[top] + intercept[top]
-        top = top[np.argsort(-score[top], kind="stable")][:limit]
+            score[i] = slope[i] * name[i] + intercept[i]
+            shown = round(float(score[i]), SCORE_PLACES)
+            if len(best) < limit:
+                heapq.heappush(best, shown)
+            elif shown > best[0]:
+                heapq.heapreplace(best, shown)
+            done += 1
+        top, closeness = top[:done], closeness[:done]
+        top = top[np.lexsort((-closeness, -np.round(score[top], SCORE_PLACES)))][:limit]
         return [
             IndexHit(
                 person_id=self._person_id(int(rows[i])),
@@ -584,6 +686,9 @@ class NameIndex:
             )
             for i in top.tolist()
         ]
+
+    def _closeness(self, probe: Probe, rows: npt.NDArray[np.int32]) -> npt.NDArray[np.float64]:
+        return rows_closeness(probe.spelling, self.words, self.row_words[rows])
 
     def _score(
         self, probe: Probe, rows: npt.NDArray[np.int32], year: int | None

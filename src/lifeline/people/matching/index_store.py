@@ -33,7 +33,7 @@ from lifeline.people.models import Person, StatusEvent
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 # ---- the file -----------------------------------------------------------------------------------
@@ -59,6 +59,8 @@ def index_file_write(index: NameIndex, path: Path, *, database: str) -> None:
             ),
             skeletons=np.array(index.skeletons, dtype=str),
             row_tokens=index.row_tokens[:n],
+            words=np.array(index.words, dtype=str),
+            row_words=index.row_words[:n],
             row_sex=index.row_sex[:n],
             row_year=index.row_year[:n],
             row_alive=index.row_alive[:n],
@@ -107,6 +109,9 @@ def index_file_read(path: Path, *, database: str) -> NameIndex | None:
             index.skeletons = data["skeletons"].tolist()
             index.skeleton_ids = {s: i for i, s in enumerate(index.skeletons)}
             index.row_tokens = data["row_tokens"]
+            index.words = data["words"].tolist()
+            index.word_ids = {w: i for i, w in enumerate(index.words)}
+            index.row_words = data["row_words"]
             index.row_sex = data["row_sex"]
             index.row_year = data["row_year"]
             index.row_alive = data["row_alive"]
@@ -188,19 +193,23 @@ def _rebuild() -> NameIndex:
     return index
 
 
-def _catch_up(index: NameIndex) -> int:
+def _catch_up(index: NameIndex, top: int | None = None) -> int:
     """Apply the persons changed since the index's watermark; returns how many.
 
     A person changes through their own rows (registered, renamed, merged, deleted) and through
     their status events, which move the site the index keeps (`person_state_refresh` saves it
     as a derived field, which the change log does not carry): an event's person, and the
-    person a merged record's events count for, are read again too."""
-    changes = list(
-        ChangeLogEntry.objects.filter(seq__gt=index.watermark, model__in=WATCHED_MODELS)
-        .order_by("seq")
-        .values_list("seq", "model", "object_id")
-    )
+    person a merged record's events count for, are read again too. `top`: the change log's
+    last position, read just before; none past the watermark costs no query."""
+    if top is not None and top <= index.watermark:
+        return 0
+    entries = ChangeLogEntry.objects.filter(seq__gt=index.watermark, model__in=WATCHED_MODELS)
+    if top is not None:
+        entries = entries.filter(seq__lte=top)
+    changes = list(entries.order_by("seq").values_list("seq", "model", "object_id"))
     if not changes:
+        if top is not None:
+            index.watermark = top  # changes of other models only: none to read again
         return 0
     wanted = dict.fromkeys(oid for _, model, oid in changes if model == PERSON_MODEL)
     events = list({oid for _, model, oid in changes if model == STATUS_EVENT_MODEL})
@@ -222,7 +231,7 @@ def _catch_up(index: NameIndex) -> int:
             index.remove(person_id)
         else:
             index.upsert(_record_of(values))
-    index.watermark = max(seq for seq, _, _ in changes)
+    index.watermark = max(top or 0, *(seq for seq, _, _ in changes))
     return len(ids)
 
 
@@ -235,6 +244,7 @@ def index_current() -> NameIndex:
         index = _current if _current is not None and _current.database == database else None
         if index is None:
             index = index_file_read(index_path(), database=database)
+        top: int | None = None
         if index is not None:
             top = ChangeLogEntry.objects.aggregate(top=Max("seq"))["top"] or 0
             if top < index.watermark:  # the database was replaced under the file
@@ -242,7 +252,8 @@ def index_current() -> NameIndex:
         if index is None:
             index = _rebuild()
             _applied_since_save = 0
-        applied = _catch_up(index)
+            top = None
+        applied = _catch_up(index, top)
         _applied_since_save += applied
         if _applied_since_save >= SAVE_EVERY:
             index_file_write(index, index_path(), database=database)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from lifeline.core.services import Actor, permission_require
 from lifeline.people import rules
 from lifeline.people.matching.explain import match_explain, person_is_unnamed
-from lifeline.people.matching.names import Probe, name_parse
+from lifeline.people.matching.names import Probe, name_parse, spelling_words
 from lifeline.people.matching.selectors import SearchMatch, person_search, probe_search
 from lifeline.people.models import Person, Sex
 from lifeline.people.selectors import PersonFilters, person_list
@@ -114,6 +114,7 @@ def registration_duplicates(
         return []
     probe = Probe(
         name=name,
+        spelling=spelling_words([query]),
         age=age,
         sex=sex if sex in (Sex.FEMALE, Sex.MALE) else None,
         site=site or None,

@@ -68,6 +68,8 @@ SUN_ARTICLES = frozenset(
 
 ALLAH = re.compile(r"abd[aeiu]*l+(?:a|ah|h)")
 
+SOMALI_AYN = re.compile(r"^c(?=[aou])")
+
 # Latin spellings to one form. Order matters: longer patterns first.
 LATIN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), repl)
@@ -90,7 +92,15 @@ LATIN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"q", "k"),
         (r"c(?=[eiy])", "s"),
         (r"c", "k"),
-        (r"x", "ks"),
+        # The Somali Latin orthography (1972) writes the pharyngeal h (ha, ح) x: Maxamed,
+        # Xasan, Axmed, Cabdifataax (Mohamed, Hassan, Ahmed, Abdelfattah). A Latin x in the
+        # French names of the registry (Alexandre, Maxime) is read alike on both sides.
+        (r"x", "h"),
+        # Persian (ALA-LC Persian romanization, 2012) and Turkish (Türk Dil Kurumu) write
+        # waw as v: Vahid, Javad, Mousavi, Veli (Wahid, Jawad, Musawi, Wali). At the start
+        # of a word and between vowels, where Arabic spellings write w.
+        (r"^v(?=[aeiouy])", "w"),
+        (r"(?<=[aeiouy])v(?=[aeiouy])", "w"),
         (r"ee", "i"),
         (r"oo", "u"),
         (r"ou", "u"),
@@ -153,7 +163,13 @@ def _arabic_word(word: str) -> str:
     text = "".join(out)
     # A final h after two consonants (صالح, Salih, Saleh) is dropped, as Latin spellings drop
     # the h after a final vowel.
-    if len(text) > 3 and text.endswith("h") and sum(c not in "aiu" for c in text) >= 3:
+    # (Not the h of Allah written joined to Abd: عبدالله is Abdallah.)
+    if (
+        len(text) > 3
+        and text.endswith("h")
+        and sum(c not in "aiu" for c in text) >= 3
+        and not word.endswith("لله")
+    ):
         text = text[:-1]
     return prefix + text
 
@@ -240,6 +256,12 @@ def token_make(word: str, arabic: bool = False) -> NameToken:
     """One word (already Latin, lower case, particles attached) as a token."""
     text = word
     if not arabic:
+        # The Somali Latin orthography (1972) writes the ayn (ع) c: Cali, Cabdi, Cumar,
+        # Caasha (Ali, Abdi, Umar, Aisha). At the start of a word before a vowel, where the
+        # ayn of an Arabic name is and other Latin spellings write none, it is left out as
+        # Arabic script's ayn is. (French Camille, Catherine read so too, alike on both
+        # sides; only their K spellings part.)
+        text = SOMALI_AYN.sub("", text)
         text = _collapse_doubles(_particle_form(text))
         for pattern, repl in LATIN_RULES:
             text = pattern.sub(repl, text)
@@ -273,6 +295,11 @@ def token_make(word: str, arabic: bool = False) -> NameToken:
     # A final d or t is one sound in many spellings (Ahmed, Ahmet; Mourad, Murat).
     if skeleton_chars and skeleton_chars[-1] == "d":
         skeleton_chars[-1] = "t"
+    # Likewise a final b written p in Turkish, whose spelling (Türk Dil Kurumu, after the
+    # 1928 alphabet reform) writes the devoiced ending: Recep, Zeynep, Eyüp (Rajab, Zainab,
+    # Ayyub).
+    if skeleton_chars and skeleton_chars[-1] == "b":
+        skeleton_chars[-1] = "p"
     # An initial y is written j in German, Dutch and Spanish (Jasmin, Jusuf, Junus), and jim
     # is g in Egyptian spellings (Gamal, Ragab, Hagar): one consonant in the skeleton.
     if skeleton_chars and skeleton_chars[0] == "y" and text.startswith("y"):
@@ -377,7 +404,14 @@ def _arabic_vowels_contradict(arabic: NameToken, latin: NameToken) -> bool:
     for a written alif or ya (Maghreb and Turkish spellings: Kamel كمال, Cherif شريف), never
     for a waw. Sources: ALA-LC Arabic romanization (2012), long vowels ā ī ū written by
     their letters; Schimmel, Islamic Names (1989), on these pairs of distinct names. The
-    first slot is left out (alif with hamza and ayn take any vowel)."""
+    first slot is left out (alif with hamza and ayn take any vowel).
+
+    An Arabic name that writes no long vowel at all has none: a Latin u in its last syllable
+    (Mahmoud, Mahmut) is the long u of another name, which Arabic writes with a waw (محمود),
+    not a spelling of محمد. (A name that writes one, as يوسف, may leave a short u unwritten
+    after it: Yusuf.)"""
+    if not any(arabic.vowels[1:]) and len(latin.vowels) >= 4 and latin.vowels[-2] == "u":
+        return True
     for written, spelled in zip(arabic.vowels[1:], latin.vowels[1:], strict=True):
         if not written or not spelled:
             continue
@@ -419,8 +453,14 @@ def token_similarity(a: NameToken, b: NameToken) -> float:
     skel = Levenshtein.normalized_similarity(a.skeleton, b.skeleton)
     score = 0.45 * text + 0.45 * skel
     if other_gender(a, b):
-        score *= 0.7
+        score *= OTHER_ENDING_APART
     return score
+
+
+# The feminine ending of two names of other skeletons says little more: they are other names
+# already, or one is a slip, and a slip on the last letter takes the ending with it (Sars for
+# Sara). Of one skeleton it is the whole difference (Karim, Karima: 0.45 above).
+OTHER_ENDING_APART = 0.9
 
 
 # The feminine ending tells a man's name from a woman's (Karim, Karima). Of a person's own
@@ -548,6 +588,8 @@ class Probe:
     sex: str | None = None  # "female" | "male" | None
     household: str | None = None
     site: str | None = None
+    # The words as typed (spelling_words): they order persons whose names score alike.
+    spelling: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -677,12 +719,63 @@ def candidate_score(probe: Probe, candidate: Candidate) -> Scored:
     return Scored(round(scored.score, 4), round(scored.name_score, 4), scored.reasons)
 
 
+# ---- the spelling as typed: the order among persons of one name --------------------------------
+
+SPELLING_SPLIT = re.compile(r"[\W\d_]+")
+
+
+def spelling_words(names: Iterable[str]) -> tuple[str, ...]:
+    """The words of names as typed, case, accents, Arabic vowel marks and punctuation aside
+    (at most MAX_NAME_TOKENS): what spelling_closeness compares."""
+    words: list[str] = []
+    for name in names:
+        words.extend(_spelling_words_of(name or ""))
+    return tuple(words[:MAX_NAME_TOKENS])
+
+
+@lru_cache(maxsize=200_000)
+def _spelling_words_of(name: str) -> tuple[str, ...]:
+    text = ARABIC_DIACRITICS.sub("", fold(unicodedata.normalize("NFKC", name)))
+    return tuple(w for w in SPELLING_SPLIT.split(text) if w)
+
+
+def spelling_closeness(query: Sequence[str], record: Sequence[str]) -> float:
+    """How near a record's words are to the query's as typed, 0..1: for each query word the
+    nearest record word's normalised Levenshtein similarity, averaged.
+
+    Not a name score: every spelling of a name is that name (Mohamed, Mohammed, محمد all score
+    1.0), so hundreds of persons may tie. Among those, the one written as the searcher wrote
+    comes first, as an edit-distance search would order them (Hammid finds the Hamids before
+    the Hameds; محمد احمد written in Arabic finds those registered in Arabic first)."""
+    if not query or not record:
+        return 0.0
+    return sum(max(Levenshtein.normalized_similarity(q, r) for r in record) for q in query) / len(
+        query
+    )
+
+
+ABD_FORMS = frozenset({"abd", "abdel", "abdal", "abdul", "abdoul"})
+
+
+@lru_cache(maxsize=65_536)
+def _is_abd(name: str) -> bool:
+    words = _words(name or "")
+    return len(words) == 1 and words[0][0] in ABD_FORMS
+
+
 def person_tokens(names: Sequence[str]) -> ParsedName:
     """A person's tokens, the given name's first: those of the given and the family name (a
     name repeated stays repeated: Mohamed Mohamed, Ahmad Ahmad Sherif), then those of other
     names that are new; at most MAX_NAME_TOKENS. The index and the scorer both read a person
     so."""
     out: list[NameToken] = []
+    names = list(names)
+    if len(names) >= 2 and _is_abd(names[0]):
+        # A given name that is only Abd (عبد, "servant of") was cut from the name of God it
+        # introduces, for Abd is no name alone (Schimmel, Islamic Names, 1989, on the
+        # theophoric names): given "Abd", family "Salam" is Abdessalam, as the same words
+        # typed in one box read. (Abu, Ben and Abdou are names of their own too.)
+        names = [f"{names[0]} {names[1]}", *names[2:]]
     for position, name in enumerate(names):
         tokens = name_parse(name).tokens
         out.extend(tokens if position < 2 else (t for t in tokens if t not in out))

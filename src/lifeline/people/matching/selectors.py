@@ -40,6 +40,8 @@ from lifeline.people.matching.names import (
     candidate_score,
     name_parse,
     person_tokens,
+    spelling_closeness,
+    spelling_words,
 )
 from lifeline.people.models import DuplicateDecision, Person, Sex, StatusEvent
 
@@ -99,6 +101,7 @@ def person_search(
         raise ValidationFailed(problems)
     probe = Probe(
         name=name_parse(query),
+        spelling=spelling_words([query]),
         age=age,
         sex=sex if sex in (Sex.FEMALE, Sex.MALE) else None,
         household=str(household) if household else None,
@@ -115,12 +118,17 @@ def probe_search(
     hits = index_current().search(probe, limit=max(limit * 3, 30), year=today.year)
     ids = [h.person_id for h in hits if not exclude or h.person_id not in exclude]
     people = Person.objects.alive().select_related("current_site").in_bulk(ids)
-    matches = []
+    ranked = []
     for person in people.values():
         scored: Scored = candidate_score(probe, person_candidate(person, today))
-        matches.append(SearchMatch(person, scored.score, scored.name_score, scored.reasons))
-    matches.sort(key=lambda m: (-m.score, m.person.family_name, m.person.given_name))
-    return matches[:limit]
+        names = [person.given_name, person.family_name, *person.other_names]
+        closeness = spelling_closeness(probe.spelling, spelling_words(names))
+        match = SearchMatch(person, scored.score, scored.name_score, scored.reasons)
+        ranked.append((-scored.score, -closeness, person.family_name, person.given_name, match))
+    # Among persons of one score, those written as the searcher wrote first (as the index
+    # chose them).
+    ranked.sort(key=lambda r: r[:4])
+    return [r[4] for r in ranked[:limit]]
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,13 @@ the demo's own basemap drawn from its road graph, the same bytes every time."""
 from __future__ import annotations
 
 import functools
+import io
 from pathlib import Path
 from typing import Any
 
 import mapbox_vector_tile
 import pytest
+from PIL import Image
 from pmtiles.reader import MemorySource, Reader
 from typer.testing import CliRunner
 
@@ -17,6 +19,8 @@ from lifeline.core.errors import Forbidden, ValidationFailed
 from lifeline.core.models import AuditEntry, Site
 from lifeline.routing import basemap, selectors, services
 from lifeline.routing.cli import map_app
+from lifeline.routing.tests.raster_basemap import COLOURS, raster_basemap, tile_xy
+from lifeline.routing.tests.test_app import SCHOOL
 from lifeline.routing.town import mavrah_town
 
 
@@ -148,3 +152,51 @@ def test_the_cli_adds_a_basemap_or_says_why_not(site: Site, commander: Any, tmp_
 def test_raster_and_vector_basemaps_are_both_drawn(tile_type: int, drawn: str) -> None:
     blob = _with_byte(demo_bytes(), 99, tile_type)
     assert basemap.basemap_header_check(blob[:127], size=len(blob)).tile_type == drawn
+
+
+@pytestmark_db
+@pytest.mark.parametrize("fmt", ["png", "jpg"])
+def test_a_raster_basemap_is_kept_and_listed_as_raster_with_its_zooms(
+    site: Site, commander: Any, tmp_path: Path, fmt: str
+) -> None:
+    source = tmp_path / f"Satellite_{fmt}.pmtiles"
+    source.write_bytes(raster_basemap(fmt))
+    info = services.basemap_add(actor=commander, source=source)
+    assert (info.tile_type, info.vector) == (fmt, False)
+    [kept] = selectors.basemap_list()
+    assert kept.name == f"satellite-{fmt}"
+    assert (kept.info.tile_type, kept.info.min_zoom, kept.info.max_zoom) == (fmt, 14, 15)
+    south, west, north, east = kept.info.bounds()
+    assert south < SCHOOL[0] < north and west < SCHOOL[1] < east
+    # The tiles kept are the images written, each zoom its own colour.
+    reader = Reader(MemorySource(selectors.basemap_path(name=kept.name).read_bytes()))
+    for zoom, colour in COLOURS.items():
+        data = reader.get(zoom, *tile_xy(*SCHOOL, zoom))
+        assert data is not None
+        image = Image.open(io.BytesIO(data))
+        assert image.format == {"png": "PNG", "jpg": "JPEG"}[fmt]
+        assert all(abs(a - b) <= 4 for a, b in zip(image.getpixel((32, 32)), colour, strict=True))
+
+
+@pytestmark_db
+def test_the_cli_lists_a_raster_basemap_by_its_tiles(
+    site: Site, commander: Any, tmp_path: Path
+) -> None:
+    runner = CliRunner(env={"LIFELINE_USER": None, "NO_COLOR": "1"})
+    app = command_root_build({"map": map_app})
+    user = commander.get_username()
+    source = tmp_path / "imagery.pmtiles"
+    source.write_bytes(raster_basemap("jpg"))
+    added = runner.invoke(app, ["--user", user, "map", "add", str(source)])
+    assert added.exit_code == 0, added.output
+    assert added.output.startswith("basemap imagery: jpg tiles, zoom 14-15")
+    listed = runner.invoke(app, ["--user", user, "map", "list"])
+    assert listed.output.startswith("imagery: jpg, zoom 14-15")
+
+
+def test_a_refused_file_is_told_in_the_users_language() -> None:
+    from django.utils import translation
+
+    with translation.override("fr"), pytest.raises(basemap.BasemapError) as refused:
+        basemap.basemap_header_check(b"\0" * basemap.HEADER_BYTES, size=4096, name="photo.jpg")
+    assert "photo.jpg n’est pas un fond de carte PMTiles" in str(refused.value)

@@ -12,8 +12,8 @@ from lifeline.conftest import PASSWORD
 from lifeline.core.language import user_language_set
 from lifeline.core.models import Site
 from lifeline.core.tests.browser import BROWSER_MARKS, shots_dir, sign_in
+from lifeline.core.tests.i18n import english_left
 from lifeline.supplies.models import Distribution, DistributionPoint, RationCycle
-from lifeline.supplies.tests.page_language import english_left
 
 pytestmark = BROWSER_MARKS
 
@@ -72,7 +72,7 @@ def test_the_distribution_screen_speaks_the_users_language_on_a_phone(
         site.name,
         logistics.username,
     )
-    assert english_left(_main_text(page), language, names=names) == []
+    assert english_left(_main_text(page), language, names) == []
     page.screenshot(path=str(shots_dir() / f"distribution-{language}.png"), full_page=True)
 
     page.get_by_role(
@@ -82,5 +82,5 @@ def test_the_distribution_screen_speaks_the_users_language_on_a_phone(
     assert Distribution.objects.filter(point=point).count() == 1
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
-    left = english_left(page.evaluate("document.body.innerText"), language, names=names)
+    left = english_left(page.evaluate("document.body.innerText"), language, names)
     assert left == [], left

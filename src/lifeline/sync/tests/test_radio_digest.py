@@ -23,6 +23,7 @@ from lifeline.intel import codec
 from lifeline.people.models import Person, StatusEvent
 from lifeline.people.services import person_status_record
 from lifeline.sync import digest, radio, services
+from lifeline.sync.models import RadioPart
 from lifeline.sync.tests.conftest import WorldMaker
 from lifeline.sync.tests.sites import SiteWorld
 
@@ -177,3 +178,87 @@ def test_the_radio_commands_export_and_import_lines(world: WorldMaker, tmp_path:
             app_build(), ["--user", "chief", "sync", "radio", "export", "--since", "soon"]
         )
         assert bad.exit_code != 0 and "duration" in bad.output
+
+
+def _long_status(w: SiteWorld, tmp: Any) -> tuple[uuid.UUID, list[str]]:
+    """A status change whose note needs two packets or more, as the forest camp sends it."""
+    pk = _person_at_both(w, tmp)
+    with w.at("forest"):
+        person_status_record(
+            actor=_chief(), person=Person.objects.get(pk=pk), status="missing", note="n" * 280
+        )
+    lines = _digest(w)
+    assert len(lines) > 1
+    return pk, lines
+
+
+def test_part_one_heard_today_and_the_rest_tomorrow_applies_the_message_once(
+    world: WorldMaker, tmp_path: Any
+) -> None:
+    w = _paired(world)
+    pk, lines = _long_status(w, tmp_path)
+    today = timezone.now()
+    with w.at("desert"):
+        done = digest.radio_import(actor=_chief(), lines=lines[:1], now=today)
+        assert done.messages == 0 and len(done.incomplete) == 1
+        assert f"1 of {len(lines)} packets" in done.incomplete[0]
+        assert "Forest" in done.incomplete[0]  # the sender by its name
+        assert not StatusEvent.objects.filter(person_id=pk).exists()
+        assert RadioPart.objects.count() == 1
+        # The same part heard again changes nothing.
+        again = digest.radio_import(actor=_chief(), lines=lines[:1], now=today)
+        assert again.messages == 0 and RadioPart.objects.count() == 1
+
+        tomorrow = today + timedelta(days=1)
+        done = digest.radio_import(actor=_chief(), lines=lines[1:], now=tomorrow)
+        assert done.messages == 1 and done.incomplete == [] and done.refused == []
+        assert StatusEvent.objects.get(person_id=pk).note == "n" * 280
+        assert not RadioPart.objects.exists()
+        # The whole message heard once more is applied no second time.
+        done = digest.radio_import(actor=_chief(), lines=lines, now=tomorrow)
+        assert done.report is not None and done.report.apply.applied == 0
+        assert StatusEvent.objects.filter(person_id=pk).count() == 1
+
+
+def test_kept_parts_older_than_a_week_are_dropped(world: WorldMaker, tmp_path: Any) -> None:
+    w = _paired(world)
+    pk, lines = _long_status(w, tmp_path)
+    heard = timezone.now()
+    with w.at("desert"):
+        digest.radio_import(actor=_chief(), lines=lines[:1], now=heard)
+        late = heard + digest.RADIO_PARTS_KEPT + timedelta(minutes=1)
+        done = digest.radio_import(actor=_chief(), lines=lines[1:], now=late)
+        assert done.messages == 0 and len(done.incomplete) == 1
+        assert not StatusEvent.objects.filter(person_id=pk).exists()
+
+
+def test_a_part_that_disagrees_with_a_kept_one_refuses_that_message_alone(
+    world: WorldMaker, tmp_path: Any
+) -> None:
+    """Which of the two was heard wrong cannot be told: the message is dropped and asked for
+    again (a part kept wrongly would otherwise block it for days); the others still apply."""
+    w = _paired(world)
+    pk, lines = _long_status(w, tmp_path)
+    first = radio.packet_part(radio.line_packet(lines[0]))
+    changed = bytes([first.data[0] ^ 0xFF]) + first.data[1:]
+    forged = radio.packet_line(
+        codec.frame(
+            codec.SYNC_DIGEST,
+            first.sender_tag
+            + first.message_tag
+            + bytes([first.number << 4 | (first.count - 1)])
+            + changed,
+        )
+    )
+    with w.at("desert"):
+        digest.radio_import(actor=_chief(), lines=lines[:1])
+        done = digest.radio_import(actor=_chief(), lines=[forged, *lines[1:]])
+        assert done.messages == 0 and done.incomplete == []
+        assert any(
+            "differ in one part" in why and "ask for it again" in why for why in done.refused
+        )
+        assert not StatusEvent.objects.filter(person_id=pk).exists()
+        assert RadioPart.objects.count() == 0
+        again = digest.radio_import(actor=_chief(), lines=lines)
+        assert again.messages == 1 and again.refused == []
+        assert StatusEvent.objects.filter(person_id=pk).exists()

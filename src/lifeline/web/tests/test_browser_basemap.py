@@ -3,7 +3,7 @@ The basemap is read from Lifeline itself in parts (range requests answered 206),
 drawn on canvases, the layers are on it (a threat zone, the town's places), a layer is
 switched off and on, two taps plan a route that is drawn over the map, and the commander draws
 a threat zone by tapping its corners. A waypoint and a report's place are picked by tapping
-the basemap."""
+the basemap. Home shows the camp on the basemap; without one, the drawn map plans routes too."""
 
 from __future__ import annotations
 
@@ -191,4 +191,44 @@ def test_a_reports_place_tapped_on_the_basemap_fills_its_fields_on_a_phone(
     assert min(SCHOOL[1], BRAVO[1]) - 0.003 < lon < max(SCHOOL[1], BRAVO[1]) + 0.003
     assert page.locator("#report-map path.picked").count() == 1
     assert page.evaluate(NO_OVERFLOW)
+    assert errors == []
+
+
+def test_home_shows_the_camp_on_the_basemap_on_a_phone(
+    live_server: Any, camp: Site, commander: Any, browser: Any
+) -> None:
+    base = live_server.url
+    page = browser.pages[0] if browser.pages else browser.new_page()
+    page.set_default_timeout(30_000)
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in(page, base, commander.username, PASSWORD)
+    page.goto(f"{base}/")
+    page.wait_for_selector("#home-map.map-live[data-ready]")
+    page.locator("#home-map").scroll_into_view_if_needed()
+    page.wait_for_function(TILES_DRAWN)
+    assert page.locator(".leaflet-tooltip", has_text="Extraction Bravo").count() == 1
+    page.screenshot(path=str(shots_dir() / "home-basemap-phone.png"))
+    assert page.evaluate(NO_OVERFLOW)
+    assert errors == []
+
+
+def test_without_a_basemap_two_taps_on_the_drawn_map_draw_the_route_on_a_phone(
+    live_server: Any, site: Site, commander: Any, browser: Any
+) -> None:
+    routing.graph_generate_demo(actor=commander)
+    base = live_server.url
+    page = browser.pages[0] if browser.pages else browser.new_page()
+    page.set_default_timeout(30_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in(page, base, commander.username, PASSWORD)
+    menu_go(page, "Map")
+    page.locator("svg#route-map").scroll_into_view_if_needed()
+    _tap(page, "svg#route-map", 0.30, 0.55)
+    page.wait_for_selector("#route-status:has-text('Now click the destination')")
+    _tap(page, "svg#route-map", 0.70, 0.40)
+    page.wait_for_selector("#route-status:has-text('Safest')")
+    assert page.locator("#route-map-routes polyline").count() >= 1
     assert errors == []

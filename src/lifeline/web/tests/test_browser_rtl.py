@@ -14,7 +14,7 @@ from django.db import models
 
 from lifeline.conftest import PASSWORD
 from lifeline.core.tests.browser import BROWSER_MARKS, PHONE, shots_dir, sign_in
-from lifeline.core.tests.i18n import LOCALE_ROOT, english_words, po_entries
+from lifeline.core.tests.i18n import LOCALE_ROOT, english_left, po_entries
 
 pytestmark = BROWSER_MARKS
 
@@ -83,9 +83,9 @@ def _shell_messages(language: str) -> set[str]:
     for app in ("web", "core"):
         path = LOCALE_ROOT / app / "locale" / language / "LC_MESSAGES" / "django.po"
         messages.update(
-            msgid
-            for msgid, strs in po_entries(path)
-            if msgid and "%" not in msgid and msgid not in strs
+            entry.msgid
+            for entry in po_entries(path)
+            if "%" not in entry.msgid and entry.msgid not in entry.msgstrs
         )
     return messages
 
@@ -123,7 +123,7 @@ def test_home_in_arabic_is_mirrored_fits_a_phone_and_speaks_arabic(
     assert brand is not None and brand["x"] + brand["width"] > PHONE["width"] - 40
     assert page.evaluate("getComputedStyle(document.querySelector('main h1')).direction") == "rtl"
     assert "تسجيل الخروج" in text and "يتطلب إجراء" in text
-    english = english_words(text, "ar", allowed=_entered_words())
+    english = english_left(text, "ar", _entered_words())
     _english_left(english)
 
 
@@ -135,7 +135,7 @@ def test_home_in_french_fits_a_phone_and_speaks_french(
     text = _home_in(page, live_server, demo_cast.commander, "fr")
     assert page.get_attribute("html", "dir") == "ltr"
     assert "À traiter" in text and "Qui est ici" in text
-    english = english_words(text, "fr", allowed=_entered_words())
+    english = english_left(text, "fr", _entered_words())
     _english_left(english)
 
 

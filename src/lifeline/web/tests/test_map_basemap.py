@@ -13,7 +13,7 @@ import pytest
 
 from lifeline.core.models import Site
 from lifeline.core.roles import Role
-from lifeline.routing import basemap, services
+from lifeline.routing import basemap, selectors, services
 from lifeline.routing.tests.test_app import BRAVO, around
 from lifeline.web.tests.conftest import ROLES, role_may
 from lifeline.web.views_map import byte_range
@@ -139,8 +139,8 @@ def test_the_commander_uploads_a_basemap_on_the_site_page(
     upload = SimpleUploadedFile("north-valley.pmtiles", small_basemap())
     response = client.post("/site/basemap/", {"basemap": upload}, follow=True)
     page = response.content.decode()
-    assert "Basemap added: zoom 10 to 16" in page
-    assert "north-valley: zoom 10 to 16" in page
+    assert "Basemap added: vector map, zoom 10 to 16" in page
+    assert "north-valley: vector map, zoom 10 to 16" in page
     assert client.get("/routing/basemaps/north-valley.pmtiles").status_code == 200
 
 
@@ -156,12 +156,16 @@ def test_a_bad_upload_is_refused_on_the_site_page_saying_why(
     assert "No basemap yet" in page
 
 
-def test_only_the_commander_uploads_basemaps(site: Site, logistics: Any, client: Any) -> None:
+def test_basemaps_are_uploaded_only_by_roles_that_may_import_maps(
+    site: Site, medic: Any, client: Any
+) -> None:
+    """One gate, the service's (routing.import_graph), for the page and `lifeline map add`."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    client.force_login(logistics)
+    client.force_login(medic)
     upload = SimpleUploadedFile("region.pmtiles", small_basemap())
     assert client.post("/site/basemap/", {"basemap": upload}).status_code == 403
+    assert selectors.basemap_list() == []
 
 
 def test_a_missions_page_draws_its_points_on_the_basemap(
@@ -201,3 +205,85 @@ def test_a_missions_page_draws_its_points_on_the_basemap(
         ("School", "waypoint"),
         ("Bravo", "extraction"),
     ]
+
+
+def test_with_a_basemap_homes_small_map_is_the_live_map_with_the_camp_and_the_sightings(
+    kept: bytes, site: Site, commander: Any, client: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from lifeline.intel.threats.services import sighting_record
+    from lifeline.routing.tests.test_app import SCHOOL
+
+    services.graph_generate_demo(actor=commander)
+    site.latitude, site.longitude = SCHOOL
+    site.save(update_fields=["latitude", "longitude"])
+    sighting_record(
+        actor=commander,
+        latitude=SCHOOL[0] + 0.001,
+        longitude=SCHOOL[1],
+        count=4,
+        confidence=0.8,
+        seen_at=timezone.now() - dt.timedelta(minutes=20),
+    )
+    client.force_login(commander)
+    page = client.get("/").content.decode()
+    danger = page.split('id="danger-title"', 1)[1].split("</section>", 1)[0]
+    assert 'id="home-map" class="map-live map-small"' in danger and "<svg" not in danger
+    assert '"url": "/routing/basemaps/square.pmtiles"' in danger
+    found = re.search(r'<script id="home-map-layers" type="application/json">(.*?)</script>', page)
+    assert found is not None
+    layers = {layer["id"]: layer for layer in json.loads(found.group(1))}
+    assert layers["sightings"]["data"]["features"]
+    kinds = {f["properties"].get("kind") for f in layers["places"]["data"]["features"]}
+    assert "camp" in kinds
+    assert 'href="/routing/"' in danger  # "Open the map" stays
+
+
+@pytest.mark.parametrize(("fmt", "kind"), [("png", "PNG images"), ("jpg", "JPEG images")])
+def test_a_raster_basemap_uploaded_is_named_by_its_images_and_given_to_the_map_as_raster(
+    site: Site, commander: Any, client: Any, fmt: str, kind: str
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lifeline.routing.tests.raster_basemap import raster_basemap
+
+    services.graph_generate_demo(actor=commander)
+    client.force_login(commander)
+    upload = SimpleUploadedFile("imagery.pmtiles", raster_basemap(fmt))
+    page = client.post("/site/basemap/", {"basemap": upload}, follow=True).content.decode()
+    assert f"Basemap added: {kind}, zoom 14 to 15" in page
+    assert f"imagery: {kind}, zoom 14 to 15" in page
+    page = client.get("/routing/").content.decode()
+    found = re.search(
+        r'<script id="route-map-basemaps" type="application/json">(.*?)</script>', page
+    )
+    assert found is not None
+    [drawn] = json.loads(found.group(1))
+    assert (drawn["type"], drawn["min_zoom"], drawn["max_zoom"]) == (fmt, 14, 15)
+    assert drawn["url"] == "/routing/basemaps/imagery.pmtiles"
+
+
+def test_the_basemap_added_last_is_the_one_the_map_shows_first(
+    kept: bytes, commander: Any, tmp_path: Any
+) -> None:
+    import os
+
+    from lifeline.routing.tests.raster_basemap import raster_basemap
+    from lifeline.web.map_layers import basemaps_json
+
+    source = tmp_path / "imagery.pmtiles"
+    source.write_bytes(raster_basemap("png"))
+    services.basemap_add(actor=commander, source=source)
+    square = selectors.basemap_path(name="square")
+    imagery = selectors.basemap_path(name="imagery")
+    os.utime(square, ns=(2_000_000_000_000_000_000, 2_000_000_000_000_000_000))
+    os.utime(imagery, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
+    assert [(b["name"], b["type"]) for b in basemaps_json()] == [
+        ("square", "mvt"),
+        ("imagery", "png"),
+    ]
+    os.utime(imagery, ns=(3_000_000_000_000_000_000, 3_000_000_000_000_000_000))
+    assert [b["name"] for b in basemaps_json()] == ["imagery", "square"]

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from lifeline.core.language import user_language_set
 from lifeline.core.models import Site
-from lifeline.core.tests.language import english_words_left, main_text
+from lifeline.core.tests.i18n import english_left, main_text
 from lifeline.routing import services as routing
 from lifeline.sync.models import Exchange, Peer, PeerLink
 
@@ -61,4 +61,4 @@ def test_the_map_basemap_sync_and_exchange_pages_read_in_the_users_language(
         page = response.content.decode()
         assert part in page, url
         assert f'lang="{language}"' in page, url
-        assert english_words_left(main_text(page), language, data) == [], url
+        assert english_left(main_text(page), language, data) == [], url

@@ -3,10 +3,12 @@ address, then follows its progress on a page reloaded by a static script while i
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from lifeline.core.models import Site
 from lifeline.sync import exchange_client
@@ -107,3 +109,30 @@ def test_a_role_that_may_not_exchange_is_refused(
     assert _client(registrar).post("/sync/exchange/", {"url": "http://x"}).status_code == 403
     assert _client(viewer).get(f"/sync/exchange/{record.pk}/").status_code == 403
     assert started == []
+
+
+def test_a_running_exchange_without_progress_for_minutes_is_shown_stopped(
+    commander: Any, forest: Peer
+) -> None:
+    record = Exchange.objects.create(url="http://10.0.0.2:8000", peer=forest)
+    assert record.state == Exchange.State.RUNNING and not exchange_client.exchange_stalled(record)
+    page = _client(commander).get(f"/sync/exchange/{record.pk}/").content.decode()
+    assert "data-exchange-running" in page
+    long_ago = timezone.now() - exchange_client.STALLED_AFTER - timedelta(seconds=1)
+    Exchange.objects.filter(pk=record.pk).update(updated_at=long_ago)
+    record.refresh_from_db()
+    assert exchange_client.exchange_stalled(record)
+    page = _client(commander).get(f"/sync/exchange/{record.pk}/").content.decode()
+    assert "data-exchange-running" not in page
+
+
+def test_the_peer_line_says_when_changes_last_went_and_came_by_any_transport(
+    commander: Any, forest: Peer
+) -> None:
+    client = _client(commander)
+    assert client.get("/sync/").content.decode().count("never") == 2
+    forest.last_sent_at = forest.last_received_at = timezone.now()
+    forest.save()
+    text = client.get("/sync/").content.decode()
+    assert "Changes last sent to it:" in text and "Changes last received from it:" in text
+    assert "never" not in text

@@ -13,7 +13,7 @@ from lifeline.core.clock import site_local
 from lifeline.core.language import user_language_set
 from lifeline.core.models import Site
 from lifeline.core.tests.browser import BROWSER_MARKS, shots_dir, sign_in
-from lifeline.core.tests.language import english_words_left, page_fits, page_language
+from lifeline.core.tests.i18n import english_left, page_fits, page_language
 from lifeline.intel.models import WatchSeen
 from lifeline.intel.threats.services import (
     hostile_group_create,
@@ -62,6 +62,6 @@ def test_the_threat_pages_read_in_the_users_language_on_a_phone(
         page.screenshot(path=str(shots_dir() / f"{shot}-{language}.png"), full_page=True)
         main = page.inner_text("main")
         assert "Jace's band" in main  # the name as entered
-        assert english_words_left(main, language, (*DATA, *header)) == [], path
-    rest = english_words_left(page.inner_text("body"), language, (*DATA, *header))
+        assert english_left(main, language, (*DATA, *header)) == [], path
+    rest = english_left(page.inner_text("body"), language, (*DATA, *header))
     assert rest == []  # the menu and the footer (web, core) too

@@ -14,7 +14,7 @@ from django.utils import translation
 
 from lifeline.core.language import user_language_set
 from lifeline.core.models import Site
-from lifeline.core.tests.language import english_words_left, main_text
+from lifeline.core.tests.i18n import english_left, main_text
 from lifeline.intel.models import WatchSeen
 from lifeline.intel.threats.services import (
     hostile_group_create,
@@ -81,5 +81,5 @@ def test_every_threat_page_reads_in_the_users_language(
         assert response.status_code == 200, url
         assert f'lang="{language}"' in response.content.decode()
         pages[url] = main_text(response.content.decode())
-        assert english_words_left(pages[url], language, data) == [], url
+        assert english_left(pages[url], language, data) == [], url
     assert seen_from in pages[reverse("intel:groups")]

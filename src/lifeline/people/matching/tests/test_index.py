@@ -16,7 +16,7 @@ from lifeline.core.models import Site
 from lifeline.people import services
 from lifeline.people.matching import index_store
 from lifeline.people.matching.index import IndexRecord, NameIndex
-from lifeline.people.matching.names import Probe, name_parse
+from lifeline.people.matching.names import Probe, name_parse, spelling_words
 
 YEAR = 2026
 
@@ -337,3 +337,75 @@ def test_a_slip_in_both_names_still_finds_the_person(
     ]
     index = NameIndex().build([target, *crowd])
     assert target.person_id in ids(index, query)
+
+
+def spelled(query: str, **probe: Any) -> Probe:
+    return Probe(name_parse(query), spelling=spelling_words([query]), **probe)
+
+
+def test_among_many_persons_of_one_name_the_one_spelled_as_typed_comes_first() -> None:
+    # Hamid, Hamed, Hameed and حامد are one name (score 1.0): more than the answer holds.
+    same_name = [
+        record(given, f"Family{i}")
+        for i in range(40)
+        for given in ("Hamed", "Hameed", "حامد", "Hamid")
+    ]
+    index = NameIndex().build(same_name)
+    hits = index.search(spelled("Hammid"), limit=10, year=YEAR)
+    by_id = {r.person_id: r.names[0] for r in same_name}
+    assert [by_id[h.person_id] for h in hits] == ["Hamid"] * 10
+    arabic = index.search(spelled("حامد"), limit=10, year=YEAR)
+    assert [by_id[h.person_id] for h in arabic] == ["حامد"] * 10
+
+
+def test_a_probe_without_its_spelling_still_finds_every_spelling() -> None:
+    index = NameIndex().build([record("Hamed", "Tazi"), record("Hamid", "Tazi")])
+    assert len(ids(index, "Hamid Tazi")) == 2
+
+
+def test_a_renamed_spelling_is_reindexed(tmp_path: Path) -> None:
+    person = record("Mohamed", "Tazi")
+    index = NameIndex().build([person, *(record("Mohammed", "Tazi") for _ in range(40))])
+    renamed = IndexRecord(person.person_id, ("Mouhamed", "Tazi"), "male", 1990)
+    index.upsert(renamed)  # one token as before (doubles and ou fold), another spelling
+    path = tmp_path / "index.npz"
+    index_store.index_file_write(index, path, database="here")
+    loaded = index_store.index_file_read(path, database="here")
+    assert loaded is not None
+    for answer in (index, loaded):
+        hits = answer.search(spelled("Mouhamed Tazi"), limit=1, year=YEAR)
+        assert [h.person_id for h in hits] == [person.person_id]
+
+
+# A slip that gives the skeleton of another known name (Damerau 1964): the name keys find
+# only that other name's bearers, and the fallback tier the names nearest by edit similarity.
+@pytest.mark.parametrize(
+    ("registered", "other", "query"),
+    [
+        (("Khalil", "Rahimi"), ("Haykal", "Tazi"), "Khakil"),
+        (("Mina", "Safari"), ("Safa", "Tazi"), "Safai"),
+        (("Majid", "Maleki"), ("Maj", "Mak"), "Maji Maeki"),
+        (("Fathi", "Belhaj"), ("Balha", "Tazi"), "Belha"),  # a name typed unfinished
+    ],
+)
+def test_a_slip_that_gives_another_known_name_still_finds_the_person(
+    registered: tuple[str, str], other: tuple[str, str], query: str
+) -> None:
+    target = record(*registered)
+    crowd = [record(*other)] + [record("Mohamed", f"Family{i}") for i in range(40)]
+    index = NameIndex().build([target, *crowd])
+    assert any(t.skeleton in index.skeleton_ids for t in name_parse(query).tokens)
+    assert target.person_id in ids(index, query)
+
+
+def test_an_index_already_caught_up_costs_one_query_of_the_change_log(
+    fresh_index: Path, commander: Any, site: Site, django_assert_num_queries: Any
+) -> None:
+    person = register(commander, "Ayoub", "Tazi")
+    index_store.index_current()
+    with django_assert_num_queries(1):  # the change log's last position, nothing more
+        index_store.index_current()
+    services.person_update(actor=commander, person=person, changes={"family_name": "Alaoui"})
+    assert found("Ayub Alawi") == [person.pk]
+    with django_assert_num_queries(1):
+        index_store.index_current()

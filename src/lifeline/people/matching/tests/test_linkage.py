@@ -146,6 +146,10 @@ def test_a_common_name_is_subdivided_by_birth_year_not_dropped() -> None:
         ("Karim", "Karima", linkage.OTHER),  # a man's name and a woman's
         ("Omar", "Layla", linkage.OTHER),
         ("محمد", "أحمد", linkage.OTHER),  # one letter in Arabic script is another name
+        ("Abdullah", "عبدالله", linkage.SAME),  # the h of Allah is kept in Arabic script
+        ("Khin", "Khan", linkage.SHORT_SLIP),  # a slip in a short name: little either way
+        ("Tare", "Tarek", linkage.SHORT_SLIP),
+        ("Ali", "Amr", linkage.OTHER),  # two letters apart: another name
     ],
 )
 def test_two_names_agree_by_level(a: str, b: str, level: int) -> None:
@@ -171,6 +175,51 @@ def test_namesakes_far_apart_in_age_are_not_proposed() -> None:
         *crowd(),
     ]
     assert links_find(records, today=TODAY) == []
+
+
+def test_a_slip_in_a_short_name_does_not_hide_one_person_born_the_same_day() -> None:
+    records = [
+        person(0, "Khan", "Alahmadi", born=dt.date(1950, 6, 29), sex="male"),
+        person(1, "Khin", "Alahmadi", born=dt.date(1950, 6, 29), sex="male"),
+        *crowd(),
+    ]
+    assert rows_of(links_find(records, today=TODAY)) == {(0, 1)}
+
+
+def test_a_slip_in_a_short_name_with_dates_years_apart_is_not_proposed() -> None:
+    records = [
+        person(0, "Khan", "Alahmadi", born=dt.date(1950, 6, 29), sex="male"),
+        person(1, "Khin", "Alahmadi", born=dt.date(1971, 2, 3), sex="male"),
+        *crowd(),
+    ]
+    assert links_find(records, today=TODAY) == []
+
+
+def test_namesakes_whose_estimated_ages_are_twelve_years_apart_are_not_proposed() -> None:
+    records = [
+        person(0, "Rachid", "Benali", age=30, sex="male", site="B"),
+        person(1, "Rachid", "Benali", age=42, sex="male", site="B"),
+        *crowd(),
+    ]
+    assert links_find(records, today=TODAY) == []
+
+
+def test_an_adult_age_estimated_five_years_off_still_counts_for() -> None:
+    near = score(person(0, "Amal", "Saleh", age=40), person(1, "Amal", "Saleh", age=45))
+    far = score(person(0, "Amal", "Saleh", age=40), person(1, "Amal", "Saleh", age=52))
+    names_only = score(person(0, "Amal", "Saleh"), person(1, "Amal", "Saleh"))
+    assert far < names_only < near
+
+
+def test_two_persons_of_two_households_are_rarely_one() -> None:
+    apart = score(
+        person(0, "Amal", "Saleh", age=40, household="h1"),
+        person(1, "Amal", "Saleh", age=40, household="h2"),
+    )
+    one_left_out = score(
+        person(0, "Amal", "Saleh", age=40, household="h1"), person(1, "Amal", "Saleh", age=40)
+    )
+    assert apart < one_left_out - 4
 
 
 def test_a_brother_and_sister_of_one_household_are_not_proposed() -> None:
@@ -254,6 +303,10 @@ def test_the_batch_weighs_every_pair_as_the_single_pair_rule_does() -> None:
         person(2, "Rachida", "Benali", age=40, sex="female", household="h"),
         person(3, "Benali", "Rachid", age=70, site="C"),
         person(4, "Unknown", age=40),
+        person(5, "Tarek", "Benali", age=8, sex="male"),
+        person(6, "Tare", "Benali", age=9),
+        person(7, "Abdullah", "بن علي", age=25, household="h2"),
+        person(8, "عبدالله", "Benali", age=27, household="h3"),
         *crowd(60),
     ]
     freq = NameFrequencies(records)
@@ -271,3 +324,20 @@ def test_the_likelihood_rises_with_the_evidence() -> None:
     values = [linkage.likelihood_of(bits) for bits in range(-10, 40, 5)]
     assert values == sorted(values)
     assert 0.0 < values[0] < 0.01 and values[-1] > 0.99
+
+
+@pytest.mark.parametrize(
+    ("age_a", "age_b", "words"),
+    [
+        (40, 41, "agree"),
+        (40, 46, "are near"),
+        (2, 5, "are near"),  # a child's age three years off says little either way
+        (30, 47, "are far apart"),
+    ],
+)
+def test_the_reason_says_how_far_apart_two_estimated_ages_are(
+    age_a: int, age_b: int, words: str
+) -> None:
+    a, b = person(0, "Amal", "Saleh", age=age_a), person(1, "Amal", "Saleh", age=age_b)
+    reasons = linkage._birth_evidence(a, b, TODAY)[1]
+    assert words in reasons[0].text()

@@ -1,7 +1,7 @@
 // The live map (web/_map_live.html): the offline basemaps Lifeline serves (PMTiles read with
-// HTTP range requests; vector tiles drawn by protomaps-leaflet on a canvas, raster tiles by
-// pmtiles' Leaflet layer) and the layers web.map_layers gives this role, each switched on and
-// off in the layers control. Pages' scripts get the map through LifelineLiveMap.ready(el).
+// HTTP range requests; vector tiles drawn by protomaps-leaflet on a canvas, PNG or JPEG tiles
+// read by pmtiles and painted on canvases) and the layers web.map_layers gives this role, each
+// switched on and off in the layers control. Pages' scripts get the map through LifelineLiveMap.ready(el).
 "use strict";
 window.LifelineLiveMap = (function () {
   const MARKS = {
@@ -59,9 +59,42 @@ window.LifelineLiveMap = (function () {
         lang: document.documentElement.lang || "en", maxDataZoom: basemap.max_zoom,
         attribution: basemap.name});
     }
-    return pmtiles.leafletRasterLayer(new pmtiles.PMTiles(basemap.url),
-      {maxNativeZoom: basemap.max_zoom, maxZoom: 19, attribution: basemap.name});
+    return new RasterTiles(new pmtiles.PMTiles(basemap.url), {
+      minNativeZoom: basemap.min_zoom, maxNativeZoom: basemap.max_zoom, maxZoom: 19,
+      bounds: basemap.bounds, attribution: basemap.name});
   }
+  // A raster basemap (PNG or JPEG tiles): each tile read from the file by pmtiles and painted
+  // on a canvas. pmtiles' own leafletRasterLayer shows tiles as <img src="blob:...">, which
+  // the Content-Security-Policy (img-src 'self' data:) refuses; a canvas needs no URL. A tile
+  // the file lacks is left blank, and a tile scrolled away stops its read.
+  const RasterTiles = L.GridLayer.extend({
+    initialize: function (source, options) {
+      this._source = source;
+      L.GridLayer.prototype.initialize.call(this, options);
+    },
+    createTile: function (coords, done) {
+      const tile = document.createElement("canvas");
+      const controller = new AbortController();
+      tile.stopRead = () => controller.abort();
+      this._source.getZxy(coords.z, coords.x, coords.y, controller.signal)
+        .then((found) => (found ? createImageBitmap(new Blob([found.data])) : null))
+        .then((bitmap) => {
+          if (bitmap) {
+            tile.width = bitmap.width; tile.height = bitmap.height;
+            tile.getContext("2d").drawImage(bitmap, 0, 0);
+            bitmap.close();
+          }
+          done(null, tile);
+        })
+        .catch((error) => { if (error.name !== "AbortError") done(error, tile); });
+      return tile;
+    },
+    _removeTile: function (key) {
+      const held = this._tiles[key];
+      if (held && held.el.stopRead) held.el.stopRead();
+      L.GridLayer.prototype._removeTile.call(this, key);
+    },
+  });
   const made = new Map();
   function create(el) {
     const basemaps = JSON.parse(document.getElementById(el.dataset.basemaps).textContent);
@@ -70,8 +103,14 @@ window.LifelineLiveMap = (function () {
     const map = L.map(el, {zoomSnap: 0.25, maxZoom: 19, attributionControl: true});
     map.attributionControl.setPrefix(false);
     map.fitBounds([[b[0], b[1]], [b[2], b[3]]]);
-    basemaps.forEach((basemap) => basemapLayer(basemap).addTo(map));
     const control = L.control.layers(null, null, {collapsed: true}).addTo(map);
+    // One basemap at a time (a vector one's ground would hide another under it): the one
+    // added last, the others a choice in the layers control.
+    basemaps.forEach((basemap, i) => {
+      const drawn = basemapLayer(basemap);
+      if (i === 0) drawn.addTo(map);
+      if (basemaps.length > 1) control.addBaseLayer(drawn, basemap.name);
+    });
     layers.forEach((layer) => {
       const drawn = L.geoJSON(layer.data, {style: areaStyle(layer.id), pointToLayer: pointOf(layer.id),
         onEachFeature: labelOf(layer.id)});

@@ -9,7 +9,6 @@
   const status = document.getElementById("route-status");
   const form = document.getElementById("route-options");
   const words = form.dataset;
-  const colours = ["#0a7d2c", "#d08a00", "#7a3fb0", "#555"];
   let points = [];
   function mark(x, y, colour) {
     layer.appendChild(map.element("circle", {cx: x, cy: y, r: 7, fill: colour}));
@@ -28,22 +27,6 @@
     if (points.length !== 1) { points = []; layer.replaceChildren(); }
     points.push([at.lat, at.lon]); mark(at.x, at.y, points.length === 1 ? "#0a7d2c" : "#b00");
     if (points.length < 2) { status.textContent = words.next; return; }
-    const data = new FormData(form);
-    const body = {origin: points[0], destination: points[1], risk_weight: +data.get("risk_weight"),
-                  avoid_level: data.get("avoid_level") ? +data.get("avoid_level") : null,
-                  alternatives: +data.get("alternatives")};
-    status.textContent = words.planning;
-    const answer = await window.LifelineMap.routePlan(svg.dataset.api, body);
-    const plan = answer.plan;
-    if (!answer.ok) { status.textContent = plan.error ? plan.error.message : words.failed; return; }
-    if (!plan.found) {
-      status.textContent = words.unsafe.replace("%(reason)s", plan.reason) + (plan.least_exposed ? " " + words.leastExposed : "");
-      if (plan.least_exposed) draw(plan.least_exposed, "#b00", true);
-      return;
-    }
-    plan.routes.slice().reverse().forEach((r, i) => draw(r, colours[plan.routes.length - 1 - i] || "#555", i < plan.routes.length - 1));
-    status.textContent = plan.routes.map((r, i) => (i ? words.alternative.replace("%(n)s", i) : words.safest)
-      .replace("%(metres)s", Math.round(r.length_m)).replace("%(exposure)s", r.exposure)
-      .replace("%(peak)s", r.peak_risk)).join(" · ");
+    await window.LifelineMap.routeShow(svg.dataset.api, form, points, status, draw);
   });
 })();

@@ -10,7 +10,6 @@
   const status = document.getElementById("route-status");
   const form = document.getElementById("route-options");
   const words = form.dataset;
-  const colours = ["#0a7d2c", "#d08a00", "#7a3fb0", "#555"];
   let points = [];
   function mark(at, colour) {
     L.circleMarker(at, {radius: 8, color: "#fff", weight: 2, fillColor: colour, fillOpacity: 1})
@@ -58,22 +57,6 @@
     if (points.length !== 1) { points = []; live.overlay.clearLayers(); }
     points.push([at.lat, at.lng]); mark(at, points.length === 1 ? "#0a7d2c" : "#b00");
     if (points.length < 2) { status.textContent = words.next; return; }
-    const data = new FormData(form);
-    const body = {origin: points[0], destination: points[1], risk_weight: +data.get("risk_weight"),
-                  avoid_level: data.get("avoid_level") ? +data.get("avoid_level") : null,
-                  alternatives: +data.get("alternatives")};
-    status.textContent = words.planning;
-    const answer = await window.LifelineMap.routePlan(el.dataset.api, body);
-    const plan = answer.plan;
-    if (!answer.ok) { status.textContent = plan.error ? plan.error.message : words.failed; return; }
-    if (!plan.found) {
-      status.textContent = words.unsafe.replace("%(reason)s", plan.reason) + (plan.least_exposed ? " " + words.leastExposed : "");
-      if (plan.least_exposed) draw(plan.least_exposed, "#b00", true);
-      return;
-    }
-    plan.routes.slice().reverse().forEach((r, i) => draw(r, colours[plan.routes.length - 1 - i] || "#555", i < plan.routes.length - 1));
-    status.textContent = plan.routes.map((r, i) => (i ? words.alternative.replace("%(n)s", i) : words.safest)
-      .replace("%(metres)s", Math.round(r.length_m)).replace("%(exposure)s", r.exposure)
-      .replace("%(peak)s", r.peak_risk)).join(" · ");
+    await window.LifelineMap.routeShow(el.dataset.api, form, points, status, draw);
   });
 })();
