@@ -40,9 +40,7 @@ def database_destroy() -> None:
     with connection.cursor() as cursor:
         tables = connection.introspection.table_names(cursor)
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "DROP TABLE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"  # noqa: S608
-            )
+            cursor.execute("DROP TABLE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
         else:
             cursor.execute("PRAGMA foreign_keys = OFF")
             for table in tables:
