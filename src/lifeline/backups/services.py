@@ -4,7 +4,10 @@ scratch database and checked), `backup_restore`, the retention rule and the work
 
 On SQLite the snapshot is SQLite's online backup (`sqlite3.Connection.backup`) taken from the
 server's own connection: one step, so one consistent state, while others keep writing. On
-PostgreSQL it is `pg_dump`, when it is installed.
+PostgreSQL it is `pg_dump` (when it is installed) of a snapshot exported by a repeatable-read
+transaction that also counts the rows, so the manifest's counts are the dump's; it is verified
+by `pg_restore` into a scratch database, dropped afterwards, and restored with `pg_restore
+--clean` in one transaction.
 """
 
 from __future__ import annotations
@@ -104,18 +107,21 @@ def _snapshot_sqlite(target: Path) -> None:
         copy.close()
 
 
-def _tables(db: Any) -> list[str]:
-    rows = db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+def _tables(db: Any, *, postgresql: bool = False) -> list[str]:
+    query = (
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
+        if postgresql
+        else "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
         "ORDER BY name"
-    ).fetchall()
-    return [str(row[0]) for row in rows]
+    )
+    return [str(row[0]) for row in db.execute(query).fetchall()]
 
 
-def table_counts(db: Any) -> dict[str, int]:
+def table_counts(db: Any, *, postgresql: bool = False) -> dict[str, int]:
+    """Each table's rows, through a DB-API connection with `execute` (sqlite3, psycopg)."""
     return {
         table: int(db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0])  # noqa: S608
-        for table in _tables(db)
+        for table in _tables(db, postgresql=postgresql)
     }
 
 
@@ -126,17 +132,68 @@ def _migrations(db: Any) -> dict[str, list[str]]:
     return state
 
 
-def _pg_env() -> tuple[list[str], dict[str, str]]:
-    """The connection arguments and environment of pg_dump/pg_restore for this database."""
-    db = settings.DATABASES["default"]
+def _pg_env(dbname: str | None = None) -> tuple[list[str], dict[str, str]]:
+    """The connection arguments and environment of pg_dump/pg_restore for this database (or
+    another one on the same server)."""
+    db = connection.settings_dict
     env = dict(os.environ)
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = str(db["PASSWORD"])
+    # A restore waiting on a lock that a busy server holds fails after a minute, clearly,
+    # rather than hanging.
+    env["PGOPTIONS"] = f"{env.get('PGOPTIONS', '')} -c lock_timeout=60s".strip()
     args = []
     for flag, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
         if db.get(key):
             args += [flag, str(db[key])]
-    return [*args, "--dbname", str(db["NAME"])], env
+    return [*args, "--dbname", dbname or str(db["NAME"])], env
+
+
+def _pg_connect(*, autocommit: bool = False) -> Any:
+    """A psycopg connection of its own to this site's database, outside Django's."""
+    raw = connection.get_new_connection(connection.get_connection_params())
+    raw.autocommit = autocommit
+    return raw
+
+
+def _pg_run(command: list[str], *, env: dict[str, str]) -> None:
+    """Run pg_dump/pg_restore; its own words in the error when it fails."""
+    result = subprocess.run(  # noqa: S603 - a fixed tool with our own arguments
+        command, env=env, capture_output=True, check=False
+    )
+    if result.returncode != 0:
+        raise BackupUnavailable(
+            _("%(tool)s failed: %(error)s")
+            % {
+                "tool": Path(command[0]).name,
+                "error": result.stderr.decode(errors="replace").strip()[-500:],
+            }
+        )
+
+
+def _dump_pg(target: Path) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """pg_dump of the database to `target`, with each table's rows and the migrations as of
+    the same moment: a repeatable-read transaction exports its snapshot to pg_dump and counts
+    in it."""
+    import psycopg
+
+    pg_dump = _tool("pg_dump")
+    raw = _pg_connect()
+    try:
+        raw.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        raw.read_only = True
+        snapshot = str(raw.execute("SELECT pg_export_snapshot()").fetchone()[0])
+        counts = table_counts(raw, postgresql=True)
+        migrations = _migrations(raw)
+        args, env = _pg_env()
+        _pg_run(
+            [pg_dump, "--format=custom", f"--snapshot={snapshot}", "--file", str(target), *args],
+            env=env,
+        )
+        raw.rollback()
+    finally:
+        raw.close()
+    return counts, migrations
 
 
 def _tool(name: str) -> str:
@@ -189,16 +246,9 @@ def backup_create(
     with archive.scratch_folder(_staging_parent()) as staging:
         if connection.vendor == "postgresql":
             dump = staging / PG_DUMP_PART
-            args, env = _pg_env()
-            subprocess.run(  # noqa: S603 - a fixed tool with our own arguments
-                [_tool("pg_dump"), "--format=custom", "--file", str(dump), *args],
-                check=True,
-                env=env,
-                capture_output=True,
-            )
+            counts, manifest["migrations"] = _dump_pg(dump)
             manifest["database"] = {"engine": "postgresql", "part": PG_DUMP_PART}
             parts = [Part(PG_DUMP_PART, dump)]
-            counts: dict[str, int] = {}
         else:
             snapshot = staging / DATABASE_PART
             _snapshot_sqlite(snapshot)
@@ -287,13 +337,14 @@ class VerifyReport:
 
 
 @contextmanager
-def _scratch_database(path: Path) -> Iterator[str]:
-    """A Django database alias over a scratch database file, for the apps' own checks. Only
-    this thread sees it (it is not added to the configured databases)."""
+def _scratch_database(name: str) -> Iterator[str]:
+    """A Django database alias over a scratch database (a file on SQLite, a database of the
+    same server on PostgreSQL), for the apps' own checks. Only this thread sees it (it is not
+    added to the configured databases)."""
     from django.db.utils import load_backend
 
     alias = f"backup_scratch_{os.getpid()}_{time.monotonic_ns()}"
-    config = {**connections.settings["default"], "NAME": str(path)}
+    config = {**connections.settings["default"], "NAME": name}
     scratch = load_backend(config["ENGINE"]).DatabaseWrapper(config, alias)
     connections[alias] = scratch
     try:
@@ -319,6 +370,13 @@ def _check_sqlite(report: VerifyReport, database: Path) -> None:
         report.problems.append(
             _("integrity check: %(problems)s") % {"problems": "; ".join(integrity[:5])}
         )
+        return
+    _counts_and_ledger_check(report, expected, str(database))
+
+
+def _counts_and_ledger_check(report: VerifyReport, expected: dict[str, int], name: str) -> None:
+    """Each table's rows against the manifest's, then the stock ledger against the balances in
+    the scratch database `name`."""
     for table in sorted(set(expected) | set(report.counts)):
         if expected.get(table) != report.counts.get(table):
             report.problems.append(
@@ -333,22 +391,65 @@ def _check_sqlite(report: VerifyReport, database: Path) -> None:
         return
     from lifeline.supplies.selectors import stock_ledger_mismatches
 
-    with _scratch_database(database) as alias:
+    with _scratch_database(name) as alias:
         mismatches = stock_ledger_mismatches(using=alias)
     report.problems += [
         _("stock ledger and balances differ: %(lines)s") % {"lines": m} for m in mismatches[:10]
     ]
 
 
+@contextmanager
+def _pg_scratch_database() -> Iterator[str]:
+    """An empty database on the same server, dropped afterwards whatever happens (the
+    database's user needs CREATEDB)."""
+    import psycopg
+    from psycopg import sql
+
+    base = str(connection.settings_dict["NAME"])
+    name = f"{base[:30]}_verify_{os.getpid()}_{time.monotonic_ns() % 10**12}"
+    admin = _pg_connect(autocommit=True)
+    try:
+        try:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        except psycopg.Error as exc:
+            raise BackupUnavailable(
+                _("no scratch database to restore into (its user needs CREATEDB): %(exc)s")
+                % {"exc": exc}
+            ) from exc
+        try:
+            yield name
+        finally:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+    finally:
+        admin.close()
+
+
 def _check_pg(report: VerifyReport, dump: Path) -> None:
-    result = subprocess.run(  # noqa: S603 - a fixed tool with our own arguments
-        [_tool("pg_restore"), "--list", str(dump)], capture_output=True, check=False
-    )
-    if result.returncode != 0:
-        report.problems.append(
-            _("pg_restore cannot read the dump: %(error)s")
-            % {"error": result.stderr.decode()[:300]}
-        )
+    """Restore the dump into a scratch database, then the same checks as on SQLite."""
+    pg_restore = _tool("pg_restore")
+    try:
+        with _pg_scratch_database() as name:
+            args, env = _pg_env(name)
+            _pg_run(
+                [
+                    pg_restore,
+                    "--no-owner",
+                    "--exit-on-error",
+                    "--single-transaction",
+                    *args,
+                    str(dump),
+                ],
+                env=env,
+            )
+            with _scratch_database(name) as alias:
+                scratch = connections[alias]
+                scratch.ensure_connection()
+                report.counts = table_counts(scratch.connection, postgresql=True)
+            _counts_and_ledger_check(report, report.manifest.get("counts", {}), name)
+    except BackupUnavailable as exc:
+        report.problems.append(exc.message)
 
 
 def _opened_checked(path: Path, identities: list[Any] | None, scratch: Path) -> VerifyReport:
@@ -418,19 +519,22 @@ def backup_restore(
             finally:
                 copy.close()
         else:
+            # Every object of the dump dropped and made again in one transaction: a failure
+            # halfway leaves the database as it was.
             args, env = _pg_env()
-            subprocess.run(  # noqa: S603 - a fixed tool with our own arguments
+            connection.close()
+            _pg_run(
                 [
                     _tool("pg_restore"),
                     "--clean",
                     "--if-exists",
                     "--no-owner",
+                    "--exit-on-error",
+                    "--single-transaction",
                     *args,
                     str(content / PG_DUMP_PART),
                 ],
-                check=True,
                 env=env,
-                capture_output=True,
             )
         _media_replace(content / "media", Path(settings.MEDIA_ROOT))
     audit_record(

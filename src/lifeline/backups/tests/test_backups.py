@@ -19,9 +19,8 @@ from lifeline.backups.selectors import backup_last_good
 from lifeline.core.models import AuditEntry
 from lifeline.people.models import Person
 
-# The online backup these tests drive is SQLite's; PostgreSQL is backed up with pg_dump.
-sqlite_only = pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="sqlite_only: SQLite's online backup"
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="postgresql_only: pg_dump and pg_restore"
 )
 
 
@@ -36,10 +35,23 @@ def canonical_dump() -> dict[str, list[tuple[Any, ...]]]:
     return dump
 
 
+def database_destroy() -> None:
+    """Every table dropped, as a dead disk or a wrong command would leave it."""
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP TABLE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
+        else:
+            cursor.execute("PRAGMA foreign_keys = OFF")
+            for table in tables:
+                cursor.execute(f'DROP TABLE "{table}"')
+            cursor.execute("PRAGMA foreign_keys = ON")
+    assert connection.introspection.table_names() == []
+
+
 BOOKKEEPING = {"backups_backuprecord", "core_auditentry"}  # rows that backing up itself adds
 
 
-@sqlite_only
 @pytest.mark.django_db(transaction=True)
 def test_the_restore_drill_gives_back_the_same_database_and_photos(
     site_keys: Any, camp: dict[str, Any], settings: Any
@@ -48,15 +60,11 @@ def test_the_restore_drill_gives_back_the_same_database_and_photos(
     record = services.backup_create(actor=None, verify=True)
     assert record.verified_at is not None and record.problems == ""
     assert record.media_files == 1
+    assert record.rows == sum(len(rows) for rows in before.values())
 
-    # Disaster: every table emptied, the photo gone.
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA foreign_keys = OFF")
-        for table in before:
-            cursor.execute(f'DELETE FROM "{table}"')  # noqa: S608
-        cursor.execute("PRAGMA foreign_keys = ON")
+    # Disaster: the database destroyed, the photo gone.
+    database_destroy()
     camp["photo"].unlink()
-    assert not Person.objects.exists()
 
     path = Path(record.folder) / record.file_name
     report = services.backup_restore(actor=None, path=path)
@@ -124,7 +132,6 @@ def test_a_damaged_backup_is_refused_with_a_clear_message(
     assert Person.objects.count() == 3  # nothing was touched
 
 
-@sqlite_only
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_whose_ledger_disagrees_with_the_balances_is_not_good(
     site_keys: Any, camp: dict[str, Any]
@@ -136,6 +143,47 @@ def test_a_backup_whose_ledger_disagrees_with_the_balances_is_not_good(
     record = services.backup_create(actor=None, verify=True)
     assert "stock ledger and balances differ" in record.problems
     assert backup_last_good() is None
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_verify_restores_a_dump_into_a_scratch_database_and_drops_it(
+    site_keys: Any, camp: dict[str, Any]
+) -> None:
+    def scratch_databases() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE '%%_verify_%%'")
+            return [row[0] for row in cursor.fetchall()]
+
+    record = services.backup_create(actor=None)
+    report = services.backup_verify(path=Path(record.folder) / record.file_name)
+    assert report.ok, report.problems
+    assert report.manifest["database"]["engine"] == "postgresql"
+    # The scratch database held what the manifest counted at the moment of the dump.
+    assert report.counts == report.manifest["counts"]
+    assert report.counts["people_person"] == 3
+    assert scratch_databases() == []
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_dump_that_pg_restore_cannot_read_is_not_good(
+    site_keys: Any, camp: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = services._dump_pg
+
+    def garbled(target: Path) -> Any:
+        made = real(target)
+        target.write_bytes(target.read_bytes()[:200])  # cut short before it is sealed
+        return made
+
+    monkeypatch.setattr(services, "_dump_pg", garbled)
+    record = services.backup_create(actor=None, verify=True)
+    assert "pg_restore failed" in record.problems
+    assert backup_last_good() is None
+    with pytest.raises(BackupInvalid, match="is not restored"):
+        services.backup_restore(actor=None, path=Path(record.folder) / record.file_name)
+    assert Person.objects.count() == 3
 
 
 @pytest.mark.django_db(transaction=True)

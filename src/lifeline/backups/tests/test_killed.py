@@ -18,11 +18,6 @@ from lifeline.backups import archive, services
 from lifeline.backups.archive import BackupInvalid
 from lifeline.backups.settings import backup_folder
 
-# The online backup these tests drive is SQLite's; PostgreSQL is backed up with pg_dump.
-sqlite_only = pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="sqlite_only: SQLite's online backup"
-)
-
 # Run in another process over a copy of the test's database: the encryption writes half of the
 # backup, says so, and waits to be killed.
 CHILD = """
@@ -50,7 +45,24 @@ print("FINISHED", flush=True)
 """
 
 
-@sqlite_only
+def database_url_for_child(var: Path) -> str:
+    """The test's database for another process: a copy of the SQLite file in var/ (where the
+    child's settings look), or the PostgreSQL test database itself."""
+    if connection.vendor == "postgresql":
+        from urllib.parse import quote
+
+        db = connection.settings_dict
+        user = quote(str(db.get("USER") or ""), safe="")
+        password = quote(str(db.get("PASSWORD") or ""), safe="")
+        login = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+        return f"postgres://{login}{db.get('HOST') or ''}:{db.get('PORT') or 5432}/{db['NAME']}"
+    copy = sqlite3.connect(var / "lifeline.sqlite3")
+    connection.ensure_connection()
+    connection.connection.backup(copy)
+    copy.close()
+    return ""
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_killed_halfway_leaves_the_earlier_ones_good(
@@ -58,14 +70,10 @@ def test_a_backup_killed_halfway_leaves_the_earlier_ones_good(
 ) -> None:
     earlier = services.backup_create(actor=None)
     var = Path(settings.VAR_DIR)
-    copy = sqlite3.connect(var / "lifeline.sqlite3")
-    connection.ensure_connection()
-    connection.connection.backup(copy)
-    copy.close()
-
     env = {
         **os.environ,
         "LIFELINE_VAR_DIR": str(var),
+        "DATABASE_URL": database_url_for_child(var),
         "PYTHONPATH": os.pathsep.join(sys.path),
     }
     child = subprocess.Popen(  # noqa: S603 - our own interpreter and script

@@ -21,6 +21,10 @@ def sqlcipher_enabled(alias: str = "default") -> bool:
 # integrity and runs in the CPU's SHA instructions: a page read from disk (every page a
 # connection reads after another one wrote, since WAL mode empties its cache then) costs a
 # third less, which is most of what encryption took from a ration queue's throughput.
+# Kept, as measured with benchmarks/distribution.py --encrypted (8 processes, so each read after
+# another's commit decrypts its pages again): SQLCipher's 4096-byte pages (1024 and 2048 made
+# point reads cheaper but writes dearer: the ratio fell), the page HMAC (integrity of every page
+# read; without it the ratio moved within the machine's noise), a raw key (no PBKDF2 at open).
 CIPHER_SETTINGS = ("PRAGMA cipher_hmac_algorithm = HMAC_SHA256",)
 
 
