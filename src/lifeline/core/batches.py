@@ -34,6 +34,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from lifeline.core.keys import KeysLocked
 from lifeline.core.models import WriteBatch
 
 log = logging.getLogger(__name__)
@@ -174,10 +175,11 @@ def batches_sweep() -> list[WriteBatch]:
 
 def batches_sweep_quietly() -> list[WriteBatch]:
     """`batches_sweep` at a start (server, worker, command): a database that cannot be read
-    yet (not migrated, busy) is logged, never fatal; the next start or pass sweeps."""
+    yet (not migrated, busy, or locked down: `lifeline unlock` must still run) is logged,
+    never fatal; the next start or pass sweeps."""
     try:
         return batches_sweep()
-    except DatabaseError as exc:
+    except (DatabaseError, KeysLocked) as exc:
         log.warning("could not look for unfinished batches (%s); will look again later", exc)
         return []
 
