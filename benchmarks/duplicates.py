@@ -635,6 +635,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-splink", action="store_true", help="leave the baseline out")
     parser.add_argument("--pairs", type=Path, help="write the misses and false pairs here")
     parser.add_argument(
+        "--misses",
+        action="store_true",
+        help="with --pure: the SEEN planted pairs missed, by cause (blocking, or the evidence"
+        " that kept them below the threshold) and by variant rule",
+    )
+    parser.add_argument(
         "--pure",
         action="store_true",
         help="for tuning only: the finder's model on the plans, no database, no baseline",
@@ -874,6 +880,9 @@ def pure_run(plans: list[Plan], args: argparse.Namespace) -> int:
         f" lookalikes {len(found & truth.lookalikes)}; pairs {len(found)}"
     )
     reliability_print(reliability(pairs, planted))
+    if args.misses:
+        misses_print(records, today, truth, found)
+        return 0
     _weights_print(records, today, truth)
     _calibration_print(records, today, truth)
     if args.pairs:
@@ -978,6 +987,137 @@ def _calibration_print(records: list[Any], today: dt.date, truth: Truth) -> None
         f"calibration on {len(labels)} compared pairs (held-out duplicates left out):"
         f" SLOPE = {slope:.3f}, OFFSET = {offset:.3f}"
     )
+
+
+# Which evidence a missed pair is charged to: its bits against a typical proposed duplicate's.
+EVIDENCE = ("names", "birth", "sex", "household", "site")
+
+
+def _evidence_bits(a: Any, b: Any, freq: Any, today: dt.date, shares: dict[str, float]) -> dict:
+    """link_score's bits of one pair, by evidence (names, birth, sex, household, site)."""
+    from lifeline.people.matching import linkage
+
+    out = dict.fromkeys(EVIDENCE, 0.0)
+    if not (a.placeholder or b.placeholder):
+        out["names"] = linkage._name_evidence(a, b, freq)[0]
+    out["birth"] = linkage._birth_evidence(a, b, today)[0]
+    if a.sex and b.sex:
+        out["sex"] = linkage._bits(*(linkage.SEX_SAME if a.sex == b.sex else linkage.SEX_OTHER))
+    if a.household and b.household:
+        out["household"] = (
+            linkage.HOUSEHOLD_SAME
+            if a.household == b.household
+            else linkage._bits(*linkage.HOUSEHOLD_OTHER)
+        )
+    if a.site and b.site:
+        out["site"] = linkage._site_bits(a.site == b.site, shares.get(a.site, 0.5))
+    return out
+
+
+def _weakest_name_level(a: Any, b: Any, freq: Any) -> str:
+    """The lowest agreement level among the names matched one to one (as link_score does)."""
+    from lifeline.people.matching import linkage
+
+    labels = {
+        linkage.SAME: "same",
+        linkage.SPELLING: "spelling",
+        linkage.CLOSE: "close",
+        linkage.SLIP: "slip",
+        linkage.SHORT_SLIP: "short slip",
+        linkage.OTHER: "other names",
+    }
+    _, reasons = linkage._name_evidence(a, b, freq)
+    levels = []
+    for reason in reasons:
+        for level, template in linkage.NAME_REASONS.items():
+            if reason.template == template:
+                levels.append(level)
+    if not levels:
+        return "same"
+    return labels[min(levels)]
+
+
+def misses_print(records: list[Any], today: dt.date, truth: Truth, found: set[Any]) -> None:
+    """The SEEN planted pairs the finder does not propose, by cause: never compared (blocking),
+    or compared and scored below the shipped threshold, charged to the evidence that fell
+    furthest below a proposed duplicate's (the median over the SEEN duplicates proposed); and
+    by the variant rules that wrote them. Held-out misses are never looked at."""
+    import statistics
+
+    import numpy as np
+
+    from lifeline.people.matching import linkage
+
+    freq = linkage.NameFrequencies(records)
+    shares = linkage.site_shares_of(records)
+    first, second = linkage.candidate_pairs(records)
+    by_row = {r.row: r for r in records}
+    index = {r.row: position for position, r in enumerate(records)}
+    compared = {
+        _pair(records[i].row, records[j].row)
+        for i, j in zip(first.tolist(), second.tolist(), strict=True)
+    }
+    seen = {pair: plan for pair, plan in truth.planted.items() if not plan.heldout}
+    hit_bits = [
+        _evidence_bits(by_row[int(x)], by_row[int(y)], freq, today, shares)
+        for (x, y) in seen
+        if (x, y) in found
+    ]
+    typical = {e: statistics.median(b[e] for b in hit_bits) for e in EVIDENCE}
+    causes: Counter[str] = Counter()
+    by_rule: dict[str, Counter[str]] = defaultdict(Counter)
+    lines = []
+    for (x, y), plan in sorted(seen.items()):
+        if (x, y) in found:
+            continue
+        a, b = by_row[int(x)], by_row[int(y)]
+        if (x, y) not in compared:
+            cause = "never compared (blocking)"
+            detail = ""
+        else:
+            bits = _evidence_bits(a, b, freq, today, shares)
+            worst = max(EVIDENCE, key=lambda e: typical[e] - bits[e])
+            cause = f"below threshold: {worst}"
+            if worst == "names":
+                cause += f" ({_weakest_name_level(a, b, freq)})"
+            total = sum(bits.values())
+            # The finder's batch scorer decides what is proposed: where its bits differ from
+            # link_score's, both are shown.
+            batch = float(
+                linkage._batch_bits(
+                    records,
+                    np.array([index[a.row]]),
+                    np.array([index[b.row]]),
+                    freq,
+                    today,
+                    shares,
+                )[0]
+            )
+            if abs(batch - total) > 0.05:
+                cause += " [batch scorer differs]"
+            detail = (
+                f" p={linkage.likelihood_of(total):.2f} (batch {linkage.likelihood_of(batch):.2f}) "
+                + " ".join(f"{e}={bits[e]:+.1f}" for e in EVIDENCE)
+            )
+        causes[cause] += 1
+        for rule in sorted(set(plan.rule.split("+"))):
+            by_rule[cause][rule] += 1
+        names_a = " ".join(t.text for t in a.name.tokens)
+        names_b = " ".join(t.text for t in b.name.tokens)
+        lines.append(f"  {cause:38} {plan.rule:28} {names_a} <> {names_b}{detail}")
+    print(
+        f"\nmisses of the SEEN rules: {sum(causes.values())} of {len(seen)}"
+        " (typical proposed duplicate's bits: "
+        + ", ".join(f"{e} {typical[e]:+.1f}" for e in EVIDENCE)
+        + ")\n"
+    )
+    print("| cause | misses | rules (a pair counts under each rule it used) |")
+    print("|-------|--------|-----------------------------------------------|")
+    for cause, n in causes.most_common():
+        rules = ", ".join(f"{r} {k}" for r, k in by_rule[cause].most_common())
+        print(f"| {cause} | {n} | {rules} |")
+    print("\nmissed pairs (cause, rules, names, likelihood and bits by evidence):")
+    print("\n".join(lines))
 
 
 def _pairs_write(
