@@ -993,7 +993,9 @@ def _calibration_print(records: list[Any], today: dt.date, truth: Truth) -> None
 EVIDENCE = ("names", "birth", "sex", "household", "site")
 
 
-def _evidence_bits(a: Any, b: Any, freq: Any, today: dt.date, shares: dict[str, float]) -> dict:
+def _evidence_bits(
+    a: Any, b: Any, freq: Any, today: dt.date, shares: dict[str, float]
+) -> dict[str, float]:
     """link_score's bits of one pair, by evidence (names, birth, sex, household, site)."""
     from lifeline.people.matching import linkage
 
