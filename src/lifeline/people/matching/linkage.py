@@ -224,6 +224,20 @@ def _near_keys(token: NameToken) -> set[str]:
     return {skeleton, *(d for d in _deletions(skeleton) if len(d) >= 2)}
 
 
+def _slip_keys(token: NameToken, written: str) -> set[str]:
+    """The name (normal form and as written, folded) less one letter, in Latin script: two
+    names one slip apart (`_one_slip`, `_one_short_slip`: a letter wrong, missing, added, or
+    two swapped) share one of these, whatever their consonants (Hiba, Hiua; Unak, Unal), so
+    the batch scorer weighs them as `link_score` does instead of taking them for other names."""
+    if token.arabic or len(token.text) < 2:
+        return set()
+    keys: set[str] = set()
+    for text in {token.text, written}:
+        if len(text) >= 2:
+            keys |= {"'" + text[:i] + text[i + 1 :] for i in range(len(text))}
+    return keys
+
+
 _VOCAB_RAW: dict[tuple[NameToken, str], int] = {}  # the same, by the word as written
 
 
@@ -244,15 +258,18 @@ def _vocab_id_folded(token: NameToken, written: str) -> int:
         _VOCAB.append(key)
         _VOCAB_TEXT.append(_TEXT_IDS.setdefault(token.text, len(_TEXT_IDS)))
         _VOCAB_NEAR.append(
-            tuple(_KEY_IDS.setdefault(k, len(_KEY_IDS)) for k in sorted(_near_keys(token)))
+            tuple(
+                _KEY_IDS.setdefault(k, len(_KEY_IDS))
+                for k in sorted(_near_keys(token) | _slip_keys(token, key[1]))
+            )
         )
     return found
 
 
 def _levels_many(a: IntArray, b: IntArray) -> IntArray:
     """token_level of many pairs of the batch scorer's names (ids in `_VOCAB`): the same
-    names and the names far apart (no skeleton key in common) at once, the others one by one
-    (and kept)."""
+    names and the names far apart (no skeleton nor slip key in common) at once, the others
+    one by one (and kept)."""
     texts = np.array(_VOCAB_TEXT, dtype=np.int64)
     levels = np.full(len(a), OTHER, dtype=np.int64)
     same = texts[a] == texts[b]

@@ -320,6 +320,33 @@ def test_the_batch_weighs_every_pair_as_the_single_pair_rule_does() -> None:
     assert np.allclose(batch, single)
 
 
+@pytest.mark.parametrize(
+    ("given_a", "family_a", "given_b", "family_b"),
+    [
+        ("Hiba", "Alaoui", "Hiua", "Alaoui"),  # a consonant struck for another
+        ("Musa", "Unak", "Musa", "Unal"),
+        ("Marwa", "Beka", "Marwa", "Besha"),
+    ],
+)
+def test_the_batch_weighs_a_slip_in_a_short_name_as_the_single_pair_rule_does(
+    given_a: str, family_a: str, given_b: str, family_b: str
+) -> None:
+    # The batch scorer took two names sharing no consonant skeleton for other names, where
+    # link_score (and its reasons) found one letter apart: the pair was never proposed.
+    records = [
+        person(0, given_a, family_a, age=30, sex="female"),
+        person(1, given_b, family_b, age=31, sex="female"),
+        *crowd(),
+    ]
+    freq = NameFrequencies(records)
+    shares = linkage.site_shares_of(records)
+    batch = linkage._batch_bits(records, np.array([0]), np.array([1]), freq, TODAY, shares)
+    single = link_score(records[0], records[1], freq, today=TODAY, site_shares=shares)
+    assert np.allclose(batch, [single.bits])
+    assert single.likelihood >= linkage.SHOWN
+    assert (0, 1) in rows_of(links_find(records, today=TODAY))
+
+
 def test_the_likelihood_rises_with_the_evidence() -> None:
     values = [linkage.likelihood_of(bits) for bits in range(-10, 40, 5)]
     assert values == sorted(values)
