@@ -872,11 +872,13 @@ def pure_run(plans: list[Plan], args: argparse.Namespace) -> int:
     heldout = {pair for pair, plan in truth.planted.items() if plan.heldout}
     precision, recall, f1 = scores(found, planted)
     _, seen_recall, seen_f1 = scores(found - heldout, planted - heldout)
+    _, _, heldout_f1 = scores(found - (planted - heldout), heldout)
     namesakes = len(found & truth.namesakes) / max(1, len(truth.namesakes))
     print(
         f"pure: {len(plans)} persons, {seconds:.2f} s; precision {precision:.3f}"
         f" recall {recall:.3f}"
-        f" f1 {f1:.3f}; seen recall {seen_recall:.3f} f1 {seen_f1:.3f}; namesakes {namesakes:.3f};"
+        f" f1 {f1:.3f}; seen recall {seen_recall:.3f} f1 {seen_f1:.3f};"
+        f" heldout f1 {heldout_f1:.3f}; namesakes {namesakes:.3f};"
         f" lookalikes {len(found & truth.lookalikes)}; pairs {len(found)}"
     )
     reliability_print(reliability(pairs, planted))
