@@ -553,7 +553,8 @@ def _diagnose(args: argparse.Namespace, actor: Any, queries: list[Query], ids: l
         answers = []
         for q in queries:
             for limit in (10, 100):
-                for extra in ({}, {"age": q.age, "sex": q.sex}):
+                extras: list[dict[str, Any]] = [{}, {"age": q.age, "sex": q.sex}]
+                for extra in extras:
                     found = person_search(actor=actor, query=q.text, limit=limit, **extra)
                     answers.append([[row[m.person.pk], round(m.score, 6)] for m in found])
         args.ranked.write_text(json.dumps(answers))

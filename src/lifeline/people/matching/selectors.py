@@ -145,9 +145,7 @@ def probe_search(
     # chose them).
     ranked.sort(key=lambda r: r[:4])
     shown = ranked[:limit]
-    people = (
-        Person.objects.alive().select_related("current_site").in_bulk([r[4] for r in shown])
-    )
+    people = Person.objects.alive().select_related("current_site").in_bulk([r[4] for r in shown])
     return [
         SearchMatch(people[r[4]], r[5].score, r[5].name_score, r[5].reasons)
         for r in shown
