@@ -41,6 +41,7 @@ import argparse
 import csv
 import datetime as dt
 import io
+import json
 import os
 import random
 import sys
@@ -543,6 +544,38 @@ def misses_write(path: Path, people: list[Person], queries: list[Query], misses:
     print(f"  {len(misses)} misses written to {path}", flush=True)
 
 
+def _diagnose(args: argparse.Namespace, actor: Any, queries: list[Query], ids: list[Any]) -> int:
+    """--profile and --ranked: where person_search spends its time; what it answers."""
+    if args.ranked:
+        from lifeline.people.matching.selectors import person_search
+
+        row = {pk: i for i, pk in enumerate(ids)}
+        answers = []
+        for q in queries:
+            for limit in (10, 100):
+                extras: list[dict[str, Any]] = [{}, {"age": q.age, "sex": q.sex}]
+                for extra in extras:
+                    found = person_search(actor=actor, query=q.text, limit=limit, **extra)
+                    answers.append([[row[m.person.pk], round(m.score, 6)] for m in found])
+        args.ranked.write_text(json.dumps(answers))
+        print(f"  ranked answers of {len(queries):,} queries written to {args.ranked}")
+    if args.profile:
+        import cProfile
+        import pstats
+
+        times = lifeline_measure(actor, queries, ids)[2]
+        cpu, wall = percentile(CPU_TIMES, 0.95), percentile(times, 0.95)
+        print(f"  unprofiled: cpu p95 {cpu:.2f} ms, wall p95 {wall:.2f} ms")
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+        lifeline_measure(actor, queries, ids)
+        profiler.disable()
+        stats = pstats.Stats(profiler).strip_dirs().sort_stats("cumulative")
+        stats.print_stats(40)
+        stats.sort_stats("tottime").print_stats(25)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=int, default=1_000_000, help="persons in the registry")
@@ -550,6 +583,17 @@ def main() -> int:
     parser.add_argument("--api-queries", type=int, default=200)
     parser.add_argument("--crowd", choices=("names-dataset", "fixture"), default="names-dataset")
     parser.add_argument("--misses", type=Path, help="write the queries missed within 10 here")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile the measured person_search pass (cProfile), print its costs and stop",
+    )
+    parser.add_argument(
+        "--ranked",
+        type=Path,
+        help="write the ranked registry rows of every query (limits 10 and 100, names only and "
+        "with age and sex) here as JSON and stop: compare two runs to prove results unchanged",
+    )
     args = parser.parse_args()
 
     crowd, crowd_source = crowd_load(args.crowd)
@@ -588,6 +632,8 @@ def main() -> int:
         print(f"  index built in {build_s:.1f} s", flush=True)
 
         lifeline_measure(registrar, queries[:50], ids)  # warm, as a running server is
+        if args.profile or args.ranked:
+            return _diagnose(args, registrar, queries, ids)
         by_kind, heldout, times, misses = lifeline_measure(registrar, queries, ids)
         held_by_kind = {kind: HELDOUT_BY_KIND[kind] for kind in KINDS}
         cpu_p95 = percentile(CPU_TIMES, 0.95)

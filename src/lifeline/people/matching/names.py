@@ -523,6 +523,9 @@ class NameMatch:
     order_swapped: bool = False
 
 
+# Cached: a search scores its best rows in the index (to rank them exactly), then again in
+# candidate_match (for the reasons); the second is then a look-up.
+@lru_cache(maxsize=16_384)
 def name_similarity(
     query: ParsedName, record: ParsedName, *, sex_agrees: bool = False
 ) -> NameMatch:

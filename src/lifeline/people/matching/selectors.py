@@ -110,6 +110,14 @@ def person_search(
     return probe_search(probe, limit=limit)
 
 
+# What the scorer reads of a candidate: one row each, no model built (most candidates are
+# scored and dropped; only the persons shown are read whole).
+_SCORED_FIELDS = (
+    "id", "given_name", "family_name", "other_names", "sex", "date_of_birth", "household_id",
+    "current_site__code",
+)  # fmt: skip
+
+
 def probe_search(
     probe: Probe, *, limit: int, exclude: set[uuid.UUID] | None = None
 ) -> list[SearchMatch]:
@@ -117,18 +125,32 @@ def probe_search(
     today = timezone.localdate()
     hits = index_current().search(probe, limit=max(limit * 3, 30), year=today.year)
     ids = [h.person_id for h in hits if not exclude or h.person_id not in exclude]
-    people = Person.objects.alive().select_related("current_site").in_bulk(ids)
+    if not ids:
+        return []
+    rows = Person.objects.alive().filter(pk__in=ids).values_list(*_SCORED_FIELDS)
     ranked = []
-    for person in people.values():
-        scored: Scored = candidate_score(probe, person_candidate(person, today))
-        names = [person.given_name, person.family_name, *person.other_names]
+    for pk, given, family, others, sex, born, household, site in rows:
+        names = [given, family, *(others or [])]
+        candidate = Candidate(
+            name=person_tokens(names),
+            age=rules.age_on(born, today) if born else None,
+            sex=sex if sex in (Sex.FEMALE, Sex.MALE) else None,
+            household=str(household) if household else None,
+            site=site or None,
+        )
+        scored: Scored = candidate_score(probe, candidate)
         closeness = spelling_closeness(probe.spelling, spelling_words(names))
-        match = SearchMatch(person, scored.score, scored.name_score, scored.reasons)
-        ranked.append((-scored.score, -closeness, person.family_name, person.given_name, match))
+        ranked.append((-scored.score, -closeness, family, given, pk, scored))
     # Among persons of one score, those written as the searcher wrote first (as the index
     # chose them).
     ranked.sort(key=lambda r: r[:4])
-    return [r[4] for r in ranked[:limit]]
+    shown = ranked[:limit]
+    people = Person.objects.alive().select_related("current_site").in_bulk([r[4] for r in shown])
+    return [
+        SearchMatch(people[r[4]], r[5].score, r[5].name_score, r[5].reasons)
+        for r in shown
+        if r[4] in people  # (a person deleted between the two reads is not shown)
+    ]
 
 
 @dataclass(frozen=True)
