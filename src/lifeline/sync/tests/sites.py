@@ -94,3 +94,38 @@ class SiteWorld:
     @property
     def site_code(self) -> str:
         return str(settings.LIFELINE_SITE)
+
+
+# Two camps that know each other, as the radio and bundle tests start from.
+CAMPS = ("forest", "desert")
+
+
+def chief() -> Any:
+    """The commander of the camp `SiteWorld.at` is in."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username="chief")
+
+
+def camps_paired(w: SiteWorld) -> SiteWorld:
+    """The CAMPS of `w`, each with a commander, each registered as the other's peer."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from lifeline.core.clock import site_local
+    from lifeline.core.roles import Role
+    from lifeline.core.services import roles_sync
+    from lifeline.sync import services
+
+    identities = {}
+    for code in CAMPS:
+        with w.at(code):
+            site_local()
+            roles_sync()
+            user = get_user_model().objects.create_user(username="chief", password="x" * 20)
+            user.groups.add(Group.objects.get(name=Role.COMMANDER.value))
+            identities[code] = services.site_identity()
+    for code, other in (CAMPS, CAMPS[::-1]):
+        with w.at(code):
+            services.peer_register(actor=chief(), identity=identities[other])
+    return w

@@ -9,69 +9,45 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from typer.testing import CliRunner
 
 from lifeline.alerts.models import Alert
 from lifeline.alerts.services import alert_raise
-from lifeline.core.clock import site_local
-from lifeline.core.roles import Role
-from lifeline.core.services import roles_sync
 from lifeline.intel import codec
 from lifeline.people.models import Person, StatusEvent
 from lifeline.people.services import person_status_record
 from lifeline.sync import digest, radio, services
 from lifeline.sync.models import RadioPart
 from lifeline.sync.tests.conftest import WorldMaker
-from lifeline.sync.tests.sites import SiteWorld
-
-CAMPS = ("forest", "desert")
-
-
-def _chief() -> Any:
-    return get_user_model().objects.get(username="chief")
+from lifeline.sync.tests.sites import CAMPS, SiteWorld, camps_paired, chief
 
 
 def _paired(world: WorldMaker) -> SiteWorld:
-    """Two camps, each with a commander, each registered at the other; a person registered
-    at the forest camp and carried to the desert base by bundle."""
-    w = world(list(CAMPS))
-    identities = {}
-    for code in CAMPS:
-        with w.at(code):
-            site_local()
-            roles_sync()
-            user = get_user_model().objects.create_user(username="chief", password="x" * 20)
-            user.groups.add(Group.objects.get(name=Role.COMMANDER.value))
-            identities[code] = services.site_identity()
-    for code, other in (CAMPS, CAMPS[::-1]):
-        with w.at(code):
-            services.peer_register(actor=_chief(), identity=identities[other])
-    return w
+    """Two camps that know each other (a person is then carried by bundle where a test needs)."""
+    return camps_paired(world(list(CAMPS)))
 
 
 def _person_at_both(w: SiteWorld, tmp: Any) -> uuid.UUID:
     with w.at("forest"):
         person = Person(given_name="Amal", family_name="Haddad")
         person.save()
-        services.bundle_export(actor=_chief(), path=tmp / "b", peer_code="desert")
+        services.bundle_export(actor=chief(), path=tmp / "b", peer_code="desert")
     with w.at("desert"):
-        services.bundle_import(actor=_chief(), data=(tmp / "b").read_bytes())
+        services.bundle_import(actor=chief(), data=(tmp / "b").read_bytes())
     return person.pk
 
 
 def _digest(w: SiteWorld) -> list[str]:
     with w.at("forest"):
         since = timezone.now() - timedelta(hours=1)
-        return digest.radio_export(actor=_chief(), since=since).lines
+        return digest.radio_export(actor=chief(), since=since).lines
 
 
 def _missing(w: SiteWorld, pk: uuid.UUID) -> None:
     with w.at("forest"):
         person_status_record(
-            actor=_chief(), person=Person.objects.get(pk=pk), status="missing", area="north gate"
+            actor=chief(), person=Person.objects.get(pk=pk), status="missing", area="north gate"
         )
 
 
@@ -90,12 +66,12 @@ def test_a_status_sent_by_radio_moves_the_person_at_the_other_camp(
     random.Random(4).shuffle(heard)
 
     with w.at("desert"):
-        done = digest.radio_import(actor=_chief(), lines=heard)
+        done = digest.radio_import(actor=chief(), lines=heard)
         assert done.refused == [] and done.incomplete == []
         person = Person.objects.get(pk=pk)
         assert person.status == "missing" and person.current_area == "north gate"
         assert Alert.objects.filter(key="radio-test").count() == 1
-        again = digest.radio_import(actor=_chief(), lines=lines)
+        again = digest.radio_import(actor=chief(), lines=lines)
         assert again.report is not None and again.report.apply.applied == 0
         assert StatusEvent.objects.filter(person_id=pk).count() == 1
 
@@ -107,16 +83,16 @@ def test_a_lost_packet_holds_its_message_back_until_it_is_heard(
     pk = _person_at_both(w, tmp_path)
     with w.at("forest"):
         person_status_record(
-            actor=_chief(), person=Person.objects.get(pk=pk), status="missing", note="n" * 280
+            actor=chief(), person=Person.objects.get(pk=pk), status="missing", note="n" * 280
         )
     lines = _digest(w)
     assert len(lines) > 1  # the long note needs more than one packet
 
     with w.at("desert"):
-        done = digest.radio_import(actor=_chief(), lines=lines[1:])
+        done = digest.radio_import(actor=chief(), lines=lines[1:])
         assert done.messages == 0 and len(done.incomplete) == 1
         assert not StatusEvent.objects.filter(person_id=pk).exists()
-        done = digest.radio_import(actor=_chief(), lines=lines)
+        done = digest.radio_import(actor=chief(), lines=lines)
         assert done.messages == 1
         assert StatusEvent.objects.get(person_id=pk).note == "n" * 280
 
@@ -133,7 +109,7 @@ def test_a_corrupted_line_is_refused_with_its_reason_and_the_rest_applied(
     damaged = radio.packet_line(bytes(packet))
 
     with w.at("desert"):
-        done = digest.radio_import(actor=_chief(), lines=[damaged, "garbage!", *lines[1:]])
+        done = digest.radio_import(actor=chief(), lines=[damaged, "garbage!", *lines[1:]])
         assert len(done.refused) == 2
         assert "checksum" in done.refused[0] and "base64" in done.refused[1]
         assert not StatusEvent.objects.filter(person_id=pk).exists()
@@ -150,7 +126,7 @@ def test_a_digest_from_a_site_that_is_not_a_peer_is_refused(
         from lifeline.sync.models import Peer
 
         Peer.objects.all().delete()
-        done = digest.radio_import(actor=_chief(), lines=lines)
+        done = digest.radio_import(actor=chief(), lines=lines)
         assert done.messages == 0 and "not a registered peer" in done.refused[0]
 
 
@@ -185,7 +161,7 @@ def _long_status(w: SiteWorld, tmp: Any) -> tuple[uuid.UUID, list[str]]:
     pk = _person_at_both(w, tmp)
     with w.at("forest"):
         person_status_record(
-            actor=_chief(), person=Person.objects.get(pk=pk), status="missing", note="n" * 280
+            actor=chief(), person=Person.objects.get(pk=pk), status="missing", note="n" * 280
         )
     lines = _digest(w)
     assert len(lines) > 1
@@ -199,23 +175,23 @@ def test_part_one_heard_today_and_the_rest_tomorrow_applies_the_message_once(
     pk, lines = _long_status(w, tmp_path)
     today = timezone.now()
     with w.at("desert"):
-        done = digest.radio_import(actor=_chief(), lines=lines[:1], now=today)
+        done = digest.radio_import(actor=chief(), lines=lines[:1], now=today)
         assert done.messages == 0 and len(done.incomplete) == 1
         assert f"1 of {len(lines)} packets" in done.incomplete[0]
         assert "Forest" in done.incomplete[0]  # the sender by its name
         assert not StatusEvent.objects.filter(person_id=pk).exists()
         assert RadioPart.objects.count() == 1
         # The same part heard again changes nothing.
-        again = digest.radio_import(actor=_chief(), lines=lines[:1], now=today)
+        again = digest.radio_import(actor=chief(), lines=lines[:1], now=today)
         assert again.messages == 0 and RadioPart.objects.count() == 1
 
         tomorrow = today + timedelta(days=1)
-        done = digest.radio_import(actor=_chief(), lines=lines[1:], now=tomorrow)
+        done = digest.radio_import(actor=chief(), lines=lines[1:], now=tomorrow)
         assert done.messages == 1 and done.incomplete == [] and done.refused == []
         assert StatusEvent.objects.get(person_id=pk).note == "n" * 280
         assert not RadioPart.objects.exists()
         # The whole message heard once more is applied no second time.
-        done = digest.radio_import(actor=_chief(), lines=lines, now=tomorrow)
+        done = digest.radio_import(actor=chief(), lines=lines, now=tomorrow)
         assert done.report is not None and done.report.apply.applied == 0
         assert StatusEvent.objects.filter(person_id=pk).count() == 1
 
@@ -225,9 +201,9 @@ def test_kept_parts_older_than_a_week_are_dropped(world: WorldMaker, tmp_path: A
     pk, lines = _long_status(w, tmp_path)
     heard = timezone.now()
     with w.at("desert"):
-        digest.radio_import(actor=_chief(), lines=lines[:1], now=heard)
+        digest.radio_import(actor=chief(), lines=lines[:1], now=heard)
         late = heard + digest.RADIO_PARTS_KEPT + timedelta(minutes=1)
-        done = digest.radio_import(actor=_chief(), lines=lines[1:], now=late)
+        done = digest.radio_import(actor=chief(), lines=lines[1:], now=late)
         assert done.messages == 0 and len(done.incomplete) == 1
         assert not StatusEvent.objects.filter(person_id=pk).exists()
 
@@ -251,14 +227,14 @@ def test_a_part_that_disagrees_with_a_kept_one_refuses_that_message_alone(
         )
     )
     with w.at("desert"):
-        digest.radio_import(actor=_chief(), lines=lines[:1])
-        done = digest.radio_import(actor=_chief(), lines=[forged, *lines[1:]])
+        digest.radio_import(actor=chief(), lines=lines[:1])
+        done = digest.radio_import(actor=chief(), lines=[forged, *lines[1:]])
         assert done.messages == 0 and done.incomplete == []
         assert any(
             "differ in one part" in why and "ask for it again" in why for why in done.refused
         )
         assert not StatusEvent.objects.filter(person_id=pk).exists()
         assert RadioPart.objects.count() == 0
-        again = digest.radio_import(actor=_chief(), lines=lines)
+        again = digest.radio_import(actor=chief(), lines=lines)
         assert again.messages == 1 and again.refused == []
         assert StatusEvent.objects.filter(person_id=pk).exists()

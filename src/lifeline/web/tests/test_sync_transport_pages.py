@@ -24,39 +24,21 @@ from lifeline.people.models import Person, StatusEvent
 from lifeline.people.services import person_status_record
 from lifeline.sync import digest, services
 from lifeline.sync.tests.conftest import WorldMaker, site_template, world
-from lifeline.sync.tests.sites import SiteWorld
+from lifeline.sync.tests.sites import CAMPS, SiteWorld, camps_paired, chief
 
 __all__ = ["site_template", "world"]  # sync's world of sites, for its pages here
-
-CAMPS = ("forest", "desert")
-
-
-def _chief() -> Any:
-    return get_user_model().objects.get(username="chief")
 
 
 def _client() -> Client:
     client = Client()
-    client.force_login(_chief())
+    client.force_login(chief())
     return client
 
 
 @pytest.fixture
 def camps(world: WorldMaker) -> Iterator[SiteWorld]:
     """Two camps, each with a commander, each registered as the other's peer."""
-    w = world(list(CAMPS))
-    identities = {}
-    for code in CAMPS:
-        with w.at(code):
-            site_local()
-            roles_sync()
-            user = get_user_model().objects.create_user(username="chief", password="x" * 20)
-            user.groups.add(Group.objects.get(name=Role.COMMANDER.value))
-            identities[code] = services.site_identity()
-    for code, other in (CAMPS, CAMPS[::-1]):
-        with w.at(code):
-            services.peer_register(actor=_chief(), identity=identities[other])
-    yield w
+    yield camps_paired(world(list(CAMPS)))
 
 
 def _upload(data: bytes, name: str = "convoy.llsync") -> dict[str, Any]:
@@ -83,7 +65,7 @@ def test_the_bundle_made_on_the_page_is_imported_by_the_other_camp(camps: SiteWo
         )
         assert AuditEntry.objects.filter(action="sync.export", summary__contains="desert").exists()
     with camps.at("desert"):
-        imported = services.bundle_import(actor=_chief(), data=done.content)
+        imported = services.bundle_import(actor=chief(), data=done.content)
         assert imported.report.apply.applied > 0
         assert Person.objects.filter(pk=amal.pk, given_name="Amal").exists()
 
@@ -93,7 +75,7 @@ def test_a_bundle_uploaded_is_applied_and_the_page_says_what_came(
 ) -> None:
     amal = _amal_at_forest(camps)
     with camps.at("forest"):
-        services.bundle_export(actor=_chief(), path=tmp_path / "b", peer_code="desert")
+        services.bundle_export(actor=chief(), path=tmp_path / "b", peer_code="desert")
     data = (tmp_path / "b").read_bytes()
     with camps.at("desert"):
         client = _client()
@@ -126,7 +108,7 @@ def test_a_bad_bundle_is_refused_on_the_page_and_nothing_is_applied(
 ) -> None:
     amal = _amal_at_forest(camps)
     with camps.at("forest"):
-        services.bundle_export(actor=_chief(), path=tmp_path / "b", peer_code="desert")
+        services.bundle_export(actor=chief(), path=tmp_path / "b", peer_code="desert")
     bad = spoil((tmp_path / "b").read_bytes())
     with camps.at("desert"):
         page = _client().post("/sync/bundle/import/", _upload(bad) if bad else {})
@@ -145,7 +127,7 @@ def test_a_bundle_from_a_site_that_is_not_a_peer_is_refused(world: WorldMaker) -
         user = get_user_model().objects.create_user(username="chief", password="x" * 20)
         user.groups.add(Group.objects.get(name=Role.COMMANDER.value))
         Person(given_name="Yusuf").save()
-        data = services.bundle_make(actor=_chief()).data
+        data = services.bundle_make(actor=chief()).data
     with w.at("desert"):
         site_local()
         roles_sync()
@@ -164,8 +146,8 @@ def _lines_of(page: Any) -> list[str]:
 def test_radio_lines_read_out_at_one_camp_are_applied_at_the_other(camps: SiteWorld) -> None:
     amal = _amal_at_forest(camps)
     with camps.at("forest"):
-        services.bundle_export(actor=_chief(), path=camps.directory / "b", peer_code="desert")
-        person_status_record(actor=_chief(), person=amal, status="missing", note="n" * 280)
+        services.bundle_export(actor=chief(), path=camps.directory / "b", peer_code="desert")
+        person_status_record(actor=chief(), person=amal, status="missing", note="n" * 280)
         client = _client()
         assert 'value="24h"' in client.get("/sync/radio/").content.decode()
         sent = client.post("/sync/radio/", {"action": "export", "since": "2h"})
@@ -177,7 +159,7 @@ def test_radio_lines_read_out_at_one_camp_are_applied_at_the_other(camps: SiteWo
         since = client.get("/sync/radio/").context["since"]
         assert since != "24h" and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d", since)
     with camps.at("desert"):
-        services.bundle_import(actor=_chief(), data=(camps.directory / "b").read_bytes())
+        services.bundle_import(actor=chief(), data=(camps.directory / "b").read_bytes())
         client = _client()
         # Part one today: kept, reported, nothing applied.
         part = client.post("/sync/radio/", {"action": "import", "heard": lines[0]})
@@ -208,12 +190,12 @@ def test_radio_refusals_are_form_errors(camps: SiteWorld) -> None:
 def test_a_digest_since_a_moment_takes_only_the_changes_after_it(camps: SiteWorld) -> None:
     amal = _amal_at_forest(camps)
     with camps.at("forest"):
-        person_status_record(actor=_chief(), person=amal, status="missing")
+        person_status_record(actor=chief(), person=amal, status="missing")
         later = (timezone.now() + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
         page = _client().post("/sync/radio/", {"action": "export", "since": later})
         assert "0 packets to send" in page.content.decode()
         assert "Nothing urgent to send" in page.content.decode()
-        assert digest.radio_export(actor=_chief(), since=timezone.now() - timedelta(hours=1)).lines
+        assert digest.radio_export(actor=chief(), since=timezone.now() - timedelta(hours=1)).lines
 
 
 @pytest.mark.django_db
