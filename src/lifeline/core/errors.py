@@ -49,6 +49,11 @@ class ValidationFailed(LifelineError):
     def as_dict(self) -> dict[str, object]:
         return {**super().as_dict(), "fields": self.fields}
 
+    def said_plainly(self) -> str:
+        """The fields' messages without the fields' names (a page that has no form for them
+        says what was wrong in a sentence), else the message."""
+        return "; ".join(m for messages in self.fields.values() for m in messages) or self.message
+
 
 class NotFound(LifelineError):
     code = "not_found"

@@ -258,16 +258,20 @@ def live_map(
     graph: RoadGraph | None = None,
     extra: Sequence[Layer] = (),
     now: dt.datetime | None = None,
-) -> dict[str, Any]:
+) -> dict[str, Any] | None:
     """What web/_map_live.html needs: the basemaps, `actor`'s layers (and `extra` ones on top)
-    and the area to show first. `graph`: the road graph whose named places are drawn (the
-    one imported last when not given)."""
+    and the area to show first; None without a basemap (the page keeps its drawn map).
+    `graph`: the road graph whose named places are drawn (the one imported last when not
+    given)."""
+    basemaps = basemaps_json()  # each file's header read once per page
+    if not basemaps:
+        return None
     if graph is None:
         graph = _graph_latest()
     layers = [layer.as_json() for layer in map_layers(actor=actor, graph=graph, now=now)]
     layers += [layer.as_json() for layer in extra]
     return {
-        "basemaps": basemaps_json(),
+        "basemaps": basemaps,
         "basemaps_id": f"{map_id}-basemaps",
         "layers": layers,
         "layers_id": f"{map_id}-layers",
@@ -285,8 +289,6 @@ def _graph_latest() -> RoadGraph | None:
 def live_pick_map(*, actor: Actor, focus: Sequence[LatLon], map_id: str) -> dict[str, Any] | None:
     """A live map for picking a point in a form, around `focus` (else the whole road graph);
     None without a basemap (the form keeps its typed fields and "use my position")."""
-    if not basemaps_json():
-        return None
     graph = _graph_latest()
     if graph is None and not focus:
         return None

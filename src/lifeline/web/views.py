@@ -42,12 +42,12 @@ PERSON_FILTERS = ("q", "status", "site", "age_band", "sex", "condition")
 def home(request: HttpRequest) -> HttpResponse:
     picture = operating_picture(actor=request.user)
     # Over the basemap when one is installed (the same live map as the map page), else drawn.
-    live = None
     danger_map = picture.danger.map if picture.danger else None
-    if danger_map is not None and map_layers.basemaps_json():
-        live = map_layers.live_map(
-            actor=request.user, viewport=danger_map.viewport, map_id="home-map"
-        )
+    live = (
+        map_layers.live_map(actor=request.user, viewport=danger_map.viewport, map_id="home-map")
+        if danger_map is not None
+        else None
+    )
     return render(request, "web/home.html", {"picture": picture, "live": live})
 
 

@@ -77,11 +77,7 @@ def route_map(request: HttpRequest) -> HttpResponse:
         half_life_s=half_life_s,
     )
     status = map_presenter.plan_status(plan) if plan is not None else ""
-    live = (
-        _live_map(request, graph, picture.viewport, plan, now)
-        if map_layers.basemaps_json()
-        else None
-    )
+    live = _live_map(request, graph, picture.viewport, plan, now)
     downloads: dict[str, str] = {}
     if query is not None and plan is not None and plan.found:
         downloads = _route_downloads(query, stored.name)
@@ -105,7 +101,7 @@ def _live_map(
     viewport: map_presenter.Viewport,
     plan: map_presenter.PlanShown | None,
     now: dt.datetime,
-) -> dict[str, Any]:
+) -> dict[str, Any] | None:
     """What the live map over the basemap needs: the basemaps, this role's layers and the
     planned route (when the query asked for one), and the area to show first."""
     extra = []

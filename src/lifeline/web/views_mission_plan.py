@@ -247,7 +247,7 @@ def mission_new(request: HttpRequest) -> HttpResponse:
         "other_errors": other_errors,
         "picture": picture,
         "live": map_layers.live_map(actor=actor, viewport=picture.viewport, map_id="plan-map")
-        if picture is not None and map_layers.basemaps_json()
+        if picture is not None
         else None,
         "now": timezone.now(),
         "can_route": actor.has_perm("routing.plan_route"),

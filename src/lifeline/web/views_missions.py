@@ -83,7 +83,7 @@ def _mission_page(
         if current == state and request.user.has_perm(perm)
     ]
     live = None
-    if picture is not None and map_layers.basemaps_json():
+    if picture is not None:
         live = map_layers.live_map(
             actor=request.user,
             viewport=picture.viewport,

@@ -120,9 +120,8 @@ def site_basemap(request: HttpRequest) -> HttpResponse:
             actor=request.user, source=upload, name=request.POST.get("name", "")
         )
     except ValidationFailed as error:
-        problem = "; ".join(str(m) for messages_ in error.fields.values() for m in messages_)
         messages.error(
-            request, _("Basemap not added: %(problem)s.") % {"problem": problem or error.message}
+            request, _("Basemap not added: %(problem)s.") % {"problem": error.said_plainly()}
         )
     else:
         messages.success(

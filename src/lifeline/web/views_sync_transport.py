@@ -26,11 +26,7 @@ SINCE_FORMAT = "%Y-%m-%dT%H:%M"
 
 def _why(error: ValidationFailed | NotFound) -> str:
     """The service's own words: a refused bundle says what was wrong with it."""
-    if isinstance(error, ValidationFailed):
-        detail = [m for messages_ in error.fields.values() for m in messages_]
-        if detail:
-            return "; ".join(detail)
-    return error.message
+    return error.said_plainly() if isinstance(error, ValidationFailed) else error.message
 
 
 @page_view
