@@ -27,7 +27,6 @@ import msgpack
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.timezone import is_aware, make_aware
@@ -35,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lifeline.core import hlc
-from lifeline.core.batches import batches_sweep, shippable_top
+from lifeline.core.batches import batches_sweep
 from lifeline.core.clock import site_local
 from lifeline.core.errors import ValidationFailed
 from lifeline.core.models import ChangeLogEntry
@@ -51,6 +50,7 @@ from lifeline.sync.feed import (
     _ActorRef,
     _entry_change,
     feed_apply,
+    own_top,
 )
 from lifeline.sync.models import Peer, RadioPart
 
@@ -147,15 +147,14 @@ def radio_export(*, actor: Actor | None, since: datetime) -> RadioExport:
     key = private_key_of(bytes(site_key().private_key))
     bound = hlc.Timestamp(int(since.timestamp() * 1000), 0, "").encode()
     batches_sweep()  # a killed import's rows go before anything is read
-    top = ChangeLogEntry.objects.filter(source_site=here.pk).aggregate(top=Max("version"))
+    top = own_top(here)
     entries = (
         ChangeLogEntry.objects.filter(model__in=URGENT_MODELS, version__gte=bound)
         .exclude(model__in=PROTECTED_MODELS)
         .order_by("version")
     )
-    if top["top"]:
-        # None of this site's changes of an unfinished batch (core.batches).
-        entries = entries.exclude(source_site=here.pk, version__gt=shippable_top(top["top"]))
+    if top is not None:
+        entries = entries.exclude(source_site=here.pk, version__gt=top)
     user_ids: set[int] = set()
     changes = [c for c in (_entry_change(e, user_ids) for e in entries) if c is not None]
     actors, key_of = _actor_table(user_ids)
@@ -295,12 +294,16 @@ def radio_import(
 def _messages_apply(actor: Actor | None, assembled: radio.Assembled, result: RadioImport) -> None:
     peers = {p.site_id: p for p in Peer.objects.select_related("site")}
     names = {site_id.bytes[-4:]: p.site.name for site_id, p in peers.items()}
+
+    def site_of(tag: bytes) -> str:
+        return names.get(tag, tag.hex())
+
     for sender_tag, tag, have, count in assembled.incomplete:
         result.incomplete.append(
             _("message %(tag)s from %(site)s: %(have)s of %(count)s packets")
             % {
                 "tag": tag.hex(),
-                "site": names.get(sender_tag, sender_tag.hex()),
+                "site": site_of(sender_tag),
                 "have": have,
                 "count": count,
             }
@@ -310,7 +313,7 @@ def _messages_apply(actor: Actor | None, assembled: radio.Assembled, result: Rad
             _("message %(tag)s from %(site)s: %(why)s; ask for it again")
             % {
                 "tag": tag.hex(),
-                "site": names.get(sender_tag, sender_tag.hex()),
+                "site": site_of(sender_tag),
                 "why": _PARTS_REFUSED.get(why, why),
             }
         )
@@ -323,8 +326,7 @@ def _messages_apply(actor: Actor | None, assembled: radio.Assembled, result: Rad
             sender, change, named = _unpack(body)
         except (CodecError, ValidationFailed) as exc:
             result.refused.append(
-                _("a message from %(site)s: %(why)s")
-                % {"site": names.get(sender_tag, sender_tag.hex()), "why": exc}
+                _("a message from %(site)s: %(why)s") % {"site": site_of(sender_tag), "why": exc}
             )
             continue
         peer = peers.get(sender)

@@ -88,16 +88,23 @@ def _replicated_labels() -> list[str]:
     return replicated_model_labels()
 
 
+def own_top(site: Site) -> str | None:
+    """The last version of this site's own changes that may leave it (None: it wrote none):
+    never a change of an unfinished batch (an import still writing, or killed and not yet
+    swept), which may be removed (core.batches)."""
+    mine = ChangeLogEntry.objects.filter(source_site=site.pk).aggregate(top=Max("version"))
+    return shippable_top(mine["top"]) if mine["top"] else None
+
+
 def cursors_mine() -> dict[str, str]:
-    """What this site has of each writer site: all of its own changes, and of the others up to
-    the cursor, stopping short of any change of theirs still waiting here."""
+    """What this site has of each writer site: all of its own changes that may leave it, and
+    of the others up to the cursor, stopping short of any change of theirs still waiting
+    here."""
     here = site_local()
     have: dict[str, str] = {c.source_site.hex: c.version for c in Cursor.objects.all()}
-    mine = ChangeLogEntry.objects.filter(source_site=here.pk).aggregate(top=Max("version"))
-    if mine["top"]:
-        # Never a change of an unfinished batch (an import still writing, or killed and not
-        # yet swept): it may be removed (core.batches).
-        have[here.pk.hex] = shippable_top(mine["top"])
+    top = own_top(here)
+    if top is not None:
+        have[here.pk.hex] = top
     waiting = PendingChange.objects.values("source_site").annotate(low=Min("version"))
     for row in waiting:
         source = row["source_site"].hex
