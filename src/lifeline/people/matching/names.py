@@ -342,21 +342,6 @@ def token_key(token: NameToken) -> str:
     return token.skeleton or f"~{token.text}"
 
 
-def prefix_key(token: NameToken, length: int = 2) -> str:
-    """A short consonant prefix: finds partial names and names with a late typo."""
-    return (token.skeleton or f"~{token.text}")[:length]
-
-
-def name_keys(name: ParsedName) -> list[str]:
-    """Every key of a name: each token's skeleton and each unordered pair of skeletons."""
-    keys = [f"t:{token_key(t)}" for t in name.tokens]
-    skeletons = sorted({token_key(t) for t in name.tokens})
-    for i, a in enumerate(skeletons):
-        for b in skeletons[i + 1 :]:
-            keys.append(f"p:{a}|{b}")
-    return keys
-
-
 # ---- scores -----------------------------------------------------------------------------------
 
 
