@@ -169,8 +169,8 @@ AGE_FAR_CHILD = (0.005, 0.23)
 # compared pairs with its SEEN duplicates only, each standing for itself and one held-out
 # duplicate (the benchmark plants as many of each: the prior is the registry's, the spellings
 # are never looked at), so that pairs shown at 0.9 were duplicates about nine times in ten.
-SLOPE = 0.794
-OFFSET = -12.035
+SLOPE = 0.949
+OFFSET = -14.676
 SHOWN = 0.5  # a pair this likely or more is proposed: more likely one person than two
 SLOTS = 4  # names of a record compared (given, father's, grandfather's, family)
 
@@ -313,12 +313,19 @@ def _levels_many(a: IntArray, b: IntArray) -> IntArray:
 def token_level(s: NameToken, t: NameToken, written_s: str = "", written_t: str = "") -> int:
     """How two names agree: the same name, spellings of one name (Rachid, Rasheed, رشيد), close
     spellings, one slip of the keyboard apart (Sohaib, Shoaib; Badr, Bard), or other names. A
-    man's name and a woman's (Karim, Karima) are other names."""
+    man's name and a woman's (Karim, Karima) are other names. An Arabic-script name and a
+    Latin spelling of it agree as two Latin records of that spelling do."""
     if s.text == t.text:
         return SAME
     if s.skeleton == t.skeleton and other_gender(s, t):
         return OTHER
     sim = token_similarity(s, t)
+    if s.arabic != t.arabic and sim >= 1.0:
+        # Arabic script writes the consonants and the long vowels only: a Latin spelling
+        # with every vowel the Arabic writes, and none it contradicts (names.token_similarity
+        # 1.0: محمد and Muhammad, Mohamed; حنان and Hanan), is that name in the other script,
+        # as two Latin records writing it alike are (search reads them so too).
+        return SAME
     if sim >= SPELLING_SIMILARITY:
         return SPELLING
     if sim >= CLOSE_SIMILARITY:
@@ -336,12 +343,15 @@ class NameFrequencies:
     def __init__(self, records: Iterable[LinkRecord]) -> None:
         self.texts: dict[str, int] = defaultdict(int)
         self.skeletons: dict[str, int] = defaultdict(int)
+        self._written: dict[str, dict[NameToken, int]] = defaultdict(lambda: defaultdict(int))
+        self._spellings: dict[NameToken, float] = {}
         self.total = 0
         for record in records:
             self.total += 1
             for token in set(record.name.tokens):
                 self.texts[token.text] += 1
                 self.skeletons[token_key(token)] += 1
+                self._written[token_key(token)][token] += 1
 
     def _share(self, count: int) -> float:
         # Smoothed towards a typical name's share, so that a small registry (where every name
@@ -354,11 +364,27 @@ class NameFrequencies:
     def skeleton_share(self, token: NameToken) -> float:
         return max(self._share(self.skeletons.get(token_key(token), 0)), RARE_SHARE)
 
+    def spelling_share(self, token: NameToken) -> float:
+        """The share of the registry carrying this name in any of its spellings (itself, and
+        every name `token_similarity` reads as a spelling of it): how often two persons
+        agree on it at the spelling level by chance. Its skeleton's share would count other
+        names of those consonants too (Mahmoud with Muhammad, Hussein with Hassan)."""
+        found = self._spellings.get(token)
+        if found is None:
+            count = sum(
+                n
+                for other, n in self._written.get(token_key(token), {}).items()
+                if other == token or token_similarity(token, other) >= SPELLING_SIMILARITY
+            )
+            found = self._spellings[token] = max(self._share(count), RARE_SHARE)
+        return found
+
     def level_bits(self, level: int, s: NameToken, t: NameToken) -> float:
         if level == SAME:
-            return _bits(LEVEL_M[SAME], self.text_share(s))
+            # One text, or one name in two scripts: weighed by the commoner written form.
+            return _bits(LEVEL_M[SAME], max(self.text_share(s), self.text_share(t)))
         if level == SPELLING:
-            share = max(self.skeleton_share(s), self.skeleton_share(t))
+            share = max(self.spelling_share(s), self.spelling_share(t))
             return _bits(LEVEL_M[SPELLING], share)
         return _bits(LEVEL_M[level], LEVEL_U[level])
 
@@ -373,13 +399,13 @@ def _level_bits_many(
     for i in ids.tolist():
         token = _VOCAB[i][0]
         text_share[i] = freq.text_share(token)
-        skeleton_share[i] = freq.skeleton_share(token)
+        skeleton_share[i] = freq.spelling_share(token)
     fixed = np.array(
         [_bits(LEVEL_M[lv], LEVEL_U[lv]) if lv in LEVEL_U else 0.0 for lv in range(SAME + 1)]
     )
     out = fixed[levels]
     same = levels == SAME
-    out[same] = np.log2(LEVEL_M[SAME] / text_share[a[same]])
+    out[same] = np.log2(LEVEL_M[SAME] / np.maximum(text_share[a[same]], text_share[b[same]]))
     spelling = levels == SPELLING
     share = np.maximum(skeleton_share[a[spelling]], skeleton_share[b[spelling]])
     out[spelling] = np.log2(LEVEL_M[SPELLING] / share)

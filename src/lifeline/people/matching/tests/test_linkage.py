@@ -4,6 +4,7 @@ blocking, the evidence and its weights, the calibrated likelihood and the reason
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import numpy as np
 import pytest
@@ -157,6 +158,85 @@ def test_two_names_agree_by_level(a: str, b: str, level: int) -> None:
     assert token_level(s, t, a.lower(), b.lower()) == level
 
 
+@pytest.mark.parametrize(
+    ("arabic", "latin", "level"),
+    [
+        # The usual Latin spellings of an Arabic-script name are that name: the same level
+        # as two Latin records writing it alike.
+        ("محمد", "Muhammad", linkage.SAME),
+        ("محمد", "Mohamed", linkage.SAME),
+        ("محمد", "Mohammed", linkage.SAME),
+        ("أحمد", "Ahmed", linkage.SAME),
+        ("احمد", "Ahmad", linkage.SAME),
+        ("حنان", "Hanan", linkage.SAME),
+        ("خالد", "Khaled", linkage.SAME),
+        ("سعيد", "Saeed", linkage.SAME),
+        ("حسين", "Hussein", linkage.SAME),
+        ("مصطفى", "Mustafa", linkage.SAME),
+        # Other names of the same consonants stay other names: the Arabic writes a vowel the
+        # Latin contradicts, or the ending of a woman's name, or the -i of a family name.
+        ("محمد", "Mahmoud", linkage.OTHER),  # محمود
+        ("حسين", "Hassan", linkage.OTHER),  # حسن
+        ("خلود", "Khaled", linkage.OTHER),  # خالد
+        ("سعد", "Said", linkage.OTHER),  # سعيد
+        ("كريمة", "Karim", linkage.OTHER),
+        ("أحمد", "Mohamed", linkage.OTHER),
+    ],
+)
+def test_a_name_in_arabic_script_agrees_with_its_latin_spelling_as_two_latin_records_do(
+    arabic: str, latin: str, level: int
+) -> None:
+    s, t = name_parse(arabic).tokens[0], name_parse(latin).tokens[0]
+    assert token_level(s, t, arabic, latin.lower()) == level
+    assert token_level(t, s, latin.lower(), arabic) == level
+
+
+def test_an_arabic_script_name_and_its_latin_spelling_weigh_as_the_commoner_written_form() -> None:
+    records = [
+        *(person(100 + i, "Muhammad", f"Other{i}", age=20 + i % 40) for i in range(40)),
+        *(person(200 + i, "محمد", f"Other{i}", age=20 + i % 40) for i in range(10)),
+        *crowd(200),
+    ]
+    freq = NameFrequencies(records)
+    arabic, latin = name_parse("محمد").tokens[0], name_parse("Muhammad").tokens[0]
+    across = freq.level_bits(linkage.SAME, arabic, latin)
+    assert across == freq.level_bits(linkage.SAME, latin, latin)
+    assert across < freq.level_bits(linkage.SAME, arabic, arabic)
+
+
+def test_spellings_weigh_by_the_share_of_the_name_not_of_its_consonants() -> None:
+    # Mahmoud has Muhammad's consonants (m-h-m-d) but is another name: a registry full of
+    # Mahmouds does not make two spellings of Muhammad agree by chance more often.
+    mahmouds = [person(100 + i, "Mahmoud", f"Other{i}", age=20 + i % 40) for i in range(150)]
+    freq = NameFrequencies([*mahmouds, *crowd(200)])
+    s, t = name_parse("Mohamed").tokens[0], name_parse("Muhammad").tokens[0]
+    assert token_level(s, t) == linkage.SPELLING
+    assert freq.spelling_share(s) < freq.skeleton_share(s)
+    assert freq.level_bits(linkage.SPELLING, s, t) == pytest.approx(
+        math.log2(linkage.LEVEL_M[linkage.SPELLING] / freq.spelling_share(s))
+    )
+
+
+def test_an_arabic_script_duplicate_is_proposed_like_a_latin_one() -> None:
+    others = [
+        *(person(100 + i, "Muhammad", f"Other{i}", age=20 + i % 40) for i in range(30)),
+        *(person(200 + i, "محمد", f"Other{i}", age=20 + i % 40) for i in range(10)),
+        *crowd(),
+    ]
+    latin = score(
+        person(0, "Muhammad", "Zubaydi", age=30, sex="male"),
+        person(1, "Muhammad", "Zubaydi", age=31, sex="male"),
+        others,
+    )
+    across = score(
+        person(0, "محمد", "Zubaydi", age=30, sex="male"),
+        person(1, "Muhammad", "Zubaydi", age=31, sex="male"),
+        others,
+    )
+    assert across == pytest.approx(latin, abs=0.1)  # one Muhammad fewer in the registry
+    assert linkage.likelihood_of(across) >= linkage.SHOWN
+
+
 def test_spellings_of_the_same_person_with_ages_that_agree_are_proposed() -> None:
     records = [
         person(0, "Rachid", "Benali", age=40, sex="male"),
@@ -307,6 +387,9 @@ def test_the_batch_weighs_every_pair_as_the_single_pair_rule_does() -> None:
         person(6, "Tare", "Benali", age=9),
         person(7, "Abdullah", "بن علي", age=25, household="h2"),
         person(8, "عبدالله", "Benali", age=27, household="h3"),
+        person(9, "محمد", "Benali", age=33),
+        person(10, "Mohamed", "Benali", age=33),
+        person(11, "Mahmoud", "Benali", age=33),
         *crowd(60),
     ]
     freq = NameFrequencies(records)
