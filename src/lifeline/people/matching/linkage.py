@@ -126,9 +126,12 @@ def _bits_of(m: float, u: float) -> float:
 # ---- the model's weights ----------------------------------------------------------------------
 
 # Name agreement levels, one per pair of names matched (see `token_level`). A short name one
-# letter from another (Tare, Tarek; Khin, Khan) is often another name: a slip of a short name
-# says little either way, where "other names" would say the pair is two persons.
-SHORT_SLIP_U = 0.03
+# letter from another (Tare, Tarek; Khin, Khan) is another name more often than a long one is,
+# but rarely among the pairs compared: measured on the duplicates benchmark (SEEN rules), 0.14%
+# of the names matched in pairs of two persons were a short slip, 2.8% in the duplicates (the
+# m below), so a slip of a short name still says something for, where "other names" would say
+# the pair is two persons.
+SHORT_SLIP_U = 0.0015
 OTHER, SHORT_SLIP, SLIP, CLOSE, SPELLING, SAME = range(6)
 LEVEL_M = {SAME: 0.55, SPELLING: 0.3, CLOSE: 0.12, SLIP: 0.08, SHORT_SLIP: 0.03, OTHER: 0.01}
 # The u of SAME and SPELLING come from the registry (how many carry that name); of the others,
@@ -169,8 +172,8 @@ AGE_FAR_CHILD = (0.005, 0.23)
 # compared pairs with its SEEN duplicates only, each standing for itself and one held-out
 # duplicate (the benchmark plants as many of each: the prior is the registry's, the spellings
 # are never looked at), so that pairs shown at 0.9 were duplicates about nine times in ten.
-SLOPE = 0.942
-OFFSET = -14.547
+SLOPE = 1.003
+OFFSET = -15.489
 SHOWN = 0.5  # a pair this likely or more is proposed: more likely one person than two
 SLOTS = 4  # names of a record compared (given, father's, grandfather's, family)
 
