@@ -71,6 +71,7 @@ PURE_BASENAMES = frozenset(
         "schedule",
         "names",
         "linkage",
+        "blocking",
         "codec",
         "cot",
         "radio",
