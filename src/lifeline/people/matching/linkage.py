@@ -90,10 +90,21 @@ class LinkRecord:
     household: str | None = None
     site: str | None = None
     photo: bool = False
+    phone: str | None = None  # its digits (see `phone_digits`)
 
     @property
     def birth_year(self) -> int | None:
         return self.born.year if self.born else None
+
+
+PHONE_DIGITS = 9  # a national number's digits, without the country code or the leading 0
+
+
+def phone_digits(phone: str) -> str | None:
+    """A phone number's last PHONE_DIGITS digits (+963 944 123 456 and 0944-123-456 are one
+    number), or None when it has fewer."""
+    digits = re.sub(r"\D", "", phone or "")
+    return digits[-PHONE_DIGITS:] if len(digits) >= PHONE_DIGITS else None
 
 
 def record_names(names: Sequence[str]) -> tuple[ParsedName, tuple[str, ...]]:
@@ -577,6 +588,10 @@ def link_score(
         )
     if a.photo and b.photo:
         reasons.append(Reason(gettext_noop("both have a photo: compare them")))
+    # Said, not weighed: one number is often a family's, and the benchmark that measures the
+    # other weights has no phones to measure this one on.
+    if a.phone and b.phone and a.phone == b.phone:
+        reasons.append(Reason(gettext_noop("the same phone number on both: ask whose it is")))
     return Linked(likelihood=likelihood_of(bits), bits=bits, reasons=tuple(reasons))
 
 

@@ -31,6 +31,7 @@ from lifeline.people.matching.linkage import (
     Reason,
     links_find,
     name_is_placeholder,
+    phone_digits,
     record_names,
 )
 from lifeline.people.matching.names import (
@@ -177,6 +178,7 @@ class DuplicatePair:
 _FINDER_FIELDS = (
     "id", "given_name", "family_name", "other_names", "sex", "date_of_birth",
     "birth_date_estimated", "household_id", "current_site__code", "photo", "created_at",
+    "phone",
 )  # fmt: skip
 # The last run of the finder: (what it ran on, the pairs found as (id, id, linked)).
 _found_cache: dict[str, tuple[tuple[Any, ...], list[tuple[uuid.UUID, uuid.UUID, Linked]]]] = {}
@@ -224,6 +226,7 @@ def _links() -> list[tuple[uuid.UUID, uuid.UUID, Linked]]:
         site,
         photo,
         _photo_row,
+        phone,
     ) in enumerate(rows):
         names = [given, family, *(others or [])]
         tokens, labels = record_names(names)
@@ -240,6 +243,7 @@ def _links() -> list[tuple[uuid.UUID, uuid.UUID, Linked]]:
                 household=str(household) if household else None,
                 site=site or None,
                 photo=bool(photo),
+                phone=phone_digits(phone),
             )
         )
     found = [

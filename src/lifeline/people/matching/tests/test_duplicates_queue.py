@@ -65,6 +65,20 @@ def test_the_queue_lists_each_probable_pair_once_most_likely_first_with_reasons(
     assert all(p.reasons for p in pairs)
 
 
+def test_the_queue_says_when_both_records_carry_one_phone_number(registrar: Any) -> None:
+    first = services.person_register(
+        actor=registrar, given_name="Sohaib", family_name="Karimi", sex="male", age_years=25,
+        phone="+963 944 123 456",
+    )  # fmt: skip
+    second = services.person_register(
+        actor=registrar, given_name="Shoaib", family_name="Karimi", sex="male", age_years=25,
+        phone="0944-123-456",
+    )  # fmt: skip
+    (pair,) = matching.duplicates_all(actor=registrar)
+    assert {pair.first, pair.second} == {first, second}
+    assert "the same phone number on both: ask whose it is" in pair.reasons
+
+
 def test_not_the_same_person_is_remembered_audited_and_replicated(
     twins: tuple[Person, Person], registrar: Any
 ) -> None:

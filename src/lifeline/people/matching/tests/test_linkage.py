@@ -17,6 +17,7 @@ from lifeline.people.matching.linkage import (
     link_score,
     links_find,
     name_is_placeholder,
+    phone_digits,
     record_names,
     token_level,
 )
@@ -36,6 +37,7 @@ def person(
     site: str | None = "A",
     household: str | None = None,
     photo: bool = False,
+    phone: str = "",
 ) -> LinkRecord:
     names, labels = record_names([given, family])
     if age is not None:
@@ -43,7 +45,7 @@ def person(
     return LinkRecord(
         row=row, name=names, labels=labels, placeholder=name_is_placeholder([given, family]),
         born=born, born_estimated=age is not None, sex=sex, household=household, site=site,
-        photo=photo,
+        photo=photo, phone=phone_digits(phone),
     )  # fmt: skip
 
 
@@ -454,3 +456,35 @@ def test_the_reason_says_how_far_apart_two_estimated_ages_are(
     a, b = person(0, "Amal", "Saleh", age=age_a), person(1, "Amal", "Saleh", age=age_b)
     reasons = linkage._birth_evidence(a, b, TODAY)[1]
     assert words in reasons[0].text()
+
+
+@pytest.mark.parametrize(
+    ("written", "digits"),
+    [
+        ("+963 944 123 456", "944123456"),
+        ("0944-123-456", "944123456"),  # the same number written nationally
+        ("00963944123456", "944123456"),
+        ("12 34", None),  # too short to be a number
+        ("", None),
+    ],
+)
+def test_a_phone_number_is_compared_by_its_national_digits(
+    written: str, digits: str | None
+) -> None:
+    assert phone_digits(written) == digits
+
+
+def test_one_phone_number_on_both_records_is_said_but_not_weighed() -> None:
+    # A number is often a family's: the reviewer is told, the likelihood is left as it was.
+    a = person(0, "Sohaib", "Karimi", age=36, phone="+963 944 123 456")
+    b = person(1, "Shoaib", "Karimi", age=36, phone="0944 123 456")
+    records = [a, b, *crowd()]
+    freq = NameFrequencies(records)
+    with_phone = link_score(a, b, freq, today=TODAY)
+    without = link_score(
+        a, person(1, "Shoaib", "Karimi", age=36, phone="0944 999 888"), freq, today=TODAY
+    )
+    texts = [r.text() for r in with_phone.reasons]
+    assert "the same phone number on both: ask whose it is" in texts
+    assert with_phone.bits == without.bits
+    assert not any("phone" in r.text() for r in without.reasons)
