@@ -183,8 +183,12 @@ def _weights(n: int, exponent: float) -> list[float]:
 
 def _canonical(name: str) -> str:
     """One form for a name and its Arabic-script spelling of the hand list (a family does not
-    give two children one name, in two scripts either)."""
-    return ARABIC_SPELLING.get(name.lower(), name)
+    give two children one name, in two scripts either). The crowd writes alef without its hamza
+    (احمد) where the hand list has it (أحمد): both are one name."""
+    return ARABIC_SPELLING.get(name.lower(), name).translate(_ALEF_PLAIN)
+
+
+_ALEF_PLAIN = str.maketrans(dict.fromkeys("\u0623\u0625\u0622", "\u0627"))  # hamza-alef -> alef
 
 
 def _birth(rng: random.Random) -> tuple[dt.date | None, int | None]:
