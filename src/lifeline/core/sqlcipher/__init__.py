@@ -67,7 +67,7 @@ def sqlcipher_open(connect: Callable[[], Any], key_hex: str) -> Any:
 
 def sqlcipher_file_connect(path: Path) -> Any:
     """A plain DB-API connection to an encrypted database file, keyed with the site's key."""
-    import sqlcipher3  # type: ignore[import-untyped]
+    import sqlcipher3  # type: ignore[import-untyped, unused-ignore]
 
     from lifeline.core.keys import database_key
 

@@ -102,7 +102,7 @@ def test_the_sqlcipher_driver_loaded_is_the_optimised_build() -> None:
     import hashlib
     from importlib.metadata import distribution
 
-    import sqlcipher3._sqlite3 as driver  # type: ignore[import-untyped]
+    import sqlcipher3._sqlite3 as driver  # type: ignore[import-untyped, unused-ignore]
 
     loaded = Path(driver.__file__)
     recorded = {
