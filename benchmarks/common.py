@@ -89,6 +89,11 @@ def isolated_database(bench: str, *, keep: bool = False) -> Iterator[BenchDataba
         keys_init()
     try:
         call_command("migrate", verbosity=0, interactive=False)
+        # A server never serves on the connection that migrated (`migrate` is a command of its
+        # own): measured on a fresh one. SQLCipher's driver keeps the older pysqlite statement
+        # cache, which, once filled by the migrations' hundreds of statements, evicted every new
+        # one (the registry's statements were prepared again on every registration).
+        connections.close_all()
         database.label = database_label(connection)
         yield database
     finally:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from itertools import tee
 from typing import Any
 
-import sqlcipher3.dbapi2 as Database  # type: ignore[import-untyped]
+import sqlcipher3.dbapi2 as Database  # type: ignore[import-untyped, unused-ignore]
 from django.db.backends.sqlite3 import base as sqlite_base
 from django.db.backends.sqlite3._functions import (  # type: ignore[import-untyped]
     register as register_functions,
@@ -33,7 +33,7 @@ Database.register_adapter(datetime.date, lambda value: value.isoformat())
 Database.register_adapter(datetime.datetime, lambda value: value.isoformat(" "))
 
 
-class SQLCipherCursorWrapper(Database.Cursor):  # type: ignore[misc]
+class SQLCipherCursorWrapper(Database.Cursor):  # type: ignore[misc, unused-ignore]
     """Django's format/pyformat parameters to SQLite's (as SQLiteCursorWrapper does)."""
 
     def execute(self, query: str, params: Any = None) -> Any:
