@@ -36,6 +36,7 @@ from lifeline.people.matching.names import (
     GIVEN_MATCHED,
     GIVEN_UNMATCHED,
     OTHER_ENDING_APART,
+    READINGS,
     Evidence,
     NameToken,
     ParsedName,
@@ -180,9 +181,10 @@ class NameIndex:
             tid = len(self.tokens)
             self.token_ids[token] = tid
             self.tokens.append(token)
-            key = token_key(token)
-            self._skeleton_id(key)
-            self._skeleton_id(key[:INITIAL])
+            for reading in (token, *token.alternates):
+                key = token_key(reading)
+                self._skeleton_id(key)
+                self._skeleton_id(key[:INITIAL])
             self._vocab_dirty = True
         return tid
 
@@ -228,31 +230,60 @@ class NameIndex:
         return set(keys.tolist())
 
     def _token_arrays(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        """Per token id: the id of its skeleton and of its skeleton's initial."""
+        """Per reading ("" first, then names.READINGS), per token id: the id of its skeleton
+        and of its skeleton's initial in that reading (the usual one's when it reads alike)."""
         cached = self._token_arrays_cache
-        if cached is not None and len(cached[0]) == max(1, len(self.tokens)):
+        if cached is not None and cached[0].shape[1] == max(1, len(self.tokens)):
             return cached
-        skel = np.array(
-            [self.skeleton_ids[token_key(t)] for t in self.tokens] or [0], dtype=np.int64
-        )
-        prefix = np.array(
-            [self.skeleton_ids[token_key(t)[:INITIAL]] for t in self.tokens] or [0],
-            dtype=np.int64,
-        )
+        skel = np.zeros((1 + len(READINGS), max(1, len(self.tokens))), dtype=np.int64)
+        prefix = np.zeros_like(skel)
+        for tid, token in enumerate(self.tokens):
+            key = token_key(token)
+            skel[:, tid] = self.skeleton_ids[key]
+            prefix[:, tid] = self.skeleton_ids[key[:INITIAL]]
+            for other in token.alternates:
+                v = 1 + READINGS.index(other.reading)
+                key = token_key(other)
+                skel[v, tid] = self.skeleton_ids[key]
+                prefix[v, tid] = self.skeleton_ids[key[:INITIAL]]
         self._token_arrays_cache = (skel, prefix)
         return skel, prefix
 
     def _keys_of_rows(
         self, matrix: npt.NDArray[np.int32], rows: npt.NDArray[np.int32]
     ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int32]]:
-        """Keys and rows for a block of rows' token matrix, vectorised."""
-        skel_of, prefix_of = self._token_arrays()
+        """Keys and rows for a block of rows' token matrix, vectorised: those of the usual
+        reading, and of each other reading for the rows it changes (the same keys may come
+        twice)."""
+        skel_by_reading, prefix_by_reading = self._token_arrays()
         present = matrix >= 0
         safe = np.where(present, matrix, 0)
-        skel = np.where(present, skel_of[safe], -1)
-        prefix = np.where(present, prefix_of[safe], -1)
         keys: list[npt.NDArray[np.int64]] = []
         owners: list[npt.NDArray[np.int32]] = []
+        usual = np.where(present, skel_by_reading[0][safe], -1)
+        for v in range(len(skel_by_reading)):
+            skel = np.where(present, skel_by_reading[v][safe], -1)
+            prefix = np.where(present, prefix_by_reading[v][safe], -1)
+            if v:
+                changed = (skel != usual).any(axis=1)
+                if not changed.any():
+                    continue
+                self._reading_keys(skel[changed], prefix[changed], rows[changed], keys, owners)
+            else:
+                self._reading_keys(skel, prefix, rows, keys, owners)
+        all_keys = np.concatenate(keys).astype(np.uint64)
+        all_rows = np.concatenate(owners).astype(np.int32)
+        return all_keys, all_rows
+
+    @staticmethod
+    def _reading_keys(
+        skel: npt.NDArray[np.int64],
+        prefix: npt.NDArray[np.int64],
+        rows: npt.NDArray[np.int32],
+        keys: list[npt.NDArray[np.int64]],
+        owners: list[npt.NDArray[np.int32]],
+    ) -> None:
+        """The keys of rows whose tokens read as these skeletons (and initials)."""
         for j in range(MAX_TOKENS):
             ok = skel[:, j] >= 0
             keys.append((KIND_TOKEN << 60) | (skel[ok, j] << 30))
@@ -274,9 +305,6 @@ class NameIndex:
                     lo, hi = np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
                     keys.append((KIND_PAIR << 60) | (lo << 30) | hi)
                     owners.append(rows[ok])
-        all_keys = np.concatenate(keys).astype(np.uint64)
-        all_rows = np.concatenate(owners).astype(np.int32)
-        return all_keys, all_rows
 
     def _tokens_of(self, record: IndexRecord) -> list[int]:
         """Token ids of the person's tokens as the scorer reads them (names.person_tokens)."""
@@ -413,6 +441,15 @@ class NameIndex:
             self._prefix_cache[key] = cached
         return cached[1]
 
+    def _reading_skeletons(self, token: NameToken) -> list[int]:
+        """The known skeleton ids of the token's other readings (names.READINGS) that differ
+        from its own: Cemal stands for Jamal too, Kaled for Khaled."""
+        own = token_key(token)
+        found = {self.skeleton_ids.get(token_key(t), -1) for t in token.alternates}
+        found.discard(-1)
+        found.discard(self.skeleton_ids.get(own, -1))
+        return sorted(found)
+
     def _near_skeletons(self, token: NameToken) -> list[int]:
         """Known skeletons one edit from the token's (a consonant left out, added, changed or
         swapped with the next):
@@ -444,7 +481,7 @@ class NameIndex:
         and pairs of one name's skeleton with a skeleton one edit from another's; single
         names."""
         self._vocab_arrays()
-        per_token = [self._skeletons_for(t) for t in query.tokens]
+        per_token = [self._skeletons_for(t) + self._reading_skeletons(t) for t in query.tokens]
         near = [self._near_skeletons(t) for t in query.tokens]
         initials = [self.skeleton_ids.get(token_key(t)[:INITIAL], -1) for t in query.tokens]
         pair_keys: set[int] = set()
@@ -598,9 +635,14 @@ class NameIndex:
         sims = 0.45 * text_sim.astype(np.float64) + 0.45 * skel_sim_by_id[self._tok_skel]
         other = (self._tok_fem != q.feminine) & ~self._tok_open & (q.vowels[-1] != "e")
         sims = np.where(other, sims * OTHER_ENDING_APART, sims)
-        q_skel = self.skeleton_ids.get(token_key(q), -1)
-        for i in np.nonzero(self._tok_skel == q_skel)[0].tolist():
-            sims[i] = token_similarity(q, self.tokens[i])
+        # The exact rule for the tokens that share a skeleton with q in some reading.
+        wanted = {self.skeleton_ids.get(token_key(t), -1) for t in (q, *q.alternates)}
+        wanted.discard(-1)
+        if wanted:
+            by_reading = self._token_arrays()[0][:, : len(self.tokens)]
+            exact = np.isin(by_reading, list(wanted)).any(axis=0)
+            for i in np.nonzero(exact)[0].tolist():
+                sims[i] = token_similarity(q, self.tokens[i])
         return np.append(sims, 0.0)
 
     def search(self, probe: Probe, *, limit: int = 10, year: int | None = None) -> list[IndexHit]:

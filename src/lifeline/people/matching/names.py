@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -110,6 +110,57 @@ LATIN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+# Other readings of a spelling: letters that one written tradition gives another sound than the
+# usual rules above do. A word is read each way as well (name_parse); the index files a person
+# under every reading and the score takes the best, a little below an agreement in the usual
+# reading. Only readings of one tradition are compared with each other (or with the usual one).
+READING_TURKISH = "t"
+READING_KH = "k"
+READING_GH_QAF = "q"
+READING_SOMALI = "s"
+READINGS = (READING_TURKISH, READING_KH, READING_GH_QAF, READING_SOMALI)
+# The letter kh (خ) in the kh reading: apart from h (ح) and k (ك), which its spellings write it.
+KH = "K"
+# An agreement found in another reading only: still the same name (>= NAME_MATCH), below one
+# in the usual reading (Cemal finds Cemal before Jamal).
+READING_AGREEMENT = 0.95
+# Words the Somali orthography (1972) marks: a long vowel written double (Faadumo, Cismaan,
+# Siciid), the x of ha (Xaliimo), a c before a consonant or at the end (Sacdiyo, Jaamac).
+SOMALI_MARKED = re.compile(r"aa|ii|uu|x|c(?=[^aeiouh]|$)")
+
+
+def _reading_latin(word: str, reading: str) -> str:
+    """A Latin word (folded, particles attached) as the tradition `reading` writes it."""
+    if reading == READING_TURKISH:
+        # Türk Dil Kurumu, Yazim Kilavuzu (the 1928 alphabet): c is the sound j (and ç is
+        # ch): Cemal, Cemil, Cafer, Recep, Necati, Celal are Jamal, Jamil, Jafar, Rajab,
+        # Najati, Jalal. It clashes with the French c (Yacine, Nacer: Yassine, Nasser), which
+        # the usual reading keeps; this one reads every c not followed by h as j.
+        return re.sub(r"c(?!h)", "j", word)
+    if reading == READING_GH_QAF:
+        # Persian pronounces qaf (ق) as ghayn, and its popular romanization writes both gh
+        # (ALA-LC Persian romanization, 2012, gives q and gh apart): Ghasem, Ghorbani, Ghadiri
+        # for Qasim, Qurbani, Qadiri.
+        return word.replace("gh", "q")
+    if reading == READING_SOMALI and SOMALI_MARKED.search(word):
+        # The Somali Latin orthography (1972) writes the ayn c anywhere in a word, where other
+        # spellings write none (Siciid, Jaamac, Cismaan, Sacdiyo: Said, Jama, Usman, Sadia),
+        # and women's names end in -o where Arabic ones end in -a (Faadumo, Xaliimo, Sacdiyo:
+        # Fatuma, Halima, Sadia; Orwin, Colloquial Somali, 1995, on feminine names in -o).
+        # Maxamed is its Somali form of Muhammad, an a for the u of other spellings.
+        word = re.sub(r"^maxam", "muxam", word)
+        return re.sub(r"o$", "a", re.sub(r"c(?!h)", "", word))
+    return word
+
+
+def _reading_kh(text: str) -> str:
+    """The kh reading of a Latin word (particles attached): kh, and the k and ch that
+    registrars and German or Dutch spellings write for it (Kaled, Chaled, Moktar, Chalil:
+    Khaled, Mokhtar, Khalil; BGN/PCGN 1956 Arabic gives kh for خ; DIN 31635 gives ḫ, written
+    ch without the mark), as one letter."""
+    return re.sub(r"kh|(?<!s)ch|k", KH, text)
+
+
 @dataclass(frozen=True, slots=True)
 class NameToken:
     text: str
@@ -117,6 +168,10 @@ class NameToken:
     vowels: tuple[str, ...]
     feminine: bool
     arabic: bool = False
+    # The reading this token is (READINGS; "" for the usual one) and, on a usual token, the
+    # same word in the other readings that change it (see `name_parse`).
+    reading: str = ""
+    alternates: tuple[NameToken, ...] = ()
 
     @property
     def weight(self) -> float:
@@ -139,8 +194,9 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def _arabic_word(word: str) -> str:
-    """One Arabic word in Latin letters; the article ال becomes a separate `al` word."""
+def _arabic_word(word: str, *, kh: bool = False) -> str:
+    """One Arabic word in Latin letters; the article ال becomes a separate `al` word. `kh`:
+    the kh reading, خ as its own letter (KH) rather than h."""
     word = ARABIC_DIACRITICS.sub("", word)
     if word in {"ابن", "بن"}:
         return "ibn"
@@ -158,6 +214,8 @@ def _arabic_word(word: str) -> str:
             out.append(("w" if ch == "و" else "y") if i == 0 else ("u" if ch == "و" else "i"))
         elif ch == "ذ" and i == len(word) - 1:
             out.append("z")  # a final dhal is written z as often as dh: Muaz, Mu'adh
+        elif ch == "خ" and kh:
+            out.append(KH)
         else:
             out.append(ARABIC_LETTERS.get(ch, ""))
     text = "".join(out)
@@ -174,8 +232,8 @@ def _arabic_word(word: str) -> str:
     return prefix + text
 
 
-def _words(raw: str) -> list[tuple[str, bool, bool]]:
-    """(word, from Arabic script, hyphenated to the next word) in order."""
+def _words(raw: str, reading: str = "") -> list[tuple[str, bool, bool]]:
+    """(word, from Arabic script, hyphenated to the next word) in order, in `reading`."""
     text = unicodedata.normalize("NFKC", raw)
     words: list[tuple[str, bool, bool]] = []
     for chunk in re.split(r"\s+", text.strip()):
@@ -183,12 +241,12 @@ def _words(raw: str) -> list[tuple[str, bool, bool]]:
             continue
         arabic = bool(ARABIC_RANGE.search(chunk))
         if arabic:
-            for part in _arabic_word(chunk).split():
+            for part in _arabic_word(chunk, kh=reading == READING_KH).split():
                 words.append((part, True, False))
             continue
         pieces = [p for p in re.split("[-\u2010\u2011\u2013]", fold(chunk))]
         for j, piece in enumerate(pieces):
-            letters = re.sub(r"[^a-z]", "", piece)
+            letters = _reading_latin(re.sub(r"[^a-z]", "", piece), reading)
             if letters:
                 words.append((letters, False, j < len(pieces) - 1))
     return words
@@ -252,8 +310,8 @@ def _is_vowel(text: str, i: int) -> bool:
 
 
 @lru_cache(maxsize=200_000)
-def token_make(word: str, arabic: bool = False) -> NameToken:
-    """One word (already Latin, lower case, particles attached) as a token."""
+def token_make(word: str, arabic: bool = False, reading: str = "") -> NameToken:
+    """One word (already Latin, lower case, particles attached) as a token, in `reading`."""
     text = word
     if not arabic:
         # The Somali Latin orthography (1972) writes the ayn (ع) c: Cali, Cabdi, Cumar,
@@ -263,11 +321,13 @@ def token_make(word: str, arabic: bool = False) -> NameToken:
         # sides; only their K spellings part.)
         text = SOMALI_AYN.sub("", text)
         text = _collapse_doubles(_particle_form(text))
+        if reading == READING_KH:
+            text = _reading_kh(text)
         for pattern, repl in LATIN_RULES:
             text = pattern.sub(repl, text)
         # Diphthongs: Layla, Leila, Laila.
         text = re.sub(r"[ae][yi](?![aeiu])", "ai", text)
-        text = re.sub(r"(?<=[a-zS])y(?=[^aeiu]|$)", "i", text)
+        text = re.sub(r"(?<=[a-zSK])y(?=[^aeiu]|$)", "i", text)
         # A silent final e (Amine, Soufiane), an h after a final vowel (Fatimah, Aishah).
         if len(text) > 3 and text.endswith("e") and text[-2] not in VOWELS:
             text = text[:-1]
@@ -313,14 +373,33 @@ def token_make(word: str, arabic: bool = False) -> NameToken:
         vowels=tuple(_collapse_doubles(v) for v in vowels),
         feminine=feminine,
         arabic=arabic,
+        reading=reading,
     )
+
+
+def _tokens_read(raw: str, reading: str) -> list[NameToken]:
+    return [token_make(word, arabic, reading) for word, arabic in _joined(_words(raw, reading))]
 
 
 @lru_cache(maxsize=200_000)
 def name_parse(raw: str) -> ParsedName:
-    """A name as typed (any script, any order, particles or not) as comparable tokens."""
-    tokens = [token_make(word, arabic) for word, arabic in _joined(_words(raw or ""))]
-    return ParsedName(tuple(t for t in tokens if t.text))
+    """A name as typed (any script, any order, particles or not) as comparable tokens, each
+    with its other READINGS that differ from the usual one."""
+    raw = raw or ""
+    tokens = _tokens_read(raw, "")
+    others = [_tokens_read(raw, r) for r in READINGS]
+    out: list[NameToken] = []
+    for i, token in enumerate(tokens):
+        if not token.text:
+            continue
+        alternates = tuple(
+            other[i]
+            for other in others
+            # A reading that joins or splits words otherwise is left out (it reads another name).
+            if len(other) == len(tokens) and other[i].text and other[i].text != token.text
+        )
+        out.append(replace(token, alternates=alternates) if alternates else token)
+    return ParsedName(tuple(out))
 
 
 def names_parse(names: Iterable[str]) -> ParsedName:
@@ -427,7 +506,23 @@ ARABIC_VOWEL_CONTRADICTED = 0.6
 
 @lru_cache(maxsize=500_000)
 def token_similarity(a: NameToken, b: NameToken) -> float:
-    """1.0 for spellings of one name; well below for different names that look alike."""
+    """1.0 for spellings of one name; well below for different names that look alike. An
+    agreement in another reading (READINGS) of either counts, a little below, when the two
+    read with one skeleton (a slip is measured in the usual reading only)."""
+    best = _reading_similarity(a, b)
+    if best < READING_AGREEMENT and (a.alternates or b.alternates):
+        for x in (a, *a.alternates):
+            for y in (b, *b.alternates):
+                if (x is a and y is b) or x.skeleton != y.skeleton or not x.skeleton:
+                    continue
+                if x.reading and y.reading and x.reading != y.reading:
+                    continue
+                best = max(best, READING_AGREEMENT * _reading_similarity(x, y))
+    return best
+
+
+def _reading_similarity(a: NameToken, b: NameToken) -> float:
+    """token_similarity of two tokens as they read (their other readings aside)."""
     if a.text == b.text:
         return 1.0
     if a.skeleton == b.skeleton and a.skeleton:
@@ -486,6 +581,10 @@ def _same_skeleton_similarity(a: NameToken, b: NameToken) -> float:
     agreement = 1.0
     for x, y in zip(a.vowels[1:-1], b.vowels[1:-1], strict=True):
         agreement *= _vowel_slot_agreement(x, y)
+    if len(a.skeleton) == 1 and not nisba:
+        # A name of one consonant is mostly its vowels, the last one too: Ali (علي) and Ala
+        # (علاء, Alaa), Ali and Alia (عالية) are other names (Schimmel, Islamic Names, 1989).
+        agreement *= _vowel_slot_agreement(a.vowels[-1], b.vowels[-1])
     if a.vowels[0] != b.vowels[0]:
         agreement *= 0.9
     if nisba:

@@ -501,3 +501,80 @@ def test_a_slip_on_the_last_letter_stays_nearer_its_name_than_other_names(
 ) -> None:
     # The slip took the feminine ending with it: not a man's name for that.
     assert similarity(slip, name) > similarity(slip, other)
+
+
+# The other readings (names.READINGS), each with its source there: Turkish c for j (Türk Dil
+# Kurumu), kh written k or ch (BGN/PCGN 1956; DIN 31635), Persian gh for qaf (ALA-LC Persian
+# 2012), the Somali c for ayn anywhere and feminine -o (1972 orthography; Orwin 1995).
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Cemal", "Jamal"),
+        ("Cemal", "جمال"),
+        ("Cemil", "Jamil"),
+        ("Cafer", "Jafar"),
+        ("Recep", "Rajab"),
+        ("Necati", "Najati"),
+        ("Celal", "Jalal"),
+        ("Cengiz", "Jengiz"),
+        ("Khaled", "Kaled"),
+        ("Khaled", "Chaled"),
+        ("Kaled", "Chaled"),
+        ("Kaled", "خالد"),
+        ("Khalil", "Kalil"),
+        ("Mokhtar", "Moktar"),
+        ("Ghasem", "Qasim"),
+        ("Ghasem", "قاسم"),
+        ("Ghorbani", "Qurbani"),
+        ("Maxamed", "Mohamed"),
+        ("Siciid", "Said"),
+        ("Jaamac", "Jama"),
+        ("Cismaan", "Osman"),
+        ("Xaliimo", "Halima"),
+        ("Sacdiyo", "Sadia"),
+    ],
+)
+def test_spellings_in_another_reading_match(a: str, b: str) -> None:
+    assert similarity(a, b) >= NAME_MATCH
+    assert similarity(b, a) >= NAME_MATCH
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # The French c of the usual reading is kept beside the Turkish one.
+        ("Yacine", "Yassine"),
+        ("Nacer", "Nasser"),
+        ("Cecile", "Cécile"),
+    ],
+)
+def test_the_usual_reading_of_c_still_holds(a: str, b: str) -> None:
+    assert similarity(a, b) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Ali", "Ala"),  # 'Ali and 'Ala' (Schimmel 1989)
+        ("Ali", "Alaa"),
+        ("Ali", "Alia"),
+        ("Ali", "علاء"),
+        ("Kasim", "Hasim"),  # a k is read kh, never h: Qasim is not Hashim
+        ("Karim", "Harim"),
+        ("Cemal", "Amal"),  # the Turkish c is j, not the Somali ayn
+        ("Cemal", "Kamal"),
+        ("Cemal", "Jamila"),  # the feminine still another name
+        ("Ghasem", "Hashem"),
+        ("Kaled", "Khouloud"),  # Khalid and Khulud (Schimmel 1989)
+    ],
+)
+def test_other_readings_keep_other_names_apart(a: str, b: str) -> None:
+    assert similarity(a, b) < NAME_MATCH
+    assert similarity(b, a) < NAME_MATCH
+
+
+@pytest.mark.parametrize(("typed", "other"), [("Cemal", "Jamal"), ("Kaled", "Khaled")])
+def test_the_spelling_in_the_usual_reading_ranks_above_another_reading(
+    typed: str, other: str
+) -> None:
+    assert similarity(typed, typed) > similarity(typed, other)
