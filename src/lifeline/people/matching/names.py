@@ -129,6 +129,16 @@ READING_AGREEMENT = 0.95
 SOMALI_MARKED = re.compile(r"aa|ii|uu|x|c(?=[^aeiouh]|$)")
 
 
+# The letters without which a reading reads a name as the usual one does (a name is read
+# again only when it has them).
+READING_LETTERS = {
+    READING_TURKISH: re.compile("c"),
+    READING_KH: re.compile("k|ch|خ"),
+    READING_GH_QAF: re.compile("gh"),
+    READING_SOMALI: SOMALI_MARKED,
+}
+
+
 def _reading_latin(word: str, reading: str) -> str:
     """A Latin word (folded, particles attached) as the tradition `reading` writes it."""
     if reading == READING_TURKISH:
@@ -387,7 +397,8 @@ def name_parse(raw: str) -> ParsedName:
     with its other READINGS that differ from the usual one."""
     raw = raw or ""
     tokens = _tokens_read(raw, "")
-    others = [_tokens_read(raw, r) for r in READINGS]
+    folded = fold(raw)
+    others = [_tokens_read(raw, r) for r in READINGS if READING_LETTERS[r].search(folded)]
     out: list[NameToken] = []
     for i, token in enumerate(tokens):
         if not token.text:
