@@ -120,6 +120,10 @@ DISTINCT_PAIRS: list[tuple[str, str, str]] = [
     ("Ahmed", "Hamid", "WEHR: af'al vs fa'il of h-m-d"),
     ("Fatima", "Fatin", "SCH: two names"),
     ("Nour", "Noura", "ALA: feminine ta marbuta"),
+    ("Ali", "Alaa", "SCH: 'Ali vs 'Ala'"),
+    ("Ali", "Alia", "SCH, ALA: 'Ali vs 'Aliya (f.)"),
+    ("Kader", "Khader", "SCH: Qadir vs Khidr (k for qaf, kh for kha)"),
+    ("Sakr", "Sakhr", "WEHR: saqr (falcon) vs sakhr (rock)"),
 ]
 
 

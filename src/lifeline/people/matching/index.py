@@ -242,7 +242,7 @@ class NameIndex:
             skel[:, tid] = self.skeleton_ids[key]
             prefix[:, tid] = self.skeleton_ids[key[:INITIAL]]
             for other in token.alternates:
-                v = 1 + READINGS.index(other.reading)
+                v = 1 + READINGS.index(other.reading[:1])
                 key = token_key(other)
                 skel[v, tid] = self.skeleton_ids[key]
                 prefix[v, tid] = self.skeleton_ids[key[:INITIAL]]

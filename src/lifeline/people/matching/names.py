@@ -124,6 +124,12 @@ KH = "K"
 # An agreement found in another reading only: still the same name (>= NAME_MATCH), below one
 # in the usual reading (Cemal finds Cemal before Jamal).
 READING_AGREEMENT = 0.95
+# The kh reading of a plain k (READING_KH_PLAIN_K) is close, not the same name: a k is qaf as
+# often as a kh left unmarked, and Kader (قادر, Qadir) is not Khader (خضر, Khidr), nor Sakr
+# (صقر) Sakhr (صخر) (Schimmel, Islamic Names, 1989). Kaled still finds Khaled above any
+# look-alike.
+READING_PLAIN_K_AGREEMENT = 0.84
+READING_KH_PLAIN_K = READING_KH + "+"
 # Words the Somali orthography (1972) marks: a long vowel written double (Faadumo, Cismaan,
 # Siciid), the x of ha (Xaliimo), a c before a consonant or at the end (Sacdiyo, Jaamac).
 SOMALI_MARKED = re.compile(r"aa|ii|uu|x|c(?=[^aeiouh]|$)")
@@ -332,6 +338,8 @@ def token_make(word: str, arabic: bool = False, reading: str = "") -> NameToken:
         text = SOMALI_AYN.sub("", text)
         text = _collapse_doubles(_particle_form(text))
         if reading == READING_KH:
+            if "k" in text.replace("kh", ""):
+                reading = READING_KH_PLAIN_K
             text = _reading_kh(text)
         for pattern, repl in LATIN_RULES:
             text = pattern.sub(repl, text)
@@ -526,9 +534,11 @@ def token_similarity(a: NameToken, b: NameToken) -> float:
             for y in (b, *b.alternates):
                 if (x is a and y is b) or x.skeleton != y.skeleton or not x.skeleton:
                     continue
-                if x.reading and y.reading and x.reading != y.reading:
+                if x.reading and y.reading and x.reading[:1] != y.reading[:1]:
                     continue
-                best = max(best, READING_AGREEMENT * _reading_similarity(x, y))
+                plain_k = READING_KH_PLAIN_K in (x.reading, y.reading)
+                factor = READING_PLAIN_K_AGREEMENT if plain_k else READING_AGREEMENT
+                best = max(best, factor * _reading_similarity(x, y))
     return best
 
 

@@ -517,12 +517,8 @@ def test_a_slip_on_the_last_letter_stays_nearer_its_name_than_other_names(
         ("Necati", "Najati"),
         ("Celal", "Jalal"),
         ("Cengiz", "Jengiz"),
-        ("Khaled", "Kaled"),
         ("Khaled", "Chaled"),
-        ("Kaled", "Chaled"),
-        ("Kaled", "خالد"),
-        ("Khalil", "Kalil"),
-        ("Mokhtar", "Moktar"),
+        ("Chalil", "خليل"),
         ("Ghasem", "Qasim"),
         ("Ghasem", "قاسم"),
         ("Ghorbani", "Qurbani"),
@@ -559,7 +555,9 @@ def test_the_usual_reading_of_c_still_holds(a: str, b: str) -> None:
         ("Ali", "Alaa"),
         ("Ali", "Alia"),
         ("Ali", "علاء"),
-        ("Kasim", "Hasim"),  # a k is read kh, never h: Qasim is not Hashim
+        ("Kasim", "Hasim"),  # a k may be read kh, never h: Qasim is not Hashim
+        ("Kader", "Khader"),  # Qadir and Khidr (Schimmel 1989)
+        ("Sakr", "Sakhr"),
         ("Karim", "Harim"),
         ("Cemal", "Amal"),  # the Turkish c is j, not the Somali ayn
         ("Cemal", "Kamal"),
@@ -571,6 +569,20 @@ def test_the_usual_reading_of_c_still_holds(a: str, b: str) -> None:
 def test_other_readings_keep_other_names_apart(a: str, b: str) -> None:
     assert similarity(a, b) < NAME_MATCH
     assert similarity(b, a) < NAME_MATCH
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Khaled", "Kaled"), ("Kaled", "Chaled"), ("Kaled", "خالد"), ("Khalil", "Kalil"),
+     ("Mokhtar", "Moktar")],
+)  # fmt: skip
+def test_a_k_written_for_kh_is_close_above_look_alikes_but_not_the_same_name(
+    a: str, b: str
+) -> None:
+    # A k is as often qaf (Kader, Qadir) as a kh left unmarked (Kaled, Khaled).
+    assert 0.8 <= similarity(a, b) < NAME_MATCH
+    assert similarity(a, b) > similarity(a, "Walid")
+    assert similarity(b, a) > similarity(b, "Walid")
 
 
 @pytest.mark.parametrize(("typed", "other"), [("Cemal", "Jamal"), ("Kaled", "Khaled")])
