@@ -18,6 +18,11 @@ Particles are attached to the word they introduce (ben Ali, Benali and bin Ali a
 Abdel Kader, Abd al-Qadir and Abdelkader are one token, and the assimilated Abderrazak is the
 same as Abdul Razzaq); the article al-/el- is dropped. Tokens are compared in any order.
 
+Some letters mean one sound in one written tradition and another in the next (c is j in
+Turkish, s in French, the ayn in Somali). The usual rules read them one way; each token also
+keeps its other readings (READINGS: Turkish c, kh written k or ch, Persian gh for qaf, Somali c
+and -o), which the index files and the score compares, a little below the usual reading.
+
 Rapidfuzz (a C++ edit-distance library) scores tokens whose skeletons differ (typos).
 """
 
