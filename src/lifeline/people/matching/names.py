@@ -194,6 +194,11 @@ class NameToken:
     reading: str = ""
     alternates: tuple[NameToken, ...] = ()
 
+    def __hash__(self) -> int:
+        # Without the alternates (equal tokens still hash alike): the caches of the scores
+        # hash tokens on every call, and the readings would triple that cost.
+        return hash((self.text, self.skeleton, self.vowels, self.feminine, self.reading))
+
     @property
     def weight(self) -> float:
         """Longer names say more than short ones (Ali, Abd) when they agree."""
