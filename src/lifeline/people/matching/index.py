@@ -476,12 +476,14 @@ class NameIndex:
             self._near_cache[key] = cached
         return cached[1]
 
-    def _query_keys(self, query: ParsedName) -> tuple[set[int], set[int], set[int]]:
+    def _query_keys(self, query: ParsedName) -> tuple[set[int], set[int], set[int], set[int]]:
         """The query's keys: exact skeleton pairs; the wider tier's (skeleton, initial) pairs
         and pairs of one name's skeleton with a skeleton one edit from another's; single
         names."""
         self._vocab_arrays()
-        per_token = [self._skeletons_for(t) + self._reading_skeletons(t) for t in query.tokens]
+        own = [self._skeletons_for(t) for t in query.tokens]
+        readings = [self._reading_skeletons(t) for t in query.tokens]
+        per_token = [mine + theirs for mine, theirs in zip(own, readings, strict=True)]
         near = [self._near_skeletons(t) for t in query.tokens]
         initials = [self.skeleton_ids.get(token_key(t)[:INITIAL], -1) for t in query.tokens]
         pair_keys: set[int] = set()
@@ -503,13 +505,16 @@ class NameIndex:
                         for a in near[i][:NEAR_BOTH]
                         for b in near[j][:NEAR_BOTH]
                     )
-        single_keys = {_key(KIND_TOKEN, s) for ids in per_token for s in ids}
+        single_keys = {_key(KIND_TOKEN, s) for ids in own for s in ids}
+        # A single name's other readings apart: looked through after its own namesakes, which
+        # they cannot outrank (and whose rows a rarer reading must not crowd out of the budget).
+        reading_keys = {_key(KIND_TOKEN, s) for ids in readings for s in ids} - single_keys
         if len(query.tokens) == 1 and token_key(query.tokens[0]) not in self.skeleton_ids:
             # One name alone that is no one's: its one-edit tier is the known skeletons one
             # edit away (a typo, Damerau 1964), as pairs with those are for longer queries.
             # (A name someone has is taken as typed: Layla is not a slip for Khalil.)
             wider_keys.update(_key(KIND_TOKEN, s) for s in near[0])
-        return pair_keys, wider_keys, single_keys
+        return pair_keys, wider_keys, single_keys, reading_keys
 
     def _rows_of(
         self, keys: Iterable[int], *, budget: int, seen: npt.NDArray[np.int32] | None = None
@@ -587,9 +592,11 @@ class NameIndex:
 
     def candidates(self, query: ParsedName) -> npt.NDArray[np.int32]:
         """Every row the search may score, in tier order (for tests and tuning)."""
-        pair_keys, wider_keys, single_keys = self._query_keys(query)
+        pair_keys, wider_keys, single_keys, reading_keys = self._query_keys(query)
         first = self._rows_of(pair_keys, budget=MAX_CANDIDATES)
-        more = self._rows_of(wider_keys | single_keys, budget=PREFIX_CANDIDATES, seen=first)
+        more = self._rows_of(
+            wider_keys | single_keys | reading_keys, budget=PREFIX_CANDIDATES, seen=first
+        )
         return np.concatenate([first, more])
 
     def _similarities(self, q: NameToken) -> npt.NDArray[np.float64]:
@@ -657,7 +664,7 @@ class NameIndex:
         if not query.tokens:
             return []
         self._vocab_arrays()
-        pair_keys, wider_keys, single_keys = self._query_keys(query)
+        pair_keys, wider_keys, single_keys, reading_keys = self._query_keys(query)
         rows = self._narrow(self._rows_of(pair_keys, budget=MAX_CANDIDATES), probe, year)
         scored = self._score(probe, rows, year)
         name, score = scored[1], scored[2]
@@ -666,9 +673,10 @@ class NameIndex:
         ) >= limit
         if not settled:
             if len(query.tokens) == 1:
-                tiers = [single_keys, wider_keys]  # the name itself, then one edit away
+                # The name itself, its other readings, then one edit away.
+                tiers = [single_keys, reading_keys, wider_keys]
             else:
-                tiers = [wider_keys | single_keys if len(rows) < 20 else wider_keys]
+                tiers = [wider_keys | single_keys | reading_keys if len(rows) < 20 else wider_keys]
             for keys in [*tiers, None]:
                 # Last, when the name keys leave the answer short: the rows that bear the
                 # names nearest the query's by the scorer's own edit similarity (a slip that
