@@ -548,7 +548,7 @@ def misses_write(path: Path, people: list[Person], queries: list[Query], misses:
         p = people[q.target]
         lines.append(
             f"{q.kind}{' HELDOUT' if q.heldout else ''} {q.text!r} <- {p.given} {p.family} "
-            f"({'+'.join(q.rules)})"
+            f"({'+'.join(q.rules)}; {NAMESAKES[i]} namesakes)"
         )
     lines.append(f"held out (not shown): {sum(held.values())} " + repr(dict(held)))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -106,6 +106,10 @@ LATIN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # of a word and between vowels, where Arabic spellings write w.
         (r"^v(?=[aeiouy])", "w"),
         (r"(?<=[aeiouy])v(?=[aeiouy])", "w"),
+        # The final hamza after a long a (ـاء) written -ae in Moroccan civil registries'
+        # French spellings (Asmae, Hanae, Safae, Wafae: Asma, Hana, Safa, Wafa'; UNGEGN,
+        # Romanization systems report, 2013, on the French transcription of the Maghreb).
+        (r"(?<=[a-z]{2})ae$", "a"),
         (r"ee", "i"),
         (r"oo", "u"),
         (r"ou", "u"),
@@ -612,10 +616,15 @@ def _same_skeleton_similarity(a: NameToken, b: NameToken) -> float:
     agreement = 1.0
     for x, y in zip(a.vowels[1:-1], b.vowels[1:-1], strict=True):
         agreement *= _vowel_slot_agreement(x, y)
+    last_a, last_b = a.vowels[-1], b.vowels[-1]
     if len(a.skeleton) == 1 and not nisba:
         # A name of one consonant is mostly its vowels, the last one too: Ali (علي) and Ala
         # (علاء, Alaa), Ali and Alia (عالية) are other names (Schimmel, Islamic Names, 1989).
-        agreement *= _vowel_slot_agreement(a.vowels[-1], b.vowels[-1])
+        agreement *= _vowel_slot_agreement(last_a, last_b)
+    elif len(a.skeleton) == 2 and last_a and last_b and "e" not in last_a + last_b:
+        # So is a name of two when both end in a vowel the other does not write: Yunu (a slip
+        # for Yunus) is not Günay. (One left out, or an e, may still be the same name.)
+        agreement *= _vowel_slot_agreement(last_a, last_b)
     if a.vowels[0] != b.vowels[0]:
         agreement *= 0.9
     if nisba:
