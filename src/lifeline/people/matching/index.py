@@ -32,11 +32,17 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
+from lifeline.people.matching.index_keys import (
+    KIND_PAIR,
+    KIND_SKELETON_INITIAL,
+    KIND_TOKEN,
+    keys_of_rows,
+    posting_key,
+)
 from lifeline.people.matching.names import (
     GIVEN_MATCHED,
     GIVEN_UNMATCHED,
     OTHER_ENDING_APART,
-    READINGS,
     Evidence,
     NameToken,
     ParsedName,
@@ -50,6 +56,7 @@ from lifeline.people.matching.names import (
     token_key,
     token_similarity,
 )
+from lifeline.people.matching.readings import READINGS
 from lifeline.people.matching.spelling_order import SCORE_PLACES, best_with_ties, rows_closeness
 
 MAX_TOKENS = 6
@@ -73,7 +80,6 @@ NEAR_ROWS = 60_000
 PREFIX_TEXT = 4  # letters of a query name before the names it begins are looked for
 INITIAL = 1  # consonants of the other name in a (skeleton, initial) key
 SEX_CODES = {"female": 1, "male": 2}
-KIND_TOKEN, KIND_PAIR, KIND_SKELETON_INITIAL = 1, 2, 3
 
 IntArray = npt.NDArray[np.int64]
 
@@ -106,12 +112,6 @@ def _intern(values: list[str], ids: dict[str, int], value: str) -> int:
         found = ids[value] = len(values)
         values.append(value)
     return found
-
-
-def _key(kind: int, a: int, b: int = 0) -> int:
-    if kind == KIND_PAIR and b < a:
-        a, b = b, a
-    return (kind << 60) | (a << 30) | b
 
 
 class NameIndex:
@@ -252,59 +252,8 @@ class NameIndex:
     def _keys_of_rows(
         self, matrix: npt.NDArray[np.int32], rows: npt.NDArray[np.int32]
     ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int32]]:
-        """Keys and rows for a block of rows' token matrix, vectorised: those of the usual
-        reading, and of each other reading for the rows it changes (the same keys may come
-        twice)."""
-        skel_by_reading, prefix_by_reading = self._token_arrays()
-        present = matrix >= 0
-        safe = np.where(present, matrix, 0)
-        keys: list[npt.NDArray[np.int64]] = []
-        owners: list[npt.NDArray[np.int32]] = []
-        usual = np.where(present, skel_by_reading[0][safe], -1)
-        for v in range(len(skel_by_reading)):
-            skel = np.where(present, skel_by_reading[v][safe], -1)
-            prefix = np.where(present, prefix_by_reading[v][safe], -1)
-            if v:
-                changed = (skel != usual).any(axis=1)
-                if not changed.any():
-                    continue
-                self._reading_keys(skel[changed], prefix[changed], rows[changed], keys, owners)
-            else:
-                self._reading_keys(skel, prefix, rows, keys, owners)
-        all_keys = np.concatenate(keys).astype(np.uint64)
-        all_rows = np.concatenate(owners).astype(np.int32)
-        return all_keys, all_rows
-
-    @staticmethod
-    def _reading_keys(
-        skel: npt.NDArray[np.int64],
-        prefix: npt.NDArray[np.int64],
-        rows: npt.NDArray[np.int32],
-        keys: list[npt.NDArray[np.int64]],
-        owners: list[npt.NDArray[np.int32]],
-    ) -> None:
-        """The keys of rows whose tokens read as these skeletons (and initials)."""
-        for j in range(MAX_TOKENS):
-            ok = skel[:, j] >= 0
-            keys.append((KIND_TOKEN << 60) | (skel[ok, j] << 30))
-            owners.append(rows[ok])
-            for k in range(MAX_TOKENS):
-                if k == j:
-                    continue
-                # (skeleton of one name, initial of another): a typo or a variant inside the
-                # other name still finds the person.
-                a, b = skel[:, j], prefix[:, k]
-                ok = (a >= 0) & (b >= 0) & (skel[:, j] != skel[:, k])
-                keys.append((KIND_SKELETON_INITIAL << 60) | (a[ok] << 30) | b[ok])
-                owners.append(rows[ok])
-                if k > j:
-                    # Also a skeleton with itself when two names share it (Mohamed
-                    # Mohammed, Karim Karimi): the pair is rarer than the one skeleton.
-                    a, b = skel[:, j], skel[:, k]
-                    ok = (a >= 0) & (b >= 0)
-                    lo, hi = np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
-                    keys.append((KIND_PAIR << 60) | (lo << 30) | hi)
-                    owners.append(rows[ok])
+        """Keys and rows for a block of rows' token matrix (index_keys.keys_of_rows)."""
+        return keys_of_rows(matrix, rows, *self._token_arrays())
 
     def _tokens_of(self, record: IndexRecord) -> list[int]:
         """Token ids of the person's tokens as the scorer reads them (names.person_tokens)."""
@@ -467,7 +416,7 @@ class NameIndex:
             )
             ids = [i for text, distance, i in found if distance == 1 and text]
             # The most common first: a typo is more often made in a common name.
-            keys = np.array([_key(KIND_TOKEN, i) for i in ids], dtype=np.uint64)
+            keys = np.array([posting_key(KIND_TOKEN, i) for i in ids], dtype=np.uint64)
             counts = np.searchsorted(self.keys, keys, side="right") - np.searchsorted(
                 self.keys, keys, side="left"
             )
@@ -495,25 +444,25 @@ class NameIndex:
                 same = token_key(query.tokens[i]) == token_key(query.tokens[j])
                 for a in mine:
                     if initials[j] >= 0 and not same:
-                        wider_keys.add(_key(KIND_SKELETON_INITIAL, a, initials[j]))
+                        wider_keys.add(posting_key(KIND_SKELETON_INITIAL, a, initials[j]))
                     if j > i:
-                        pair_keys.update(_key(KIND_PAIR, a, b) for b in theirs)
-                    wider_keys.update(_key(KIND_PAIR, a, b) for b in near[j])
+                        pair_keys.update(posting_key(KIND_PAIR, a, b) for b in theirs)
+                    wider_keys.update(posting_key(KIND_PAIR, a, b) for b in near[j])
                 if j > i and not same:
                     wider_keys.update(
-                        _key(KIND_PAIR, a, b)
+                        posting_key(KIND_PAIR, a, b)
                         for a in near[i][:NEAR_BOTH]
                         for b in near[j][:NEAR_BOTH]
                     )
-        single_keys = {_key(KIND_TOKEN, s) for ids in own for s in ids}
+        single_keys = {posting_key(KIND_TOKEN, s) for ids in own for s in ids}
         # A single name's other readings apart: looked through after its own namesakes, which
         # they cannot outrank (and whose rows a rarer reading must not crowd out of the budget).
-        reading_keys = {_key(KIND_TOKEN, s) for ids in readings for s in ids} - single_keys
+        reading_keys = {posting_key(KIND_TOKEN, s) for ids in readings for s in ids} - single_keys
         if len(query.tokens) == 1 and token_key(query.tokens[0]) not in self.skeleton_ids:
             # One name alone that is no one's: its one-edit tier is the known skeletons one
             # edit away (a typo, Damerau 1964), as pairs with those are for longer queries.
             # (A name someone has is taken as typed: Layla is not a slip for Khalil.)
-            wider_keys.update(_key(KIND_TOKEN, s) for s in near[0])
+            wider_keys.update(posting_key(KIND_TOKEN, s) for s in near[0])
         return pair_keys, wider_keys, single_keys, reading_keys
 
     def _rows_of(
@@ -564,7 +513,7 @@ class NameIndex:
                 continue
             skeletons = np.unique(self._tok_skel[best]).tolist()
             rows = self._rows_of(
-                (_key(KIND_TOKEN, s) for s in skeletons), budget=NEAR_ROWS, seen=seen
+                (posting_key(KIND_TOKEN, s) for s in skeletons), budget=NEAR_ROWS, seen=seen
             )
             bears = np.isin(self.row_tokens[rows], best).any(axis=1)
             per_name.append(rows[bears])

@@ -18,10 +18,8 @@ Particles are attached to the word they introduce (ben Ali, Benali and bin Ali a
 Abdel Kader, Abd al-Qadir and Abdelkader are one token, and the assimilated Abderrazak is the
 same as Abdul Razzaq); the article al-/el- is dropped. Tokens are compared in any order.
 
-Some letters mean one sound in one written tradition and another in the next (c is j in
-Turkish, s in French, the ayn in Somali). The usual rules read them one way; each token also
-keeps its other readings (READINGS: Turkish c, kh written k or ch, Persian gh for qaf, Somali c
-and -o), which the index files and the score compares, a little below the usual reading.
+Each token also keeps its other readings (`matching.readings`: Turkish c, kh written k or ch,
+Persian gh, Somali c), which the index files and the score compares, a little below.
 
 Rapidfuzz (a C++ edit-distance library) scores tokens whose skeletons differ (typos).
 """
@@ -37,21 +35,19 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
-VOWELS = frozenset("aeiu")
-# Written Arabic leaves short vowels out: its tokens compare by consonants and endings only.
-ARABIC_RANGE = re.compile(r"[\u0600-\u06ff]")
-ARABIC_DIACRITICS = re.compile(r"[\u064b-\u0652\u0670\u0640]")  # harakat, dagger alif, tatweel
+from lifeline.people.matching.arabic_script import ARABIC_DIACRITICS, ARABIC_RANGE, arabic_word
+from lifeline.people.matching.readings import (
+    READING_AGREEMENT,
+    READING_KH,
+    READING_KH_PLAIN_K,
+    READING_LETTERS,
+    READING_PLAIN_K_AGREEMENT,
+    READINGS,
+    reading_kh,
+    reading_latin,
+)
 
-# One Latin rendering per Arabic letter; the weak letters (alif, waw, ya) are settled by
-# position in `_arabic_word`.
-ARABIC_LETTERS: dict[str, str] = {
-    "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ٱ": "a", "ء": "", "ؤ": "u", "ئ": "i",  # noqa: RUF001
-    "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "h", "د": "d", "ذ": "d",
-    "ر": "r", "ز": "z", "س": "s", "ش": "S", "ص": "s", "ض": "d", "ط": "t", "ظ": "z",
-    "ع": "a", "غ": "g", "ف": "f", "ق": "k", "ك": "k", "ل": "l", "م": "m", "ن": "n",
-    "ه": "h", "ة": "a", "ى": "a", "پ": "p", "چ": "S", "گ": "g", "ڤ": "v", "ک": "k",  # noqa: RUF001
-    "ی": "i",
-}  # fmt: skip
+VOWELS = frozenset("aeiu")
 
 # Particles that are joined to the next word. "al"/"el" (and the sun-letter forms when
 # hyphenated: ar-Rashid, as-Sayed) are the article, dropped once joined.
@@ -119,73 +115,6 @@ LATIN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
-# Other readings of a spelling: letters that one written tradition gives another sound than the
-# usual rules above do. A word is read each way as well (name_parse); the index files a person
-# under every reading and the score takes the best, a little below an agreement in the usual
-# reading. Only readings of one tradition are compared with each other (or with the usual one).
-READING_TURKISH = "t"
-READING_KH = "k"
-READING_GH_QAF = "q"
-READING_SOMALI = "s"
-READINGS = (READING_TURKISH, READING_KH, READING_GH_QAF, READING_SOMALI)
-# The letter kh (خ) in the kh reading: apart from h (ح) and k (ك), which its spellings write it.
-KH = "K"
-# An agreement found in another reading only: still the same name (>= NAME_MATCH), below one
-# in the usual reading (Cemal finds Cemal before Jamal).
-READING_AGREEMENT = 0.95
-# The kh reading of a plain k (READING_KH_PLAIN_K) is close, not the same name: a k is qaf as
-# often as a kh left unmarked, and Kader (قادر, Qadir) is not Khader (خضر, Khidr), nor Sakr
-# (صقر) Sakhr (صخر) (Schimmel, Islamic Names, 1989). Kaled still finds Khaled above any
-# look-alike.
-READING_PLAIN_K_AGREEMENT = 0.84
-READING_KH_PLAIN_K = READING_KH + "+"
-# Words the Somali orthography (1972) marks: a long vowel written double (Faadumo, Cismaan,
-# Siciid), the x of ha (Xaliimo), a c before a consonant or at the end (Sacdiyo, Jaamac).
-SOMALI_MARKED = re.compile(r"aa|ii|uu|x|c(?=[^aeiouh]|$)")
-
-
-# The letters without which a reading reads a name as the usual one does (a name is read
-# again only when it has them).
-READING_LETTERS = {
-    READING_TURKISH: re.compile("c"),
-    READING_KH: re.compile("k|ch|خ"),
-    READING_GH_QAF: re.compile("gh"),
-    READING_SOMALI: SOMALI_MARKED,
-}
-
-
-def _reading_latin(word: str, reading: str) -> str:
-    """A Latin word (folded, particles attached) as the tradition `reading` writes it."""
-    if reading == READING_TURKISH:
-        # Türk Dil Kurumu, Yazim Kilavuzu (the 1928 alphabet): c is the sound j (and ç is
-        # ch): Cemal, Cemil, Cafer, Recep, Necati, Celal are Jamal, Jamil, Jafar, Rajab,
-        # Najati, Jalal. It clashes with the French c (Yacine, Nacer: Yassine, Nasser), which
-        # the usual reading keeps; this one reads every c not followed by h as j.
-        return re.sub(r"c(?!h)", "j", word)
-    if reading == READING_GH_QAF:
-        # Persian pronounces qaf (ق) as ghayn, and its popular romanization writes both gh
-        # (ALA-LC Persian romanization, 2012, gives q and gh apart): Ghasem, Ghorbani, Ghadiri
-        # for Qasim, Qurbani, Qadiri.
-        return word.replace("gh", "q")
-    if reading == READING_SOMALI and SOMALI_MARKED.search(word):
-        # The Somali Latin orthography (1972) writes the ayn c anywhere in a word, where other
-        # spellings write none (Siciid, Jaamac, Cismaan, Sacdiyo: Said, Jama, Usman, Sadia),
-        # and women's names end in -o where Arabic ones end in -a (Faadumo, Xaliimo, Sacdiyo:
-        # Fatuma, Halima, Sadia; Orwin, Colloquial Somali, 1995, on feminine names in -o).
-        # Maxamed is its Somali form of Muhammad, an a for the u of other spellings.
-        word = re.sub(r"^maxam", "muxam", word)
-        return re.sub(r"o$", "a", re.sub(r"c(?!h)", "", word))
-    return word
-
-
-def _reading_kh(text: str) -> str:
-    """The kh reading of a Latin word (particles attached): kh, and the k and ch that
-    registrars and German or Dutch spellings write for it (Kaled, Chaled, Moktar, Chalil:
-    Khaled, Mokhtar, Khalil; BGN/PCGN 1956 Arabic gives kh for خ; DIN 31635 gives ḫ, written
-    ch without the mark), as one letter."""
-    return re.sub(r"kh|(?<!s)ch|k", KH, text)
-
-
 @dataclass(frozen=True, slots=True)
 class NameToken:
     text: str
@@ -224,44 +153,6 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def _arabic_word(word: str, *, kh: bool = False) -> str:
-    """One Arabic word in Latin letters; the article ال becomes a separate `al` word. `kh`:
-    the kh reading, خ as its own letter (KH) rather than h."""
-    word = ARABIC_DIACRITICS.sub("", word)
-    if word in {"ابن", "بن"}:
-        return "ibn"
-    if word in {"بنت", "ابنة"}:
-        return "bint"
-    prefix = ""
-    if word.startswith("ال") and len(word) > 3:
-        prefix, word = "al ", word[2:]
-    if word.endswith("اة"):
-        word = word[:-1] + "ت"  # ta marbuta after alif is read -at: Najat, Hayat
-    out: list[str] = []
-    for i, ch in enumerate(word):
-        if ch in "وي":
-            # A weak letter is a consonant at the start of a word, a long vowel elsewhere.
-            out.append(("w" if ch == "و" else "y") if i == 0 else ("u" if ch == "و" else "i"))
-        elif ch == "ذ" and i == len(word) - 1:
-            out.append("z")  # a final dhal is written z as often as dh: Muaz, Mu'adh
-        elif ch == "خ" and kh:
-            out.append(KH)
-        else:
-            out.append(ARABIC_LETTERS.get(ch, ""))
-    text = "".join(out)
-    # A final h after two consonants (صالح, Salih, Saleh) is dropped, as Latin spellings drop
-    # the h after a final vowel.
-    # (Not the h of Allah written joined to Abd: عبدالله is Abdallah.)
-    if (
-        len(text) > 3
-        and text.endswith("h")
-        and sum(c not in "aiu" for c in text) >= 3
-        and not word.endswith("لله")
-    ):
-        text = text[:-1]
-    return prefix + text
-
-
 def _words(raw: str, reading: str = "") -> list[tuple[str, bool, bool]]:
     """(word, from Arabic script, hyphenated to the next word) in order, in `reading`."""
     text = unicodedata.normalize("NFKC", raw)
@@ -271,12 +162,12 @@ def _words(raw: str, reading: str = "") -> list[tuple[str, bool, bool]]:
             continue
         arabic = bool(ARABIC_RANGE.search(chunk))
         if arabic:
-            for part in _arabic_word(chunk, kh=reading == READING_KH).split():
+            for part in arabic_word(chunk, kh=reading == READING_KH).split():
                 words.append((part, True, False))
             continue
         pieces = [p for p in re.split("[-\u2010\u2011\u2013]", fold(chunk))]
         for j, piece in enumerate(pieces):
-            letters = _reading_latin(re.sub(r"[^a-z]", "", piece), reading)
+            letters = reading_latin(re.sub(r"[^a-z]", "", piece), reading)
             if letters:
                 words.append((letters, False, j < len(pieces) - 1))
     return words
@@ -354,7 +245,7 @@ def token_make(word: str, arabic: bool = False, reading: str = "") -> NameToken:
         if reading == READING_KH:
             if "k" in text.replace("kh", ""):
                 reading = READING_KH_PLAIN_K
-            text = _reading_kh(text)
+            text = reading_kh(text)
         for pattern, repl in LATIN_RULES:
             text = pattern.sub(repl, text)
         # Diphthongs: Layla, Leila, Laila.
