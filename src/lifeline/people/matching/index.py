@@ -148,7 +148,9 @@ class NameIndex:
         self.households: list[str] = [""]
         self.household_ids: dict[str, int] = {"": 0}
         self._name_cache: dict[tuple[str, ...], tuple[int, ...]] = {}
-        self._token_arrays_cache: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None
+        self._token_arrays_cache: (
+            tuple[int, npt.NDArray[np.int64], npt.NDArray[np.int64]] | None
+        ) = None
         self.watermark = 0
         self.database = ""
         # Token vocabulary as arrays, for vectorised scoring.
@@ -231,22 +233,28 @@ class NameIndex:
 
     def _token_arrays(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Per reading ("" first, then names.READINGS), per token id: the id of its skeleton
-        and of its skeleton's initial in that reading (the usual one's when it reads alike)."""
+        and of its skeleton's initial in that reading (the usual one's when it reads alike).
+        Extended by the tokens added since the last call (an upsert may add one)."""
+        count = len(self.tokens)
         cached = self._token_arrays_cache
-        if cached is not None and cached[0].shape[1] == max(1, len(self.tokens)):
-            return cached
-        skel = np.zeros((1 + len(READINGS), max(1, len(self.tokens))), dtype=np.int64)
+        if cached is not None and cached[0] == count:
+            return cached[1], cached[2]
+        done = cached[0] if cached is not None else 0
+        skel = np.zeros((1 + len(READINGS), max(1, count - done)), dtype=np.int64)
         prefix = np.zeros_like(skel)
-        for tid, token in enumerate(self.tokens):
+        for column, token in enumerate(self.tokens[done:]):
             key = token_key(token)
-            skel[:, tid] = self.skeleton_ids[key]
-            prefix[:, tid] = self.skeleton_ids[key[:INITIAL]]
+            skel[:, column] = self.skeleton_ids[key]
+            prefix[:, column] = self.skeleton_ids[key[:INITIAL]]
             for other in token.alternates:
                 v = 1 + READINGS.index(other.reading[:1])
                 key = token_key(other)
-                skel[v, tid] = self.skeleton_ids[key]
-                prefix[v, tid] = self.skeleton_ids[key[:INITIAL]]
-        self._token_arrays_cache = (skel, prefix)
+                skel[v, column] = self.skeleton_ids[key]
+                prefix[v, column] = self.skeleton_ids[key[:INITIAL]]
+        if cached is not None and done:
+            skel = np.concatenate([cached[1], skel], axis=1)
+            prefix = np.concatenate([cached[2], prefix], axis=1)
+        self._token_arrays_cache = (count, skel, prefix)
         return skel, prefix
 
     def _keys_of_rows(
