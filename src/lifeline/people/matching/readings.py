@@ -28,8 +28,9 @@ READING_AGREEMENT = 0.95
 READING_PLAIN_K_AGREEMENT = 0.84
 READING_KH_PLAIN_K = READING_KH + "+"
 # Words the Somali orthography (1972) marks: a long vowel written double (Faadumo, Cismaan,
-# Siciid), the x of ha (Xaliimo), a c before a consonant or at the end (Sacdiyo, Jaamac).
-SOMALI_MARKED = re.compile(r"aa|ii|uu|x|c(?=[^aeiouh]|$)")
+# Siciid), the x of ha (Xaliimo), a c before a consonant or at the end (Sacdiyo, Jaamac). Not
+# before y: a French or English cy is an s (Cyril; Cyauhan, a slip for Chauhan).
+SOMALI_MARKED = re.compile(r"aa|ii|uu|x|c(?=[^aeiouhy]|$)")
 
 
 # The letters without which a reading reads a name as the usual one does (a name is read
