@@ -49,8 +49,9 @@ def reading_latin(word: str, reading: str) -> str:
         # Türk Dil Kurumu, Yazim Kilavuzu (the 1928 alphabet): c is the sound j (and ç is
         # ch): Cemal, Cemil, Cafer, Recep, Necati, Celal are Jamal, Jamil, Jafar, Rajab,
         # Najati, Jalal. It clashes with the French c (Yacine, Nacer: Yassine, Nasser), which
-        # the usual reading keeps; this one reads every c not followed by h as j.
-        return re.sub(r"c(?!h)", "j", word)
+        # the usual reading keeps; this one reads every c not followed by h (or y, which
+        # Turkish does not write after it) as j.
+        return re.sub(r"c(?![hy])", "j", word)
     if reading == READING_GH_QAF:
         # Persian pronounces qaf (ق) as ghayn, and its popular romanization writes both gh
         # (ALA-LC Persian romanization, 2012, gives q and gh apart): Ghasem, Ghorbani, Ghadiri

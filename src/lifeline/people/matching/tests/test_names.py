@@ -569,7 +569,8 @@ def test_the_usual_reading_of_c_still_holds(a: str, b: str) -> None:
         ("Kaled", "Khouloud"),  # Khalid and Khulud (Schimmel 1989)
         ("Yunu", "Günay"),  # a name of two consonants ending in other vowels
         ("Hanae", "Hani"),
-        ("Cyauhan", "Yohan"),  # a cy is no Somali ayn
+        ("Cyauhan", "Yohan"),  # a cy is no Somali ayn, nor a Turkish j
+        ("Cyauhan", "Johan"),
     ],
 )
 def test_other_readings_keep_other_names_apart(a: str, b: str) -> None:
