@@ -120,6 +120,10 @@ DISTINCT_PAIRS: list[tuple[str, str, str]] = [
     ("Ahmed", "Hamid", "WEHR: af'al vs fa'il of h-m-d"),
     ("Fatima", "Fatin", "SCH: two names"),
     ("Nour", "Noura", "ALA: feminine ta marbuta"),
+    ("Ali", "Alaa", "SCH: 'Ali vs 'Ala'"),
+    ("Ali", "Alia", "SCH, ALA: 'Ali vs 'Aliya (f.)"),
+    ("Kader", "Khader", "SCH: Qadir vs Khidr (k for qaf, kh for kha)"),
+    ("Sakr", "Sakhr", "WEHR: saqr (falcon) vs sakhr (rock)"),
 ]
 
 
@@ -532,16 +536,23 @@ def distinct_measure(registrar: Any, actor: Any) -> tuple[int, int, list[str]]:
 
 
 def misses_write(path: Path, people: list[Person], queries: list[Query], misses: list[int]) -> None:
+    """The SEEN misses one by one; of the held-out ones only their count by kind (they are
+    never looked at one by one, or they would be tuned against)."""
     lines = []
+    held: dict[str, int] = defaultdict(int)
     for i in misses:
         q = queries[i]
+        if q.heldout:
+            held[q.kind] += 1
+            continue
         p = people[q.target]
         lines.append(
             f"{q.kind}{' HELDOUT' if q.heldout else ''} {q.text!r} <- {p.given} {p.family} "
-            f"({'+'.join(q.rules)})"
+            f"({'+'.join(q.rules)}; {NAMESAKES[i]} namesakes)"
         )
+    lines.append(f"held out (not shown): {sum(held.values())} " + repr(dict(held)))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"  {len(misses)} misses written to {path}", flush=True)
+    print(f"  {len(lines) - 1} SEEN misses written to {path}", flush=True)
 
 
 def _diagnose(args: argparse.Namespace, actor: Any, queries: list[Query], ids: list[Any]) -> int:
@@ -582,7 +593,11 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--api-queries", type=int, default=200)
     parser.add_argument("--crowd", choices=("names-dataset", "fixture"), default="names-dataset")
-    parser.add_argument("--misses", type=Path, help="write the queries missed within 10 here")
+    parser.add_argument(
+        "--misses",
+        type=Path,
+        help="write the SEEN queries missed within 10 here (held-out ones: counts only)",
+    )
     parser.add_argument(
         "--profile",
         action="store_true",

@@ -70,6 +70,8 @@ PURE_BASENAMES = frozenset(
         "allocation",
         "schedule",
         "names",
+        "readings",
+        "arabic_script",
         "linkage",
         "blocking",
         "codec",

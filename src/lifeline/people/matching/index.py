@@ -32,6 +32,13 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
+from lifeline.people.matching.index_keys import (
+    KIND_PAIR,
+    KIND_SKELETON_INITIAL,
+    KIND_TOKEN,
+    keys_of_rows,
+    posting_key,
+)
 from lifeline.people.matching.names import (
     GIVEN_MATCHED,
     GIVEN_UNMATCHED,
@@ -49,6 +56,7 @@ from lifeline.people.matching.names import (
     token_key,
     token_similarity,
 )
+from lifeline.people.matching.readings import READINGS
 from lifeline.people.matching.spelling_order import SCORE_PLACES, best_with_ties, rows_closeness
 
 MAX_TOKENS = 6
@@ -72,7 +80,6 @@ NEAR_ROWS = 60_000
 PREFIX_TEXT = 4  # letters of a query name before the names it begins are looked for
 INITIAL = 1  # consonants of the other name in a (skeleton, initial) key
 SEX_CODES = {"female": 1, "male": 2}
-KIND_TOKEN, KIND_PAIR, KIND_SKELETON_INITIAL = 1, 2, 3
 
 IntArray = npt.NDArray[np.int64]
 
@@ -105,12 +112,6 @@ def _intern(values: list[str], ids: dict[str, int], value: str) -> int:
         found = ids[value] = len(values)
         values.append(value)
     return found
-
-
-def _key(kind: int, a: int, b: int = 0) -> int:
-    if kind == KIND_PAIR and b < a:
-        a, b = b, a
-    return (kind << 60) | (a << 30) | b
 
 
 class NameIndex:
@@ -147,7 +148,9 @@ class NameIndex:
         self.households: list[str] = [""]
         self.household_ids: dict[str, int] = {"": 0}
         self._name_cache: dict[tuple[str, ...], tuple[int, ...]] = {}
-        self._token_arrays_cache: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None
+        self._token_arrays_cache: (
+            tuple[int, npt.NDArray[np.int64], npt.NDArray[np.int64]] | None
+        ) = None
         self.watermark = 0
         self.database = ""
         # Token vocabulary as arrays, for vectorised scoring.
@@ -180,9 +183,10 @@ class NameIndex:
             tid = len(self.tokens)
             self.token_ids[token] = tid
             self.tokens.append(token)
-            key = token_key(token)
-            self._skeleton_id(key)
-            self._skeleton_id(key[:INITIAL])
+            for reading in (token, *token.alternates):
+                key = token_key(reading)
+                self._skeleton_id(key)
+                self._skeleton_id(key[:INITIAL])
             self._vocab_dirty = True
         return tid
 
@@ -228,55 +232,36 @@ class NameIndex:
         return set(keys.tolist())
 
     def _token_arrays(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        """Per token id: the id of its skeleton and of its skeleton's initial."""
+        """Per reading ("" first, then names.READINGS), per token id: the id of its skeleton
+        and of its skeleton's initial in that reading (the usual one's when it reads alike).
+        Extended by the tokens added since the last call (an upsert may add one)."""
+        count = len(self.tokens)
         cached = self._token_arrays_cache
-        if cached is not None and len(cached[0]) == max(1, len(self.tokens)):
-            return cached
-        skel = np.array(
-            [self.skeleton_ids[token_key(t)] for t in self.tokens] or [0], dtype=np.int64
-        )
-        prefix = np.array(
-            [self.skeleton_ids[token_key(t)[:INITIAL]] for t in self.tokens] or [0],
-            dtype=np.int64,
-        )
-        self._token_arrays_cache = (skel, prefix)
+        if cached is not None and cached[0] == count:
+            return cached[1], cached[2]
+        done = cached[0] if cached is not None else 0
+        skel = np.zeros((1 + len(READINGS), max(1, count - done)), dtype=np.int64)
+        prefix = np.zeros_like(skel)
+        for column, token in enumerate(self.tokens[done:]):
+            key = token_key(token)
+            skel[:, column] = self.skeleton_ids[key]
+            prefix[:, column] = self.skeleton_ids[key[:INITIAL]]
+            for other in token.alternates:
+                v = 1 + READINGS.index(other.reading[:1])
+                key = token_key(other)
+                skel[v, column] = self.skeleton_ids[key]
+                prefix[v, column] = self.skeleton_ids[key[:INITIAL]]
+        if cached is not None and done:
+            skel = np.concatenate([cached[1], skel], axis=1)
+            prefix = np.concatenate([cached[2], prefix], axis=1)
+        self._token_arrays_cache = (count, skel, prefix)
         return skel, prefix
 
     def _keys_of_rows(
         self, matrix: npt.NDArray[np.int32], rows: npt.NDArray[np.int32]
     ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int32]]:
-        """Keys and rows for a block of rows' token matrix, vectorised."""
-        skel_of, prefix_of = self._token_arrays()
-        present = matrix >= 0
-        safe = np.where(present, matrix, 0)
-        skel = np.where(present, skel_of[safe], -1)
-        prefix = np.where(present, prefix_of[safe], -1)
-        keys: list[npt.NDArray[np.int64]] = []
-        owners: list[npt.NDArray[np.int32]] = []
-        for j in range(MAX_TOKENS):
-            ok = skel[:, j] >= 0
-            keys.append((KIND_TOKEN << 60) | (skel[ok, j] << 30))
-            owners.append(rows[ok])
-            for k in range(MAX_TOKENS):
-                if k == j:
-                    continue
-                # (skeleton of one name, initial of another): a typo or a variant inside the
-                # other name still finds the person.
-                a, b = skel[:, j], prefix[:, k]
-                ok = (a >= 0) & (b >= 0) & (skel[:, j] != skel[:, k])
-                keys.append((KIND_SKELETON_INITIAL << 60) | (a[ok] << 30) | b[ok])
-                owners.append(rows[ok])
-                if k > j:
-                    # Also a skeleton with itself when two names share it (Mohamed
-                    # Mohammed, Karim Karimi): the pair is rarer than the one skeleton.
-                    a, b = skel[:, j], skel[:, k]
-                    ok = (a >= 0) & (b >= 0)
-                    lo, hi = np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
-                    keys.append((KIND_PAIR << 60) | (lo << 30) | hi)
-                    owners.append(rows[ok])
-        all_keys = np.concatenate(keys).astype(np.uint64)
-        all_rows = np.concatenate(owners).astype(np.int32)
-        return all_keys, all_rows
+        """Keys and rows for a block of rows' token matrix (index_keys.keys_of_rows)."""
+        return keys_of_rows(matrix, rows, *self._token_arrays())
 
     def _tokens_of(self, record: IndexRecord) -> list[int]:
         """Token ids of the person's tokens as the scorer reads them (names.person_tokens)."""
@@ -413,6 +398,15 @@ class NameIndex:
             self._prefix_cache[key] = cached
         return cached[1]
 
+    def _reading_skeletons(self, token: NameToken) -> list[int]:
+        """The known skeleton ids of the token's other readings (names.READINGS) that differ
+        from its own: Cemal stands for Jamal too, Kaled for Khaled."""
+        own = token_key(token)
+        found = {self.skeleton_ids.get(token_key(t), -1) for t in token.alternates}
+        found.discard(-1)
+        found.discard(self.skeleton_ids.get(own, -1))
+        return sorted(found)
+
     def _near_skeletons(self, token: NameToken) -> list[int]:
         """Known skeletons one edit from the token's (a consonant left out, added, changed or
         swapped with the next):
@@ -430,7 +424,7 @@ class NameIndex:
             )
             ids = [i for text, distance, i in found if distance == 1 and text]
             # The most common first: a typo is more often made in a common name.
-            keys = np.array([_key(KIND_TOKEN, i) for i in ids], dtype=np.uint64)
+            keys = np.array([posting_key(KIND_TOKEN, i) for i in ids], dtype=np.uint64)
             counts = np.searchsorted(self.keys, keys, side="right") - np.searchsorted(
                 self.keys, keys, side="left"
             )
@@ -439,12 +433,14 @@ class NameIndex:
             self._near_cache[key] = cached
         return cached[1]
 
-    def _query_keys(self, query: ParsedName) -> tuple[set[int], set[int], set[int]]:
+    def _query_keys(self, query: ParsedName) -> tuple[set[int], set[int], set[int], set[int]]:
         """The query's keys: exact skeleton pairs; the wider tier's (skeleton, initial) pairs
         and pairs of one name's skeleton with a skeleton one edit from another's; single
         names."""
         self._vocab_arrays()
-        per_token = [self._skeletons_for(t) for t in query.tokens]
+        own = [self._skeletons_for(t) for t in query.tokens]
+        readings = [self._reading_skeletons(t) for t in query.tokens]
+        per_token = [mine + theirs for mine, theirs in zip(own, readings, strict=True)]
         near = [self._near_skeletons(t) for t in query.tokens]
         initials = [self.skeleton_ids.get(token_key(t)[:INITIAL], -1) for t in query.tokens]
         pair_keys: set[int] = set()
@@ -456,23 +452,26 @@ class NameIndex:
                 same = token_key(query.tokens[i]) == token_key(query.tokens[j])
                 for a in mine:
                     if initials[j] >= 0 and not same:
-                        wider_keys.add(_key(KIND_SKELETON_INITIAL, a, initials[j]))
+                        wider_keys.add(posting_key(KIND_SKELETON_INITIAL, a, initials[j]))
                     if j > i:
-                        pair_keys.update(_key(KIND_PAIR, a, b) for b in theirs)
-                    wider_keys.update(_key(KIND_PAIR, a, b) for b in near[j])
+                        pair_keys.update(posting_key(KIND_PAIR, a, b) for b in theirs)
+                    wider_keys.update(posting_key(KIND_PAIR, a, b) for b in near[j])
                 if j > i and not same:
                     wider_keys.update(
-                        _key(KIND_PAIR, a, b)
+                        posting_key(KIND_PAIR, a, b)
                         for a in near[i][:NEAR_BOTH]
                         for b in near[j][:NEAR_BOTH]
                     )
-        single_keys = {_key(KIND_TOKEN, s) for ids in per_token for s in ids}
+        single_keys = {posting_key(KIND_TOKEN, s) for ids in own for s in ids}
+        # A single name's other readings apart: looked through after its own namesakes, which
+        # they cannot outrank (and whose rows a rarer reading must not crowd out of the budget).
+        reading_keys = {posting_key(KIND_TOKEN, s) for ids in readings for s in ids} - single_keys
         if len(query.tokens) == 1 and token_key(query.tokens[0]) not in self.skeleton_ids:
             # One name alone that is no one's: its one-edit tier is the known skeletons one
             # edit away (a typo, Damerau 1964), as pairs with those are for longer queries.
             # (A name someone has is taken as typed: Layla is not a slip for Khalil.)
-            wider_keys.update(_key(KIND_TOKEN, s) for s in near[0])
-        return pair_keys, wider_keys, single_keys
+            wider_keys.update(posting_key(KIND_TOKEN, s) for s in near[0])
+        return pair_keys, wider_keys, single_keys, reading_keys
 
     def _rows_of(
         self, keys: Iterable[int], *, budget: int, seen: npt.NDArray[np.int32] | None = None
@@ -522,7 +521,7 @@ class NameIndex:
                 continue
             skeletons = np.unique(self._tok_skel[best]).tolist()
             rows = self._rows_of(
-                (_key(KIND_TOKEN, s) for s in skeletons), budget=NEAR_ROWS, seen=seen
+                (posting_key(KIND_TOKEN, s) for s in skeletons), budget=NEAR_ROWS, seen=seen
             )
             bears = np.isin(self.row_tokens[rows], best).any(axis=1)
             per_name.append(rows[bears])
@@ -550,9 +549,11 @@ class NameIndex:
 
     def candidates(self, query: ParsedName) -> npt.NDArray[np.int32]:
         """Every row the search may score, in tier order (for tests and tuning)."""
-        pair_keys, wider_keys, single_keys = self._query_keys(query)
+        pair_keys, wider_keys, single_keys, reading_keys = self._query_keys(query)
         first = self._rows_of(pair_keys, budget=MAX_CANDIDATES)
-        more = self._rows_of(wider_keys | single_keys, budget=PREFIX_CANDIDATES, seen=first)
+        more = self._rows_of(
+            wider_keys | single_keys | reading_keys, budget=PREFIX_CANDIDATES, seen=first
+        )
         return np.concatenate([first, more])
 
     def _similarities(self, q: NameToken) -> npt.NDArray[np.float64]:
@@ -598,9 +599,14 @@ class NameIndex:
         sims = 0.45 * text_sim.astype(np.float64) + 0.45 * skel_sim_by_id[self._tok_skel]
         other = (self._tok_fem != q.feminine) & ~self._tok_open & (q.vowels[-1] != "e")
         sims = np.where(other, sims * OTHER_ENDING_APART, sims)
-        q_skel = self.skeleton_ids.get(token_key(q), -1)
-        for i in np.nonzero(self._tok_skel == q_skel)[0].tolist():
-            sims[i] = token_similarity(q, self.tokens[i])
+        # The exact rule for the tokens that share a skeleton with q in some reading.
+        wanted = {self.skeleton_ids.get(token_key(t), -1) for t in (q, *q.alternates)}
+        wanted.discard(-1)
+        if wanted:
+            by_reading = self._token_arrays()[0][:, : len(self.tokens)]
+            exact = np.isin(by_reading, list(wanted)).any(axis=0)
+            for i in np.nonzero(exact)[0].tolist():
+                sims[i] = token_similarity(q, self.tokens[i])
         return np.append(sims, 0.0)
 
     def search(self, probe: Probe, *, limit: int = 10, year: int | None = None) -> list[IndexHit]:
@@ -615,7 +621,7 @@ class NameIndex:
         if not query.tokens:
             return []
         self._vocab_arrays()
-        pair_keys, wider_keys, single_keys = self._query_keys(query)
+        pair_keys, wider_keys, single_keys, reading_keys = self._query_keys(query)
         rows = self._narrow(self._rows_of(pair_keys, budget=MAX_CANDIDATES), probe, year)
         scored = self._score(probe, rows, year)
         name, score = scored[1], scored[2]
@@ -624,9 +630,10 @@ class NameIndex:
         ) >= limit
         if not settled:
             if len(query.tokens) == 1:
-                tiers = [single_keys, wider_keys]  # the name itself, then one edit away
+                # The name itself, its other readings, then one edit away.
+                tiers = [single_keys, reading_keys, wider_keys]
             else:
-                tiers = [wider_keys | single_keys if len(rows) < 20 else wider_keys]
+                tiers = [wider_keys | single_keys | reading_keys if len(rows) < 20 else wider_keys]
             for keys in [*tiers, None]:
                 # Last, when the name keys leave the answer short: the rows that bear the
                 # names nearest the query's by the scorer's own edit similarity (a slip that

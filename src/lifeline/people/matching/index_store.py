@@ -33,7 +33,7 @@ from lifeline.people.models import Person, StatusEvent
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7  # 7: tokens carry their other readings (names.READINGS)
 
 
 # ---- the file -----------------------------------------------------------------------------------
@@ -53,6 +53,9 @@ def index_file_write(index: NameIndex, path: Path, *, database: str) -> None:
             token_text=np.array([t.text for t in index.tokens] or [""], dtype=str),
             token_skeleton=np.array([t.skeleton for t in index.tokens] or [""], dtype=str),
             token_vowels=np.array(["|".join(t.vowels) for t in index.tokens] or [""], dtype=str),
+            token_alternates=np.array(
+                [_alternates_text(t) for t in index.tokens] or [""], dtype=str
+            ),
             token_flags=np.array(
                 [int(t.feminine) | (int(t.arabic) << 1) for t in index.tokens],
                 dtype=np.int8,
@@ -81,6 +84,32 @@ def index_file_write(index: NameIndex, path: Path, *, database: str) -> None:
     os.replace(tmp, path)
 
 
+def _alternates_text(token: NameToken) -> str:
+    """A token's other readings as one string: reading;text;skeleton;vowels;flags, each
+    separated by #. (Letters only in texts and skeletons; vowel groups joined by |.)"""
+    return "#".join(
+        f"{t.reading};{t.text};{t.skeleton};{'|'.join(t.vowels)};{int(t.feminine)}{int(t.arabic)}"
+        for t in token.alternates
+    )
+
+
+def _alternates_read(text: str) -> tuple[NameToken, ...]:
+    out = []
+    for part in text.split("#") if text else ():
+        reading, token_text, skeleton, vowels, flags = part.split(";")
+        out.append(
+            NameToken(
+                text=token_text,
+                skeleton=skeleton,
+                vowels=tuple(vowels.split("|")),
+                feminine=flags[0] == "1",
+                arabic=flags[1] == "1",
+                reading=reading,
+            )
+        )
+    return tuple(out)
+
+
 def index_file_read(path: Path, *, database: str) -> NameIndex | None:
     """The index saved at `path`, or None when it is missing, unreadable or not ours."""
     if not path.exists():
@@ -95,6 +124,7 @@ def index_file_read(path: Path, *, database: str) -> NameIndex | None:
             texts = data["token_text"].tolist()
             skeletons = data["token_skeleton"].tolist()
             vowels = data["token_vowels"].tolist()
+            alternates = data["token_alternates"].tolist()
             for i in range(len(flags)):
                 index.tokens.append(
                     NameToken(
@@ -103,6 +133,7 @@ def index_file_read(path: Path, *, database: str) -> NameIndex | None:
                         vowels=tuple(vowels[i].split("|")),
                         feminine=bool(flags[i] & 1),
                         arabic=bool(flags[i] & 2),
+                        alternates=_alternates_read(alternates[i]),
                     )
                 )
             index.token_ids = {t: i for i, t in enumerate(index.tokens)}

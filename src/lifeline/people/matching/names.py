@@ -18,6 +18,9 @@ Particles are attached to the word they introduce (ben Ali, Benali and bin Ali a
 Abdel Kader, Abd al-Qadir and Abdelkader are one token, and the assimilated Abderrazak is the
 same as Abdul Razzaq); the article al-/el- is dropped. Tokens are compared in any order.
 
+Each token also keeps its other readings (`matching.readings`: Turkish c, kh written k or ch,
+Persian gh, Somali c), which the index files and the score compares, a little below.
+
 Rapidfuzz (a C++ edit-distance library) scores tokens whose skeletons differ (typos).
 """
 
@@ -26,27 +29,25 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
-VOWELS = frozenset("aeiu")
-# Written Arabic leaves short vowels out: its tokens compare by consonants and endings only.
-ARABIC_RANGE = re.compile(r"[\u0600-\u06ff]")
-ARABIC_DIACRITICS = re.compile(r"[\u064b-\u0652\u0670\u0640]")  # harakat, dagger alif, tatweel
+from lifeline.people.matching.arabic_script import ARABIC_DIACRITICS, ARABIC_RANGE, arabic_word
+from lifeline.people.matching.readings import (
+    READING_AGREEMENT,
+    READING_KH,
+    READING_KH_PLAIN_K,
+    READING_LETTERS,
+    READING_PLAIN_K_AGREEMENT,
+    READINGS,
+    reading_kh,
+    reading_latin,
+)
 
-# One Latin rendering per Arabic letter; the weak letters (alif, waw, ya) are settled by
-# position in `_arabic_word`.
-ARABIC_LETTERS: dict[str, str] = {
-    "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ٱ": "a", "ء": "", "ؤ": "u", "ئ": "i",  # noqa: RUF001
-    "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "h", "د": "d", "ذ": "d",
-    "ر": "r", "ز": "z", "س": "s", "ش": "S", "ص": "s", "ض": "d", "ط": "t", "ظ": "z",
-    "ع": "a", "غ": "g", "ف": "f", "ق": "k", "ك": "k", "ل": "l", "م": "m", "ن": "n",
-    "ه": "h", "ة": "a", "ى": "a", "پ": "p", "چ": "S", "گ": "g", "ڤ": "v", "ک": "k",  # noqa: RUF001
-    "ی": "i",
-}  # fmt: skip
+VOWELS = frozenset("aeiu")
 
 # Particles that are joined to the next word. "al"/"el" (and the sun-letter forms when
 # hyphenated: ar-Rashid, as-Sayed) are the article, dropped once joined.
@@ -101,6 +102,10 @@ LATIN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # of a word and between vowels, where Arabic spellings write w.
         (r"^v(?=[aeiouy])", "w"),
         (r"(?<=[aeiouy])v(?=[aeiouy])", "w"),
+        # The final hamza after a long a (ـاء) written -ae in Moroccan civil registries'
+        # French spellings (Asmae, Hanae, Safae, Wafae: Asma, Hana, Safa, Wafa'; UNGEGN,
+        # Romanization systems report, 2013, on the French transcription of the Maghreb).
+        (r"(?<=[a-z]{2})ae$", "a"),
         (r"ee", "i"),
         (r"oo", "u"),
         (r"ou", "u"),
@@ -117,6 +122,15 @@ class NameToken:
     vowels: tuple[str, ...]
     feminine: bool
     arabic: bool = False
+    # The reading this token is (READINGS; "" for the usual one) and, on a usual token, the
+    # same word in the other readings that change it (see `name_parse`).
+    reading: str = ""
+    alternates: tuple[NameToken, ...] = ()
+
+    def __hash__(self) -> int:
+        # Without the alternates (equal tokens still hash alike): the caches of the scores
+        # hash tokens on every call, and the readings would triple that cost.
+        return hash((self.text, self.skeleton, self.vowels, self.feminine, self.reading))
 
     @property
     def weight(self) -> float:
@@ -139,43 +153,8 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def _arabic_word(word: str) -> str:
-    """One Arabic word in Latin letters; the article ال becomes a separate `al` word."""
-    word = ARABIC_DIACRITICS.sub("", word)
-    if word in {"ابن", "بن"}:
-        return "ibn"
-    if word in {"بنت", "ابنة"}:
-        return "bint"
-    prefix = ""
-    if word.startswith("ال") and len(word) > 3:
-        prefix, word = "al ", word[2:]
-    if word.endswith("اة"):
-        word = word[:-1] + "ت"  # ta marbuta after alif is read -at: Najat, Hayat
-    out: list[str] = []
-    for i, ch in enumerate(word):
-        if ch in "وي":
-            # A weak letter is a consonant at the start of a word, a long vowel elsewhere.
-            out.append(("w" if ch == "و" else "y") if i == 0 else ("u" if ch == "و" else "i"))
-        elif ch == "ذ" and i == len(word) - 1:
-            out.append("z")  # a final dhal is written z as often as dh: Muaz, Mu'adh
-        else:
-            out.append(ARABIC_LETTERS.get(ch, ""))
-    text = "".join(out)
-    # A final h after two consonants (صالح, Salih, Saleh) is dropped, as Latin spellings drop
-    # the h after a final vowel.
-    # (Not the h of Allah written joined to Abd: عبدالله is Abdallah.)
-    if (
-        len(text) > 3
-        and text.endswith("h")
-        and sum(c not in "aiu" for c in text) >= 3
-        and not word.endswith("لله")
-    ):
-        text = text[:-1]
-    return prefix + text
-
-
-def _words(raw: str) -> list[tuple[str, bool, bool]]:
-    """(word, from Arabic script, hyphenated to the next word) in order."""
+def _words(raw: str, reading: str = "") -> list[tuple[str, bool, bool]]:
+    """(word, from Arabic script, hyphenated to the next word) in order, in `reading`."""
     text = unicodedata.normalize("NFKC", raw)
     words: list[tuple[str, bool, bool]] = []
     for chunk in re.split(r"\s+", text.strip()):
@@ -183,12 +162,12 @@ def _words(raw: str) -> list[tuple[str, bool, bool]]:
             continue
         arabic = bool(ARABIC_RANGE.search(chunk))
         if arabic:
-            for part in _arabic_word(chunk).split():
+            for part in arabic_word(chunk, kh=reading == READING_KH).split():
                 words.append((part, True, False))
             continue
         pieces = [p for p in re.split("[-\u2010\u2011\u2013]", fold(chunk))]
         for j, piece in enumerate(pieces):
-            letters = re.sub(r"[^a-z]", "", piece)
+            letters = reading_latin(re.sub(r"[^a-z]", "", piece), reading)
             if letters:
                 words.append((letters, False, j < len(pieces) - 1))
     return words
@@ -252,8 +231,8 @@ def _is_vowel(text: str, i: int) -> bool:
 
 
 @lru_cache(maxsize=200_000)
-def token_make(word: str, arabic: bool = False) -> NameToken:
-    """One word (already Latin, lower case, particles attached) as a token."""
+def token_make(word: str, arabic: bool = False, reading: str = "") -> NameToken:
+    """One word (already Latin, lower case, particles attached) as a token, in `reading`."""
     text = word
     if not arabic:
         # The Somali Latin orthography (1972) writes the ayn (ع) c: Cali, Cabdi, Cumar,
@@ -263,11 +242,15 @@ def token_make(word: str, arabic: bool = False) -> NameToken:
         # sides; only their K spellings part.)
         text = SOMALI_AYN.sub("", text)
         text = _collapse_doubles(_particle_form(text))
+        if reading == READING_KH:
+            if "k" in text.replace("kh", ""):
+                reading = READING_KH_PLAIN_K
+            text = reading_kh(text)
         for pattern, repl in LATIN_RULES:
             text = pattern.sub(repl, text)
         # Diphthongs: Layla, Leila, Laila.
         text = re.sub(r"[ae][yi](?![aeiu])", "ai", text)
-        text = re.sub(r"(?<=[a-zS])y(?=[^aeiu]|$)", "i", text)
+        text = re.sub(r"(?<=[a-zSK])y(?=[^aeiu]|$)", "i", text)
         # A silent final e (Amine, Soufiane), an h after a final vowel (Fatimah, Aishah).
         if len(text) > 3 and text.endswith("e") and text[-2] not in VOWELS:
             text = text[:-1]
@@ -313,14 +296,34 @@ def token_make(word: str, arabic: bool = False) -> NameToken:
         vowels=tuple(_collapse_doubles(v) for v in vowels),
         feminine=feminine,
         arabic=arabic,
+        reading=reading,
     )
+
+
+def _tokens_read(raw: str, reading: str) -> list[NameToken]:
+    return [token_make(word, arabic, reading) for word, arabic in _joined(_words(raw, reading))]
 
 
 @lru_cache(maxsize=200_000)
 def name_parse(raw: str) -> ParsedName:
-    """A name as typed (any script, any order, particles or not) as comparable tokens."""
-    tokens = [token_make(word, arabic) for word, arabic in _joined(_words(raw or ""))]
-    return ParsedName(tuple(t for t in tokens if t.text))
+    """A name as typed (any script, any order, particles or not) as comparable tokens, each
+    with its other READINGS that differ from the usual one."""
+    raw = raw or ""
+    tokens = _tokens_read(raw, "")
+    folded = fold(raw)
+    others = [_tokens_read(raw, r) for r in READINGS if READING_LETTERS[r].search(folded)]
+    out: list[NameToken] = []
+    for i, token in enumerate(tokens):
+        if not token.text:
+            continue
+        alternates = tuple(
+            other[i]
+            for other in others
+            # A reading that joins or splits words otherwise is left out (it reads another name).
+            if len(other) == len(tokens) and other[i].text and other[i].text != token.text
+        )
+        out.append(replace(token, alternates=alternates) if alternates else token)
+    return ParsedName(tuple(out))
 
 
 def names_parse(names: Iterable[str]) -> ParsedName:
@@ -427,7 +430,25 @@ ARABIC_VOWEL_CONTRADICTED = 0.6
 
 @lru_cache(maxsize=500_000)
 def token_similarity(a: NameToken, b: NameToken) -> float:
-    """1.0 for spellings of one name; well below for different names that look alike."""
+    """1.0 for spellings of one name; well below for different names that look alike. An
+    agreement in another reading (READINGS) of either counts, a little below, when the two
+    read with one skeleton (a slip is measured in the usual reading only)."""
+    best = _reading_similarity(a, b)
+    if best < READING_AGREEMENT and (a.alternates or b.alternates):
+        for x in (a, *a.alternates):
+            for y in (b, *b.alternates):
+                if (x is a and y is b) or x.skeleton != y.skeleton or not x.skeleton:
+                    continue
+                if x.reading and y.reading and x.reading[:1] != y.reading[:1]:
+                    continue
+                plain_k = READING_KH_PLAIN_K in (x.reading, y.reading)
+                factor = READING_PLAIN_K_AGREEMENT if plain_k else READING_AGREEMENT
+                best = max(best, factor * _reading_similarity(x, y))
+    return best
+
+
+def _reading_similarity(a: NameToken, b: NameToken) -> float:
+    """token_similarity of two tokens as they read (their other readings aside)."""
     if a.text == b.text:
         return 1.0
     if a.skeleton == b.skeleton and a.skeleton:
@@ -486,6 +507,15 @@ def _same_skeleton_similarity(a: NameToken, b: NameToken) -> float:
     agreement = 1.0
     for x, y in zip(a.vowels[1:-1], b.vowels[1:-1], strict=True):
         agreement *= _vowel_slot_agreement(x, y)
+    last_a, last_b = a.vowels[-1], b.vowels[-1]
+    if len(a.skeleton) == 1 and not nisba:
+        # A name of one consonant is mostly its vowels, the last one too: Ali (علي) and Ala
+        # (علاء, Alaa), Ali and Alia (عالية) are other names (Schimmel, Islamic Names, 1989).
+        agreement *= _vowel_slot_agreement(last_a, last_b)
+    elif len(a.skeleton) == 2 and last_a and last_b and "e" not in last_a + last_b:
+        # So is a name of two when both end in a vowel the other does not write: Yunu (a slip
+        # for Yunus) is not Günay. (One left out, or an e, may still be the same name.)
+        agreement *= _vowel_slot_agreement(last_a, last_b)
     if a.vowels[0] != b.vowels[0]:
         agreement *= 0.9
     if nisba:

@@ -16,7 +16,7 @@ from lifeline.core.models import Site
 from lifeline.people import services
 from lifeline.people.matching import index_store
 from lifeline.people.matching.index import IndexRecord, NameIndex
-from lifeline.people.matching.names import Probe, name_parse, spelling_words
+from lifeline.people.matching.names import NAME_MATCH, Probe, name_parse, spelling_words
 
 YEAR = 2026
 
@@ -409,3 +409,37 @@ def test_an_index_already_caught_up_costs_one_query_of_the_change_log(
     assert found("Ayub Alawi") == [person.pk]
     with django_assert_num_queries(1):
         index_store.index_current()
+
+
+@pytest.mark.parametrize(
+    ("registered", "query"),
+    [
+        (("Jamal", "Yilmaz"), "Cemal Yilmaz"),  # the Turkish reading of the query
+        (("Cemal", "Yilmaz"), "Jamal Yilmaz"),  # ... and of the person registered
+        (("Khaled", "Haddad"), "Kaled Haddad"),
+        (("Chaled", "Haddad"), "Khaled"),
+        (("Qasim", "Karimi"), "Ghasem"),
+        (("Siciid", "Cali"), "Said Ali"),
+    ],
+)
+def test_a_name_in_another_reading_finds_the_person(
+    registered: tuple[str, str], query: str
+) -> None:
+    target = record(*registered)
+    others = [record(name, f"Family{i}") for i in range(30) for name in ("Samir", "Kamal")]
+    index = NameIndex().build([target, *others])
+    first = index.search(Probe(name_parse(query)), year=YEAR)[0]
+    assert first.person_id == target.person_id
+    assert first.name_score >= NAME_MATCH  # the same name, not a look-alike
+
+
+def test_an_index_saved_and_loaded_keeps_the_other_readings(tmp_path: Path) -> None:
+    cemal = record("Cemal", "Yilmaz")
+    index = NameIndex().build([cemal, record("Samir", "Haddad")])
+    path = tmp_path / "index.npz"
+    index_store.index_file_write(index, path, database="here")
+    loaded = index_store.index_file_read(path, database="here")
+
+    assert loaded is not None
+    assert loaded.tokens == index.tokens
+    assert ids(loaded, "Jamal Yilmaz")[0] == cemal.person_id

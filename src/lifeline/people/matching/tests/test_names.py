@@ -501,3 +501,99 @@ def test_a_slip_on_the_last_letter_stays_nearer_its_name_than_other_names(
 ) -> None:
     # The slip took the feminine ending with it: not a man's name for that.
     assert similarity(slip, name) > similarity(slip, other)
+
+
+# The other readings (names.READINGS), each with its source there: Turkish c for j (Türk Dil
+# Kurumu), kh written k or ch (BGN/PCGN 1956; DIN 31635), Persian gh for qaf (ALA-LC Persian
+# 2012), the Somali c for ayn anywhere and feminine -o (1972 orthography; Orwin 1995).
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Cemal", "Jamal"),
+        ("Cemal", "جمال"),
+        ("Cemil", "Jamil"),
+        ("Cafer", "Jafar"),
+        ("Recep", "Rajab"),
+        ("Necati", "Najati"),
+        ("Celal", "Jalal"),
+        ("Cengiz", "Jengiz"),
+        ("Khaled", "Chaled"),
+        ("Chalil", "خليل"),
+        ("Ghasem", "Qasim"),
+        ("Ghasem", "قاسم"),
+        ("Ghorbani", "Qurbani"),
+        ("Maxamed", "Mohamed"),
+        ("Siciid", "Said"),
+        ("Jaamac", "Jama"),
+        ("Cismaan", "Osman"),
+        ("Xaliimo", "Halima"),
+        ("Sacdiyo", "Sadia"),
+        ("Asmae", "Asma"),  # the Moroccan -ae for the final hamza (not a reading: the usual rule)
+        ("Hanae", "هناء"),
+        ("Safae", "Safaa"),
+    ],
+)
+def test_spellings_in_another_reading_match(a: str, b: str) -> None:
+    assert similarity(a, b) >= NAME_MATCH
+    assert similarity(b, a) >= NAME_MATCH
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # The French c of the usual reading is kept beside the Turkish one.
+        ("Yacine", "Yassine"),
+        ("Nacer", "Nasser"),
+        ("Cecile", "Cécile"),
+    ],
+)
+def test_the_usual_reading_of_c_still_holds(a: str, b: str) -> None:
+    assert similarity(a, b) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Ali", "Ala"),  # 'Ali and 'Ala' (Schimmel 1989)
+        ("Ali", "Alaa"),
+        ("Ali", "Alia"),
+        ("Ali", "علاء"),
+        ("Kasim", "Hasim"),  # a k may be read kh, never h: Qasim is not Hashim
+        ("Kader", "Khader"),  # Qadir and Khidr (Schimmel 1989)
+        ("Sakr", "Sakhr"),
+        ("Karim", "Harim"),
+        ("Cemal", "Amal"),  # the Turkish c is j, not the Somali ayn
+        ("Cemal", "Kamal"),
+        ("Cemal", "Jamila"),  # the feminine still another name
+        ("Ghasem", "Hashem"),
+        ("Kaled", "Khouloud"),  # Khalid and Khulud (Schimmel 1989)
+        ("Yunu", "Günay"),  # a name of two consonants ending in other vowels
+        ("Hanae", "Hani"),
+        ("Cyauhan", "Yohan"),  # a cy is no Somali ayn, nor a Turkish j
+        ("Cyauhan", "Johan"),
+    ],
+)
+def test_other_readings_keep_other_names_apart(a: str, b: str) -> None:
+    assert similarity(a, b) < NAME_MATCH
+    assert similarity(b, a) < NAME_MATCH
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Khaled", "Kaled"), ("Kaled", "Chaled"), ("Kaled", "خالد"), ("Khalil", "Kalil"),
+     ("Mokhtar", "Moktar")],
+)  # fmt: skip
+def test_a_k_written_for_kh_is_close_above_look_alikes_but_not_the_same_name(
+    a: str, b: str
+) -> None:
+    # A k is as often qaf (Kader, Qadir) as a kh left unmarked (Kaled, Khaled).
+    assert 0.8 <= similarity(a, b) < NAME_MATCH
+    assert similarity(a, b) > similarity(a, "Walid")
+    assert similarity(b, a) > similarity(b, "Walid")
+
+
+@pytest.mark.parametrize(("typed", "other"), [("Cemal", "Jamal"), ("Kaled", "Khaled")])
+def test_the_spelling_in_the_usual_reading_ranks_above_another_reading(
+    typed: str, other: str
+) -> None:
+    assert similarity(typed, typed) > similarity(typed, other)
