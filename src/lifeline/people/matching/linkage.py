@@ -23,6 +23,7 @@ import datetime as dt
 import itertools
 import math
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -103,7 +104,8 @@ PHONE_DIGITS = 9  # a national number's digits, without the country code or the 
 def phone_digits(phone: str) -> str | None:
     """A phone number's last PHONE_DIGITS digits (+963 944 123 456 and 0944-123-456 are one
     number), or None when it has fewer."""
-    digits = re.sub(r"\D", "", phone or "")
+    # Any script's digits (٠٩٤٤ typed on an Arabic keyboard is 0944).
+    digits = "".join(str(unicodedata.decimal(c)) for c in phone or "" if c.isdecimal())
     return digits[-PHONE_DIGITS:] if len(digits) >= PHONE_DIGITS else None
 
 
@@ -352,11 +354,10 @@ def token_level(s: NameToken, t: NameToken, written_s: str = "", written_t: str 
 
 
 class NameFrequencies:
-    """How many records carry each name (its normalised text) and each skeleton."""
+    """How many records carry each name (its normalised text) and each of its spellings."""
 
     def __init__(self, records: Iterable[LinkRecord]) -> None:
         self.texts: dict[str, int] = defaultdict(int)
-        self.skeletons: dict[str, int] = defaultdict(int)
         self._written: dict[str, dict[NameToken, int]] = defaultdict(lambda: defaultdict(int))
         self._spellings: dict[NameToken, float] = {}
         self.total = 0
@@ -364,7 +365,6 @@ class NameFrequencies:
             self.total += 1
             for token in set(record.name.tokens):
                 self.texts[token.text] += 1
-                self.skeletons[token_key(token)] += 1
                 self._written[token_key(token)][token] += 1
 
     def _share(self, count: int) -> float:
@@ -374,9 +374,6 @@ class NameFrequencies:
 
     def text_share(self, token: NameToken) -> float:
         return max(self._share(self.texts.get(token.text, 0)), RARE_SHARE)
-
-    def skeleton_share(self, token: NameToken) -> float:
-        return max(self._share(self.skeletons.get(token_key(token), 0)), RARE_SHARE)
 
     def spelling_share(self, token: NameToken) -> float:
         """The share of the registry carrying this name in any of its spellings (itself, and
@@ -409,11 +406,11 @@ def _level_bits_many(
     """NameFrequencies.level_bits of many pairs of the batch scorer's names at once."""
     ids = np.unique(np.concatenate((a, b)))
     text_share = np.zeros(int(ids.max()) + 1 if len(ids) else 0)
-    skeleton_share = np.zeros_like(text_share)
+    spelling_share = np.zeros_like(text_share)
     for i in ids.tolist():
         token = _VOCAB[i][0]
         text_share[i] = freq.text_share(token)
-        skeleton_share[i] = freq.spelling_share(token)
+        spelling_share[i] = freq.spelling_share(token)
     fixed = np.array(
         [_bits(LEVEL_M[lv], LEVEL_U[lv]) if lv in LEVEL_U else 0.0 for lv in range(SAME + 1)]
     )
@@ -421,7 +418,7 @@ def _level_bits_many(
     same = levels == SAME
     out[same] = np.log2(LEVEL_M[SAME] / np.maximum(text_share[a[same]], text_share[b[same]]))
     spelling = levels == SPELLING
-    share = np.maximum(skeleton_share[a[spelling]], skeleton_share[b[spelling]])
+    share = np.maximum(spelling_share[a[spelling]], spelling_share[b[spelling]])
     out[spelling] = np.log2(LEVEL_M[SPELLING] / share)
     return out
 

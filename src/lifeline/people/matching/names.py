@@ -397,8 +397,11 @@ def _arabic_vowels_contradict(arabic: NameToken, latin: NameToken) -> bool:
     An Arabic name that writes no long vowel at all has none: a Latin u in its last syllable
     (Mahmoud, Mahmut) is the long u of another name, which Arabic writes with a waw (محمود),
     not a spelling of محمد. (A name that writes one, as يوسف, may leave a short u unwritten
-    after it: Yusuf.)"""
-    if not any(arabic.vowels[1:]) and len(latin.vowels) >= 4 and latin.vowels[-2] == "u":
+    after it: Yusuf.) Nor is the diphthong ay there (Hussein, Husayn: a ya in Arabic) a
+    spelling of a name with none (حسن, Hasan). A plain i or e is left alone: many names carry
+    a short i there that Arabic does not write (محسن Muhsin, مرشد Murshid; Hassen, the
+    Maghreb's Hasan)."""
+    if not any(arabic.vowels[1:]) and len(latin.vowels) >= 4 and latin.vowels[-2] in ("u", "ai"):
         return True
     for written, spelled in zip(arabic.vowels[1:], latin.vowels[1:], strict=True):
         if not written or not spelled:
