@@ -36,8 +36,10 @@ from lifeline.people.matching.index_keys import (
     KIND_PAIR,
     KIND_SKELETON_INITIAL,
     KIND_TOKEN,
+    TokenArrays,
     keys_of_rows,
     posting_key,
+    token_arrays_extend,
 )
 from lifeline.people.matching.names import (
     GIVEN_MATCHED,
@@ -56,7 +58,6 @@ from lifeline.people.matching.names import (
     token_key,
     token_similarity,
 )
-from lifeline.people.matching.readings import READINGS
 from lifeline.people.matching.spelling_order import SCORE_PLACES, best_with_ties, rows_closeness
 
 MAX_TOKENS = 6
@@ -148,9 +149,7 @@ class NameIndex:
         self.households: list[str] = [""]
         self.household_ids: dict[str, int] = {"": 0}
         self._name_cache: dict[tuple[str, ...], tuple[int, ...]] = {}
-        self._token_arrays_cache: (
-            tuple[int, npt.NDArray[np.int64], npt.NDArray[np.int64]] | None
-        ) = None
+        self._token_arrays_cache: TokenArrays | None = None
         self.watermark = 0
         self.database = ""
         # Token vocabulary as arrays, for vectorised scoring.
@@ -232,30 +231,11 @@ class NameIndex:
         return set(keys.tolist())
 
     def _token_arrays(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        """Per reading ("" first, then names.READINGS), per token id: the id of its skeleton
-        and of its skeleton's initial in that reading (the usual one's when it reads alike).
-        Extended by the tokens added since the last call (an upsert may add one)."""
-        count = len(self.tokens)
-        cached = self._token_arrays_cache
-        if cached is not None and cached[0] == count:
-            return cached[1], cached[2]
-        done = cached[0] if cached is not None else 0
-        skel = np.zeros((1 + len(READINGS), max(1, count - done)), dtype=np.int64)
-        prefix = np.zeros_like(skel)
-        for column, token in enumerate(self.tokens[done:]):
-            key = token_key(token)
-            skel[:, column] = self.skeleton_ids[key]
-            prefix[:, column] = self.skeleton_ids[key[:INITIAL]]
-            for other in token.alternates:
-                v = 1 + READINGS.index(other.reading[:1])
-                key = token_key(other)
-                skel[v, column] = self.skeleton_ids[key]
-                prefix[v, column] = self.skeleton_ids[key[:INITIAL]]
-        if cached is not None and done:
-            skel = np.concatenate([cached[1], skel], axis=1)
-            prefix = np.concatenate([cached[2], prefix], axis=1)
-        self._token_arrays_cache = (count, skel, prefix)
-        return skel, prefix
+        cached = token_arrays_extend(
+            self.tokens, self.skeleton_ids, INITIAL, self._token_arrays_cache
+        )
+        self._token_arrays_cache = cached
+        return cached[1], cached[2]
 
     def _keys_of_rows(
         self, matrix: npt.NDArray[np.int32], rows: npt.NDArray[np.int32]

@@ -1,12 +1,50 @@
 """The name index's keys: which (kind, skeleton id, skeleton id) keys a row of token ids is
-filed under, vectorised over many rows. Pure (numpy only)."""
+filed under, vectorised over many rows. Pure (numpy and the names' own rules)."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
+from lifeline.people.matching.names import NameToken, token_key
+from lifeline.people.matching.readings import READINGS
+
 KIND_TOKEN, KIND_PAIR, KIND_SKELETON_INITIAL = 1, 2, 3
+# How many tokens the arrays cover, then per reading and token id its skeleton's id and its
+# initial's id.
+TokenArrays = tuple[int, npt.NDArray[np.int64], npt.NDArray[np.int64]]
+
+
+def token_arrays_extend(
+    tokens: Sequence[NameToken],
+    skeleton_ids: Mapping[str, int],
+    initial: int,
+    cached: TokenArrays | None,
+) -> TokenArrays:
+    """Per reading ("" first, then READINGS), per token id: the id of its skeleton and of its
+    skeleton's first `initial` consonants in that reading (the usual one's when it reads
+    alike). `cached` is extended by the tokens added since (an upsert may add one)."""
+    count = len(tokens)
+    if cached is not None and cached[0] == count:
+        return cached
+    done = cached[0] if cached is not None else 0
+    skel = np.zeros((1 + len(READINGS), max(1, count - done)), dtype=np.int64)
+    prefix = np.zeros_like(skel)
+    for column, token in enumerate(tokens[done:]):
+        key = token_key(token)
+        skel[:, column] = skeleton_ids[key]
+        prefix[:, column] = skeleton_ids[key[:initial]]
+        for other in token.alternates:
+            v = 1 + READINGS.index(other.reading[:1])
+            key = token_key(other)
+            skel[v, column] = skeleton_ids[key]
+            prefix[v, column] = skeleton_ids[key[:initial]]
+    if cached is not None and done:
+        skel = np.concatenate([cached[1], skel], axis=1)
+        prefix = np.concatenate([cached[2], prefix], axis=1)
+    return count, skel, prefix
 
 
 def posting_key(kind: int, a: int, b: int = 0) -> int:
@@ -24,7 +62,7 @@ def keys_of_rows(
     """Keys and rows for a block of rows' token matrix, vectorised: those of the usual
     reading, and of each other reading for the rows it changes (the same keys may come
     twice). `skel_by_reading`, `prefix_by_reading`: per reading, per token id, the id of its
-    skeleton and of its initial (NameIndex._token_arrays)."""
+    skeleton and of its initial (`token_arrays_extend`)."""
     present = matrix >= 0
     safe = np.where(present, matrix, 0)
     keys: list[npt.NDArray[np.int64]] = []

@@ -390,17 +390,14 @@ def _arabic_vowels_contradict(arabic: NameToken, latin: NameToken) -> bool:
     two spellings. خلود (Khulud, a woman) is not Khaled (خالد); محمود (Mahmud) is not
     Mohamed; حسين (Husayn) is not Hassan; سعد (Sa'd) is not Said (سعيد). An e may stand
     for a written alif or ya (Maghreb and Turkish spellings: Kamel كمال, Cherif شريف), never
-    for a waw. Sources: ALA-LC Arabic romanization (2012), long vowels ā ī ū written by
-    their letters; Schimmel, Islamic Names (1989), on these pairs of distinct names. The
-    first slot is left out (alif with hamza and ayn take any vowel).
+    for a waw. Sources: ALA-LC Arabic romanization (2012), long vowels by their letters;
+    Schimmel, Islamic Names (1989). The first slot is left out (hamza, ayn: any vowel).
 
     An Arabic name that writes no long vowel at all has none: a Latin u in its last syllable
     (Mahmoud, Mahmut) is the long u of another name, which Arabic writes with a waw (محمود),
     not a spelling of محمد. (A name that writes one, as يوسف, may leave a short u unwritten
-    after it: Yusuf.) Nor is the diphthong ay there (Hussein, Husayn: a ya in Arabic) a
-    spelling of a name with none (حسن, Hasan). A plain i or e is left alone: many names carry
-    a short i there that Arabic does not write (محسن Muhsin, مرشد Murshid; Hassen, the
-    Maghreb's Hasan)."""
+    after it: Yusuf.) Nor is an ay there (Hussein: a ya) a spelling of حسن; a plain i or e
+    may be a short vowel Arabic does not write (محسن Muhsin; Hassen, the Maghreb's Hasan)."""
     if not any(arabic.vowels[1:]) and len(latin.vowels) >= 4 and latin.vowels[-2] in ("u", "ai"):
         return True
     for written, spelled in zip(arabic.vowels[1:], latin.vowels[1:], strict=True):
