@@ -33,7 +33,7 @@ from lifeline.people.models import Person, StatusEvent
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 7  # 7: tokens carry their other readings (names.READINGS)
+SCHEMA_VERSION = 8  # 7: tokens carry their other readings (names.READINGS); 8: fewer of them
 
 
 # ---- the file -----------------------------------------------------------------------------------

@@ -31,6 +31,10 @@ READING_KH_PLAIN_K = READING_KH + "+"
 # Siciid), the x of ha (Xaliimo), a c before a consonant or at the end (Sacdiyo, Jaamac). Not
 # before y: a French or English cy is an s (Cyril; Cyauhan, a slip for Chauhan).
 SOMALI_MARKED = re.compile(r"aa|ii|uu|x|c(?=[^aeiouhy]|$)")
+# The -o of a woman's name is read -a only in a word that only Somali writes so: an x or a ct
+# is also Spanish or Italian, where -o ends a man's name (Maximo, Octavio: not Maxima,
+# Octavia), and a cc is Italian (Rocco).
+SOMALI_FEMININE_MARKED = re.compile(r"aa|ii|uu|(?<!c)c(?=[^aeiouhytc]|$)")
 
 
 # The letters without which a reading reads a name as the usual one does (a name is read
@@ -49,9 +53,10 @@ def reading_latin(word: str, reading: str) -> str:
         # Türk Dil Kurumu, Yazim Kilavuzu (the 1928 alphabet): c is the sound j (and ç is
         # ch): Cemal, Cemil, Cafer, Recep, Necati, Celal are Jamal, Jamil, Jafar, Rajab,
         # Najati, Jalal. It clashes with the French c (Yacine, Nacer: Yassine, Nasser), which
-        # the usual reading keeps; this one reads every c not followed by h (or y, which
-        # Turkish does not write after it) as j.
-        return re.sub(r"c(?![hy])", "j", word)
+        # the usual reading keeps. A c starting a word before a, o or u is left to the usual
+        # reading's k: it is the k of English and Spanish names (Camila is not Jamila, Cody
+        # not Jody), at the cost of Cafer and Can; between vowels it is read j (Necati).
+        return re.sub(r"c(?=[ei])|(?<=[aeiou])c(?=[aou])", "j", word)
     if reading == READING_GH_QAF:
         # Persian pronounces qaf (ق) as ghayn, and its popular romanization writes both gh
         # (ALA-LC Persian romanization, 2012, gives q and gh apart): Ghasem, Ghorbani, Ghadiri
@@ -64,7 +69,9 @@ def reading_latin(word: str, reading: str) -> str:
         # Fatuma, Halima, Sadia; Orwin, Colloquial Somali, 1995, on feminine names in -o).
         # Maxamed is its Somali form of Muhammad, an a for the u of other spellings.
         word = re.sub(r"^maxam", "muxam", word)
-        return re.sub(r"o$", "a", re.sub(r"c(?!h)", "", word))
+        if SOMALI_FEMININE_MARKED.search(word):
+            word = re.sub(r"o$", "a", word)
+        return re.sub(r"c(?!h)", "", word)
     return word
 
 
