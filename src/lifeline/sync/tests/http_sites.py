@@ -12,42 +12,13 @@ from email.message import Message
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.test import Client
 
-from lifeline.core.clock import site_local
-from lifeline.core.roles import Role
-from lifeline.core.services import roles_sync
 from lifeline.sync import exchange_client
 from lifeline.sync.apply import model_plan
-from lifeline.sync.services import peer_register, site_identity
 from lifeline.sync.tests.sites import SiteWorld
 
 Hook = Callable[[str, str, bytes | None, dict[str, str]], None]
-
-
-def staff(world: SiteWorld, codes: tuple[str, ...]) -> dict[str, str]:
-    """A commander at each site; every site registers every other as a peer (protected
-    records allowed). Returns each site's identity."""
-    identity = {}
-    for code in codes:
-        with world.at(code):
-            site_local()
-            roles_sync()
-            user = get_user_model().objects.create_user(username="chief", password="x" * 20)
-            user.groups.add(Group.objects.get(name=Role.COMMANDER.value))
-            identity[code] = site_identity()
-    for code in codes:
-        with world.at(code):
-            for other in codes:
-                if other != code:
-                    peer_register(actor=chief(), identity=identity[other], may_hold_protected=True)
-    return identity
-
-
-def chief() -> Any:
-    return get_user_model().objects.get(username="chief")
 
 
 @contextmanager

@@ -107,8 +107,11 @@ def chief() -> Any:
     return get_user_model().objects.get(username="chief")
 
 
-def camps_paired(w: SiteWorld) -> SiteWorld:
-    """The CAMPS of `w`, each with a commander, each registered as the other's peer."""
+def staff(
+    world: SiteWorld, codes: Sequence[str], *, may_hold_protected: bool = True
+) -> dict[str, str]:
+    """A commander ("chief") at each site; every site registers every other as a peer.
+    Returns each site's identity."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
@@ -117,15 +120,26 @@ def camps_paired(w: SiteWorld) -> SiteWorld:
     from lifeline.core.services import roles_sync
     from lifeline.sync import services
 
-    identities = {}
-    for code in CAMPS:
-        with w.at(code):
+    identity = {}
+    for code in codes:
+        with world.at(code):
             site_local()
             roles_sync()
             user = get_user_model().objects.create_user(username="chief", password="x" * 20)
             user.groups.add(Group.objects.get(name=Role.COMMANDER.value))
-            identities[code] = services.site_identity()
-    for code, other in (CAMPS, CAMPS[::-1]):
-        with w.at(code):
-            services.peer_register(actor=chief(), identity=identities[other])
+            identity[code] = services.site_identity()
+    for code in codes:
+        with world.at(code):
+            for other in codes:
+                if other != code:
+                    services.peer_register(
+                        actor=chief(), identity=identity[other],
+                        may_hold_protected=may_hold_protected,
+                    )  # fmt: skip
+    return identity
+
+
+def camps_paired(w: SiteWorld) -> SiteWorld:
+    """The CAMPS of `w`, each with a commander, each registered as the other's peer."""
+    staff(w, CAMPS, may_hold_protected=False)
     return w

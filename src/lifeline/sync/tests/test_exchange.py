@@ -21,7 +21,8 @@ from lifeline.sync.exchange import ExchangeRefused
 from lifeline.sync.exchange_client import exchange_run, exchange_start
 from lifeline.sync.models import Exchange, Peer, PeerLink
 from lifeline.sync.tests.conftest import WorldMaker
-from lifeline.sync.tests.http_sites import chief, dump, served, staff
+from lifeline.sync.tests.http_sites import dump, served
+from lifeline.sync.tests.sites import chief, staff
 
 CAMPS = ("forest", "desert")
 HOSTS = {"forest.test": "forest", "desert.test": "desert"}

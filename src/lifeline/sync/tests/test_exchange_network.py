@@ -38,8 +38,8 @@ from lifeline.people.models import Household, Person, StatusEvent
 from lifeline.people.services import person_register
 from lifeline.sync.models import Conflict, Exchange, PendingChange
 from lifeline.sync.tests.conftest import WorldMaker
-from lifeline.sync.tests.http_sites import chief, dump, staff
-from lifeline.sync.tests.sites import SiteWorld
+from lifeline.sync.tests.http_sites import dump
+from lifeline.sync.tests.sites import SiteWorld, chief, staff
 
 pytestmark = [pytest.mark.slow, pytest.mark.single_pass]
 
